@@ -1,0 +1,186 @@
+#include "server/config/config_loader.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "absl/time/time.h"
+
+namespace shop::queue {
+
+extern const char* const kDemoConfigToml;  // generated from demo.toml
+
+namespace {
+
+Status Bad(const std::string& origin, const std::string& key, const std::string& msg) {
+  return Status::InvalidArgument(key, origin + ": " + key + ": " + msg);
+}
+
+// "HH:MM" -> minutes from midnight (24:00 allowed), or -1.
+int ParseClock(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':') return -1;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!digit(s[0]) || !digit(s[1]) || !digit(s[3]) || !digit(s[4])) return -1;
+  int h = (s[0] - '0') * 10 + (s[1] - '0');
+  int m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (m > 59 || h > 24 || (h == 24 && m != 0)) return -1;
+  return h * 60 + m;
+}
+
+Result<std::string> RequireString(const toml::table& t, const char* key, const std::string& origin,
+                                  const std::string& path) {
+  auto v = t[key].value<std::string>();
+  if (!v || v->empty()) return Bad(origin, path + "." + key, "a non-empty string is required");
+  return *v;
+}
+
+Status ParseHours(const toml::table* hours, BranchConfig& b, const std::string& origin) {
+  static const char* kDays[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  if (!hours) return Bad(origin, "branch.hours", "opening hours are required");
+  for (const auto& [k, v] : *hours) {
+    bool known = false;
+    for (const char* d : kDays) known |= (k.str() == d);
+    if (!known)
+      return Bad(origin, "branch.hours." + std::string(k.str()), "unknown weekday (use mon..sun)");
+  }
+  for (int i = 0; i < 7; ++i) {
+    auto v = (*hours)[kDays[i]].value<std::string>();
+    if (!v) continue;
+    std::string key = std::string("branch.hours.") + kDays[i];
+    auto dash = v->find('-');
+    if (dash == std::string::npos) return Bad(origin, key, "expected \"HH:MM-HH:MM\"");
+    int open = ParseClock(std::string_view(*v).substr(0, dash));
+    int close = ParseClock(std::string_view(*v).substr(dash + 1));
+    if (open < 0 || close < 0 || open >= close)
+      return Bad(origin, key, "expected \"HH:MM-HH:MM\" with opening before closing");
+    b.hours[i] = DayHours{open, close};
+  }
+  return Status::Ok();
+}
+
+Result<ServiceConfig> ParseService(const toml::table& t, const std::string& origin) {
+  ServiceConfig s;
+  auto prefix = RequireString(t, "prefix", origin, "branch.service");
+  if (!prefix.ok()) return prefix.status();
+  s.prefix = *prefix;
+  const toml::table* names = t["name"].as_table();
+  if (!names) return Bad(origin, "branch.service.name", "service " + s.prefix + " needs name = { ru, en, zh }");
+  const char* langs[3] = {"ru", "en", "zh"};
+  for (int i = 0; i < 3; ++i) {
+    auto n = (*names)[langs[i]].value<std::string>();
+    if (!n || n->empty())
+      return Bad(origin, std::string("branch.service.name.") + langs[i],
+                 "service " + s.prefix + " has no name in " + langs[i]);
+    s.names[i] = *n;
+  }
+  auto minutes = t["default_service_minutes"].value<int64_t>();
+  if (minutes) {
+    if (*minutes <= 0 || *minutes > 24 * 60)
+      return Bad(origin, "branch.service.default_service_minutes", "must be 1..1440");
+    s.default_service_time = absl::Minutes(*minutes);
+  }
+  return s;
+}
+
+Result<CounterConfig> ParseCounter(const toml::table& t, const std::string& origin) {
+  CounterConfig c;
+  auto id = RequireString(t, "id", origin, "branch.counter");
+  if (!id.ok()) return id.status();
+  c.counter_id = *id;
+  c.display_name = t["name"].value_or(std::string("Counter ") + c.counter_id);
+  const toml::array* services = t["services"].as_array();
+  if (!services) return Bad(origin, "branch.counter.services", "counter " + c.counter_id + " needs services = [...]");
+  for (const auto& v : *services) {
+    auto p = v.value<std::string>();
+    if (!p) return Bad(origin, "branch.counter.services", "service prefixes must be strings");
+    c.services.push_back(*p);
+  }
+  return c;
+}
+
+Result<BranchConfig> ParseBranch(const toml::table& t, const std::string& origin) {
+  BranchConfig b;
+  auto id = RequireString(t, "id", origin, "branch");
+  if (!id.ok()) return id.status();
+  b.branch_id = *id;
+  b.display_name = t["name"].value_or(b.branch_id);
+  auto tz = RequireString(t, "time_zone", origin, "branch");
+  if (!tz.ok()) return tz.status();
+  b.time_zone_name = *tz;
+  if (!absl::LoadTimeZone(b.time_zone_name, &b.time_zone))
+    return Bad(origin, "branch.time_zone",
+               "unknown time zone '" + b.time_zone_name + "' (is tzdata installed?)");
+  if (auto mr = t["max_recalls"].value<int64_t>()) b.max_recalls = static_cast<int>(*mr);
+  if (const toml::array* closed = t["closed_dates"].as_array()) {
+    for (const auto& v : *closed) {
+      auto d = v.value<std::string>();
+      absl::CivilDay day;
+      if (!d || !absl::ParseCivilTime(*d, &day))
+        return Bad(origin, "branch.closed_dates", "dates must be \"YYYY-MM-DD\"");
+      b.closed_dates.insert(absl::FormatCivilTime(day));
+    }
+  }
+  QUEUE_RETURN_IF_ERROR(ParseHours(t["hours"].as_table(), b, origin));
+  if (const toml::array* services = t["service"].as_array()) {
+    for (const auto& v : *services) {
+      const toml::table* st = v.as_table();
+      if (!st) return Bad(origin, "branch.service", "must be tables ([[branch.service]])");
+      auto s = ParseService(*st, origin);
+      if (!s.ok()) return s.status();
+      b.services.push_back(std::move(s).value());
+    }
+  }
+  if (const toml::array* counters = t["counter"].as_array()) {
+    for (const auto& v : *counters) {
+      const toml::table* ct = v.as_table();
+      if (!ct) return Bad(origin, "branch.counter", "must be tables ([[branch.counter]])");
+      auto c = ParseCounter(*ct, origin);
+      if (!c.ok()) return c.status();
+      b.counters.push_back(std::move(c).value());
+    }
+  }
+  return b;
+}
+
+}  // namespace
+
+Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& err) {
+    std::ostringstream msg;
+    msg << origin << ":" << err.source().begin.line << ":" << err.source().begin.column << ": "
+        << err.description();
+    return Status::InvalidArgument("config", msg.str());
+  }
+  ServerConfig config;
+  const toml::array* branches = root["branch"].as_array();
+  if (!branches) return Bad(origin, "branch", "at least one [[branch]] is required");
+  for (const auto& v : *branches) {
+    const toml::table* bt = v.as_table();
+    if (!bt) return Bad(origin, "branch", "must be tables ([[branch]])");
+    auto b = ParseBranch(*bt, origin);
+    if (!b.ok()) return b.status();
+    config.branches.push_back(std::move(b).value());
+  }
+  Status st = config.Validate();
+  if (!st.ok()) return Bad(origin, st.field(), st.message());
+  return config;
+}
+
+Result<ServerConfig> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read config file " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseConfig(buf.str(), path);
+}
+
+const std::string& DemoConfigText() {
+  static const std::string text(kDemoConfigToml);
+  return text;
+}
+
+}  // namespace shop::queue

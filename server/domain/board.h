@@ -1,0 +1,74 @@
+// BoardHub: in-process fan-out of board updates (calls and waiting counts) to
+// the watchers of a branch. Updates are published after their transaction
+// commits.
+//
+// Each subscription has a bounded queue; a watcher that falls far behind
+// loses its oldest updates rather than slowing the publishers. Shutdown()
+// wakes and ends every subscription (used on graceful stop).
+//
+// Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "server/domain/store.h"
+
+namespace shop::queue {
+
+struct BoardCallView {
+  CallRecord call;
+  std::string counter_display_name;
+};
+
+struct BoardUpdate {
+  std::vector<BoardCallView> calls;        // newest last
+  std::map<std::string, int> waiting;      // prefix -> waiting count, every service
+  bool snapshot = false;
+};
+
+class BoardSubscription {
+ public:
+  explicit BoardSubscription(size_t capacity) : capacity_(capacity) {}
+  // Waits up to `timeout` for the next update. nullopt on timeout or when
+  // closed; check closed() to tell them apart.
+  std::optional<BoardUpdate> Next(absl::Duration timeout);
+  bool closed() const;
+
+ private:
+  friend class BoardHub;
+  void Push(const BoardUpdate& u);
+  void Close();
+
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<BoardUpdate> queue_;  // guarded by mu_
+  bool closed_ = false;            // guarded by mu_
+};
+
+class BoardHub {
+ public:
+  explicit BoardHub(size_t per_watcher_capacity = 256) : capacity_(per_watcher_capacity) {}
+  std::shared_ptr<BoardSubscription> Subscribe(const std::string& branch_id);
+  void Unsubscribe(const std::string& branch_id, const std::shared_ptr<BoardSubscription>& s);
+  bool HasWatchers(const std::string& branch_id) const;
+  void Publish(const std::string& branch_id, const BoardUpdate& update);
+  void Shutdown();
+  size_t watcher_count() const;
+
+ private:
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::vector<std::shared_ptr<BoardSubscription>>> subs_;  // guarded by mu_
+  bool shut_down_ = false;  // guarded by mu_
+};
+
+}  // namespace shop::queue

@@ -1,0 +1,75 @@
+// Branch configuration and calendar rules: a shop's services, counters,
+// opening hours and time zone, and what "business day" and "open now" mean.
+//
+// A BranchConfig is built once at start-up (from TOML, see server/config) and
+// then only read; it is safe to share between threads after construction.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "server/domain/status.h"
+
+namespace shop::queue {
+
+enum class Language { kRu = 1, kEn = 2, kZh = 3 };
+
+struct ServiceConfig {
+  std::string prefix;                 // one capital Latin letter, e.g. "R"
+  std::array<std::string, 3> names;   // indexed by Language - 1: ru, en, zh
+  absl::Duration default_service_time = absl::Minutes(10);  // ETA before any data
+};
+
+struct CounterConfig {
+  std::string counter_id;             // e.g. "1"
+  std::string display_name;           // e.g. "Counter 1"
+  std::vector<std::string> services;  // prefixes this counter may serve
+};
+
+// Opening hours of one weekday, minutes from local midnight; close may be
+// 24*60 (open until midnight). No entry means closed that day.
+struct DayHours {
+  int open_minute = 0;
+  int close_minute = 24 * 60;
+};
+
+struct BranchConfig {
+  std::string branch_id;
+  std::string display_name;
+  std::string time_zone_name;         // IANA, e.g. "Europe/Moscow"
+  absl::TimeZone time_zone;
+  // Indexed by absl::Weekday order starting Monday = 0 .. Sunday = 6.
+  std::array<std::optional<DayHours>, 7> hours;
+  std::set<std::string> closed_dates;  // "YYYY-MM-DD"
+  int max_recalls = 2;                 // recalls allowed after the first call
+  std::vector<ServiceConfig> services;
+  std::vector<CounterConfig> counters;
+
+  const ServiceConfig* FindService(std::string_view prefix) const;
+  const CounterConfig* FindCounter(std::string_view counter_id) const;
+
+  // The business day `t` belongs to: the local calendar date, "YYYY-MM-DD".
+  std::string BusinessDay(absl::Time t) const;
+  // Whether the branch takes new tickets at `t` (inside today's hours and
+  // not a closed date).
+  bool IsOpen(absl::Time t) const;
+  // Closing time of the business day that `t` falls in; nullopt when the
+  // branch is closed that whole day.
+  std::optional<absl::Time> ClosingTime(absl::Time t) const;
+
+  // Checks internal consistency (unique prefixes and counter ids, counters
+  // serving known services, sane hours). Field names in errors are config keys.
+  Status Validate() const;
+};
+
+struct ServerConfig {
+  std::vector<BranchConfig> branches;
+  const BranchConfig* FindBranch(std::string_view branch_id) const;
+  Status Validate() const;
+};
+
+}  // namespace shop::queue

@@ -1,0 +1,544 @@
+#include "server/domain/queue_manager.h"
+
+#include <algorithm>
+
+#include "server/domain/queue_policy.h"
+
+namespace shop::queue {
+namespace {
+
+constexpr int kServiceTimeWindow = 20;
+constexpr const char* kMethodCreate = "create_ticket";
+constexpr const char* kMethodCallNext = "call_next";
+
+bool ServesService(const CounterRow& c, const std::string& prefix) {
+  return c.open && std::find(c.services.begin(), c.services.end(), prefix) != c.services.end();
+}
+
+TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::Time now,
+                     std::string detail = {}) {
+  TicketEvent e;
+  e.ticket_id = t.id;
+  e.branch_id = t.branch_id;
+  e.time = now;
+  e.kind = std::move(kind);
+  e.from = from;
+  e.to = t.state;
+  e.counter_id = t.counter_id;
+  e.detail = std::move(detail);
+  return e;
+}
+
+CallRecord CallOf(const Ticket& t) {
+  return CallRecord{t.id, t.DisplayNumber(), t.counter_id, t.call_time, t.recall_count,
+                    t.origin == Origin::kAppointment};
+}
+
+const char* ActionName(CounterAction a) {
+  switch (a) {
+    case CounterAction::kRecall: return "recall";
+    case CounterAction::kStart: return "start";
+    case CounterAction::kComplete: return "complete";
+    case CounterAction::kNoShow: return "no_show";
+    case CounterAction::kPark: return "park";
+    case CounterAction::kReturn: return "return";
+  }
+  return "?";
+}
+
+// The ticket a counter is busy with (called or serving), if any.
+std::optional<Ticket> BusyWith(const std::vector<Ticket>& at_counter) {
+  for (const auto& t : at_counter)
+    if (t.state == TicketState::kCalled || t.state == TicketState::kServing) return t;
+  return std::nullopt;
+}
+
+Status CounterIsFree(QueueTx& tx, const std::string& branch_id, const std::string& counter_id) {
+  auto at = tx.ListAtCounter(branch_id, counter_id);
+  if (!at.ok()) return at.status();
+  if (auto busy = BusyWith(*at))
+    return Status::FailedPrecondition("counter " + counter_id + " is still busy with " +
+                                      busy->DisplayNumber() + " (" + StateName(busy->state) +
+                                      "); finish, park, transfer or mark it a no-show first");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateRequestId(const std::string& request_id, const std::string& field) {
+  if (request_id.empty())
+    return Status::InvalidArgument(field, field + " is required (a client-chosen unique id)");
+  if (request_id.size() > 64)
+    return Status::InvalidArgument(field, field + " must be at most 64 characters");
+  for (unsigned char c : request_id)
+    if (c < 0x21 || c > 0x7e)
+      return Status::InvalidArgument(field, field + " must be printable ASCII without spaces");
+  return Status::Ok();
+}
+
+QueueManager::QueueManager(const ServerConfig& config, Store& store, const Clock& clock,
+                           BoardHub& board)
+    : config_(config), store_(store), clock_(clock), board_(board) {}
+
+Result<const BranchConfig*> QueueManager::Branch(const std::string& branch_id) const {
+  if (branch_id.empty()) return Status::InvalidArgument("branch_id", "branch_id is required");
+  const BranchConfig* b = config_.FindBranch(branch_id);
+  if (!b) return Status::NotFound("branch '" + branch_id + "' does not exist");
+  return b;
+}
+
+Result<const BranchConfig*> QueueManager::GetBranch(const std::string& branch_id) const {
+  return Branch(branch_id);
+}
+
+Result<const CounterConfig*> QueueManager::Counter(const BranchConfig& b,
+                                                   const std::string& counter_id) const {
+  if (counter_id.empty()) return Status::InvalidArgument("counter_id", "counter_id is required");
+  const CounterConfig* c = b.FindCounter(counter_id);
+  if (!c)
+    return Status::NotFound("counter '" + counter_id + "' does not exist in branch " + b.branch_id);
+  return c;
+}
+
+Result<TicketView> QueueManager::View(QueueTx& tx, const BranchConfig& b, const Ticket& t,
+                                      absl::Time now) {
+  TicketView v{t, 0, absl::ZeroDuration()};
+  if (t.state != TicketState::kWaiting) return v;
+  auto waiting = tx.ListWaiting(b.branch_id, {t.service_prefix});
+  if (!waiting.ok()) return waiting.status();
+  v.position = PositionOf(t, *waiting, now);
+  auto times = tx.RecentServiceTimes(b.branch_id, t.service_prefix, kServiceTimeWindow);
+  if (!times.ok()) return times.status();
+  auto counters = tx.ListCounters(b.branch_id);
+  if (!counters.ok()) return counters.status();
+  int open = 0;
+  for (const auto& c : *counters) open += ServesService(c, t.service_prefix) ? 1 : 0;
+  const ServiceConfig* s = b.FindService(t.service_prefix);
+  absl::Duration avg = RollingAverage(*times, s ? s->default_service_time : absl::Minutes(10),
+                                      kServiceTimeWindow);
+  v.estimated_wait = EstimateWait(v.position, avg, open);
+  return v;
+}
+
+Result<TicketView> QueueManager::ViewAfterWrite(const BranchConfig& b, const Ticket& t) {
+  Result<TicketView> out = Status::Internal("no view");
+  absl::Time now = clock_.Now();
+  Status st = store_.Read([&](QueueTx& tx) {
+    out = View(tx, b, t, now);
+    return out.status();
+  });
+  if (!st.ok()) return TicketView{t, 0, absl::ZeroDuration()};  // the write stands
+  return out;
+}
+
+void QueueManager::PublishAfterCommit(const BranchConfig& b, const std::vector<CallRecord>& calls) {
+  if (!board_.HasWatchers(b.branch_id)) return;
+  BoardUpdate u;
+  for (const auto& c : calls) {
+    const CounterConfig* cc = b.FindCounter(c.counter_id);
+    u.calls.push_back({c, cc ? cc->display_name : c.counter_id});
+  }
+  Status st = store_.Read([&](QueueTx& tx) {
+    auto counts = tx.WaitingCounts(b.branch_id);
+    if (!counts.ok()) return counts.status();
+    u.waiting = *counts;
+    return Status::Ok();
+  });
+  if (!st.ok()) return;
+  for (const auto& s : b.services) u.waiting.emplace(s.prefix, 0);
+  board_.Publish(b.branch_id, u);
+}
+
+Result<std::vector<ServiceView>> QueueManager::ListServices(const std::string& branch_id) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  std::vector<ServiceView> out;
+  Status st = store_.Read([&](QueueTx& tx) {
+    auto counts = tx.WaitingCounts(branch_id);
+    if (!counts.ok()) return counts.status();
+    auto counters = tx.ListCounters(branch_id);
+    if (!counters.ok()) return counters.status();
+    for (const auto& s : (*b)->services) {
+      ServiceView v;
+      v.config = &s;
+      auto it = counts->find(s.prefix);
+      v.waiting = it == counts->end() ? 0 : it->second;
+      for (const auto& c : *counters) v.open_counters += ServesService(c, s.prefix) ? 1 : 0;
+      auto times = tx.RecentServiceTimes(branch_id, s.prefix, kServiceTimeWindow);
+      if (!times.ok()) return times.status();
+      v.average_service_time = RollingAverage(*times, s.default_service_time, kServiceTimeWindow);
+      out.push_back(v);
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in) {
+  auto b = Branch(in.branch_id);
+  if (!b.ok()) return b.status();
+  const BranchConfig& branch = **b;
+  if (in.service_prefix.empty())
+    return Status::InvalidArgument("service_prefix", "service_prefix is required");
+  if (!branch.FindService(in.service_prefix))
+    return Status::InvalidArgument("service_prefix", "branch " + branch.branch_id +
+                                                         " has no service '" + in.service_prefix +
+                                                         "'");
+  QUEUE_RETURN_IF_ERROR(ValidateRequestId(in.request_id));
+
+  absl::Time now = clock_.Now();
+  Ticket out;
+  bool created = false;
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    auto prior = tx.FindRequest(branch.branch_id, kMethodCreate, in.request_id);
+    if (!prior.ok()) return prior.status();
+    if (prior->has_value()) {  // a retry: answer with the first result
+      auto t = tx.GetTicket(branch.branch_id, **prior);
+      if (!t.ok()) return t.status();
+      if (!t->has_value()) return Status::Internal("request maps to a missing ticket");
+      out = **t;
+      return Status::Ok();
+    }
+    if (!branch.IsOpen(now))
+      return Status::FailedPrecondition("branch " + branch.branch_id +
+                                        " is closed now; tickets are issued during opening hours");
+    Ticket t;
+    t.branch_id = branch.branch_id;
+    t.number_prefix = in.service_prefix;
+    t.service_prefix = in.service_prefix;
+    t.business_day = branch.BusinessDay(now);
+    auto n = tx.NextNumber(t.branch_id, t.number_prefix, t.business_day);
+    if (!n.ok()) return n.status();
+    t.number = *n;
+    t.state = TicketState::kWaiting;
+    t.priority = in.priority;
+    t.origin = Origin::kWalkIn;
+    t.language = in.language;
+    t.issue_time = now;
+    QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
+    QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t.branch_id, kMethodCreate, in.request_id, t.id, now));
+    QUEUE_RETURN_IF_ERROR(tx.AppendEvent(EventFor(t, "create", TicketState::kWaiting, now)));
+    out = t;
+    created = true;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (created) PublishAfterCommit(branch, {});
+  return ViewAfterWrite(branch, out);
+}
+
+Result<TicketView> QueueManager::GetTicket(const std::string& branch_id, int64_t ticket_id) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
+  Result<TicketView> out = Status::Internal("unset");
+  absl::Time now = clock_.Now();
+  Status st = store_.Read([&](QueueTx& tx) -> Status {
+    auto t = tx.GetTicket(branch_id, ticket_id);
+    if (!t.ok()) return t.status();
+    if (!t->has_value())
+      return Status::NotFound("ticket " + std::to_string(ticket_id) + " does not exist in branch " +
+                              branch_id);
+    out = View(tx, **b, **t, now);
+    return out.status();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<CounterView> QueueManager::GetCounter(const std::string& branch_id,
+                                             const std::string& counter_id) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  auto cc = Counter(**b, counter_id);
+  if (!cc.ok()) return cc.status();
+  CounterView v;
+  v.config = *cc;
+  Status st = store_.Read([&](QueueTx& tx) -> Status {
+    auto row = tx.GetCounter(branch_id, counter_id);
+    if (!row.ok()) return row.status();
+    v.row = row->value_or(CounterRow{branch_id, counter_id, false, {}});
+    auto at = tx.ListAtCounter(branch_id, counter_id);
+    if (!at.ok()) return at.status();
+    v.current = BusyWith(*at);
+    if (!v.current && !at->empty()) v.current = at->back();  // a parked ticket
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return v;
+}
+
+Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
+                                              const std::string& counter_id,
+                                              const std::vector<std::string>& services) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  auto cc = Counter(**b, counter_id);
+  if (!cc.ok()) return cc.status();
+  std::vector<std::string> chosen = services.empty() ? (*cc)->services : services;
+  std::sort(chosen.begin(), chosen.end());
+  chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+  for (const auto& p : chosen) {
+    if (!(*b)->FindService(p))
+      return Status::InvalidArgument("service_prefixes", "no service '" + p + "' in branch " +
+                                                             branch_id);
+    const auto& allowed = (*cc)->services;
+    if (std::find(allowed.begin(), allowed.end(), p) == allowed.end())
+      return Status::InvalidArgument("service_prefixes",
+                                     "counter " + counter_id + " is not set up to serve " + p);
+  }
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    return tx.SaveCounter(CounterRow{branch_id, counter_id, true, chosen});
+  });
+  if (!st.ok()) return st;
+  PublishAfterCommit(**b, {});
+  return GetCounter(branch_id, counter_id);
+}
+
+Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
+                                               const std::string& counter_id) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  auto cc = Counter(**b, counter_id);
+  if (!cc.ok()) return cc.status();
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
+    auto row = tx.GetCounter(branch_id, counter_id);
+    if (!row.ok()) return row.status();
+    CounterRow r = row->value_or(CounterRow{branch_id, counter_id, false, {}});
+    r.open = false;
+    return tx.SaveCounter(r);
+  });
+  if (!st.ok()) return st;
+  PublishAfterCommit(**b, {});
+  return GetCounter(branch_id, counter_id);
+}
+
+Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
+                                          const std::string& counter_id,
+                                          const std::string& request_id) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  auto cc = Counter(**b, counter_id);
+  if (!cc.ok()) return cc.status();
+  QUEUE_RETURN_IF_ERROR(ValidateRequestId(request_id));
+  absl::Time now = clock_.Now();
+  Ticket out;
+  bool called = false;
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    auto prior = tx.FindRequest(branch_id, kMethodCallNext, request_id);
+    if (!prior.ok()) return prior.status();
+    if (prior->has_value()) {
+      auto t = tx.GetTicket(branch_id, **prior);
+      if (!t.ok()) return t.status();
+      if (!t->has_value()) return Status::Internal("request maps to a missing ticket");
+      out = **t;
+      return Status::Ok();
+    }
+    auto row = tx.GetCounter(branch_id, counter_id);
+    if (!row.ok()) return row.status();
+    if (!row->has_value() || !(*row)->open)
+      return Status::FailedPrecondition("counter " + counter_id + " is closed; open it first");
+    QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
+    std::set<std::string> services((*row)->services.begin(), (*row)->services.end());
+    auto waiting = tx.ListWaiting(branch_id, services);
+    if (!waiting.ok()) return waiting.status();
+    auto pick = PickNext(*waiting, services, now);
+    if (!pick) return Status::NotFound("no ticket is waiting for the services of counter " +
+                                       counter_id);
+    Ticket t = (*waiting)[*pick];
+    QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(t, counter_id, now));
+    QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, TicketState::kWaiting));
+    QUEUE_RETURN_IF_ERROR(tx.SaveRequest(branch_id, kMethodCallNext, request_id, t.id, now));
+    QUEUE_RETURN_IF_ERROR(tx.AppendEvent(EventFor(t, "call", TicketState::kWaiting, now)));
+    out = t;
+    called = true;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (called) PublishAfterCommit(**b, {CallOf(out)});
+  return TicketView{out, 0, absl::ZeroDuration()};
+}
+
+Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
+                                            const std::string& counter_id, int64_t ticket_id) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  auto cc = Counter(**b, counter_id);
+  if (!cc.ok()) return cc.status();
+  if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
+  absl::Time now = clock_.Now();
+  Ticket out;
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    auto row = tx.GetCounter(branch_id, counter_id);
+    if (!row.ok()) return row.status();
+    if (!row->has_value() || !(*row)->open)
+      return Status::FailedPrecondition("counter " + counter_id + " is closed; open it first");
+    auto t = tx.GetTicket(branch_id, ticket_id);
+    if (!t.ok()) return t.status();
+    if (!t->has_value())
+      return Status::NotFound("ticket " + std::to_string(ticket_id) + " does not exist");
+    Ticket ticket = **t;
+    if (!ServesService(**row, ticket.service_prefix))
+      return Status::FailedPrecondition("counter " + counter_id + " does not serve service " +
+                                        ticket.service_prefix);
+    QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
+    QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(ticket, counter_id, now));
+    QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(ticket, TicketState::kWaiting));
+    QUEUE_RETURN_IF_ERROR(
+        tx.AppendEvent(EventFor(ticket, "call", TicketState::kWaiting, now, "out of order")));
+    out = ticket;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  PublishAfterCommit(**b, {CallOf(out)});
+  return TicketView{out, 0, absl::ZeroDuration()};
+}
+
+Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::string& counter_id,
+                                     int64_t ticket_id, CounterAction action) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  auto cc = Counter(**b, counter_id);
+  if (!cc.ok()) return cc.status();
+  if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
+  absl::Time now = clock_.Now();
+  Ticket out;
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    auto found = tx.GetTicket(branch_id, ticket_id);
+    if (!found.ok()) return found.status();
+    if (!found->has_value())
+      return Status::NotFound("ticket " + std::to_string(ticket_id) + " does not exist");
+    Ticket t = **found;
+    TicketState before = t.state;
+    Status s;
+    switch (action) {
+      case CounterAction::kRecall: s = RecallTicket(t, counter_id, (*b)->max_recalls, now); break;
+      case CounterAction::kStart: s = StartTicket(t, counter_id, now); break;
+      case CounterAction::kComplete: s = CompleteTicket(t, counter_id, now); break;
+      case CounterAction::kNoShow: s = MarkNoShow(t, counter_id, now); break;
+      case CounterAction::kPark: s = ParkTicket(t, counter_id, now); break;
+      case CounterAction::kReturn:
+        s = CounterIsFree(tx, branch_id, counter_id);
+        if (s.ok()) s = ReturnTicket(t, counter_id, now);
+        break;
+    }
+    QUEUE_RETURN_IF_ERROR(s);
+    QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
+    QUEUE_RETURN_IF_ERROR(tx.AppendEvent(EventFor(t, ActionName(action), before, now)));
+    out = t;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  bool announces = action == CounterAction::kRecall || action == CounterAction::kReturn;
+  PublishAfterCommit(**b, announces ? std::vector<CallRecord>{CallOf(out)}
+                                    : std::vector<CallRecord>{});
+  return TicketView{out, 0, absl::ZeroDuration()};
+}
+
+Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
+                                          const std::string& counter_id, int64_t ticket_id,
+                                          const std::string& target_prefix) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  auto cc = Counter(**b, counter_id);
+  if (!cc.ok()) return cc.status();
+  if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
+  if (target_prefix.empty())
+    return Status::InvalidArgument("target_service_prefix", "target_service_prefix is required");
+  if (!(*b)->FindService(target_prefix))
+    return Status::InvalidArgument("target_service_prefix",
+                                   "no service '" + target_prefix + "' in branch " + branch_id);
+  absl::Time now = clock_.Now();
+  Ticket out;
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    auto found = tx.GetTicket(branch_id, ticket_id);
+    if (!found.ok()) return found.status();
+    if (!found->has_value())
+      return Status::NotFound("ticket " + std::to_string(ticket_id) + " does not exist");
+    Ticket t = **found;
+    TicketState before = t.state;
+    std::string from_service = t.service_prefix;
+    QUEUE_RETURN_IF_ERROR(TransferTicket(t, counter_id, target_prefix, now));
+    QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
+    TicketEvent e = EventFor(t, "transfer", before, now, from_service + "->" + target_prefix);
+    e.counter_id = counter_id;
+    QUEUE_RETURN_IF_ERROR(tx.AppendEvent(e));
+    out = t;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  PublishAfterCommit(**b, {});
+  return ViewAfterWrite(**b, out);
+}
+
+Result<std::vector<Ticket>> QueueManager::ListTickets(const std::string& branch_id,
+                                                      std::optional<TicketState> state,
+                                                      int64_t after_id, int limit) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  std::vector<Ticket> out;
+  std::string day = (*b)->BusinessDay(clock_.Now());
+  Status st = store_.Read([&](QueueTx& tx) -> Status {
+    auto r = tx.ListTickets(branch_id, day, state, after_id, limit);
+    if (!r.ok()) return r.status();
+    out = std::move(*r);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<BoardUpdate> QueueManager::BoardSnapshot(const std::string& branch_id, int recent_calls) {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  BoardUpdate u;
+  u.snapshot = true;
+  Status st = store_.Read([&](QueueTx& tx) -> Status {
+    auto calls = tx.RecentCalls(branch_id, recent_calls);
+    if (!calls.ok()) return calls.status();
+    for (auto it = calls->rbegin(); it != calls->rend(); ++it) {
+      const CounterConfig* cc = (*b)->FindCounter(it->counter_id);
+      u.calls.push_back({*it, cc ? cc->display_name : it->counter_id});
+    }
+    auto counts = tx.WaitingCounts(branch_id);
+    if (!counts.ok()) return counts.status();
+    u.waiting = *counts;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  for (const auto& s : (*b)->services) u.waiting.emplace(s.prefix, 0);
+  return u;
+}
+
+Result<int> QueueManager::ExpireOverdue() {
+  int total = 0;
+  absl::Time now = clock_.Now();
+  for (const auto& branch : config_.branches) {
+    std::string today = branch.BusinessDay(now);
+    auto closing = branch.ClosingTime(now);
+    bool past_closing = !closing || now >= *closing;
+    int expired = 0;
+    Status st = store_.Write([&](QueueTx& tx) -> Status {
+      auto open = tx.ListUnfinished(branch.branch_id);
+      if (!open.ok()) return open.status();
+      for (Ticket t : *open) {
+        bool overdue = t.business_day < today || (t.business_day == today && past_closing);
+        if (!overdue) continue;
+        TicketState before = t.state;
+        QUEUE_RETURN_IF_ERROR(ExpireTicket(t, now));
+        QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
+        QUEUE_RETURN_IF_ERROR(tx.AppendEvent(EventFor(t, "expire", before, now)));
+        ++expired;
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    if (expired) PublishAfterCommit(branch, {});
+    total += expired;
+  }
+  return total;
+}
+
+}  // namespace shop::queue

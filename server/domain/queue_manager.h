@@ -1,0 +1,111 @@
+// QueueManager: the queue's use cases (issue a ticket, open a counter, call,
+// recall, serve, transfer, park, expire) over a Store, a Clock and the board.
+//
+// It validates input against the configuration (returning kInvalidArgument
+// with the request field's name), runs each use case as one write
+// transaction, and publishes board updates after commit. It knows nothing of
+// gRPC or SQL.
+//
+// Thread-safe: every method may be called from many threads at once; the
+// Store serialises the writes. Does not own the Store, Clock or BoardHub;
+// they must outlive it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/domain/board.h"
+#include "server/domain/branch.h"
+#include "server/domain/clock.h"
+#include "server/domain/status.h"
+#include "server/domain/store.h"
+#include "server/domain/ticket.h"
+
+namespace shop::queue {
+
+// A ticket with what the customer wants to know about it now.
+struct TicketView {
+  Ticket ticket;
+  int position = 0;                     // meaningful while waiting
+  absl::Duration estimated_wait;        // meaningful while waiting
+};
+
+struct ServiceView {
+  const ServiceConfig* config = nullptr;
+  int waiting = 0;
+  int open_counters = 0;
+  absl::Duration average_service_time;
+};
+
+struct CounterView {
+  CounterRow row;
+  const CounterConfig* config = nullptr;
+  std::optional<Ticket> current;  // called or serving (else the latest parked)
+};
+
+struct CreateTicketInput {
+  std::string branch_id;
+  std::string service_prefix;
+  Language language = Language::kRu;
+  Priority priority = Priority::kNone;
+  std::string request_id;
+};
+
+// What a counter does to a ticket it holds.
+enum class CounterAction { kRecall, kStart, kComplete, kNoShow, kPark, kReturn };
+
+class QueueManager {
+ public:
+  QueueManager(const ServerConfig& config, Store& store, const Clock& clock, BoardHub& board);
+
+  const ServerConfig& config() const { return config_; }
+  const Clock& clock() const { return clock_; }
+
+  // Kiosk.
+  Result<const BranchConfig*> GetBranch(const std::string& branch_id) const;
+  Result<std::vector<ServiceView>> ListServices(const std::string& branch_id);
+  Result<TicketView> CreateTicket(const CreateTicketInput& in);
+  Result<TicketView> GetTicket(const std::string& branch_id, int64_t ticket_id);
+
+  // Counter.
+  Result<CounterView> GetCounter(const std::string& branch_id, const std::string& counter_id);
+  Result<CounterView> OpenCounter(const std::string& branch_id, const std::string& counter_id,
+                                  const std::vector<std::string>& services);
+  Result<CounterView> CloseCounter(const std::string& branch_id, const std::string& counter_id);
+  Result<TicketView> CallNext(const std::string& branch_id, const std::string& counter_id,
+                              const std::string& request_id);
+  Result<TicketView> CallChosen(const std::string& branch_id, const std::string& counter_id,
+                                int64_t ticket_id);
+  Result<TicketView> Act(const std::string& branch_id, const std::string& counter_id,
+                         int64_t ticket_id, CounterAction action);
+  Result<TicketView> Transfer(const std::string& branch_id, const std::string& counter_id,
+                              int64_t ticket_id, const std::string& target_prefix);
+  Result<std::vector<Ticket>> ListTickets(const std::string& branch_id,
+                                          std::optional<TicketState> state, int64_t after_id,
+                                          int limit);
+
+  // Board: the first message of a stream.
+  Result<BoardUpdate> BoardSnapshot(const std::string& branch_id, int recent_calls);
+
+  // Expires tickets still waiting or parked after closing time or from an
+  // earlier business day. Returns how many expired.
+  Result<int> ExpireOverdue();
+
+ private:
+  Result<const BranchConfig*> Branch(const std::string& branch_id) const;
+  Result<const CounterConfig*> Counter(const BranchConfig& b, const std::string& counter_id) const;
+  Result<TicketView> View(QueueTx& tx, const BranchConfig& b, const Ticket& t, absl::Time now);
+  Result<TicketView> ViewAfterWrite(const BranchConfig& b, const Ticket& t);
+  void PublishAfterCommit(const BranchConfig& b, const std::vector<CallRecord>& calls);
+
+  const ServerConfig& config_;
+  Store& store_;
+  const Clock& clock_;
+  BoardHub& board_;
+};
+
+// Checks a client request id: 1-64 printable ASCII characters.
+Status ValidateRequestId(const std::string& request_id, const std::string& field = "request_id");
+
+}  // namespace shop::queue

@@ -1,0 +1,28 @@
+#include "server/domain/status.h"
+
+namespace shop::queue {
+
+const char* CodeName(Status::Code code) {
+  switch (code) {
+    case Status::Code::kOk: return "OK";
+    case Status::Code::kInvalidArgument: return "INVALID_ARGUMENT";
+    case Status::Code::kNotFound: return "NOT_FOUND";
+    case Status::Code::kAlreadyExists: return "ALREADY_EXISTS";
+    case Status::Code::kFailedPrecondition: return "FAILED_PRECONDITION";
+    case Status::Code::kAborted: return "ABORTED";
+    case Status::Code::kResourceExhausted: return "RESOURCE_EXHAUSTED";
+    case Status::Code::kUnavailable: return "UNAVAILABLE";
+    case Status::Code::kInternal: return "INTERNAL";
+  }
+  return "UNKNOWN";
+}
+
+std::string Status::ToString() const {
+  if (ok()) return "OK";
+  std::string s = CodeName(code_);
+  s += ": ";
+  s += message_;
+  return s;
+}
+
+}  // namespace shop::queue

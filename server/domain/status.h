@@ -1,0 +1,98 @@
+// Status: the result of a domain operation, as a value (LevelDB style).
+//
+// A Status is OK or carries a Code, a message for people, and optionally the
+// name of the request field at fault. The codes mirror the gRPC status codes we
+// use so the service layer can map them one to one, but this header knows
+// nothing of gRPC. Result<T> holds either a value or a non-OK Status.
+//
+// Thread-safety: values; copy freely.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace shop::queue {
+
+class Status {
+ public:
+  enum class Code {
+    kOk = 0,
+    kInvalidArgument,    // bad input, whatever the state; field() names it
+    kNotFound,           // an id that does not exist
+    kAlreadyExists,      // a create that collides
+    kFailedPrecondition, // the wrong state for this transition
+    kAborted,            // a lost race; the caller may retry the whole thing
+    kResourceExhausted,  // out of space or a limit reached
+    kUnavailable,        // transient; a retry can help
+    kInternal,           // a bug or a broken invariant
+  };
+
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status InvalidArgument(std::string field, std::string msg) {
+    return Status(Code::kInvalidArgument, std::move(msg), std::move(field));
+  }
+  static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
+  static Status AlreadyExists(std::string msg) {
+    return Status(Code::kAlreadyExists, std::move(msg));
+  }
+  static Status FailedPrecondition(std::string msg) {
+    return Status(Code::kFailedPrecondition, std::move(msg));
+  }
+  static Status Aborted(std::string msg) { return Status(Code::kAborted, std::move(msg)); }
+  static Status ResourceExhausted(std::string msg) {
+    return Status(Code::kResourceExhausted, std::move(msg));
+  }
+  static Status Unavailable(std::string msg) {
+    return Status(Code::kUnavailable, std::move(msg));
+  }
+  static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  const std::string& message() const { return message_; }
+  // The request field at fault (for kInvalidArgument), else empty.
+  const std::string& field() const { return field_; }
+  std::string ToString() const;
+
+ private:
+  Status(Code code, std::string message, std::string field = {})
+      : code_(code), message_(std::move(message)), field_(std::move(field)) {}
+
+  Code code_ = Code::kOk;
+  std::string message_;
+  std::string field_;
+};
+
+const char* CodeName(Status::Code code);
+
+// Either a T or a non-OK Status.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be OK
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace shop::queue
+
+// Returns early from the enclosing function if `expr` (a Status) is not OK.
+#define QUEUE_RETURN_IF_ERROR(expr)                 \
+  do {                                              \
+    ::shop::queue::Status _st = (expr);             \
+    if (!_st.ok()) return _st;                      \
+  } while (0)

@@ -1,0 +1,126 @@
+// The storage interface the domain needs. The SQLite implementation lives in
+// server/storage; a PostgreSQL one can follow behind the same interface.
+//
+// Store::Write runs `fn` inside a write transaction and returns only after
+// that transaction is durably committed (or failed). Implementations may
+// commit several callers' functions in one transaction (group commit); each
+// function still sees its own effects and the effects of those before it,
+// and a function that returns non-OK has its own changes rolled back without
+// failing its neighbours. `fn` may run on another thread; it must not block
+// on anything but the QueueTx it is given.
+//
+// Store::Read runs `fn` on a consistent snapshot; calling a write method of
+// the QueueTx inside Read fails. Reads do not wait for the writer.
+//
+// Implementations are thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "server/domain/branch.h"
+#include "server/domain/status.h"
+#include "server/domain/ticket.h"
+
+namespace shop::queue {
+
+struct CounterRow {
+  std::string branch_id;
+  std::string counter_id;
+  bool open = false;
+  std::vector<std::string> services;  // served while open
+};
+
+// One line of a ticket's history (also the base of the audit log to come).
+struct TicketEvent {
+  int64_t ticket_id = 0;
+  std::string branch_id;
+  absl::Time time;
+  std::string kind;  // "create", "call", "recall", "start", "complete", ...
+  TicketState from = TicketState::kWaiting;
+  TicketState to = TicketState::kWaiting;
+  std::string counter_id;
+  std::string detail;  // free text, never personal data
+};
+
+// A call as the board shows it.
+struct CallRecord {
+  int64_t ticket_id = 0;
+  std::string display_number;
+  std::string counter_id;
+  absl::Time time;
+  int recall_count = 0;
+  bool appointment = false;
+};
+
+class QueueTx {
+ public:
+  virtual ~QueueTx() = default;
+
+  // Tickets.
+  // Returns the next number for branch x prefix x day (1 for the first),
+  // recording it so it is never handed out again.
+  virtual Result<int> NextNumber(const std::string& branch_id, const std::string& prefix,
+                                 const std::string& day) = 0;
+  // Inserts `t` and sets t.id.
+  virtual Status InsertTicket(Ticket& t) = 0;
+  // Writes `t` if its stored state is still `expected`; kAborted otherwise.
+  virtual Status UpdateTicket(const Ticket& t, TicketState expected) = 0;
+  virtual Result<std::optional<Ticket>> GetTicket(const std::string& branch_id, int64_t id) = 0;
+  // Waiting tickets of the given services (all services if empty).
+  virtual Result<std::vector<Ticket>> ListWaiting(const std::string& branch_id,
+                                                  const std::set<std::string>& services) = 0;
+  // Tickets at a counter in called, serving or parked state.
+  virtual Result<std::vector<Ticket>> ListAtCounter(const std::string& branch_id,
+                                                    const std::string& counter_id) = 0;
+  // Tickets in waiting or parked state on any day (candidates for expiry).
+  virtual Result<std::vector<Ticket>> ListUnfinished(const std::string& branch_id) = 0;
+  // Tickets of one business day with id > after_id, ordered by id; state
+  // filter optional.
+  virtual Result<std::vector<Ticket>> ListTickets(const std::string& branch_id,
+                                                  const std::string& day,
+                                                  std::optional<TicketState> state,
+                                                  int64_t after_id, int limit) = 0;
+  virtual Result<std::map<std::string, int>> WaitingCounts(const std::string& branch_id) = 0;
+  // Service durations of the most recent completed tickets of a service,
+  // newest first.
+  virtual Result<std::vector<absl::Duration>> RecentServiceTimes(const std::string& branch_id,
+                                                                 const std::string& prefix,
+                                                                 int limit) = 0;
+
+  // Idempotency: the ticket a client request_id produced for a method.
+  virtual Result<std::optional<int64_t>> FindRequest(const std::string& branch_id,
+                                                     const std::string& method,
+                                                     const std::string& request_id) = 0;
+  virtual Status SaveRequest(const std::string& branch_id, const std::string& method,
+                             const std::string& request_id, int64_t ticket_id,
+                             absl::Time now) = 0;
+
+  // Counters.
+  virtual Result<std::optional<CounterRow>> GetCounter(const std::string& branch_id,
+                                                       const std::string& counter_id) = 0;
+  virtual Result<std::vector<CounterRow>> ListCounters(const std::string& branch_id) = 0;
+  virtual Status SaveCounter(const CounterRow& c) = 0;
+
+  // History.
+  virtual Status AppendEvent(const TicketEvent& e) = 0;
+  virtual Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id,
+                                                      int limit) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Status Write(const std::function<Status(QueueTx&)>& fn) = 0;
+  virtual Status Read(const std::function<Status(QueueTx&)>& fn) = 0;
+  // Makes the stored branches, services and counters match the configuration
+  // (adds and updates; never deletes anything that tickets refer to).
+  virtual Status SyncConfig(const ServerConfig& config) = 0;
+};
+
+}  // namespace shop::queue

@@ -1,0 +1,82 @@
+// queue-server: parses flags, loads the configuration, opens the SQLite store
+// and runs QueueServer until SIGINT or SIGTERM, then stops gracefully.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "server/config/config_loader.h"
+#include "server/service/server.h"
+#include "server/storage/sqlite_store.h"
+
+namespace {
+
+int Fail(const std::string& what) {
+  spdlog::critical("{}", what);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string listen = "127.0.0.1:50051";
+  std::string db_path = "queue.db";
+  std::string config_path;
+  std::string port_file;
+  std::string log_level = "info";
+  CLI::App app{"queue-server: the shop service-desk queue server (gRPC, shop.queue.v1)"};
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")
+      ->capture_default_str();
+  app.add_option("--db", db_path, "SQLite database file (created if missing)")
+      ->capture_default_str();
+  app.add_option("--config", config_path, "branch configuration (TOML); default: built-in demo");
+  app.add_option("--port-file", port_file, "write the bound port to this file once listening");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  // Block the stop signals in every thread; main waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto config = config_path.empty()
+                    ? shop::queue::ParseConfig(shop::queue::DemoConfigText(), "built-in demo")
+                    : shop::queue::LoadConfigFile(config_path);
+  if (!config.ok()) return Fail("configuration: " + config.status().message());
+
+  auto store = shop::queue::SqliteStore::Open(db_path);
+  if (!store.ok()) return Fail("database " + db_path + ": " + store.status().ToString());
+
+  shop::queue::QueueServerOptions options;
+  options.listen = listen;
+  options.config = std::move(config).value();
+  options.store = std::shared_ptr<shop::queue::SqliteStore>(std::move(store).value());
+  size_t branches = options.config.branches.size();
+  auto server = shop::queue::QueueServer::Start(std::move(options));
+  if (!server.ok()) return Fail("start: " + server.status().ToString());
+
+  int port = (*server)->port();
+  spdlog::info("queue-server listening on port {} (--listen {}), database {}, {} branch(es){}",
+               port, listen, db_path, branches, config_path.empty() ? ", demo config" : "");
+  if (!port_file.empty()) {
+    std::string tmp = port_file + ".tmp";
+    { std::ofstream(tmp) << port << "\n"; }
+    std::rename(tmp.c_str(), port_file.c_str());
+  }
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("received {}, stopping: running calls finish, new calls are refused",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+  (*server)->Shutdown(absl::Seconds(10));
+  server->reset();
+  spdlog::info("queue-server stopped");
+  return 0;
+}

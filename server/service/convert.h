@@ -1,0 +1,32 @@
+// Conversions between domain values and shop.queue.v1 messages. Proto
+// messages never serve as the domain model; they are built here at the edge.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+
+#include "server/domain/queue_manager.h"
+#include "shop/queue/v1/board_service.pb.h"
+#include "shop/queue/v1/resources.pb.h"
+
+namespace shop::queue::service {
+
+namespace pb = ::shop::queue::v1;
+
+void ToProto(absl::Time t, google::protobuf::Timestamp* out);
+void ToProto(absl::Duration d, google::protobuf::Duration* out);
+void ToProto(const BranchConfig& b, absl::Time now, pb::Branch* out);
+void ToProto(const ServiceView& s, const std::string& branch_id, pb::Service* out);
+void ToProto(const TicketView& v, pb::Ticket* out);
+void ToProto(const Ticket& t, pb::Ticket* out);
+void ToProto(const CounterView& c, pb::Counter* out);
+void ToProto(const BoardUpdate& u, pb::WatchBoardResponse* out);
+
+pb::TicketState ToProto(TicketState s);
+// Field-checked conversions from requests.
+Result<Language> FromProto(pb::Language l);
+Result<Priority> FromProto(pb::PriorityClass p);
+// UNSPECIFIED -> nullopt (no filter).
+Result<std::optional<TicketState>> FromProto(pb::TicketState s);
+
+}  // namespace shop::queue::service

@@ -1,0 +1,160 @@
+#include <string>
+
+#include "server/service/convert.h"
+#include "server/service/errors.h"
+#include "server/service/services.h"
+
+namespace shop::queue::service {
+namespace {
+
+constexpr int kDefaultPage = 100;
+constexpr int kMaxPage = 1000;
+
+std::string Method(const char* name) {
+  return std::string("/shop.queue.v1.CounterService/") + name;
+}
+
+Status FillCounter(const Result<CounterView>& c, pb::Counter* counter, pb::Ticket* current) {
+  if (!c.ok()) return c.status();
+  ToProto(*c, counter);
+  if (current && c->current) ToProto(*c->current, current);
+  return Status::Ok();
+}
+
+Status FillTicket(const Result<TicketView>& v, pb::Ticket* out) {
+  if (!v.ok()) return v.status();
+  ToProto(*v, out);
+  return Status::Ok();
+}
+
+}  // namespace
+
+grpc::Status CounterServiceImpl::GetCounter(grpc::ServerContext* ctx,
+                                            const pb::GetCounterRequest* req,
+                                            pb::GetCounterResponse* resp) {
+  return Guard(ctx, Method("GetCounter"), [&] {
+    return FillCounter(manager_.GetCounter(req->branch_id(), req->counter_id()),
+                       resp->mutable_counter(), resp->mutable_current_ticket());
+  });
+}
+
+grpc::Status CounterServiceImpl::OpenCounter(grpc::ServerContext* ctx,
+                                             const pb::OpenCounterRequest* req,
+                                             pb::OpenCounterResponse* resp) {
+  return Guard(ctx, Method("OpenCounter"), [&] {
+    std::vector<std::string> services(req->service_prefixes().begin(),
+                                      req->service_prefixes().end());
+    return FillCounter(manager_.OpenCounter(req->branch_id(), req->counter_id(), services),
+                       resp->mutable_counter(), nullptr);
+  });
+}
+
+grpc::Status CounterServiceImpl::CloseCounter(grpc::ServerContext* ctx,
+                                              const pb::CloseCounterRequest* req,
+                                              pb::CloseCounterResponse* resp) {
+  return Guard(ctx, Method("CloseCounter"), [&] {
+    return FillCounter(manager_.CloseCounter(req->branch_id(), req->counter_id()),
+                       resp->mutable_counter(), nullptr);
+  });
+}
+
+grpc::Status CounterServiceImpl::ListTickets(grpc::ServerContext* ctx,
+                                             const pb::ListTicketsRequest* req,
+                                             pb::ListTicketsResponse* resp) {
+  return Guard(ctx, Method("ListTickets"), [&]() -> Status {
+    if (req->page_size() < 0)
+      return Status::InvalidArgument("page_size", "page_size must not be negative");
+    int limit = req->page_size() == 0 ? kDefaultPage : std::min(req->page_size(), kMaxPage);
+    int64_t after = 0;
+    if (!req->page_token().empty()) {
+      try {
+        after = std::stoll(req->page_token());
+      } catch (...) {
+        return Status::InvalidArgument("page_token", "page_token is not one this server issued");
+      }
+    }
+    auto state = FromProto(req->state());
+    if (!state.ok()) return state.status();
+    auto tickets = manager_.ListTickets(req->branch_id(), *state, after, limit + 1);
+    if (!tickets.ok()) return tickets.status();
+    size_t n = std::min(tickets->size(), static_cast<size_t>(limit));
+    for (size_t i = 0; i < n; ++i) ToProto((*tickets)[i], resp->add_tickets());
+    if (tickets->size() > n) resp->set_next_page_token(std::to_string((*tickets)[n - 1].id));
+    return Status::Ok();
+  });
+}
+
+grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
+                                                const pb::CallNextTicketRequest* req,
+                                                pb::CallNextTicketResponse* resp) {
+  return Guard(ctx, Method("CallNextTicket"), [&] {
+    return FillTicket(manager_.CallNext(req->branch_id(), req->counter_id(), req->request_id()),
+                      resp->mutable_ticket());
+  });
+}
+
+grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
+                                            const pb::CallTicketRequest* req,
+                                            pb::CallTicketResponse* resp) {
+  return Guard(ctx, Method("CallTicket"), [&] {
+    return FillTicket(manager_.CallChosen(req->branch_id(), req->counter_id(), req->ticket_id()),
+                      resp->mutable_ticket());
+  });
+}
+
+template <typename Req>
+grpc::Status CounterServiceImpl::ActOn(grpc::ServerContext* ctx, const char* method,
+                                       const Req& req, CounterAction action, pb::Ticket* out) {
+  return Guard(ctx, Method(method), [&] {
+    return FillTicket(manager_.Act(req.branch_id(), req.counter_id(), req.ticket_id(), action),
+                      out);
+  });
+}
+
+grpc::Status CounterServiceImpl::RecallTicket(grpc::ServerContext* ctx,
+                                              const pb::RecallTicketRequest* req,
+                                              pb::RecallTicketResponse* resp) {
+  return ActOn(ctx, "RecallTicket", *req, CounterAction::kRecall, resp->mutable_ticket());
+}
+
+grpc::Status CounterServiceImpl::StartTicket(grpc::ServerContext* ctx,
+                                             const pb::StartTicketRequest* req,
+                                             pb::StartTicketResponse* resp) {
+  return ActOn(ctx, "StartTicket", *req, CounterAction::kStart, resp->mutable_ticket());
+}
+
+grpc::Status CounterServiceImpl::CompleteTicket(grpc::ServerContext* ctx,
+                                                const pb::CompleteTicketRequest* req,
+                                                pb::CompleteTicketResponse* resp) {
+  return ActOn(ctx, "CompleteTicket", *req, CounterAction::kComplete, resp->mutable_ticket());
+}
+
+grpc::Status CounterServiceImpl::MarkNoShowTicket(grpc::ServerContext* ctx,
+                                                  const pb::MarkNoShowTicketRequest* req,
+                                                  pb::MarkNoShowTicketResponse* resp) {
+  return ActOn(ctx, "MarkNoShowTicket", *req, CounterAction::kNoShow, resp->mutable_ticket());
+}
+
+grpc::Status CounterServiceImpl::ParkTicket(grpc::ServerContext* ctx,
+                                            const pb::ParkTicketRequest* req,
+                                            pb::ParkTicketResponse* resp) {
+  return ActOn(ctx, "ParkTicket", *req, CounterAction::kPark, resp->mutable_ticket());
+}
+
+grpc::Status CounterServiceImpl::ReturnTicket(grpc::ServerContext* ctx,
+                                              const pb::ReturnTicketRequest* req,
+                                              pb::ReturnTicketResponse* resp) {
+  return ActOn(ctx, "ReturnTicket", *req, CounterAction::kReturn, resp->mutable_ticket());
+}
+
+grpc::Status CounterServiceImpl::TransferTicket(grpc::ServerContext* ctx,
+                                                const pb::TransferTicketRequest* req,
+                                                pb::TransferTicketResponse* resp) {
+  return Guard(ctx, Method("TransferTicket"), [&] {
+    return FillTicket(manager_.Transfer(req->branch_id(), req->counter_id(), req->ticket_id(),
+                                        req->target_service_prefix()),
+                      resp->mutable_ticket());
+  });
+}
+
+}  // namespace shop::queue::service

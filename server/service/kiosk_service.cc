@@ -1,0 +1,88 @@
+#include "server/service/convert.h"
+#include "server/service/errors.h"
+#include "server/service/services.h"
+
+namespace shop::queue::service {
+namespace {
+constexpr const char* kPrefix = "/shop.queue.v1.KioskService/";
+}
+
+grpc::Status KioskServiceImpl::GetBranch(grpc::ServerContext* ctx,
+                                         const pb::GetBranchRequest* req,
+                                         pb::GetBranchResponse* resp) {
+  return Guard(ctx, std::string(kPrefix) + "GetBranch", [&]() -> Status {
+    auto b = manager_.GetBranch(req->branch_id());
+    if (!b.ok()) return b.status();
+    ToProto(**b, manager_.clock().Now(), resp->mutable_branch());
+    return Status::Ok();
+  });
+}
+
+grpc::Status KioskServiceImpl::ListServices(grpc::ServerContext* ctx,
+                                            const pb::ListServicesRequest* req,
+                                            pb::ListServicesResponse* resp) {
+  return Guard(ctx, std::string(kPrefix) + "ListServices", [&]() -> Status {
+    if (req->page_size() < 0)
+      return Status::InvalidArgument("page_size", "page_size must not be negative");
+    size_t offset = 0;
+    if (!req->page_token().empty()) {
+      try {
+        offset = std::stoul(req->page_token());
+      } catch (...) {
+        return Status::InvalidArgument("page_token", "page_token is not one this server issued");
+      }
+    }
+    auto services = manager_.ListServices(req->branch_id());
+    if (!services.ok()) return services.status();
+    size_t limit = req->page_size() == 0 ? 100 : static_cast<size_t>(req->page_size());
+    size_t end = std::min(services->size(), offset + limit);
+    for (size_t i = offset; i < end; ++i)
+      ToProto((*services)[i], req->branch_id(), resp->add_services());
+    if (end < services->size()) resp->set_next_page_token(std::to_string(end));
+    return Status::Ok();
+  });
+}
+
+grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
+                                            const pb::CreateTicketRequest* req,
+                                            pb::CreateTicketResponse* resp) {
+  return Guard(ctx, std::string(kPrefix) + "CreateTicket", [&]() -> Status {
+    CreateTicketInput in;
+    in.branch_id = req->branch_id();
+    in.service_prefix = req->service_prefix();
+    in.request_id = req->request_id();
+    auto lang = FromProto(req->language());
+    if (!lang.ok()) return lang.status();
+    in.language = *lang;
+    auto prio = FromProto(req->priority_class());
+    if (!prio.ok()) return prio.status();
+    in.priority = *prio;
+    auto view = manager_.CreateTicket(in);
+    if (!view.ok()) return view.status();
+    ToProto(*view, resp->mutable_ticket());
+    auto branch = manager_.GetBranch(in.branch_id);
+    if (branch.ok()) {
+      ToProto(**branch, manager_.clock().Now(), resp->mutable_branch());
+      if (const ServiceConfig* s = (*branch)->FindService(view->ticket.service_prefix)) {
+        ServiceView sv;
+        sv.config = s;
+        ToProto(sv, in.branch_id, resp->mutable_service());
+        resp->mutable_service()->clear_average_service_duration();
+      }
+    }
+    return Status::Ok();
+  });
+}
+
+grpc::Status KioskServiceImpl::GetTicket(grpc::ServerContext* ctx,
+                                         const pb::GetTicketRequest* req,
+                                         pb::GetTicketResponse* resp) {
+  return Guard(ctx, std::string(kPrefix) + "GetTicket", [&]() -> Status {
+    auto view = manager_.GetTicket(req->branch_id(), req->ticket_id());
+    if (!view.ok()) return view.status();
+    ToProto(*view, resp->mutable_ticket());
+    return Status::Ok();
+  });
+}
+
+}  // namespace shop::queue::service

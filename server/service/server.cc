@@ -1,0 +1,79 @@
+#include "server/service/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include "grpc/health/v1/health.pb.h"
+#include "server/service/services.h"
+
+namespace shop::queue {
+
+Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions options) {
+  if (!options.store) return Status::InvalidArgument("store", "a store is required");
+  if (!options.clock) options.clock = std::make_shared<SystemClock>();
+  QUEUE_RETURN_IF_ERROR(options.config.Validate());
+  QUEUE_RETURN_IF_ERROR(options.store->SyncConfig(options.config));
+
+  std::unique_ptr<QueueServer> s(new QueueServer(std::move(options)));
+  // Reflection can describe grpc.health.v1.Health only if its descriptors are
+  // linked in; touching one here keeps them.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(s->options_.listen, grpc::InsecureServerCredentials(), &s->port_);
+  builder.RegisterService(s->kiosk_.get());
+  builder.RegisterService(s->counter_.get());
+  builder.RegisterService(s->board_service_.get());
+  s->server_ = builder.BuildAndStart();
+  if (!s->server_ || s->port_ == 0)
+    return Status::Unavailable("cannot listen on " + s->options_.listen);
+  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  s->sweeper_ = std::thread([p = s.get()] { p->SweepLoop(); });
+  return s;
+}
+
+QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(options)) {
+  manager_ = std::make_unique<QueueManager>(options_.config, *options_.store, *options_.clock,
+                                            board_);
+  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_);
+  counter_ = std::make_unique<service::CounterServiceImpl>(*manager_);
+  board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_);
+}
+
+QueueServer::~QueueServer() { Shutdown(absl::Seconds(5)); }
+
+void QueueServer::Shutdown(absl::Duration grace) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (server_) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    board_.Shutdown();  // ends the streams so they do not hold up the stop
+    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+    server_->Wait();
+  }
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+void QueueServer::SweepLoop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    auto expired = manager_->ExpireOverdue();
+    if (!expired.ok())
+      spdlog::warn("expiry sweep failed: {}", expired.status().ToString());
+    else if (*expired > 0)
+      spdlog::info("expired {} ticket(s) left after closing", *expired);
+    lock.lock();
+    cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.sweep_interval),
+                 [&] { return stopping_; });
+  }
+}
+
+}  // namespace shop::queue

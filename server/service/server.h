@@ -1,0 +1,64 @@
+// QueueServer: the whole server assembled from its parts: storage, the
+// domain's QueueManager, the board hub, the gRPC services, health checking,
+// reflection and the expiry sweeper. main() and the tests both start it.
+//
+// Start() returns once the server listens; port() tells the port actually
+// bound (useful with "127.0.0.1:0"). Shutdown() refuses new calls, lets
+// running ones finish (up to the grace period), ends board streams and stops
+// the sweeper. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "server/domain/board.h"
+#include "server/domain/clock.h"
+#include "server/domain/queue_manager.h"
+#include "server/domain/store.h"
+
+namespace shop::queue {
+
+struct QueueServerOptions {
+  std::string listen = "127.0.0.1:50051";
+  ServerConfig config;
+  std::shared_ptr<Store> store;           // required; opened by the caller
+  std::shared_ptr<const Clock> clock;     // defaults to the system clock
+  absl::Duration sweep_interval = absl::Seconds(30);
+};
+
+class QueueServer {
+ public:
+  static Result<std::unique_ptr<QueueServer>> Start(QueueServerOptions options);
+  ~QueueServer();
+
+  int port() const { return port_; }
+  // Stops accepting calls and waits for running ones up to `grace`.
+  void Shutdown(absl::Duration grace = absl::Seconds(10));
+  QueueManager& manager() { return *manager_; }
+  BoardHub& board() { return board_; }
+
+ private:
+  explicit QueueServer(QueueServerOptions options);
+  void SweepLoop();
+
+  QueueServerOptions options_;
+  BoardHub board_;
+  std::unique_ptr<QueueManager> manager_;
+  std::unique_ptr<grpc::Service> kiosk_;
+  std::unique_ptr<grpc::Service> counter_;
+  std::unique_ptr<grpc::Service> board_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mu_
+  std::thread sweeper_;
+};
+
+}  // namespace shop::queue

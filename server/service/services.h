@@ -1,0 +1,84 @@
+// The gRPC services of shop.queue.v1. Each handler converts the request,
+// calls the QueueManager inside Guard (authorisation, no exceptions out) and
+// converts the answer back. No rules and no SQL here.
+//
+// Thread-safe; they borrow the QueueManager and BoardHub, which must outlive them.
+#pragma once
+
+#include <atomic>
+
+#include "server/domain/board.h"
+#include "server/domain/queue_manager.h"
+#include "shop/queue/v1/board_service.grpc.pb.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
+
+namespace shop::queue::service {
+
+namespace pb = ::shop::queue::v1;
+
+class KioskServiceImpl final : public pb::KioskService::Service {
+ public:
+  explicit KioskServiceImpl(QueueManager& manager) : manager_(manager) {}
+  grpc::Status GetBranch(grpc::ServerContext* ctx, const pb::GetBranchRequest* req,
+                         pb::GetBranchResponse* resp) override;
+  grpc::Status ListServices(grpc::ServerContext* ctx, const pb::ListServicesRequest* req,
+                            pb::ListServicesResponse* resp) override;
+  grpc::Status CreateTicket(grpc::ServerContext* ctx, const pb::CreateTicketRequest* req,
+                            pb::CreateTicketResponse* resp) override;
+  grpc::Status GetTicket(grpc::ServerContext* ctx, const pb::GetTicketRequest* req,
+                         pb::GetTicketResponse* resp) override;
+
+ private:
+  QueueManager& manager_;
+};
+
+class CounterServiceImpl final : public pb::CounterService::Service {
+ public:
+  explicit CounterServiceImpl(QueueManager& manager) : manager_(manager) {}
+  grpc::Status GetCounter(grpc::ServerContext* ctx, const pb::GetCounterRequest* req,
+                          pb::GetCounterResponse* resp) override;
+  grpc::Status OpenCounter(grpc::ServerContext* ctx, const pb::OpenCounterRequest* req,
+                           pb::OpenCounterResponse* resp) override;
+  grpc::Status CloseCounter(grpc::ServerContext* ctx, const pb::CloseCounterRequest* req,
+                            pb::CloseCounterResponse* resp) override;
+  grpc::Status ListTickets(grpc::ServerContext* ctx, const pb::ListTicketsRequest* req,
+                           pb::ListTicketsResponse* resp) override;
+  grpc::Status CallNextTicket(grpc::ServerContext* ctx, const pb::CallNextTicketRequest* req,
+                              pb::CallNextTicketResponse* resp) override;
+  grpc::Status CallTicket(grpc::ServerContext* ctx, const pb::CallTicketRequest* req,
+                          pb::CallTicketResponse* resp) override;
+  grpc::Status RecallTicket(grpc::ServerContext* ctx, const pb::RecallTicketRequest* req,
+                            pb::RecallTicketResponse* resp) override;
+  grpc::Status StartTicket(grpc::ServerContext* ctx, const pb::StartTicketRequest* req,
+                           pb::StartTicketResponse* resp) override;
+  grpc::Status CompleteTicket(grpc::ServerContext* ctx, const pb::CompleteTicketRequest* req,
+                              pb::CompleteTicketResponse* resp) override;
+  grpc::Status MarkNoShowTicket(grpc::ServerContext* ctx, const pb::MarkNoShowTicketRequest* req,
+                                pb::MarkNoShowTicketResponse* resp) override;
+  grpc::Status TransferTicket(grpc::ServerContext* ctx, const pb::TransferTicketRequest* req,
+                              pb::TransferTicketResponse* resp) override;
+  grpc::Status ParkTicket(grpc::ServerContext* ctx, const pb::ParkTicketRequest* req,
+                          pb::ParkTicketResponse* resp) override;
+  grpc::Status ReturnTicket(grpc::ServerContext* ctx, const pb::ReturnTicketRequest* req,
+                            pb::ReturnTicketResponse* resp) override;
+
+ private:
+  template <typename Req>
+  grpc::Status ActOn(grpc::ServerContext* ctx, const char* method, const Req& req,
+                     CounterAction action, pb::Ticket* out);
+  QueueManager& manager_;
+};
+
+class BoardServiceImpl final : public pb::BoardService::Service {
+ public:
+  BoardServiceImpl(QueueManager& manager, BoardHub& hub) : manager_(manager), hub_(hub) {}
+  grpc::Status WatchBoard(grpc::ServerContext* ctx, const pb::WatchBoardRequest* req,
+                          grpc::ServerWriter<pb::WatchBoardResponse>* writer) override;
+
+ private:
+  QueueManager& manager_;
+  BoardHub& hub_;
+};
+
+}  // namespace shop::queue::service

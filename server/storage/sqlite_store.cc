@@ -1,0 +1,573 @@
+#include "server/storage/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <exception>
+#include <future>
+#include <sstream>
+
+#include "server/storage/sql.h"
+#include "server/storage/sqlite_db.h"
+
+namespace shop::queue {
+
+using sqlite::Db;
+using sqlite::Stmt;
+
+namespace {
+
+constexpr size_t kMaxBatch = 1024;
+
+std::optional<int64_t> OptMicros(absl::Time t) {
+  if (t == absl::InfinitePast()) return std::nullopt;
+  return absl::ToUnixMicros(t);
+}
+
+void BindOpt(Stmt& s, int i, absl::Time t) {
+  if (auto v = OptMicros(t)) s.Bind(i, *v);
+  else s.BindNull(i);
+}
+
+absl::Time ColTime(const Stmt& s, int col) {
+  return s.IsNull(col) ? absl::InfinitePast() : absl::FromUnixMicros(s.Int(col));
+}
+
+Ticket ReadTicket(const Stmt& s) {
+  Ticket t;
+  t.id = s.Int(0);
+  t.branch_id = s.Text(1);
+  t.number_prefix = s.Text(2);
+  t.number = static_cast<int>(s.Int(3));
+  t.business_day = s.Text(4);
+  t.service_prefix = s.Text(5);
+  t.state = static_cast<TicketState>(s.Int(6));
+  t.priority = static_cast<Priority>(s.Int(7));
+  t.origin = static_cast<Origin>(s.Int(8));
+  t.language = static_cast<Language>(s.Int(9));
+  t.issue_time = absl::FromUnixMicros(s.Int(10));
+  t.due_time = ColTime(s, 11);
+  t.call_time = ColTime(s, 12);
+  t.serve_time = ColTime(s, 13);
+  t.finish_time = ColTime(s, 14);
+  t.counter_id = s.Text(15);
+  t.recall_count = static_cast<int>(s.Int(16));
+  return t;
+}
+
+std::string JoinPrefixes(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& p : v) {
+    if (!out.empty()) out += ",";
+    out += p;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitPrefixes(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// QueueTx over one connection inside an open transaction.
+class SqliteTx final : public QueueTx {
+ public:
+  SqliteTx(Db& db, bool writable) : db_(db), writable_(writable) {}
+
+  Result<int> NextNumber(const std::string& branch_id, const std::string& prefix,
+                         const std::string& day) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto get = db_.Prepare(sql::kGetSequence);
+    if (!get.ok()) return get.status();
+    Stmt& g = **get;
+    g.Bind(1, branch_id).Bind(2, prefix).Bind(3, day);
+    int64_t last = g.Step() ? g.Int(0) : 0;
+    QUEUE_RETURN_IF_ERROR(g.status());
+    g.Reset();
+    auto put = db_.Prepare(sql::kUpsertSequence);
+    if (!put.ok()) return put.status();
+    (*put)->Bind(1, branch_id).Bind(2, prefix).Bind(3, day).Bind(4, last + 1);
+    QUEUE_RETURN_IF_ERROR((*put)->Run());
+    return static_cast<int>(last + 1);
+  }
+
+  Status InsertTicket(Ticket& t) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kInsertTicket);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, t.branch_id).Bind(2, t.number_prefix).Bind(3, int64_t{t.number});
+    s.Bind(4, t.business_day).Bind(5, t.service_prefix);
+    s.Bind(6, int64_t(t.state)).Bind(7, int64_t(t.priority)).Bind(8, int64_t(t.origin));
+    s.Bind(9, int64_t(t.language)).Bind(10, absl::ToUnixMicros(t.issue_time));
+    BindOpt(s, 11, t.due_time);
+    BindOpt(s, 12, t.call_time);
+    BindOpt(s, 13, t.serve_time);
+    BindOpt(s, 14, t.finish_time);
+    s.Bind(15, t.counter_id).Bind(16, int64_t{t.recall_count});
+    QUEUE_RETURN_IF_ERROR(s.Run());
+    t.id = db_.LastInsertRowId();
+    return Status::Ok();
+  }
+
+  Status UpdateTicket(const Ticket& t, TicketState expected) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kUpdateTicket);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, t.branch_id).Bind(2, t.id).Bind(3, t.service_prefix).Bind(4, int64_t(t.state));
+    s.Bind(5, int64_t(t.priority));
+    BindOpt(s, 6, t.due_time);
+    BindOpt(s, 7, t.call_time);
+    BindOpt(s, 8, t.serve_time);
+    BindOpt(s, 9, t.finish_time);
+    s.Bind(10, t.counter_id).Bind(11, int64_t{t.recall_count}).Bind(12, int64_t(expected));
+    QUEUE_RETURN_IF_ERROR(s.Run());
+    if (db_.Changes() != 1)
+      return Status::Aborted("ticket " + t.DisplayNumber() + " changed meanwhile; try again");
+    return Status::Ok();
+  }
+
+  Result<std::optional<Ticket>> GetTicket(const std::string& branch_id, int64_t id) override {
+    auto st = db_.Prepare(sql::kGetTicket);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, id);
+    std::optional<Ticket> out;
+    if (s.Step()) out = ReadTicket(s);
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Result<std::vector<Ticket>> ListWaiting(const std::string& branch_id,
+                                          const std::set<std::string>& services) override {
+    std::vector<Ticket> out;
+    if (services.empty()) {
+      auto st = db_.Prepare(sql::kListWaitingAll);
+      if (!st.ok()) return st.status();
+      (*st)->Bind(1, branch_id);
+      QUEUE_RETURN_IF_ERROR(Collect(**st, out));
+      return out;
+    }
+    for (const auto& p : services) {
+      auto st = db_.Prepare(sql::kListWaitingService);
+      if (!st.ok()) return st.status();
+      (*st)->Bind(1, branch_id).Bind(2, p);
+      QUEUE_RETURN_IF_ERROR(Collect(**st, out));
+    }
+    return out;
+  }
+
+  Result<std::vector<Ticket>> ListAtCounter(const std::string& branch_id,
+                                            const std::string& counter_id) override {
+    std::vector<Ticket> out;
+    auto st = db_.Prepare(sql::kListAtCounter);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, branch_id).Bind(2, counter_id);
+    QUEUE_RETURN_IF_ERROR(Collect(**st, out));
+    return out;
+  }
+
+  Result<std::vector<Ticket>> ListUnfinished(const std::string& branch_id) override {
+    std::vector<Ticket> out;
+    auto st = db_.Prepare(sql::kListUnfinished);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, branch_id);
+    QUEUE_RETURN_IF_ERROR(Collect(**st, out));
+    return out;
+  }
+
+  Result<std::vector<Ticket>> ListTickets(const std::string& branch_id, const std::string& day,
+                                          std::optional<TicketState> state, int64_t after_id,
+                                          int limit) override {
+    std::vector<Ticket> out;
+    auto st = db_.Prepare(sql::kListTicketsDay);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, branch_id).Bind(2, day).Bind(3, after_id);
+    (*st)->Bind(4, state ? int64_t(*state) : 0).Bind(5, int64_t{limit});
+    QUEUE_RETURN_IF_ERROR(Collect(**st, out));
+    return out;
+  }
+
+  Result<std::map<std::string, int>> WaitingCounts(const std::string& branch_id) override {
+    std::map<std::string, int> out;
+    auto st = db_.Prepare(sql::kWaitingCounts);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id);
+    while (s.Step()) out[s.Text(0)] = static_cast<int>(s.Int(1));
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Result<std::vector<absl::Duration>> RecentServiceTimes(const std::string& branch_id,
+                                                         const std::string& prefix,
+                                                         int limit) override {
+    std::vector<absl::Duration> out;
+    auto st = db_.Prepare(sql::kRecentServiceTimes);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, prefix).Bind(3, int64_t{limit});
+    while (s.Step()) out.push_back(absl::Microseconds(s.Int(0)));
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Result<std::optional<int64_t>> FindRequest(const std::string& branch_id,
+                                             const std::string& method,
+                                             const std::string& request_id) override {
+    auto st = db_.Prepare(sql::kFindRequest);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, method).Bind(3, request_id);
+    std::optional<int64_t> out;
+    if (s.Step()) out = s.Int(0);
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status SaveRequest(const std::string& branch_id, const std::string& method,
+                     const std::string& request_id, int64_t ticket_id, absl::Time now) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kInsertRequest);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, branch_id).Bind(2, method).Bind(3, request_id).Bind(4, ticket_id);
+    (*st)->Bind(5, absl::ToUnixMicros(now));
+    return (*st)->Run();
+  }
+
+  Result<std::optional<CounterRow>> GetCounter(const std::string& branch_id,
+                                               const std::string& counter_id) override {
+    auto st = db_.Prepare(sql::kGetCounter);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, counter_id);
+    std::optional<CounterRow> out;
+    if (s.Step()) out = ReadCounter(s);
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Result<std::vector<CounterRow>> ListCounters(const std::string& branch_id) override {
+    auto st = db_.Prepare(sql::kListCounters);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id);
+    std::vector<CounterRow> out;
+    while (s.Step()) out.push_back(ReadCounter(s));
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status SaveCounter(const CounterRow& c) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kSaveCounter);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, c.branch_id).Bind(2, c.counter_id).Bind(3, int64_t{c.open ? 1 : 0});
+    (*st)->Bind(4, JoinPrefixes(c.services));
+    QUEUE_RETURN_IF_ERROR((*st)->Run());
+    if (db_.Changes() != 1)
+      return Status::NotFound("counter " + c.counter_id + " is not in the database");
+    return Status::Ok();
+  }
+
+  Status AppendEvent(const TicketEvent& e) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kInsertEvent);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, e.ticket_id).Bind(2, e.branch_id).Bind(3, absl::ToUnixMicros(e.time));
+    s.Bind(4, e.kind).Bind(5, int64_t(e.from)).Bind(6, int64_t(e.to));
+    s.Bind(7, e.counter_id).Bind(8, e.detail);
+    return s.Run();
+  }
+
+  Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id, int limit) override {
+    auto st = db_.Prepare(sql::kRecentCalls);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, int64_t{limit});
+    std::vector<CallRecord> out;
+    while (s.Step()) {
+      CallRecord c;
+      c.ticket_id = s.Int(0);
+      c.display_number = FormatNumber(s.Text(1), static_cast<int>(s.Int(2)));
+      c.counter_id = s.Text(3);
+      c.time = absl::FromUnixMicros(s.Int(4));
+      c.recall_count = s.Text(7) == "recall" ? static_cast<int>(s.Int(5)) : 0;
+      c.appointment = s.Int(6) == static_cast<int64_t>(Origin::kAppointment);
+      out.push_back(c);
+    }
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+ private:
+  Status RequireWritable() const {
+    if (writable_) return Status::Ok();
+    return Status::Internal("write attempted inside a read transaction");
+  }
+  static Status Collect(Stmt& s, std::vector<Ticket>& out) {
+    while (s.Step()) out.push_back(ReadTicket(s));
+    return s.status();
+  }
+  static CounterRow ReadCounter(const Stmt& s) {
+    return CounterRow{s.Text(0), s.Text(1), s.Int(2) != 0, SplitPrefixes(s.Text(3))};
+  }
+
+  Db& db_;
+  const bool writable_;
+};
+
+Status Migrate(Db& db) {
+  QUEUE_RETURN_IF_ERROR(db.Exec(sql::kCreateVersionTable));
+  QUEUE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  auto body = [&]() -> Status {
+    auto get = db.Prepare(sql::kGetVersion);
+    if (!get.ok()) return get.status();
+    bool has_row = (*get)->Step();
+    int64_t version = has_row ? (*get)->Int(0) : 0;
+    QUEUE_RETURN_IF_ERROR((*get)->status());
+    (*get)->Reset();
+    if (!has_row) {
+      auto ins = db.Prepare(sql::kInsertVersion);
+      if (!ins.ok()) return ins.status();
+      (*ins)->Bind(1, int64_t{0});
+      QUEUE_RETURN_IF_ERROR((*ins)->Run());
+    }
+    const int64_t latest = SqliteStore::LatestSchemaVersion();
+    if (version > latest)
+      return Status::FailedPrecondition("database schema version " + std::to_string(version) +
+                                        " is newer than this server (" + std::to_string(latest) +
+                                        "); upgrade the server");
+    for (int64_t v = version; v < latest; ++v) {
+      QUEUE_RETURN_IF_ERROR(db.Exec(sql::kMigrations[v]));
+      auto set = db.Prepare(sql::kSetVersion);
+      if (!set.ok()) return set.status();
+      (*set)->Bind(1, v + 1);
+      QUEUE_RETURN_IF_ERROR((*set)->Run());
+    }
+    return Status::Ok();
+  };
+  Status st = body();
+  if (!st.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return st;
+  }
+  return db.Exec("COMMIT");
+}
+
+}  // namespace
+
+struct SqliteStore::Pending {
+  const std::function<Status(QueueTx&)>* fn;
+  std::promise<Status> done;
+};
+
+int SqliteStore::LatestSchemaVersion() {
+  return static_cast<int>(std::size(sql::kMigrations));
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       SqliteStoreOptions options) {
+  auto writer = Db::Open(path, Db::Mode::kReadWrite);
+  if (!writer.ok()) return writer.status();
+  QUEUE_RETURN_IF_ERROR(Migrate(**writer));
+  if (options.max_page_count > 0)
+    QUEUE_RETURN_IF_ERROR(
+        (*writer)->Exec("PRAGMA max_page_count=" + std::to_string(options.max_page_count)));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(path, options, std::move(writer).value()));
+}
+
+SqliteStore::SqliteStore(std::string path, SqliteStoreOptions options,
+                         std::unique_ptr<sqlite::Db> writer)
+    : path_(std::move(path)), options_(options), writer_(std::move(writer)) {
+  writer_thread_ = std::thread([this] { WriterLoop(); });
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  writer_thread_.join();
+}
+
+Status SqliteStore::Write(const std::function<Status(QueueTx&)>& fn) {
+  Pending p{&fn, {}};
+  std::future<Status> result = p.done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Status::Unavailable("storage is shutting down");
+    queue_.push_back(&p);
+  }
+  work_cv_.notify_one();
+  return result.get();
+}
+
+void SqliteStore::WriterLoop() {
+  for (;;) {
+    std::vector<Pending*> batch;
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to do
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+  }
+}
+
+void SqliteStore::RunBatch(std::vector<Pending*>& batch) {
+  std::vector<Status> results(batch.size());
+  size_t tx_start = 0;  // first request of the open transaction
+  Status begin = writer_->Exec("BEGIN IMMEDIATE");
+  SqliteTx tx(*writer_, true);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!begin.ok()) {
+      results[i] = begin;
+      tx_start = i + 1;
+      begin = writer_->Exec("BEGIN IMMEDIATE");
+      continue;
+    }
+    Status sp = writer_->Exec("SAVEPOINT request");
+    Status st = sp;
+    if (sp.ok()) {
+      try {
+        st = (*batch[i]->fn)(tx);
+      } catch (const std::exception& e) {
+        st = Status::Internal(std::string("write failed: ") + e.what());
+      } catch (...) {
+        st = Status::Internal("write failed with an unknown exception");
+      }
+    }
+    if (!writer_->InTransaction()) {
+      // SQLite rolled the whole transaction back (e.g. SQLITE_FULL): the
+      // earlier requests of this transaction are lost too; fail them.
+      if (st.ok()) st = Status::Internal("transaction rolled back");
+      for (size_t j = tx_start; j <= i; ++j) results[j] = st;
+      tx_start = i + 1;
+      begin = writer_->Exec("BEGIN IMMEDIATE");
+      continue;
+    }
+    results[i] = st;
+    if (st.ok()) {
+      st = writer_->Exec("RELEASE request");
+    } else {
+      writer_->ResetAll();
+      (void)writer_->Exec("ROLLBACK TO request");
+      st = writer_->Exec("RELEASE request");
+    }
+    if (!st.ok()) results[i] = st;
+  }
+  writer_->ResetAll();
+  if (begin.ok() && writer_->InTransaction()) {
+    Status commit = writer_->Exec("COMMIT");
+    if (!commit.ok()) {
+      if (writer_->InTransaction()) (void)writer_->Exec("ROLLBACK");
+      for (size_t j = tx_start; j < batch.size(); ++j)
+        if (results[j].ok()) results[j] = commit;
+    } else {
+      std::lock_guard lock(mu_);
+      ++commits_;
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(results[i]);
+}
+
+std::unique_ptr<sqlite::Db> SqliteStore::AcquireReader(Status* error) {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      auto db = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return db;
+    }
+  }
+  auto db = Db::Open(path_, Db::Mode::kReadOnly);
+  if (!db.ok()) {
+    *error = db.status();
+    return nullptr;
+  }
+  return std::move(db).value();
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<sqlite::Db> db) {
+  std::lock_guard lock(readers_mu_);
+  if (idle_readers_.size() < static_cast<size_t>(options_.reader_connections))
+    idle_readers_.push_back(std::move(db));
+}
+
+Status SqliteStore::Read(const std::function<Status(QueueTx&)>& fn) {
+  Status error;
+  auto db = AcquireReader(&error);
+  if (!db) return error;
+  QUEUE_RETURN_IF_ERROR(db->Exec("BEGIN"));
+  SqliteTx tx(*db, false);
+  Status st;
+  try {
+    st = fn(tx);
+  } catch (const std::exception& e) {
+    st = Status::Internal(std::string("read failed: ") + e.what());
+  }
+  db->ResetAll();
+  Status end = db->Exec(st.ok() ? "COMMIT" : "ROLLBACK");
+  if (st.ok()) st = end;
+  if (!db->InTransaction()) ReleaseReader(std::move(db));
+  return st;
+}
+
+Status SqliteStore::SyncConfig(const ServerConfig& config) {
+  // Runs on the writer thread, which owns the writer connection.
+  return Write([&](QueueTx&) -> Status {
+    for (const auto& b : config.branches) {
+      auto st = writer_->Prepare(sql::kUpsertBranch);
+      if (!st.ok()) return st.status();
+      (*st)->Bind(1, b.branch_id).Bind(2, b.display_name).Bind(3, b.time_zone_name);
+      QUEUE_RETURN_IF_ERROR((*st)->Run());
+      for (const auto& s : b.services) {
+        auto sv = writer_->Prepare(sql::kUpsertService);
+        if (!sv.ok()) return sv.status();
+        (*sv)->Bind(1, b.branch_id).Bind(2, s.prefix).Bind(3, s.names[0]);
+        (*sv)->Bind(4, s.names[1]).Bind(5, s.names[2]);
+        QUEUE_RETURN_IF_ERROR((*sv)->Run());
+      }
+      for (const auto& c : b.counters) {
+        auto cs = writer_->Prepare(sql::kUpsertCounterConfig);
+        if (!cs.ok()) return cs.status();
+        (*cs)->Bind(1, b.branch_id).Bind(2, c.counter_id).Bind(3, c.display_name);
+        QUEUE_RETURN_IF_ERROR((*cs)->Run());
+      }
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::string> SqliteStore::IntegrityCheck() {
+  auto db = Db::Open(path_, Db::Mode::kReadOnly);
+  if (!db.ok()) return db.status();
+  auto st = (*db)->Prepare("PRAGMA integrity_check");
+  if (!st.ok()) return st.status();
+  std::string out;
+  while ((*st)->Step()) {
+    if (!out.empty()) out += "\n";
+    out += (*st)->Text(0);
+  }
+  QUEUE_RETURN_IF_ERROR((*st)->status());
+  return out;
+}
+
+int64_t SqliteStore::commit_count() const {
+  std::lock_guard lock(mu_);
+  return commits_;
+}
+
+}  // namespace shop::queue

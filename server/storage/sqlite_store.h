@@ -1,0 +1,80 @@
+// SqliteStore: the Store on one SQLite file.
+//
+// Writes: one writer thread owns the only read-write connection. Callers of
+// Write() queue their function and wait; the writer takes everything queued,
+// runs it in one BEGIN IMMEDIATE transaction (each function inside its own
+// SAVEPOINT, so a failing function rolls back only itself), COMMITs with
+// synchronous=FULL, and only then answers every caller (group commit).
+//
+// Reads: a small pool of read-only connections, each read in its own
+// transaction (a WAL snapshot); reads never wait for the writer.
+//
+// Open() creates the file if needed and applies the schema migrations in
+// order; a database newer than this program is refused.
+//
+// Thread-safe. Destroying the store stops the writer after the queued work.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/domain/store.h"
+
+namespace shop::queue {
+
+namespace sqlite {
+class Db;
+}
+
+struct SqliteStoreOptions {
+  int reader_connections = 4;
+  // For tests of a full disk: SQLite's max_page_count on the writer (0 = no limit).
+  int64_t max_page_count = 0;
+};
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   SqliteStoreOptions options = {});
+  ~SqliteStore() override;
+
+  Status Write(const std::function<Status(QueueTx&)>& fn) override;
+  Status Read(const std::function<Status(QueueTx&)>& fn) override;
+  Status SyncConfig(const ServerConfig& config) override;
+
+  // The schema version this program writes.
+  static int LatestSchemaVersion();
+  // Runs PRAGMA integrity_check on a fresh connection; "ok" when sound.
+  Result<std::string> IntegrityCheck();
+  // Transactions committed by the writer so far (each may hold many writes).
+  int64_t commit_count() const;
+
+ private:
+  struct Pending;
+  SqliteStore(std::string path, SqliteStoreOptions options, std::unique_ptr<sqlite::Db> writer);
+  void WriterLoop();
+  void RunBatch(std::vector<Pending*>& batch);
+  std::unique_ptr<sqlite::Db> AcquireReader(Status* error);
+  void ReleaseReader(std::unique_ptr<sqlite::Db> db);
+
+  const std::string path_;
+  const SqliteStoreOptions options_;
+  std::unique_ptr<sqlite::Db> writer_;  // used only by the writer thread
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::deque<Pending*> queue_;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  int64_t commits_ = 0;         // guarded by mu_
+  std::thread writer_thread_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<sqlite::Db>> idle_readers_;  // guarded by readers_mu_
+};
+
+}  // namespace shop::queue
