@@ -1,0 +1,51 @@
+#include "tests/support/test_config.h"
+
+#include <random>
+#include <stdexcept>
+
+namespace shop::queue::testing {
+
+BranchConfig TestBranch(const std::string& zone) {
+  BranchConfig b;
+  b.branch_id = "test";
+  b.display_name = "Test shop";
+  b.time_zone_name = zone;
+  if (!absl::LoadTimeZone(zone, &b.time_zone)) throw std::runtime_error("no zone " + zone);
+  for (int d = 0; d < 6; ++d) b.hours[d] = DayHours{9 * 60, 21 * 60};
+  b.max_recalls = 2;
+  b.services = {
+      {"R", {"Замена SIM", "SIM replacement", "补办SIM卡"}, absl::Minutes(10)},
+      {"N", {"Подключение", "New connection", "新号码"}, absl::Minutes(20)},
+      {"P", {"Платежи", "Payments", "缴费"}, absl::Minutes(5)},
+  };
+  b.counters = {{"1", "Counter 1", {"R", "N", "P"}},
+                {"2", "Counter 2", {"R", "N"}},
+                {"3", "Counter 3", {"P"}}};
+  return b;
+}
+
+ServerConfig TestConfig(const std::string& zone) {
+  ServerConfig c;
+  c.branches.push_back(TestBranch(zone));
+  return c;
+}
+
+absl::Time At(const std::string& zone, int y, int mo, int d, int h, int mi, int s) {
+  absl::TimeZone tz;
+  if (!absl::LoadTimeZone(zone, &tz)) throw std::runtime_error("no zone " + zone);
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), tz);
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() /
+          ("shop-queue-test-" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace shop::queue::testing

@@ -1,0 +1,35 @@
+// Test helpers: a branch configuration built in code, temp directories, and
+// times in a named zone. For tests only.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "server/domain/branch.h"
+
+namespace shop::queue::testing {
+
+// A branch "test" in `zone` with services R, N, P (10, 20, 5 min defaults),
+// counters "1" (R,N,P), "2" (R,N), "3" (P), open 09:00-21:00 Monday to
+// Saturday, closed Sunday, max_recalls 2.
+BranchConfig TestBranch(const std::string& zone = "Europe/Moscow");
+ServerConfig TestConfig(const std::string& zone = "Europe/Moscow");
+
+// The instant of a local civil time in `zone`.
+absl::Time At(const std::string& zone, int y, int mo, int d, int h, int mi, int s = 0);
+
+// A fresh empty directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace shop::queue::testing
