@@ -1,0 +1,196 @@
+// SqliteStore on a real file in a temp dir: migrations, reopen, group commit
+// isolation, a full disk.
+#include "server/storage/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_config.h"
+
+namespace shop::queue {
+namespace {
+
+using testing::TempDir;
+using testing::TestConfig;
+
+int64_t QueryInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+  int64_t v = -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+std::string QueryText(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+  std::string v;
+  if (sqlite3_step(st) == SQLITE_ROW) v = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+// Inserts the next ticket of `prefix`; errors come back as values.
+Result<Ticket> NewTicket(QueueTx& tx, const std::string& prefix, const std::string& day) {
+  Ticket t;
+  t.branch_id = "test";
+  t.number_prefix = prefix;
+  t.service_prefix = prefix;
+  t.business_day = day;
+  auto n = tx.NextNumber("test", prefix, day);
+  if (!n.ok()) return n.status();
+  t.number = *n;
+  t.issue_time = absl::FromUnixSeconds(1'800'000'000);
+  QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
+  return t;
+}
+
+TEST(SqliteStore, MigratesFromEmptyWithWalAndFullSync) {
+  TempDir dir;
+  std::string path = dir.File("q.db");
+  {
+    auto store = SqliteStore::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
+  }
+  EXPECT_EQ(QueryInt(path, "SELECT version FROM schema_version"),
+            SqliteStore::LatestSchemaVersion());
+  EXPECT_EQ(QueryText(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM services WHERE branch_id = 'test'"), 3);
+  EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM counters WHERE branch_id = 'test'"), 3);
+}
+
+TEST(SqliteStore, ReopenKeepsDataAndNumbering) {
+  TempDir dir;
+  std::string path = dir.File("q.db");
+  {
+    auto store = SqliteStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
+    ASSERT_TRUE((*store)->Write([](QueueTx& tx) {
+                  QUEUE_RETURN_IF_ERROR(NewTicket(tx, "R", "2026-03-10").status());
+                  return NewTicket(tx, "R", "2026-03-10").status();
+                }).ok());
+  }
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());  // idempotent on restart
+  int next = 0;
+  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
+                auto t = NewTicket(tx, "R", "2026-03-10");
+                if (t.ok()) next = t->number;
+                return t.status();
+              }).ok());
+  EXPECT_EQ(next, 3);
+  EXPECT_EQ(*(*store)->IntegrityCheck(), "ok");
+}
+
+TEST(SqliteStore, RefusesADatabaseFromANewerServer) {
+  TempDir dir;
+  std::string path = dir.File("q.db");
+  { ASSERT_TRUE(SqliteStore::Open(path).ok()); }
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "UPDATE schema_version SET version = 999", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("newer"), std::string::npos);
+}
+
+TEST(SqliteStore, AFailedWriteDoesNotFailItsNeighbours) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("q.db"));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
+  constexpr int kThreads = 16;
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      Status st = (*store)->Write([&](QueueTx& tx) -> Status {
+        QUEUE_RETURN_IF_ERROR(NewTicket(tx, "R", "2026-03-10").status());
+        if (i % 2) return Status::FailedPrecondition("odd requests fail after writing");
+        return Status::Ok();
+      });
+      (st.ok() ? ok : failed)++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads / 2);
+  EXPECT_EQ(failed.load(), kThreads / 2);
+  // Only the successful requests' tickets exist; numbers have no gap.
+  std::vector<Ticket> tickets;
+  ASSERT_TRUE((*store)->Read([&](QueueTx& tx) {
+                tickets = *tx.ListTickets("test", "2026-03-10", std::nullopt, 0, 1000);
+                return Status::Ok();
+              }).ok());
+  ASSERT_EQ(tickets.size(), static_cast<size_t>(kThreads / 2));
+  std::set<int> numbers;
+  for (const auto& t : tickets) numbers.insert(t.number);
+  EXPECT_EQ(*numbers.begin(), 1);
+  EXPECT_EQ(*numbers.rbegin(), kThreads / 2);
+}
+
+TEST(SqliteStore, WritesInsideReadAreRefused) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("q.db"));
+  ASSERT_TRUE(store.ok());
+  Status st = (*store)->Read([](QueueTx& tx) {
+    return tx.NextNumber("test", "R", "2026-03-10").status();
+  });
+  EXPECT_EQ(st.code(), Status::Code::kInternal);
+}
+
+TEST(SqliteStore, FullDiskIsResourceExhaustedAndLosesNothing) {
+  TempDir dir;
+  std::string path = dir.File("q.db");
+  int before = 0;
+  {
+    auto store = SqliteStore::Open(path, {.reader_connections = 2, .max_page_count = 40});
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
+    Status st;
+    while (st.ok() && before < 100000) {
+      st = (*store)->Write([](QueueTx& tx) {
+        auto made = NewTicket(tx, "R", "2026-03-10");
+        if (!made.ok()) return made.status();
+        const Ticket& t = *made;
+        TicketEvent e{t.id, "test", t.issue_time, "create", TicketState::kWaiting,
+                      TicketState::kWaiting, "", std::string(200, 'x')};
+        return tx.AppendEvent(e);
+      });
+      if (st.ok()) ++before;
+    }
+    EXPECT_EQ(st.code(), Status::Code::kResourceExhausted) << st.ToString();
+    EXPECT_GT(before, 10);
+  }
+  // Everything answered OK is still there; a store with room writes again.
+  EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM tickets"), before);
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  int next = 0;
+  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
+                auto t = NewTicket(tx, "R", "2026-03-10");
+                if (t.ok()) next = t->number;
+                return t.status();
+              }).ok());
+  EXPECT_EQ(next, before + 1);
+  EXPECT_EQ(*(*store)->IntegrityCheck(), "ok");
+}
+
+}  // namespace
+}  // namespace shop::queue
