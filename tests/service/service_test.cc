@@ -1,0 +1,254 @@
+// The gRPC API through a real server on 127.0.0.1 (port 0) and a real
+// SQLite file: the kiosk-to-counter flow, status codes, idempotency, the
+// board stream, health checking and graceful stop.
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "shop/queue/v1/board_service.grpc.pb.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "tests/service/test_server.h"
+
+namespace shop::queue {
+namespace {
+
+namespace pb = ::shop::queue::v1;
+using testing::TestServer;
+
+std::unique_ptr<grpc::ClientContext> Ctx(int seconds = 5) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  return ctx;
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  ServiceTest()
+      : kiosk_(pb::KioskService::NewStub(server_.Channel())),
+        counter_(pb::CounterService::NewStub(server_.Channel())),
+        board_(pb::BoardService::NewStub(server_.Channel())) {}
+
+  pb::Ticket Take(const std::string& prefix, const std::string& request_id) {
+    pb::CreateTicketRequest req;
+    req.set_branch_id("test");
+    req.set_service_prefix(prefix);
+    req.set_language(pb::LANGUAGE_EN);
+    req.set_request_id(request_id);
+    pb::CreateTicketResponse resp;
+    grpc::Status st = kiosk_->CreateTicket(Ctx().get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return resp.ticket();
+  }
+
+  grpc::Status Open(const std::string& counter) {
+    pb::OpenCounterRequest req;
+    req.set_branch_id("test");
+    req.set_counter_id(counter);
+    pb::OpenCounterResponse resp;
+    return counter_->OpenCounter(Ctx().get(), req, &resp);
+  }
+
+  grpc::Status CallNext(const std::string& counter, const std::string& request_id,
+                        pb::Ticket* out) {
+    pb::CallNextTicketRequest req;
+    req.set_branch_id("test");
+    req.set_counter_id(counter);
+    req.set_request_id(request_id);
+    pb::CallNextTicketResponse resp;
+    grpc::Status st = counter_->CallNextTicket(Ctx().get(), req, &resp);
+    if (out) *out = resp.ticket();
+    return st;
+  }
+
+  TestServer server_;
+  std::unique_ptr<pb::KioskService::Stub> kiosk_;
+  std::unique_ptr<pb::CounterService::Stub> counter_;
+  std::unique_ptr<pb::BoardService::Stub> board_;
+};
+
+TEST_F(ServiceTest, KioskToCounterToDone) {
+  pb::ListServicesRequest lreq;
+  lreq.set_branch_id("test");
+  pb::ListServicesResponse lresp;
+  ASSERT_TRUE(kiosk_->ListServices(Ctx().get(), lreq, &lresp).ok());
+  ASSERT_EQ(lresp.services_size(), 3);
+  EXPECT_EQ(lresp.services(0).prefix(), "R");  // the configured order
+  pb::Ticket t = Take("R", "kiosk-1");
+  EXPECT_EQ(t.display_number(), "R001");
+  EXPECT_EQ(t.state(), pb::TICKET_STATE_WAITING);
+  EXPECT_EQ(t.position(), 0);
+
+  ASSERT_TRUE(Open("1").ok());
+  pb::Ticket called;
+  ASSERT_TRUE(CallNext("1", "c-1", &called).ok());
+  EXPECT_EQ(called.ticket_id(), t.ticket_id());
+  EXPECT_EQ(called.state(), pb::TICKET_STATE_CALLED);
+
+  pb::StartTicketRequest sreq;
+  sreq.set_branch_id("test");
+  sreq.set_counter_id("1");
+  sreq.set_ticket_id(t.ticket_id());
+  pb::StartTicketResponse sresp;
+  ASSERT_TRUE(counter_->StartTicket(Ctx().get(), sreq, &sresp).ok());
+  EXPECT_EQ(sresp.ticket().state(), pb::TICKET_STATE_SERVING);
+
+  pb::CompleteTicketRequest creq;
+  creq.set_branch_id("test");
+  creq.set_counter_id("1");
+  creq.set_ticket_id(t.ticket_id());
+  pb::CompleteTicketResponse cresp;
+  ASSERT_TRUE(counter_->CompleteTicket(Ctx().get(), creq, &cresp).ok());
+  EXPECT_EQ(cresp.ticket().state(), pb::TICKET_STATE_DONE);
+
+  pb::GetTicketRequest greq;
+  greq.set_branch_id("test");
+  greq.set_ticket_id(t.ticket_id());
+  pb::GetTicketResponse gresp;
+  ASSERT_TRUE(kiosk_->GetTicket(Ctx().get(), greq, &gresp).ok());
+  EXPECT_EQ(gresp.ticket().state(), pb::TICKET_STATE_DONE);
+}
+
+TEST_F(ServiceTest, StatusCodesMeanWhatTheySay) {
+  pb::CreateTicketRequest req;
+  req.set_branch_id("test");
+  req.set_service_prefix("Q");
+  req.set_request_id("r");
+  pb::CreateTicketResponse resp;
+  grpc::Status st = kiosk_->CreateTicket(Ctx().get(), req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("service_prefix", 0), 0u) << st.error_message();
+
+  req.set_service_prefix("R");
+  req.set_language(static_cast<pb::Language>(42));
+  st = kiosk_->CreateTicket(Ctx().get(), req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("language", 0), 0u) << st.error_message();
+
+  pb::GetTicketRequest greq;
+  greq.set_branch_id("test");
+  greq.set_ticket_id(12345);
+  pb::GetTicketResponse gresp;
+  EXPECT_EQ(kiosk_->GetTicket(Ctx().get(), greq, &gresp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  greq.set_branch_id("elsewhere");
+  EXPECT_EQ(kiosk_->GetTicket(Ctx().get(), greq, &gresp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  pb::Ticket t = Take("R", "k");
+  pb::CompleteTicketRequest creq;
+  creq.set_branch_id("test");
+  creq.set_counter_id("1");
+  creq.set_ticket_id(t.ticket_id());
+  pb::CompleteTicketResponse cresp;
+  EXPECT_EQ(counter_->CompleteTicket(Ctx().get(), creq, &cresp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(CallNext("1", "x", nullptr).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Open("1").ok());
+  EXPECT_EQ(CallNext("1", "", nullptr).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(CallNext("1", "y", nullptr).ok());
+  ASSERT_TRUE(CallNext("1", "z", nullptr).error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+
+  pb::ListTicketsRequest list;
+  list.set_branch_id("test");
+  list.set_page_token("garbage");
+  pb::ListTicketsResponse lresp;
+  st = counter_->ListTickets(Ctx().get(), list, &lresp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("page_token", 0), 0u);
+}
+
+TEST_F(ServiceTest, NobodyWaitingIsNotFound) {
+  ASSERT_TRUE(Open("1").ok());
+  EXPECT_EQ(CallNext("1", "empty", nullptr).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServiceTest, SameCreateThreeTimesIsOneTicket) {
+  pb::Ticket a = Take("P", "retry-me");
+  pb::Ticket b = Take("P", "retry-me");
+  pb::Ticket c = Take("P", "retry-me");
+  EXPECT_EQ(a.ticket_id(), b.ticket_id());
+  EXPECT_EQ(a.ticket_id(), c.ticket_id());
+  EXPECT_EQ(a.display_number(), "P001");
+  pb::ListTicketsRequest list;
+  list.set_branch_id("test");
+  pb::ListTicketsResponse lresp;
+  ASSERT_TRUE(counter_->ListTickets(Ctx().get(), list, &lresp).ok());
+  EXPECT_EQ(lresp.tickets_size(), 1);
+}
+
+TEST_F(ServiceTest, ListTicketsPages) {
+  for (int i = 0; i < 5; ++i) Take("R", "p" + std::to_string(i));
+  pb::ListTicketsRequest list;
+  list.set_branch_id("test");
+  list.set_page_size(2);
+  std::vector<std::string> numbers;
+  for (int page = 0; page < 5; ++page) {
+    pb::ListTicketsResponse resp;
+    ASSERT_TRUE(counter_->ListTickets(Ctx().get(), list, &resp).ok());
+    for (const auto& t : resp.tickets()) numbers.push_back(t.display_number());
+    if (resp.next_page_token().empty()) break;
+    list.set_page_token(resp.next_page_token());
+  }
+  EXPECT_EQ(numbers, (std::vector<std::string>{"R001", "R002", "R003", "R004", "R005"}));
+}
+
+TEST_F(ServiceTest, BoardStreamsSnapshotThenCalls) {
+  Take("R", "b1");
+  grpc::ClientContext ctx;
+  pb::WatchBoardRequest req;
+  req.set_branch_id("test");
+  auto reader = board_->WatchBoard(&ctx, req);
+  pb::WatchBoardResponse msg;
+  ASSERT_TRUE(reader->Read(&msg));
+  EXPECT_TRUE(msg.snapshot());
+  int waiting_r = -1;
+  for (const auto& w : msg.waiting_counts())
+    if (w.service_prefix() == "R") waiting_r = w.waiting_count();
+  EXPECT_EQ(waiting_r, 1);
+
+  ASSERT_TRUE(Open("1").ok());
+  ASSERT_TRUE(CallNext("1", "b-call", nullptr).ok());
+  bool saw_call = false;
+  while (!saw_call && reader->Read(&msg)) {
+    for (const auto& c : msg.calls()) {
+      EXPECT_EQ(c.display_number(), "R001");
+      EXPECT_EQ(c.counter_display_name(), "Counter 1");
+      saw_call = true;
+    }
+  }
+  EXPECT_TRUE(saw_call);
+  ctx.TryCancel();
+}
+
+TEST_F(ServiceTest, HealthIsServing) {
+  auto health = grpc::health::v1::Health::NewStub(server_.Channel());
+  grpc::health::v1::HealthCheckRequest req;
+  grpc::health::v1::HealthCheckResponse resp;
+  ASSERT_TRUE(health->Check(Ctx().get(), req, &resp).ok());
+  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(ServiceTest, ShutdownEndsBoardStreamsAndRefusesNewCalls) {
+  grpc::ClientContext ctx;
+  pb::WatchBoardRequest req;
+  req.set_branch_id("test");
+  auto reader = board_->WatchBoard(&ctx, req);
+  pb::WatchBoardResponse msg;
+  ASSERT_TRUE(reader->Read(&msg));
+  std::thread stopper([&] { server_.Shutdown(); });
+  while (reader->Read(&msg)) {
+  }
+  grpc::Status end = reader->Finish();
+  stopper.join();
+  EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAVAILABLE) << end.error_message();
+  pb::ListServicesRequest lreq;
+  lreq.set_branch_id("test");
+  pb::ListServicesResponse lresp;
+  EXPECT_EQ(kiosk_->ListServices(Ctx(2).get(), lreq, &lresp).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+}  // namespace
+}  // namespace shop::queue

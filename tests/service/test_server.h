@@ -1,0 +1,40 @@
+// An in-process queue server on 127.0.0.1 with a port the OS picks and a
+// fresh SQLite file in a temp dir, for service tests. For tests only.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "server/service/server.h"
+#include "server/storage/sqlite_store.h"
+#include "tests/support/test_config.h"
+
+namespace shop::queue::testing {
+
+class TestServer {
+ public:
+  // `config` defaults to TestConfig() open around the clock.
+  explicit TestServer(std::shared_ptr<const Clock> clock = nullptr);
+  TestServer(ServerConfig config, std::shared_ptr<const Clock> clock);
+  ~TestServer();
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
+  std::shared_ptr<grpc::Channel> Channel() const;
+  QueueServer& server() { return *server_; }
+  SqliteStore& store() { return *store_; }
+  std::string db_path() const { return db_path_; }
+  void Shutdown() { server_->Shutdown(absl::Seconds(5)); }
+
+ private:
+  TempDir dir_;
+  std::string db_path_;
+  std::shared_ptr<SqliteStore> store_;
+  std::unique_ptr<QueueServer> server_;
+};
+
+// The test branch, open 00:00-24:00 every day.
+ServerConfig AlwaysOpenConfig();
+
+}  // namespace shop::queue::testing
