@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds everything, lints the
+# proto with buf (STANDARD rules) and runs every test. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+./scripts/install-buf.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOP_QUEUE_BUILD_TESTS=ON
+cmake --build build -j2
+(cd build && ctest --output-on-failure -j2 --timeout 900)
