@@ -63,6 +63,26 @@ Status CounterIsFree(QueueTx& tx, const std::string& branch_id, const std::strin
   return Status::Ok();
 }
 
+// The ticket with `id` in the branch, or NOT_FOUND.
+Result<Ticket> LoadTicket(QueueTx& tx, const std::string& branch_id, int64_t id) {
+  auto t = tx.GetTicket(branch_id, id);
+  if (!t.ok()) return t.status();
+  if (!t->has_value())
+    return Status::NotFound("ticket " + std::to_string(id) + " does not exist in branch " +
+                            branch_id);
+  return **t;
+}
+
+// The counter's row if it is open, or FAILED_PRECONDITION.
+Result<CounterRow> LoadOpenCounter(QueueTx& tx, const std::string& branch_id,
+                                   const std::string& counter_id) {
+  auto row = tx.GetCounter(branch_id, counter_id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value() || !(*row)->open)
+    return Status::FailedPrecondition("counter " + counter_id + " is closed; open it first");
+  return **row;
+}
+
 }  // namespace
 
 Status ValidateRequestId(const std::string& request_id, const std::string& field) {
@@ -98,6 +118,18 @@ Result<const CounterConfig*> QueueManager::Counter(const BranchConfig& b,
   if (!c)
     return Status::NotFound("counter '" + counter_id + "' does not exist in branch " + b.branch_id);
   return c;
+}
+
+Result<const BranchConfig*> QueueManager::ForCounter(const std::string& branch_id,
+                                                     const std::string& counter_id,
+                                                     std::optional<int64_t> ticket_id) const {
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  auto cc = Counter(**b, counter_id);
+  if (!cc.ok()) return cc.status();
+  if (ticket_id && *ticket_id <= 0)
+    return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
+  return b;
 }
 
 Result<TicketView> QueueManager::View(QueueTx& tx, const BranchConfig& b, const Ticket& t,
@@ -235,12 +267,9 @@ Result<TicketView> QueueManager::GetTicket(const std::string& branch_id, int64_t
   Result<TicketView> out = Status::Internal("unset");
   absl::Time now = clock_.Now();
   Status st = store_.Read([&](QueueTx& tx) -> Status {
-    auto t = tx.GetTicket(branch_id, ticket_id);
+    auto t = LoadTicket(tx, branch_id, ticket_id);
     if (!t.ok()) return t.status();
-    if (!t->has_value())
-      return Status::NotFound("ticket " + std::to_string(ticket_id) + " does not exist in branch " +
-                              branch_id);
-    out = View(tx, **b, **t, now);
+    out = View(tx, **b, *t, now);
     return out.status();
   });
   if (!st.ok()) return st;
@@ -318,10 +347,8 @@ Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
 Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
                                           const std::string& counter_id,
                                           const std::string& request_id) {
-  auto b = Branch(branch_id);
+  auto b = ForCounter(branch_id, counter_id, std::nullopt);
   if (!b.ok()) return b.status();
-  auto cc = Counter(**b, counter_id);
-  if (!cc.ok()) return cc.status();
   QUEUE_RETURN_IF_ERROR(ValidateRequestId(request_id));
   absl::Time now = clock_.Now();
   Ticket out;
@@ -336,12 +363,10 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
       out = **t;
       return Status::Ok();
     }
-    auto row = tx.GetCounter(branch_id, counter_id);
+    auto row = LoadOpenCounter(tx, branch_id, counter_id);
     if (!row.ok()) return row.status();
-    if (!row->has_value() || !(*row)->open)
-      return Status::FailedPrecondition("counter " + counter_id + " is closed; open it first");
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
-    std::set<std::string> services((*row)->services.begin(), (*row)->services.end());
+    std::set<std::string> services(row->services.begin(), row->services.end());
     auto waiting = tx.ListWaiting(branch_id, services);
     if (!waiting.ok()) return waiting.status();
     auto pick = PickNext(*waiting, services, now);
@@ -363,24 +388,17 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
 
 Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
                                             const std::string& counter_id, int64_t ticket_id) {
-  auto b = Branch(branch_id);
+  auto b = ForCounter(branch_id, counter_id, ticket_id);
   if (!b.ok()) return b.status();
-  auto cc = Counter(**b, counter_id);
-  if (!cc.ok()) return cc.status();
-  if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
   absl::Time now = clock_.Now();
   Ticket out;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    auto row = tx.GetCounter(branch_id, counter_id);
+    auto row = LoadOpenCounter(tx, branch_id, counter_id);
     if (!row.ok()) return row.status();
-    if (!row->has_value() || !(*row)->open)
-      return Status::FailedPrecondition("counter " + counter_id + " is closed; open it first");
-    auto t = tx.GetTicket(branch_id, ticket_id);
-    if (!t.ok()) return t.status();
-    if (!t->has_value())
-      return Status::NotFound("ticket " + std::to_string(ticket_id) + " does not exist");
-    Ticket ticket = **t;
-    if (!ServesService(**row, ticket.service_prefix))
+    auto found = LoadTicket(tx, branch_id, ticket_id);
+    if (!found.ok()) return found.status();
+    Ticket ticket = *found;
+    if (!ServesService(*row, ticket.service_prefix))
       return Status::FailedPrecondition("counter " + counter_id + " does not serve service " +
                                         ticket.service_prefix);
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
@@ -398,19 +416,14 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
 
 Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::string& counter_id,
                                      int64_t ticket_id, CounterAction action) {
-  auto b = Branch(branch_id);
+  auto b = ForCounter(branch_id, counter_id, ticket_id);
   if (!b.ok()) return b.status();
-  auto cc = Counter(**b, counter_id);
-  if (!cc.ok()) return cc.status();
-  if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
   absl::Time now = clock_.Now();
   Ticket out;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    auto found = tx.GetTicket(branch_id, ticket_id);
+    auto found = LoadTicket(tx, branch_id, ticket_id);
     if (!found.ok()) return found.status();
-    if (!found->has_value())
-      return Status::NotFound("ticket " + std::to_string(ticket_id) + " does not exist");
-    Ticket t = **found;
+    Ticket t = *found;
     TicketState before = t.state;
     Status s;
     switch (action) {
@@ -440,11 +453,8 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
 Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
                                           const std::string& counter_id, int64_t ticket_id,
                                           const std::string& target_prefix) {
-  auto b = Branch(branch_id);
+  auto b = ForCounter(branch_id, counter_id, ticket_id);
   if (!b.ok()) return b.status();
-  auto cc = Counter(**b, counter_id);
-  if (!cc.ok()) return cc.status();
-  if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
   if (target_prefix.empty())
     return Status::InvalidArgument("target_service_prefix", "target_service_prefix is required");
   if (!(*b)->FindService(target_prefix))
@@ -453,11 +463,9 @@ Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
   absl::Time now = clock_.Now();
   Ticket out;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    auto found = tx.GetTicket(branch_id, ticket_id);
+    auto found = LoadTicket(tx, branch_id, ticket_id);
     if (!found.ok()) return found.status();
-    if (!found->has_value())
-      return Status::NotFound("ticket " + std::to_string(ticket_id) + " does not exist");
-    Ticket t = **found;
+    Ticket t = *found;
     TicketState before = t.state;
     std::string from_service = t.service_prefix;
     QUEUE_RETURN_IF_ERROR(TransferTicket(t, counter_id, target_prefix, now));

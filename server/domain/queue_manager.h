@@ -95,6 +95,11 @@ class QueueManager {
  private:
   Result<const BranchConfig*> Branch(const std::string& branch_id) const;
   Result<const CounterConfig*> Counter(const BranchConfig& b, const std::string& counter_id) const;
+  // The branch, after checking the counter exists and (if given) that the
+  // ticket id is well-formed.
+  Result<const BranchConfig*> ForCounter(const std::string& branch_id,
+                                         const std::string& counter_id,
+                                         std::optional<int64_t> ticket_id) const;
   Result<TicketView> View(QueueTx& tx, const BranchConfig& b, const Ticket& t, absl::Time now);
   Result<TicketView> ViewAfterWrite(const BranchConfig& b, const Ticket& t);
   void PublishAfterCommit(const BranchConfig& b, const std::vector<CallRecord>& calls);

@@ -106,6 +106,17 @@ void ToProto(const BoardUpdate& u, pb::WatchBoardResponse* out) {
   }
 }
 
+Result<int64_t> ParsePageToken(const std::string& token) {
+  if (token.empty()) return int64_t{0};
+  int64_t v = 0;
+  for (char c : token) {
+    if (c < '0' || c > '9' || v > (INT64_MAX - 9) / 10)
+      return Status::InvalidArgument("page_token", "page_token is not one this server issued");
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 Result<Language> FromProto(pb::Language l) {
   switch (l) {
     case pb::LANGUAGE_UNSPECIFIED:

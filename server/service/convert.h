@@ -26,6 +26,9 @@ pb::TicketState ToProto(TicketState s);
 // Field-checked conversions from requests.
 Result<Language> FromProto(pb::Language l);
 Result<Priority> FromProto(pb::PriorityClass p);
+// A page token this server issued (a decimal number; empty means 0), or
+// INVALID_ARGUMENT naming page_token.
+Result<int64_t> ParsePageToken(const std::string& token);
 // UNSPECIFIED -> nullopt (no filter).
 Result<std::optional<TicketState>> FromProto(pb::TicketState s);
 

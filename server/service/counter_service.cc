@@ -65,17 +65,11 @@ grpc::Status CounterServiceImpl::ListTickets(grpc::ServerContext* ctx,
     if (req->page_size() < 0)
       return Status::InvalidArgument("page_size", "page_size must not be negative");
     int limit = req->page_size() == 0 ? kDefaultPage : std::min(req->page_size(), kMaxPage);
-    int64_t after = 0;
-    if (!req->page_token().empty()) {
-      try {
-        after = std::stoll(req->page_token());
-      } catch (...) {
-        return Status::InvalidArgument("page_token", "page_token is not one this server issued");
-      }
-    }
+    auto after = ParsePageToken(req->page_token());
+    if (!after.ok()) return after.status();
     auto state = FromProto(req->state());
     if (!state.ok()) return state.status();
-    auto tickets = manager_.ListTickets(req->branch_id(), *state, after, limit + 1);
+    auto tickets = manager_.ListTickets(req->branch_id(), *state, *after, limit + 1);
     if (!tickets.ok()) return tickets.status();
     size_t n = std::min(tickets->size(), static_cast<size_t>(limit));
     for (size_t i = 0; i < n; ++i) ToProto((*tickets)[i], resp->add_tickets());

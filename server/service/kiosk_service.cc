@@ -24,14 +24,9 @@ grpc::Status KioskServiceImpl::ListServices(grpc::ServerContext* ctx,
   return Guard(ctx, std::string(kPrefix) + "ListServices", [&]() -> Status {
     if (req->page_size() < 0)
       return Status::InvalidArgument("page_size", "page_size must not be negative");
-    size_t offset = 0;
-    if (!req->page_token().empty()) {
-      try {
-        offset = std::stoul(req->page_token());
-      } catch (...) {
-        return Status::InvalidArgument("page_token", "page_token is not one this server issued");
-      }
-    }
+    auto token = ParsePageToken(req->page_token());
+    if (!token.ok()) return token.status();
+    size_t offset = static_cast<size_t>(*token);
     auto services = manager_.ListServices(req->branch_id());
     if (!services.ok()) return services.status();
     size_t limit = req->page_size() == 0 ? 100 : static_cast<size_t>(req->page_size());
