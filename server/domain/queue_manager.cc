@@ -25,6 +25,7 @@ TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::
   e.from = from;
   e.to = t.state;
   e.counter_id = t.counter_id;
+  e.recall_count = t.recall_count;
   e.detail = std::move(detail);
   return e;
 }

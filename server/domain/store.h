@@ -45,7 +45,8 @@ struct TicketEvent {
   TicketState from = TicketState::kWaiting;
   TicketState to = TicketState::kWaiting;
   std::string counter_id;
-  std::string detail;  // free text, never personal data
+  int recall_count = 0;  // the ticket's recall count after the event
+  std::string detail;    // free text, never personal data
 };
 
 // A call as the board shows it.

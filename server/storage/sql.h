@@ -83,6 +83,7 @@ CREATE TABLE ticket_events (
   from_state INTEGER NOT NULL,
   to_state   INTEGER NOT NULL,
   counter_id TEXT NOT NULL,
+  recall_count INTEGER NOT NULL,
   detail     TEXT NOT NULL
 ) STRICT;
 CREATE INDEX ticket_events_calls ON ticket_events (branch_id, kind, event_id);
@@ -172,9 +173,9 @@ inline constexpr const char* kSaveCounter =
 
 inline constexpr const char* kInsertEvent =
     "INSERT INTO ticket_events (ticket_id, branch_id, at_us, kind, from_state, to_state, "
-    "counter_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "counter_id, recall_count, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 inline constexpr const char* kRecentCalls =
-    "SELECT e.ticket_id, t.number_prefix, t.number, e.counter_id, e.at_us, t.recall_count, "
+    "SELECT e.ticket_id, t.number_prefix, t.number, e.counter_id, e.at_us, e.recall_count, "
     "t.origin, e.kind FROM ticket_events e JOIN tickets t ON t.ticket_id = e.ticket_id "
     "WHERE e.branch_id = ?1 AND e.kind IN ('call', 'recall', 'return') "
     "ORDER BY e.event_id DESC LIMIT ?2";

@@ -281,7 +281,7 @@ class SqliteTx final : public QueueTx {
     Stmt& s = **st;
     s.Bind(1, e.ticket_id).Bind(2, e.branch_id).Bind(3, absl::ToUnixMicros(e.time));
     s.Bind(4, e.kind).Bind(5, int64_t(e.from)).Bind(6, int64_t(e.to));
-    s.Bind(7, e.counter_id).Bind(8, e.detail);
+    s.Bind(7, e.counter_id).Bind(8, int64_t{e.recall_count}).Bind(9, e.detail);
     return s.Run();
   }
 
@@ -297,7 +297,7 @@ class SqliteTx final : public QueueTx {
       c.display_number = FormatNumber(s.Text(1), static_cast<int>(s.Int(2)));
       c.counter_id = s.Text(3);
       c.time = absl::FromUnixMicros(s.Int(4));
-      c.recall_count = s.Text(7) == "recall" ? static_cast<int>(s.Int(5)) : 0;
+      c.recall_count = static_cast<int>(s.Int(5));
       c.appointment = s.Int(6) == static_cast<int64_t>(Origin::kAppointment);
       out.push_back(c);
     }

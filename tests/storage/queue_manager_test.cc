@@ -232,10 +232,13 @@ TEST_F(QueueManagerTest, BoardSeesCallsAfterCommit) {
   EXPECT_EQ(u->calls[0].call.display_number, "R001");
   EXPECT_EQ(u->calls[0].counter_display_name, "Counter 1");
   EXPECT_EQ(u->waiting["R"], 0);
+  ASSERT_TRUE(manager_->Act("test", "1", called->ticket.id, CounterAction::kRecall).ok());
   auto snap = manager_->BoardSnapshot("test", 10);
   ASSERT_TRUE(snap.ok());
-  ASSERT_EQ(snap->calls.size(), 1u);
+  ASSERT_EQ(snap->calls.size(), 2u);  // oldest first, each with its own recall count
   EXPECT_EQ(snap->calls[0].call.counter_id, "1");
+  EXPECT_EQ(snap->calls[0].call.recall_count, 0);
+  EXPECT_EQ(snap->calls[1].call.recall_count, 1);
 }
 
 TEST_F(QueueManagerTest, ConcurrentCallNextNeverGivesATicketTwice) {

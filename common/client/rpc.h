@@ -1,0 +1,118 @@
+// Client RPC plumbing shared by the kiosk and counter programs.
+//
+// MakeChannel opens a channel to the queue server; NewRequestId makes the
+// client-chosen id that lets the server recognise a retried create
+// (AIP-155); CallWithRetry sends one unary request, retrying transient
+// failures with the same request message; StreamCanceller lets one thread stop
+// a streaming call another thread is blocked in.
+//
+// Thread-safety: the free functions are safe to call from any thread.
+// CallWithRetry is reentrant; what it calls must be too (gRPC stubs are).
+// StreamCanceller is thread-safe.
+// Ownership: channels are shared (std::shared_ptr); nothing here keeps a
+// pointer to a caller's request or response after returning.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
+namespace shop::queue::client {
+
+// How a client calls the server.
+struct CallOptions {
+  // Deadline of each attempt, from the moment the attempt starts.
+  std::chrono::milliseconds deadline{3000};
+  // Attempts in all, the first included; 1 means no retry.
+  int max_attempts{4};
+  // Pause before the second attempt; it doubles before each later one.
+  std::chrono::milliseconds first_backoff{100};
+};
+
+// Returns a channel to `address` ("host:port"). Plain text for now; TLS is a
+// later step and will change only this function.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+// Returns a fresh random 128-bit id as 32 lowercase hex digits.
+std::string NewRequestId();
+
+// The canonical name of a code, for example "FAILED_PRECONDITION".
+std::string_view StatusCodeName(grpc::StatusCode code);
+
+// "CODE: message", for people ("CODE" alone if the message is empty).
+std::string DescribeStatus(const grpc::Status& status);
+
+// Whether an attempt that ended with `code` may be sent again: the server was
+// unreachable (UNAVAILABLE) or did not answer in time (DEADLINE_EXCEEDED).
+bool IsRetryable(grpc::StatusCode code);
+
+// Calls `attempt(grpc::ClientContext*) -> grpc::Status` up to
+// options.max_attempts times. Each attempt gets a fresh ClientContext whose
+// deadline is options.deadline from its start. A retryable status (see
+// IsRetryable) is followed by a pause of first_backoff, 2*first_backoff, ...
+// and another attempt; any other status is returned at once. Returns the last
+// status.
+//
+// `attempt` must send the SAME request every time (capture it by reference,
+// do not rebuild it), so a request_id in it stays the same across retries.
+template <typename Attempt>
+grpc::Status CallWithRetry(const CallOptions& options, Attempt&& attempt) {
+  const int attempts = options.max_attempts < 1 ? 1 : options.max_attempts;
+  std::chrono::milliseconds backoff = options.first_backoff;
+  grpc::Status status;
+  for (int i = 0; i < attempts; ++i) {
+    if (i > 0) {
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + options.deadline);
+    status = attempt(&context);
+    if (!IsRetryable(status.error_code())) break;
+  }
+  return status;
+}
+
+// CallWithRetry for one generated stub method, for example
+//   UnaryWithRetry(options, *stub, &Stub::GetTicket, request, &response).
+template <typename Stub, typename Request, typename Response>
+grpc::Status UnaryWithRetry(
+    const CallOptions& options, Stub& stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const Request& request, Response* response) {
+  return CallWithRetry(options, [&](grpc::ClientContext* context) {
+    return (stub.*method)(context, request, response);
+  });
+}
+
+// Lets one thread stop a streaming call that another thread is blocked in.
+// Cancel() before the call starts makes the call end at once; Cancel() during
+// it cancels its ClientContext. Once cancelled it stays cancelled.
+class StreamCanceller {
+ public:
+  StreamCanceller() = default;
+  StreamCanceller(const StreamCanceller&) = delete;
+  StreamCanceller& operator=(const StreamCanceller&) = delete;
+
+  void Cancel();
+  bool cancelled() const;
+
+  // For the code running the stream: registers the context to cancel
+  // (nullptr to unregister). Returns false if already cancelled, in which case
+  // the caller should not start the call.
+  bool Attach(grpc::ClientContext* context);
+
+ private:
+  mutable std::mutex mu_;
+  grpc::ClientContext* context_ = nullptr;  // guarded by mu_
+  bool cancelled_ = false;                  // guarded by mu_
+};
+
+}  // namespace shop::queue::client

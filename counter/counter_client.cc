@@ -1,0 +1,212 @@
+#include "counter/counter_client.h"
+
+#include <utility>
+
+namespace shop::queue::counter {
+namespace {
+
+// Detaches a context from a StreamCanceller when the stream's scope ends, so
+// Cancel() never touches a destroyed context.
+class CancellerAttachment {
+ public:
+  CancellerAttachment(client::StreamCanceller* canceller, grpc::ClientContext* context)
+      : canceller_(canceller) {
+    attached_ = canceller_ == nullptr || canceller_->Attach(context);
+  }
+  ~CancellerAttachment() {
+    if (canceller_ != nullptr) canceller_->Attach(nullptr);
+  }
+  CancellerAttachment(const CancellerAttachment&) = delete;
+  CancellerAttachment& operator=(const CancellerAttachment&) = delete;
+
+  // False if the canceller was cancelled before the stream started.
+  bool attached() const { return attached_; }
+
+ private:
+  client::StreamCanceller* canceller_;
+  bool attached_ = true;
+};
+
+}  // namespace
+
+CounterClient::CounterClient(std::shared_ptr<grpc::ChannelInterface> channel,
+                             std::string branch_id, std::string counter_id,
+                             client::CallOptions options)
+    : CounterClient(v1::CounterService::NewStub(channel), v1::BoardService::NewStub(channel),
+                    std::move(branch_id), std::move(counter_id), options) {}
+
+CounterClient::CounterClient(std::unique_ptr<v1::CounterService::StubInterface> counter_stub,
+                             std::unique_ptr<v1::BoardService::StubInterface> board_stub,
+                             std::string branch_id, std::string counter_id,
+                             client::CallOptions options)
+    : counter_stub_(std::move(counter_stub)),
+      board_stub_(std::move(board_stub)),
+      branch_id_(std::move(branch_id)),
+      counter_id_(std::move(counter_id)),
+      options_(options) {}
+
+grpc::Status CounterClient::Get(v1::GetCounterResponse* out) const {
+  v1::GetCounterRequest request;
+  request.set_branch_id(branch_id_);
+  request.set_counter_id(counter_id_);
+  v1::GetCounterResponse response;
+  grpc::Status status =
+      client::UnaryWithRetry(options_, *counter_stub_, &Stub::GetCounter, request, &response);
+  if (status.ok()) *out = std::move(response);
+  return status;
+}
+
+grpc::Status CounterClient::Open(const std::vector<std::string>& service_prefixes,
+                                 v1::Counter* out) const {
+  v1::OpenCounterRequest request;
+  request.set_branch_id(branch_id_);
+  request.set_counter_id(counter_id_);
+  for (const std::string& prefix : service_prefixes) request.add_service_prefixes(prefix);
+  v1::OpenCounterResponse response;
+  grpc::Status status =
+      client::UnaryWithRetry(options_, *counter_stub_, &Stub::OpenCounter, request, &response);
+  if (status.ok()) *out = std::move(*response.mutable_counter());
+  return status;
+}
+
+grpc::Status CounterClient::Close(v1::Counter* out) const {
+  v1::CloseCounterRequest request;
+  request.set_branch_id(branch_id_);
+  request.set_counter_id(counter_id_);
+  v1::CloseCounterResponse response;
+  grpc::Status status =
+      client::UnaryWithRetry(options_, *counter_stub_, &Stub::CloseCounter, request, &response);
+  if (status.ok()) *out = std::move(*response.mutable_counter());
+  return status;
+}
+
+grpc::Status CounterClient::ListTickets(v1::TicketState state,
+                                        std::vector<v1::Ticket>* out) const {
+  std::vector<v1::Ticket> tickets;
+  v1::ListTicketsRequest request;
+  request.set_branch_id(branch_id_);
+  request.set_state(state);
+  do {
+    v1::ListTicketsResponse response;
+    grpc::Status status =
+        client::UnaryWithRetry(options_, *counter_stub_, &Stub::ListTickets, request, &response);
+    if (!status.ok()) return status;
+    for (v1::Ticket& ticket : *response.mutable_tickets()) tickets.push_back(std::move(ticket));
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  *out = std::move(tickets);
+  return grpc::Status::OK;
+}
+
+grpc::Status CounterClient::CallNext(v1::Ticket* out) const {
+  v1::CallNextTicketRequest request;
+  request.set_branch_id(branch_id_);
+  request.set_counter_id(counter_id_);
+  request.set_request_id(client::NewRequestId());  // one id for every retry
+  v1::CallNextTicketResponse response;
+  grpc::Status status = client::UnaryWithRetry(options_, *counter_stub_,
+                                               &Stub::CallNextTicket, request, &response);
+  if (status.ok()) *out = std::move(*response.mutable_ticket());
+  return status;
+}
+
+grpc::Status CounterClient::ResolveTicket(int64_t ticket_id, int64_t* resolved) const {
+  if (ticket_id != 0) {
+    *resolved = ticket_id;
+    return grpc::Status::OK;
+  }
+  v1::GetCounterResponse counter;
+  grpc::Status status = Get(&counter);
+  if (!status.ok()) return status;
+  if (counter.counter().current_ticket_id() == 0) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "counter has no current ticket");
+  }
+  *resolved = counter.counter().current_ticket_id();
+  return grpc::Status::OK;
+}
+
+template <typename Request, typename Response>
+grpc::Status CounterClient::Transition(
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    int64_t ticket_id, Request request, v1::Ticket* out) const {
+  int64_t resolved = 0;
+  grpc::Status status = ResolveTicket(ticket_id, &resolved);
+  if (!status.ok()) return status;
+  request.set_branch_id(branch_id_);
+  request.set_counter_id(counter_id_);
+  request.set_ticket_id(resolved);
+  Response response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
+  context.set_wait_for_ready(true);  // sent once: wait for a connection, do not retry
+  status = ((*counter_stub_).*method)(&context, request, &response);
+  if (status.ok()) *out = std::move(*response.mutable_ticket());
+  return status;
+}
+
+grpc::Status CounterClient::Call(int64_t ticket_id, v1::Ticket* out) const {
+  if (ticket_id == 0) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "ticket_id: a ticket id is required");
+  }
+  return Transition(&Stub::CallTicket, ticket_id, v1::CallTicketRequest(), out);
+}
+
+grpc::Status CounterClient::Recall(int64_t ticket_id, v1::Ticket* out) const {
+  return Transition(&Stub::RecallTicket, ticket_id, v1::RecallTicketRequest(), out);
+}
+
+grpc::Status CounterClient::Start(int64_t ticket_id, v1::Ticket* out) const {
+  return Transition(&Stub::StartTicket, ticket_id, v1::StartTicketRequest(), out);
+}
+
+grpc::Status CounterClient::Complete(int64_t ticket_id, v1::Ticket* out) const {
+  return Transition(&Stub::CompleteTicket, ticket_id, v1::CompleteTicketRequest(), out);
+}
+
+grpc::Status CounterClient::NoShow(int64_t ticket_id, v1::Ticket* out) const {
+  return Transition(&Stub::MarkNoShowTicket, ticket_id, v1::MarkNoShowTicketRequest(), out);
+}
+
+grpc::Status CounterClient::Transfer(int64_t ticket_id, std::string_view target_prefix,
+                                     v1::Ticket* out) const {
+  v1::TransferTicketRequest request;
+  request.set_target_service_prefix(std::string(target_prefix));
+  return Transition(&Stub::TransferTicket, ticket_id, std::move(request), out);
+}
+
+grpc::Status CounterClient::Park(int64_t ticket_id, v1::Ticket* out) const {
+  return Transition(&Stub::ParkTicket, ticket_id, v1::ParkTicketRequest(), out);
+}
+
+grpc::Status CounterClient::Return(int64_t ticket_id, v1::Ticket* out) const {
+  return Transition(&Stub::ReturnTicket, ticket_id, v1::ReturnTicketRequest(), out);
+}
+
+grpc::Status CounterClient::WatchBoard(const BoardCallback& on_message,
+                                       client::StreamCanceller* canceller,
+                                       bool wait_for_ready) const {
+  grpc::ClientContext context;
+  context.set_wait_for_ready(wait_for_ready);
+  CancellerAttachment attachment(canceller, &context);
+  if (!attachment.attached()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+
+  v1::WatchBoardRequest request;
+  request.set_branch_id(branch_id_);
+  std::unique_ptr<grpc::ClientReaderInterface<v1::WatchBoardResponse>> reader =
+      board_stub_->WatchBoard(&context, request);
+  v1::WatchBoardResponse message;
+  bool stopped = false;
+  while (reader->Read(&message)) {
+    if (!on_message(message)) {
+      stopped = true;
+      context.TryCancel();
+      while (reader->Read(&message)) {
+      }  // drain what was in flight
+      break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  return stopped ? grpc::Status::OK : status;
+}
+
+}  // namespace shop::queue::counter

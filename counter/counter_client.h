@@ -1,0 +1,115 @@
+// CounterClient: what a clerk's counter does, over CounterService (and
+// BoardService for the live board): open and close the counter, call tickets
+// and walk each one through its states. It holds no UI: the terminal program
+// drives it today, a desktop window can drive it later.
+//
+// Every method returns the server's grpc::Status and fills its out-parameter
+// only when the status is OK. The server's refusals (FAILED_PRECONDITION,
+// NOT_FOUND, ...) come back unchanged, so a face can show them as they are.
+//
+// Retries: reads (Get, ListTickets), Open, Close and CallNext are retried on
+// UNAVAILABLE and DEADLINE_EXCEEDED as CallOptions says; CallNext makes ONE
+// request_id per call and sends it on every retry, so a retry never calls a
+// second ticket. The other transitions carry no request_id, so they are sent
+// exactly once; they wait (up to the deadline) for the channel to connect
+// rather than failing at once while the server restarts.
+//
+// Ticket ids: the transition methods that take a ticket_id accept 0 for "the
+// counter's current ticket": the client asks GetCounter for it and returns
+// FAILED_PRECONDITION "counter has no current ticket" itself if there is none.
+//
+// Thread-safety: thread-safe; the object is immutable after construction and
+// gRPC stubs may be shared by threads. WatchBoard blocks its caller; another
+// thread stops it through a StreamCanceller.
+// Ownership: owns its stubs, which share the channel given.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <grpcpp/channel.h>
+
+#include "common/client/rpc.h"
+#include "shop/queue/v1/board_service.grpc.pb.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+
+namespace shop::queue::counter {
+
+namespace v1 = ::shop::queue::v1;
+
+// Called with each board message; return false to stop watching.
+using BoardCallback = std::function<bool(const v1::WatchBoardResponse&)>;
+
+class CounterClient {
+ public:
+  CounterClient(std::shared_ptr<grpc::ChannelInterface> channel, std::string branch_id,
+                std::string counter_id, client::CallOptions options = {});
+  // For tests: any stubs (for example mocks).
+  CounterClient(std::unique_ptr<v1::CounterService::StubInterface> counter_stub,
+                std::unique_ptr<v1::BoardService::StubInterface> board_stub,
+                std::string branch_id, std::string counter_id,
+                client::CallOptions options = {});
+
+  const std::string& branch_id() const { return branch_id_; }
+  const std::string& counter_id() const { return counter_id_; }
+
+  // The counter with its open state, services and current ticket (if any).
+  grpc::Status Get(v1::GetCounterResponse* out) const;
+  // Opens the counter for `service_prefixes` (empty: every service the
+  // configuration allows here), or changes the services if already open.
+  grpc::Status Open(const std::vector<std::string>& service_prefixes, v1::Counter* out) const;
+  grpc::Status Close(v1::Counter* out) const;
+
+  // Tickets of the branch's current business day in `state` (every state for
+  // TICKET_STATE_UNSPECIFIED), all pages, ordered by ticket id.
+  grpc::Status ListTickets(v1::TicketState state, std::vector<v1::Ticket>* out) const;
+
+  // Calls the next ticket by the server's queue policy; NOT_FOUND when nobody
+  // is waiting for this counter's services.
+  grpc::Status CallNext(v1::Ticket* out) const;
+  // Calls the waiting ticket `ticket_id` out of order.
+  grpc::Status Call(int64_t ticket_id, v1::Ticket* out) const;
+
+  // Transitions of a ticket at this counter; ticket_id 0 means the current one.
+  grpc::Status Recall(int64_t ticket_id, v1::Ticket* out) const;
+  grpc::Status Start(int64_t ticket_id, v1::Ticket* out) const;
+  grpc::Status Complete(int64_t ticket_id, v1::Ticket* out) const;
+  grpc::Status NoShow(int64_t ticket_id, v1::Ticket* out) const;
+  grpc::Status Transfer(int64_t ticket_id, std::string_view target_prefix,
+                        v1::Ticket* out) const;
+  grpc::Status Park(int64_t ticket_id, v1::Ticket* out) const;
+  grpc::Status Return(int64_t ticket_id, v1::Ticket* out) const;
+
+  // Streams the branch's board into `on_message` until the server ends the
+  // stream (OK), an error, `on_message` returns false (OK), or `canceller`
+  // (may be null) is cancelled (CANCELLED). No deadline. With wait_for_ready
+  // the call waits for the server to come up instead of failing at once.
+  grpc::Status WatchBoard(const BoardCallback& on_message,
+                          client::StreamCanceller* canceller = nullptr,
+                          bool wait_for_ready = false) const;
+
+ private:
+  using Stub = v1::CounterService::StubInterface;
+
+  // `ticket_id`, or the counter's current ticket if it is 0.
+  grpc::Status ResolveTicket(int64_t ticket_id, int64_t* resolved) const;
+
+  // Sends a transition request (branch, counter and ticket filled in here)
+  // exactly once and returns the ticket of its response.
+  template <typename Request, typename Response>
+  grpc::Status Transition(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                       Response*),
+                          int64_t ticket_id, Request request, v1::Ticket* out) const;
+
+  std::unique_ptr<v1::CounterService::StubInterface> counter_stub_;
+  std::unique_ptr<v1::BoardService::StubInterface> board_stub_;
+  std::string branch_id_;
+  std::string counter_id_;
+  client::CallOptions options_;
+};
+
+}  // namespace shop::queue::counter

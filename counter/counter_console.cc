@@ -1,0 +1,196 @@
+#include "counter/counter_console.h"
+
+#include <cctype>
+#include <charconv>
+#include <vector>
+
+#include "common/client/rpc.h"
+#include "counter/format.h"
+
+namespace shop::queue::counter {
+namespace {
+
+constexpr std::string_view kClearScreen = "\x1b[2J\x1b[H";
+constexpr std::string_view kKeys =
+    "keys: n next  r recall  s start  d done  x no-show  t transfer  p park\n"
+    "      u return  c call  o open  z close  l list  ? help  q quit";
+
+std::optional<int64_t> ParseTicketId(std::string_view text) {
+  int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+std::string_view CounterKeyHelp() {
+  return "n  call the next ticket            c  call a chosen ticket (id, Enter)\n"
+         "r  recall the current ticket       s  start serving (customer arrived)\n"
+         "d  done: serving finished          x  no-show: customer did not come\n"
+         "t  transfer (then service letter)  p  park the ticket being served\n"
+         "u  return a parked ticket (id, Enter)\n"
+         "o  open the counter (services, Enter)   z  close the counter\n"
+         "l  list waiting tickets            ?  this help    q  quit";
+}
+
+int CounterConsole::Run() {
+  for (;;) {
+    Render();
+    std::optional<char> key = keys_.ReadKey();
+    if (!key) break;
+    if (*key != '\n') out_ << *key << '\n';
+    if (!HandleKey(*key)) break;
+  }
+  out_ << '\n';
+  return 0;
+}
+
+void CounterConsole::Render() {
+  if (keys_.interactive()) out_ << kClearScreen;
+  out_ << "---- branch " << client_.branch_id() << ", counter " << client_.counter_id()
+       << " ----\n";
+  v1::GetCounterResponse counter;
+  grpc::Status status = client_.Get(&counter);
+  if (!status.ok()) {
+    out_ << "counter: unavailable (" << client::DescribeStatus(status) << ")\n";
+  } else {
+    out_ << FormatCounter(counter.counter()) << '\n';
+    if (counter.has_current_ticket() && counter.current_ticket().ticket_id() != 0) {
+      out_ << "current: " << FormatTicket(counter.current_ticket()) << '\n';
+    }
+  }
+  std::vector<v1::Ticket> waiting;
+  status = client_.ListTickets(v1::TICKET_STATE_WAITING, &waiting);
+  if (status.ok()) {
+    const auto& served = counter.counter().service_prefixes();
+    out_ << FormatWaiting(waiting, std::vector<std::string>(served.begin(), served.end()))
+         << '\n';
+  }
+  out_ << kKeys << '\n';
+  if (!message_.empty()) out_ << '\n' << message_ << '\n';
+  out_ << "> ";
+  message_.clear();
+}
+
+bool CounterConsole::HandleKey(char key) {
+  v1::Ticket ticket;
+  switch (std::tolower(static_cast<unsigned char>(key))) {
+    case 'q': return false;
+    case 'n': CallNext(); break;
+    case 'c': CallChosen(); break;
+    case 'r': Report(client_.Recall(0, &ticket), ticket); break;
+    case 's': Report(client_.Start(0, &ticket), ticket); break;
+    case 'd': Report(client_.Complete(0, &ticket), ticket); break;
+    case 'x': Report(client_.NoShow(0, &ticket), ticket); break;
+    case 'p': Report(client_.Park(0, &ticket), ticket); break;
+    case 't': Transfer(); break;
+    case 'u': ReturnParked(); break;
+    case 'o': Open(); break;
+    case 'z': Close(); break;
+    case 'l': ListWaiting(); break;
+    case '?': message_ = std::string(CounterKeyHelp()); break;
+    case '\n': break;
+    default: message_ = "unknown key '" + std::string(1, key) + "' (? for help)";
+  }
+  return true;
+}
+
+void CounterConsole::CallNext() {
+  v1::Ticket ticket;
+  Report(client_.CallNext(&ticket), ticket);
+}
+
+void CounterConsole::CallChosen() {
+  std::optional<int64_t> id = AskTicketId("call ticket id: ");
+  if (!id) return;
+  v1::Ticket ticket;
+  Report(client_.Call(*id, &ticket), ticket);
+}
+
+void CounterConsole::Transfer() {
+  out_ << "\ntransfer to service (letter): ";
+  std::optional<char> key = keys_.ReadKey();
+  if (!key || !std::isalpha(static_cast<unsigned char>(*key))) {
+    message_ = "transfer cancelled";
+    return;
+  }
+  const char prefix = static_cast<char>(std::toupper(static_cast<unsigned char>(*key)));
+  out_ << prefix << '\n';
+  v1::Ticket ticket;
+  Report(client_.Transfer(0, std::string(1, prefix), &ticket), ticket);
+}
+
+void CounterConsole::ReturnParked() {
+  std::optional<int64_t> id = AskTicketId("return parked ticket id: ");
+  if (!id) return;
+  v1::Ticket ticket;
+  Report(client_.Return(*id, &ticket), ticket);
+}
+
+void CounterConsole::Open() {
+  out_ << "\nopen for services (for example R,N; * or Enter for all): ";
+  std::optional<std::string> answer = ReadAnswer();
+  if (!answer) {
+    message_ = "open cancelled";
+    return;
+  }
+  std::vector<std::string> prefixes;
+  std::string current;
+  for (char c : *answer + ",") {
+    if (c == ',' || c == ' ') {
+      if (!current.empty() && current != "*") prefixes.push_back(current);
+      current.clear();
+    } else {
+      current += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+  }
+  v1::Counter counter;
+  grpc::Status status = client_.Open(prefixes, &counter);
+  if (!status.ok()) return Refused(status);
+  message_ = "ok: " + FormatCounter(counter);
+}
+
+void CounterConsole::Close() {
+  v1::Counter counter;
+  grpc::Status status = client_.Close(&counter);
+  if (!status.ok()) return Refused(status);
+  message_ = "ok: " + FormatCounter(counter);
+}
+
+void CounterConsole::ListWaiting() {
+  std::vector<v1::Ticket> tickets;
+  grpc::Status status = client_.ListTickets(v1::TICKET_STATE_WAITING, &tickets);
+  if (!status.ok()) return Refused(status);
+  message_ = tickets.empty() ? "nobody is waiting" : "waiting tickets:";
+  for (const v1::Ticket& ticket : tickets) message_ += "\n  " + FormatTicket(ticket);
+}
+
+void CounterConsole::Report(const grpc::Status& status, const v1::Ticket& ticket) {
+  if (!status.ok()) return Refused(status);
+  message_ = "ok: " + FormatTicket(ticket);
+}
+
+std::optional<std::string> CounterConsole::ReadAnswer() {
+  std::optional<std::string> answer = keys_.ReadWord();
+  if (answer && !keys_.interactive()) out_ << *answer << '\n';  // a terminal echoes itself
+  return answer;
+}
+
+void CounterConsole::Refused(const grpc::Status& status) {
+  message_ = "refused: " + client::DescribeStatus(status);
+}
+
+std::optional<int64_t> CounterConsole::AskTicketId(std::string_view prompt) {
+  out_ << '\n' << prompt;
+  std::optional<std::string> answer = ReadAnswer();
+  if (!answer || answer->empty()) {
+    message_ = "cancelled";
+    return std::nullopt;
+  }
+  std::optional<int64_t> id = ParseTicketId(*answer);
+  if (!id) message_ = "not a ticket id: '" + *answer + "'";
+  return id;
+}
+
+}  // namespace shop::queue::counter

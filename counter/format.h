@@ -1,0 +1,36 @@
+// Text for the counter program: one-line descriptions of tickets, counters,
+// waiting counts and board calls, in English for the clerk.
+//
+// Thread-safety: pure functions; safe from any thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "shop/queue/v1/board_service.pb.h"
+#include "shop/queue/v1/resources.pb.h"
+
+namespace shop::queue::counter {
+
+namespace v1 = ::shop::queue::v1;
+
+// "R017 [id 42]  service R  called  counter 3  recalls 1  priority elderly
+// appointment" (the last two only when they apply; counter only if set).
+std::string FormatTicket(const v1::Ticket& ticket);
+
+// "Counter 3 (id 3): open, serves R, N, current ticket id 42".
+std::string FormatCounter(const v1::Counter& counter);
+
+// "waiting: R 3 | N 0" for the waiting tickets in `waiting`: first every
+// service in `first_prefixes` (zeros shown), then any other service with
+// tickets waiting, by prefix.
+std::string FormatWaiting(const std::vector<v1::Ticket>& waiting,
+                          const std::vector<std::string>& first_prefixes);
+
+// "waiting: R 3 | N 0" from a board message's counts.
+std::string FormatWaiting(const v1::WatchBoardResponse& board);
+
+// "R017 -> Counter 3", plus " (recall 1)" after a recall.
+std::string FormatBoardCall(const v1::BoardCall& call);
+
+}  // namespace shop::queue::counter

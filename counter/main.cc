@@ -1,0 +1,290 @@
+// counter: the terminal face of a clerk's counter. Parses the command line,
+// builds a CounterClient and runs one command. Exit codes: 0 ok, 1 an RPC
+// failed (or was refused), 2 bad usage.
+#include <pthread.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "common/client/keys.h"
+#include "common/client/rpc.h"
+#include "common/client/text.h"
+#include "counter/counter_client.h"
+#include "counter/counter_console.h"
+#include "counter/format.h"
+
+namespace shop::queue::counter {
+namespace {
+
+constexpr int kExitRpcError = 1;
+constexpr int kExitUsage = 2;
+
+struct Flags {
+  std::string server = "127.0.0.1:50051";
+  std::string branch = "demo";
+  std::string counter;
+  int deadline_ms = 3000;
+  std::vector<std::string> services;  // open --services
+  std::string state;                  // list --state
+  std::string target_prefix;          // transfer PREFIX
+  int64_t ticket_id = 0;              // 0: the counter's current ticket
+};
+
+using Command = std::function<int(const CounterClient&, const Flags&)>;
+
+// A command and whether it acts as one counter (needs --counter).
+struct Selected {
+  Command run;
+  bool needs_counter = true;
+  bool watches_board = false;
+};
+
+int Fail(const grpc::Status& status) {
+  std::cerr << "error: " << client::DescribeStatus(status) << '\n';
+  return kExitRpcError;
+}
+
+int PrintTicket(const grpc::Status& status, const v1::Ticket& ticket) {
+  if (!status.ok()) return Fail(status);
+  std::cout << FormatTicket(ticket) << '\n';
+  return 0;
+}
+
+int PrintCounter(const grpc::Status& status, const v1::Counter& counter) {
+  if (!status.ok()) return Fail(status);
+  std::cout << FormatCounter(counter) << '\n';
+  return 0;
+}
+
+// --- commands ------------------------------------------------------------
+
+int RunStatus(const CounterClient& counter, const Flags&) {
+  v1::GetCounterResponse response;
+  grpc::Status status = counter.Get(&response);
+  if (!status.ok()) return Fail(status);
+  std::cout << FormatCounter(response.counter()) << '\n';
+  if (response.has_current_ticket() && response.current_ticket().ticket_id() != 0) {
+    std::cout << "current: " << FormatTicket(response.current_ticket()) << '\n';
+  }
+  return 0;
+}
+
+int RunList(const CounterClient& counter, const Flags& flags) {
+  const v1::TicketState state =
+      client::ParseTicketState(flags.state).value_or(v1::TICKET_STATE_UNSPECIFIED);
+  std::vector<v1::Ticket> tickets;
+  grpc::Status status = counter.ListTickets(state, &tickets);
+  if (!status.ok()) return Fail(status);
+  for (const v1::Ticket& ticket : tickets) std::cout << FormatTicket(ticket) << '\n';
+  if (tickets.empty()) std::cout << "no tickets\n";
+  return 0;
+}
+
+// Ticket transitions: (client, ticket id, out) -> status.
+using TicketAction = grpc::Status (CounterClient::*)(int64_t, v1::Ticket*) const;
+
+Command ActOnTicket(TicketAction action) {
+  return [action](const CounterClient& counter, const Flags& flags) {
+    v1::Ticket ticket;
+    grpc::Status status = (counter.*action)(flags.ticket_id, &ticket);
+    return PrintTicket(status, ticket);
+  };
+}
+
+int RunNext(const CounterClient& counter, const Flags&) {
+  v1::Ticket ticket;
+  grpc::Status status = counter.CallNext(&ticket);
+  return PrintTicket(status, ticket);
+}
+
+int RunTransfer(const CounterClient& counter, const Flags& flags) {
+  v1::Ticket ticket;
+  grpc::Status status = counter.Transfer(flags.ticket_id, flags.target_prefix, &ticket);
+  return PrintTicket(status, ticket);
+}
+
+int RunOpen(const CounterClient& counter, const Flags& flags) {
+  v1::Counter opened;
+  grpc::Status status = counter.Open(flags.services, &opened);
+  return PrintCounter(status, opened);
+}
+
+int RunClose(const CounterClient& counter, const Flags&) {
+  v1::Counter closed;
+  grpc::Status status = counter.Close(&closed);
+  return PrintCounter(status, closed);
+}
+
+int RunInteractive(const CounterClient& counter, const Flags&) {
+  client::KeyReader keys;
+  CounterConsole console(counter, keys, std::cout);
+  return console.Run();
+}
+
+// --- board -----------------------------------------------------------------
+
+// Signals that stop the board; blocked in every thread (see BlockStopSignals)
+// and taken by sigwait in one. SIGUSR1 wakes that thread when the board ends.
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
+  return set;
+}
+
+// Must run before any thread starts (gRPC's included) so all inherit it.
+void BlockStopSignals() {
+  sigset_t set = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+bool PrintBoardMessage(const v1::WatchBoardResponse& message, std::string* last_waiting) {
+  if (message.snapshot()) std::cout << "-- board of the branch (recent calls) --\n";
+  for (const v1::BoardCall& call : message.calls()) {
+    std::cout << FormatBoardCall(call) << '\n';
+  }
+  const std::string waiting = FormatWaiting(message);
+  if (message.snapshot() || waiting != *last_waiting) std::cout << "   " << waiting << '\n';
+  *last_waiting = waiting;
+  std::cout.flush();
+  return true;
+}
+
+// Watches until cancelled; reconnects when the server ends the stream or
+// becomes unreachable after the first message.
+grpc::Status WatchUntilCancelled(const CounterClient& counter,
+                                 client::StreamCanceller* canceller) {
+  std::string last_waiting;
+  bool connected_once = false;
+  for (;;) {
+    grpc::Status status = counter.WatchBoard(
+        [&](const v1::WatchBoardResponse& message) {
+          connected_once = true;
+          return PrintBoardMessage(message, &last_waiting);
+        },
+        canceller, /*wait_for_ready=*/connected_once);
+    if (canceller->cancelled()) return grpc::Status::OK;
+    const bool lost = status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE;
+    if (!connected_once || !lost) return status;
+    std::cerr << "board: connection lost (" << client::DescribeStatus(status)
+              << "); reconnecting...\n";
+  }
+}
+
+int RunBoard(const CounterClient& counter, const Flags&) {
+  client::StreamCanceller canceller;
+  std::thread stopper([&canceller] {
+    sigset_t set = StopSignals();
+    int signal_number = 0;
+    sigwait(&set, &signal_number);
+    canceller.Cancel();
+  });
+  grpc::Status status = WatchUntilCancelled(counter, &canceller);
+  pthread_kill(stopper.native_handle(), SIGUSR1);
+  stopper.join();
+  return status.ok() ? 0 : Fail(status);
+}
+
+// --- command line ----------------------------------------------------------
+
+void AddGlobalOptions(CLI::App& app, Flags& flags) {
+  app.add_option("--server", flags.server, "Queue server HOST:PORT")->capture_default_str();
+  app.add_option("--branch", flags.branch, "Branch id")->capture_default_str();
+  app.add_option("--counter", flags.counter, "Counter id (needed by counter commands)");
+  app.add_option("--deadline-ms", flags.deadline_ms, "Deadline of each RPC attempt, ms")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+CLI::App* AddCommand(CLI::App& app, Selected& selected, const std::string& name,
+                     const std::string& help, Command run, bool needs_counter = true) {
+  CLI::App* sub = app.add_subcommand(name, help);
+  sub->callback([&selected, run, needs_counter, name] {
+    selected.run = run;
+    selected.needs_counter = needs_counter;
+    selected.watches_board = name == "board";
+  });
+  return sub;
+}
+
+// A transition on a ticket: ID optional (default: the current ticket).
+void AddTicketCommand(CLI::App& app, Selected& selected, Flags& flags, const std::string& name,
+                      const std::string& help, TicketAction action) {
+  AddCommand(app, selected, name, help, ActOnTicket(action))
+      ->add_option("ID", flags.ticket_id, "Ticket id (default: the counter's current ticket)");
+}
+
+void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
+  AddCommand(app, selected, "status", "Show the counter and its current ticket", RunStatus);
+  AddCommand(app, selected, "open", "Open the counter", RunOpen)
+      ->add_option("--services", flags.services, "Service prefixes, e.g. R,N (default: all)")
+      ->delimiter(',');
+  AddCommand(app, selected, "close", "Close the counter", RunClose);
+  AddCommand(app, selected, "list", "List today's tickets of the branch", RunList, false)
+      ->add_option("--state", flags.state, "Only tickets in this state")
+      ->check(CLI::IsMember({"waiting", "called", "serving", "done", "no_show", "no-show",
+                             "cancelled", "expired", "parked"}));
+  AddCommand(app, selected, "next", "Call the next ticket", RunNext);
+  AddCommand(app, selected, "call", "Call a chosen waiting ticket", ActOnTicket(&CounterClient::Call))
+      ->add_option("TICKET_ID", flags.ticket_id, "Ticket id")
+      ->required();
+  AddTicketCommand(app, selected, flags, "recall", "Call the ticket again", &CounterClient::Recall);
+  AddTicketCommand(app, selected, flags, "start", "Start serving (the customer came)",
+                   &CounterClient::Start);
+  AddTicketCommand(app, selected, flags, "done", "Finish serving", &CounterClient::Complete);
+  AddTicketCommand(app, selected, flags, "no-show", "The customer did not come",
+                   &CounterClient::NoShow);
+  CLI::App* transfer =
+      AddCommand(app, selected, "transfer", "Send the ticket to another service", RunTransfer);
+  transfer->add_option("PREFIX", flags.target_prefix, "Target service prefix")->required();
+  transfer->add_option("--ticket", flags.ticket_id, "Ticket id (default: the current ticket)");
+  AddTicketCommand(app, selected, flags, "park", "Set the serving ticket aside",
+                   &CounterClient::Park);
+  AddCommand(app, selected, "return", "Call a parked ticket back", ActOnTicket(&CounterClient::Return))
+      ->add_option("ID", flags.ticket_id, "Ticket id of the parked ticket")
+      ->required();
+  AddCommand(app, selected, "board", "Print the hall board live until Ctrl-C", RunBoard, false);
+  AddCommand(app, selected, "interactive", "Clerk's keyboard screen", RunInteractive);
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"counter: a clerk's counter at a shop branch"};
+  app.fallthrough();  // global options may follow the subcommand
+  app.require_subcommand(1);
+  Flags flags;
+  Selected selected;
+  AddGlobalOptions(app, flags);
+  AddCommands(app, flags, selected);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  if (selected.needs_counter && flags.counter.empty()) {
+    std::cerr << "--counter ID is required for this command\n"
+              << "Run with --help for more information.\n";
+    return kExitUsage;
+  }
+  if (selected.watches_board) BlockStopSignals();
+  client::CallOptions options;
+  options.deadline = std::chrono::milliseconds(flags.deadline_ms);
+  const CounterClient counter(client::MakeChannel(flags.server), flags.branch, flags.counter,
+                              options);
+  return selected.run(counter, flags);
+}
+
+}  // namespace
+}  // namespace shop::queue::counter
+
+int main(int argc, char** argv) { return shop::queue::counter::Main(argc, argv); }

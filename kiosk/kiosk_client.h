@@ -1,0 +1,62 @@
+// KioskClient: what a kiosk in the shop hall does, over KioskService: read the
+// branch and its services, issue a ticket, look a ticket up. It holds no UI:
+// the terminal program drives it today, a touch screen can drive it later.
+//
+// Every method returns the server's grpc::Status (or the last one after
+// retries) and fills its out-parameter only when the status is OK. Transient
+// failures (UNAVAILABLE, DEADLINE_EXCEEDED) are retried as CallOptions says;
+// TakeTicket makes ONE request_id per ticket and sends it on every retry, so
+// a retry never issues a second ticket.
+//
+// Thread-safety: thread-safe; the object is immutable after construction and
+// gRPC stubs may be shared by threads.
+// Ownership: owns its stub, which shares the channel given.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <grpcpp/channel.h>
+
+#include "common/client/rpc.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
+
+namespace shop::queue::kiosk {
+
+namespace v1 = ::shop::queue::v1;
+
+class KioskClient {
+ public:
+  KioskClient(std::shared_ptr<grpc::ChannelInterface> channel, std::string branch_id,
+              client::CallOptions options = {});
+  // For tests: any stub (for example a mock).
+  KioskClient(std::unique_ptr<v1::KioskService::StubInterface> stub, std::string branch_id,
+              client::CallOptions options = {});
+
+  const std::string& branch_id() const { return branch_id_; }
+
+  // The branch: name, time zone, business day, whether it is open now.
+  grpc::Status GetBranch(v1::Branch* out) const;
+
+  // Every service of the branch (all pages), in the configured order.
+  grpc::Status ListServices(std::vector<v1::Service>* out) const;
+
+  // Issues a ticket for the service with `prefix`. The response carries the
+  // ticket (with position and estimated wait), the branch and the service:
+  // all a slip needs.
+  grpc::Status TakeTicket(std::string_view prefix, v1::Language language,
+                          v1::PriorityClass priority, v1::CreateTicketResponse* out) const;
+
+  // A ticket with its current state, position and estimated wait.
+  grpc::Status GetTicket(int64_t ticket_id, v1::Ticket* out) const;
+
+ private:
+  std::unique_ptr<v1::KioskService::StubInterface> stub_;
+  std::string branch_id_;
+  client::CallOptions options_;
+};
+
+}  // namespace shop::queue::kiosk

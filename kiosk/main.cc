@@ -1,0 +1,152 @@
+// kiosk: the terminal face of the hall kiosk. Parses the command line, builds
+// a KioskClient and runs one command. Exit codes: 0 ok, 1 an RPC failed,
+// 2 bad usage.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "common/client/keys.h"
+#include "common/client/rpc.h"
+#include "common/client/text.h"
+#include "kiosk/kiosk_client.h"
+#include "kiosk/kiosk_console.h"
+#include "kiosk/slip.h"
+
+namespace shop::queue::kiosk {
+namespace {
+
+constexpr int kExitRpcError = 1;
+constexpr int kExitUsage = 2;
+
+struct Flags {
+  std::string server = "127.0.0.1:50051";
+  std::string branch = "demo";
+  int deadline_ms = 3000;
+  std::string lang = "ru";
+  std::string priority = "none";
+  std::string prefix;
+  int64_t ticket_id = 0;
+};
+
+using Command = std::function<int(const KioskClient&, const Flags&)>;
+
+int Fail(const grpc::Status& status) {
+  std::cerr << "error: " << client::DescribeStatus(status) << '\n';
+  return kExitRpcError;
+}
+
+v1::Language LanguageOf(const Flags& flags) {
+  return client::ParseLanguage(flags.lang).value_or(v1::LANGUAGE_RU);
+}
+
+int RunServices(const KioskClient& kiosk, const Flags& flags) {
+  std::vector<v1::Service> services;
+  grpc::Status status = kiosk.ListServices(&services);
+  if (!status.ok()) return Fail(status);
+  std::size_t name_width = 7;
+  for (const v1::Service& s : services) {
+    name_width = std::max(name_width, client::DisplayWidth(client::ServiceName(s, LanguageOf(flags))));
+  }
+  std::cout << "PREFIX  " << client::PadRight("SERVICE", name_width) << "  WAITING  OPEN COUNTERS\n";
+  for (const v1::Service& s : services) {
+    std::cout << client::PadRight(s.prefix(), 6) << "  "
+              << client::PadRight(client::ServiceName(s, LanguageOf(flags)), name_width) << "  "
+              << client::PadRight(std::to_string(s.waiting_count()), 7) << "  "
+              << s.open_counter_count() << '\n';
+  }
+  return 0;
+}
+
+int RunTake(const KioskClient& kiosk, const Flags& flags) {
+  const v1::PriorityClass priority =
+      client::ParsePriority(flags.priority).value_or(v1::PRIORITY_CLASS_UNSPECIFIED);
+  v1::CreateTicketResponse issued;
+  grpc::Status status = kiosk.TakeTicket(flags.prefix, LanguageOf(flags), priority, &issued);
+  if (!status.ok()) return Fail(status);
+  std::cout << FormatSlip(issued, LanguageOf(flags));
+  return 0;
+}
+
+int RunTicket(const KioskClient& kiosk, const Flags& flags) {
+  v1::Ticket ticket;
+  grpc::Status status = kiosk.GetTicket(flags.ticket_id, &ticket);
+  if (!status.ok()) return Fail(status);
+  std::cout << ticket.display_number() << " (id " << ticket.ticket_id() << "): "
+            << client::TicketStateName(ticket.state()) << ", service "
+            << ticket.service_prefix() << '\n';
+  if (ticket.state() == v1::TICKET_STATE_WAITING) {
+    std::cout << "  people ahead:   " << ticket.position() << '\n'
+              << "  estimated wait: "
+              << client::FormatWait(ticket.estimated_wait(), v1::LANGUAGE_EN) << '\n';
+  } else if (!ticket.counter_id().empty()) {
+    std::cout << "  counter:        " << ticket.counter_id() << '\n';
+  }
+  return 0;
+}
+
+int RunInteractive(const KioskClient& kiosk, const Flags&) {
+  client::KeyReader keys;
+  KioskConsole console(kiosk, keys, std::cout);
+  return console.Run();
+}
+
+void AddGlobalOptions(CLI::App& app, Flags& flags) {
+  app.add_option("--server", flags.server, "Queue server HOST:PORT")->capture_default_str();
+  app.add_option("--branch", flags.branch, "Branch id")->capture_default_str();
+  app.add_option("--deadline-ms", flags.deadline_ms, "Deadline of each RPC attempt, ms")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--lang", flags.lang, "Customer language: ru, en or zh")
+      ->check(CLI::IsMember({"ru", "en", "zh"}))
+      ->capture_default_str();
+}
+
+void AddCommands(CLI::App& app, Flags& flags, Command& command) {
+  app.add_subcommand("services", "List services: prefix, name, waiting, open counters")
+      ->callback([&] { command = RunServices; });
+
+  CLI::App* take = app.add_subcommand("take", "Take a ticket and print its slip");
+  take->add_option("PREFIX", flags.prefix, "Service prefix, for example R")->required();
+  take->add_option("--priority", flags.priority, "Priority class")
+      ->check(CLI::IsMember({"none", "elderly", "disabled", "pregnant", "children"}))
+      ->capture_default_str();
+  take->callback([&] { command = RunTake; });
+
+  CLI::App* ticket = app.add_subcommand("ticket", "Show a ticket's state, position and wait");
+  ticket->add_option("ID", flags.ticket_id, "Ticket id")->required();
+  ticket->callback([&] { command = RunTicket; });
+
+  app.add_subcommand("interactive", "Customer screen: language, service, priority, slip")
+      ->callback([&] { command = RunInteractive; });
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"kiosk: take queue tickets at a shop branch"};
+  app.fallthrough();  // global options may follow the subcommand
+  app.require_subcommand(1);
+  Flags flags;
+  Command command;
+  AddGlobalOptions(app, flags);
+  AddCommands(app, flags, command);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  client::CallOptions options;
+  options.deadline = std::chrono::milliseconds(flags.deadline_ms);
+  const KioskClient kiosk(client::MakeChannel(flags.server), flags.branch, options);
+  return command(kiosk, flags);
+}
+
+}  // namespace
+}  // namespace shop::queue::kiosk
+
+int main(int argc, char** argv) { return shop::queue::kiosk::Main(argc, argv); }

@@ -1,0 +1,155 @@
+#include "kiosk/slip.h"
+
+#include <array>
+#include <cctype>
+
+#include "common/client/text.h"
+
+namespace shop::queue::kiosk {
+namespace {
+
+using client::Msg;
+using client::Tr;
+
+constexpr int kGlyphRows = 5;
+using Glyph = std::array<std::string_view, kGlyphRows>;
+
+// 5x5 block letters; '#' is drawn as a full block.
+constexpr Glyph kDigits[10] = {
+    {" ### ", "#  ##", "# # #", "##  #", " ### "},  // 0 (slashed, unlike O)
+    {"  #  ", " ##  ", "  #  ", "  #  ", " ### "},  // 1
+    {" ### ", "#   #", "  ## ", " #   ", "#####"},  // 2
+    {"#### ", "    #", " ### ", "    #", "#### "},  // 3
+    {"#   #", "#   #", "#####", "    #", "    #"},  // 4
+    {"#####", "#    ", "#### ", "    #", "#### "},  // 5
+    {" ### ", "#    ", "#### ", "#   #", " ### "},  // 6
+    {"#####", "    #", "   # ", "  #  ", "  #  "},  // 7
+    {" ### ", "#   #", " ### ", "#   #", " ### "},  // 8
+    {" ### ", "#   #", " ####", "    #", " ### "},  // 9
+};
+
+constexpr Glyph kLetters[26] = {
+    {" ### ", "#   #", "#####", "#   #", "#   #"},  // A
+    {"#### ", "#   #", "#### ", "#   #", "#### "},  // B
+    {" ####", "#    ", "#    ", "#    ", " ####"},  // C
+    {"#### ", "#   #", "#   #", "#   #", "#### "},  // D
+    {"#####", "#    ", "#### ", "#    ", "#####"},  // E
+    {"#####", "#    ", "#### ", "#    ", "#    "},  // F
+    {" ####", "#    ", "#  ##", "#   #", " ####"},  // G
+    {"#   #", "#   #", "#####", "#   #", "#   #"},  // H
+    {"#####", "  #  ", "  #  ", "  #  ", "#####"},  // I
+    {"#####", "   # ", "   # ", "#  # ", " ##  "},  // J
+    {"#   #", "#  # ", "###  ", "#  # ", "#   #"},  // K
+    {"#    ", "#    ", "#    ", "#    ", "#####"},  // L
+    {"#   #", "## ##", "# # #", "#   #", "#   #"},  // M
+    {"#   #", "##  #", "# # #", "#  ##", "#   #"},  // N
+    {" ### ", "#   #", "#   #", "#   #", " ### "},  // O
+    {"#### ", "#   #", "#### ", "#    ", "#    "},  // P
+    {" ### ", "#   #", "# # #", "#  # ", " ## #"},  // Q
+    {"#### ", "#   #", "#### ", "#  # ", "#   #"},  // R
+    {" ####", "#    ", " ### ", "    #", "#### "},  // S
+    {"#####", "  #  ", "  #  ", "  #  ", "  #  "},  // T
+    {"#   #", "#   #", "#   #", "#   #", " ### "},  // U
+    {"#   #", "#   #", "#   #", " # # ", "  #  "},  // V
+    {"#   #", "#   #", "# # #", "## ##", "#   #"},  // W
+    {"#   #", " # # ", "  #  ", " # # ", "#   #"},  // X
+    {"#   #", " # # ", "  #  ", "  #  ", "  #  "},  // Y
+    {"#####", "   # ", "  #  ", " #   ", "#####"},  // Z
+};
+
+constexpr Glyph kBlank = {"     ", "     ", "     ", "     ", "     "};
+
+const Glyph& GlyphFor(char c) {
+  const unsigned char u = static_cast<unsigned char>(std::toupper(static_cast<unsigned char>(c)));
+  if (u >= '0' && u <= '9') return kDigits[u - '0'];
+  if (u >= 'A' && u <= 'Z') return kLetters[u - 'A'];
+  return kBlank;
+}
+
+std::string Centred(std::string_view line, std::size_t width) {
+  const std::size_t have = client::DisplayWidth(line);
+  std::string out(have < width ? (width - have) / 2 : 0, ' ');
+  out += line;
+  out += '\n';
+  return out;
+}
+
+std::string Rule(char c) { return std::string(kSlipWidth, c) + '\n'; }
+
+// "Label: value\n" with the punctuation of the language.
+std::string Field(Msg label, std::string_view value, v1::Language language) {
+  std::string line(Tr(label, language));
+  line += client::LabelSeparator(language);
+  line += value;
+  line += '\n';
+  return line;
+}
+
+std::string Header(const v1::CreateTicketResponse& issued, v1::Language language) {
+  std::string text = Rule('=');
+  text += issued.branch().display_name() + '\n';
+  text += client::ServiceName(issued.service(), language) + '\n';
+  text += Rule('-');
+  return text;
+}
+
+std::string Number(const v1::Ticket& ticket, v1::Language language) {
+  std::string text(Tr(Msg::kYourNumber, language));
+  text += "\n\n";
+  text += BigText(ticket.display_number());
+  text += '\n';
+  text += Centred(ticket.display_number(), kSlipWidth);
+  text += Rule('-');
+  return text;
+}
+
+std::string Details(const v1::CreateTicketResponse& issued, v1::Language language) {
+  const v1::Ticket& ticket = issued.ticket();
+  const std::string& zone = issued.branch().time_zone();
+  std::string text = Field(Msg::kIssued, client::FormatLocalTime(ticket.issue_time(), zone),
+                           language);
+  if (ticket.origin() == v1::TICKET_ORIGIN_APPOINTMENT) {
+    text += Field(Msg::kAppointmentAt, client::FormatLocalTime(ticket.due_time(), zone),
+                  language);
+  }
+  text += Field(Msg::kPeopleAhead, std::to_string(ticket.position()), language);
+  text += Field(Msg::kEstimatedWait, client::FormatWait(ticket.estimated_wait(), language),
+                language);
+  if (ticket.priority_class() != v1::PRIORITY_CLASS_UNSPECIFIED) {
+    text += Field(Msg::kPriority, client::PriorityText(ticket.priority_class(), language),
+                  language);
+  }
+  text += Field(Msg::kBusinessDay, ticket.business_day(), language);
+  return text;
+}
+
+}  // namespace
+
+std::string BigText(std::string_view text, std::size_t width) {
+  // Every row has the same width, so one left margin keeps the letters aligned.
+  const std::size_t columns = text.empty() ? 0 : text.size() * 6 - 1;
+  const std::string margin(columns < width ? (width - columns) / 2 : 0, ' ');
+  std::string out;
+  for (int row = 0; row < kGlyphRows; ++row) {
+    std::string line = margin;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (i > 0) line += ' ';
+      for (char pixel : GlyphFor(text[i])[row]) line += pixel == '#' ? "\u2588" : " ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + '\n';
+  }
+  return out;
+}
+
+std::string FormatSlip(const v1::CreateTicketResponse& issued, v1::Language language) {
+  std::string slip = Header(issued, language);
+  slip += Number(issued.ticket(), language);
+  slip += Details(issued, language);
+  slip += Rule('-');
+  slip += std::string(Tr(Msg::kWatchBoard, language)) + '\n';
+  slip += Rule('=');
+  return slip;
+}
+
+}  // namespace shop::queue::kiosk

@@ -1,0 +1,30 @@
+// The ticket slip: the text a kiosk prints (or shows) after issuing a ticket,
+// in the language the customer chose. Pure functions of their arguments.
+//
+// Thread-safety: pure; safe from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "shop/queue/v1/kiosk_service.pb.h"
+
+namespace shop::queue::kiosk {
+
+namespace v1 = ::shop::queue::v1;
+
+// Columns of a slip line (a narrow receipt printer has about 40).
+inline constexpr std::size_t kSlipWidth = 40;
+
+// The slip for `issued` in `language` (UTF-8, lines ending in '\n'): branch
+// name, service name in that language, the ticket number in big letters and
+// as plain text, issue time (HH:MM in the branch's time zone), people ahead,
+// estimated wait, priority class if any, appointment time for an appointment
+// ticket, and the business day.
+std::string FormatSlip(const v1::CreateTicketResponse& issued, v1::Language language);
+
+// `text` in 5-line block letters (A-Z, 0-9; anything else is a blank), each
+// line centred in `width` columns and ending in '\n'.
+std::string BigText(std::string_view text, std::size_t width = kSlipWidth);
+
+}  // namespace shop::queue::kiosk
