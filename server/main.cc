@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::string port_file;
   std::string log_level = "info";
+  int64_t max_db_pages = 0;
   CLI::App app{"queue-server: the shop service-desk queue server (gRPC, shop.queue.v1)"};
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str();
@@ -36,6 +37,10 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", port_file, "write the bound port to this file once listening");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  app.add_option("--max-db-pages", max_db_pages,
+                 "cap the database at this many pages (4 KiB each; 0 = no cap); when it is "
+                 "reached, writes fail with RESOURCE_EXHAUSTED and nothing stored is lost")
+      ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
 
@@ -51,7 +56,9 @@ int main(int argc, char** argv) {
                     : shop::queue::LoadConfigFile(config_path);
   if (!config.ok()) return Fail("configuration: " + config.status().message());
 
-  auto store = shop::queue::SqliteStore::Open(db_path);
+  shop::queue::SqliteStoreOptions store_options;
+  store_options.max_page_count = max_db_pages;
+  auto store = shop::queue::SqliteStore::Open(db_path, store_options);
   if (!store.ok()) return Fail("database " + db_path + ": " + store.status().ToString());
 
   shop::queue::QueueServerOptions options;

@@ -7,7 +7,7 @@ namespace shop::queue::service {
 grpc::Status BoardServiceImpl::WatchBoard(grpc::ServerContext* ctx,
                                           const pb::WatchBoardRequest* req,
                                           grpc::ServerWriter<pb::WatchBoardResponse>* writer) {
-  return Guard(ctx, "/shop.queue.v1.BoardService/WatchBoard", [&]() -> Status {
+  return Guard(gate_, ctx, "/shop.queue.v1.BoardService/WatchBoard", [&]() -> Status {
     if (req->recent_call_count() < 0 || req->recent_call_count() > 50)
       return Status::InvalidArgument("recent_call_count", "recent_call_count must be 0..50");
     int recent = req->recent_call_count() == 0 ? 10 : req->recent_call_count();

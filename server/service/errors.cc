@@ -1,6 +1,8 @@
 #include "server/service/errors.h"
 
+#include <chrono>
 #include <exception>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -34,8 +36,38 @@ Status Authorize(const Caller& /*caller*/, std::string_view /*method*/) {
   return Status::Ok();
 }
 
-grpc::Status Guard(grpc::ServerContext* ctx, std::string_view method,
+bool CallGate::Enter() {
+  std::lock_guard lock(mu_);
+  if (draining_) return false;
+  ++inside_;
+  return true;
+}
+
+void CallGate::Exit() {
+  std::lock_guard lock(mu_);
+  if (--inside_ == 0) cv_.notify_all();
+}
+
+bool CallGate::Drain(absl::Duration linger, absl::Duration max_wait) {
+  auto start = std::chrono::steady_clock::now();
+  std::unique_lock lock(mu_);
+  draining_ = true;
+  bool emptied = cv_.wait_until(lock, start + absl::ToChronoMilliseconds(max_wait),
+                                [&] { return inside_ == 0; });
+  lock.unlock();
+  auto linger_end = start + absl::ToChronoMilliseconds(std::min(linger, max_wait));
+  if (std::chrono::steady_clock::now() < linger_end) std::this_thread::sleep_until(linger_end);
+  return emptied;
+}
+
+grpc::Status Guard(CallGate& gate, grpc::ServerContext* ctx, std::string_view method,
                    const std::function<Status()>& body) {
+  if (!gate.Enter())
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is stopping; try again shortly");
+  struct Leave {
+    CallGate& g;
+    ~Leave() { g.Exit(); }
+  } leave{gate};
   Status st;
   try {
     Caller caller{ctx ? ctx->peer() : std::string()};

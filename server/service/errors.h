@@ -6,8 +6,13 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string_view>
+
+#include "absl/time/time.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -30,9 +35,30 @@ struct Caller {
 // hook of the server; it allows everything until roles exist.
 Status Authorize(const Caller& caller, std::string_view method);
 
-// Runs `body` for the RPC `method`: authorises, catches every exception
-// (INTERNAL), and logs non-OK results with their code.
-grpc::Status Guard(grpc::ServerContext* ctx, std::string_view method,
+// CallGate counts the calls inside handlers and, once draining starts,
+// turns new calls away with UNAVAILABLE (so clients retry elsewhere or
+// later) while the running ones finish. gRPC's own shutdown cancels calls
+// that arrive while it runs; draining first keeps that window empty.
+// Thread-safe.
+class CallGate {
+ public:
+  // False when draining; otherwise the caller must call Exit() later.
+  bool Enter();
+  void Exit();
+  // Starts draining and waits until no call is inside and at least `linger`
+  // has passed, or until `max_wait`. Returns true if the gate emptied.
+  bool Drain(absl::Duration linger, absl::Duration max_wait);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int inside_ = 0;        // guarded by mu_
+  bool draining_ = false; // guarded by mu_
+};
+
+// Runs `body` for the RPC `method` if `gate` admits it: authorises, catches
+// every exception (INTERNAL), and logs non-OK results with their code.
+grpc::Status Guard(CallGate& gate, grpc::ServerContext* ctx, std::string_view method,
                    const std::function<Status()>& body);
 
 }  // namespace shop::queue::service

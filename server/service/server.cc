@@ -38,9 +38,9 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
 QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(options)) {
   manager_ = std::make_unique<QueueManager>(options_.config, *options_.store, *options_.clock,
                                             board_);
-  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_);
-  counter_ = std::make_unique<service::CounterServiceImpl>(*manager_);
-  board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_);
+  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, gate_);
+  counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, gate_);
+  board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_, gate_);
 }
 
 QueueServer::~QueueServer() { Shutdown(absl::Seconds(5)); }
@@ -53,9 +53,12 @@ void QueueServer::Shutdown(absl::Duration grace) {
   }
   cv_.notify_all();
   if (server_) {
+    auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
     server_->GetHealthCheckService()->SetServingStatus(false);
     board_.Shutdown();  // ends the streams so they do not hold up the stop
-    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+    if (!gate_.Drain(options_.drain_linger, grace))
+      spdlog::warn("stopping with calls still running after {}", absl::FormatDuration(grace));
+    server_->Shutdown(deadline);
     server_->Wait();
   }
   if (sweeper_.joinable()) sweeper_.join();

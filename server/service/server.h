@@ -5,7 +5,9 @@
 // Start() returns once the server listens; port() tells the port actually
 // bound (useful with "127.0.0.1:0"). Shutdown() refuses new calls, lets
 // running ones finish (up to the grace period), ends board streams and stops
-// the sweeper. Thread-safe.
+// the sweeper. In order: health turns NOT_SERVING, new calls get
+// UNAVAILABLE, board streams end, running calls finish, then gRPC stops.
+// Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -20,6 +22,7 @@
 #include "server/domain/clock.h"
 #include "server/domain/queue_manager.h"
 #include "server/domain/store.h"
+#include "server/service/errors.h"
 
 namespace shop::queue {
 
@@ -29,6 +32,9 @@ struct QueueServerOptions {
   std::shared_ptr<Store> store;           // required; opened by the caller
   std::shared_ptr<const Clock> clock;     // defaults to the system clock
   absl::Duration sweep_interval = absl::Seconds(30);
+  // On shutdown, new calls get UNAVAILABLE for at least this long while the
+  // running ones finish, before gRPC itself stops (see CallGate).
+  absl::Duration drain_linger = absl::Seconds(1);
 };
 
 class QueueServer {
@@ -48,6 +54,7 @@ class QueueServer {
 
   QueueServerOptions options_;
   BoardHub board_;
+  service::CallGate gate_;
   std::unique_ptr<QueueManager> manager_;
   std::unique_ptr<grpc::Service> kiosk_;
   std::unique_ptr<grpc::Service> counter_;

@@ -9,6 +9,7 @@
 
 #include "server/domain/board.h"
 #include "server/domain/queue_manager.h"
+#include "server/service/errors.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
@@ -19,7 +20,7 @@ namespace pb = ::shop::queue::v1;
 
 class KioskServiceImpl final : public pb::KioskService::Service {
  public:
-  explicit KioskServiceImpl(QueueManager& manager) : manager_(manager) {}
+  KioskServiceImpl(QueueManager& manager, CallGate& gate) : manager_(manager), gate_(gate) {}
   grpc::Status GetBranch(grpc::ServerContext* ctx, const pb::GetBranchRequest* req,
                          pb::GetBranchResponse* resp) override;
   grpc::Status ListServices(grpc::ServerContext* ctx, const pb::ListServicesRequest* req,
@@ -31,11 +32,12 @@ class KioskServiceImpl final : public pb::KioskService::Service {
 
  private:
   QueueManager& manager_;
+  CallGate& gate_;
 };
 
 class CounterServiceImpl final : public pb::CounterService::Service {
  public:
-  explicit CounterServiceImpl(QueueManager& manager) : manager_(manager) {}
+  CounterServiceImpl(QueueManager& manager, CallGate& gate) : manager_(manager), gate_(gate) {}
   grpc::Status GetCounter(grpc::ServerContext* ctx, const pb::GetCounterRequest* req,
                           pb::GetCounterResponse* resp) override;
   grpc::Status OpenCounter(grpc::ServerContext* ctx, const pb::OpenCounterRequest* req,
@@ -68,17 +70,20 @@ class CounterServiceImpl final : public pb::CounterService::Service {
   grpc::Status ActOn(grpc::ServerContext* ctx, const char* method, const Req& req,
                      CounterAction action, pb::Ticket* out);
   QueueManager& manager_;
+  CallGate& gate_;
 };
 
 class BoardServiceImpl final : public pb::BoardService::Service {
  public:
-  BoardServiceImpl(QueueManager& manager, BoardHub& hub) : manager_(manager), hub_(hub) {}
+  BoardServiceImpl(QueueManager& manager, BoardHub& hub, CallGate& gate)
+      : manager_(manager), hub_(hub), gate_(gate) {}
   grpc::Status WatchBoard(grpc::ServerContext* ctx, const pb::WatchBoardRequest* req,
                           grpc::ServerWriter<pb::WatchBoardResponse>* writer) override;
 
  private:
   QueueManager& manager_;
   BoardHub& hub_;
+  CallGate& gate_;
 };
 
 }  // namespace shop::queue::service

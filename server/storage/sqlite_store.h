@@ -33,7 +33,8 @@ class Db;
 
 struct SqliteStoreOptions {
   int reader_connections = 4;
-  // For tests of a full disk: SQLite's max_page_count on the writer (0 = no limit).
+  // SQLite's max_page_count on the writer (0 = no limit): a size cap, and how
+  // tests simulate a full disk.
   int64_t max_page_count = 0;
 };
 

@@ -23,6 +23,7 @@ TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock) 
   options.config = std::move(config);
   options.store = store_;
   options.clock = std::move(clock);
+  options.drain_linger = absl::ZeroDuration();
   auto server = QueueServer::Start(std::move(options));
   if (!server.ok()) throw std::runtime_error(server.status().ToString());
   server_ = std::move(server).value();

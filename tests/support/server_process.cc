@@ -1,0 +1,107 @@
+#include "tests/support/server_process.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <thread>
+
+namespace shop::queue::testing {
+
+ServerProcess::ServerProcess(const std::string& binary, const std::string& db,
+                             const std::string& dir, const std::vector<std::string>& extra_args) {
+  const std::string port_file = dir + "/port";
+  std::remove(port_file.c_str());
+  std::vector<std::string> args = {binary,      "--listen",  "127.0.0.1:0", "--db", db,
+                                   "--port-file", port_file, "--log-level", "warn"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  for (int i = 0; i < 400 && port_ == 0; ++i) {
+    std::ifstream in(port_file);
+    if (!(in >> port_)) port_ = 0;
+    if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Stop(SIGKILL);
+}
+
+std::shared_ptr<grpc::Channel> ServerProcess::NewChannel() const {
+  grpc::ChannelArguments args;
+  args.SetInt("shop.test.unique", static_cast<int>(std::rand()));  // own connection
+  return grpc::CreateCustomChannel(address(), grpc::InsecureChannelCredentials(), args);
+}
+
+void ServerProcess::Signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+int ServerProcess::Wait() {
+  int status = 0;
+  if (pid_ > 0) waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+int ServerProcess::Stop(int sig) {
+  Signal(sig);
+  return Wait();
+}
+
+std::string IntegrityCheck(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr);
+  std::string out = sqlite3_step(st) == SQLITE_ROW
+                        ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0))
+                        : "no answer";
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+std::vector<std::vector<int64_t>> NumbersByServiceAndDay(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db,
+                     "SELECT branch_id || '/' || number_prefix || '/' || business_day, number "
+                     "FROM tickets ORDER BY 1, 2",
+                     -1, &st, nullptr);
+  std::map<std::string, std::vector<int64_t>> groups;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    groups[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))].push_back(
+        sqlite3_column_int64(st, 1));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  std::vector<std::vector<int64_t>> out;
+  for (auto& [k, v] : groups) out.push_back(v);
+  return out;
+}
+
+bool Contiguous(const std::vector<std::vector<int64_t>>& groups, std::string* why) {
+  for (const auto& numbers : groups)
+    for (size_t i = 0; i < numbers.size(); ++i)
+      if (numbers[i] != static_cast<int64_t>(i + 1)) {
+        *why = "expected number " + std::to_string(i + 1) + ", found " +
+               std::to_string(numbers[i]) + " (a gap or a duplicate)";
+        return false;
+      }
+  return true;
+}
+
+}  // namespace shop::queue::testing
