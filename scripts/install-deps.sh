@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libabsl-dev tzdata
+  clang libclang-rt-14-dev
 )
 
 missing=()

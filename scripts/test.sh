@@ -8,3 +8,5 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOP_QUEUE_BUILD_TESTS=ON
 cmake --build build -j2
 (cd build && ctest --output-on-failure -j2 --timeout 900)
+# Fuzz request validation and the config loader briefly with ASan + UBSan.
+./scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

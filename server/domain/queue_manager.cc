@@ -208,17 +208,25 @@ Result<std::vector<ServiceView>> QueueManager::ListServices(const std::string& b
   return out;
 }
 
-Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in) {
-  auto b = Branch(in.branch_id);
-  if (!b.ok()) return b.status();
-  const BranchConfig& branch = **b;
+Result<const BranchConfig*> ValidateCreateTicket(const ServerConfig& config,
+                                                 const CreateTicketInput& in) {
+  if (in.branch_id.empty()) return Status::InvalidArgument("branch_id", "branch_id is required");
+  const BranchConfig* branch = config.FindBranch(in.branch_id);
+  if (!branch) return Status::NotFound("branch '" + in.branch_id + "' does not exist");
   if (in.service_prefix.empty())
     return Status::InvalidArgument("service_prefix", "service_prefix is required");
-  if (!branch.FindService(in.service_prefix))
-    return Status::InvalidArgument("service_prefix", "branch " + branch.branch_id +
+  if (!branch->FindService(in.service_prefix))
+    return Status::InvalidArgument("service_prefix", "branch " + branch->branch_id +
                                                          " has no service '" + in.service_prefix +
                                                          "'");
   QUEUE_RETURN_IF_ERROR(ValidateRequestId(in.request_id));
+  return branch;
+}
+
+Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in) {
+  auto b = ValidateCreateTicket(config_, in);
+  if (!b.ok()) return b.status();
+  const BranchConfig& branch = **b;
 
   absl::Time now = clock_.Now();
   Ticket out;

@@ -110,6 +110,11 @@ class QueueManager {
   BoardHub& board_;
 };
 
+// Checks a CreateTicket input against the configuration: the branch exists,
+// the service belongs to it, the request id is well-formed. Returns the branch.
+Result<const BranchConfig*> ValidateCreateTicket(const ServerConfig& config,
+                                                 const CreateTicketInput& in);
+
 // Checks a client request id: 1-64 printable ASCII characters.
 Status ValidateRequestId(const std::string& request_id, const std::string& field = "request_id");
 
