@@ -1,0 +1,102 @@
+// Phase drivers: each runs one phase of the benchmark against a server and
+// returns its figures.
+//
+// Unary phases (echo, create, cycle) drive closed-loop load with one thread
+// per simulated client (kiosk or counter) using the synchronous stub: each
+// thread makes one call at a time, so `inflight` threads keep that many calls
+// in flight. The board phase uses the callback API (ClientReadReactor), so
+// its thousand streams need no thread each.
+//
+// Every function blocks until its phase is over and its threads have joined.
+// LoadContext is read-only during a phase except `called_ticket_ids`, which
+// the phases append to from the calling thread after their workers joined.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bench/layout.h"
+#include "bench/options.h"
+#include "bench/server_process.h"
+#include "bench/stats.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+
+namespace shop::bench {
+
+using Channels = std::vector<std::shared_ptr<grpc::Channel>>;
+
+// `count` channels to `target`, each with a distinct channel argument so they
+// do not share a subchannel (one TCP connection each).
+Channels MakeChannels(const std::string& target, int count);
+// Waits until every channel is connected; false after `timeout_s`.
+bool WaitConnected(const Channels& channels, double timeout_s);
+
+struct LoadContext {
+  BenchOptions options;
+  Layout layout;
+  Channels channels;                       // to the queue server
+  std::string run_id;                      // unique per run; prefixes every request_id
+  std::vector<int64_t> called_ticket_ids;  // every ticket called so far (duplicate check)
+};
+
+struct PhaseResult {
+  std::string name;
+  double seconds = 0;                                    // measured window (after warm-up)
+  std::vector<OpSummary> ops;                            // one row per operation
+  std::vector<std::pair<std::string, int64_t>> figures;  // named counts, in print order
+  ProcStatus server_peak;                                // filled by the caller (0 if not sampled)
+  std::string setup_error;                               // non-empty: the phase could not run
+
+  static PhaseResult Named(std::string name, double seconds);
+  static PhaseResult Failed(std::string name, std::string error);
+};
+
+// Echo baseline against the in-process echo server at `echo_channels`.
+PhaseResult RunEcho(const BenchOptions& options, const Channels& echo_channels);
+
+// `inflight` kiosks calling CreateTicket in a loop.
+PhaseResult RunCreate(LoadContext& ctx);
+
+// Creates `count` tickets spread over `branches` and the four services, not
+// timed. Returns how many were created; *error set if any call failed.
+int64_t CreateTickets(LoadContext& ctx, const std::vector<std::string>& branches, int64_t count,
+                      std::string* error);
+
+// Every counter opens, then loops CallNextTicket -> StartTicket -> CompleteTicket.
+// Figures: empty_call_next, tickets_served, duplicates.
+PhaseResult RunCycle(LoadContext& ctx);
+
+// `watchers` WatchBoard streams on the first branch and one driving counter;
+// see board_load.cc. Figures: watchers_ready, board_calls, events_expected,
+// events_received, watchers_missing_calls, duplicates.
+PhaseResult RunBoard(LoadContext& ctx);
+
+// ---- Helpers shared by the drivers.
+
+// What one counter records while cycling tickets. Not thread-safe: one per thread.
+struct CounterTally {
+  OpStats call_next, start, complete;
+  int64_t empty = 0;            // NOT_FOUND from call-next: nobody waiting
+  int64_t served = 0;           // tickets completed
+  std::vector<int64_t> called;  // ids returned by call-next
+};
+
+grpc::Status OpenCounter(shop::queue::v1::CounterService::Stub& stub, const std::string& branch,
+                         const std::string& counter, double deadline_s);
+// One loop of a counter: CallNextTicket(request_id), then StartTicket and
+// CompleteTicket on the ticket called. Sleeps 5 ms when the queue is empty or
+// a call failed. Calls whose call-next started inside `win` are measured.
+void CounterCycle(shop::queue::v1::CounterService::Stub& stub, const std::string& branch,
+                  const std::string& counter, const std::string& request_id, double deadline_s,
+                  const Window& win, CounterTally& tally);
+
+void SetDeadline(grpc::ClientContext* ctx, double seconds);
+// Counts ticket ids that appear more than once in `ids`.
+int64_t CountDuplicates(std::vector<int64_t> ids);
+
+}  // namespace shop::bench

@@ -1,0 +1,206 @@
+// queue-bench: measures queue-server as its users load it (see bench/README.md).
+// Flags, then the selected phases in a fixed order, then the report.
+// Exit codes: 0 done, 1 bad usage, 2 set-up failure, 3 a ticket was called twice.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "bench/echo_server.h"
+#include "bench/layout.h"
+#include "bench/load.h"
+#include "bench/report.h"
+#include "bench/server_process.h"
+
+namespace shop::bench {
+namespace {
+
+constexpr const char* kAllPhases[] = {"echo", "create", "cycle", "board"};
+
+bool Selected(const BenchOptions& o, const std::string& phase) {
+  return std::find(o.phases.begin(), o.phases.end(), phase) != o.phases.end();
+}
+
+int SetupFailure(const std::string& what) {
+  std::cerr << "queue-bench: " << what << "\n";
+  return 2;
+}
+
+void Progress(const std::string& what) { std::cerr << "queue-bench: " << what << std::endl; }
+
+// A per-run prefix for request ids, so a rerun against the same server never
+// replays an earlier run's requests.
+std::string NewRunId() {
+  std::random_device rd;
+  uint64_t r = (uint64_t{rd()} << 32) ^ rd();
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "qb%016llx", static_cast<unsigned long long>(r));
+  return buf;
+}
+
+PhaseResult RunEchoPhase(const BenchOptions& opt) {
+  auto echo = EchoServer::Start();
+  if (!echo) return PhaseResult::Failed("echo", "echo server cannot listen");
+  Channels channels = MakeChannels("127.0.0.1:" + std::to_string(echo->port()), opt.channels);
+  if (!WaitConnected(channels, 10))
+    return PhaseResult::Failed("echo", "cannot connect to the echo server");
+  return RunEcho(opt, channels);
+}
+
+PhaseResult RunPhase(const std::string& phase, LoadContext& ctx) {
+  if (phase == "echo") return RunEchoPhase(ctx.options);
+  if (phase == "create") return RunCreate(ctx);
+  if (phase == "cycle") return RunCycle(ctx);
+  return RunBoard(ctx);
+}
+
+// Without the create phase the cycle phase needs tickets to call.
+std::string PrefillIfNeeded(const std::string& phase, LoadContext& ctx) {
+  if (phase != "cycle" || Selected(ctx.options, "create") || ctx.options.prefill <= 0) return "";
+  std::vector<std::string> branches;
+  for (int b = 0; b < ctx.layout.branches; ++b) branches.push_back(ctx.layout.BranchId(b));
+  Progress("prefilling " + std::to_string(ctx.options.prefill) + " tickets");
+  std::string error;
+  CreateTickets(ctx, branches, ctx.options.prefill, &error);
+  return error.empty() ? "" : "prefill: " + error;
+}
+
+int Run(const BenchOptions& opt, const Layout& layout) {
+  RunInfo info;
+  info.cores = std::thread::hardware_concurrency();
+  info.options = opt;
+  std::unique_ptr<ServerProcess> server;
+  if (opt.server.empty()) {
+    std::string error;
+    server = ServerProcess::Start(opt.server_binary, ConfigToml(layout), &error);
+    if (!server) return SetupFailure(error);
+    info.self_started = true;
+    info.server_binary = opt.server_binary;
+    info.server_address = server->address();
+  } else {
+    info.server_address = opt.server;
+  }
+
+  LoadContext ctx;
+  ctx.options = opt;
+  ctx.layout = layout;
+  ctx.run_id = NewRunId();
+  ctx.channels = MakeChannels(info.server_address, opt.channels);
+  if (!WaitConnected(ctx.channels, 10))
+    return SetupFailure("cannot connect to queue-server at " + info.server_address);
+  if (server) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let start-up settle
+    ReadProcStatus(server->pid(), &info.idle);
+  }
+
+  std::vector<PhaseResult> results;
+  for (const char* phase : kAllPhases) {
+    if (!Selected(opt, phase)) continue;
+    if (std::string e = PrefillIfNeeded(phase, ctx); !e.empty()) return SetupFailure(e);
+    Progress(std::string("phase ") + phase);
+    PeakSampler sampler(server ? server->pid() : 0);
+    PhaseResult r = RunPhase(phase, ctx);
+    r.server_peak = sampler.Finish();
+    if (!r.setup_error.empty()) return SetupFailure(std::string(phase) + ": " + r.setup_error);
+    results.push_back(std::move(r));
+  }
+
+  ctx.channels.clear();
+  if (server) info.stop = server->Stop();
+  info.duplicates = CountDuplicates(ctx.called_ticket_ids);
+  if (opt.json)
+    PrintJson(std::cout, info, results);
+  else
+    PrintTable(std::cout, info, results);
+  if (info.duplicates > 0) std::cerr << "queue-bench: a ticket was called twice\n";
+  return info.duplicates > 0 ? 3 : 0;
+}
+
+std::vector<std::string> SplitPhases(const std::string& csv) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : csv + ",") {
+    if (c != ',') {
+      cur += c;
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace shop::bench
+
+int main(int argc, char** argv) {
+  using namespace shop::bench;
+  BenchOptions opt;
+  opt.server_binary = QUEUE_SERVER_BINARY;
+  std::string phases = "echo,create,cycle,board";
+  bool print_config = false;
+
+  CLI::App app{"queue-bench: load benchmark for queue-server (figures only, no pass/fail)"};
+  app.add_option("--server", opt.server,
+                 "HOST:PORT of a running queue-server (default: self-start one); it must "
+                 "have the layout of --print-config");
+  app.add_option("--server-binary", opt.server_binary, "queue-server to self-start")
+      ->capture_default_str();
+  app.add_option("--branches", opt.branches, "branches b0..b{B-1}")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--counters-per-branch", opt.counters_per_branch, "counters 1..K per branch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--branch-prefix", opt.branch_prefix, "branch ids are PREFIX0, PREFIX1, ...")
+      ->capture_default_str();
+  app.add_option("--phases", phases, "comma-separated subset of echo,create,cycle,board")
+      ->capture_default_str();
+  app.add_option("--duration", opt.duration_s, "seconds per phase")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--warmup", opt.warmup_s, "seconds at the start of each phase not measured")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--inflight", opt.inflight, "concurrent calls (echo) / kiosks (create)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--channels", opt.channels, "gRPC channels (TCP connections) to spread over")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--prefill", opt.prefill, "tickets created before cycle when create is not run")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--watchers", opt.watchers, "WatchBoard streams in the board phase")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--board-rate", opt.board_rate, "driver calls per second in the board phase")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 10000.0));
+  app.add_option("--deadline", opt.deadline_s, "deadline of every unary call, seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--json", opt.json, "print one JSON document instead of the table");
+  app.add_flag("--print-config", print_config,
+               "print the queue-server TOML config for this layout and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  opt.phases = SplitPhases(phases);
+  for (const auto& p : opt.phases) {
+    if (std::find(std::begin(kAllPhases), std::end(kAllPhases), p) == std::end(kAllPhases)) {
+      std::cerr << "queue-bench: unknown phase '" << p << "' (use echo,create,cycle,board)\n";
+      return 1;
+    }
+  }
+  if (opt.phases.empty()) {
+    std::cerr << "queue-bench: --phases selects nothing\n";
+    return 1;
+  }
+  Layout layout{opt.branches, opt.counters_per_branch, opt.branch_prefix};
+  if (print_config) {
+    std::cout << ConfigToml(layout);
+    return 0;
+  }
+  return Run(opt, layout);
+}

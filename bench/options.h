@@ -1,0 +1,33 @@
+// BenchOptions: every knob of queue-bench, filled from the command line in
+// main.cc and read (never written) by the phase drivers and the report.
+// A plain value type; copy it freely.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace shop::bench {
+
+struct BenchOptions {
+  // Server under test.
+  std::string server;         // HOST:PORT of a running server; empty = self-start
+  std::string server_binary;  // queue-server to self-start
+  // Branch layout (written to the config when self-starting).
+  int branches = 10;
+  int counters_per_branch = 20;
+  std::string branch_prefix = "b";
+  // Load.
+  std::vector<std::string> phases = {"echo", "create", "cycle", "board"};
+  double duration_s = 10.0;
+  double warmup_s = 0.5;
+  int inflight = 64;
+  int channels = 4;
+  int prefill = 20000;
+  int watchers = 1000;
+  double board_rate = 20.0;
+  double deadline_s = 5.0;
+  // Output.
+  bool json = false;
+};
+
+}  // namespace shop::bench

@@ -1,0 +1,156 @@
+#include "bench/report.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace shop::bench {
+
+namespace {
+
+using Json = nlohmann::ordered_json;  // keeps the keys in the order written
+
+// printf into a std::string (the table's only formatting tool).
+template <class... Args>
+std::string Fmt(const char* format, Args... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, format, args...);
+  return buf;
+}
+
+double Mib(int64_t kib) { return kib / 1024.0; }
+
+// ops/s of the echo baseline in this run, 0 if echo did not run.
+double EchoOpsPerSecond(const std::vector<PhaseResult>& phases) {
+  for (const auto& p : phases)
+    for (const auto& op : p.ops)
+      if (op.name == "echo") return op.ops_per_s;
+  return 0;
+}
+
+// Board lag is not a call rate, so it has no ratio to echo.
+bool HasRatio(const OpSummary& op) { return op.name != "board_lag"; }
+
+std::string ErrorText(const OpSummary& op) {
+  if (op.errors.empty()) return "0";
+  std::string text;
+  for (const auto& [code, n] : op.errors)
+    text += (text.empty() ? "" : ",") + code + ":" + std::to_string(n);
+  return text;
+}
+
+std::string Join(const std::vector<std::string>& parts, const char* sep) {
+  std::string s;
+  for (const auto& p : parts) s += (s.empty() ? "" : sep) + p;
+  return s;
+}
+
+void PrintHeader(std::ostream& out, const RunInfo& info) {
+  const BenchOptions& o = info.options;
+  out << Fmt(
+      "queue-bench: %u cores, phases %s, duration %.1f s (warm-up %.1f s), inflight %d, "
+      "channels %d\n",
+      info.cores, Join(o.phases, ",").c_str(), o.duration_s, o.warmup_s, o.inflight, o.channels);
+  out << Fmt("layout: %d branches x %d counters = %d counters, %d watchers at %.0f calls/s\n",
+             o.branches, o.counters_per_branch, o.branches * o.counters_per_branch, o.watchers,
+             o.board_rate);
+  if (info.self_started)
+    out << Fmt("server: self-started %s at %s, idle RSS %.1f MiB, %d threads\n",
+               info.server_binary.c_str(), info.server_address.c_str(), Mib(info.idle.rss_kib),
+               info.idle.threads);
+  else
+    out << "server: external at " << info.server_address << " (no RSS figures)\n";
+}
+
+void PrintOperations(std::ostream& out, const std::vector<PhaseResult>& phases) {
+  const double echo = EchoOpsPerSecond(phases);
+  out << Fmt("\n%-10s %10s %8s %9s %9s %9s %9s %10s  %s\n", "operation", "ops/s", "x echo",
+             "p50 ms", "p90 ms", "p99 ms", "max ms", "count", "errors");
+  for (const auto& p : phases) {
+    for (const auto& op : p.ops) {
+      std::string ratio = HasRatio(op) && echo > 0 ? Fmt("%.3f", op.ops_per_s / echo) : "-";
+      out << Fmt("%-10s %10.1f %8s %9.2f %9.2f %9.2f %9.2f %10lld  %s\n", op.name.c_str(),
+                 op.ops_per_s, ratio.c_str(), op.p50_ms, op.p90_ms, op.p99_ms, op.max_ms,
+                 static_cast<long long>(op.count), ErrorText(op).c_str());
+    }
+  }
+}
+
+void PrintPhases(std::ostream& out, const RunInfo& info, const std::vector<PhaseResult>& phases) {
+  out << Fmt("\n%-8s %9s %14s %13s  %s\n", "phase", "window s", "server RSS MiB", "server thr.",
+             "figures");
+  for (const auto& p : phases) {
+    std::vector<std::string> figures;
+    for (const auto& [k, v] : p.figures) figures.push_back(k + "=" + std::to_string(v));
+    std::string rss = info.self_started ? Fmt("%.1f", Mib(p.server_peak.rss_kib)) : "-";
+    std::string thr = info.self_started ? std::to_string(p.server_peak.threads) : "-";
+    out << Fmt("%-8s %9.2f %14s %13s  %s\n", p.name.c_str(), p.seconds, rss.c_str(), thr.c_str(),
+               Join(figures, " ").c_str());
+  }
+  out << "\nduplicates: " << info.duplicates << " (tickets called to two counters; must be 0)\n";
+  if (info.stop)
+    out << Fmt("server stop: %.2f s after SIGTERM, %s%s\n", info.stop->seconds,
+               info.stop->how.c_str(), info.stop->killed ? " (needed SIGKILL)" : "");
+}
+
+Json OpJson(const OpSummary& op, const std::string& phase, double echo) {
+  Json j = {{"name", op.name},           {"phase", phase},
+            {"count", op.count},         {"seconds", op.seconds},
+            {"ops_per_s", op.ops_per_s}, {"p50_ms", op.p50_ms},
+            {"p90_ms", op.p90_ms},       {"p99_ms", op.p99_ms},
+            {"max_ms", op.max_ms},       {"errors", op.errors}};
+  j["ratio_to_echo"] = HasRatio(op) && echo > 0 ? Json(op.ops_per_s / echo) : nullptr;
+  return j;
+}
+
+}  // namespace
+
+void PrintTable(std::ostream& out, const RunInfo& info, const std::vector<PhaseResult>& phases) {
+  PrintHeader(out, info);
+  PrintOperations(out, phases);
+  PrintPhases(out, info, phases);
+}
+
+void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseResult>& phases) {
+  const BenchOptions& o = info.options;
+  Json j;
+  j["machine"] = {{"cores", info.cores}};
+  j["settings"] = {{"phases", o.phases},
+                   {"duration_s", o.duration_s},
+                   {"warmup_s", o.warmup_s},
+                   {"inflight", o.inflight},
+                   {"channels", o.channels},
+                   {"branches", o.branches},
+                   {"counters_per_branch", o.counters_per_branch},
+                   {"counters", o.branches * o.counters_per_branch},
+                   {"watchers", o.watchers},
+                   {"board_rate", o.board_rate},
+                   {"deadline_s", o.deadline_s}};
+  Json server = {{"address", info.server_address}, {"self_started", info.self_started}};
+  if (info.self_started) {
+    server["binary"] = info.server_binary;
+    server["idle_rss_kib"] = info.idle.rss_kib;
+    server["idle_threads"] = info.idle.threads;
+  }
+  if (info.stop)
+    server["stop"] = {
+        {"seconds", info.stop->seconds}, {"how", info.stop->how}, {"killed", info.stop->killed}};
+  j["server"] = server;
+
+  const double echo = EchoOpsPerSecond(phases);
+  j["operations"] = Json::array();
+  j["phases"] = Json::array();
+  for (const auto& p : phases) {
+    for (const auto& op : p.ops) j["operations"].push_back(OpJson(op, p.name, echo));
+    Json phase = {{"name", p.name}, {"seconds", p.seconds}, {"figures", Json::object()}};
+    for (const auto& [k, v] : p.figures) phase["figures"][k] = v;
+    if (info.self_started) {
+      phase["server_rss_peak_kib"] = p.server_peak.rss_kib;
+      phase["server_threads_peak"] = p.server_peak.threads;
+    }
+    j["phases"].push_back(phase);
+  }
+  j["duplicates"] = info.duplicates;
+  out << j.dump(2) << "\n";
+}
+
+}  // namespace shop::bench

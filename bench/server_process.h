@@ -1,0 +1,85 @@
+// ServerProcess: a queue-server child process for one benchmark run.
+//
+// Start() makes a fresh temp dir, writes the given TOML config there, runs
+// `queue-server --listen 127.0.0.1:0 --port-file ... --db ... --config ...`
+// (stdout/stderr to server.log in the temp dir) and waits until the server
+// has written its port. Stop() (also run by the destructor) sends SIGTERM,
+// SIGKILL if the server has not exited after 15 s, and deletes the temp dir.
+// The child gets SIGTERM if the benchmark dies first (PR_SET_PDEATHSIG).
+//
+// ProcStatus / PeakSampler read VmRSS and Threads from /proc/PID/status;
+// PeakSampler samples every 100 ms on its own thread and keeps the peaks.
+//
+// Not thread-safe: one owner thread calls Start/Stop.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace shop::bench {
+
+struct ProcStatus {
+  int64_t rss_kib = 0;  // VmRSS
+  int threads = 0;      // Threads
+};
+
+// Current status of a process; false if it cannot be read (process gone).
+bool ReadProcStatus(pid_t pid, ProcStatus* out);
+
+struct StopResult {
+  double seconds = 0;   // from SIGTERM until the process was reaped
+  bool killed = false;  // SIGKILL was needed
+  std::string how;      // "exit 0", "signal 9", ...
+};
+
+class ServerProcess {
+ public:
+  // nullptr and *error set on failure (with the tail of the server log).
+  static std::unique_ptr<ServerProcess> Start(const std::string& binary,
+                                              const std::string& config_toml, std::string* error);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  StopResult Stop();
+  pid_t pid() const { return pid_; }
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  ServerProcess() = default;
+  bool Spawn(const std::string& binary, std::string* error);
+  bool WaitForPort(std::string* error);
+  std::string LogTail() const;
+
+  std::string dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  bool stopped_ = false;
+  StopResult stop_result_;
+};
+
+class PeakSampler {
+ public:
+  explicit PeakSampler(pid_t pid);  // pid <= 0: samples nothing
+  ~PeakSampler();
+  PeakSampler(const PeakSampler&) = delete;
+  PeakSampler& operator=(const PeakSampler&) = delete;
+
+  // Stops sampling (takes one last sample) and returns the peaks.
+  ProcStatus Finish();
+
+ private:
+  void Sample();
+
+  const pid_t pid_;
+  std::atomic<bool> stop_{false};
+  ProcStatus peak_;  // written by the sampling thread until it is joined
+  std::thread thread_;
+};
+
+}  // namespace shop::bench
