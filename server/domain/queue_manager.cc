@@ -137,9 +137,13 @@ Result<TicketView> QueueManager::View(QueueTx& tx, const BranchConfig& b, const 
                                       absl::Time now) {
   TicketView v{t, 0, absl::ZeroDuration()};
   if (t.state != TicketState::kWaiting) return v;
-  auto waiting = tx.ListWaiting(b.branch_id, {t.service_prefix});
-  if (!waiting.ok()) return waiting.status();
-  v.position = PositionOf(t, *waiting, now);
+  const QueueTier mine = TierOf(t, now);
+  for (QueueTier tier : kAllTiers) {
+    if (tier > mine) break;
+    auto n = tx.CountWaiting(b.branch_id, t.service_prefix, tier, now, tier == mine ? &t : nullptr);
+    if (!n.ok()) return n.status();
+    v.position += *n;
+  }
   auto times = tx.RecentServiceTimes(b.branch_id, t.service_prefix, kServiceTimeWindow);
   if (!times.ok()) return times.status();
   auto counters = tx.ListCounters(b.branch_id);
@@ -376,7 +380,7 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     if (!row.ok()) return row.status();
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
     std::set<std::string> services(row->services.begin(), row->services.end());
-    auto waiting = tx.ListWaiting(branch_id, services);
+    auto waiting = tx.CallCandidates(branch_id, services, now);
     if (!waiting.ok()) return waiting.status();
     auto pick = PickNext(*waiting, services, now);
     if (!pick) return Status::NotFound("no ticket is waiting for the services of counter " +

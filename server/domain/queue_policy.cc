@@ -6,11 +6,7 @@
 namespace shop::queue {
 namespace {
 
-// 0: due appointment, 1: priority, 2: walk-in, 3: appointment not yet due.
-int Tier(const Ticket& t, absl::Time now) {
-  if (t.origin == Origin::kAppointment) return t.due_time <= now ? 0 : 3;
-  return t.priority != Priority::kNone ? 1 : 2;
-}
+int Tier(const Ticket& t, absl::Time now) { return static_cast<int>(TierOf(t, now)); }
 
 auto SortKey(const Ticket& t, absl::Time now) {
   int tier = Tier(t, now);
@@ -19,6 +15,12 @@ auto SortKey(const Ticket& t, absl::Time now) {
 }
 
 }  // namespace
+
+QueueTier TierOf(const Ticket& t, absl::Time now) {
+  if (t.origin == Origin::kAppointment)
+    return t.due_time <= now ? QueueTier::kDueAppointment : QueueTier::kEarlyAppointment;
+  return t.priority != Priority::kNone ? QueueTier::kPriority : QueueTier::kWalkIn;
+}
 
 bool CalledBefore(const Ticket& a, const Ticket& b, absl::Time now) {
   return SortKey(a, now) < SortKey(b, now);

@@ -21,6 +21,20 @@
 
 namespace shop::queue {
 
+// The tiers of the call order. Within a tier, tickets go by (due_time,
+// issue_time, id) for appointments and (issue_time, id) otherwise. Storage
+// uses the tiers to answer "who is first" and "how many are ahead" with
+// indexed queries instead of loading whole queues; see QueueTx.
+enum class QueueTier {
+  kDueAppointment = 0,
+  kPriority = 1,
+  kWalkIn = 2,
+  kEarlyAppointment = 3,  // never called by call-next until due
+};
+inline constexpr QueueTier kAllTiers[] = {QueueTier::kDueAppointment, QueueTier::kPriority,
+                                          QueueTier::kWalkIn, QueueTier::kEarlyAppointment};
+QueueTier TierOf(const Ticket& t, absl::Time now);
+
 // Returns the index in `waiting` of the ticket to call next, among tickets in
 // kWaiting whose service_prefix is in `services`; nullopt if none qualifies.
 std::optional<size_t> PickNext(const std::vector<Ticket>& waiting,

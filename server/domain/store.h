@@ -24,6 +24,7 @@
 
 #include "absl/time/time.h"
 #include "server/domain/branch.h"
+#include "server/domain/queue_policy.h"
 #include "server/domain/status.h"
 #include "server/domain/ticket.h"
 
@@ -73,9 +74,17 @@ class QueueTx {
   // Writes `t` if its stored state is still `expected`; kAborted otherwise.
   virtual Status UpdateTicket(const Ticket& t, TicketState expected) = 0;
   virtual Result<std::optional<Ticket>> GetTicket(const std::string& branch_id, int64_t id) = 0;
-  // Waiting tickets of the given services (all services if empty).
-  virtual Result<std::vector<Ticket>> ListWaiting(const std::string& branch_id,
-                                                  const std::set<std::string>& services) = 0;
+  // For each of `services`, the first waiting ticket of each callable tier
+  // (due appointments, priority, walk-ins) in that tier's order (see
+  // queue_policy.h): at most three per service. PickNext over these gives
+  // the same answer as over every waiting ticket.
+  virtual Result<std::vector<Ticket>> CallCandidates(const std::string& branch_id,
+                                                     const std::set<std::string>& services,
+                                                     absl::Time now) = 0;
+  // How many waiting tickets of `service` are in `tier` at `now`; with
+  // `before`, only those ordered before it within the tier.
+  virtual Result<int> CountWaiting(const std::string& branch_id, const std::string& service,
+                                   QueueTier tier, absl::Time now, const Ticket* before) = 0;
   // Tickets at a counter in called, serving or parked state.
   virtual Result<std::vector<Ticket>> ListAtCounter(const std::string& branch_id,
                                                     const std::string& counter_id) = 0;

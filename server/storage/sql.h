@@ -88,7 +88,26 @@ CREATE TABLE ticket_events (
 ) STRICT;
 CREATE INDEX ticket_events_calls ON ticket_events (branch_id, kind, event_id);
 )sql",
+
+    // 1 -> 2: an index in call order, so "who is first" and "how many are
+    // ahead" are index lookups and range counts, not queue scans.
+    R"sql(
+CREATE INDEX tickets_queue ON tickets
+  (branch_id, state, service_prefix, origin, priority, issue_us);
+CREATE INDEX tickets_appointments ON tickets
+  (branch_id, state, service_prefix, origin, due_us, issue_us);
+DROP INDEX tickets_by_state;  -- a prefix of tickets_queue
+)sql",
 };
+
+// Transaction control, prepared once per connection.
+inline constexpr const char* kBegin = "BEGIN";
+inline constexpr const char* kBeginImmediate = "BEGIN IMMEDIATE";
+inline constexpr const char* kCommit = "COMMIT";
+inline constexpr const char* kRollback = "ROLLBACK";
+inline constexpr const char* kSavepoint = "SAVEPOINT request";
+inline constexpr const char* kRelease = "RELEASE request";
+inline constexpr const char* kRollbackTo = "ROLLBACK TO request";
 
 inline constexpr const char* kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
@@ -131,11 +150,37 @@ inline constexpr const char* kUpdateTicket =
     "WHERE branch_id = ?1 AND ticket_id = ?2 AND state = ?12";
 inline constexpr const char* kGetTicket =
     "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND ticket_id = ?2";
-inline constexpr const char* kListWaitingAll =
-    "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND state = 1";
-inline constexpr const char* kListWaitingService =
-    "SELECT " SHOP_QUEUE_TICKET_COLUMNS
-    " FROM tickets WHERE branch_id = ?1 AND state = 1 AND service_prefix = ?2";
+// Heads of the callable tiers of one service (see queue_policy.h).
+// ?1 branch, ?2 service; appointments also ?3 now (us).
+inline constexpr const char* kHeadDueAppointment =
+    "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND state = 1 "
+    "AND service_prefix = ?2 AND origin = 2 AND due_us <= ?3 "
+    "ORDER BY due_us, issue_us, ticket_id LIMIT 1";
+inline constexpr const char* kHeadPriority =
+    "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND state = 1 "
+    "AND service_prefix = ?2 AND origin = 1 AND priority <> 0 "
+    "ORDER BY issue_us, ticket_id LIMIT 1";
+inline constexpr const char* kHeadWalkIn =
+    "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND state = 1 "
+    "AND service_prefix = ?2 AND origin = 1 AND priority = 0 "
+    "ORDER BY issue_us, ticket_id LIMIT 1";
+
+// Waiting tickets of one service in one tier ordered before a key.
+// ?1 branch, ?2 service, ?3 now (us), ?4 due (us), ?5 issue (us), ?6 ticket id;
+// pass the largest values to count the whole tier. (Unused parameters below
+// the highest one may be bound; SQLite ignores them.)
+inline constexpr const char* kCountDueAppointment =
+    "SELECT COUNT(*) FROM tickets WHERE branch_id = ?1 AND state = 1 AND service_prefix = ?2 "
+    "AND origin = 2 AND due_us <= ?3 AND (due_us, issue_us, ticket_id) < (?4, ?5, ?6)";
+inline constexpr const char* kCountEarlyAppointment =
+    "SELECT COUNT(*) FROM tickets WHERE branch_id = ?1 AND state = 1 AND service_prefix = ?2 "
+    "AND origin = 2 AND due_us > ?3 AND (due_us, issue_us, ticket_id) < (?4, ?5, ?6)";
+inline constexpr const char* kCountPriority =
+    "SELECT COUNT(*) FROM tickets WHERE branch_id = ?1 AND state = 1 AND service_prefix = ?2 "
+    "AND origin = 1 AND priority <> 0 AND (issue_us, ticket_id) < (?5, ?6)";
+inline constexpr const char* kCountWalkIn =
+    "SELECT COUNT(*) FROM tickets WHERE branch_id = ?1 AND state = 1 AND service_prefix = ?2 "
+    "AND origin = 1 AND priority = 0 AND (issue_us, ticket_id) < (?5, ?6)";
 inline constexpr const char* kListAtCounter =
     "SELECT " SHOP_QUEUE_TICKET_COLUMNS
     " FROM tickets WHERE branch_id = ?1 AND counter_id = ?2 AND state IN (2, 3, 8) "

@@ -107,6 +107,14 @@ Status Db::Exec(const std::string& sql) {
   return Status::Ok();
 }
 
+Status Db::Run(const char* sql) {
+  auto st = Prepare(sql);
+  if (!st.ok()) return st.status();
+  Status out = (*st)->Run();
+  (*st)->Reset();
+  return out;
+}
+
 Result<Stmt*> Db::Prepare(const char* sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {

@@ -55,6 +55,9 @@ class Db {
 
   // Executes one or more statements without results.
   Status Exec(const std::string& sql);
+  // Executes one statement without results through the statement cache
+  // (for statements run again and again, like BEGIN and COMMIT).
+  Status Run(const char* sql);
   // A cached prepared statement, reset and ready to bind. Valid until the Db
   // is destroyed; do not hold two uses of the same SQL at once.
   Result<Stmt*> Prepare(const char* sql);

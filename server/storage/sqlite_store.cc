@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <future>
+#include <limits>
 #include <sstream>
 
 #include "server/storage/sql.h"
@@ -142,23 +143,42 @@ class SqliteTx final : public QueueTx {
     return out;
   }
 
-  Result<std::vector<Ticket>> ListWaiting(const std::string& branch_id,
-                                          const std::set<std::string>& services) override {
+  Result<std::vector<Ticket>> CallCandidates(const std::string& branch_id,
+                                             const std::set<std::string>& services,
+                                             absl::Time now) override {
     std::vector<Ticket> out;
-    if (services.empty()) {
-      auto st = db_.Prepare(sql::kListWaitingAll);
-      if (!st.ok()) return st.status();
-      (*st)->Bind(1, branch_id);
-      QUEUE_RETURN_IF_ERROR(Collect(**st, out));
-      return out;
-    }
     for (const auto& p : services) {
-      auto st = db_.Prepare(sql::kListWaitingService);
-      if (!st.ok()) return st.status();
-      (*st)->Bind(1, branch_id).Bind(2, p);
-      QUEUE_RETURN_IF_ERROR(Collect(**st, out));
+      for (const char* sql : {sql::kHeadDueAppointment, sql::kHeadPriority, sql::kHeadWalkIn}) {
+        auto st = db_.Prepare(sql);
+        if (!st.ok()) return st.status();
+        (*st)->Bind(1, branch_id).Bind(2, p);
+        if (sql == sql::kHeadDueAppointment) (*st)->Bind(3, absl::ToUnixMicros(now));
+        QUEUE_RETURN_IF_ERROR(Collect(**st, out));
+      }
     }
     return out;
+  }
+
+  Result<int> CountWaiting(const std::string& branch_id, const std::string& service,
+                           QueueTier tier, absl::Time now, const Ticket* before) override {
+    const char* sql = nullptr;
+    switch (tier) {
+      case QueueTier::kDueAppointment: sql = sql::kCountDueAppointment; break;
+      case QueueTier::kPriority: sql = sql::kCountPriority; break;
+      case QueueTier::kWalkIn: sql = sql::kCountWalkIn; break;
+      case QueueTier::kEarlyAppointment: sql = sql::kCountEarlyAppointment; break;
+    }
+    auto st = db_.Prepare(sql);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    s.Bind(1, branch_id).Bind(2, service).Bind(3, absl::ToUnixMicros(now));
+    s.Bind(4, before ? OptMicros(before->due_time).value_or(kMax) : kMax);
+    s.Bind(5, before ? absl::ToUnixMicros(before->issue_time) : kMax);
+    s.Bind(6, before ? before->id : kMax);
+    int n = s.Step() ? static_cast<int>(s.Int(0)) : 0;
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return n;
   }
 
   Result<std::vector<Ticket>> ListAtCounter(const std::string& branch_id,
@@ -429,16 +449,16 @@ void SqliteStore::WriterLoop() {
 void SqliteStore::RunBatch(std::vector<Pending*>& batch) {
   std::vector<Status> results(batch.size());
   size_t tx_start = 0;  // first request of the open transaction
-  Status begin = writer_->Exec("BEGIN IMMEDIATE");
+  Status begin = writer_->Run(sql::kBeginImmediate);
   SqliteTx tx(*writer_, true);
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!begin.ok()) {
       results[i] = begin;
       tx_start = i + 1;
-      begin = writer_->Exec("BEGIN IMMEDIATE");
+      begin = writer_->Run(sql::kBeginImmediate);
       continue;
     }
-    Status sp = writer_->Exec("SAVEPOINT request");
+    Status sp = writer_->Run(sql::kSavepoint);
     Status st = sp;
     if (sp.ok()) {
       try {
@@ -455,24 +475,24 @@ void SqliteStore::RunBatch(std::vector<Pending*>& batch) {
       if (st.ok()) st = Status::Internal("transaction rolled back");
       for (size_t j = tx_start; j <= i; ++j) results[j] = st;
       tx_start = i + 1;
-      begin = writer_->Exec("BEGIN IMMEDIATE");
+      begin = writer_->Run(sql::kBeginImmediate);
       continue;
     }
     results[i] = st;
     if (st.ok()) {
-      st = writer_->Exec("RELEASE request");
+      st = writer_->Run(sql::kRelease);
     } else {
       writer_->ResetAll();
-      (void)writer_->Exec("ROLLBACK TO request");
-      st = writer_->Exec("RELEASE request");
+      (void)writer_->Run(sql::kRollbackTo);
+      st = writer_->Run(sql::kRelease);
     }
     if (!st.ok()) results[i] = st;
   }
   writer_->ResetAll();
   if (begin.ok() && writer_->InTransaction()) {
-    Status commit = writer_->Exec("COMMIT");
+    Status commit = writer_->Run(sql::kCommit);
     if (!commit.ok()) {
-      if (writer_->InTransaction()) (void)writer_->Exec("ROLLBACK");
+      if (writer_->InTransaction()) (void)writer_->Run(sql::kRollback);
       for (size_t j = tx_start; j < batch.size(); ++j)
         if (results[j].ok()) results[j] = commit;
     } else {
@@ -485,32 +505,47 @@ void SqliteStore::RunBatch(std::vector<Pending*>& batch) {
 
 std::unique_ptr<sqlite::Db> SqliteStore::AcquireReader(Status* error) {
   {
-    std::lock_guard lock(readers_mu_);
+    std::unique_lock lock(readers_mu_);
+    readers_cv_.wait(lock, [&] {
+      return !idle_readers_.empty() || open_readers_ < options_.reader_connections;
+    });
     if (!idle_readers_.empty()) {
       auto db = std::move(idle_readers_.back());
       idle_readers_.pop_back();
       return db;
     }
+    ++open_readers_;  // opened below, outside the lock
   }
   auto db = Db::Open(path_, Db::Mode::kReadOnly);
   if (!db.ok()) {
     *error = db.status();
+    DiscardReader();
     return nullptr;
   }
   return std::move(db).value();
 }
 
 void SqliteStore::ReleaseReader(std::unique_ptr<sqlite::Db> db) {
-  std::lock_guard lock(readers_mu_);
-  if (idle_readers_.size() < static_cast<size_t>(options_.reader_connections))
+  {
+    std::lock_guard lock(readers_mu_);
     idle_readers_.push_back(std::move(db));
+  }
+  readers_cv_.notify_one();
+}
+
+void SqliteStore::DiscardReader() {
+  {
+    std::lock_guard lock(readers_mu_);
+    --open_readers_;
+  }
+  readers_cv_.notify_one();
 }
 
 Status SqliteStore::Read(const std::function<Status(QueueTx&)>& fn) {
   Status error;
   auto db = AcquireReader(&error);
   if (!db) return error;
-  QUEUE_RETURN_IF_ERROR(db->Exec("BEGIN"));
+  QUEUE_RETURN_IF_ERROR(db->Run(sql::kBegin));
   SqliteTx tx(*db, false);
   Status st;
   try {
@@ -519,9 +554,14 @@ Status SqliteStore::Read(const std::function<Status(QueueTx&)>& fn) {
     st = Status::Internal(std::string("read failed: ") + e.what());
   }
   db->ResetAll();
-  Status end = db->Exec(st.ok() ? "COMMIT" : "ROLLBACK");
+  Status end = db->Run(st.ok() ? sql::kCommit : sql::kRollback);
   if (st.ok()) st = end;
-  if (!db->InTransaction()) ReleaseReader(std::move(db));
+  if (db->InTransaction()) {
+    db.reset();  // a connection stuck in a transaction is not reused
+    DiscardReader();
+  } else {
+    ReleaseReader(std::move(db));
+  }
   return st;
 }
 

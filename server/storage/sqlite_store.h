@@ -6,8 +6,9 @@
 // SAVEPOINT, so a failing function rolls back only itself), COMMITs with
 // synchronous=FULL, and only then answers every caller (group commit).
 //
-// Reads: a small pool of read-only connections, each read in its own
-// transaction (a WAL snapshot); reads never wait for the writer.
+// Reads: a bounded pool of read-only connections, each read in its own
+// transaction (a WAL snapshot); reads never wait for the writer (only, under
+// heavy load, for a free read connection).
 //
 // Open() creates the file if needed and applies the schema migrations in
 // order; a database newer than this program is refused.
@@ -32,7 +33,9 @@ class Db;
 }
 
 struct SqliteStoreOptions {
-  int reader_connections = 4;
+  // Read connections open at most; more concurrent reads wait for one. Each
+  // holds its own page cache, so this bounds memory too.
+  int reader_connections = 8;
   // SQLite's max_page_count on the writer (0 = no limit): a size cap, and how
   // tests simulate a full disk.
   int64_t max_page_count = 0;
@@ -62,6 +65,7 @@ class SqliteStore final : public Store {
   void RunBatch(std::vector<Pending*>& batch);
   std::unique_ptr<sqlite::Db> AcquireReader(Status* error);
   void ReleaseReader(std::unique_ptr<sqlite::Db> db);
+  void DiscardReader();
 
   const std::string path_;
   const SqliteStoreOptions options_;
@@ -75,7 +79,9 @@ class SqliteStore final : public Store {
   std::thread writer_thread_;
 
   std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<sqlite::Db>> idle_readers_;  // guarded by readers_mu_
+  int open_readers_ = 0;                                   // guarded by readers_mu_
 };
 
 }  // namespace shop::queue
