@@ -406,7 +406,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
 SqliteStore::SqliteStore(std::string path, SqliteStoreOptions options,
                          std::unique_ptr<sqlite::Db> writer)
     : path_(std::move(path)), options_(options), writer_(std::move(writer)) {
+  (void)writer_->Exec("PRAGMA wal_autocheckpoint=16384");
   writer_thread_ = std::thread([this] { WriterLoop(); });
+  if (options_.checkpoint_interval > absl::ZeroDuration())
+    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
 }
 
 SqliteStore::~SqliteStore() {
@@ -415,7 +418,23 @@ SqliteStore::~SqliteStore() {
     stopping_ = true;
   }
   work_cv_.notify_all();
+  stop_cv_.notify_all();
   writer_thread_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+}
+
+void SqliteStore::CheckpointLoop() {
+  auto db = Db::Open(path_, Db::Mode::kReadWrite);
+  if (!db.ok()) return;  // the writer's own auto-checkpoint still bounds the WAL
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.checkpoint_interval),
+                      [&] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    (void)(*db)->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+  }
 }
 
 Status SqliteStore::Write(const std::function<Status(QueueTx&)>& fn) {

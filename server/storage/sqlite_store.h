@@ -10,6 +10,8 @@
 // transaction (a WAL snapshot); reads never wait for the writer (only, under
 // heavy load, for a free read connection).
 //
+// Checkpoints: a background thread runs PASSIVE checkpoints periodically.
+//
 // Open() creates the file if needed and applies the schema migrations in
 // order; a database newer than this program is refused.
 //
@@ -24,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "server/domain/store.h"
 
 namespace shop::queue {
@@ -39,6 +42,11 @@ struct SqliteStoreOptions {
   // SQLite's max_page_count on the writer (0 = no limit): a size cap, and how
   // tests simulate a full disk.
   int64_t max_page_count = 0;
+  // A background connection copies the WAL into the database this often
+  // (PASSIVE checkpoint: it never blocks the writer), so the writer does not
+  // pay for checkpoints on its commits and the WAL does not grow without
+  // bound. The writer still checkpoints by itself past 16k WAL pages.
+  absl::Duration checkpoint_interval = absl::Seconds(1);
 };
 
 class SqliteStore final : public Store {
@@ -66,17 +74,20 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::Db> AcquireReader(Status* error);
   void ReleaseReader(std::unique_ptr<sqlite::Db> db);
   void DiscardReader();
+  void CheckpointLoop();
 
   const std::string path_;
   const SqliteStoreOptions options_;
   std::unique_ptr<sqlite::Db> writer_;  // used only by the writer thread
 
   mutable std::mutex mu_;
-  std::condition_variable work_cv_;
+  std::condition_variable work_cv_;  // the writer waits here for work
+  std::condition_variable stop_cv_;  // the checkpointer waits here
   std::deque<Pending*> queue_;  // guarded by mu_
   bool stopping_ = false;       // guarded by mu_
   int64_t commits_ = 0;         // guarded by mu_
   std::thread writer_thread_;
+  std::thread checkpoint_thread_;
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
