@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
   shop::queue::QueueServerOptions options;
   options.listen = listen;
   options.config = std::move(config).value();
-  options.store = std::shared_ptr<shop::queue::SqliteStore>(std::move(store).value());
+  std::shared_ptr<shop::queue::SqliteStore> sqlite_store = std::move(store).value();
+  options.store = sqlite_store;
   size_t branches = options.config.branches.size();
   auto server = shop::queue::QueueServer::Start(std::move(options));
   if (!server.ok()) return Fail("start: " + server.status().ToString());
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   (*server)->Shutdown(absl::Seconds(10));
   server->reset();
-  spdlog::info("queue-server stopped");
+  spdlog::info("queue-server stopped; {} writes in {} commits", sqlite_store->write_count(),
+               sqlite_store->commit_count());
   return 0;
 }

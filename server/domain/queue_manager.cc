@@ -144,17 +144,39 @@ Result<TicketView> QueueManager::View(QueueTx& tx, const BranchConfig& b, const 
     if (!n.ok()) return n.status();
     v.position += *n;
   }
-  auto times = tx.RecentServiceTimes(b.branch_id, t.service_prefix, kServiceTimeWindow);
+  auto rate = RateOf(tx, b, t.service_prefix, now);
+  if (!rate.ok()) return rate.status();
+  v.estimated_wait = EstimateWait(v.position, rate->average, rate->open_counters);
+  return v;
+}
+
+Result<QueueManager::ServiceRate> QueueManager::RateOf(QueueTx& tx, const BranchConfig& b,
+                                                       const std::string& prefix, absl::Time now) {
+  const auto key = std::make_pair(b.branch_id, prefix);
+  {
+    std::lock_guard lock(rate_mu_);
+    auto it = rates_.find(key);
+    if (it != rates_.end() && now - it->second.computed < kRateTtl) return it->second;
+  }
+  auto times = tx.RecentServiceTimes(b.branch_id, prefix, kServiceTimeWindow);
   if (!times.ok()) return times.status();
   auto counters = tx.ListCounters(b.branch_id);
   if (!counters.ok()) return counters.status();
-  int open = 0;
-  for (const auto& c : *counters) open += ServesService(c, t.service_prefix) ? 1 : 0;
-  const ServiceConfig* s = b.FindService(t.service_prefix);
-  absl::Duration avg = RollingAverage(*times, s ? s->default_service_time : absl::Minutes(10),
-                                      kServiceTimeWindow);
-  v.estimated_wait = EstimateWait(v.position, avg, open);
-  return v;
+  ServiceRate rate;
+  for (const auto& c : *counters) rate.open_counters += ServesService(c, prefix) ? 1 : 0;
+  const ServiceConfig* s = b.FindService(prefix);
+  rate.average = RollingAverage(*times, s ? s->default_service_time : absl::Minutes(10),
+                                kServiceTimeWindow);
+  rate.computed = now;
+  std::lock_guard lock(rate_mu_);
+  rates_[key] = rate;
+  return rate;
+}
+
+void QueueManager::ForgetRates(const std::string& branch_id) {
+  std::lock_guard lock(rate_mu_);
+  for (auto it = rates_.begin(); it != rates_.end();)
+    it = it->first.first == branch_id ? rates_.erase(it) : std::next(it);
 }
 
 Result<TicketView> QueueManager::ViewAfterWrite(const BranchConfig& b, const Ticket& t) {
@@ -334,6 +356,7 @@ Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
     return tx.SaveCounter(CounterRow{branch_id, counter_id, true, chosen});
   });
   if (!st.ok()) return st;
+  ForgetRates(branch_id);
   PublishAfterCommit(**b, {});
   return GetCounter(branch_id, counter_id);
 }
@@ -353,6 +376,7 @@ Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
     return tx.SaveCounter(r);
   });
   if (!st.ok()) return st;
+  ForgetRates(branch_id);
   PublishAfterCommit(**b, {});
   return GetCounter(branch_id, counter_id);
 }
@@ -457,6 +481,7 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  if (action == CounterAction::kComplete) ForgetRates(branch_id);
   bool announces = action == CounterAction::kRecall || action == CounterAction::kReturn;
   PublishAfterCommit(**b, announces ? std::vector<CallRecord>{CallOf(out)}
                                     : std::vector<CallRecord>{});

@@ -11,8 +11,11 @@
 // they must outlive it.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/domain/board.h"
@@ -104,10 +107,26 @@ class QueueManager {
   Result<TicketView> ViewAfterWrite(const BranchConfig& b, const Ticket& t);
   void PublishAfterCommit(const BranchConfig& b, const std::vector<CallRecord>& calls);
 
+  // What the wait estimate of a service needs: the rolling average service
+  // time and the open counters serving it. Kept for kRateTtl (an estimate
+  // may be a second or two old) and forgotten when this server opens or
+  // closes a counter or completes a ticket of the branch.
+  struct ServiceRate {
+    absl::Duration average;
+    int open_counters = 0;
+    absl::Time computed;
+  };
+  static constexpr absl::Duration kRateTtl = absl::Seconds(2);
+  Result<ServiceRate> RateOf(QueueTx& tx, const BranchConfig& b, const std::string& prefix,
+                             absl::Time now);
+  void ForgetRates(const std::string& branch_id);
+
   const ServerConfig& config_;
   Store& store_;
   const Clock& clock_;
   BoardHub& board_;
+  std::mutex rate_mu_;
+  std::map<std::pair<std::string, std::string>, ServiceRate> rates_;  // guarded by rate_mu_
 };
 
 // Checks a CreateTicket input against the configuration: the branch exists,

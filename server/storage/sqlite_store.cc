@@ -460,6 +460,7 @@ void SqliteStore::WriterLoop() {
         batch.push_back(queue_.front());
         queue_.pop_front();
       }
+      writes_ += static_cast<int64_t>(batch.size());
     }
     RunBatch(batch);
   }
@@ -622,6 +623,11 @@ Result<std::string> SqliteStore::IntegrityCheck() {
   }
   QUEUE_RETURN_IF_ERROR((*st)->status());
   return out;
+}
+
+int64_t SqliteStore::write_count() const {
+  std::lock_guard lock(mu_);
+  return writes_;
 }
 
 int64_t SqliteStore::commit_count() const {

@@ -65,6 +65,8 @@ class SqliteStore final : public Store {
   Result<std::string> IntegrityCheck();
   // Transactions committed by the writer so far (each may hold many writes).
   int64_t commit_count() const;
+  // Write requests the writer has run so far (committed or not).
+  int64_t write_count() const;
 
  private:
   struct Pending;
@@ -86,6 +88,7 @@ class SqliteStore final : public Store {
   std::deque<Pending*> queue_;  // guarded by mu_
   bool stopping_ = false;       // guarded by mu_
   int64_t commits_ = 0;         // guarded by mu_
+  int64_t writes_ = 0;          // guarded by mu_
   std::thread writer_thread_;
   std::thread checkpoint_thread_;
 
