@@ -129,7 +129,7 @@ CounterTally DriveCounter(LoadContext& ctx, const std::string& branch, const std
   auto next = Clock::now();
   for (int64_t seq = 0; win.Running(); ++seq) {
     CounterCycle(*stub, branch, counter, ctx.run_id + "-board-" + std::to_string(seq),
-                 opt.deadline_s, win, tally);
+                 opt.deadline_s, win, std::chrono::milliseconds(0), tally);
     next += period;
     std::this_thread::sleep_until(next);
   }

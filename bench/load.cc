@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <latch>
+#include <random>
 #include <thread>
 
 #include "shop/bench/v1/echo_service.grpc.pb.h"
@@ -237,9 +238,23 @@ grpc::Status TicketStep(pb::CounterService::Stub& stub, Method method, const std
 
 }  // namespace
 
+namespace {
+
+// A clerk's pause: uniformly 0.5x to 1.5x `mean`, so 200 counters do not
+// move in lock-step (which would measure a burst, not a shop).
+void ClerkPause(std::chrono::milliseconds mean) {
+  if (mean.count() <= 0) return;
+  thread_local std::mt19937 rng(std::random_device{}());
+  std::uniform_real_distribution<double> factor(0.5, 1.5);
+  std::this_thread::sleep_for(
+      std::chrono::duration<double, std::milli>(static_cast<double>(mean.count()) * factor(rng)));
+}
+
+}  // namespace
+
 void CounterCycle(pb::CounterService::Stub& stub, const std::string& branch,
                   const std::string& counter, const std::string& request_id, double deadline_s,
-                  const Window& win, CounterTally& t) {
+                  const Window& win, std::chrono::milliseconds pause, CounterTally& t) {
   pb::CallNextTicketRequest req;
   req.set_branch_id(branch);
   req.set_counter_id(counter);
@@ -260,12 +275,15 @@ void CounterCycle(pb::CounterService::Stub& stub, const std::string& branch,
   }
   int64_t id = resp.ticket().ticket_id();
   t.called.push_back(id);
+  ClerkPause(pause);
   grpc::Status s = TicketStep<pb::StartTicketRequest, pb::StartTicketResponse>(
       stub, &pb::CounterService::Stub::StartTicket, branch, counter, id, deadline_s, t.start, win);
+  ClerkPause(pause);
   if (s.ok())
     s = TicketStep<pb::CompleteTicketRequest, pb::CompleteTicketResponse>(
         stub, &pb::CounterService::Stub::CompleteTicket, branch, counter, id, deadline_s,
         t.complete, win);
+  ClerkPause(pause);
   if (s.ok())
     ++t.served;
   else
@@ -287,7 +305,7 @@ PhaseResult RunCycle(LoadContext& ctx) {
     if (!open_status[i].ok()) return;
     for (int64_t seq = 0; win.Running(); ++seq)
       CounterCycle(*stub, branch, counter, RequestId(ctx.run_id, "c", i, seq), opt.deadline_s, win,
-                   tally[i]);
+                   std::chrono::milliseconds(opt.clerk_pause_ms), tally[i]);
   });
 
   PhaseResult result = PhaseResult::Named("cycle", w.MeasuredSeconds());

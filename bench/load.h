@@ -93,7 +93,7 @@ grpc::Status OpenCounter(shop::queue::v1::CounterService::Stub& stub, const std:
 // a call failed. Calls whose call-next started inside `win` are measured.
 void CounterCycle(shop::queue::v1::CounterService::Stub& stub, const std::string& branch,
                   const std::string& counter, const std::string& request_id, double deadline_s,
-                  const Window& win, CounterTally& tally);
+                  const Window& win, std::chrono::milliseconds pause, CounterTally& tally);
 
 void SetDeadline(grpc::ClientContext* ctx, double seconds);
 // Counts ticket ids that appear more than once in `ids`.

@@ -175,6 +175,10 @@ int main(int argc, char** argv) {
   app.add_option("--watchers", opt.watchers, "WatchBoard streams in the board phase")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  app.add_option("--clerk-pause-ms", opt.clerk_pause_ms,
+                 "cycle phase: each counter pauses this long after each call, as a clerk "
+                 "would (0 = flat out, which measures throughput rather than latency)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--board-rate", opt.board_rate, "driver calls per second in the board phase")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 10000.0));

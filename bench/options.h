@@ -25,6 +25,7 @@ struct BenchOptions {
   int prefill = 20000;
   int watchers = 1000;
   double board_rate = 20.0;
+  int clerk_pause_ms = 0;  // cycle phase: pause after each call (0 = flat out)
   double deadline_s = 5.0;
   // Output.
   bool json = false;
