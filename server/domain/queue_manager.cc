@@ -30,6 +30,39 @@ TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::
   return e;
 }
 
+// Who acted, for the audit log (until staff log in, the device kind).
+std::string ActorOf(const TicketEvent& e) {
+  if (e.kind == "create") return "kiosk";
+  if (e.kind == "expire") return "system:expiry";
+  return "counter:" + e.counter_id;
+}
+
+// Appends the ticket's history line and its audit record.
+Status Record(QueueTx& tx, const TicketEvent& e) {
+  QUEUE_RETURN_IF_ERROR(tx.AppendEvent(e));
+  AuditRecord r;
+  r.time = e.time;
+  r.actor = ActorOf(e);
+  r.action = "ticket." + e.kind;
+  r.subject = "ticket:" + std::to_string(e.ticket_id);
+  r.detail = std::string("branch=") + e.branch_id + " " + StateName(e.from) + "->" +
+             StateName(e.to) + (e.counter_id.empty() ? "" : " counter=" + e.counter_id) +
+             (e.detail.empty() ? "" : " " + e.detail);
+  return tx.AppendAudit(r);
+}
+
+Status RecordCounter(QueueTx& tx, const CounterRow& c, absl::Time now) {
+  AuditRecord r;
+  r.time = now;
+  r.actor = "counter:" + c.counter_id;
+  r.action = c.open ? "counter.open" : "counter.close";
+  r.subject = "counter:" + c.branch_id + "/" + c.counter_id;
+  std::string services;
+  for (const auto& p : c.services) services += (services.empty() ? "" : ",") + p;
+  r.detail = c.open ? "services=" + services : "";
+  return tx.AppendAudit(r);
+}
+
 CallRecord CallOf(const Ticket& t) {
   return CallRecord{t.id, t.DisplayNumber(), t.counter_id, t.call_time, t.recall_count,
                     t.origin == Origin::kAppointment};
@@ -285,7 +318,7 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in) {
     t.issue_time = now;
     QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t.branch_id, kMethodCreate, in.request_id, t.id, now));
-    QUEUE_RETURN_IF_ERROR(tx.AppendEvent(EventFor(t, "create", TicketState::kWaiting, now)));
+    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "create", TicketState::kWaiting, now)));
     out = t;
     created = true;
     return Status::Ok();
@@ -353,7 +386,9 @@ Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
                                      "counter " + counter_id + " is not set up to serve " + p);
   }
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    return tx.SaveCounter(CounterRow{branch_id, counter_id, true, chosen});
+    CounterRow row{branch_id, counter_id, true, chosen};
+    QUEUE_RETURN_IF_ERROR(tx.SaveCounter(row));
+    return RecordCounter(tx, row, clock_.Now());
   });
   if (!st.ok()) return st;
   ForgetRates(branch_id);
@@ -373,7 +408,8 @@ Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
     if (!row.ok()) return row.status();
     CounterRow r = row->value_or(CounterRow{branch_id, counter_id, false, {}});
     r.open = false;
-    return tx.SaveCounter(r);
+    QUEUE_RETURN_IF_ERROR(tx.SaveCounter(r));
+    return RecordCounter(tx, r, clock_.Now());
   });
   if (!st.ok()) return st;
   ForgetRates(branch_id);
@@ -413,7 +449,7 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(t, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, TicketState::kWaiting));
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(branch_id, kMethodCallNext, request_id, t.id, now));
-    QUEUE_RETURN_IF_ERROR(tx.AppendEvent(EventFor(t, "call", TicketState::kWaiting, now)));
+    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "call", TicketState::kWaiting, now)));
     out = t;
     called = true;
     return Status::Ok();
@@ -442,7 +478,7 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(ticket, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(ticket, TicketState::kWaiting));
     QUEUE_RETURN_IF_ERROR(
-        tx.AppendEvent(EventFor(ticket, "call", TicketState::kWaiting, now, "out of order")));
+        Record(tx, EventFor(ticket, "call", TicketState::kWaiting, now, "out of order")));
     out = ticket;
     return Status::Ok();
   });
@@ -476,7 +512,7 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
     }
     QUEUE_RETURN_IF_ERROR(s);
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
-    QUEUE_RETURN_IF_ERROR(tx.AppendEvent(EventFor(t, ActionName(action), before, now)));
+    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, ActionName(action), before, now)));
     out = t;
     return Status::Ok();
   });
@@ -510,7 +546,7 @@ Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
     TicketEvent e = EventFor(t, "transfer", before, now, from_service + "->" + target_prefix);
     e.counter_id = counter_id;
-    QUEUE_RETURN_IF_ERROR(tx.AppendEvent(e));
+    QUEUE_RETURN_IF_ERROR(Record(tx, e));
     out = t;
     return Status::Ok();
   });
@@ -575,7 +611,7 @@ Result<int> QueueManager::ExpireOverdue() {
         TicketState before = t.state;
         QUEUE_RETURN_IF_ERROR(ExpireTicket(t, now));
         QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
-        QUEUE_RETURN_IF_ERROR(tx.AppendEvent(EventFor(t, "expire", before, now)));
+        QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "expire", before, now)));
         ++expired;
       }
       return Status::Ok();

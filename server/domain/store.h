@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/domain/audit.h"
 #include "server/domain/branch.h"
 #include "server/domain/queue_policy.h"
 #include "server/domain/status.h"
@@ -119,6 +120,8 @@ class QueueTx {
 
   // History.
   virtual Status AppendEvent(const TicketEvent& e) = 0;
+  // Appends `r` to the audit chain: the store sets seq, prev_hash and hash.
+  virtual Status AppendAudit(const AuditRecord& r) = 0;
   virtual Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id,
                                                       int limit) = 0;
 };

@@ -111,6 +111,24 @@ CREATE INDEX tickets_unfinished ON tickets (branch_id) WHERE state IN (1, 8);
 CREATE INDEX ticket_events_calls ON ticket_events (branch_id, event_id)
   WHERE kind IN ('call', 'recall', 'return');
 )sql",
+    // 2 -> 3: the audit log, a hash chain (see server/domain/audit.h). The
+    // triggers make it append-only for every client of this file.
+    R"sql(
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at_us     INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -237,5 +255,14 @@ inline constexpr const char* kRecentCalls =
     "t.origin, e.kind FROM ticket_events e JOIN tickets t ON t.ticket_id = e.ticket_id "
     "WHERE e.branch_id = ?1 AND e.kind IN ('call', 'recall', 'return') "
     "ORDER BY e.event_id DESC LIMIT ?2";
+
+inline constexpr const char* kLastAudit =
+    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+inline constexpr const char* kInsertAudit =
+    "INSERT INTO audit_log (seq, at_us, actor, action, subject, detail, prev_hash, hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr const char* kReadAudit =
+    "SELECT seq, at_us, actor, action, subject, detail, prev_hash, hash FROM audit_log "
+    "WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 
 }  // namespace shop::queue::sql

@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -34,6 +35,13 @@ namespace shop::queue {
 namespace sqlite {
 class Db;
 }
+
+// The result of walking the audit chain.
+struct AuditVerdict {
+  int64_t checked = 0;                 // records found sound
+  std::optional<int64_t> first_broken;  // seq of the first broken record
+  std::string why;
+};
 
 struct SqliteStoreOptions {
   // Read connections open at most; more concurrent reads wait for one. Each
@@ -61,6 +69,8 @@ class SqliteStore final : public Store {
 
   // The schema version this program writes.
   static int LatestSchemaVersion();
+  // Walks the whole audit chain on a fresh connection and one snapshot.
+  Result<AuditVerdict> VerifyAudit();
   // Runs PRAGMA integrity_check on a fresh connection; "ok" when sound.
   Result<std::string> IntegrityCheck();
   // Transactions committed by the writer so far (each may hold many writes).
