@@ -29,6 +29,7 @@ constexpr int kExitUsage = 2;
 
 struct Flags {
   std::string server = "127.0.0.1:50051";
+  client::TlsFiles tls;
   std::string branch = "demo";
   std::string counter;
   int deadline_ms = 3000;
@@ -200,6 +201,9 @@ int RunBoard(const CounterClient& counter, const Flags&) {
 void AddGlobalOptions(CLI::App& app, Flags& flags) {
   app.add_option("--server", flags.server, "Queue server HOST:PORT")->capture_default_str();
   app.add_option("--branch", flags.branch, "Branch id")->capture_default_str();
+  app.add_option("--tls-ca", flags.tls.ca, "CA certificate (PEM) of the server; enables TLS");
+  app.add_option("--tls-cert", flags.tls.cert, "this client's certificate (PEM), if required");
+  app.add_option("--tls-key", flags.tls.key, "this client's private key (PEM)");
   app.add_option("--counter", flags.counter, "Counter id (needed by counter commands)");
   app.add_option("--deadline-ms", flags.deadline_ms, "Deadline of each RPC attempt, ms")
       ->check(CLI::PositiveNumber)
@@ -257,6 +261,17 @@ void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
   AddCommand(app, selected, "interactive", "Clerk's keyboard screen", RunInteractive);
 }
 
+// The channel the flags ask for; exits with a usage error if a TLS file
+// cannot be read.
+std::shared_ptr<grpc::Channel> OpenChannel(const Flags& flags) {
+  try {
+    return client::MakeChannel(flags.server, flags.tls);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    std::exit(kExitUsage);
+  }
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"counter: a clerk's counter at a shop branch"};
   app.fallthrough();  // global options may follow the subcommand
@@ -279,7 +294,7 @@ int Main(int argc, char** argv) {
   if (selected.watches_board) BlockStopSignals();
   client::CallOptions options;
   options.deadline = std::chrono::milliseconds(flags.deadline_ms);
-  const CounterClient counter(client::MakeChannel(flags.server), flags.branch, flags.counter,
+  const CounterClient counter(OpenChannel(flags), flags.branch, flags.counter,
                               options);
   return selected.run(counter, flags);
 }

@@ -26,6 +26,7 @@ constexpr int kExitUsage = 2;
 
 struct Flags {
   std::string server = "127.0.0.1:50051";
+  client::TlsFiles tls;
   std::string branch = "demo";
   int deadline_ms = 3000;
   std::string lang = "ru";
@@ -99,6 +100,9 @@ int RunInteractive(const KioskClient& kiosk, const Flags&) {
 void AddGlobalOptions(CLI::App& app, Flags& flags) {
   app.add_option("--server", flags.server, "Queue server HOST:PORT")->capture_default_str();
   app.add_option("--branch", flags.branch, "Branch id")->capture_default_str();
+  app.add_option("--tls-ca", flags.tls.ca, "CA certificate (PEM) of the server; enables TLS");
+  app.add_option("--tls-cert", flags.tls.cert, "this client's certificate (PEM), if required");
+  app.add_option("--tls-key", flags.tls.key, "this client's private key (PEM)");
   app.add_option("--deadline-ms", flags.deadline_ms, "Deadline of each RPC attempt, ms")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -126,6 +130,17 @@ void AddCommands(CLI::App& app, Flags& flags, Command& command) {
       ->callback([&] { command = RunInteractive; });
 }
 
+// The channel the flags ask for; exits with a usage error if a TLS file
+// cannot be read.
+std::shared_ptr<grpc::Channel> OpenChannel(const Flags& flags) {
+  try {
+    return client::MakeChannel(flags.server, flags.tls);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    std::exit(kExitUsage);
+  }
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"kiosk: take queue tickets at a shop branch"};
   app.fallthrough();  // global options may follow the subcommand
@@ -142,7 +157,7 @@ int Main(int argc, char** argv) {
   }
   client::CallOptions options;
   options.deadline = std::chrono::milliseconds(flags.deadline_ms);
-  const KioskClient kiosk(client::MakeChannel(flags.server), flags.branch, options);
+  const KioskClient kiosk(OpenChannel(flags), flags.branch, options);
   return command(kiosk, flags);
 }
 

@@ -11,7 +11,7 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libabsl-dev tzdata
   clang libclang-rt-14-dev
-  libsodium-dev
+  libsodium-dev openssl
 )
 
 missing=()

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   std::string port_file;
   std::string log_level = "info";
   int64_t max_db_pages = 0;
+  shop::queue::TlsFiles tls;
   CLI::App app{"queue-server: the shop service-desk queue server (gRPC, shop.queue.v1)"};
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str();
@@ -66,6 +67,10 @@ int main(int argc, char** argv) {
                  "cap the database at this many pages (4 KiB each; 0 = no cap); when it is "
                  "reached, writes fail with RESOURCE_EXHAUSTED and nothing stored is lost")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--tls-cert", tls.cert, "server certificate (PEM); with --tls-key turns TLS on");
+  app.add_option("--tls-key", tls.key, "server private key (PEM)");
+  app.add_option("--tls-client-ca", tls.client_ca,
+                 "CA (PEM) that signs client certificates; clients must then present one");
   CLI::App* verify = app.add_subcommand(
       "verify-audit", "check the audit log's hash chain in --db and name the first broken record");
   verify->fallthrough();  // --db may follow the subcommand
@@ -90,8 +95,12 @@ int main(int argc, char** argv) {
   auto store = shop::queue::SqliteStore::Open(db_path, store_options);
   if (!store.ok()) return Fail("database " + db_path + ": " + store.status().ToString());
 
+  auto credentials = shop::queue::MakeServerCredentials(tls);
+  if (!credentials.ok()) return Fail("TLS: " + credentials.status().message());
+
   shop::queue::QueueServerOptions options;
   options.listen = listen;
+  options.credentials = *credentials;
   options.config = std::move(config).value();
   std::shared_ptr<shop::queue::SqliteStore> sqlite_store = std::move(store).value();
   options.store = sqlite_store;
@@ -100,8 +109,11 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail("start: " + server.status().ToString());
 
   int port = (*server)->port();
-  spdlog::info("queue-server listening on port {} (--listen {}), database {}, {} branch(es){}",
-               port, listen, db_path, branches, config_path.empty() ? ", demo config" : "");
+  spdlog::info("queue-server listening on port {} (--listen {}, {}), database {}, {} branch(es){}",
+               port, listen,
+               tls.cert.empty() ? "plain text"
+                                : (tls.client_ca.empty() ? "TLS" : "TLS, client certificates required"),
+               db_path, branches, config_path.empty() ? ", demo config" : "");
   if (!port_file.empty()) {
     std::string tmp = port_file + ".tmp";
     { std::ofstream(tmp) << port << "\n"; }

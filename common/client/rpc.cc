@@ -1,15 +1,35 @@
 #include "common/client/rpc.h"
 
 #include <cstdint>
+#include <fstream>
 #include <random>
+#include <sstream>
+#include <stdexcept>
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
 namespace shop::queue::client {
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+namespace {
+
+std::string ReadFile(const std::string& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(std::string("cannot read ") + what + " file " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address, const TlsFiles& tls) {
+  if (!tls.enabled()) return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::SslCredentialsOptions options;
+  if (!tls.ca.empty()) options.pem_root_certs = ReadFile(tls.ca, "--tls-ca");
+  if (!tls.cert.empty()) options.pem_cert_chain = ReadFile(tls.cert, "--tls-cert");
+  if (!tls.key.empty()) options.pem_private_key = ReadFile(tls.key, "--tls-key");
+  return grpc::CreateChannel(address, grpc::SslCredentials(options));
 }
 
 std::string NewRequestId() {

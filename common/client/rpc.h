@@ -36,9 +36,21 @@ struct CallOptions {
   std::chrono::milliseconds first_backoff{100};
 };
 
-// Returns a channel to `address` ("host:port"). Plain text for now; TLS is a
-// later step and will change only this function.
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+// Transport security of a channel. All empty: plain text (fine on loopback).
+// `ca`: PEM file of the CA that signed the server's certificate (enables
+// TLS). `cert` + `key`: this client's certificate and key, for servers that
+// require client certificates.
+struct TlsFiles {
+  std::string ca;
+  std::string cert;
+  std::string key;
+  bool enabled() const { return !ca.empty() || !cert.empty(); }
+};
+
+// Returns a channel to `address` ("host:port"), over TLS when `tls` says so.
+// Throws std::runtime_error naming the file when a TLS file cannot be read.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                           const TlsFiles& tls = {});
 
 // Returns a fresh random 128-bit id as 32 lowercase hex digits.
 std::string NewRequestId();

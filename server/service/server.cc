@@ -1,6 +1,10 @@
 #include "server/service/server.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
@@ -8,6 +12,41 @@
 #include "server/service/services.h"
 
 namespace shop::queue {
+
+namespace {
+
+Result<std::string> ReadPem(const std::string& path, const std::string& flag) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument(flag, "cannot read " + flag + " file " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (buf.str().find("-----BEGIN") == std::string::npos)
+    return Status::InvalidArgument(flag, flag + " file " + path + " is not PEM");
+  return buf.str();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const TlsFiles& tls) {
+  if (tls.cert.empty() && tls.key.empty() && tls.client_ca.empty())
+    return grpc::InsecureServerCredentials();
+  if (tls.cert.empty() || tls.key.empty())
+    return Status::InvalidArgument("tls-cert", "TLS needs both --tls-cert and --tls-key");
+  auto cert = ReadPem(tls.cert, "--tls-cert");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPem(tls.key, "--tls-key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!tls.client_ca.empty()) {
+    auto ca = ReadPem(tls.client_ca, "--tls-client-ca");
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
 
 Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions options) {
   if (!options.store) return Status::InvalidArgument("store", "a store is required");
@@ -23,7 +62,9 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(s->options_.listen, grpc::InsecureServerCredentials(), &s->port_);
+  auto credentials = s->options_.credentials ? s->options_.credentials
+                                             : grpc::InsecureServerCredentials();
+  builder.AddListeningPort(s->options_.listen, credentials, &s->port_);
   builder.RegisterService(s->kiosk_.get());
   builder.RegisterService(s->counter_.get());
   builder.RegisterService(s->board_service_.get());

@@ -26,8 +26,20 @@
 
 namespace shop::queue {
 
+// TLS files (PEM). No cert: plain text. With client_ca, clients must present
+// a certificate signed by it.
+struct TlsFiles {
+  std::string cert;
+  std::string key;
+  std::string client_ca;
+};
+
+// Server credentials for `tls`; an error names the file that cannot be read.
+Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const TlsFiles& tls);
+
 struct QueueServerOptions {
   std::string listen = "127.0.0.1:50051";
+  std::shared_ptr<grpc::ServerCredentials> credentials;  // default: plain text
   ServerConfig config;
   std::shared_ptr<Store> store;           // required; opened by the caller
   std::shared_ptr<const Clock> clock;     // defaults to the system clock

@@ -146,9 +146,10 @@ TEST(Crash, KillNineLoopLosesNoAnsweredWrite) {
         grpc::Status st = kiosk->GetTicket(Ctx().get(), req, &resp);
         ASSERT_TRUE(st.ok()) << "answered ticket " << a.display_number << " is lost";
         ASSERT_EQ(resp.ticket().display_number(), a.display_number);
-        if (called.count(a.ticket_id))
+        if (called.count(a.ticket_id)) {
           ASSERT_NE(resp.ticket().state(), pb::TICKET_STATE_WAITING)
               << a.display_number << " was called, but is waiting again";
+        }
       }
       // A client retrying an answered create gets the same ticket back.
       if (!answered.empty()) {

@@ -31,7 +31,12 @@ ServerProcess::ServerProcess(const std::string& binary, const std::string& db,
   for (int i = 0; i < 400 && port_ == 0; ++i) {
     std::ifstream in(port_file);
     if (!(in >> port_)) port_ = 0;
-    if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (port_ != 0) break;
+    if (waitpid(pid_, &exit_status_, WNOHANG) == pid_) {  // it gave up
+      pid_ = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
 }
 
@@ -50,10 +55,9 @@ void ServerProcess::Signal(int sig) {
 }
 
 int ServerProcess::Wait() {
-  int status = 0;
-  if (pid_ > 0) waitpid(pid_, &status, 0);
+  if (pid_ > 0) waitpid(pid_, &exit_status_, 0);
   pid_ = -1;
-  return status;
+  return exit_status_;
 }
 
 int ServerProcess::Stop(int sig) {

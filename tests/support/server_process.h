@@ -15,7 +15,8 @@ namespace shop::queue::testing {
 class ServerProcess {
  public:
   // Starts `binary --listen 127.0.0.1:0 --db db --port-file ... extra...` and
-  // waits (up to 10 s) until it listens. port() is 0 if it did not start.
+  // waits (up to 10 s) until it listens. port() is 0 if it did not start
+  // (then Wait() gives its exit status).
   ServerProcess(const std::string& binary, const std::string& db, const std::string& dir,
                 const std::vector<std::string>& extra_args = {});
   ~ServerProcess();  // SIGKILL if still running
@@ -33,6 +34,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  int exit_status_ = 0;  // once it has exited
 };
 
 // SQLite's PRAGMA integrity_check on `db_path` ("ok" when sound).
