@@ -13,6 +13,8 @@ const char* CodeName(Status::Code code) {
     case Status::Code::kResourceExhausted: return "RESOURCE_EXHAUSTED";
     case Status::Code::kUnavailable: return "UNAVAILABLE";
     case Status::Code::kInternal: return "INTERNAL";
+    case Status::Code::kUnauthenticated: return "UNAUTHENTICATED";
+    case Status::Code::kPermissionDenied: return "PERMISSION_DENIED";
   }
   return "UNKNOWN";
 }

@@ -26,6 +26,8 @@ class Status {
     kResourceExhausted,  // out of space or a limit reached
     kUnavailable,        // transient; a retry can help
     kInternal,           // a bug or a broken invariant
+    kUnauthenticated,    // no valid credentials
+    kPermissionDenied,   // valid credentials, wrong role
   };
 
   Status() = default;
@@ -48,6 +50,12 @@ class Status {
     return Status(Code::kUnavailable, std::move(msg));
   }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  static Status Unauthenticated(std::string msg) {
+    return Status(Code::kUnauthenticated, std::move(msg));
+  }
+  static Status PermissionDenied(std::string msg) {
+    return Status(Code::kPermissionDenied, std::move(msg));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

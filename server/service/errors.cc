@@ -26,6 +26,10 @@ grpc::Status ToGrpc(const Status& st) {
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, st.message());
     case C::kUnavailable: return grpc::Status(grpc::StatusCode::UNAVAILABLE, st.message());
     case C::kInternal: return grpc::Status(grpc::StatusCode::INTERNAL, st.message());
+    case C::kUnauthenticated:
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, st.message());
+    case C::kPermissionDenied:
+      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, st.message());
   }
   return grpc::Status(grpc::StatusCode::INTERNAL, "unmapped status: " + st.message());
 }
