@@ -8,17 +8,20 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 --target queue-server kiosk counter
 mkdir -p data
-cat <<'MSG'
+LISTEN=${LISTEN:-127.0.0.1:50051}
+S=""
+[[ $LISTEN == 127.0.0.1:50051 ]] || S=" --server $LISTEN"
+cat <<MSG
 
-queue-server is starting on 127.0.0.1:50051 with the demo branch "demo".
+queue-server is starting on $LISTEN with the demo branch "demo".
 In another terminal, from this directory:
-  build/kiosk/kiosk services                   # what the kiosk offers
-  build/kiosk/kiosk take R --lang en           # take a ticket, print the slip
-  build/counter/counter --counter 1 open       # a clerk opens counter 1
-  build/counter/counter --counter 1 next       # ... and calls the next ticket
-  build/counter/counter --counter 1 interactive  # the clerk's keyboard screen
-  build/counter/counter board                  # the hall board, live
+  build/kiosk/kiosk$S services                   # what the kiosk offers
+  build/kiosk/kiosk$S take R --lang en           # take a ticket, print the slip
+  build/counter/counter$S --counter 1 open       # a clerk opens counter 1
+  build/counter/counter$S --counter 1 next       # ... and calls the next ticket
+  build/counter/counter$S --counter 1 interactive  # the clerk's keyboard screen
+  build/counter/counter$S board                  # the hall board, live
 Stop the server with Ctrl-C.
 
 MSG
-exec build/server/queue-server --listen "${LISTEN:-127.0.0.1:50051}" --db data/queue.db "$@"
+exec build/server/queue-server --listen "$LISTEN" --db data/queue.db "$@"
