@@ -15,27 +15,46 @@ std::optional<BoardUpdate> BoardSubscription::Next(absl::Duration timeout) {
   return u;
 }
 
+std::optional<BoardUpdate> BoardSubscription::TryNext() {
+  std::lock_guard lock(mu_);
+  if (queue_.empty()) return std::nullopt;
+  BoardUpdate u = std::move(queue_.front());
+  queue_.pop_front();
+  return u;
+}
+
+void BoardSubscription::SetListener(std::function<void()> listener) {
+  std::lock_guard lock(mu_);
+  listener_ = std::move(listener);
+}
+
 bool BoardSubscription::closed() const {
   std::lock_guard lock(mu_);
   return closed_;
 }
 
 void BoardSubscription::Push(const BoardUpdate& u) {
+  std::function<void()> listener;
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
     if (queue_.size() >= capacity_) queue_.pop_front();
     queue_.push_back(u);
+    listener = listener_;
   }
   cv_.notify_one();
+  if (listener) listener();
 }
 
 void BoardSubscription::Close() {
+  std::function<void()> listener;
   {
     std::lock_guard lock(mu_);
     closed_ = true;
+    listener = listener_;
   }
   cv_.notify_all();
+  if (listener) listener();
 }
 
 std::shared_ptr<BoardSubscription> BoardHub::Subscribe(const std::string& branch_id) {

@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,7 +41,13 @@ class BoardSubscription {
   // Waits up to `timeout` for the next update. nullopt on timeout or when
   // closed; check closed() to tell them apart.
   std::optional<BoardUpdate> Next(absl::Duration timeout);
+  // The next update if one is queued, without waiting.
+  std::optional<BoardUpdate> TryNext();
   bool closed() const;
+  // Calls `listener` (on the publishing thread, with no lock held) after each
+  // update is queued and when the subscription closes; for streams that are
+  // pushed to rather than pulled from. Pass nullptr to stop.
+  void SetListener(std::function<void()> listener);
 
  private:
   friend class BoardHub;
@@ -52,6 +59,7 @@ class BoardSubscription {
   std::condition_variable cv_;
   std::deque<BoardUpdate> queue_;  // guarded by mu_
   bool closed_ = false;            // guarded by mu_
+  std::function<void()> listener_;  // guarded by mu_
 };
 
 class BoardHub {

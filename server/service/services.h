@@ -73,12 +73,15 @@ class CounterServiceImpl final : public pb::CounterService::Service {
   CallGate& gate_;
 };
 
-class BoardServiceImpl final : public pb::BoardService::Service {
+// The board uses gRPC's callback API: a stream costs no thread while it
+// waits, so a central server can feed thousands of hall screens. Updates are
+// pushed from the BoardHub as they are published.
+class BoardServiceImpl final : public pb::BoardService::CallbackService {
  public:
   BoardServiceImpl(QueueManager& manager, BoardHub& hub, CallGate& gate)
       : manager_(manager), hub_(hub), gate_(gate) {}
-  grpc::Status WatchBoard(grpc::ServerContext* ctx, const pb::WatchBoardRequest* req,
-                          grpc::ServerWriter<pb::WatchBoardResponse>* writer) override;
+  grpc::ServerWriteReactor<pb::WatchBoardResponse>* WatchBoard(
+      grpc::CallbackServerContext* ctx, const pb::WatchBoardRequest* req) override;
 
  private:
   QueueManager& manager_;
