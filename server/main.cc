@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "server/admin.h"
 #include "server/config/config_loader.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite_store.h"
@@ -17,31 +18,6 @@ namespace {
 int Fail(const std::string& what) {
   spdlog::critical("{}", what);
   return 1;
-}
-
-// `queue-server verify-audit --db PATH`: walks the audit chain; exit 0 when
-// it is whole, 1 at the first broken record (named), 2 if it cannot be read.
-int VerifyAudit(const std::string& db_path) {
-  auto store = shop::queue::SqliteStore::Open(db_path);
-  if (!store.ok()) {
-    std::fprintf(stderr, "cannot open %s: %s\n", db_path.c_str(),
-                 store.status().ToString().c_str());
-    return 2;
-  }
-  auto verdict = (*store)->VerifyAudit();
-  if (!verdict.ok()) {
-    std::fprintf(stderr, "cannot read the audit log: %s\n", verdict.status().ToString().c_str());
-    return 2;
-  }
-  if (verdict->first_broken) {
-    std::printf("audit log BROKEN at record %lld: %s (%lld records before it are sound)\n",
-                static_cast<long long>(*verdict->first_broken), verdict->why.c_str(),
-                static_cast<long long>(verdict->checked));
-    return 1;
-  }
-  std::printf("audit log ok: %lld records, chain intact\n",
-              static_cast<long long>(verdict->checked));
-  return 0;
 }
 
 }  // namespace
@@ -71,12 +47,31 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", tls.key, "server private key (PEM)");
   app.add_option("--tls-client-ca", tls.client_ca,
                  "CA (PEM) that signs client certificates; clients must then present one");
+  // Admin commands: run against --db (and --config), then exit.
+  std::string login, name, role, kind, branch = "demo";
   CLI::App* verify = app.add_subcommand(
       "verify-audit", "check the audit log's hash chain in --db and name the first broken record");
-  verify->fallthrough();  // --db may follow the subcommand
+  CLI::App* staff_add =
+      app.add_subcommand("staff-add", "add a staff account; the password is read from stdin");
+  staff_add->add_option("--login", login, "login name")->required();
+  staff_add->add_option("--name", name, "full name shown to colleagues")->required();
+  staff_add->add_option("--role", role, "clerk, supervisor or admin")->required();
+  CLI::App* device_issue =
+      app.add_subcommand("device-issue", "issue a kiosk or board token (printed once)");
+  device_issue->add_option("--name", name, "device name, e.g. hall-kiosk-1")->required();
+  device_issue->add_option("--kind", kind, "kiosk or board")->required();
+  device_issue->add_option("--branch", branch, "branch id")->capture_default_str();
+  CLI::App* device_revoke = app.add_subcommand("device-revoke", "revoke a device token");
+  device_revoke->add_option("--name", name, "device name")->required();
+  for (CLI::App* sub : {verify, staff_add, device_issue, device_revoke})
+    sub->fallthrough();  // --db and --config may follow the subcommand
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
-  if (verify->parsed()) return VerifyAudit(db_path);
+  const shop::queue::admin::Target target{db_path, config_path};
+  if (verify->parsed()) return shop::queue::admin::VerifyAudit(target);
+  if (staff_add->parsed()) return shop::queue::admin::StaffAdd(target, login, name, role);
+  if (device_issue->parsed()) return shop::queue::admin::DeviceIssue(target, name, kind, branch);
+  if (device_revoke->parsed()) return shop::queue::admin::DeviceRevoke(target, name);
 
   // Block the stop signals in every thread; main waits for them below.
   sigset_t stop_signals;

@@ -24,6 +24,7 @@
 
 #include "absl/time/time.h"
 #include "server/domain/audit.h"
+#include "server/domain/auth.h"
 #include "server/domain/branch.h"
 #include "server/domain/queue_policy.h"
 #include "server/domain/status.h"
@@ -59,6 +60,22 @@ struct CallRecord {
   absl::Time time;
   int recall_count = 0;
   bool appointment = false;
+};
+
+struct StaffAccount {
+  std::string login;
+  std::string display_name;
+  Role role = Role::kClerk;
+  std::string password_hash;
+  LoginAttempts attempts;
+};
+
+struct DeviceRecord {
+  std::string name;
+  Role role = Role::kKiosk;  // kKiosk or kBoard
+  std::string branch_id;
+  absl::Time issued;
+  bool revoked = false;
 };
 
 class QueueTx {
@@ -122,6 +139,19 @@ class QueueTx {
   virtual Status AppendEvent(const TicketEvent& e) = 0;
   // Appends `r` to the audit chain: the store sets seq, prev_hash and hash.
   virtual Status AppendAudit(const AuditRecord& r) = 0;
+
+  // Staff, sessions and devices. Tokens are looked up by their hash.
+  virtual Result<std::optional<StaffAccount>> GetStaff(const std::string& login) = 0;
+  // Inserts or replaces the account.
+  virtual Status SaveStaff(const StaffAccount& a) = 0;
+  virtual Status InsertSession(const std::string& token_hash, const Session& s) = 0;
+  virtual Result<std::optional<Session>> GetSession(const std::string& token_hash) = 0;
+  virtual Status EndSession(const std::string& token_hash) = 0;
+  // ALREADY_EXISTS if the name is taken.
+  virtual Status InsertDevice(const std::string& token_hash, const DeviceRecord& d) = 0;
+  virtual Result<std::optional<DeviceRecord>> GetDevice(const std::string& token_hash) = 0;
+  // NOT_FOUND if no device has that name.
+  virtual Status RevokeDevice(const std::string& name) = 0;
   virtual Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id,
                                                       int limit) = 0;
 };

@@ -129,6 +129,34 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // 3 -> 4: staff accounts, sessions and device tokens. Tokens are kept
+    // only as hashes; passwords only as Argon2id hashes.
+    R"sql(
+CREATE TABLE staff (
+  login           TEXT PRIMARY KEY,
+  display_name    TEXT NOT NULL,
+  role            INTEGER NOT NULL,
+  password_hash   TEXT NOT NULL,
+  failures        INTEGER NOT NULL DEFAULT 0,
+  locked_until_us INTEGER
+) STRICT;
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  login      TEXT NOT NULL REFERENCES staff(login),
+  role       INTEGER NOT NULL,
+  issued_us  INTEGER NOT NULL,
+  expires_us INTEGER NOT NULL,
+  logged_out INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+CREATE TABLE devices (
+  token_hash TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  role       INTEGER NOT NULL,
+  branch_id  TEXT NOT NULL REFERENCES branches(branch_id),
+  issued_us  INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -264,5 +292,27 @@ inline constexpr const char* kInsertAudit =
 inline constexpr const char* kReadAudit =
     "SELECT seq, at_us, actor, action, subject, detail, prev_hash, hash FROM audit_log "
     "WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+
+inline constexpr const char* kGetStaff =
+    "SELECT login, display_name, role, password_hash, failures, locked_until_us FROM staff "
+    "WHERE login = ?1";
+inline constexpr const char* kSaveStaff =
+    "INSERT INTO staff (login, display_name, role, password_hash, failures, locked_until_us) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (login) DO UPDATE SET display_name = ?2, "
+    "role = ?3, password_hash = ?4, failures = ?5, locked_until_us = ?6";
+inline constexpr const char* kInsertSession =
+    "INSERT INTO sessions (token_hash, login, role, issued_us, expires_us) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr const char* kGetSession =
+    "SELECT login, role, issued_us, expires_us, logged_out FROM sessions WHERE token_hash = ?1";
+inline constexpr const char* kEndSession =
+    "UPDATE sessions SET logged_out = 1 WHERE token_hash = ?1";
+inline constexpr const char* kFindDeviceByName = "SELECT 1 FROM devices WHERE name = ?1";
+inline constexpr const char* kInsertDevice =
+    "INSERT INTO devices (token_hash, name, role, branch_id, issued_us) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr const char* kGetDevice =
+    "SELECT name, role, branch_id, issued_us, revoked FROM devices WHERE token_hash = ?1";
+inline constexpr const char* kRevokeDevice = "UPDATE devices SET revoked = 1 WHERE name = ?1";
 
 }  // namespace shop::queue::sql

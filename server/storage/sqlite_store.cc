@@ -329,6 +329,108 @@ class SqliteTx final : public QueueTx {
     return s.Run();
   }
 
+  Result<std::optional<StaffAccount>> GetStaff(const std::string& login) override {
+    auto st = db_.Prepare(sql::kGetStaff);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, login);
+    std::optional<StaffAccount> out;
+    if (s.Step()) {
+      StaffAccount a;
+      a.login = s.Text(0);
+      a.display_name = s.Text(1);
+      a.role = static_cast<Role>(s.Int(2));
+      a.password_hash = s.Text(3);
+      a.attempts.failures = static_cast<int>(s.Int(4));
+      a.attempts.locked_until = ColTime(s, 5);
+      out = a;
+    }
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status SaveStaff(const StaffAccount& a) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kSaveStaff);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, a.login).Bind(2, a.display_name).Bind(3, int64_t(a.role)).Bind(4, a.password_hash);
+    s.Bind(5, int64_t{a.attempts.failures});
+    BindOpt(s, 6, a.attempts.locked_until);
+    return s.Run();
+  }
+
+  Status InsertSession(const std::string& token_hash, const Session& v) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kInsertSession);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, token_hash).Bind(2, v.login).Bind(3, int64_t(v.role));
+    s.Bind(4, absl::ToUnixMicros(v.issued)).Bind(5, absl::ToUnixMicros(v.expires));
+    return s.Run();
+  }
+
+  Result<std::optional<Session>> GetSession(const std::string& token_hash) override {
+    auto st = db_.Prepare(sql::kGetSession);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, token_hash);
+    std::optional<Session> out;
+    if (s.Step())
+      out = Session{s.Text(0), static_cast<Role>(s.Int(1)), absl::FromUnixMicros(s.Int(2)),
+                    absl::FromUnixMicros(s.Int(3)), s.Int(4) != 0};
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status EndSession(const std::string& token_hash) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kEndSession);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, token_hash);
+    return (*st)->Run();
+  }
+
+  Status InsertDevice(const std::string& token_hash, const DeviceRecord& d) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto find = db_.Prepare(sql::kFindDeviceByName);
+    if (!find.ok()) return find.status();
+    (*find)->Bind(1, d.name);
+    bool taken = (*find)->Step();
+    QUEUE_RETURN_IF_ERROR((*find)->status());
+    (*find)->Reset();
+    if (taken) return Status::AlreadyExists("a device named " + d.name + " exists");
+    auto st = db_.Prepare(sql::kInsertDevice);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, token_hash).Bind(2, d.name).Bind(3, int64_t(d.role)).Bind(4, d.branch_id);
+    s.Bind(5, absl::ToUnixMicros(d.issued));
+    return s.Run();
+  }
+
+  Result<std::optional<DeviceRecord>> GetDevice(const std::string& token_hash) override {
+    auto st = db_.Prepare(sql::kGetDevice);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, token_hash);
+    std::optional<DeviceRecord> out;
+    if (s.Step())
+      out = DeviceRecord{s.Text(0), static_cast<Role>(s.Int(1)), s.Text(2),
+                         absl::FromUnixMicros(s.Int(3)), s.Int(4) != 0};
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status RevokeDevice(const std::string& name) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kRevokeDevice);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, name);
+    QUEUE_RETURN_IF_ERROR((*st)->Run());
+    if (db_.Changes() != 1) return Status::NotFound("no device named " + name);
+    return Status::Ok();
+  }
+
   Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id, int limit) override {
     auto st = db_.Prepare(sql::kRecentCalls);
     if (!st.ok()) return st.status();

@@ -1,0 +1,26 @@
+// The admin commands of queue-server (run against the database file, with
+// the server running or not): staff accounts, device tokens, and audit
+// verification. Each returns the process exit code: 0 done, 1 refused or
+// broken, 2 could not run.
+#pragma once
+
+#include <string>
+
+namespace shop::queue::admin {
+
+struct Target {
+  std::string db_path;
+  std::string config_path;  // empty: the built-in demo
+};
+
+// Password from standard input (first line); on a terminal, asked twice
+// without echo.
+int StaffAdd(const Target& t, const std::string& login, const std::string& display_name,
+             const std::string& role);
+// Prints the new token once; it is stored only as a hash.
+int DeviceIssue(const Target& t, const std::string& name, const std::string& kind,
+                const std::string& branch);
+int DeviceRevoke(const Target& t, const std::string& name);
+int VerifyAudit(const Target& t);
+
+}  // namespace shop::queue::admin

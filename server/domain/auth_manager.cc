@@ -1,0 +1,163 @@
+#include "server/domain/auth_manager.h"
+
+#include <algorithm>
+
+namespace shop::queue {
+namespace {
+
+AuditRecord Audit(const std::string& actor, std::string action, std::string subject,
+                  absl::Time now, std::string detail = {}) {
+  AuditRecord r;
+  r.time = now;
+  r.actor = actor;
+  r.action = std::move(action);
+  r.subject = std::move(subject);
+  r.detail = std::move(detail);
+  return r;
+}
+
+bool IsStaffRole(Role r) {
+  return r == Role::kClerk || r == Role::kSupervisor || r == Role::kAdmin;
+}
+
+}  // namespace
+
+Status ValidateLogin(const std::string& login) {
+  bool ok = login.size() >= 3 && login.size() <= 32 &&
+            std::all_of(login.begin(), login.end(), [](char c) {
+              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                     c == '_';
+            });
+  if (!ok)
+    return Status::InvalidArgument("login", "login must be 3-32 of a-z, 0-9, '.', '-', '_'");
+  return Status::Ok();
+}
+
+Status AuthManager::AddStaff(const std::string& login, const std::string& display_name, Role role,
+                             const std::string& password, const std::string& actor) {
+  QUEUE_RETURN_IF_ERROR(ValidateLogin(login));
+  if (!IsStaffRole(role))
+    return Status::InvalidArgument("role", "staff role must be clerk, supervisor or admin");
+  if (display_name.empty())
+    return Status::InvalidArgument("display_name", "display_name is required");
+  auto hash = secrets_.HashPassword(password);  // slow: outside the transaction
+  if (!hash.ok()) return hash.status();
+  absl::Time now = clock_.Now();
+  return store_.Write([&](QueueTx& tx) -> Status {
+    auto existing = tx.GetStaff(login);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) return Status::AlreadyExists("staff login " + login + " exists");
+    QUEUE_RETURN_IF_ERROR(tx.SaveStaff(StaffAccount{login, display_name, role, *hash, {}}));
+    return tx.AppendAudit(Audit(actor, "staff.add", "staff:" + login, now,
+                                std::string("role=") + RoleName(role)));
+  });
+}
+
+Result<LoginResult> AuthManager::Login(const std::string& login, const std::string& password) {
+  const Status wrong = Status::Unauthenticated("wrong login or password");
+  if (ValidateLogin(login).code() != Status::Code::kOk) return wrong;
+  absl::Time now = clock_.Now();
+  std::optional<StaffAccount> account;
+  QUEUE_RETURN_IF_ERROR(store_.Read([&](QueueTx& tx) -> Status {
+    auto a = tx.GetStaff(login);
+    if (!a.ok()) return a.status();
+    account = *a;
+    return Status::Ok();
+  }));
+  if (account && account->attempts.Locked(now))
+    return Status::Unauthenticated("too many wrong passwords; login " + login +
+                                   " is locked until " +
+                                   absl::FormatTime("%H:%M UTC", account->attempts.locked_until,
+                                                    absl::UTCTimeZone()));
+  // Verify outside any transaction (Argon2id is slow on purpose).
+  bool good = account && secrets_.VerifyPassword(password, account->password_hash);
+  if (!account) return wrong;  // nothing to record against an unknown login
+  LoginResult result;
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    auto fresh = tx.GetStaff(login);
+    if (!fresh.ok()) return fresh.status();
+    if (!fresh->has_value()) return Status::NotFound("staff login vanished");
+    StaffAccount a = **fresh;
+    if (!good) {
+      a.attempts.RecordFailure(now);
+      QUEUE_RETURN_IF_ERROR(tx.SaveStaff(a));
+      return tx.AppendAudit(Audit(login, "staff.login_failed", "staff:" + login, now,
+                                  a.attempts.Locked(now) ? "locked" : ""));
+    }
+    a.attempts.RecordSuccess();
+    QUEUE_RETURN_IF_ERROR(tx.SaveStaff(a));
+    Session s = Session::Start(login, a.role, now);
+    result.token = secrets_.NewToken();
+    result.who = Principal{a.role, login, ""};
+    result.expires = s.expires;
+    QUEUE_RETURN_IF_ERROR(tx.InsertSession(secrets_.TokenHash(result.token), s));
+    return tx.AppendAudit(Audit(login, "staff.login", "staff:" + login, now));
+  });
+  if (!st.ok()) return st;
+  if (!good) return wrong;
+  return result;
+}
+
+Status AuthManager::Logout(const std::string& token) {
+  const std::string hash = secrets_.TokenHash(token);
+  absl::Time now = clock_.Now();
+  return store_.Write([&](QueueTx& tx) -> Status {
+    auto s = tx.GetSession(hash);
+    if (!s.ok()) return s.status();
+    if (!s->has_value()) return Status::Unauthenticated("no such session");
+    QUEUE_RETURN_IF_ERROR(tx.EndSession(hash));
+    return tx.AppendAudit(Audit((*s)->login, "staff.logout", "staff:" + (*s)->login, now));
+  });
+}
+
+Result<std::string> AuthManager::IssueDevice(const std::string& name, Role role,
+                                             const std::string& branch_id,
+                                             const std::string& actor) {
+  QUEUE_RETURN_IF_ERROR(ValidateLogin(name).ok()
+                            ? Status::Ok()
+                            : Status::InvalidArgument("name", "device name must be 3-32 of "
+                                                              "a-z, 0-9, '.', '-', '_'"));
+  if (role != Role::kKiosk && role != Role::kBoard)
+    return Status::InvalidArgument("kind", "a device is a kiosk or a board");
+  if (branch_id.empty()) return Status::InvalidArgument("branch", "branch is required");
+  absl::Time now = clock_.Now();
+  std::string token = secrets_.NewToken();
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
+    QUEUE_RETURN_IF_ERROR(
+        tx.InsertDevice(secrets_.TokenHash(token), DeviceRecord{name, role, branch_id, now, false}));
+    return tx.AppendAudit(Audit(actor, "device.issue", "device:" + name, now,
+                                std::string("kind=") + RoleName(role) + " branch=" + branch_id));
+  });
+  if (!st.ok()) return st;
+  return token;
+}
+
+Status AuthManager::RevokeDevice(const std::string& name, const std::string& actor) {
+  absl::Time now = clock_.Now();
+  return store_.Write([&](QueueTx& tx) -> Status {
+    QUEUE_RETURN_IF_ERROR(tx.RevokeDevice(name));
+    return tx.AppendAudit(Audit(actor, "device.revoke", "device:" + name, now));
+  });
+}
+
+Result<std::optional<Principal>> AuthManager::Resolve(const std::string& token) {
+  if (token.empty()) return std::optional<Principal>();
+  const std::string hash = secrets_.TokenHash(token);
+  absl::Time now = clock_.Now();
+  std::optional<Principal> who;
+  QUEUE_RETURN_IF_ERROR(store_.Read([&](QueueTx& tx) -> Status {
+    auto s = tx.GetSession(hash);
+    if (!s.ok()) return s.status();
+    if (s->has_value()) {
+      if ((*s)->Valid(now)) who = Principal{(*s)->role, (*s)->login, ""};
+      return Status::Ok();
+    }
+    auto d = tx.GetDevice(hash);
+    if (!d.ok()) return d.status();
+    if (d->has_value() && !(*d)->revoked) who = Principal{(*d)->role, (*d)->name, (*d)->branch_id};
+    return Status::Ok();
+  }));
+  return who;
+}
+
+}  // namespace shop::queue

@@ -1,0 +1,72 @@
+// AuthManager: staff accounts, logins and sessions, and device tokens for
+// kiosks and hall boards, over the Store. Tokens are random and stored only
+// as hashes, so a copy of the database gives no working token; passwords are
+// stored as Argon2id hashes. Every account change, login, logout and device
+// change is written to the audit log in the same transaction.
+//
+// Status: used by the admin commands of queue-server; the RPC entry point
+// does not enforce it yet (see auth.h).
+//
+// Thread-safe; borrows the Store, Clock and Secrets, which must outlive it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "server/domain/auth.h"
+#include "server/domain/clock.h"
+#include "server/domain/status.h"
+#include "server/domain/store.h"
+
+namespace shop::queue {
+
+// The crypto the manager needs, injected (server/crypto implements it).
+class Secrets {
+ public:
+  virtual ~Secrets() = default;
+  virtual Result<std::string> HashPassword(const std::string& password) const = 0;
+  virtual bool VerifyPassword(const std::string& password, const std::string& stored) const = 0;
+  // A new random bearer token.
+  virtual std::string NewToken() const = 0;
+  // The form a token is stored and looked up in.
+  virtual std::string TokenHash(const std::string& token) const = 0;
+};
+
+struct LoginResult {
+  std::string token;
+  Principal who;
+  absl::Time expires;
+};
+
+class AuthManager {
+ public:
+  AuthManager(Store& store, const Clock& clock, const Secrets& secrets)
+      : store_(store), clock_(clock), secrets_(secrets) {}
+
+  // Creates a staff account (clerk, supervisor or admin). `actor` names who
+  // did it, for the audit log.
+  Status AddStaff(const std::string& login, const std::string& display_name, Role role,
+                  const std::string& password, const std::string& actor);
+  // Checks the password; after LoginAttempts::kMaxFailures wrong ones the
+  // login is locked for LoginAttempts::kLockout. Unknown logins and wrong
+  // passwords get the same answer.
+  Result<LoginResult> Login(const std::string& login, const std::string& password);
+  Status Logout(const std::string& token);
+  // Issues a kiosk or board token for a branch; the token is shown once.
+  Result<std::string> IssueDevice(const std::string& name, Role role,
+                                  const std::string& branch_id, const std::string& actor);
+  Status RevokeDevice(const std::string& name, const std::string& actor);
+  // The principal a token stands for: a live session or an unrevoked
+  // device; nullopt for anything else (unknown, expired, logged out, revoked).
+  Result<std::optional<Principal>> Resolve(const std::string& token);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  const Secrets& secrets_;
+};
+
+// Checks a login name: 3-32 of a-z, 0-9, '.', '-', '_'.
+Status ValidateLogin(const std::string& login);
+
+}  // namespace shop::queue
