@@ -6,7 +6,9 @@
 #include <random>
 #include <thread>
 
+#include "common/client/rpc.h"
 #include "shop/bench/v1/echo_service.grpc.pb.h"
+#include "shop/queue/v1/auth_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
 
@@ -112,14 +114,30 @@ PhaseResult PhaseResult::Failed(std::string name, std::string error) {
   return r;
 }
 
-Channels MakeChannels(const std::string& target, int count) {
+Channels MakeChannels(const std::string& target, int count, const std::string& token) {
   Channels channels;
   for (int i = 0; i < count; ++i) {
     grpc::ChannelArguments args;
     args.SetInt("bench.channel", i);  // distinct args: no shared subchannel
-    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(shop::queue::client::CreateChannelWithToken(
+        target, grpc::InsecureChannelCredentials(), token, args));
   }
   return channels;
+}
+
+std::string LoginToken(const std::string& target, const std::string& login,
+                       const std::string& password, std::string* error) {
+  auto stub = shop::queue::v1::AuthService::NewStub(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  shop::queue::v1::LoginRequest req;
+  req.set_login(login);
+  req.set_password(password);
+  shop::queue::v1::LoginResponse resp;
+  grpc::Status st = stub->Login(&ctx, req, &resp);
+  if (!st.ok()) *error = "login as " + login + " failed: " + st.error_message();
+  return resp.token();
 }
 
 bool WaitConnected(const Channels& channels, double timeout_s) {

@@ -32,7 +32,12 @@ using Channels = std::vector<std::shared_ptr<grpc::Channel>>;
 
 // `count` channels to `target`, each with a distinct channel argument so they
 // do not share a subchannel (one TCP connection each).
-Channels MakeChannels(const std::string& target, int count);
+// `count` channels to `target`, each call carrying `token` (the echo
+// baseline gets a token too, so both pay for the same metadata).
+Channels MakeChannels(const std::string& target, int count, const std::string& token);
+// A session token for `login`, or "" with `error` set.
+std::string LoginToken(const std::string& target, const std::string& login,
+                       const std::string& password, std::string* error);
 // Waits until every channel is connected; false after `timeout_s`.
 bool WaitConnected(const Channels& channels, double timeout_s);
 

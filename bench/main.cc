@@ -42,7 +42,8 @@ std::string NewRunId() {
 PhaseResult RunEchoPhase(const BenchOptions& opt) {
   auto echo = EchoServer::Start();
   if (!echo) return PhaseResult::Failed("echo", "echo server cannot listen");
-  Channels channels = MakeChannels("127.0.0.1:" + std::to_string(echo->port()), opt.channels);
+  Channels channels = MakeChannels("127.0.0.1:" + std::to_string(echo->port()), opt.channels,
+                                   std::string(64, 'e'));
   if (!WaitConnected(channels, 10))
     return PhaseResult::Failed("echo", "cannot connect to the echo server");
   return RunEcho(opt, channels);
@@ -86,7 +87,14 @@ int Run(const BenchOptions& opt, const Layout& layout) {
   ctx.options = opt;
   ctx.layout = layout;
   ctx.run_id = NewRunId();
-  ctx.channels = MakeChannels(info.server_address, opt.channels);
+  std::string token = opt.token;
+  if (server) {
+    std::string error;
+    token = LoginToken(info.server_address, ServerProcess::kBenchLogin,
+                       ServerProcess::kBenchPassword, &error);
+    if (token.empty()) return SetupFailure(error);
+  }
+  ctx.channels = MakeChannels(info.server_address, opt.channels, token);
   if (!WaitConnected(ctx.channels, 10))
     return SetupFailure("cannot connect to queue-server at " + info.server_address);
   if (server) {
@@ -142,6 +150,9 @@ int main(int argc, char** argv) {
   bool print_config = false;
 
   CLI::App app{"queue-bench: load benchmark for queue-server (figures only, no pass/fail)"};
+  app.add_option("--token", opt.token,
+                 "with --server: a supervisor's session token (the self-started server gets "
+                 "its own benchmark account)");
   app.add_option("--server", opt.server,
                  "HOST:PORT of a running queue-server (default: self-start one); it must "
                  "have the layout of --print-config");

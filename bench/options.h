@@ -11,6 +11,7 @@ namespace shop::bench {
 struct BenchOptions {
   // Server under test.
   std::string server;         // HOST:PORT of a running server; empty = self-start
+  std::string token;          // with --server: a supervisor's session token
   std::string server_binary;  // queue-server to self-start
   // Branch layout (written to the config when self-starting).
   int branches = 10;

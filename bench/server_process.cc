@@ -63,8 +63,26 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& binary,
   }
   p->dir_ = tmpl;
   std::ofstream(p->dir_ + "/bench.toml") << config_toml;
+  if (!p->AddBenchAccount(binary, error)) return nullptr;
   if (!p->Spawn(binary, error) || !p->WaitForPort(error)) return nullptr;
   return p;
+}
+
+bool ServerProcess::AddBenchAccount(const std::string& binary, std::string* error) {
+  std::string cmd = "'" + binary + "' staff-add --db '" + dir_ + "/queue.db' --config '" + dir_ +
+                    "/bench.toml' --login " + kBenchLogin +
+                    " --name Benchmark --role supervisor >/dev/null 2>&1";
+  FILE* in = popen(cmd.c_str(), "w");
+  if (!in) {
+    *error = "cannot run " + binary + " staff-add";
+    return false;
+  }
+  std::fprintf(in, "%s\n", kBenchPassword);
+  if (pclose(in) != 0) {
+    *error = "queue-server staff-add failed for the benchmark's account";
+    return false;
+  }
+  return true;
 }
 
 bool ServerProcess::Spawn(const std::string& binary, std::string* error) {

@@ -39,6 +39,10 @@ struct StopResult {
 class ServerProcess {
  public:
   // nullptr and *error set on failure (with the tail of the server log).
+  // The supervisor account Start() creates in the fresh database.
+  static constexpr const char* kBenchLogin = "bench";
+  static constexpr const char* kBenchPassword = "bench-password";
+
   static std::unique_ptr<ServerProcess> Start(const std::string& binary,
                                               const std::string& config_toml, std::string* error);
   ~ServerProcess();
@@ -53,6 +57,7 @@ class ServerProcess {
  private:
   ServerProcess() = default;
   bool Spawn(const std::string& binary, std::string* error);
+  bool AddBenchAccount(const std::string& binary, std::string* error);
   bool WaitForPort(std::string* error);
   std::string LogTail() const;
 

@@ -139,6 +139,7 @@ grpc::Status CounterClient::Transition(
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
   context.set_wait_for_ready(true);  // sent once: wait for a connection, do not retry
+  client::AddCredentials(&context, options_);
   status = ((*counter_stub_).*method)(&context, request, &response);
   if (status.ok()) *out = std::move(*response.mutable_ticket());
   return status;
@@ -187,6 +188,7 @@ grpc::Status CounterClient::WatchBoard(const BoardCallback& on_message,
                                        bool wait_for_ready) const {
   grpc::ClientContext context;
   context.set_wait_for_ready(wait_for_ready);
+  client::AddCredentials(&context, options_);
   CancellerAttachment attachment(canceller, &context);
   if (!attachment.attached()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
 

@@ -17,6 +17,7 @@
 #include "common/client/keys.h"
 #include "common/client/rpc.h"
 #include "common/client/text.h"
+#include "common/client/login.h"
 #include "counter/counter_client.h"
 #include "counter/counter_console.h"
 #include "counter/format.h"
@@ -30,6 +31,8 @@ constexpr int kExitUsage = 2;
 struct Flags {
   std::string server = "127.0.0.1:50051";
   client::TlsFiles tls;
+  std::string token;  // --token; else $SHOP_QUEUE_TOKEN; else the token file
+  std::string login;  // login --user
   std::string branch = "demo";
   std::string counter;
   int deadline_ms = 3000;
@@ -201,6 +204,9 @@ int RunBoard(const CounterClient& counter, const Flags&) {
 void AddGlobalOptions(CLI::App& app, Flags& flags) {
   app.add_option("--server", flags.server, "Queue server HOST:PORT")->capture_default_str();
   app.add_option("--branch", flags.branch, "Branch id")->capture_default_str();
+  app.add_option("--token", flags.token,
+                 "session or device token (default: $SHOP_QUEUE_TOKEN, then the file "
+                 "`counter login` writes)");
   app.add_option("--tls-ca", flags.tls.ca, "CA certificate (PEM) of the server; enables TLS");
   app.add_option("--tls-cert", flags.tls.cert, "this client's certificate (PEM), if required");
   app.add_option("--tls-key", flags.tls.key, "this client's private key (PEM)");
@@ -259,6 +265,10 @@ void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
       ->required();
   AddCommand(app, selected, "board", "Print the hall board live until Ctrl-C", RunBoard, false);
   AddCommand(app, selected, "interactive", "Clerk's keyboard screen", RunInteractive);
+  app.add_subcommand("login", "Log in as a staff member (asks for the password)")
+      ->add_option("--user", flags.login, "staff login")
+      ->required();
+  app.add_subcommand("logout", "End the session");
 }
 
 // The channel the flags ask for; exits with a usage error if a TLS file
@@ -286,6 +296,12 @@ int Main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+  if (app.got_subcommand("login"))
+    return client::LoginAndSave(OpenChannel(flags), flags.login, client::DefaultTokenFile());
+  if (app.got_subcommand("logout"))
+    return client::LogoutAndForget(OpenChannel(flags),
+                                   client::FindToken(flags.token, client::DefaultTokenFile()),
+                                   client::DefaultTokenFile());
   if (selected.needs_counter && flags.counter.empty()) {
     std::cerr << "--counter ID is required for this command\n"
               << "Run with --help for more information.\n";
@@ -294,6 +310,7 @@ int Main(int argc, char** argv) {
   if (selected.watches_board) BlockStopSignals();
   client::CallOptions options;
   options.deadline = std::chrono::milliseconds(flags.deadline_ms);
+  options.token = client::FindToken(flags.token, client::DefaultTokenFile());
   const CounterClient counter(OpenChannel(flags), flags.branch, flags.counter,
                               options);
   return selected.run(counter, flags);

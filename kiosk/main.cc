@@ -27,6 +27,7 @@ constexpr int kExitUsage = 2;
 struct Flags {
   std::string server = "127.0.0.1:50051";
   client::TlsFiles tls;
+  std::string token;  // --token; else $SHOP_QUEUE_TOKEN; else the token file
   std::string branch = "demo";
   int deadline_ms = 3000;
   std::string lang = "ru";
@@ -100,6 +101,9 @@ int RunInteractive(const KioskClient& kiosk, const Flags&) {
 void AddGlobalOptions(CLI::App& app, Flags& flags) {
   app.add_option("--server", flags.server, "Queue server HOST:PORT")->capture_default_str();
   app.add_option("--branch", flags.branch, "Branch id")->capture_default_str();
+  app.add_option("--token", flags.token,
+                 "kiosk device token (default: $SHOP_QUEUE_TOKEN, then "
+                 "~/.config/shop-queue/kiosk-token)");
   app.add_option("--tls-ca", flags.tls.ca, "CA certificate (PEM) of the server; enables TLS");
   app.add_option("--tls-cert", flags.tls.cert, "this client's certificate (PEM), if required");
   app.add_option("--tls-key", flags.tls.key, "this client's private key (PEM)");
@@ -157,6 +161,7 @@ int Main(int argc, char** argv) {
   }
   client::CallOptions options;
   options.deadline = std::chrono::milliseconds(flags.deadline_ms);
+  options.token = client::FindToken(flags.token, client::DefaultKioskTokenFile());
   const KioskClient kiosk(OpenChannel(flags), flags.branch, options);
   return command(kiosk, flags);
 }

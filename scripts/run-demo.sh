@@ -8,20 +8,36 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 --target queue-server kiosk counter
 mkdir -p data
+DB=data/queue.db
+Q=build/server/queue-server
+# Demo accounts (first run only; staff-add refuses an existing login).
+add_staff() { printf '%s\n' "$4" | "$Q" staff-add --db "$DB" --login "$1" --role "$2" --name "$3" >/dev/null 2>&1 || true; }
+add_staff clerk1 clerk "Demo Clerk" clerk1-demo
+add_staff super1 supervisor "Demo Supervisor" super1-demo
+add_staff admin1 admin "Demo Admin" admin1-demo
+# A kiosk token for the demo kiosk, kept where `kiosk` looks by default.
+KIOSK_TOKEN_FILE=${SHOP_QUEUE_KIOSK_TOKEN_FILE:-$HOME/.config/shop-queue/kiosk-token}
+if token=$("$Q" device-issue --db "$DB" --name demo-kiosk --kind kiosk 2>/dev/null); then
+  mkdir -p "$(dirname "$KIOSK_TOKEN_FILE")"
+  (umask 077; echo "$token" > "$KIOSK_TOKEN_FILE")
+fi
 LISTEN=${LISTEN:-127.0.0.1:50051}
 S=""
 [[ $LISTEN == 127.0.0.1:50051 ]] || S=" --server $LISTEN"
 cat <<MSG
 
 queue-server is starting on $LISTEN with the demo branch "demo".
+Demo staff (password in brackets): clerk1 (clerk1-demo), super1 (super1-demo),
+admin1 (admin1-demo). The demo kiosk's token is in $KIOSK_TOKEN_FILE.
 In another terminal, from this directory:
   build/kiosk/kiosk$S services                   # what the kiosk offers
   build/kiosk/kiosk$S take R --lang en           # take a ticket, print the slip
-  build/counter/counter$S --counter 1 open       # a clerk opens counter 1
+  build/counter/counter$S login --user clerk1    # the clerk logs in (clerk1-demo)
+  build/counter/counter$S --counter 1 open       # ... opens counter 1
   build/counter/counter$S --counter 1 next       # ... and calls the next ticket
   build/counter/counter$S --counter 1 interactive  # the clerk's keyboard screen
   build/counter/counter$S board                  # the hall board, live
 Stop the server with Ctrl-C.
 
 MSG
-exec build/server/queue-server --listen "$LISTEN" --db data/queue.db "$@"
+exec "$Q" --listen "$LISTEN" --db "$DB" "$@"

@@ -1,12 +1,15 @@
 #include "common/client/rpc.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include <grpcpp/create_channel.h>
+#include <grpcpp/support/client_interceptor.h>
 #include <grpcpp/security/credentials.h>
 
 namespace shop::queue::client {
@@ -30,6 +33,71 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address, const Tls
   if (!tls.cert.empty()) options.pem_cert_chain = ReadFile(tls.cert, "--tls-cert");
   if (!tls.key.empty()) options.pem_private_key = ReadFile(tls.key, "--tls-key");
   return grpc::CreateChannel(address, grpc::SslCredentials(options));
+}
+
+void AddCredentials(grpc::ClientContext* context, const CallOptions& options) {
+  if (!options.token.empty()) context->AddMetadata("authorization", "Bearer " + options.token);
+}
+
+std::string FindToken(const std::string& flag, const std::string& token_file) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("SHOP_QUEUE_TOKEN"); env && *env) return env;
+  std::ifstream in(token_file);
+  std::string line;
+  if (in && std::getline(in, line)) return line;
+  return {};
+}
+
+std::string DefaultTokenFile() {
+  if (const char* env = std::getenv("SHOP_QUEUE_TOKEN_FILE"); env && *env) return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.config/shop-queue/token";
+}
+
+namespace {
+
+class TokenInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit TokenInterceptor(const std::string& token) : value_("Bearer " + token) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA))
+      methods->GetSendInitialMetadata()->insert({"authorization", value_});
+    methods->Proceed();
+  }
+
+ private:
+  std::string value_;
+};
+
+class TokenInterceptorFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit TokenInterceptorFactory(std::string token) : token_(std::move(token)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo* /*info*/) override {
+    return new TokenInterceptor(token_);
+  }
+
+ private:
+  std::string token_;
+};
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> CreateChannelWithToken(
+    const std::string& address, const std::shared_ptr<grpc::ChannelCredentials>& credentials,
+    const std::string& token, const grpc::ChannelArguments& args) {
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
+  factories.push_back(std::make_unique<TokenInterceptorFactory>(token));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(address, credentials, args,
+                                                                 std::move(factories));
+}
+
+std::string DefaultKioskTokenFile() {
+  if (const char* env = std::getenv("SHOP_QUEUE_KIOSK_TOKEN_FILE"); env && *env) return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.config/shop-queue/kiosk-token";
 }
 
 std::string NewRequestId() {

@@ -21,6 +21,8 @@
 #include <thread>
 
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
@@ -34,7 +36,23 @@ struct CallOptions {
   int max_attempts{4};
   // Pause before the second attempt; it doubles before each later one.
   std::chrono::milliseconds first_backoff{100};
+  // Session or device token, sent as "authorization: Bearer TOKEN"; empty
+  // sends none.
+  std::string token;
 };
+
+// Adds the token of `options` (if any) to a call's metadata.
+void AddCredentials(grpc::ClientContext* context, const CallOptions& options);
+
+// The token to use: `flag` if given, else $SHOP_QUEUE_TOKEN, else the first
+// line of `token_file` (if it exists), else "".
+std::string FindToken(const std::string& flag, const std::string& token_file);
+// Where `counter login` keeps the session token: $SHOP_QUEUE_TOKEN_FILE, or
+// ~/.config/shop-queue/token.
+std::string DefaultTokenFile();
+// Where the kiosk looks for its device token: $SHOP_QUEUE_KIOSK_TOKEN_FILE,
+// or ~/.config/shop-queue/kiosk-token (scripts/run-demo.sh puts one there).
+std::string DefaultKioskTokenFile();
 
 // Transport security of a channel. All empty: plain text (fine on loopback).
 // `ca`: PEM file of the CA that signed the server's certificate (enables
@@ -51,6 +69,13 @@ struct TlsFiles {
 // Throws std::runtime_error naming the file when a TLS file cannot be read.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            const TlsFiles& tls = {});
+
+// A channel whose every call carries "authorization: Bearer `token`" (added
+// by a client interceptor, so it works on plain-text loopback too, where gRPC
+// does not send call credentials). For tools and tests that use raw stubs.
+std::shared_ptr<grpc::Channel> CreateChannelWithToken(
+    const std::string& address, const std::shared_ptr<grpc::ChannelCredentials>& credentials,
+    const std::string& token, const grpc::ChannelArguments& args = grpc::ChannelArguments());
 
 // Returns a fresh random 128-bit id as 32 lowercase hex digits.
 std::string NewRequestId();
@@ -86,6 +111,7 @@ grpc::Status CallWithRetry(const CallOptions& options, Attempt&& attempt) {
     }
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + options.deadline);
+    AddCredentials(&context, options);
     status = attempt(&context);
     if (!IsRetryable(status.error_code())) break;
   }

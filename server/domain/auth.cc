@@ -48,6 +48,8 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.CounterService/ParkTicket", kCounterStaff},
       {"/shop.queue.v1.CounterService/ReturnTicket", kCounterStaff},
       {"/shop.queue.v1.BoardService/WatchBoard", kEveryone},
+      {"/shop.queue.v1.AuthService/Login", RoleSet::Public()},
+      {"/shop.queue.v1.AuthService/Logout", kStaff},
   };
   return *table;
 }

@@ -3,10 +3,8 @@
 // passwords, session expiry). Plain C++; no gRPC, no storage, no crypto
 // (password hashing is in server/crypto/password.h).
 //
-// Status: the building blocks of staff/device authentication. The service
-// layer's Authorize() hook does not enforce this table yet; wiring it (login
-// RPCs, tokens in metadata, admin commands, clients sending tokens) is the
-// next step of the roles issue.
+// The service layer checks every call against this table in one place
+// (service::Guard and the board stream's start).
 //
 // Thread-safety: the table is immutable; the rest are values.
 #pragma once

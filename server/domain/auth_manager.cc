@@ -101,6 +101,10 @@ Result<LoginResult> AuthManager::Login(const std::string& login, const std::stri
 Status AuthManager::Logout(const std::string& token) {
   const std::string hash = secrets_.TokenHash(token);
   absl::Time now = clock_.Now();
+  {
+    std::lock_guard lock(cache_mu_);
+    cache_.erase(hash);
+  }
   return store_.Write([&](QueueTx& tx) -> Status {
     auto s = tx.GetSession(hash);
     if (!s.ok()) return s.status();
@@ -134,22 +138,34 @@ Result<std::string> AuthManager::IssueDevice(const std::string& name, Role role,
 
 Status AuthManager::RevokeDevice(const std::string& name, const std::string& actor) {
   absl::Time now = clock_.Now();
-  return store_.Write([&](QueueTx& tx) -> Status {
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
     QUEUE_RETURN_IF_ERROR(tx.RevokeDevice(name));
     return tx.AppendAudit(Audit(actor, "device.revoke", "device:" + name, now));
   });
+  std::lock_guard lock(cache_mu_);
+  cache_.clear();  // the name does not give the token hash; revocations are rare
+  return st;
 }
 
 Result<std::optional<Principal>> AuthManager::Resolve(const std::string& token) {
   if (token.empty()) return std::optional<Principal>();
   const std::string hash = secrets_.TokenHash(token);
   absl::Time now = clock_.Now();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && now < it->second.until) return it->second.who;
+  }
   std::optional<Principal> who;
+  absl::Time until = now + kResolveTtl;
   QUEUE_RETURN_IF_ERROR(store_.Read([&](QueueTx& tx) -> Status {
     auto s = tx.GetSession(hash);
     if (!s.ok()) return s.status();
     if (s->has_value()) {
-      if ((*s)->Valid(now)) who = Principal{(*s)->role, (*s)->login, ""};
+      if ((*s)->Valid(now)) {
+        who = Principal{(*s)->role, (*s)->login, ""};
+        until = std::min(until, (*s)->expires);
+      }
       return Status::Ok();
     }
     auto d = tx.GetDevice(hash);
@@ -157,6 +173,9 @@ Result<std::optional<Principal>> AuthManager::Resolve(const std::string& token) 
     if (d->has_value() && !(*d)->revoked) who = Principal{(*d)->role, (*d)->name, (*d)->branch_id};
     return Status::Ok();
   }));
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= kCacheLimit) cache_.clear();
+  cache_[hash] = Cached{who, until};
   return who;
 }
 

@@ -4,12 +4,11 @@
 // stored as Argon2id hashes. Every account change, login, logout and device
 // change is written to the audit log in the same transaction.
 //
-// Status: used by the admin commands of queue-server; the RPC entry point
-// does not enforce it yet (see auth.h).
-//
 // Thread-safe; borrows the Store, Clock and Secrets, which must outlive it.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -58,12 +57,24 @@ class AuthManager {
   Status RevokeDevice(const std::string& name, const std::string& actor);
   // The principal a token stands for: a live session or an unrevoked
   // device; nullopt for anything else (unknown, expired, logged out, revoked).
+  // Answers are cached for kResolveTtl (never past a session's expiry), so a
+  // device revoked by the admin command stops working within that time; a
+  // logout through this server takes effect at once.
   Result<std::optional<Principal>> Resolve(const std::string& token);
+  static constexpr absl::Duration kResolveTtl = absl::Seconds(5);
 
  private:
+  struct Cached {
+    std::optional<Principal> who;
+    absl::Time until;
+  };
+  static constexpr size_t kCacheLimit = 10000;
+
   Store& store_;
   const Clock& clock_;
   const Secrets& secrets_;
+  std::mutex cache_mu_;
+  std::map<std::string, Cached> cache_;  // token hash -> answer; guarded by cache_mu_
 };
 
 // Checks a login name: 3-32 of a-z, 0-9, '.', '-', '_'.

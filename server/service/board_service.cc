@@ -16,7 +16,7 @@ constexpr const char* kMethod = "/shop.queue.v1.BoardService/WatchBoard";
 class BoardReactor final : public grpc::ServerWriteReactor<pb::WatchBoardResponse>,
                            public std::enable_shared_from_this<BoardReactor> {
  public:
-  BoardReactor(BoardHub& hub, CallGate& gate) : hub_(hub), gate_(gate) {}
+  BoardReactor(BoardHub& hub, Entry& entry) : hub_(hub), entry_(entry), gate_(entry.gate) {}
 
   void Start(QueueManager& manager, grpc::CallbackServerContext* ctx,
              const pb::WatchBoardRequest* req) {
@@ -27,7 +27,7 @@ class BoardReactor final : public grpc::ServerWriteReactor<pb::WatchBoardRespons
       return;
     }
     entered_ = true;
-    Status st = Authorize(Caller{ctx->peer()}, kMethod);
+    Status st = Authorize(entry_, *ctx, kMethod).status();
     if (st.ok() && (req->recent_call_count() < 0 || req->recent_call_count() > 50))
       st = Status::InvalidArgument("recent_call_count", "recent_call_count must be 0..50");
     if (!st.ok()) {
@@ -112,6 +112,7 @@ class BoardReactor final : public grpc::ServerWriteReactor<pb::WatchBoardRespons
   }
 
   BoardHub& hub_;
+  Entry& entry_;
   CallGate& gate_;
   std::string branch_;
   bool entered_ = false;
@@ -130,7 +131,7 @@ class BoardReactor final : public grpc::ServerWriteReactor<pb::WatchBoardRespons
 
 grpc::ServerWriteReactor<pb::WatchBoardResponse>* BoardServiceImpl::WatchBoard(
     grpc::CallbackServerContext* ctx, const pb::WatchBoardRequest* req) {
-  auto reactor = std::make_shared<BoardReactor>(hub_, gate_);
+  auto reactor = std::make_shared<BoardReactor>(hub_, entry_);
   try {
     reactor->Start(manager_, ctx, req);
   } catch (const std::exception& e) {

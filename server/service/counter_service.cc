@@ -32,7 +32,7 @@ Status FillTicket(const Result<TicketView>& v, pb::Ticket* out) {
 grpc::Status CounterServiceImpl::GetCounter(grpc::ServerContext* ctx,
                                             const pb::GetCounterRequest* req,
                                             pb::GetCounterResponse* resp) {
-  return Guard(gate_, ctx, Method("GetCounter"), [&] {
+  return Guard(entry_, ctx, Method("GetCounter"), [&] {
     return FillCounter(manager_.GetCounter(req->branch_id(), req->counter_id()),
                        resp->mutable_counter(), resp->mutable_current_ticket());
   });
@@ -41,7 +41,7 @@ grpc::Status CounterServiceImpl::GetCounter(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::OpenCounter(grpc::ServerContext* ctx,
                                              const pb::OpenCounterRequest* req,
                                              pb::OpenCounterResponse* resp) {
-  return Guard(gate_, ctx, Method("OpenCounter"), [&] {
+  return Guard(entry_, ctx, Method("OpenCounter"), [&] {
     std::vector<std::string> services(req->service_prefixes().begin(),
                                       req->service_prefixes().end());
     return FillCounter(manager_.OpenCounter(req->branch_id(), req->counter_id(), services),
@@ -52,7 +52,7 @@ grpc::Status CounterServiceImpl::OpenCounter(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CloseCounter(grpc::ServerContext* ctx,
                                               const pb::CloseCounterRequest* req,
                                               pb::CloseCounterResponse* resp) {
-  return Guard(gate_, ctx, Method("CloseCounter"), [&] {
+  return Guard(entry_, ctx, Method("CloseCounter"), [&] {
     return FillCounter(manager_.CloseCounter(req->branch_id(), req->counter_id()),
                        resp->mutable_counter(), nullptr);
   });
@@ -61,7 +61,7 @@ grpc::Status CounterServiceImpl::CloseCounter(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::ListTickets(grpc::ServerContext* ctx,
                                              const pb::ListTicketsRequest* req,
                                              pb::ListTicketsResponse* resp) {
-  return Guard(gate_, ctx, Method("ListTickets"), [&]() -> Status {
+  return Guard(entry_, ctx, Method("ListTickets"), [&]() -> Status {
     if (req->page_size() < 0)
       return Status::InvalidArgument("page_size", "page_size must not be negative");
     int limit = req->page_size() == 0 ? kDefaultPage : std::min(req->page_size(), kMaxPage);
@@ -81,7 +81,7 @@ grpc::Status CounterServiceImpl::ListTickets(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
                                                 const pb::CallNextTicketRequest* req,
                                                 pb::CallNextTicketResponse* resp) {
-  return Guard(gate_, ctx, Method("CallNextTicket"), [&] {
+  return Guard(entry_, ctx, Method("CallNextTicket"), [&] {
     return FillTicket(manager_.CallNext(req->branch_id(), req->counter_id(), req->request_id()),
                       resp->mutable_ticket());
   });
@@ -90,7 +90,7 @@ grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
                                             const pb::CallTicketRequest* req,
                                             pb::CallTicketResponse* resp) {
-  return Guard(gate_, ctx, Method("CallTicket"), [&] {
+  return Guard(entry_, ctx, Method("CallTicket"), [&] {
     return FillTicket(manager_.CallChosen(req->branch_id(), req->counter_id(), req->ticket_id()),
                       resp->mutable_ticket());
   });
@@ -99,7 +99,7 @@ grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
 template <typename Req>
 grpc::Status CounterServiceImpl::ActOn(grpc::ServerContext* ctx, const char* method,
                                        const Req& req, CounterAction action, pb::Ticket* out) {
-  return Guard(gate_, ctx, Method(method), [&] {
+  return Guard(entry_, ctx, Method(method), [&] {
     return FillTicket(manager_.Act(req.branch_id(), req.counter_id(), req.ticket_id(), action),
                       out);
   });
@@ -144,7 +144,7 @@ grpc::Status CounterServiceImpl::ReturnTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::TransferTicket(grpc::ServerContext* ctx,
                                                 const pb::TransferTicketRequest* req,
                                                 pb::TransferTicketResponse* resp) {
-  return Guard(gate_, ctx, Method("TransferTicket"), [&] {
+  return Guard(entry_, ctx, Method("TransferTicket"), [&] {
     return FillTicket(manager_.Transfer(req->branch_id(), req->counter_id(), req->ticket_id(),
                                         req->target_service_prefix()),
                       resp->mutable_ticket());

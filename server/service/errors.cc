@@ -34,10 +34,26 @@ grpc::Status ToGrpc(const Status& st) {
   return grpc::Status(grpc::StatusCode::INTERNAL, "unmapped status: " + st.message());
 }
 
-Status Authorize(const Caller& /*caller*/, std::string_view /*method*/) {
-  // Staff login, device tokens and the policy table arrive with the roles
-  // issue; every method passes through here first.
-  return Status::Ok();
+std::string BearerToken(const grpc::ServerContextBase& ctx) {
+  const auto& md = ctx.client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) return {};
+  std::string_view v(it->second.data(), it->second.size());
+  constexpr std::string_view kBearer = "Bearer ";
+  if (v.substr(0, kBearer.size()) != kBearer) return {};
+  return std::string(v.substr(kBearer.size()));
+}
+
+Result<std::optional<Principal>> Authorize(Entry& entry, const grpc::ServerContextBase& ctx,
+                                           std::string_view method) {
+  std::optional<Principal> who;
+  if (entry.auth) {
+    auto resolved = entry.auth->Resolve(BearerToken(ctx));
+    if (!resolved.ok()) return resolved.status();
+    who = *resolved;
+  }
+  QUEUE_RETURN_IF_ERROR(AuthorizeCall(who, method));
+  return who;
 }
 
 bool CallGate::Enter() {
@@ -64,8 +80,9 @@ bool CallGate::Drain(absl::Duration linger, absl::Duration max_wait) {
   return emptied;
 }
 
-grpc::Status Guard(CallGate& gate, grpc::ServerContext* ctx, std::string_view method,
+grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
                    const std::function<Status()>& body) {
+  CallGate& gate = entry.gate;
   if (!gate.Enter())
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is stopping; try again shortly");
   struct Leave {
@@ -74,9 +91,8 @@ grpc::Status Guard(CallGate& gate, grpc::ServerContext* ctx, std::string_view me
   } leave{gate};
   Status st;
   try {
-    Caller caller{ctx ? ctx->peer() : std::string()};
-    st = Authorize(caller, method);
-    if (st.ok()) st = body();
+    auto who = Authorize(entry, *ctx, method);
+    st = who.ok() ? body() : who.status();
   } catch (const std::exception& e) {
     st = Status::Internal(std::string("internal error: ") + e.what());
   } catch (...) {

@@ -16,6 +16,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "server/domain/auth_manager.h"
 #include "server/domain/status.h"
 
 namespace shop::queue::service {
@@ -24,16 +25,8 @@ namespace shop::queue::service {
 // INVALID_ARGUMENT the message starts with the field name ("service_prefix: ...").
 grpc::Status ToGrpc(const Status& st);
 
-// Who is calling. Today every caller is anonymous; the roles issue fills this
-// from session and device tokens.
-struct Caller {
-  std::string peer;
-};
-
-// Decides whether `caller` may call `method` (full name, e.g.
-// "/shop.queue.v1.CounterService/CallNextTicket"). The single authorisation
-// hook of the server; it allows everything until roles exist.
-Status Authorize(const Caller& caller, std::string_view method);
+// The bearer token a call carries ("authorization: Bearer TOKEN"), or "".
+std::string BearerToken(const grpc::ServerContextBase& ctx);
 
 // CallGate counts the calls inside handlers and, once draining starts,
 // turns new calls away with UNAVAILABLE (so clients retry elsewhere or
@@ -56,9 +49,21 @@ class CallGate {
   bool draining_ = false; // guarded by mu_
 };
 
-// Runs `body` for the RPC `method` if `gate` admits it: authorises, catches
-// every exception (INTERNAL), and logs non-OK results with their code.
-grpc::Status Guard(CallGate& gate, grpc::ServerContext* ctx, std::string_view method,
+// What every call passes through on its way in.
+struct Entry {
+  CallGate gate;
+  AuthManager* auth = nullptr;
+};
+
+// The single authorisation point: resolves the call's token and checks the
+// policy table (auth.h). UNAUTHENTICATED without a valid token,
+// PERMISSION_DENIED for the wrong role.
+Result<std::optional<Principal>> Authorize(Entry& entry, const grpc::ServerContextBase& ctx,
+                                           std::string_view method);
+
+// Runs `body` for the RPC `method` if the gate admits it and the caller is
+// authorised; catches every exception (INTERNAL), logs non-OK results.
+grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
                    const std::function<Status()>& body);
 
 }  // namespace shop::queue::service

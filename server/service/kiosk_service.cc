@@ -10,7 +10,7 @@ constexpr const char* kPrefix = "/shop.queue.v1.KioskService/";
 grpc::Status KioskServiceImpl::GetBranch(grpc::ServerContext* ctx,
                                          const pb::GetBranchRequest* req,
                                          pb::GetBranchResponse* resp) {
-  return Guard(gate_, ctx, std::string(kPrefix) + "GetBranch", [&]() -> Status {
+  return Guard(entry_, ctx, std::string(kPrefix) + "GetBranch", [&]() -> Status {
     auto b = manager_.GetBranch(req->branch_id());
     if (!b.ok()) return b.status();
     ToProto(**b, manager_.clock().Now(), resp->mutable_branch());
@@ -21,7 +21,7 @@ grpc::Status KioskServiceImpl::GetBranch(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::ListServices(grpc::ServerContext* ctx,
                                             const pb::ListServicesRequest* req,
                                             pb::ListServicesResponse* resp) {
-  return Guard(gate_, ctx, std::string(kPrefix) + "ListServices", [&]() -> Status {
+  return Guard(entry_, ctx, std::string(kPrefix) + "ListServices", [&]() -> Status {
     if (req->page_size() < 0)
       return Status::InvalidArgument("page_size", "page_size must not be negative");
     auto token = ParsePageToken(req->page_token());
@@ -41,7 +41,7 @@ grpc::Status KioskServiceImpl::ListServices(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
                                             const pb::CreateTicketRequest* req,
                                             pb::CreateTicketResponse* resp) {
-  return Guard(gate_, ctx, std::string(kPrefix) + "CreateTicket", [&]() -> Status {
+  return Guard(entry_, ctx, std::string(kPrefix) + "CreateTicket", [&]() -> Status {
     CreateTicketInput in;
     in.branch_id = req->branch_id();
     in.service_prefix = req->service_prefix();
@@ -72,7 +72,7 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::GetTicket(grpc::ServerContext* ctx,
                                          const pb::GetTicketRequest* req,
                                          pb::GetTicketResponse* resp) {
-  return Guard(gate_, ctx, std::string(kPrefix) + "GetTicket", [&]() -> Status {
+  return Guard(entry_, ctx, std::string(kPrefix) + "GetTicket", [&]() -> Status {
     auto view = manager_.GetTicket(req->branch_id(), req->ticket_id());
     if (!view.ok()) return view.status();
     ToProto(*view, resp->mutable_ticket());

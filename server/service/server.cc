@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "grpc/health/v1/health.pb.h"
+#include "server/crypto/secrets.h"
 #include "server/service/services.h"
 
 namespace shop::queue {
@@ -51,6 +52,7 @@ Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const Tls
 Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions options) {
   if (!options.store) return Status::InvalidArgument("store", "a store is required");
   if (!options.clock) options.clock = std::make_shared<SystemClock>();
+  if (!options.secrets) options.secrets = std::make_shared<crypto::SodiumSecrets>();
   QUEUE_RETURN_IF_ERROR(options.config.Validate());
   QUEUE_RETURN_IF_ERROR(options.store->SyncConfig(options.config));
 
@@ -68,6 +70,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   builder.RegisterService(s->kiosk_.get());
   builder.RegisterService(s->counter_.get());
   builder.RegisterService(s->board_service_.get());
+  builder.RegisterService(s->auth_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0)
     return Status::Unavailable("cannot listen on " + s->options_.listen);
@@ -79,9 +82,12 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
 QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(options)) {
   manager_ = std::make_unique<QueueManager>(options_.config, *options_.store, *options_.clock,
                                             board_);
-  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, gate_);
-  counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, gate_);
-  board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_, gate_);
+  auth_ = std::make_unique<AuthManager>(*options_.store, *options_.clock, *options_.secrets);
+  entry_.auth = auth_.get();
+  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, entry_);
+  counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, entry_);
+  board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_, entry_);
+  auth_service_ = std::make_unique<service::AuthServiceImpl>(*auth_, entry_);
 }
 
 QueueServer::~QueueServer() { Shutdown(absl::Seconds(5)); }
@@ -97,7 +103,7 @@ void QueueServer::Shutdown(absl::Duration grace) {
     auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
     server_->GetHealthCheckService()->SetServingStatus(false);
     board_.Shutdown();  // ends the streams so they do not hold up the stop
-    if (!gate_.Drain(options_.drain_linger, grace))
+    if (!entry_.gate.Drain(options_.drain_linger, grace))
       spdlog::warn("stopping with calls still running after {}", absl::FormatDuration(grace));
     server_->Shutdown(deadline);
     server_->Wait();

@@ -18,6 +18,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "server/domain/auth_manager.h"
 #include "server/domain/board.h"
 #include "server/domain/clock.h"
 #include "server/domain/queue_manager.h"
@@ -43,6 +44,7 @@ struct QueueServerOptions {
   ServerConfig config;
   std::shared_ptr<Store> store;           // required; opened by the caller
   std::shared_ptr<const Clock> clock;     // defaults to the system clock
+  std::shared_ptr<const Secrets> secrets;  // defaults to libsodium's
   absl::Duration sweep_interval = absl::Seconds(30);
   // On shutdown, new calls get UNAVAILABLE for at least this long while the
   // running ones finish, before gRPC itself stops (see CallGate).
@@ -59,6 +61,7 @@ class QueueServer {
   void Shutdown(absl::Duration grace = absl::Seconds(10));
   QueueManager& manager() { return *manager_; }
   BoardHub& board() { return board_; }
+  AuthManager& auth() { return *auth_; }
 
  private:
   explicit QueueServer(QueueServerOptions options);
@@ -66,8 +69,10 @@ class QueueServer {
 
   QueueServerOptions options_;
   BoardHub board_;
-  service::CallGate gate_;
+  service::Entry entry_;
   std::unique_ptr<QueueManager> manager_;
+  std::unique_ptr<AuthManager> auth_;
+  std::unique_ptr<grpc::Service> auth_service_;
   std::unique_ptr<grpc::Service> kiosk_;
   std::unique_ptr<grpc::Service> counter_;
   std::unique_ptr<grpc::Service> board_service_;

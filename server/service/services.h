@@ -10,6 +10,7 @@
 #include "server/domain/board.h"
 #include "server/domain/queue_manager.h"
 #include "server/service/errors.h"
+#include "shop/queue/v1/auth_service.grpc.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
@@ -20,7 +21,7 @@ namespace pb = ::shop::queue::v1;
 
 class KioskServiceImpl final : public pb::KioskService::Service {
  public:
-  KioskServiceImpl(QueueManager& manager, CallGate& gate) : manager_(manager), gate_(gate) {}
+  KioskServiceImpl(QueueManager& manager, Entry& entry) : manager_(manager), entry_(entry) {}
   grpc::Status GetBranch(grpc::ServerContext* ctx, const pb::GetBranchRequest* req,
                          pb::GetBranchResponse* resp) override;
   grpc::Status ListServices(grpc::ServerContext* ctx, const pb::ListServicesRequest* req,
@@ -32,12 +33,12 @@ class KioskServiceImpl final : public pb::KioskService::Service {
 
  private:
   QueueManager& manager_;
-  CallGate& gate_;
+  Entry& entry_;
 };
 
 class CounterServiceImpl final : public pb::CounterService::Service {
  public:
-  CounterServiceImpl(QueueManager& manager, CallGate& gate) : manager_(manager), gate_(gate) {}
+  CounterServiceImpl(QueueManager& manager, Entry& entry) : manager_(manager), entry_(entry) {}
   grpc::Status GetCounter(grpc::ServerContext* ctx, const pb::GetCounterRequest* req,
                           pb::GetCounterResponse* resp) override;
   grpc::Status OpenCounter(grpc::ServerContext* ctx, const pb::OpenCounterRequest* req,
@@ -70,7 +71,7 @@ class CounterServiceImpl final : public pb::CounterService::Service {
   grpc::Status ActOn(grpc::ServerContext* ctx, const char* method, const Req& req,
                      CounterAction action, pb::Ticket* out);
   QueueManager& manager_;
-  CallGate& gate_;
+  Entry& entry_;
 };
 
 // The board uses gRPC's callback API: a stream costs no thread while it
@@ -78,15 +79,28 @@ class CounterServiceImpl final : public pb::CounterService::Service {
 // pushed from the BoardHub as they are published.
 class BoardServiceImpl final : public pb::BoardService::CallbackService {
  public:
-  BoardServiceImpl(QueueManager& manager, BoardHub& hub, CallGate& gate)
-      : manager_(manager), hub_(hub), gate_(gate) {}
+  BoardServiceImpl(QueueManager& manager, BoardHub& hub, Entry& entry)
+      : manager_(manager), hub_(hub), entry_(entry) {}
   grpc::ServerWriteReactor<pb::WatchBoardResponse>* WatchBoard(
       grpc::CallbackServerContext* ctx, const pb::WatchBoardRequest* req) override;
 
  private:
   QueueManager& manager_;
   BoardHub& hub_;
-  CallGate& gate_;
+  Entry& entry_;
+};
+
+class AuthServiceImpl final : public pb::AuthService::Service {
+ public:
+  AuthServiceImpl(AuthManager& auth, Entry& entry) : auth_(auth), entry_(entry) {}
+  grpc::Status Login(grpc::ServerContext* ctx, const pb::LoginRequest* req,
+                     pb::LoginResponse* resp) override;
+  grpc::Status Logout(grpc::ServerContext* ctx, const pb::LogoutRequest* req,
+                      pb::LogoutResponse* resp) override;
+
+ private:
+  AuthManager& auth_;
+  Entry& entry_;
 };
 
 }  // namespace shop::queue::service

@@ -50,10 +50,9 @@ grpc::Status Create(pb::KioskService::Stub& stub, const std::string& prefix,
 
 // A counter that calls and finishes tickets until the server dies. Records
 // the tickets whose call-next was answered.
-void RunCounter(const std::string& address, const std::string& counter, int round,
+void RunCounter(std::shared_ptr<grpc::Channel> channel, const std::string& counter, int round,
                 std::atomic<bool>& stop, std::mutex& mu, std::map<int64_t, std::string>& called) {
-  auto stub = pb::CounterService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto stub = pb::CounterService::NewStub(channel);
   pb::OpenCounterRequest open;
   open.set_branch_id("demo");
   open.set_counter_id(counter);
@@ -110,12 +109,15 @@ TEST(Crash, KillNineLoopLosesNoAnsweredWrite) {
     SCOPED_TRACE("round " + std::to_string(round));
     ServerProcess server(QUEUE_SERVER_PATH, db, dir.path().string());
     ASSERT_NE(server.port(), 0) << "server did not start";
+    ASSERT_FALSE(server.Token().empty()) << "cannot log in";
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    for (int i = 0; i < 6; ++i) channels.push_back(server.NewChannel());
     std::atomic<bool> stop{false};
     std::mutex mu;
     std::vector<std::thread> load;
     for (int t = 0; t < 4; ++t) {
       load.emplace_back([&, t] {
-        auto stub = pb::KioskService::NewStub(server.NewChannel());
+        auto stub = pb::KioskService::NewStub(channels[t]);
         for (int i = 0; !stop; ++i) {
           std::string id = "r" + std::to_string(round) + "-t" + std::to_string(t) + "-" +
                            std::to_string(i);
@@ -126,9 +128,10 @@ TEST(Crash, KillNineLoopLosesNoAnsweredWrite) {
         }
       });
     }
-    for (const char* c : {"1", "2"})
-      load.emplace_back(
-          [&, c] { RunCounter(server.address(), c, round, stop, mu, called); });
+    for (int k = 0; k < 2; ++k) {
+      std::string c = std::to_string(k + 1);
+      load.emplace_back([&, c, k] { RunCounter(channels[4 + k], c, round, stop, mu, called); });
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 450));
     server.Stop(SIGKILL);
     stop = true;

@@ -57,6 +57,9 @@ TEST(Fault, SigtermUnderLoadFinishesAcceptedCallsAndRefusesNewOnes) {
   const std::string db = dir.File("queue.db");
   ServerProcess server(QUEUE_SERVER_PATH, db, dir.path().string());
   ASSERT_NE(server.port(), 0);
+  ASSERT_FALSE(server.Token().empty());
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int t = 0; t < 8; ++t) channels.push_back(server.NewChannel());
   std::atomic<bool> stop{false};
   std::atomic<int64_t> stop_began_us{0};
   std::mutex mu;
@@ -71,7 +74,7 @@ TEST(Fault, SigtermUnderLoadFinishesAcceptedCallsAndRefusesNewOnes) {
   };
   for (int t = 0; t < 8; ++t) {
     load.emplace_back([&, t] {
-      auto stub = pb::KioskService::NewStub(server.NewChannel());
+      auto stub = pb::KioskService::NewStub(channels[t]);
       for (int i = 0; !stop; ++i) {
         std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
         int64_t sent = now_us();

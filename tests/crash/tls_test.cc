@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "common/client/rpc.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
 #include "tests/support/server_process.h"
 #include "tests/support/test_config.h"
@@ -34,12 +35,13 @@ class TlsTest : public ::testing::Test {
     ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl could not make test certificates";
   }
 
-  // ListServices over a channel with `creds`.
-  grpc::Status Call(int port, std::shared_ptr<grpc::ChannelCredentials> creds) {
+  // ListServices over a channel with `creds`, as a logged-in supervisor.
+  grpc::Status Call(testing::ServerProcess& server, std::shared_ptr<grpc::ChannelCredentials> creds) {
     grpc::ChannelArguments args;
     args.SetInt("shop.test.unique", std::rand());
-    auto stub = pb::KioskService::NewStub(
-        grpc::CreateCustomChannel("localhost:" + std::to_string(port), creds, args));
+    std::string token = server.Token(Ssl(true, true));  // logs in over working TLS
+    auto stub = pb::KioskService::NewStub(client::CreateChannelWithToken(
+        "localhost:" + std::to_string(server.port()), creds, token, args));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
     pb::ListServicesRequest req;
@@ -76,10 +78,10 @@ TEST_F(TlsTest, ClientNeedsTheCa) {
   testing::ServerProcess server(QUEUE_SERVER_PATH, dir_.File("q.db"), dir_.path().string(),
                                 ServerTls(false));
   ASSERT_NE(server.port(), 0);
-  EXPECT_EQ(Call(server.port(), grpc::InsecureChannelCredentials()).error_code(),
+  EXPECT_EQ(Call(server, grpc::InsecureChannelCredentials()).error_code(),
             grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(Call(server.port(), Ssl(false, false)).error_code(), grpc::StatusCode::UNAVAILABLE);
-  grpc::Status ok = Call(server.port(), Ssl(true, false));
+  EXPECT_EQ(Call(server, Ssl(false, false)).error_code(), grpc::StatusCode::UNAVAILABLE);
+  grpc::Status ok = Call(server, Ssl(true, false));
   EXPECT_TRUE(ok.ok()) << ok.error_message();
 }
 
@@ -87,8 +89,8 @@ TEST_F(TlsTest, RequiredClientCertificateIsEnforced) {
   testing::ServerProcess server(QUEUE_SERVER_PATH, dir_.File("q.db"), dir_.path().string(),
                                 ServerTls(true));
   ASSERT_NE(server.port(), 0);
-  EXPECT_EQ(Call(server.port(), Ssl(true, false)).error_code(), grpc::StatusCode::UNAVAILABLE);
-  grpc::Status ok = Call(server.port(), Ssl(true, true));
+  EXPECT_EQ(Call(server, Ssl(true, false)).error_code(), grpc::StatusCode::UNAVAILABLE);
+  grpc::Status ok = Call(server, Ssl(true, true));
   EXPECT_TRUE(ok.ok()) << ok.error_message();
 }
 

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "common/client/rpc.h"
+
 namespace shop::queue::testing {
 
 ServerConfig AlwaysOpenConfig() {
@@ -27,6 +29,7 @@ TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock) 
   auto server = QueueServer::Start(std::move(options));
   if (!server.ok()) throw std::runtime_error(server.status().ToString());
   server_ = std::move(server).value();
+  supervisor_token_ = Token(Role::kSupervisor);
 }
 
 TestServer::~TestServer() {
@@ -34,8 +37,29 @@ TestServer::~TestServer() {
   store_.reset();
 }
 
-std::shared_ptr<grpc::Channel> TestServer::Channel() const {
+std::shared_ptr<grpc::Channel> TestServer::AnonymousChannel() const {
   return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> TestServer::ChannelWith(const std::string& token) const {
+  return client::CreateChannelWithToken(address(), grpc::InsecureChannelCredentials(), token);
+}
+
+std::shared_ptr<grpc::Channel> TestServer::Channel() { return ChannelWith(supervisor_token_); }
+
+std::string TestServer::Token(Role role) {
+  AuthManager& auth = server_->auth();
+  std::string name = std::string(RoleName(role)) + "-" + std::to_string(++accounts_);
+  if (role == Role::kKiosk || role == Role::kBoard) {
+    auto token = auth.IssueDevice(name, role, "test", "test");
+    if (!token.ok()) throw std::runtime_error(token.status().ToString());
+    return *token;
+  }
+  Status st = auth.AddStaff(name, "Test " + name, role, "test-password", "test");
+  if (!st.ok()) throw std::runtime_error(st.ToString());
+  auto login = auth.Login(name, "test-password");
+  if (!login.ok()) throw std::runtime_error(login.status().ToString());
+  return login->token;
 }
 
 }  // namespace shop::queue::testing

@@ -21,7 +21,16 @@ class TestServer {
   ~TestServer();
 
   std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
-  std::shared_ptr<grpc::Channel> Channel() const;
+  // A channel whose calls carry a supervisor's session token (a supervisor
+  // may call every kiosk, counter and board method).
+  std::shared_ptr<grpc::Channel> Channel();
+  // A channel with no token at all.
+  std::shared_ptr<grpc::Channel> AnonymousChannel() const;
+  // A channel with `token`.
+  std::shared_ptr<grpc::Channel> ChannelWith(const std::string& token) const;
+  // A fresh token for `role`: a device token for kiosk and board, a new
+  // staff account's session for the others.
+  std::string Token(Role role);
   QueueServer& server() { return *server_; }
   SqliteStore& store() { return *store_; }
   std::string db_path() const { return db_path_; }
@@ -32,6 +41,8 @@ class TestServer {
   std::string db_path_;
   std::shared_ptr<SqliteStore> store_;
   std::unique_ptr<QueueServer> server_;
+  std::string supervisor_token_;
+  int accounts_ = 0;
 };
 
 // The test branch, open 00:00-24:00 every day.

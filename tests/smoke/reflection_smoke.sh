@@ -8,6 +8,7 @@ SERVER=$1
 BUF=$2
 DIR=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
+TOKEN=$("$SERVER" device-issue --db "$DIR/q.db" --name smoke-kiosk --kind kiosk 2>/dev/null)
 "$SERVER" --listen 127.0.0.1:0 --db "$DIR/q.db" --port-file "$DIR/port" --log-level warn &
 PID=$!
 for _ in $(seq 1 100); do [[ -s $DIR/port ]] && break; sleep 0.05; done
@@ -24,10 +25,16 @@ methods=$("${CURL[@]}" --list-methods "$URL")
 grep -qx grpc.health.v1.Health/Check <<<"$methods" || { echo "no Health/Check method"; exit 1; }
 health=$("${CURL[@]}" "$URL/grpc.health.v1.Health/Check" -d '{}')
 grep -q SERVING <<<"$health" || { echo "$health"; exit 1; }
-out=$("${CURL[@]}" "$URL/shop.queue.v1.KioskService/CreateTicket" \
+if "${CURL[@]}" "$URL/shop.queue.v1.KioskService/CreateTicket" \
+     -d '{"branch_id":"demo","service_prefix":"R","request_id":"smoke-0"}' 2>"$DIR/err"; then
+  echo "a create without a token was accepted"; exit 1
+fi
+grep -q unauthenticated "$DIR/err" || { cat "$DIR/err"; exit 1; }
+AUTH=(-H "authorization: Bearer $TOKEN")
+out=$("${CURL[@]}" "${AUTH[@]}" "$URL/shop.queue.v1.KioskService/CreateTicket" \
       -d '{"branch_id":"demo","service_prefix":"R","request_id":"smoke-1"}')
 grep -q '"displayNumber": "R001"' <<<"$out" || { echo "$out"; exit 1; }
-if "${CURL[@]}" "$URL/shop.queue.v1.KioskService/CreateTicket" \
+if "${CURL[@]}" "${AUTH[@]}" "$URL/shop.queue.v1.KioskService/CreateTicket" \
      -d '{"branch_id":"demo","service_prefix":"R"}' 2>"$DIR/err"; then
   echo "a create without request_id was accepted"; exit 1
 fi

@@ -11,10 +11,23 @@
 #include <map>
 #include <thread>
 
+#include "common/client/rpc.h"
+#include "shop/queue/v1/auth_service.grpc.pb.h"
+
 namespace shop::queue::testing {
+
+namespace {
+constexpr const char* kSupervisor = "test-supervisor";
+constexpr const char* kPassword = "test-supervisor-password";
+}  // namespace
 
 ServerProcess::ServerProcess(const std::string& binary, const std::string& db,
                              const std::string& dir, const std::vector<std::string>& extra_args) {
+  // The account the tests act as (already there after a restart: ignored).
+  std::string add = "echo '" + std::string(kPassword) + "' | '" + binary + "' staff-add --db '" +
+                    db + "' --login " + kSupervisor + " --name Tester --role supervisor " +
+                    ">/dev/null 2>&1";
+  (void)std::system(add.c_str());
   const std::string port_file = dir + "/port";
   std::remove(port_file.c_str());
   std::vector<std::string> args = {binary,      "--listen",  "127.0.0.1:0", "--db", db,
@@ -44,10 +57,25 @@ ServerProcess::~ServerProcess() {
   if (pid_ > 0) Stop(SIGKILL);
 }
 
-std::shared_ptr<grpc::Channel> ServerProcess::NewChannel() const {
+std::string ServerProcess::Token(const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+  if (!token_.empty()) return token_;
+  auto stub = shop::queue::v1::AuthService::NewStub(
+      grpc::CreateChannel("localhost:" + std::to_string(port_), credentials));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  shop::queue::v1::LoginRequest req;
+  req.set_login(kSupervisor);
+  req.set_password(kPassword);
+  shop::queue::v1::LoginResponse resp;
+  if (stub->Login(&ctx, req, &resp).ok()) token_ = resp.token();
+  return token_;
+}
+
+std::shared_ptr<grpc::Channel> ServerProcess::NewChannel() {
   grpc::ChannelArguments args;
   args.SetInt("shop.test.unique", static_cast<int>(std::rand()));  // own connection
-  return grpc::CreateCustomChannel(address(), grpc::InsecureChannelCredentials(), args);
+  return client::CreateChannelWithToken(address(), grpc::InsecureChannelCredentials(), Token(),
+                                        args);
 }
 
 void ServerProcess::Signal(int sig) {

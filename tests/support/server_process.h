@@ -23,7 +23,12 @@ class ServerProcess {
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::shared_ptr<grpc::Channel> NewChannel() const;
+  // A new connection whose calls carry a supervisor's session token (the
+  // account is created in the database before the server starts).
+  std::shared_ptr<grpc::Channel> NewChannel();
+  // A supervisor session token, logging in over `credentials` the first time.
+  std::string Token(const std::shared_ptr<grpc::ChannelCredentials>& credentials =
+                        grpc::InsecureChannelCredentials());
   // Sends `sig` and waits for the process to exit; returns its wait status.
   int Stop(int sig);
   // Sends `sig` without waiting.
@@ -34,6 +39,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  std::string token_;
   int exit_status_ = 0;  // once it has exited
 };
 
