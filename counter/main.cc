@@ -271,17 +271,6 @@ void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
   app.add_subcommand("logout", "End the session");
 }
 
-// The channel the flags ask for; exits with a usage error if a TLS file
-// cannot be read.
-std::shared_ptr<grpc::Channel> OpenChannel(const Flags& flags) {
-  try {
-    return client::MakeChannel(flags.server, flags.tls);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    std::exit(kExitUsage);
-  }
-}
-
 int Main(int argc, char** argv) {
   CLI::App app{"counter: a clerk's counter at a shop branch"};
   app.fallthrough();  // global options may follow the subcommand
@@ -297,9 +286,9 @@ int Main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (app.got_subcommand("login"))
-    return client::LoginAndSave(OpenChannel(flags), flags.login, client::DefaultTokenFile());
+    return client::LoginAndSave(client::MakeChannelOrExit(flags.server, flags.tls), flags.login, client::DefaultTokenFile());
   if (app.got_subcommand("logout"))
-    return client::LogoutAndForget(OpenChannel(flags),
+    return client::LogoutAndForget(client::MakeChannelOrExit(flags.server, flags.tls),
                                    client::FindToken(flags.token, client::DefaultTokenFile()),
                                    client::DefaultTokenFile());
   if (selected.needs_counter && flags.counter.empty()) {
@@ -311,7 +300,7 @@ int Main(int argc, char** argv) {
   client::CallOptions options;
   options.deadline = std::chrono::milliseconds(flags.deadline_ms);
   options.token = client::FindToken(flags.token, client::DefaultTokenFile());
-  const CounterClient counter(OpenChannel(flags), flags.branch, flags.counter,
+  const CounterClient counter(client::MakeChannelOrExit(flags.server, flags.tls), flags.branch, flags.counter,
                               options);
   return selected.run(counter, flags);
 }

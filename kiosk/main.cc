@@ -134,17 +134,6 @@ void AddCommands(CLI::App& app, Flags& flags, Command& command) {
       ->callback([&] { command = RunInteractive; });
 }
 
-// The channel the flags ask for; exits with a usage error if a TLS file
-// cannot be read.
-std::shared_ptr<grpc::Channel> OpenChannel(const Flags& flags) {
-  try {
-    return client::MakeChannel(flags.server, flags.tls);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    std::exit(kExitUsage);
-  }
-}
-
 int Main(int argc, char** argv) {
   CLI::App app{"kiosk: take queue tickets at a shop branch"};
   app.fallthrough();  // global options may follow the subcommand
@@ -162,7 +151,7 @@ int Main(int argc, char** argv) {
   client::CallOptions options;
   options.deadline = std::chrono::milliseconds(flags.deadline_ms);
   options.token = client::FindToken(flags.token, client::DefaultKioskTokenFile());
-  const KioskClient kiosk(OpenChannel(flags), flags.branch, options);
+  const KioskClient kiosk(client::MakeChannelOrExit(flags.server, flags.tls), flags.branch, options);
   return command(kiosk, flags);
 }
 

@@ -1,6 +1,7 @@
 #include "common/client/rpc.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -52,6 +53,16 @@ std::string DefaultTokenFile() {
   if (const char* env = std::getenv("SHOP_QUEUE_TOKEN_FILE"); env && *env) return env;
   const char* home = std::getenv("HOME");
   return std::string(home ? home : ".") + "/.config/shop-queue/token";
+}
+
+std::shared_ptr<grpc::Channel> MakeChannelOrExit(const std::string& address,
+                                                 const TlsFiles& tls) {
+  try {
+    return MakeChannel(address, tls);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    std::exit(2);
+  }
 }
 
 namespace {
