@@ -30,8 +30,10 @@ TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::
   return e;
 }
 
-// Who acted, for the audit log (until staff log in, the device kind).
+// Who acted, for the audit log: the authenticated caller, else the kind of
+// device or process.
 std::string ActorOf(const TicketEvent& e) {
+  if (!e.actor.empty()) return e.actor;
   if (e.kind == "create") return "kiosk";
   if (e.kind == "expire") return "system:expiry";
   return "counter:" + e.counter_id;
@@ -51,10 +53,14 @@ Status Record(QueueTx& tx, const TicketEvent& e) {
   return tx.AppendAudit(r);
 }
 
-Status RecordCounter(QueueTx& tx, const CounterRow& c, absl::Time now) {
+std::string ActorName(const Principal* who) {
+  return who ? std::string(RoleName(who->role)) + ":" + who->id : std::string();
+}
+
+Status RecordCounter(QueueTx& tx, const CounterRow& c, absl::Time now, const Principal* who) {
   AuditRecord r;
   r.time = now;
-  r.actor = "counter:" + c.counter_id;
+  r.actor = who ? ActorName(who) : "counter:" + c.counter_id;
   r.action = c.open ? "counter.open" : "counter.close";
   r.subject = "counter:" + c.branch_id + "/" + c.counter_id;
   std::string services;
@@ -115,6 +121,21 @@ Result<CounterRow> LoadOpenCounter(QueueTx& tx, const std::string& branch_id,
   if (!row->has_value() || !(*row)->open)
     return Status::FailedPrecondition("counter " + counter_id + " is closed; open it first");
   return **row;
+}
+
+// A clerk may act only at a counter he opened; supervisors and admins (and
+// internal callers, who == nullptr) anywhere.
+Status CheckCounterOwner(QueueTx& tx, const std::string& branch_id,
+                         const std::string& counter_id, const Principal* who) {
+  if (!who || who->role != Role::kClerk) return Status::Ok();
+  auto row = tx.GetCounter(branch_id, counter_id);
+  if (!row.ok()) return row.status();
+  if (row->has_value() && (*row)->open && (*row)->clerk_login != who->id)
+    return Status::PermissionDenied("counter " + counter_id + " is open by " +
+                                    ((*row)->clerk_login.empty() ? "someone else"
+                                                                 : (*row)->clerk_login) +
+                                    "; a clerk acts only at his own counter");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -282,7 +303,7 @@ Result<const BranchConfig*> ValidateCreateTicket(const ServerConfig& config,
   return branch;
 }
 
-Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in) {
+Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const Principal* who) {
   auto b = ValidateCreateTicket(config_, in);
   if (!b.ok()) return b.status();
   const BranchConfig& branch = **b;
@@ -318,7 +339,9 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in) {
     t.issue_time = now;
     QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t.branch_id, kMethodCreate, in.request_id, t.id, now));
-    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "create", TicketState::kWaiting, now)));
+    TicketEvent e = EventFor(t, "create", TicketState::kWaiting, now);
+    e.actor = ActorName(who);
+    QUEUE_RETURN_IF_ERROR(Record(tx, e));
     out = t;
     created = true;
     return Status::Ok();
@@ -355,7 +378,7 @@ Result<CounterView> QueueManager::GetCounter(const std::string& branch_id,
   Status st = store_.Read([&](QueueTx& tx) -> Status {
     auto row = tx.GetCounter(branch_id, counter_id);
     if (!row.ok()) return row.status();
-    v.row = row->value_or(CounterRow{branch_id, counter_id, false, {}});
+    v.row = row->value_or(CounterRow{branch_id, counter_id, false, {}, {}});
     auto at = tx.ListAtCounter(branch_id, counter_id);
     if (!at.ok()) return at.status();
     v.current = BusyWith(*at);
@@ -368,7 +391,8 @@ Result<CounterView> QueueManager::GetCounter(const std::string& branch_id,
 
 Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
                                               const std::string& counter_id,
-                                              const std::vector<std::string>& services) {
+                                              const std::vector<std::string>& services,
+                                              const Principal* who) {
   auto b = Branch(branch_id);
   if (!b.ok()) return b.status();
   auto cc = Counter(**b, counter_id);
@@ -386,9 +410,15 @@ Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
                                      "counter " + counter_id + " is not set up to serve " + p);
   }
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    CounterRow row{branch_id, counter_id, true, chosen};
+    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
+    auto existing = tx.GetCounter(branch_id, counter_id);
+    if (!existing.ok()) return existing.status();
+    CounterRow row{branch_id, counter_id, true, chosen, who ? who->id : std::string()};
+    // A supervisor changing a clerk's open counter keeps the clerk on it.
+    if (who && who->role != Role::kClerk && existing->has_value() && (*existing)->open)
+      row.clerk_login = (*existing)->clerk_login;
     QUEUE_RETURN_IF_ERROR(tx.SaveCounter(row));
-    return RecordCounter(tx, row, clock_.Now());
+    return RecordCounter(tx, row, clock_.Now(), who);
   });
   if (!st.ok()) return st;
   ForgetRates(branch_id);
@@ -397,19 +427,22 @@ Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
 }
 
 Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
-                                               const std::string& counter_id) {
+                                               const std::string& counter_id,
+                                               const Principal* who) {
   auto b = Branch(branch_id);
   if (!b.ok()) return b.status();
   auto cc = Counter(**b, counter_id);
   if (!cc.ok()) return cc.status();
   Status st = store_.Write([&](QueueTx& tx) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
     auto row = tx.GetCounter(branch_id, counter_id);
     if (!row.ok()) return row.status();
-    CounterRow r = row->value_or(CounterRow{branch_id, counter_id, false, {}});
+    CounterRow r = row->value_or(CounterRow{branch_id, counter_id, false, {}, {}});
     r.open = false;
+    r.clerk_login.clear();
     QUEUE_RETURN_IF_ERROR(tx.SaveCounter(r));
-    return RecordCounter(tx, r, clock_.Now());
+    return RecordCounter(tx, r, clock_.Now(), who);
   });
   if (!st.ok()) return st;
   ForgetRates(branch_id);
@@ -419,7 +452,7 @@ Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
 
 Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
                                           const std::string& counter_id,
-                                          const std::string& request_id) {
+                                          const std::string& request_id, const Principal* who) {
   auto b = ForCounter(branch_id, counter_id, std::nullopt);
   if (!b.ok()) return b.status();
   QUEUE_RETURN_IF_ERROR(ValidateRequestId(request_id));
@@ -438,6 +471,7 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     }
     auto row = LoadOpenCounter(tx, branch_id, counter_id);
     if (!row.ok()) return row.status();
+    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
     std::set<std::string> services(row->services.begin(), row->services.end());
     auto waiting = tx.CallCandidates(branch_id, services, now);
@@ -449,7 +483,9 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(t, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, TicketState::kWaiting));
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(branch_id, kMethodCallNext, request_id, t.id, now));
-    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "call", TicketState::kWaiting, now)));
+    TicketEvent e = EventFor(t, "call", TicketState::kWaiting, now);
+    e.actor = ActorName(who);
+    QUEUE_RETURN_IF_ERROR(Record(tx, e));
     out = t;
     called = true;
     return Status::Ok();
@@ -460,7 +496,8 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
 }
 
 Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
-                                            const std::string& counter_id, int64_t ticket_id) {
+                                            const std::string& counter_id, int64_t ticket_id,
+                                            const Principal* who) {
   auto b = ForCounter(branch_id, counter_id, ticket_id);
   if (!b.ok()) return b.status();
   absl::Time now = clock_.Now();
@@ -468,6 +505,7 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
   Status st = store_.Write([&](QueueTx& tx) -> Status {
     auto row = LoadOpenCounter(tx, branch_id, counter_id);
     if (!row.ok()) return row.status();
+    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
     auto found = LoadTicket(tx, branch_id, ticket_id);
     if (!found.ok()) return found.status();
     Ticket ticket = *found;
@@ -477,8 +515,9 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(ticket, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(ticket, TicketState::kWaiting));
-    QUEUE_RETURN_IF_ERROR(
-        Record(tx, EventFor(ticket, "call", TicketState::kWaiting, now, "out of order")));
+    TicketEvent e = EventFor(ticket, "call", TicketState::kWaiting, now, "out of order");
+    e.actor = ActorName(who);
+    QUEUE_RETURN_IF_ERROR(Record(tx, e));
     out = ticket;
     return Status::Ok();
   });
@@ -488,12 +527,14 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
 }
 
 Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::string& counter_id,
-                                     int64_t ticket_id, CounterAction action) {
+                                     int64_t ticket_id, CounterAction action,
+                                     const Principal* who) {
   auto b = ForCounter(branch_id, counter_id, ticket_id);
   if (!b.ok()) return b.status();
   absl::Time now = clock_.Now();
   Ticket out;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
     auto found = LoadTicket(tx, branch_id, ticket_id);
     if (!found.ok()) return found.status();
     Ticket t = *found;
@@ -512,7 +553,9 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
     }
     QUEUE_RETURN_IF_ERROR(s);
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
-    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, ActionName(action), before, now)));
+    TicketEvent e = EventFor(t, ActionName(action), before, now);
+    e.actor = ActorName(who);
+    QUEUE_RETURN_IF_ERROR(Record(tx, e));
     out = t;
     return Status::Ok();
   });
@@ -526,7 +569,8 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
 
 Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
                                           const std::string& counter_id, int64_t ticket_id,
-                                          const std::string& target_prefix) {
+                                          const std::string& target_prefix,
+                                          const Principal* who) {
   auto b = ForCounter(branch_id, counter_id, ticket_id);
   if (!b.ok()) return b.status();
   if (target_prefix.empty())
@@ -537,6 +581,7 @@ Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
   absl::Time now = clock_.Now();
   Ticket out;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
     auto found = LoadTicket(tx, branch_id, ticket_id);
     if (!found.ok()) return found.status();
     Ticket t = *found;
@@ -546,6 +591,7 @@ Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
     TicketEvent e = EventFor(t, "transfer", before, now, from_service + "->" + target_prefix);
     e.counter_id = counter_id;
+    e.actor = ActorName(who);
     QUEUE_RETURN_IF_ERROR(Record(tx, e));
     out = t;
     return Status::Ok();

@@ -68,22 +68,28 @@ class QueueManager {
   // Kiosk.
   Result<const BranchConfig*> GetBranch(const std::string& branch_id) const;
   Result<std::vector<ServiceView>> ListServices(const std::string& branch_id);
-  Result<TicketView> CreateTicket(const CreateTicketInput& in);
+  // `who` (when given) is the authenticated caller: it is named in the audit
+  // log, and at a counter a clerk may act only on a counter he opened
+  // (supervisors on any). Tests and tools may pass nullptr.
+  Result<TicketView> CreateTicket(const CreateTicketInput& in, const Principal* who = nullptr);
   Result<TicketView> GetTicket(const std::string& branch_id, int64_t ticket_id);
 
   // Counter.
   Result<CounterView> GetCounter(const std::string& branch_id, const std::string& counter_id);
   Result<CounterView> OpenCounter(const std::string& branch_id, const std::string& counter_id,
-                                  const std::vector<std::string>& services);
-  Result<CounterView> CloseCounter(const std::string& branch_id, const std::string& counter_id);
+                                  const std::vector<std::string>& services,
+                                  const Principal* who = nullptr);
+  Result<CounterView> CloseCounter(const std::string& branch_id, const std::string& counter_id,
+                                   const Principal* who = nullptr);
   Result<TicketView> CallNext(const std::string& branch_id, const std::string& counter_id,
-                              const std::string& request_id);
+                              const std::string& request_id, const Principal* who = nullptr);
   Result<TicketView> CallChosen(const std::string& branch_id, const std::string& counter_id,
-                                int64_t ticket_id);
+                                int64_t ticket_id, const Principal* who = nullptr);
   Result<TicketView> Act(const std::string& branch_id, const std::string& counter_id,
-                         int64_t ticket_id, CounterAction action);
+                         int64_t ticket_id, CounterAction action, const Principal* who = nullptr);
   Result<TicketView> Transfer(const std::string& branch_id, const std::string& counter_id,
-                              int64_t ticket_id, const std::string& target_prefix);
+                              int64_t ticket_id, const std::string& target_prefix,
+                              const Principal* who = nullptr);
   Result<std::vector<Ticket>> ListTickets(const std::string& branch_id,
                                           std::optional<TicketState> state, int64_t after_id,
                                           int limit);

@@ -37,6 +37,7 @@ struct CounterRow {
   std::string counter_id;
   bool open = false;
   std::vector<std::string> services;  // served while open
+  std::string clerk_login;            // who opened it ("" if nobody known)
 };
 
 // One line of a ticket's history (also the base of the audit log to come).
@@ -48,6 +49,7 @@ struct TicketEvent {
   TicketState from = TicketState::kWaiting;
   TicketState to = TicketState::kWaiting;
   std::string counter_id;
+  std::string actor;     // who did it, for the audit log ("" = derived)
   int recall_count = 0;  // the ticket's recall count after the event
   std::string detail;    // free text, never personal data
 };

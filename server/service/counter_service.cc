@@ -41,10 +41,10 @@ grpc::Status CounterServiceImpl::GetCounter(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::OpenCounter(grpc::ServerContext* ctx,
                                              const pb::OpenCounterRequest* req,
                                              pb::OpenCounterResponse* resp) {
-  return Guard(entry_, ctx, Method("OpenCounter"), [&] {
+  return GuardAs(entry_, ctx, Method("OpenCounter"), [&](const Principal* who) {
     std::vector<std::string> services(req->service_prefixes().begin(),
                                       req->service_prefixes().end());
-    return FillCounter(manager_.OpenCounter(req->branch_id(), req->counter_id(), services),
+    return FillCounter(manager_.OpenCounter(req->branch_id(), req->counter_id(), services, who),
                        resp->mutable_counter(), nullptr);
   });
 }
@@ -52,8 +52,8 @@ grpc::Status CounterServiceImpl::OpenCounter(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CloseCounter(grpc::ServerContext* ctx,
                                               const pb::CloseCounterRequest* req,
                                               pb::CloseCounterResponse* resp) {
-  return Guard(entry_, ctx, Method("CloseCounter"), [&] {
-    return FillCounter(manager_.CloseCounter(req->branch_id(), req->counter_id()),
+  return GuardAs(entry_, ctx, Method("CloseCounter"), [&](const Principal* who) {
+    return FillCounter(manager_.CloseCounter(req->branch_id(), req->counter_id(), who),
                        resp->mutable_counter(), nullptr);
   });
 }
@@ -81,8 +81,9 @@ grpc::Status CounterServiceImpl::ListTickets(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
                                                 const pb::CallNextTicketRequest* req,
                                                 pb::CallNextTicketResponse* resp) {
-  return Guard(entry_, ctx, Method("CallNextTicket"), [&] {
-    return FillTicket(manager_.CallNext(req->branch_id(), req->counter_id(), req->request_id()),
+  return GuardAs(entry_, ctx, Method("CallNextTicket"), [&](const Principal* who) {
+    return FillTicket(
+        manager_.CallNext(req->branch_id(), req->counter_id(), req->request_id(), who),
                       resp->mutable_ticket());
   });
 }
@@ -90,8 +91,9 @@ grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
                                             const pb::CallTicketRequest* req,
                                             pb::CallTicketResponse* resp) {
-  return Guard(entry_, ctx, Method("CallTicket"), [&] {
-    return FillTicket(manager_.CallChosen(req->branch_id(), req->counter_id(), req->ticket_id()),
+  return GuardAs(entry_, ctx, Method("CallTicket"), [&](const Principal* who) {
+    return FillTicket(
+        manager_.CallChosen(req->branch_id(), req->counter_id(), req->ticket_id(), who),
                       resp->mutable_ticket());
   });
 }
@@ -99,8 +101,9 @@ grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
 template <typename Req>
 grpc::Status CounterServiceImpl::ActOn(grpc::ServerContext* ctx, const char* method,
                                        const Req& req, CounterAction action, pb::Ticket* out) {
-  return Guard(entry_, ctx, Method(method), [&] {
-    return FillTicket(manager_.Act(req.branch_id(), req.counter_id(), req.ticket_id(), action),
+  return GuardAs(entry_, ctx, Method(method), [&](const Principal* who) {
+    return FillTicket(
+        manager_.Act(req.branch_id(), req.counter_id(), req.ticket_id(), action, who),
                       out);
   });
 }
@@ -144,9 +147,9 @@ grpc::Status CounterServiceImpl::ReturnTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::TransferTicket(grpc::ServerContext* ctx,
                                                 const pb::TransferTicketRequest* req,
                                                 pb::TransferTicketResponse* resp) {
-  return Guard(entry_, ctx, Method("TransferTicket"), [&] {
+  return GuardAs(entry_, ctx, Method("TransferTicket"), [&](const Principal* who) {
     return FillTicket(manager_.Transfer(req->branch_id(), req->counter_id(), req->ticket_id(),
-                                        req->target_service_prefix()),
+                                        req->target_service_prefix(), who),
                       resp->mutable_ticket());
   });
 }

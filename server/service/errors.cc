@@ -82,6 +82,11 @@ bool CallGate::Drain(absl::Duration linger, absl::Duration max_wait) {
 
 grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
                    const std::function<Status()>& body) {
+  return GuardAs(entry, ctx, method, [&](const Principal*) { return body(); });
+}
+
+grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
+                     const std::function<Status(const Principal*)>& body) {
   CallGate& gate = entry.gate;
   if (!gate.Enter())
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is stopping; try again shortly");
@@ -92,7 +97,7 @@ grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view meth
   Status st;
   try {
     auto who = Authorize(entry, *ctx, method);
-    st = who.ok() ? body() : who.status();
+    st = who.ok() ? body(who->has_value() ? &**who : nullptr) : who.status();
   } catch (const std::exception& e) {
     st = Status::Internal(std::string("internal error: ") + e.what());
   } catch (...) {

@@ -65,5 +65,8 @@ Result<std::optional<Principal>> Authorize(Entry& entry, const grpc::ServerConte
 // authorised; catches every exception (INTERNAL), logs non-OK results.
 grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
                    const std::function<Status()>& body);
+// Guard for bodies that need the caller (audit, counter ownership).
+grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
+                     const std::function<Status(const Principal*)>& body);
 
 }  // namespace shop::queue::service

@@ -41,7 +41,8 @@ grpc::Status KioskServiceImpl::ListServices(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
                                             const pb::CreateTicketRequest* req,
                                             pb::CreateTicketResponse* resp) {
-  return Guard(entry_, ctx, std::string(kPrefix) + "CreateTicket", [&]() -> Status {
+  return GuardAs(entry_, ctx, std::string(kPrefix) + "CreateTicket",
+                 [&](const Principal* who) -> Status {
     CreateTicketInput in;
     in.branch_id = req->branch_id();
     in.service_prefix = req->service_prefix();
@@ -52,7 +53,7 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
     auto prio = FromProto(req->priority_class());
     if (!prio.ok()) return prio.status();
     in.priority = *prio;
-    auto view = manager_.CreateTicket(in);
+    auto view = manager_.CreateTicket(in, who);
     if (!view.ok()) return view.status();
     ToProto(*view, resp->mutable_ticket());
     auto branch = manager_.GetBranch(in.branch_id);

@@ -157,6 +157,10 @@ CREATE TABLE devices (
   revoked    INTEGER NOT NULL DEFAULT 0
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 4 -> 5: who has a counter open (a clerk acts only at his own counter).
+    R"sql(
+ALTER TABLE counters ADD COLUMN clerk_login TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -266,13 +270,13 @@ inline constexpr const char* kInsertRequest =
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 
 inline constexpr const char* kGetCounter =
-    "SELECT branch_id, counter_id, is_open, service_prefixes FROM counters "
+    "SELECT branch_id, counter_id, is_open, service_prefixes, clerk_login FROM counters "
     "WHERE branch_id = ?1 AND counter_id = ?2";
 inline constexpr const char* kListCounters =
-    "SELECT branch_id, counter_id, is_open, service_prefixes FROM counters "
+    "SELECT branch_id, counter_id, is_open, service_prefixes, clerk_login FROM counters "
     "WHERE branch_id = ?1 ORDER BY counter_id";
 inline constexpr const char* kSaveCounter =
-    "UPDATE counters SET is_open = ?3, service_prefixes = ?4 "
+    "UPDATE counters SET is_open = ?3, service_prefixes = ?4, clerk_login = ?5 "
     "WHERE branch_id = ?1 AND counter_id = ?2";
 
 inline constexpr const char* kInsertEvent =

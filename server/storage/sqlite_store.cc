@@ -288,7 +288,7 @@ class SqliteTx final : public QueueTx {
     auto st = db_.Prepare(sql::kSaveCounter);
     if (!st.ok()) return st.status();
     (*st)->Bind(1, c.branch_id).Bind(2, c.counter_id).Bind(3, int64_t{c.open ? 1 : 0});
-    (*st)->Bind(4, JoinPrefixes(c.services));
+    (*st)->Bind(4, JoinPrefixes(c.services)).Bind(5, c.clerk_login);
     QUEUE_RETURN_IF_ERROR((*st)->Run());
     if (db_.Changes() != 1)
       return Status::NotFound("counter " + c.counter_id + " is not in the database");
@@ -461,7 +461,7 @@ class SqliteTx final : public QueueTx {
     return s.status();
   }
   static CounterRow ReadCounter(const Stmt& s) {
-    return CounterRow{s.Text(0), s.Text(1), s.Int(2) != 0, SplitPrefixes(s.Text(3))};
+    return CounterRow{s.Text(0), s.Text(1), s.Int(2) != 0, SplitPrefixes(s.Text(3)), s.Text(4)};
   }
 
   Db& db_;

@@ -111,7 +111,7 @@ TEST(Audit, ChainRecordsEveryChangeAndPinpointsTampering) {
                       "OR action LIKE 'counter.%'"),
             31);
   EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'ticket.no_show' "
-                      "AND actor = 'counter:1'"),
+                      "AND actor = 'supervisor:test-supervisor'"),
             5);
 
   CommandResult ok = RunVerify(db);

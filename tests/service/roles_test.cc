@@ -9,7 +9,7 @@
 #include "server/domain/auth.h"
 #include "shop/queue/v1/auth_service.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
-#include "shop/queue/v1/counter_service.pb.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.pb.h"
 #include "tests/service/test_server.h"
 
@@ -107,6 +107,49 @@ TEST(Roles, LogoutEndsTheSessionAtOnce) {
   EXPECT_NE(CallWith(server.ChannelWith(token), list), grpc::StatusCode::UNAUTHENTICATED);
   ASSERT_TRUE(server.server().auth().Logout(token).ok());
   EXPECT_EQ(CallWith(server.ChannelWith(token), list), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace shop::queue
+
+namespace shop::queue {
+namespace {
+
+grpc::Status Open(const std::shared_ptr<grpc::Channel>& ch, const std::string& counter) {
+  auto stub = v1::CounterService::NewStub(ch);
+  grpc::ClientContext ctx;
+  v1::OpenCounterRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id(counter);
+  v1::OpenCounterResponse resp;
+  return stub->OpenCounter(&ctx, req, &resp);
+}
+
+grpc::Status Next(const std::shared_ptr<grpc::Channel>& ch, const std::string& counter,
+                  const std::string& request_id) {
+  auto stub = v1::CounterService::NewStub(ch);
+  grpc::ClientContext ctx;
+  v1::CallNextTicketRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id(counter);
+  req.set_request_id(request_id);
+  v1::CallNextTicketResponse resp;
+  return stub->CallNextTicket(&ctx, req, &resp);
+}
+
+TEST(Roles, AClerkActsOnlyAtHisOwnCounter) {
+  testing::TestServer server;
+  auto anna = server.ChannelWith(server.Token(Role::kClerk));
+  auto boris = server.ChannelWith(server.Token(Role::kClerk));
+  auto supervisor = server.ChannelWith(server.Token(Role::kSupervisor));
+  ASSERT_TRUE(Open(anna, "1").ok());
+  EXPECT_EQ(Open(boris, "1").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Next(boris, "1", "b1").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // Not denied (nobody is waiting, so NOT_FOUND) for the owner and a supervisor.
+  EXPECT_EQ(Next(anna, "1", "a1").error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Next(supervisor, "1", "s1").error_code(), grpc::StatusCode::NOT_FOUND);
+  // Boris may open his own counter.
+  EXPECT_TRUE(Open(boris, "2").ok());
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ TEST(SqliteStore, FullDiskIsResourceExhaustedAndLosesNothing) {
         if (!made.ok()) return made.status();
         const Ticket& t = *made;
         TicketEvent e{t.id, "test", t.issue_time, "create", TicketState::kWaiting,
-                      TicketState::kWaiting, "", 0, std::string(200, 'x')};
+                      TicketState::kWaiting, "", "", 0, std::string(200, 'x')};
         return tx.AppendEvent(e);
       });
       if (st.ok()) ++before;
