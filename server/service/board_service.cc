@@ -27,7 +27,9 @@ class BoardReactor final : public grpc::ServerWriteReactor<pb::WatchBoardRespons
       return;
     }
     entered_ = true;
-    Status st = Authorize(entry_, *ctx, kMethod).status();
+    auto who = Authorize(entry_, *ctx, kMethod);
+    Status st = who.status();
+    if (st.ok()) st = CheckBranch(who->has_value() ? &**who : nullptr, branch_);
     if (st.ok() && (req->recent_call_count() < 0 || req->recent_call_count() > 50))
       st = Status::InvalidArgument("recent_call_count", "recent_call_count must be 0..50");
     if (!st.ok()) {

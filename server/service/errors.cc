@@ -80,6 +80,14 @@ bool CallGate::Drain(absl::Duration linger, absl::Duration max_wait) {
   return emptied;
 }
 
+Status CheckBranch(const Principal* who, const std::string& branch_id) {
+  // An empty branch_id is bad input; the use case reports it (INVALID_ARGUMENT).
+  if (!who || who->branch_id.empty() || branch_id.empty() || who->branch_id == branch_id)
+    return Status::Ok();
+  return Status::PermissionDenied(std::string("this ") + RoleName(who->role) +
+                                  " belongs to branch " + who->branch_id);
+}
+
 grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
                    const std::function<Status()>& body) {
   return GuardAs(entry, ctx, method, [&](const Principal*) { return body(); });

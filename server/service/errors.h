@@ -65,6 +65,10 @@ Result<std::optional<Principal>> Authorize(Entry& entry, const grpc::ServerConte
 // authorised; catches every exception (INTERNAL), logs non-OK results.
 grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
                    const std::function<Status()>& body);
+// Devices (kiosks, boards) belong to one branch and may act only there;
+// staff are not bound to a branch. PERMISSION_DENIED otherwise.
+Status CheckBranch(const Principal* who, const std::string& branch_id);
+
 // Guard for bodies that need the caller (audit, counter ownership).
 grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
                      const std::function<Status(const Principal*)>& body);

@@ -10,7 +10,9 @@ constexpr const char* kPrefix = "/shop.queue.v1.KioskService/";
 grpc::Status KioskServiceImpl::GetBranch(grpc::ServerContext* ctx,
                                          const pb::GetBranchRequest* req,
                                          pb::GetBranchResponse* resp) {
-  return Guard(entry_, ctx, std::string(kPrefix) + "GetBranch", [&]() -> Status {
+  return GuardAs(entry_, ctx, std::string(kPrefix) + "GetBranch",
+                 [&](const Principal* who) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     auto b = manager_.GetBranch(req->branch_id());
     if (!b.ok()) return b.status();
     ToProto(**b, manager_.clock().Now(), resp->mutable_branch());
@@ -21,7 +23,9 @@ grpc::Status KioskServiceImpl::GetBranch(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::ListServices(grpc::ServerContext* ctx,
                                             const pb::ListServicesRequest* req,
                                             pb::ListServicesResponse* resp) {
-  return Guard(entry_, ctx, std::string(kPrefix) + "ListServices", [&]() -> Status {
+  return GuardAs(entry_, ctx, std::string(kPrefix) + "ListServices",
+                 [&](const Principal* who) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     if (req->page_size() < 0)
       return Status::InvalidArgument("page_size", "page_size must not be negative");
     auto token = ParsePageToken(req->page_token());
@@ -43,6 +47,7 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
                                             pb::CreateTicketResponse* resp) {
   return GuardAs(entry_, ctx, std::string(kPrefix) + "CreateTicket",
                  [&](const Principal* who) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     CreateTicketInput in;
     in.branch_id = req->branch_id();
     in.service_prefix = req->service_prefix();
@@ -73,7 +78,9 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::GetTicket(grpc::ServerContext* ctx,
                                          const pb::GetTicketRequest* req,
                                          pb::GetTicketResponse* resp) {
-  return Guard(entry_, ctx, std::string(kPrefix) + "GetTicket", [&]() -> Status {
+  return GuardAs(entry_, ctx, std::string(kPrefix) + "GetTicket",
+                 [&](const Principal* who) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     auto view = manager_.GetTicket(req->branch_id(), req->ticket_id());
     if (!view.ok()) return view.status();
     ToProto(*view, resp->mutable_ticket());

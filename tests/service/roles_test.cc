@@ -10,7 +10,7 @@
 #include "shop/queue/v1/auth_service.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
-#include "shop/queue/v1/kiosk_service.pb.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
 #include "tests/service/test_server.h"
 
 namespace shop::queue {
@@ -150,6 +150,29 @@ TEST(Roles, AClerkActsOnlyAtHisOwnCounter) {
   EXPECT_EQ(Next(supervisor, "1", "s1").error_code(), grpc::StatusCode::NOT_FOUND);
   // Boris may open his own counter.
   EXPECT_TRUE(Open(boris, "2").ok());
+}
+
+}  // namespace
+}  // namespace shop::queue
+
+namespace shop::queue {
+namespace {
+
+TEST(Roles, ADeviceActsOnlyInItsBranch) {
+  testing::TestServer server;
+  auto kiosk = v1::KioskService::NewStub(server.ChannelWith(server.Token(Role::kKiosk)));
+  auto staff = v1::KioskService::NewStub(server.Channel());
+  v1::ListServicesRequest req;
+  req.set_branch_id("elsewhere");
+  v1::ListServicesResponse resp;
+  grpc::ClientContext a;
+  EXPECT_EQ(kiosk->ListServices(&a, req, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::ClientContext b;
+  EXPECT_EQ(staff->ListServices(&b, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  req.set_branch_id("test");
+  grpc::ClientContext c;
+  EXPECT_TRUE(kiosk->ListServices(&c, req, &resp).ok());
 }
 
 }  // namespace
