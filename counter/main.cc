@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/client/keys.h"
+#include "common/client/cli.h"
 #include "common/client/rpc.h"
 #include "common/client/text.h"
 #include "common/client/login.h"
@@ -26,16 +27,12 @@ namespace shop::queue::counter {
 namespace {
 
 constexpr int kExitRpcError = 1;
-constexpr int kExitUsage = 2;
+using client::kExitUsage;
 
 struct Flags {
-  std::string server = "127.0.0.1:50051";
-  client::TlsFiles tls;
-  std::string token;  // --token; else $SHOP_QUEUE_TOKEN; else the token file
+  client::ConnectionFlags conn;
   std::string login;  // login --user
-  std::string branch = "demo";
   std::string counter;
-  int deadline_ms = 3000;
   std::vector<std::string> services;  // open --services
   std::string state;                  // list --state
   std::string target_prefix;          // transfer PREFIX
@@ -202,18 +199,10 @@ int RunBoard(const CounterClient& counter, const Flags&) {
 // --- command line ----------------------------------------------------------
 
 void AddGlobalOptions(CLI::App& app, Flags& flags) {
-  app.add_option("--server", flags.server, "Queue server HOST:PORT")->capture_default_str();
-  app.add_option("--branch", flags.branch, "Branch id")->capture_default_str();
-  app.add_option("--token", flags.token,
-                 "session or device token (default: $SHOP_QUEUE_TOKEN, then the file "
-                 "`counter login` writes)");
-  app.add_option("--tls-ca", flags.tls.ca, "CA certificate (PEM) of the server; enables TLS");
-  app.add_option("--tls-cert", flags.tls.cert, "this client's certificate (PEM), if required");
-  app.add_option("--tls-key", flags.tls.key, "this client's private key (PEM)");
+  client::AddConnectionOptions(app, flags.conn,
+                               "session or device token (default: $SHOP_QUEUE_TOKEN, then the "
+                               "file `counter login` writes)");
   app.add_option("--counter", flags.counter, "Counter id (needed by counter commands)");
-  app.add_option("--deadline-ms", flags.deadline_ms, "Deadline of each RPC attempt, ms")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
 }
 
 CLI::App* AddCommand(CLI::App& app, Selected& selected, const std::string& name,
@@ -279,17 +268,13 @@ int Main(int argc, char** argv) {
   Selected selected;
   AddGlobalOptions(app, flags);
   AddCommands(app, flags, selected);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : kExitUsage;
-  }
+  if (auto exit_code = client::Parse(app, argc, argv)) return *exit_code;
   if (app.got_subcommand("login"))
-    return client::LoginAndSave(client::MakeChannelOrExit(flags.server, flags.tls), flags.login, client::DefaultTokenFile());
+    return client::LoginAndSave(client::Connect(flags.conn), flags.login,
+                                client::DefaultTokenFile());
   if (app.got_subcommand("logout"))
-    return client::LogoutAndForget(client::MakeChannelOrExit(flags.server, flags.tls),
-                                   client::FindToken(flags.token, client::DefaultTokenFile()),
+    return client::LogoutAndForget(client::Connect(flags.conn),
+                                   client::FindToken(flags.conn.token, client::DefaultTokenFile()),
                                    client::DefaultTokenFile());
   if (selected.needs_counter && flags.counter.empty()) {
     std::cerr << "--counter ID is required for this command\n"
@@ -297,11 +282,8 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   if (selected.watches_board) BlockStopSignals();
-  client::CallOptions options;
-  options.deadline = std::chrono::milliseconds(flags.deadline_ms);
-  options.token = client::FindToken(flags.token, client::DefaultTokenFile());
-  const CounterClient counter(client::MakeChannelOrExit(flags.server, flags.tls), flags.branch, flags.counter,
-                              options);
+  const CounterClient counter(client::Connect(flags.conn), flags.conn.branch, flags.counter,
+                              client::ToCallOptions(flags.conn, client::DefaultTokenFile()));
   return selected.run(counter, flags);
 }
 

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/client/keys.h"
+#include "common/client/cli.h"
 #include "common/client/rpc.h"
 #include "common/client/text.h"
 #include "kiosk/kiosk_client.h"
@@ -22,14 +23,10 @@ namespace shop::queue::kiosk {
 namespace {
 
 constexpr int kExitRpcError = 1;
-constexpr int kExitUsage = 2;
+using client::kExitUsage;
 
 struct Flags {
-  std::string server = "127.0.0.1:50051";
-  client::TlsFiles tls;
-  std::string token;  // --token; else $SHOP_QUEUE_TOKEN; else the token file
-  std::string branch = "demo";
-  int deadline_ms = 3000;
+  client::ConnectionFlags conn;
   std::string lang = "ru";
   std::string priority = "none";
   std::string prefix;
@@ -99,17 +96,9 @@ int RunInteractive(const KioskClient& kiosk, const Flags&) {
 }
 
 void AddGlobalOptions(CLI::App& app, Flags& flags) {
-  app.add_option("--server", flags.server, "Queue server HOST:PORT")->capture_default_str();
-  app.add_option("--branch", flags.branch, "Branch id")->capture_default_str();
-  app.add_option("--token", flags.token,
-                 "kiosk device token (default: $SHOP_QUEUE_TOKEN, then "
-                 "~/.config/shop-queue/kiosk-token)");
-  app.add_option("--tls-ca", flags.tls.ca, "CA certificate (PEM) of the server; enables TLS");
-  app.add_option("--tls-cert", flags.tls.cert, "this client's certificate (PEM), if required");
-  app.add_option("--tls-key", flags.tls.key, "this client's private key (PEM)");
-  app.add_option("--deadline-ms", flags.deadline_ms, "Deadline of each RPC attempt, ms")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  client::AddConnectionOptions(app, flags.conn,
+                               "kiosk device token (default: $SHOP_QUEUE_TOKEN, then "
+                               "~/.config/shop-queue/kiosk-token)");
   app.add_option("--lang", flags.lang, "Customer language: ru, en or zh")
       ->check(CLI::IsMember({"ru", "en", "zh"}))
       ->capture_default_str();
@@ -142,16 +131,9 @@ int Main(int argc, char** argv) {
   Command command;
   AddGlobalOptions(app, flags);
   AddCommands(app, flags, command);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : kExitUsage;
-  }
-  client::CallOptions options;
-  options.deadline = std::chrono::milliseconds(flags.deadline_ms);
-  options.token = client::FindToken(flags.token, client::DefaultKioskTokenFile());
-  const KioskClient kiosk(client::MakeChannelOrExit(flags.server, flags.tls), flags.branch, options);
+  if (auto exit_code = client::Parse(app, argc, argv)) return *exit_code;
+  const KioskClient kiosk(client::Connect(flags.conn), flags.conn.branch,
+                          client::ToCallOptions(flags.conn, client::DefaultKioskTokenFile()));
   return command(kiosk, flags);
 }
 

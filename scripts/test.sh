@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds everything, lints the
-# proto with buf (STANDARD rules) and runs every test. Idempotent.
+# The test command (the README's, and what .ci/run runs): installs what is
+# missing, builds everything, runs every test (buf lint of the proto
+# included), runs the benchmark once as a smoke test, and fuzzes briefly.
+# Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh

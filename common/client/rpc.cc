@@ -55,16 +55,6 @@ std::string DefaultTokenFile() {
   return std::string(home ? home : ".") + "/.config/shop-queue/token";
 }
 
-std::shared_ptr<grpc::Channel> MakeChannelOrExit(const std::string& address,
-                                                 const TlsFiles& tls) {
-  try {
-    return MakeChannel(address, tls);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    std::exit(2);
-  }
-}
-
 namespace {
 
 class TokenInterceptor final : public grpc::experimental::Interceptor {

@@ -70,10 +70,6 @@ struct TlsFiles {
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            const TlsFiles& tls = {});
 
-// MakeChannel for a command-line program: on an unreadable TLS file it
-// prints "error: ..." and exits with status 2 (a usage error).
-std::shared_ptr<grpc::Channel> MakeChannelOrExit(const std::string& address, const TlsFiles& tls);
-
 // A channel whose every call carries "authorization: Bearer `token`" (added
 // by a client interceptor, so it works on plain-text loopback too, where gRPC
 // does not send call credentials). For tools and tests that use raw stubs.

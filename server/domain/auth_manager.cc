@@ -22,14 +22,14 @@ bool IsStaffRole(Role r) {
 
 }  // namespace
 
-Status ValidateLogin(const std::string& login) {
+Status ValidateLogin(const std::string& login, const std::string& field) {
   bool ok = login.size() >= 3 && login.size() <= 32 &&
             std::all_of(login.begin(), login.end(), [](char c) {
               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
                      c == '_';
             });
   if (!ok)
-    return Status::InvalidArgument("login", "login must be 3-32 of a-z, 0-9, '.', '-', '_'");
+    return Status::InvalidArgument(field, field + " must be 3-32 of a-z, 0-9, '.', '-', '_'");
   return Status::Ok();
 }
 
@@ -117,10 +117,7 @@ Status AuthManager::Logout(const std::string& token) {
 Result<std::string> AuthManager::IssueDevice(const std::string& name, Role role,
                                              const std::string& branch_id,
                                              const std::string& actor) {
-  QUEUE_RETURN_IF_ERROR(ValidateLogin(name).ok()
-                            ? Status::Ok()
-                            : Status::InvalidArgument("name", "device name must be 3-32 of "
-                                                              "a-z, 0-9, '.', '-', '_'"));
+  QUEUE_RETURN_IF_ERROR(ValidateLogin(name, "name"));
   if (role != Role::kKiosk && role != Role::kBoard)
     return Status::InvalidArgument("kind", "a device is a kiosk or a board");
   if (branch_id.empty()) return Status::InvalidArgument("branch", "branch is required");

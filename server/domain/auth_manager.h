@@ -77,7 +77,8 @@ class AuthManager {
   std::map<std::string, Cached> cache_;  // token hash -> answer; guarded by cache_mu_
 };
 
-// Checks a login name: 3-32 of a-z, 0-9, '.', '-', '_'.
-Status ValidateLogin(const std::string& login);
+// Checks a login (or device) name: 3-32 of a-z, 0-9, '.', '-', '_'.
+// `field` names the request field in the error.
+Status ValidateLogin(const std::string& login, const std::string& field = "login");
 
 }  // namespace shop::queue

@@ -15,8 +15,14 @@ bool ServesService(const CounterRow& c, const std::string& prefix) {
   return c.open && std::find(c.services.begin(), c.services.end(), prefix) != c.services.end();
 }
 
+std::string ActorName(const Principal* who) {
+  return who ? std::string(RoleName(who->role)) + ":" + who->id : std::string();
+}
+
+// The history line of a change to `t`, done by `who` (nullptr: the system or
+// an unauthenticated internal caller).
 TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::Time now,
-                     std::string detail = {}) {
+                     const Principal* who, std::string detail = {}) {
   TicketEvent e;
   e.ticket_id = t.id;
   e.branch_id = t.branch_id;
@@ -25,9 +31,23 @@ TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::
   e.from = from;
   e.to = t.state;
   e.counter_id = t.counter_id;
+  e.actor = ActorName(who);
   e.recall_count = t.recall_count;
   e.detail = std::move(detail);
   return e;
+}
+
+// The ticket an earlier request with this request_id produced, if any (a
+// retry is answered with the first result).
+Result<std::optional<Ticket>> PriorResult(QueueTx& tx, const std::string& branch_id,
+                                          const char* method, const std::string& request_id) {
+  auto prior = tx.FindRequest(branch_id, method, request_id);
+  if (!prior.ok()) return prior.status();
+  if (!prior->has_value()) return std::optional<Ticket>();
+  auto t = tx.GetTicket(branch_id, **prior);
+  if (!t.ok()) return t.status();
+  if (!t->has_value()) return Status::Internal("request " + request_id + " maps to a missing ticket");
+  return *t;
 }
 
 // Who acted, for the audit log: the authenticated caller, else the kind of
@@ -51,10 +71,6 @@ Status Record(QueueTx& tx, const TicketEvent& e) {
              StateName(e.to) + (e.counter_id.empty() ? "" : " counter=" + e.counter_id) +
              (e.detail.empty() ? "" : " " + e.detail);
   return tx.AppendAudit(r);
-}
-
-std::string ActorName(const Principal* who) {
-  return who ? std::string(RoleName(who->role)) + ":" + who->id : std::string();
 }
 
 Status RecordCounter(QueueTx& tx, const CounterRow& c, absl::Time now, const Principal* who) {
@@ -266,20 +282,19 @@ Result<std::vector<ServiceView>> QueueManager::ListServices(const std::string& b
   auto b = Branch(branch_id);
   if (!b.ok()) return b.status();
   std::vector<ServiceView> out;
+  absl::Time now = clock_.Now();
   Status st = store_.Read([&](QueueTx& tx) {
     auto counts = tx.WaitingCounts(branch_id);
     if (!counts.ok()) return counts.status();
-    auto counters = tx.ListCounters(branch_id);
-    if (!counters.ok()) return counters.status();
     for (const auto& s : (*b)->services) {
       ServiceView v;
       v.config = &s;
       auto it = counts->find(s.prefix);
       v.waiting = it == counts->end() ? 0 : it->second;
-      for (const auto& c : *counters) v.open_counters += ServesService(c, s.prefix) ? 1 : 0;
-      auto times = tx.RecentServiceTimes(branch_id, s.prefix, kServiceTimeWindow);
-      if (!times.ok()) return times.status();
-      v.average_service_time = RollingAverage(*times, s.default_service_time, kServiceTimeWindow);
+      auto rate = RateOf(tx, **b, s.prefix, now);
+      if (!rate.ok()) return rate.status();
+      v.open_counters = rate->open_counters;
+      v.average_service_time = rate->average;
       out.push_back(v);
     }
     return Status::Ok();
@@ -312,13 +327,10 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
   Ticket out;
   bool created = false;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    auto prior = tx.FindRequest(branch.branch_id, kMethodCreate, in.request_id);
+    auto prior = PriorResult(tx, branch.branch_id, kMethodCreate, in.request_id);
     if (!prior.ok()) return prior.status();
     if (prior->has_value()) {  // a retry: answer with the first result
-      auto t = tx.GetTicket(branch.branch_id, **prior);
-      if (!t.ok()) return t.status();
-      if (!t->has_value()) return Status::Internal("request maps to a missing ticket");
-      out = **t;
+      out = **prior;
       return Status::Ok();
     }
     if (!branch.IsOpen(now))
@@ -339,9 +351,7 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
     t.issue_time = now;
     QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t.branch_id, kMethodCreate, in.request_id, t.id, now));
-    TicketEvent e = EventFor(t, "create", TicketState::kWaiting, now);
-    e.actor = ActorName(who);
-    QUEUE_RETURN_IF_ERROR(Record(tx, e));
+    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "create", TicketState::kWaiting, now, who)));
     out = t;
     created = true;
     return Status::Ok();
@@ -460,13 +470,10 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
   Ticket out;
   bool called = false;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    auto prior = tx.FindRequest(branch_id, kMethodCallNext, request_id);
+    auto prior = PriorResult(tx, branch_id, kMethodCallNext, request_id);
     if (!prior.ok()) return prior.status();
-    if (prior->has_value()) {
-      auto t = tx.GetTicket(branch_id, **prior);
-      if (!t.ok()) return t.status();
-      if (!t->has_value()) return Status::Internal("request maps to a missing ticket");
-      out = **t;
+    if (prior->has_value()) {  // a retry: answer with the first result
+      out = **prior;
       return Status::Ok();
     }
     auto row = LoadOpenCounter(tx, branch_id, counter_id);
@@ -483,9 +490,7 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(t, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, TicketState::kWaiting));
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(branch_id, kMethodCallNext, request_id, t.id, now));
-    TicketEvent e = EventFor(t, "call", TicketState::kWaiting, now);
-    e.actor = ActorName(who);
-    QUEUE_RETURN_IF_ERROR(Record(tx, e));
+    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "call", TicketState::kWaiting, now, who)));
     out = t;
     called = true;
     return Status::Ok();
@@ -515,9 +520,8 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(ticket, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(ticket, TicketState::kWaiting));
-    TicketEvent e = EventFor(ticket, "call", TicketState::kWaiting, now, "out of order");
-    e.actor = ActorName(who);
-    QUEUE_RETURN_IF_ERROR(Record(tx, e));
+    QUEUE_RETURN_IF_ERROR(
+        Record(tx, EventFor(ticket, "call", TicketState::kWaiting, now, who, "out of order")));
     out = ticket;
     return Status::Ok();
   });
@@ -553,9 +557,7 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
     }
     QUEUE_RETURN_IF_ERROR(s);
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
-    TicketEvent e = EventFor(t, ActionName(action), before, now);
-    e.actor = ActorName(who);
-    QUEUE_RETURN_IF_ERROR(Record(tx, e));
+    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, ActionName(action), before, now, who)));
     out = t;
     return Status::Ok();
   });
@@ -589,9 +591,9 @@ Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
     std::string from_service = t.service_prefix;
     QUEUE_RETURN_IF_ERROR(TransferTicket(t, counter_id, target_prefix, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
-    TicketEvent e = EventFor(t, "transfer", before, now, from_service + "->" + target_prefix);
-    e.counter_id = counter_id;
-    e.actor = ActorName(who);
+    TicketEvent e =
+        EventFor(t, "transfer", before, now, who, from_service + "->" + target_prefix);
+    e.counter_id = counter_id;  // the ticket itself no longer names a counter
     QUEUE_RETURN_IF_ERROR(Record(tx, e));
     out = t;
     return Status::Ok();
@@ -657,7 +659,7 @@ Result<int> QueueManager::ExpireOverdue() {
         TicketState before = t.state;
         QUEUE_RETURN_IF_ERROR(ExpireTicket(t, now));
         QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
-        QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "expire", before, now)));
+        QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "expire", before, now, nullptr)));
         ++expired;
       }
       return Status::Ok();

@@ -1,0 +1,43 @@
+// Command-line plumbing shared by the kiosk and counter programs: the
+// connection flags every program takes (--server, --branch, --deadline-ms,
+// --token, --tls-*), turning them into a channel and CallOptions, and parsing
+// with the programs' exit codes. Not thread-safe; for main() only.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <grpcpp/channel.h>
+
+#include "common/client/rpc.h"
+
+namespace shop::queue::client {
+
+inline constexpr int kExitUsage = 2;
+
+struct ConnectionFlags {
+  std::string server = "127.0.0.1:50051";
+  std::string branch = "demo";
+  int deadline_ms = 3000;
+  std::string token;  // --token; else $SHOP_QUEUE_TOKEN; else the program's token file
+  TlsFiles tls;
+};
+
+// Adds --server, --branch, --token (described by `token_help`), --tls-ca,
+// --tls-cert, --tls-key and --deadline-ms.
+void AddConnectionOptions(CLI::App& app, ConnectionFlags& flags, const std::string& token_help);
+
+// The channel the flags ask for; on an unreadable TLS file prints the error
+// and exits with kExitUsage.
+std::shared_ptr<grpc::Channel> Connect(const ConnectionFlags& flags);
+
+// Deadline and token (found as FindToken does, with `token_file` last).
+CallOptions ToCallOptions(const ConnectionFlags& flags, const std::string& token_file);
+
+// Parses; on --help returns 0, on bad usage prints it and returns
+// kExitUsage; nullopt when the program should go on.
+std::optional<int> Parse(CLI::App& app, int argc, char** argv);
+
+}  // namespace shop::queue::client
