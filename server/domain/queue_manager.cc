@@ -431,18 +431,21 @@ Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
     return RecordCounter(tx, row, clock_.Now(), who);
   });
   if (!st.ok()) return st;
-  ForgetRates(branch_id);
-  PublishAfterCommit(**b, {});
-  return GetCounter(branch_id, counter_id);
+  return AfterCounterChange(**b, counter_id);
+}
+
+Result<CounterView> QueueManager::AfterCounterChange(const BranchConfig& b,
+                                                     const std::string& counter_id) {
+  ForgetRates(b.branch_id);  // open counters feed the wait estimate
+  PublishAfterCommit(b, {});
+  return GetCounter(b.branch_id, counter_id);
 }
 
 Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
                                                const std::string& counter_id,
                                                const Principal* who) {
-  auto b = Branch(branch_id);
+  auto b = ForCounter(branch_id, counter_id, std::nullopt);
   if (!b.ok()) return b.status();
-  auto cc = Counter(**b, counter_id);
-  if (!cc.ok()) return cc.status();
   Status st = store_.Write([&](QueueTx& tx) -> Status {
     QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
@@ -455,9 +458,7 @@ Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
     return RecordCounter(tx, r, clock_.Now(), who);
   });
   if (!st.ok()) return st;
-  ForgetRates(branch_id);
-  PublishAfterCommit(**b, {});
-  return GetCounter(branch_id, counter_id);
+  return AfterCounterChange(**b, counter_id);
 }
 
 Result<TicketView> QueueManager::CallNext(const std::string& branch_id,

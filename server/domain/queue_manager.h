@@ -109,6 +109,9 @@ class QueueManager {
   Result<const BranchConfig*> ForCounter(const std::string& branch_id,
                                          const std::string& counter_id,
                                          std::optional<int64_t> ticket_id) const;
+  // After a counter opened or closed: refresh estimates and the board, and
+  // return the counter as it is now.
+  Result<CounterView> AfterCounterChange(const BranchConfig& b, const std::string& counter_id);
   Result<TicketView> View(QueueTx& tx, const BranchConfig& b, const Ticket& t, absl::Time now);
   Result<TicketView> ViewAfterWrite(const BranchConfig& b, const Ticket& t);
   void PublishAfterCommit(const BranchConfig& b, const std::vector<CallRecord>& calls);
