@@ -80,6 +80,7 @@ Result<ServiceConfig> ParseService(const toml::table& t, const std::string& orig
       return Bad(origin, "branch.service.default_service_minutes", "must be 1..1440");
     s.default_service_time = absl::Minutes(*minutes);
   }
+  s.opens_case = t["sim_replacement"].value_or(false);
   return s;
 }
 
@@ -143,6 +144,38 @@ Result<BranchConfig> ParseBranch(const toml::table& t, const std::string& origin
   return b;
 }
 
+// [fees.<operator>] <reason> = roubles
+Status ParseFees(const toml::table* fees, ServerConfig& config, const std::string& origin) {
+  if (!fees) return Status::Ok();
+  static const char* kReasons[] = {"lost", "stolen", "damaged", "format_change"};
+  for (const auto& [op, v] : *fees) {
+    std::string key = "fees." + std::string(op.str());
+    const toml::table* t = v.as_table();
+    if (!t) return Bad(origin, key, "must be a table of reason = roubles");
+    auto& row = config.fees[std::string(op.str())];
+    for (const auto& [reason, amount] : *t) {
+      std::string rkey = key + "." + std::string(reason.str());
+      bool known = false;
+      for (const char* r : kReasons) known |= reason.str() == r;
+      if (!known) return Bad(origin, rkey, "unknown reason (use lost, stolen, damaged, format_change)");
+      auto a = amount.value<int64_t>();
+      if (!a || *a < 0 || *a > 1000000) return Bad(origin, rkey, "must be roubles, 0..1000000");
+      row[std::string(reason.str())] = *a;
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParsePrivacy(const toml::table* privacy, ServerConfig& config, const std::string& origin) {
+  if (!privacy) return Status::Ok();
+  config.privacy.key_file = (*privacy)["key_file"].value_or(std::string());
+  if (auto days = (*privacy)["retention_days"].value<int64_t>()) {
+    if (*days < 1 || *days > 3650) return Bad(origin, "privacy.retention_days", "must be 1..3650");
+    config.privacy.retention = absl::Hours(24 * *days);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string& origin) {
@@ -165,6 +198,8 @@ Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string
     if (!b.ok()) return b.status();
     config.branches.push_back(std::move(b).value());
   }
+  QUEUE_RETURN_IF_ERROR(ParseFees(root["fees"].as_table(), config, origin));
+  QUEUE_RETURN_IF_ERROR(ParsePrivacy(root["privacy"].as_table(), config, origin));
   Status st = config.Validate();
   if (!st.ok()) return Bad(origin, st.field(), st.message());
   return config;

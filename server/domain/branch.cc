@@ -114,6 +114,15 @@ const BranchConfig* ServerConfig::FindBranch(std::string_view branch_id) const {
   return nullptr;
 }
 
+std::optional<int64_t> ServerConfig::Fee(const std::string& operator_id,
+                                         const std::string& reason) const {
+  auto op = fees.find(operator_id);
+  if (op == fees.end()) return std::nullopt;
+  auto r = op->second.find(reason);
+  if (r == op->second.end()) return std::nullopt;
+  return r->second;
+}
+
 Status ServerConfig::Validate() const {
   if (branches.empty()) return Status::InvalidArgument("branch", "no branch configured");
   std::set<std::string> ids;

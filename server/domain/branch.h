@@ -6,6 +6,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,6 +24,8 @@ struct ServiceConfig {
   std::string prefix;                 // one capital Latin letter, e.g. "R"
   std::array<std::string, 3> names;   // indexed by Language - 1: ru, en, zh
   absl::Duration default_service_time = absl::Minutes(10);  // ETA before any data
+  // Serving a ticket of this service opens a SIM-replacement case.
+  bool opens_case = false;
 };
 
 struct CounterConfig {
@@ -66,8 +70,27 @@ struct BranchConfig {
   Status Validate() const;
 };
 
+// SIM-replacement fees in roubles: operator id -> reason name -> fee.
+// Operators are the register's ids ("megafon", "beeline", "tele2").
+using FeeTable = std::map<std::string, std::map<std::string, int64_t>>;
+
+// How personal data is protected and kept.
+struct PrivacyConfig {
+  // The key of the keyed hash of document numbers, outside the database.
+  // Empty: "<database>.pii-key" next to the database file. Created (mode
+  // 0600) when missing.
+  std::string key_file;
+  // Personal fields of cases finished longer ago are erased (counts, times
+  // and amounts stay for reports).
+  absl::Duration retention = absl::Hours(24 * 90);
+};
+
 struct ServerConfig {
   std::vector<BranchConfig> branches;
+  FeeTable fees;
+  PrivacyConfig privacy;
+  // The fee for an operator and reason; nullopt when the table has none.
+  std::optional<int64_t> Fee(const std::string& operator_id, const std::string& reason) const;
   const BranchConfig* FindBranch(std::string_view branch_id) const;
   Status Validate() const;
 };

@@ -28,3 +28,24 @@ std::string Status::ToString() const {
 }
 
 }  // namespace shop::queue
+
+namespace shop::queue {
+
+Status Status::InvalidFields(std::vector<FieldViolation> v) {
+  std::string msg;
+  for (const auto& f : v) {
+    if (!msg.empty()) msg += "; ";
+    msg += f.field + ": " + f.description;
+  }
+  Status st(Code::kInvalidArgument, std::move(msg), v.empty() ? "" : v.front().field);
+  st.violations_ = std::move(v);
+  return st;
+}
+
+std::vector<FieldViolation> Status::violations() const {
+  if (!violations_.empty()) return violations_;
+  if (code_ == Code::kInvalidArgument && !field_.empty()) return {{field_, message_}};
+  return {};
+}
+
+}  // namespace shop::queue

@@ -11,8 +11,15 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace shop::queue {
+
+// One bad request field and what is wrong with it.
+struct FieldViolation {
+  std::string field;
+  std::string description;
+};
 
 class Status {
  public:
@@ -35,6 +42,9 @@ class Status {
   static Status InvalidArgument(std::string field, std::string msg) {
     return Status(Code::kInvalidArgument, std::move(msg), std::move(field));
   }
+  // Several bad fields at once (a form): field() is the first, message()
+  // lists them all, violations() has each. `v` must not be empty.
+  static Status InvalidFields(std::vector<FieldViolation> v);
   static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
   static Status AlreadyExists(std::string msg) {
     return Status(Code::kAlreadyExists, std::move(msg));
@@ -62,6 +72,9 @@ class Status {
   const std::string& message() const { return message_; }
   // The request field at fault (for kInvalidArgument), else empty.
   const std::string& field() const { return field_; }
+  // Every bad field (for kInvalidArgument); one entry when made by
+  // InvalidArgument.
+  std::vector<FieldViolation> violations() const;
   std::string ToString() const;
 
  private:
@@ -71,6 +84,7 @@ class Status {
   Code code_ = Code::kOk;
   std::string message_;
   std::string field_;
+  std::vector<FieldViolation> violations_;  // set by InvalidFields only
 };
 
 const char* CodeName(Status::Code code);

@@ -1,0 +1,63 @@
+// Personal data: the formats the SIM-replacement form accepts (Russian mobile
+// numbers, identity documents, ICCIDs), their normal forms, and how they may
+// appear outside the form: masked in logs and on screens, and document numbers
+// only as a keyed hash plus their last four characters.
+//
+// Plain C++; the keyed hash itself is injected (PiiHasher; HMAC-SHA256 with a
+// key file in server/crypto). Stateless functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/domain/status.h"
+
+namespace shop::queue {
+
+enum class DocumentType : uint8_t {
+  kRuPassport = 1,       // Russian internal passport: 4-digit series + 6-digit number
+  kForeignPassport = 2,  // Russian international passport: 9 digits
+  kResidencePermit = 3,  // residence permit (vid na zhitelstvo): 9 digits
+};
+const char* DocumentTypeName(DocumentType t);  // "ru_passport", ...
+std::optional<DocumentType> ParseDocumentType(std::string_view name);
+
+// "+7XXXXXXXXXX" from the ways people write a Russian mobile number:
+// "+7 912 345-67-89", "8 (912) 345 67 89", "79123456789", "9123456789".
+// Mobile means the national number starts with 9. nullopt when it is not one.
+std::optional<std::string> NormalizeRuMobile(std::string_view in);
+
+// The document number without spaces or separators, checked against its
+// type's format; nullopt when it does not fit.
+std::optional<std::string> NormalizeDocumentNumber(DocumentType t, std::string_view in);
+// What a format error says, for a person: "10 digits: 4-digit series and
+// 6-digit number, e.g. 4509 123456".
+const char* DocumentFormatHint(DocumentType t);
+
+// Luhn check over a string of digits (the last one is the check digit).
+bool LuhnValid(std::string_view digits);
+// An ICCID as printed on a SIM card: 19 or 20 digits, starting with "89"
+// (telecom), with a valid Luhn check digit. kInvalidArgument naming `field`
+// and saying which rule failed.
+Status ValidateIccid(std::string_view iccid, const std::string& field = "iccid");
+
+// For logs and screens. Never log a phone, name or document number but
+// through these.
+std::string MaskPhone(std::string_view phone);     // "+79123456789" -> "+7******6789"
+std::string MaskName(std::string_view full_name);  // "Ivanov Ivan" -> "I***** I***"
+std::string LastFour(std::string_view s);          // the last 4 characters (all if shorter)
+std::string MaskDocument(std::string_view last4);  // "1234" -> "******1234"
+// A contact is a phone number or an e-mail address; masks either.
+std::string MaskContact(std::string_view contact);
+
+// Keyed one-way hash of a personal identifier (document numbers), so equal
+// numbers can be matched without storing them. `purpose` separates uses
+// ("document"). Thread-safe implementations.
+class PiiHasher {
+ public:
+  virtual ~PiiHasher() = default;
+  virtual std::string Hash(std::string_view purpose, std::string_view value) const = 0;
+};
+
+}  // namespace shop::queue
