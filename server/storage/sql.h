@@ -161,6 +161,122 @@ CREATE TABLE devices (
     R"sql(
 ALTER TABLE counters ADD COLUMN clerk_login TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5 -> 6: SIM-replacement cases (server/domain/sim_case.h), the embedded
+    // operator register, blank-card stock and the message outbox.
+    //  - sim_cases: the form's columns are NULL until the form step; the
+    //    personal ones (phone, full_name, document_hash, document_last4,
+    //    contact) are NULL again once erased. A ticket has at most one case
+    //    that is not cancelled (state 8).
+    //  - sim_case_records: immutable, like the audit log.
+    //  - identity_attempts.failures: comma-separated microsecond times.
+    //  - subscriber_topups / subscriber_calls: seq 1 is the newest.
+    //  - sim_cards: a number never has two active cards (unique index).
+    //  - sim_stock.state: 1 in stock, 2 issued (StockState).
+    R"sql(
+CREATE TABLE sim_cases (
+  case_id         INTEGER PRIMARY KEY,
+  branch_id       TEXT NOT NULL REFERENCES branches(branch_id),
+  ticket_id       INTEGER NOT NULL REFERENCES tickets(ticket_id),
+  counter_id      TEXT NOT NULL,
+  opened_by       TEXT NOT NULL,
+  opened_us       INTEGER NOT NULL,
+  state           INTEGER NOT NULL,
+  phone           TEXT,
+  operator_id     TEXT,
+  reason          INTEGER,
+  full_name       TEXT,
+  document_type   INTEGER,
+  document_hash   TEXT,
+  document_last4  TEXT,
+  contact         TEXT,
+  question        INTEGER,
+  identity_passed INTEGER NOT NULL DEFAULT 0,
+  fee_roubles     INTEGER NOT NULL DEFAULT 0,
+  payment         INTEGER,
+  receipt_number  TEXT NOT NULL DEFAULT '',
+  old_iccid       TEXT NOT NULL DEFAULT '',
+  new_iccid       TEXT NOT NULL DEFAULT '',
+  refunded        INTEGER NOT NULL DEFAULT 0,
+  finished_us     INTEGER,
+  erased          INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE UNIQUE INDEX sim_cases_one_per_ticket ON sim_cases (ticket_id) WHERE state <> 8;
+CREATE INDEX sim_cases_to_erase ON sim_cases (finished_us) WHERE erased = 0;
+CREATE TABLE sim_case_records (
+  case_id    INTEGER NOT NULL REFERENCES sim_cases(case_id),
+  seq        INTEGER NOT NULL CHECK (seq > 0),
+  time_us    INTEGER NOT NULL,
+  step       TEXT NOT NULL,
+  outcome    TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  supervisor TEXT NOT NULL,
+  detail     TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER sim_case_records_no_update BEFORE UPDATE ON sim_case_records
+  BEGIN SELECT RAISE(ABORT, 'case records are immutable'); END;
+CREATE TRIGGER sim_case_records_no_delete BEFORE DELETE ON sim_case_records
+  BEGIN SELECT RAISE(ABORT, 'case records are immutable'); END;
+CREATE TABLE receipt_sequences (
+  branch_id   TEXT NOT NULL,
+  year        INTEGER NOT NULL,
+  last_number INTEGER NOT NULL,
+  PRIMARY KEY (branch_id, year)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE identity_attempts (
+  phone           TEXT PRIMARY KEY,
+  failures        TEXT NOT NULL,
+  locked_until_us INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE TABLE subscribers (
+  phone              TEXT PRIMARY KEY,
+  operator_id        TEXT NOT NULL,
+  holder_name        TEXT NOT NULL,
+  document_type      INTEGER NOT NULL,
+  document_hash      TEXT NOT NULL,
+  document_last4     TEXT NOT NULL,
+  no_sim_change      INTEGER NOT NULL DEFAULT 0,
+  last_sim_change_us INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE TABLE subscriber_topups (
+  phone          TEXT NOT NULL REFERENCES subscribers(phone),
+  seq            INTEGER NOT NULL,
+  amount_roubles INTEGER NOT NULL,
+  PRIMARY KEY (phone, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE subscriber_calls (
+  phone  TEXT NOT NULL REFERENCES subscribers(phone),
+  seq    INTEGER NOT NULL,
+  number TEXT NOT NULL,
+  PRIMARY KEY (phone, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE sim_cards (
+  iccid        TEXT PRIMARY KEY,
+  phone        TEXT NOT NULL REFERENCES subscribers(phone),
+  state        TEXT NOT NULL CHECK (state IN ('active', 'blocked')),
+  activated_us INTEGER,
+  blocked_us   INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX sim_cards_one_active ON sim_cards (phone) WHERE state = 'active';
+CREATE TABLE sim_stock (
+  iccid       TEXT PRIMARY KEY,
+  branch_id   TEXT NOT NULL,
+  operator_id TEXT NOT NULL,
+  state       INTEGER NOT NULL,
+  case_id     INTEGER REFERENCES sim_cases(case_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE outbox (
+  id         INTEGER PRIMARY KEY,
+  created_us INTEGER NOT NULL,
+  channel    TEXT NOT NULL,
+  recipient  TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  sent_us    INTEGER
+) STRICT;
+CREATE INDEX outbox_by_subject ON outbox (subject);
+CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_us IS NULL;
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -318,5 +434,113 @@ inline constexpr const char* kInsertDevice =
 inline constexpr const char* kGetDevice =
     "SELECT name, role, branch_id, issued_us, revoked FROM devices WHERE token_hash = ?1";
 inline constexpr const char* kRevokeDevice = "UPDATE devices SET revoked = 1 WHERE name = ?1";
+
+// SIM-replacement cases.
+#define SHOP_QUEUE_CASE_COLUMNS                                                               \
+  "case_id, branch_id, ticket_id, counter_id, opened_by, opened_us, state, phone, "           \
+  "operator_id, reason, full_name, document_type, document_hash, document_last4, contact, "   \
+  "question, identity_passed, fee_roubles, payment, receipt_number, old_iccid, new_iccid, "   \
+  "refunded, finished_us, erased"
+
+inline constexpr const char* kInsertCase =
+    "INSERT INTO sim_cases (branch_id, ticket_id, counter_id, opened_by, opened_us, state, "
+    "phone, operator_id, reason, full_name, document_type, document_hash, document_last4, "
+    "contact, question, identity_passed, fee_roubles, payment, receipt_number, old_iccid, "
+    "new_iccid, refunded, finished_us, erased) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+// ?1 branch, ?2 case id, ?3.. the fields, ?25 the expected state. Personal
+// data erased once is never written back, whatever the caller holds.
+inline constexpr const char* kUpdateCase =
+    "UPDATE sim_cases SET counter_id = ?3, state = ?4, "
+    "phone = CASE WHEN erased THEN NULL ELSE ?5 END, operator_id = ?6, reason = ?7, "
+    "full_name = CASE WHEN erased THEN NULL ELSE ?8 END, document_type = ?9, "
+    "document_hash = CASE WHEN erased THEN NULL ELSE ?10 END, "
+    "document_last4 = CASE WHEN erased THEN NULL ELSE ?11 END, "
+    "contact = CASE WHEN erased THEN NULL ELSE ?12 END, question = ?13, identity_passed = ?14, "
+    "fee_roubles = ?15, payment = ?16, receipt_number = ?17, old_iccid = ?18, new_iccid = ?19, "
+    "refunded = ?20, finished_us = ?21, erased = max(erased, ?22) "
+    "WHERE branch_id = ?1 AND case_id = ?2 AND state = ?23";
+inline constexpr const char* kGetCase =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS " FROM sim_cases WHERE branch_id = ?1 AND case_id = ?2";
+inline constexpr const char* kCaseOfTicket =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS
+    " FROM sim_cases WHERE ticket_id = ?2 AND state <> 8 AND branch_id = ?1";
+inline constexpr const char* kLastCaseRecord =
+    "SELECT COALESCE(MAX(seq), 0) FROM sim_case_records WHERE case_id = ?1";
+inline constexpr const char* kInsertCaseRecord =
+    "INSERT INTO sim_case_records (case_id, seq, time_us, step, outcome, actor, supervisor, "
+    "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr const char* kCaseRecords =
+    "SELECT case_id, seq, time_us, step, outcome, actor, supervisor, detail "
+    "FROM sim_case_records WHERE case_id = ?1 ORDER BY seq";
+inline constexpr const char* kGetReceiptSequence =
+    "SELECT last_number FROM receipt_sequences WHERE branch_id = ?1 AND year = ?2";
+inline constexpr const char* kUpsertReceiptSequence =
+    "INSERT INTO receipt_sequences (branch_id, year, last_number) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (branch_id, year) DO UPDATE SET last_number = ?3";
+// ?1 cutoff (us), ?2 limit: the oldest finished cases not yet erased.
+inline constexpr const char* kCasesToErase =
+    "SELECT case_id FROM sim_cases WHERE erased = 0 AND finished_us < ?1 "
+    "ORDER BY finished_us, case_id LIMIT ?2";
+inline constexpr const char* kEraseCase =
+    "UPDATE sim_cases SET phone = NULL, full_name = NULL, document_hash = NULL, "
+    "document_last4 = NULL, contact = NULL, erased = 1 WHERE case_id = ?1";
+inline constexpr const char* kEraseOutboxRecipients =
+    "UPDATE outbox SET recipient = '' WHERE subject = ?1";
+
+inline constexpr const char* kGetIdentityAttempts =
+    "SELECT failures, locked_until_us FROM identity_attempts WHERE phone = ?1";
+inline constexpr const char* kSaveIdentityAttempts =
+    "INSERT INTO identity_attempts (phone, failures, locked_until_us) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (phone) DO UPDATE SET failures = ?2, locked_until_us = ?3";
+inline constexpr const char* kDeleteIdentityAttempts =
+    "DELETE FROM identity_attempts WHERE phone = ?1";
+
+// The operator register.
+inline constexpr const char* kGetSubscriber =
+    "SELECT phone, operator_id, holder_name, document_type, document_hash, document_last4, "
+    "no_sim_change, last_sim_change_us FROM subscribers WHERE phone = ?1";
+inline constexpr const char* kSubscriberTopups =
+    "SELECT amount_roubles FROM subscriber_topups WHERE phone = ?1 ORDER BY seq";
+inline constexpr const char* kSubscriberCalls =
+    "SELECT number FROM subscriber_calls WHERE phone = ?1 ORDER BY seq";
+inline constexpr const char* kActiveCard =
+    "SELECT iccid FROM sim_cards WHERE phone = ?1 AND state = 'active'";
+inline constexpr const char* kSaveSubscriber =
+    "INSERT INTO subscribers (phone, operator_id, holder_name, document_type, document_hash, "
+    "document_last4, no_sim_change, last_sim_change_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT (phone) DO UPDATE SET operator_id = ?2, holder_name = ?3, document_type = ?4, "
+    "document_hash = ?5, document_last4 = ?6, no_sim_change = ?7, last_sim_change_us = ?8";
+inline constexpr const char* kDeleteTopups = "DELETE FROM subscriber_topups WHERE phone = ?1";
+inline constexpr const char* kInsertTopup =
+    "INSERT INTO subscriber_topups (phone, seq, amount_roubles) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kDeleteCalls = "DELETE FROM subscriber_calls WHERE phone = ?1";
+inline constexpr const char* kInsertCall =
+    "INSERT INTO subscriber_calls (phone, seq, number) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kGetCard = "SELECT phone, state FROM sim_cards WHERE iccid = ?1";
+inline constexpr const char* kInsertActiveCard =
+    "INSERT INTO sim_cards (iccid, phone, state, activated_us) VALUES (?1, ?2, 'active', ?3)";
+inline constexpr const char* kBlockCard =
+    "UPDATE sim_cards SET state = 'blocked', blocked_us = ?3 "
+    "WHERE iccid = ?1 AND phone = ?2 AND state = 'active'";
+inline constexpr const char* kSetLastSimChange =
+    "UPDATE subscribers SET last_sim_change_us = ?2 WHERE phone = ?1";
+
+// Blank cards.
+inline constexpr const char* kGetStockCard =
+    "SELECT iccid, branch_id, operator_id, state, case_id FROM sim_stock WHERE iccid = ?1";
+inline constexpr const char* kInsertStockCard =
+    "INSERT INTO sim_stock (iccid, branch_id, operator_id, state, case_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr const char* kIssueStockCard =
+    "UPDATE sim_stock SET state = 2, case_id = ?2 WHERE iccid = ?1 AND state = 1";
+
+// Outbox.
+inline constexpr const char* kInsertOutbox =
+    "INSERT INTO outbox (created_us, channel, recipient, text, subject) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr const char* kOutboxFor =
+    "SELECT id, created_us, channel, recipient, text, subject FROM outbox WHERE subject = ?1 "
+    "ORDER BY id";
 
 }  // namespace shop::queue::sql

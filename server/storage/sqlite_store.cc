@@ -74,6 +74,101 @@ std::vector<std::string> SplitPrefixes(const std::string& s) {
   return out;
 }
 
+void BindOptText(Stmt& s, int i, const std::optional<CaseForm>& form,
+                 std::string CaseForm::*field) {
+  if (form) s.Bind(i, (*form).*field);
+  else s.BindNull(i);
+}
+
+SimCase ReadCase(const Stmt& s) {
+  SimCase c;
+  c.case_id = s.Int(0);
+  c.branch_id = s.Text(1);
+  c.ticket_id = s.Int(2);
+  c.counter_id = s.Text(3);
+  c.opened_by = s.Text(4);
+  c.opened = absl::FromUnixMicros(s.Int(5));
+  c.state = static_cast<CaseState>(s.Int(6));
+  // The form was taken when its non-personal columns are set; erasure
+  // leaves those and blanks the personal ones.
+  if (!s.IsNull(8)) {
+    CaseForm f;
+    f.phone = s.Text(7);
+    f.operator_id = s.Text(8);
+    f.reason = static_cast<ReplacementReason>(s.Int(9));
+    f.full_name = s.Text(10);
+    f.document_type = static_cast<DocumentType>(s.Int(11));
+    f.document_hash = s.Text(12);
+    f.document_last4 = s.Text(13);
+    f.contact = s.Text(14);
+    c.form = std::move(f);
+  }
+  if (!s.IsNull(15)) c.question = static_cast<QuestionKind>(s.Int(15));
+  c.identity_passed = s.Int(16) != 0;
+  c.fee_roubles = s.Int(17);
+  if (!s.IsNull(18)) c.payment = static_cast<PaymentMethod>(s.Int(18));
+  c.receipt_number = s.Text(19);
+  c.old_iccid = s.Text(20);
+  c.new_iccid = s.Text(21);
+  c.refunded = s.Int(22) != 0;
+  c.finished = ColTime(s, 23);
+  c.erased = s.Int(24) != 0;
+  return c;
+}
+
+// Binds the case's fields from `first` on, in the column order of
+// kInsertCase from state (state, phone, ..., erased): 19 parameters.
+void BindCaseFields(Stmt& s, int first, const SimCase& c) {
+  const auto& f = c.form;
+  int i = first;
+  s.Bind(i++, int64_t(c.state));
+  BindOptText(s, i++, f, &CaseForm::phone);
+  BindOptText(s, i++, f, &CaseForm::operator_id);
+  if (f) s.Bind(i++, int64_t(f->reason));
+  else s.BindNull(i++);
+  BindOptText(s, i++, f, &CaseForm::full_name);
+  if (f) s.Bind(i++, int64_t(f->document_type));
+  else s.BindNull(i++);
+  BindOptText(s, i++, f, &CaseForm::document_hash);
+  BindOptText(s, i++, f, &CaseForm::document_last4);
+  BindOptText(s, i++, f, &CaseForm::contact);
+  if (c.question) s.Bind(i++, int64_t(*c.question));
+  else s.BindNull(i++);
+  s.Bind(i++, int64_t{c.identity_passed ? 1 : 0});
+  s.Bind(i++, c.fee_roubles);
+  if (c.payment) s.Bind(i++, int64_t(*c.payment));
+  else s.BindNull(i++);
+  s.Bind(i++, c.receipt_number);
+  s.Bind(i++, c.old_iccid);
+  s.Bind(i++, c.new_iccid);
+  s.Bind(i++, int64_t{c.refunded ? 1 : 0});
+  BindOpt(s, i++, c.finished);
+  s.Bind(i++, int64_t{c.erased ? 1 : 0});
+}
+
+std::string JoinTimes(const std::vector<absl::Time>& v) {
+  std::string out;
+  for (absl::Time t : v) {
+    if (!out.empty()) out += ",";
+    out += std::to_string(absl::ToUnixMicros(t));
+  }
+  return out;
+}
+
+std::vector<absl::Time> SplitTimes(const std::string& s) {
+  std::vector<absl::Time> out;
+  for (const auto& item : SplitPrefixes(s)) {
+    try {
+      out.push_back(absl::FromUnixMicros(std::stoll(item)));
+    } catch (const std::exception&) {
+      // A malformed entry counts as no failure rather than failing the read.
+    }
+  }
+  return out;
+}
+
+std::string CaseSubject(int64_t case_id) { return "case:" + std::to_string(case_id); }
+
 // QueueTx over one connection inside an open transaction.
 class SqliteTx final : public QueueTx {
  public:
@@ -451,6 +546,355 @@ class SqliteTx final : public QueueTx {
     return out;
   }
 
+  Status InsertCase(SimCase& c) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto existing = CaseOfTicket(c.branch_id, c.ticket_id);
+    if (!existing.ok()) return existing.status();
+    if (*existing)
+      return Status::AlreadyExists("ticket " + std::to_string(c.ticket_id) + " already has case " +
+                                   std::to_string((*existing)->case_id));
+    auto st = db_.Prepare(sql::kInsertCase);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, c.branch_id).Bind(2, c.ticket_id).Bind(3, c.counter_id).Bind(4, c.opened_by);
+    s.Bind(5, absl::ToUnixMicros(c.opened));
+    BindCaseFields(s, 6, c);
+    QUEUE_RETURN_IF_ERROR(s.Run());
+    c.case_id = db_.LastInsertRowId();
+    return Status::Ok();
+  }
+
+  Status UpdateCase(const SimCase& c, CaseState expected) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kUpdateCase);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, c.branch_id).Bind(2, c.case_id).Bind(3, c.counter_id);
+    BindCaseFields(s, 4, c);
+    s.Bind(23, int64_t(expected));
+    QUEUE_RETURN_IF_ERROR(s.Run());
+    if (db_.Changes() != 1)
+      return Status::Aborted("case " + std::to_string(c.case_id) + " changed meanwhile; try again");
+    return Status::Ok();
+  }
+
+  Result<std::optional<SimCase>> GetCase(const std::string& branch_id,
+                                         int64_t case_id) override {
+    return OneCase(sql::kGetCase, branch_id, case_id);
+  }
+
+  Result<std::optional<SimCase>> CaseOfTicket(const std::string& branch_id,
+                                              int64_t ticket_id) override {
+    return OneCase(sql::kCaseOfTicket, branch_id, ticket_id);
+  }
+
+  Status AppendCaseRecord(CaseRecord& r) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto last = db_.Prepare(sql::kLastCaseRecord);
+    if (!last.ok()) return last.status();
+    (*last)->Bind(1, r.case_id);
+    int64_t seq = (*last)->Step() ? (*last)->Int(0) + 1 : 1;
+    QUEUE_RETURN_IF_ERROR((*last)->status());
+    (*last)->Reset();
+    auto st = db_.Prepare(sql::kInsertCaseRecord);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, r.case_id).Bind(2, seq).Bind(3, absl::ToUnixMicros(r.time)).Bind(4, r.step);
+    s.Bind(5, r.outcome).Bind(6, r.actor).Bind(7, r.supervisor).Bind(8, r.detail);
+    QUEUE_RETURN_IF_ERROR(s.Run());
+    r.seq = static_cast<int>(seq);
+    return Status::Ok();
+  }
+
+  Result<std::vector<CaseRecord>> CaseRecords(int64_t case_id) override {
+    auto st = db_.Prepare(sql::kCaseRecords);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, case_id);
+    std::vector<CaseRecord> out;
+    while (s.Step())
+      out.push_back(CaseRecord{s.Int(0), static_cast<int>(s.Int(1)),
+                               absl::FromUnixMicros(s.Int(2)), s.Text(3), s.Text(4), s.Text(5),
+                               s.Text(6), s.Text(7)});
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Result<int64_t> NextReceiptNumber(const std::string& branch_id, int year) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto get = db_.Prepare(sql::kGetReceiptSequence);
+    if (!get.ok()) return get.status();
+    Stmt& g = **get;
+    g.Bind(1, branch_id).Bind(2, int64_t{year});
+    int64_t last = g.Step() ? g.Int(0) : 0;
+    QUEUE_RETURN_IF_ERROR(g.status());
+    g.Reset();
+    auto put = db_.Prepare(sql::kUpsertReceiptSequence);
+    if (!put.ok()) return put.status();
+    (*put)->Bind(1, branch_id).Bind(2, int64_t{year}).Bind(3, last + 1);
+    QUEUE_RETURN_IF_ERROR((*put)->Run());
+    return last + 1;
+  }
+
+  Result<int> EraseFinishedCases(absl::Time cutoff, int limit) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    std::vector<int64_t> ids;
+    {
+      auto st = db_.Prepare(sql::kCasesToErase);
+      if (!st.ok()) return st.status();
+      Stmt& s = **st;
+      s.Bind(1, absl::ToUnixMicros(cutoff)).Bind(2, int64_t{limit});
+      while (s.Step()) ids.push_back(s.Int(0));
+      QUEUE_RETURN_IF_ERROR(s.status());
+      s.Reset();
+    }
+    for (int64_t id : ids) {
+      auto erase = db_.Prepare(sql::kEraseCase);
+      if (!erase.ok()) return erase.status();
+      (*erase)->Bind(1, id);
+      QUEUE_RETURN_IF_ERROR((*erase)->Run());
+      auto outbox = db_.Prepare(sql::kEraseOutboxRecipients);
+      if (!outbox.ok()) return outbox.status();
+      (*outbox)->Bind(1, CaseSubject(id));
+      QUEUE_RETURN_IF_ERROR((*outbox)->Run());
+    }
+    return static_cast<int>(ids.size());
+  }
+
+  Result<IdentityAttempts> GetIdentityAttempts(const std::string& phone) override {
+    auto st = db_.Prepare(sql::kGetIdentityAttempts);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, phone);
+    IdentityAttempts a;
+    if (s.Step()) {
+      a.failures = SplitTimes(s.Text(0));
+      a.locked_until = ColTime(s, 1);
+    }
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return a;
+  }
+
+  Status SaveIdentityAttempts(const std::string& phone, const IdentityAttempts& a) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    // Nothing to remember: keep no row keyed by the phone number.
+    if (a.failures.empty() && a.locked_until == absl::InfinitePast()) {
+      auto del = db_.Prepare(sql::kDeleteIdentityAttempts);
+      if (!del.ok()) return del.status();
+      (*del)->Bind(1, phone);
+      return (*del)->Run();
+    }
+    auto st = db_.Prepare(sql::kSaveIdentityAttempts);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, phone).Bind(2, JoinTimes(a.failures));
+    BindOpt(s, 3, a.locked_until);
+    return s.Run();
+  }
+
+  Result<std::optional<Subscriber>> GetSubscriber(const std::string& phone) override {
+    auto st = db_.Prepare(sql::kGetSubscriber);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, phone);
+    if (!s.Step()) {
+      QUEUE_RETURN_IF_ERROR(s.status());
+      return std::optional<Subscriber>();
+    }
+    Subscriber sub;
+    sub.phone = s.Text(0);
+    sub.operator_id = s.Text(1);
+    sub.holder_name = s.Text(2);
+    sub.document_type = static_cast<DocumentType>(s.Int(3));
+    sub.document_hash = s.Text(4);
+    sub.document_last4 = s.Text(5);
+    sub.no_sim_change = s.Int(6) != 0;
+    sub.last_sim_change = ColTime(s, 7);
+    s.Reset();
+
+    auto topups = db_.Prepare(sql::kSubscriberTopups);
+    if (!topups.ok()) return topups.status();
+    (*topups)->Bind(1, phone);
+    while ((*topups)->Step()) sub.recent_topups_roubles.push_back((*topups)->Int(0));
+    QUEUE_RETURN_IF_ERROR((*topups)->status());
+    (*topups)->Reset();
+
+    auto calls = db_.Prepare(sql::kSubscriberCalls);
+    if (!calls.ok()) return calls.status();
+    (*calls)->Bind(1, phone);
+    while ((*calls)->Step()) sub.recent_calls.push_back((*calls)->Text(0));
+    QUEUE_RETURN_IF_ERROR((*calls)->status());
+    (*calls)->Reset();
+
+    auto active = ActiveCard(phone);
+    if (!active.ok()) return active.status();
+    sub.active_iccid = *active;
+    return std::optional<Subscriber>(std::move(sub));
+  }
+
+  Status SaveSubscriber(const Subscriber& sub) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kSaveSubscriber);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, sub.phone).Bind(2, sub.operator_id).Bind(3, sub.holder_name);
+    s.Bind(4, int64_t(sub.document_type)).Bind(5, sub.document_hash).Bind(6, sub.document_last4);
+    s.Bind(7, int64_t{sub.no_sim_change ? 1 : 0});
+    BindOpt(s, 8, sub.last_sim_change);
+    QUEUE_RETURN_IF_ERROR(s.Run());
+
+    for (const char* del : {sql::kDeleteTopups, sql::kDeleteCalls}) {
+      auto d = db_.Prepare(del);
+      if (!d.ok()) return d.status();
+      (*d)->Bind(1, sub.phone);
+      QUEUE_RETURN_IF_ERROR((*d)->Run());
+    }
+    for (size_t i = 0; i < sub.recent_topups_roubles.size(); ++i) {
+      auto ins = db_.Prepare(sql::kInsertTopup);
+      if (!ins.ok()) return ins.status();
+      (*ins)->Bind(1, sub.phone).Bind(2, int64_t(i + 1)).Bind(3, sub.recent_topups_roubles[i]);
+      QUEUE_RETURN_IF_ERROR((*ins)->Run());
+    }
+    for (size_t i = 0; i < sub.recent_calls.size(); ++i) {
+      auto ins = db_.Prepare(sql::kInsertCall);
+      if (!ins.ok()) return ins.status();
+      (*ins)->Bind(1, sub.phone).Bind(2, int64_t(i + 1)).Bind(3, sub.recent_calls[i]);
+      QUEUE_RETURN_IF_ERROR((*ins)->Run());
+    }
+    if (sub.active_iccid.empty()) return Status::Ok();
+
+    // The active card: a card keeps its number for life, and a blocked card
+    // is never active again; changing a number's card is SwapActiveCard's.
+    auto card = GetCard(sub.active_iccid);
+    if (!card.ok()) return card.status();
+    if (*card) {
+      const auto& [owner, state] = **card;
+      if (owner == sub.phone && state == "active") return Status::Ok();
+      return Status::FailedPrecondition("card " + sub.active_iccid + " is " + state +
+                                        (owner == sub.phone ? "" : " on another number"));
+    }
+    auto current = ActiveCard(sub.phone);
+    if (!current.ok()) return current.status();
+    if (!current->empty())
+      return Status::FailedPrecondition("the number " + MaskPhone(sub.phone) +
+                                        " already has another active card");
+    auto ins = db_.Prepare(sql::kInsertActiveCard);
+    if (!ins.ok()) return ins.status();
+    (*ins)->Bind(1, sub.active_iccid).Bind(2, sub.phone);
+    BindOpt(**ins, 3, sub.last_sim_change);
+    return (*ins)->Run();
+  }
+
+  Status SwapActiveCard(const std::string& phone, const std::string& old_iccid,
+                        const std::string& new_iccid, absl::Time now) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    if (new_iccid.empty() || new_iccid == old_iccid)
+      return Status::InvalidArgument("new_iccid", "the new card must differ from the old one");
+    auto current = ActiveCard(phone);
+    if (!current.ok()) return current.status();
+    if (*current != old_iccid)
+      return Status::Aborted("the active card of " + MaskPhone(phone) +
+                             " changed meanwhile; try again");
+    auto card = GetCard(new_iccid);
+    if (!card.ok()) return card.status();
+    if (*card)
+      return Status::FailedPrecondition("card " + new_iccid + " is already " + (*card)->second +
+                                        " in the register");
+    const int64_t now_us = absl::ToUnixMicros(now);
+    auto touch = db_.Prepare(sql::kSetLastSimChange);
+    if (!touch.ok()) return touch.status();
+    (*touch)->Bind(1, phone).Bind(2, now_us);
+    QUEUE_RETURN_IF_ERROR((*touch)->Run());
+    if (db_.Changes() != 1)
+      return Status::NotFound("the number " + MaskPhone(phone) + " is not in the register");
+    // Block before activating: the unique index allows one active card.
+    if (!old_iccid.empty()) {
+      auto block = db_.Prepare(sql::kBlockCard);
+      if (!block.ok()) return block.status();
+      (*block)->Bind(1, old_iccid).Bind(2, phone).Bind(3, now_us);
+      QUEUE_RETURN_IF_ERROR((*block)->Run());
+      if (db_.Changes() != 1) return Status::Internal("the active card could not be blocked");
+    }
+    auto ins = db_.Prepare(sql::kInsertActiveCard);
+    if (!ins.ok()) return ins.status();
+    (*ins)->Bind(1, new_iccid).Bind(2, phone).Bind(3, now_us);
+    return (*ins)->Run();
+  }
+
+  Result<std::string> CardState(const std::string& iccid) override {
+    auto card = GetCard(iccid);
+    if (!card.ok()) return card.status();
+    return *card ? (*card)->second : std::string();
+  }
+
+  Result<std::optional<StockCard>> GetStockCard(const std::string& iccid) override {
+    auto st = db_.Prepare(sql::kGetStockCard);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, iccid);
+    std::optional<StockCard> out;
+    if (s.Step())
+      out = StockCard{s.Text(0), s.Text(1), s.Text(2), static_cast<StockState>(s.Int(3)),
+                      s.IsNull(4) ? 0 : s.Int(4)};
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status AddStockCard(const StockCard& card) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto stocked = GetStockCard(card.iccid);
+    if (!stocked.ok()) return stocked.status();
+    if (*stocked) return Status::AlreadyExists("card " + card.iccid + " is already in stock records");
+    auto registered = GetCard(card.iccid);
+    if (!registered.ok()) return registered.status();
+    if (*registered)
+      return Status::AlreadyExists("card " + card.iccid + " is already in the register");
+    auto st = db_.Prepare(sql::kInsertStockCard);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, card.iccid).Bind(2, card.branch_id).Bind(3, card.operator_id);
+    s.Bind(4, int64_t(card.state));
+    if (card.case_id != 0) s.Bind(5, card.case_id);
+    else s.BindNull(5);
+    return s.Run();
+  }
+
+  Status IssueStockCard(const std::string& iccid, int64_t case_id) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kIssueStockCard);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, iccid).Bind(2, case_id);
+    QUEUE_RETURN_IF_ERROR((*st)->Run());
+    if (db_.Changes() != 1)
+      return Status::Aborted("card " + iccid + " is no longer in stock");
+    return Status::Ok();
+  }
+
+  Status EnqueueMessage(OutboxMessage& m) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kInsertOutbox);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, absl::ToUnixMicros(m.created)).Bind(2, m.channel).Bind(3, m.recipient);
+    s.Bind(4, m.text).Bind(5, m.subject);
+    QUEUE_RETURN_IF_ERROR(s.Run());
+    m.id = db_.LastInsertRowId();
+    return Status::Ok();
+  }
+
+  Result<std::vector<OutboxMessage>> OutboxFor(const std::string& subject) override {
+    auto st = db_.Prepare(sql::kOutboxFor);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, subject);
+    std::vector<OutboxMessage> out;
+    while (s.Step())
+      out.push_back(OutboxMessage{s.Int(0), absl::FromUnixMicros(s.Int(1)), s.Text(2), s.Text(3),
+                                  s.Text(4), s.Text(5)});
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
  private:
   Status RequireWritable() const {
     if (writable_) return Status::Ok();
@@ -459,6 +903,41 @@ class SqliteTx final : public QueueTx {
   static Status Collect(Stmt& s, std::vector<Ticket>& out) {
     while (s.Step()) out.push_back(ReadTicket(s));
     return s.status();
+  }
+  Result<std::optional<SimCase>> OneCase(const char* sql, const std::string& branch_id,
+                                         int64_t id) {
+    auto st = db_.Prepare(sql);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, id);
+    std::optional<SimCase> out;
+    if (s.Step()) out = ReadCase(s);
+    QUEUE_RETURN_IF_ERROR(s.status());
+    s.Reset();
+    return out;
+  }
+  // The number's active card, "" if none.
+  Result<std::string> ActiveCard(const std::string& phone) {
+    auto st = db_.Prepare(sql::kActiveCard);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, phone);
+    std::string out = s.Step() ? s.Text(0) : std::string();
+    QUEUE_RETURN_IF_ERROR(s.status());
+    s.Reset();
+    return out;
+  }
+  // A card of the register: its number and state.
+  Result<std::optional<std::pair<std::string, std::string>>> GetCard(const std::string& iccid) {
+    auto st = db_.Prepare(sql::kGetCard);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, iccid);
+    std::optional<std::pair<std::string, std::string>> out;
+    if (s.Step()) out.emplace(s.Text(0), s.Text(1));
+    QUEUE_RETURN_IF_ERROR(s.status());
+    s.Reset();
+    return out;
   }
   static CounterRow ReadCounter(const Stmt& s) {
     return CounterRow{s.Text(0), s.Text(1), s.Int(2) != 0, SplitPrefixes(s.Text(3)), s.Text(4)};

@@ -1,0 +1,55 @@
+// The register file: the operator-register data (subscribers, their active
+// cards and recent activity) and the blank-card stock, as JSON a shop can
+// write by hand. It seeds the embedded register (store.h) for the demo and
+// for shops without a connection to the operator's own system.
+//
+//   {"subscribers": [{"phone": "+79161234567", "operator": "megafon",
+//      "holder_name": "Ivanov Ivan Ivanovich", "document_type": "ru_passport",
+//      "document_number": "4509 123456", "active_iccid": "8970199...",
+//      "no_sim_change": false, "last_sim_change": "2025-11-02T10:00:00Z",
+//      "recent_topups_roubles": [500, 300], "recent_calls": ["+79031112233"]}],
+//    "stock": [{"branch": "demo", "operator": "megafon", "iccid": "8970101..."}]}
+//
+// Top-ups and calls are listed newest first. active_iccid, no_sim_change,
+// last_sim_change, recent_topups_roubles and recent_calls are optional. Keys
+// starting with "_" are comments; any other unknown key is an error (a typo
+// should not silently drop a field).
+//
+// Document numbers never leave the parser raw: only the keyed hash and the
+// last four characters are kept. Errors are kInvalidArgument naming the
+// entry ("subscribers[3].phone: not a Russian mobile number") but never
+// echo the personal value itself.
+//
+// Stateless functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "server/domain/personal_data.h"
+#include "server/domain/sim_case.h"
+#include "server/domain/status.h"
+#include "server/domain/store.h"
+
+namespace shop::queue {
+
+struct RegisterFile {
+  std::vector<Subscriber> subscribers;
+  std::vector<StockCard> stock;  // all kInStock
+};
+
+// Parses and validates JSON text. `origin` names the source in messages.
+Result<RegisterFile> ParseRegisterFile(const std::string& json_text, const std::string& origin,
+                                       const PiiHasher& hasher);
+// Reads and parses a file.
+Result<RegisterFile> LoadRegisterFile(const std::string& path, const PiiHasher& hasher);
+
+// Writes the file into the register inside `tx`. Subscribers already in the
+// register are left as they are: once loaded, the database is the live
+// register (a SIM change made since must not be undone by the next start).
+// Stock cards already known are skipped the same way. The counts of what was
+// added go to the optional outputs.
+Status ApplyRegisterFile(QueueTx& tx, const RegisterFile& f, int* added_stock,
+                         int* added_subscribers = nullptr);
+
+}  // namespace shop::queue
