@@ -1,5 +1,6 @@
 #include "server/config/register_file.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -243,9 +244,17 @@ Status ApplyRegisterFile(QueueTx& tx, const RegisterFile& f, int* added_stock,
   for (const auto& s : f.subscribers) {
     auto existing = tx.GetSubscriber(s.phone);
     if (!existing.ok()) return existing.status();
-    if (*existing) continue;
-    QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(s));
-    ++subscribers;
+    if (!*existing) {
+      QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(s));
+      ++subscribers;
+      continue;
+    }
+    // The live register owns the cards: a SIM change made since the last
+    // load stays (the file's card is by then blocked).
+    Subscriber update = s;
+    if (!(*existing)->active_iccid.empty()) update.active_iccid = (*existing)->active_iccid;
+    update.last_sim_change = std::max(s.last_sim_change, (*existing)->last_sim_change);
+    QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(update));
   }
   for (const auto& c : f.stock) {
     Status st = tx.AddStockCard(c);

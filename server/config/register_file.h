@@ -44,11 +44,13 @@ Result<RegisterFile> ParseRegisterFile(const std::string& json_text, const std::
 // Reads and parses a file.
 Result<RegisterFile> LoadRegisterFile(const std::string& path, const PiiHasher& hasher);
 
-// Writes the file into the register inside `tx`. Subscribers already in the
-// register are left as they are: once loaded, the database is the live
-// register (a SIM change made since must not be undone by the next start).
-// Stock cards already known are skipped the same way. The counts of what was
-// added go to the optional outputs.
+// Writes the file into the register inside `tx`, so loading it again is
+// safe. Subscribers are inserted or updated from the file, except for what
+// the live register owns: a number that already has an active card keeps it
+// (a SIM change made since the last load must not be undone; change cards
+// through a case), and the later last SIM change wins. Stock cards already
+// known (in stock, issued or in the register) are skipped. The counts of
+// new subscribers and new stock cards go to the optional outputs.
 Status ApplyRegisterFile(QueueTx& tx, const RegisterFile& f, int* added_stock,
                          int* added_subscribers = nullptr);
 

@@ -800,7 +800,7 @@ TEST(RegisterFile, TheDemoRegisterParses) {
   }
 }
 
-TEST(RegisterFile, ApplyingTwiceAddsNothingAndKeepsASimChange) {
+TEST(RegisterFile, LoadingAgainUpdatesButKeepsASimChange) {
   TempDir dir;
   auto store = SqliteStore::Open(dir.File("q.db"));
   ASSERT_TRUE(store.ok());
@@ -821,8 +821,12 @@ TEST(RegisterFile, ApplyingTwiceAddsNothingAndKeepsASimChange) {
   ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
                 return tx.SwapActiveCard(first.phone, first.active_iccid, fresh, kT0);
               }).ok());
+  // The file was edited meanwhile: a new top-up.
+  RegisterFile edited = *f;
+  edited.subscribers[0].recent_topups_roubles.insert(
+      edited.subscribers[0].recent_topups_roubles.begin(), 750);
   ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
-                return ApplyRegisterFile(tx, *f, &stock, &subscribers);
+                return ApplyRegisterFile(tx, edited, &stock, &subscribers);
               }).ok());
   EXPECT_EQ(stock, 0);
   EXPECT_EQ(subscribers, 0);
@@ -833,7 +837,10 @@ TEST(RegisterFile, ApplyingTwiceAddsNothingAndKeepsASimChange) {
               }).ok());
   ASSERT_TRUE(got);
   EXPECT_EQ(got->active_iccid, fresh);
-  EXPECT_EQ(got->recent_topups_roubles, first.recent_topups_roubles);
+  EXPECT_EQ(got->last_sim_change, kT0);
+  EXPECT_EQ(got->recent_topups_roubles, edited.subscribers[0].recent_topups_roubles);
+  EXPECT_EQ(QueryInt(dir.File("q.db"), "SELECT COUNT(*) FROM sim_cards WHERE state = 'active'"),
+            9);
 }
 
 }  // namespace
