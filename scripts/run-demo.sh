@@ -15,6 +15,9 @@ add_staff() { printf '%s\n' "$4" | "$Q" staff-add --db "$DB" --login "$1" --role
 add_staff clerk1 clerk "Demo Clerk" clerk1-demo
 add_staff super1 supervisor "Demo Supervisor" super1-demo
 add_staff admin1 admin "Demo Admin" admin1-demo
+# The demo operator register (subscribers of MegaFon, Beeline and Tele2) and
+# blank SIM cards in stock; loading it again changes nothing.
+"$Q" register-load server/config/demo_register.json --db "$DB" >/dev/null
 # A kiosk token for the demo kiosk, kept where `kiosk` looks by default.
 KIOSK_TOKEN_FILE=${SHOP_QUEUE_KIOSK_TOKEN_FILE:-$HOME/.config/shop-queue/kiosk-token}
 if token=$("$Q" device-issue --db "$DB" --name demo-kiosk --kind kiosk 2>/dev/null); then
@@ -37,6 +40,10 @@ In another terminal, from this directory:
   build/counter/counter$S --counter 1 next       # ... and calls the next ticket
   build/counter/counter$S --counter 1 interactive  # the clerk's keyboard screen
   build/counter/counter$S board                  # the hall board, live
+A SIM replacement (ticket R): start serving it and a case opens; walk it with
+the 'k' key in the interactive screen, or step by step with
+  build/counter/counter$S --counter 1 case show --ticket N
+Demo subscribers, their documents and answers: server/config/demo_register.json.
 Stop the server with Ctrl-C.
 
 MSG

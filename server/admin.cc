@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "server/config/config_loader.h"
+#include "server/config/register_file.h"
+#include "server/crypto/pii_key.h"
 #include "server/crypto/secrets.h"
 #include "server/domain/auth_manager.h"
 #include "server/storage/sqlite_store.h"
@@ -130,6 +132,37 @@ int VerifyAudit(const Target& t) {
   }
   std::printf("audit log ok: %lld records, chain intact\n",
               static_cast<long long>(verdict->checked));
+  return 0;
+}
+
+std::string PiiKeyPath(const std::string& configured, const std::string& db_path) {
+  return configured.empty() ? db_path + ".pii-key" : configured;
+}
+
+int RegisterLoad(const Target& t, const std::string& file) {
+  ServerConfig config;
+  auto store = OpenStore(t, &config);
+  if (!store) return 2;
+  auto key = crypto::LoadOrCreatePiiKey(PiiKeyPath(config.privacy.key_file, t.db_path));
+  if (!key.ok()) return Refused(key.status());
+  crypto::HmacPiiHasher hasher(*key);
+  auto reg = LoadRegisterFile(file, hasher);
+  if (!reg.ok()) return Refused(reg.status());
+  int added_stock = 0;
+  Status st = store->Write([&](QueueTx& tx) -> Status {
+    QUEUE_RETURN_IF_ERROR(ApplyRegisterFile(tx, *reg, &added_stock));
+    AuditRecord r;
+    r.time = SystemClock().Now();
+    r.actor = kActor;
+    r.action = "register.load";
+    r.subject = "register";
+    r.detail = "subscribers=" + std::to_string(reg->subscribers.size()) +
+               " new_stock_cards=" + std::to_string(added_stock);
+    return tx.AppendAudit(r);
+  });
+  if (!st.ok()) return Refused(st);
+  std::printf("register: %zu subscriber(s) loaded, %d new blank card(s) in stock\n",
+              reg->subscribers.size(), added_stock);
   return 0;
 }
 

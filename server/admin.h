@@ -22,5 +22,12 @@ int DeviceIssue(const Target& t, const std::string& name, const std::string& kin
                 const std::string& branch);
 int DeviceRevoke(const Target& t, const std::string& name);
 int VerifyAudit(const Target& t);
+// Loads operator-register subscribers and blank-card stock from a JSON file
+// (see server/config/demo_register.json); document numbers are stored only
+// as keyed hashes.
+int RegisterLoad(const Target& t, const std::string& file);
+
+// The personal-data key file: [privacy] key_file, else "<db>.pii-key".
+std::string PiiKeyPath(const std::string& configured, const std::string& db_path);
 
 }  // namespace shop::queue::admin

@@ -11,6 +11,7 @@
 #include "server/admin.h"
 #include "server/config/config_loader.h"
 #include "server/service/server.h"
+#include "server/crypto/pii_key.h"
 #include "server/storage/sqlite_store.h"
 
 namespace {
@@ -63,7 +64,11 @@ int main(int argc, char** argv) {
   device_issue->add_option("--branch", branch, "branch id")->capture_default_str();
   CLI::App* device_revoke = app.add_subcommand("device-revoke", "revoke a device token");
   device_revoke->add_option("--name", name, "device name")->required();
-  for (CLI::App* sub : {verify, staff_add, device_issue, device_revoke})
+  std::string register_file;
+  CLI::App* register_load = app.add_subcommand(
+      "register-load", "load operator-register subscribers and blank-card stock from a JSON file");
+  register_load->add_option("file", register_file, "the JSON file")->required();
+  for (CLI::App* sub : {verify, staff_add, device_issue, device_revoke, register_load})
     sub->fallthrough();  // --db and --config may follow the subcommand
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -72,6 +77,7 @@ int main(int argc, char** argv) {
   if (staff_add->parsed()) return shop::queue::admin::StaffAdd(target, login, name, role);
   if (device_issue->parsed()) return shop::queue::admin::DeviceIssue(target, name, kind, branch);
   if (device_revoke->parsed()) return shop::queue::admin::DeviceRevoke(target, name);
+  if (register_load->parsed()) return shop::queue::admin::RegisterLoad(target, register_file);
 
   // Block the stop signals in every thread; main waits for them below.
   sigset_t stop_signals;
@@ -90,6 +96,11 @@ int main(int argc, char** argv) {
   auto store = shop::queue::SqliteStore::Open(db_path, store_options);
   if (!store.ok()) return Fail("database " + db_path + ": " + store.status().ToString());
 
+  const std::string key_path =
+      shop::queue::admin::PiiKeyPath(config->privacy.key_file, db_path);
+  auto pii_key = shop::queue::crypto::LoadOrCreatePiiKey(key_path);
+  if (!pii_key.ok()) return Fail("personal-data key " + key_path + ": " + pii_key.status().message());
+
   auto credentials = shop::queue::MakeServerCredentials(tls);
   if (!credentials.ok()) return Fail("TLS: " + credentials.status().message());
 
@@ -99,6 +110,7 @@ int main(int argc, char** argv) {
   options.config = std::move(config).value();
   std::shared_ptr<shop::queue::SqliteStore> sqlite_store = std::move(store).value();
   options.store = sqlite_store;
+  options.pii_hasher = std::make_shared<shop::queue::crypto::HmacPiiHasher>(*pii_key);
   size_t branches = options.config.branches.size();
   auto server = shop::queue::QueueServer::Start(std::move(options));
   if (!server.ok()) return Fail("start: " + server.status().ToString());

@@ -48,6 +48,19 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.CounterService/ParkTicket", kCounterStaff},
       {"/shop.queue.v1.CounterService/ReturnTicket", kCounterStaff},
       {"/shop.queue.v1.BoardService/WatchBoard", kEveryone},
+      // Supervisor actions among these also carry a supervisor's own
+      // credentials, checked by CaseManager (AuthManager::ConfirmSupervisor).
+      {"/shop.queue.v1.CaseService/OpenCase", kCounterStaff},
+      {"/shop.queue.v1.CaseService/GetCase", kCounterStaff},
+      {"/shop.queue.v1.CaseService/SubmitCaseForm", kCounterStaff},
+      {"/shop.queue.v1.CaseService/CheckIdentity", kCounterStaff},
+      {"/shop.queue.v1.CaseService/RecordPayment", kCounterStaff},
+      {"/shop.queue.v1.CaseService/WaiveFee", kCounterStaff},
+      {"/shop.queue.v1.CaseService/IssueCard", kCounterStaff},
+      {"/shop.queue.v1.CaseService/BlockOldCard", kCounterStaff},
+      {"/shop.queue.v1.CaseService/CloseCase", kCounterStaff},
+      {"/shop.queue.v1.CaseService/CancelCase", kCounterStaff},
+      {"/shop.queue.v1.CaseService/UnlockNumber", kCounterStaff},
       {"/shop.queue.v1.AuthService/Login", RoleSet::Public()},
       {"/shop.queue.v1.AuthService/Logout", kStaff},
   };

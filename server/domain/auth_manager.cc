@@ -53,7 +53,9 @@ Status AuthManager::AddStaff(const std::string& login, const std::string& displa
   });
 }
 
-Result<LoginResult> AuthManager::Login(const std::string& login, const std::string& password) {
+Status AuthManager::CheckPassword(
+    const std::string& login, const std::string& password, const std::string& failed_action,
+    const std::function<Status(QueueTx&, const StaffAccount&, absl::Time)>& on_success) {
   const Status wrong = Status::Unauthenticated("wrong login or password");
   if (ValidateLogin(login).code() != Status::Code::kOk) return wrong;
   absl::Time now = clock_.Now();
@@ -72,7 +74,6 @@ Result<LoginResult> AuthManager::Login(const std::string& login, const std::stri
   // Verify outside any transaction (Argon2id is slow on purpose).
   bool good = account && secrets_.VerifyPassword(password, account->password_hash);
   if (!account) return wrong;  // nothing to record against an unknown login
-  LoginResult result;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
     auto fresh = tx.GetStaff(login);
     if (!fresh.ok()) return fresh.status();
@@ -81,21 +82,48 @@ Result<LoginResult> AuthManager::Login(const std::string& login, const std::stri
     if (!good) {
       a.attempts.RecordFailure(now);
       QUEUE_RETURN_IF_ERROR(tx.SaveStaff(a));
-      return tx.AppendAudit(Audit(login, "staff.login_failed", "staff:" + login, now,
+      return tx.AppendAudit(Audit(login, failed_action, "staff:" + login, now,
                                   a.attempts.Locked(now) ? "locked" : ""));
     }
     a.attempts.RecordSuccess();
     QUEUE_RETURN_IF_ERROR(tx.SaveStaff(a));
-    Session s = Session::Start(login, a.role, now);
-    result.token = secrets_.NewToken();
-    result.who = Principal{a.role, login, ""};
-    result.expires = s.expires;
-    QUEUE_RETURN_IF_ERROR(tx.InsertSession(secrets_.TokenHash(result.token), s));
-    return tx.AppendAudit(Audit(login, "staff.login", "staff:" + login, now));
+    return on_success(tx, a, now);
   });
   if (!st.ok()) return st;
-  if (!good) return wrong;
+  return good ? Status::Ok() : wrong;
+}
+
+Result<LoginResult> AuthManager::Login(const std::string& login, const std::string& password) {
+  LoginResult result;
+  QUEUE_RETURN_IF_ERROR(CheckPassword(
+      login, password, "staff.login_failed",
+      [&](QueueTx& tx, const StaffAccount& a, absl::Time now) -> Status {
+        Session s = Session::Start(login, a.role, now);
+        result.token = secrets_.NewToken();
+        result.who = Principal{a.role, login, ""};
+        result.expires = s.expires;
+        QUEUE_RETURN_IF_ERROR(tx.InsertSession(secrets_.TokenHash(result.token), s));
+        return tx.AppendAudit(Audit(login, "staff.login", "staff:" + login, now));
+      }));
   return result;
+}
+
+Result<Principal> AuthManager::ConfirmSupervisor(const std::string& login,
+                                                 const std::string& password,
+                                                 const Principal& at_counter_of) {
+  if (login == at_counter_of.id)
+    return Status::PermissionDenied("a second person must confirm: the supervisor may not be "
+                                    "the staff member asking");
+  Principal who;
+  QUEUE_RETURN_IF_ERROR(CheckPassword(
+      login, password, "supervisor.confirm_failed",
+      [&](QueueTx&, const StaffAccount& a, absl::Time) -> Status {
+        if (a.role != Role::kSupervisor)
+          return Status::PermissionDenied("staff " + login + " is not a supervisor");
+        who = Principal{a.role, login, ""};
+        return Status::Ok();
+      }));
+  return who;
 }
 
 Status AuthManager::Logout(const std::string& token) {

@@ -7,6 +7,7 @@
 // Thread-safe; borrows the Store, Clock and Secrets, which must outlive it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -51,6 +52,12 @@ class AuthManager {
   // passwords get the same answer.
   Result<LoginResult> Login(const std::string& login, const std::string& password);
   Status Logout(const std::string& token);
+  // A supervisor confirms one action at someone else's counter with his own
+  // login and password (not a session): wrong passwords count towards the
+  // same lockout as logins. PERMISSION_DENIED for a login that is not a
+  // supervisor, or that is `at_counter_of` himself (four eyes).
+  Result<Principal> ConfirmSupervisor(const std::string& login, const std::string& password,
+                                      const Principal& at_counter_of);
   // Issues a kiosk or board token for a branch; the token is shown once.
   Result<std::string> IssueDevice(const std::string& name, Role role,
                                   const std::string& branch_id, const std::string& actor);
@@ -69,6 +76,13 @@ class AuthManager {
     absl::Time until;
   };
   static constexpr size_t kCacheLimit = 10000;
+
+  // Verifies a staff password and, in one write transaction, records the
+  // failure (counting towards the lockout, audited as `failed_action`) or the
+  // success, then runs `on_success`.
+  Status CheckPassword(
+      const std::string& login, const std::string& password, const std::string& failed_action,
+      const std::function<Status(QueueTx&, const StaffAccount&, absl::Time)>& on_success);
 
   Store& store_;
   const Clock& clock_;

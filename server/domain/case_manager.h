@@ -14,6 +14,8 @@
 // Thread-safe; borrows everything it is given.
 #pragma once
 
+#include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +48,13 @@ struct CaseView {
   std::string hint;
 };
 
+struct IdentityOutcome {
+  CaseView view;
+  bool passed = false;
+  int attempts_left = 0;  // before the number locks
+  bool locked = false;    // this failure locked the number
+};
+
 struct SupervisorConfirm {
   std::string login;
   std::string password;
@@ -72,11 +81,14 @@ class CaseManager {
   // opens_case opens one by itself (QueueManager calls OpenInTx).
   Result<CaseView> Open(const std::string& branch_id, const std::string& counter_id,
                         int64_t ticket_id, const Principal& who);
-  Result<CaseView> Get(const std::string& branch_id, int64_t case_id, const Principal& who);
+  Result<CaseView> Get(const std::string& branch_id, int64_t case_id);
+  // The ticket's case that is not cancelled; NOT_FOUND if none.
+  Result<CaseView> GetByTicket(const std::string& branch_id, int64_t ticket_id);
 
   Result<CaseView> SubmitForm(const std::string& branch_id, int64_t case_id,
                               const CaseFormInput& in, const Principal& who);
-  Result<CaseView> CheckIdentity(const std::string& branch_id, int64_t case_id,
+  // A failed check is an outcome (recorded, committed), not an error.
+  Result<IdentityOutcome> CheckIdentity(const std::string& branch_id, int64_t case_id,
                                  const IdentityInput& in, const Principal& who);
   Result<CaseView> Pay(const std::string& branch_id, int64_t case_id, const PaymentInput& in,
                        const Principal& who);
@@ -104,7 +116,25 @@ class CaseManager {
   static Result<int64_t> OpenInTx(QueueTx& tx, const Ticket& t, const std::string& actor,
                                   absl::Time now);
 
+  // The plain-text summary and receipt printed for the customer.
+  static std::string Summary(const CaseView& v, const BranchConfig& b);
+
  private:
+  // Runs one step in a write transaction: loads the case, checks that `who`
+  // may act at its counter and that it waits for one of `steps`, runs `fn`
+  // (which changes the case and appends its records), and stores the case.
+  // Nothing changes when any of it fails.
+  Result<CaseView> Step(const std::string& branch_id, int64_t case_id, const Principal& who,
+                        std::initializer_list<CaseState> steps,
+                        const std::function<Status(QueueTx&, SimCase&, absl::Time)>& fn);
+  Result<CaseView> ViewOf(QueueTx& tx, const SimCase& c);
+  Result<CaseView> Read(const std::string& branch_id,
+                        const std::function<Result<SimCase>(QueueTx&)>& find);
+  // Appends a refusal to the audit log in its own transaction (the refused
+  // step itself changes nothing): attempts on locked numbers are a fraud
+  // signal worth keeping.
+  void AuditRefusal(const SimCase* c, const Principal& who, const std::string& why);
+
   const ServerConfig& config_;
   Store& store_;
   const Clock& clock_;

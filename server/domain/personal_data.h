@@ -7,6 +7,7 @@
 // key file in server/crypto). Stateless functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>

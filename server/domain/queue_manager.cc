@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "server/domain/queue_policy.h"
+#include "server/domain/ticket_history.h"
+#include "server/domain/case_manager.h"
 
 namespace shop::queue {
 namespace {
@@ -13,28 +15,6 @@ constexpr const char* kMethodCallNext = "call_next";
 
 bool ServesService(const CounterRow& c, const std::string& prefix) {
   return c.open && std::find(c.services.begin(), c.services.end(), prefix) != c.services.end();
-}
-
-std::string ActorName(const Principal* who) {
-  return who ? std::string(RoleName(who->role)) + ":" + who->id : std::string();
-}
-
-// The history line of a change to `t`, done by `who` (nullptr: the system or
-// an unauthenticated internal caller).
-TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::Time now,
-                     const Principal* who, std::string detail = {}) {
-  TicketEvent e;
-  e.ticket_id = t.id;
-  e.branch_id = t.branch_id;
-  e.time = now;
-  e.kind = std::move(kind);
-  e.from = from;
-  e.to = t.state;
-  e.counter_id = t.counter_id;
-  e.actor = ActorName(who);
-  e.recall_count = t.recall_count;
-  e.detail = std::move(detail);
-  return e;
 }
 
 // The ticket an earlier request with this request_id produced, if any (a
@@ -48,29 +28,6 @@ Result<std::optional<Ticket>> PriorResult(QueueTx& tx, const std::string& branch
   if (!t.ok()) return t.status();
   if (!t->has_value()) return Status::Internal("request " + request_id + " maps to a missing ticket");
   return *t;
-}
-
-// Who acted, for the audit log: the authenticated caller, else the kind of
-// device or process.
-std::string ActorOf(const TicketEvent& e) {
-  if (!e.actor.empty()) return e.actor;
-  if (e.kind == "create") return "kiosk";
-  if (e.kind == "expire") return "system:expiry";
-  return "counter:" + e.counter_id;
-}
-
-// Appends the ticket's history line and its audit record.
-Status Record(QueueTx& tx, const TicketEvent& e) {
-  QUEUE_RETURN_IF_ERROR(tx.AppendEvent(e));
-  AuditRecord r;
-  r.time = e.time;
-  r.actor = ActorOf(e);
-  r.action = "ticket." + e.kind;
-  r.subject = "ticket:" + std::to_string(e.ticket_id);
-  r.detail = std::string("branch=") + e.branch_id + " " + StateName(e.from) + "->" +
-             StateName(e.to) + (e.counter_id.empty() ? "" : " counter=" + e.counter_id) +
-             (e.detail.empty() ? "" : " " + e.detail);
-  return tx.AppendAudit(r);
 }
 
 Status RecordCounter(QueueTx& tx, const CounterRow& c, absl::Time now, const Principal* who) {
@@ -119,14 +76,17 @@ Status CounterIsFree(QueueTx& tx, const std::string& branch_id, const std::strin
   return Status::Ok();
 }
 
-// The ticket with `id` in the branch, or NOT_FOUND.
-Result<Ticket> LoadTicket(QueueTx& tx, const std::string& branch_id, int64_t id) {
-  auto t = tx.GetTicket(branch_id, id);
-  if (!t.ok()) return t.status();
-  if (!t->has_value())
-    return Status::NotFound("ticket " + std::to_string(id) + " does not exist in branch " +
-                            branch_id);
-  return **t;
+// A ticket with a SIM-replacement case still open cannot end or leave the
+// counter: the case must be closed (which completes it) or cancelled first.
+Status NoOpenCase(QueueTx& tx, const Ticket& t) {
+  auto c = tx.CaseOfTicket(t.branch_id, t.id);
+  if (!c.ok()) return c.status();
+  if (c->has_value() && !CaseFinished((*c)->state))
+    return Status::FailedPrecondition("ticket " + t.DisplayNumber() + " has SIM-replacement case " +
+                                      std::to_string((*c)->case_id) + " open (waiting for " +
+                                      StepName((*c)->state) +
+                                      "); close or cancel the case first");
+  return Status::Ok();
 }
 
 // The counter's row if it is open, or FAILED_PRECONDITION.
@@ -137,6 +97,62 @@ Result<CounterRow> LoadOpenCounter(QueueTx& tx, const std::string& branch_id,
   if (!row->has_value() || !(*row)->open)
     return Status::FailedPrecondition("counter " + counter_id + " is closed; open it first");
   return **row;
+}
+
+}  // namespace
+
+std::string ActorName(const Principal* who) {
+  return who ? std::string(RoleName(who->role)) + ":" + who->id : std::string();
+}
+
+// The history line of a change to `t`, done by `who` (nullptr: the system or
+// an unauthenticated internal caller).
+TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::Time now,
+                     const Principal* who, std::string detail) {
+  TicketEvent e;
+  e.ticket_id = t.id;
+  e.branch_id = t.branch_id;
+  e.time = now;
+  e.kind = std::move(kind);
+  e.from = from;
+  e.to = t.state;
+  e.counter_id = t.counter_id;
+  e.actor = ActorName(who);
+  e.recall_count = t.recall_count;
+  e.detail = std::move(detail);
+  return e;
+}
+
+// The ticket with `id` in the branch, or NOT_FOUND.
+Result<Ticket> LoadTicket(QueueTx& tx, const std::string& branch_id, int64_t id) {
+  auto t = tx.GetTicket(branch_id, id);
+  if (!t.ok()) return t.status();
+  if (!t->has_value())
+    return Status::NotFound("ticket " + std::to_string(id) + " does not exist in branch " +
+                            branch_id);
+  return **t;
+}
+
+// Who acted, for the audit log: the authenticated caller, else the kind of
+// device or process.
+static std::string ActorOf(const TicketEvent& e) {
+  if (!e.actor.empty()) return e.actor;
+  if (e.kind == "create") return "kiosk";
+  if (e.kind == "expire") return "system:expiry";
+  return "counter:" + e.counter_id;
+}
+
+Status RecordTicketEvent(QueueTx& tx, const TicketEvent& e) {
+  QUEUE_RETURN_IF_ERROR(tx.AppendEvent(e));
+  AuditRecord r;
+  r.time = e.time;
+  r.actor = ActorOf(e);
+  r.action = "ticket." + e.kind;
+  r.subject = "ticket:" + std::to_string(e.ticket_id);
+  r.detail = std::string("branch=") + e.branch_id + " " + StateName(e.from) + "->" +
+             StateName(e.to) + (e.counter_id.empty() ? "" : " counter=" + e.counter_id) +
+             (e.detail.empty() ? "" : " " + e.detail);
+  return tx.AppendAudit(r);
 }
 
 // A clerk may act only at a counter he opened; supervisors and admins (and
@@ -154,7 +170,6 @@ Status CheckCounterOwner(QueueTx& tx, const std::string& branch_id,
   return Status::Ok();
 }
 
-}  // namespace
 
 Status ValidateRequestId(const std::string& request_id, const std::string& field) {
   if (request_id.empty())
@@ -351,7 +366,7 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
     t.issue_time = now;
     QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t.branch_id, kMethodCreate, in.request_id, t.id, now));
-    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "create", TicketState::kWaiting, now, who)));
+    QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, "create", TicketState::kWaiting, now, who)));
     out = t;
     created = true;
     return Status::Ok();
@@ -491,7 +506,7 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(t, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, TicketState::kWaiting));
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(branch_id, kMethodCallNext, request_id, t.id, now));
-    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "call", TicketState::kWaiting, now, who)));
+    QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, "call", TicketState::kWaiting, now, who)));
     out = t;
     called = true;
     return Status::Ok();
@@ -522,7 +537,7 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(ticket, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(ticket, TicketState::kWaiting));
     QUEUE_RETURN_IF_ERROR(
-        Record(tx, EventFor(ticket, "call", TicketState::kWaiting, now, who, "out of order")));
+        RecordTicketEvent(tx, EventFor(ticket, "call", TicketState::kWaiting, now, who, "out of order")));
     out = ticket;
     return Status::Ok();
   });
@@ -538,6 +553,7 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
   if (!b.ok()) return b.status();
   absl::Time now = clock_.Now();
   Ticket out;
+  int64_t case_id = 0;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
     QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
     auto found = LoadTicket(tx, branch_id, ticket_id);
@@ -557,8 +573,18 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
         break;
     }
     QUEUE_RETURN_IF_ERROR(s);
+    if (action == CounterAction::kComplete || action == CounterAction::kNoShow)
+      QUEUE_RETURN_IF_ERROR(NoOpenCase(tx, t));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
-    QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, ActionName(action), before, now, who)));
+    QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, ActionName(action), before, now, who)));
+    if (action == CounterAction::kStart) {
+      const ServiceConfig* svc = (*b)->FindService(t.service_prefix);
+      if (svc && svc->opens_case) {
+        auto opened = CaseManager::OpenInTx(tx, t, ActorName(who), now);
+        if (!opened.ok()) return opened.status();
+        case_id = *opened;
+      }
+    }
     out = t;
     return Status::Ok();
   });
@@ -567,7 +593,7 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
   bool announces = action == CounterAction::kRecall || action == CounterAction::kReturn;
   PublishAfterCommit(**b, announces ? std::vector<CallRecord>{CallOf(out)}
                                     : std::vector<CallRecord>{});
-  return TicketView{out, 0, absl::ZeroDuration()};
+  return TicketView{out, 0, absl::ZeroDuration(), case_id};
 }
 
 Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
@@ -591,11 +617,12 @@ Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
     TicketState before = t.state;
     std::string from_service = t.service_prefix;
     QUEUE_RETURN_IF_ERROR(TransferTicket(t, counter_id, target_prefix, now));
+    QUEUE_RETURN_IF_ERROR(NoOpenCase(tx, t));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
     TicketEvent e =
         EventFor(t, "transfer", before, now, who, from_service + "->" + target_prefix);
     e.counter_id = counter_id;  // the ticket itself no longer names a counter
-    QUEUE_RETURN_IF_ERROR(Record(tx, e));
+    QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, e));
     out = t;
     return Status::Ok();
   });
@@ -660,7 +687,7 @@ Result<int> QueueManager::ExpireOverdue() {
         TicketState before = t.state;
         QUEUE_RETURN_IF_ERROR(ExpireTicket(t, now));
         QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
-        QUEUE_RETURN_IF_ERROR(Record(tx, EventFor(t, "expire", before, now, nullptr)));
+        QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, "expire", before, now, nullptr)));
         ++expired;
       }
       return Status::Ok();

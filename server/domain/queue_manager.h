@@ -32,6 +32,7 @@ struct TicketView {
   Ticket ticket;
   int position = 0;                     // meaningful while waiting
   absl::Duration estimated_wait;        // meaningful while waiting
+  int64_t case_id = 0;  // the SIM-replacement case a start opened, else 0
 };
 
 struct ServiceView {

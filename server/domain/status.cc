@@ -44,7 +44,11 @@ Status Status::InvalidFields(std::vector<FieldViolation> v) {
 
 std::vector<FieldViolation> Status::violations() const {
   if (!violations_.empty()) return violations_;
-  if (code_ == Code::kInvalidArgument && !field_.empty()) return {{field_, message_}};
+  if (code_ == Code::kInvalidArgument && !field_.empty()) {
+    std::string prefix = field_ + ": ";
+    std::string d = message_.rfind(prefix, 0) == 0 ? message_.substr(prefix.size()) : message_;
+    return {{field_, d}};
+  }
   return {};
 }
 

@@ -117,7 +117,12 @@ grpc::Status CounterServiceImpl::RecallTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::StartTicket(grpc::ServerContext* ctx,
                                              const pb::StartTicketRequest* req,
                                              pb::StartTicketResponse* resp) {
-  return ActOn(ctx, "StartTicket", *req, CounterAction::kStart, resp->mutable_ticket());
+  return GuardAs(entry_, ctx, Method("StartTicket"), [&](const Principal* who) -> Status {
+    auto v = manager_.Act(req->branch_id(), req->counter_id(), req->ticket_id(),
+                          CounterAction::kStart, who);
+    if (v.ok()) resp->set_case_id(v->case_id);
+    return FillTicket(v, resp->mutable_ticket());
+  });
 }
 
 grpc::Status CounterServiceImpl::CompleteTicket(grpc::ServerContext* ctx,

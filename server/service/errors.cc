@@ -6,6 +6,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
 namespace shop::queue::service {
 
 grpc::Status ToGrpc(const Status& st) {
@@ -15,7 +18,18 @@ grpc::Status ToGrpc(const Status& st) {
     case C::kInvalidArgument: {
       std::string msg = st.message();
       if (!st.field().empty() && msg.rfind(st.field(), 0) != 0) msg = st.field() + ": " + msg;
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, msg);
+      // Every bad field, machine-readable, in the standard error model.
+      google::rpc::BadRequest bad;
+      for (const auto& v : st.violations()) {
+        auto* f = bad.add_field_violations();
+        f->set_field(v.field);
+        f->set_description(v.description);
+      }
+      google::rpc::Status details;
+      details.set_code(grpc::StatusCode::INVALID_ARGUMENT);
+      details.set_message(msg);
+      details.add_details()->PackFrom(bad);
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, msg, details.SerializeAsString());
     }
     case C::kNotFound: return grpc::Status(grpc::StatusCode::NOT_FOUND, st.message());
     case C::kAlreadyExists: return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, st.message());

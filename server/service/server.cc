@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "grpc/health/v1/health.pb.h"
+#include "server/crypto/pii_key.h"
 #include "server/crypto/secrets.h"
 #include "server/service/services.h"
 
@@ -53,6 +54,10 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   if (!options.store) return Status::InvalidArgument("store", "a store is required");
   if (!options.clock) options.clock = std::make_shared<SystemClock>();
   if (!options.secrets) options.secrets = std::make_shared<crypto::SodiumSecrets>();
+  if (!options.pii_hasher) {
+    spdlog::warn("no personal-data key given: document hashes last for this run only");
+    options.pii_hasher = std::make_shared<crypto::HmacPiiHasher>(options.secrets->NewToken());
+  }
   QUEUE_RETURN_IF_ERROR(options.config.Validate());
   QUEUE_RETURN_IF_ERROR(options.store->SyncConfig(options.config));
 
@@ -71,6 +76,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   builder.RegisterService(s->counter_.get());
   builder.RegisterService(s->board_service_.get());
   builder.RegisterService(s->auth_service_.get());
+  builder.RegisterService(s->case_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0)
     return Status::Unavailable("cannot listen on " + s->options_.listen);
@@ -84,6 +90,9 @@ QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(option
                                             board_);
   auth_ = std::make_unique<AuthManager>(*options_.store, *options_.clock, *options_.secrets);
   entry_.auth = auth_.get();
+  cases_ = std::make_unique<CaseManager>(options_.config, *options_.store, *options_.clock,
+                                         *options_.pii_hasher, *auth_);
+  case_service_ = std::make_unique<service::CaseServiceImpl>(options_.config, *cases_, entry_);
   kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, entry_);
   counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, entry_);
   board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_, entry_);
@@ -112,6 +121,8 @@ void QueueServer::Shutdown(absl::Duration grace) {
 }
 
 void QueueServer::SweepLoop() {
+  using clock = std::chrono::steady_clock;
+  auto next_erase = clock::now();
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
@@ -120,6 +131,14 @@ void QueueServer::SweepLoop() {
       spdlog::warn("expiry sweep failed: {}", expired.status().ToString());
     else if (*expired > 0)
       spdlog::info("expired {} ticket(s) left after closing", *expired);
+    if (clock::now() >= next_erase) {
+      auto erased = cases_->EraseExpired();
+      if (!erased.ok())
+        spdlog::warn("personal-data erasure failed: {}", erased.status().ToString());
+      else if (*erased > 0)
+        spdlog::info("erased personal data of {} case(s) past the retention period", *erased);
+      next_erase = clock::now() + absl::ToChronoMilliseconds(options_.erase_interval);
+    }
     lock.lock();
     cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.sweep_interval),
                  [&] { return stopping_; });

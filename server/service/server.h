@@ -20,6 +20,7 @@
 
 #include "server/domain/auth_manager.h"
 #include "server/domain/board.h"
+#include "server/domain/case_manager.h"
 #include "server/domain/clock.h"
 #include "server/domain/queue_manager.h"
 #include "server/domain/store.h"
@@ -45,6 +46,11 @@ struct QueueServerOptions {
   std::shared_ptr<Store> store;           // required; opened by the caller
   std::shared_ptr<const Clock> clock;     // defaults to the system clock
   std::shared_ptr<const Secrets> secrets;  // defaults to libsodium's
+  // The keyed hash of document numbers. main() builds it from the key file;
+  // without one the server uses a random key for this run only (tests).
+  std::shared_ptr<const PiiHasher> pii_hasher;
+  // How often cases past the retention period lose their personal fields.
+  absl::Duration erase_interval = absl::Minutes(10);
   absl::Duration sweep_interval = absl::Seconds(30);
   // On shutdown, new calls get UNAVAILABLE for at least this long while the
   // running ones finish, before gRPC itself stops (see CallGate).
@@ -62,6 +68,7 @@ class QueueServer {
   QueueManager& manager() { return *manager_; }
   BoardHub& board() { return board_; }
   AuthManager& auth() { return *auth_; }
+  CaseManager& cases() { return *cases_; }
 
  private:
   explicit QueueServer(QueueServerOptions options);
@@ -72,6 +79,8 @@ class QueueServer {
   service::Entry entry_;
   std::unique_ptr<QueueManager> manager_;
   std::unique_ptr<AuthManager> auth_;
+  std::unique_ptr<CaseManager> cases_;
+  std::unique_ptr<grpc::Service> case_service_;
   std::unique_ptr<grpc::Service> auth_service_;
   std::unique_ptr<grpc::Service> kiosk_;
   std::unique_ptr<grpc::Service> counter_;

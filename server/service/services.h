@@ -8,10 +8,12 @@
 #include <atomic>
 
 #include "server/domain/board.h"
+#include "server/domain/case_manager.h"
 #include "server/domain/queue_manager.h"
 #include "server/service/errors.h"
 #include "shop/queue/v1/auth_service.grpc.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
+#include "shop/queue/v1/case_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
 
@@ -100,6 +102,39 @@ class AuthServiceImpl final : public pb::AuthService::Service {
 
  private:
   AuthManager& auth_;
+  Entry& entry_;
+};
+
+class CaseServiceImpl final : public pb::CaseService::Service {
+ public:
+  CaseServiceImpl(const ServerConfig& config, CaseManager& cases, Entry& entry)
+      : config_(config), cases_(cases), entry_(entry) {}
+  grpc::Status OpenCase(grpc::ServerContext* ctx, const pb::OpenCaseRequest* req,
+                        pb::OpenCaseResponse* resp) override;
+  grpc::Status GetCase(grpc::ServerContext* ctx, const pb::GetCaseRequest* req,
+                       pb::GetCaseResponse* resp) override;
+  grpc::Status SubmitCaseForm(grpc::ServerContext* ctx, const pb::SubmitCaseFormRequest* req,
+                              pb::SubmitCaseFormResponse* resp) override;
+  grpc::Status CheckIdentity(grpc::ServerContext* ctx, const pb::CheckIdentityRequest* req,
+                             pb::CheckIdentityResponse* resp) override;
+  grpc::Status RecordPayment(grpc::ServerContext* ctx, const pb::RecordPaymentRequest* req,
+                             pb::RecordPaymentResponse* resp) override;
+  grpc::Status WaiveFee(grpc::ServerContext* ctx, const pb::WaiveFeeRequest* req,
+                        pb::WaiveFeeResponse* resp) override;
+  grpc::Status IssueCard(grpc::ServerContext* ctx, const pb::IssueCardRequest* req,
+                         pb::IssueCardResponse* resp) override;
+  grpc::Status BlockOldCard(grpc::ServerContext* ctx, const pb::BlockOldCardRequest* req,
+                            pb::BlockOldCardResponse* resp) override;
+  grpc::Status CloseCase(grpc::ServerContext* ctx, const pb::CloseCaseRequest* req,
+                         pb::CloseCaseResponse* resp) override;
+  grpc::Status CancelCase(grpc::ServerContext* ctx, const pb::CancelCaseRequest* req,
+                          pb::CancelCaseResponse* resp) override;
+  grpc::Status UnlockNumber(grpc::ServerContext* ctx, const pb::UnlockNumberRequest* req,
+                            pb::UnlockNumberResponse* resp) override;
+
+ private:
+  const ServerConfig& config_;
+  CaseManager& cases_;
   Entry& entry_;
 };
 

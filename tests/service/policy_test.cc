@@ -5,6 +5,7 @@
 
 #include "server/domain/auth.h"
 #include "shop/queue/v1/auth_service.pb.h"
+#include "shop/queue/v1/case_service.pb.h"
 #include "shop/queue/v1/board_service.pb.h"
 #include "shop/queue/v1/counter_service.pb.h"
 #include "shop/queue/v1/kiosk_service.pb.h"
@@ -17,7 +18,8 @@ TEST(Policy, EveryApiMethodHasAnEntry) {
   for (const auto* file : {v1::CreateTicketRequest::descriptor()->file(),
                            v1::CallNextTicketRequest::descriptor()->file(),
                            v1::WatchBoardRequest::descriptor()->file(),
-                           v1::LoginRequest::descriptor()->file()}) {
+                           v1::LoginRequest::descriptor()->file(),
+                           v1::OpenCaseRequest::descriptor()->file()}) {
     ASSERT_GT(file->service_count(), 0) << file->name();
     for (int s = 0; s < file->service_count(); ++s) {
       const auto* service = file->service(s);

@@ -1,5 +1,8 @@
 #include "tests/support/server_process.h"
 
+#include <fcntl.h>
+#include <algorithm>
+
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -22,7 +25,8 @@ constexpr const char* kPassword = "test-supervisor-password";
 }  // namespace
 
 ServerProcess::ServerProcess(const std::string& binary, const std::string& db,
-                             const std::string& dir, const std::vector<std::string>& extra_args) {
+                             const std::string& dir, const std::vector<std::string>& extra_args,
+                             const std::string& log_file) {
   // The account the tests act as (already there after a restart: ignored).
   std::string add = "echo '" + std::string(kPassword) + "' | '" + binary + "' staff-add --db '" +
                     db + "' --login " + kSupervisor + " --name Tester --role supervisor " +
@@ -30,14 +34,24 @@ ServerProcess::ServerProcess(const std::string& binary, const std::string& db,
   (void)std::system(add.c_str());
   const std::string port_file = dir + "/port";
   std::remove(port_file.c_str());
-  std::vector<std::string> args = {binary,      "--listen",  "127.0.0.1:0", "--db", db,
-                                   "--port-file", port_file, "--log-level", "warn"};
+  std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--db", db,
+                                   "--port-file", port_file};
+  if (std::find(extra_args.begin(), extra_args.end(), "--log-level") == extra_args.end())
+    args.insert(args.end(), {"--log-level", "warn"});
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
+    if (!log_file.empty()) {
+      int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (fd >= 0) {
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        ::close(fd);
+      }
+    }
     execv(binary.c_str(), argv.data());
     _exit(127);
   }

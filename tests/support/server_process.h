@@ -16,9 +16,11 @@ class ServerProcess {
  public:
   // Starts `binary --listen 127.0.0.1:0 --db db --port-file ... extra...` and
   // waits (up to 10 s) until it listens. port() is 0 if it did not start
-  // (then Wait() gives its exit status).
+  // (then Wait() gives its exit status). With `log_file`, the server's
+  // standard output and error are appended to it.
   ServerProcess(const std::string& binary, const std::string& db, const std::string& dir,
-                const std::vector<std::string>& extra_args = {});
+                const std::vector<std::string>& extra_args = {},
+                const std::string& log_file = "");
   ~ServerProcess();  // SIGKILL if still running
 
   int port() const { return port_; }

@@ -1,5 +1,7 @@
 #include "tests/support/test_config.h"
 
+#include <cstdio>
+
 #include <random>
 #include <stdexcept>
 
@@ -28,6 +30,32 @@ ServerConfig TestConfig(const std::string& zone) {
   ServerConfig c;
   c.branches.push_back(TestBranch(zone));
   return c;
+}
+
+ServerConfig CaseTestConfig(const std::string& zone) {
+  ServerConfig c = TestConfig(zone);
+  for (auto& h : c.branches[0].hours) h = DayHours{0, 24 * 60};
+  c.branches[0].services[0].opens_case = true;  // R
+  for (const char* op : {"megafon", "beeline", "tele2"})
+    c.fees[op] = {{"lost", 300}, {"stolen", 300}, {"damaged", 150}, {"format_change", 0}};
+  return c;
+}
+
+std::string TestIccid(int n) {
+  char body[32];
+  std::snprintf(body, sizeof body, "897010%012d", n);  // 18 digits
+  // Luhn: double every second digit from the right, counting the check digit.
+  int sum = 0;
+  std::string s = body;
+  for (size_t i = 0; i < s.size(); ++i) {
+    int d = s[s.size() - 1 - i] - '0';
+    if (i % 2 == 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return s + static_cast<char>('0' + (10 - sum % 10) % 10);
 }
 
 absl::Time At(const std::string& zone, int y, int mo, int d, int h, int mi, int s) {

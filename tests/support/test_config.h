@@ -16,6 +16,12 @@ namespace shop::queue::testing {
 // Saturday, closed Sunday, max_recalls 2.
 BranchConfig TestBranch(const std::string& zone = "Europe/Moscow");
 ServerConfig TestConfig(const std::string& zone = "Europe/Moscow");
+// TestConfig open around the clock, where serving an R ticket opens a
+// SIM-replacement case, with fees for megafon, beeline and tele2 (lost 300,
+// stolen 300, damaged 150, format_change 0).
+ServerConfig CaseTestConfig(const std::string& zone = "Europe/Moscow");
+// An ICCID (19 digits, "89" first, valid Luhn digit) numbered `n`.
+std::string TestIccid(int n);
 
 // The instant of a local civil time in `zone`.
 absl::Time At(const std::string& zone, int y, int mo, int d, int h, int mi, int s = 0);

@@ -1,0 +1,35 @@
+// What every use case that changes a ticket or acts at a counter shares
+// (QueueManager and CaseManager): loading a ticket, the clerk-owns-the-counter
+// rule, and writing a ticket's history line with its audit record.
+#pragma once
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "server/domain/auth.h"
+#include "server/domain/status.h"
+#include "server/domain/store.h"
+#include "server/domain/ticket.h"
+
+namespace shop::queue {
+
+// "clerk:anna" for the audit log; "" for internal callers (nullptr).
+std::string ActorName(const Principal* who);
+
+// The history line of a change to `t`, done by `who` (nullptr: the system or
+// an unauthenticated internal caller).
+TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::Time now,
+                     const Principal* who, std::string detail = {});
+
+// Appends the ticket's history line and its audit record.
+Status RecordTicketEvent(QueueTx& tx, const TicketEvent& e);
+
+// The ticket with `id` in the branch, or NOT_FOUND.
+Result<Ticket> LoadTicket(QueueTx& tx, const std::string& branch_id, int64_t id);
+
+// A clerk may act only at a counter he opened; supervisors and admins (and
+// internal callers, who == nullptr) anywhere. PERMISSION_DENIED otherwise.
+Status CheckCounterOwner(QueueTx& tx, const std::string& branch_id,
+                         const std::string& counter_id, const Principal* who);
+
+}  // namespace shop::queue

@@ -1,0 +1,634 @@
+// The SIM-replacement case over a real SQLite file with a manual clock:
+// the happy path, the enforced order, validation, the identity lock (also
+// across a restart), supervisor actions, card checks, and a property test of
+// random step sequences.
+#include "server/domain/case_manager.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "server/crypto/pii_key.h"
+#include "server/domain/queue_manager.h"
+#include "server/storage/sqlite_store.h"
+#include "tests/support/test_config.h"
+
+namespace shop::queue {
+namespace {
+
+using testing::At;
+using testing::TestIccid;
+using C = Status::Code;
+
+constexpr const char* kZone = "Europe/Moscow";
+constexpr const char* kBranch = "test";
+constexpr int kStock = 3000;  // blank cards, numbered from 100
+
+// Passwords without Argon2, so thousands of supervisor confirmations stay fast.
+class FastSecrets final : public Secrets {
+ public:
+  Result<std::string> HashPassword(const std::string& p) const override { return "plain:" + p; }
+  bool VerifyPassword(const std::string& p, const std::string& stored) const override {
+    return stored == "plain:" + p;
+  }
+  std::string NewToken() const override { return "tok" + std::to_string(++n_); }
+  std::string TokenHash(const std::string& t) const override { return "h:" + t; }
+
+ private:
+  mutable std::atomic<int> n_{0};
+};
+
+struct Person {
+  std::string phone;
+  std::string op;
+  std::string name;
+  std::string doc;  // as typed
+  int64_t last_topup;
+  std::string called;
+  std::string card;
+};
+
+const Person kAnna{"+79161234567", "megafon", "Анна Петрова", "4509 123456", 500, "+79031112233",
+                   TestIccid(1)};
+const Person kBoris{"+79032223344", "beeline", "Boris Ivanov", "4510 654321", 300, "+79165554433",
+                    TestIccid(2)};
+const Person kVera{"+79773334455", "tele2", "Vera Smirnova", "4511 777888", 150, "+79161234567",
+                   TestIccid(3)};
+
+class CaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // tmpfs when there is one: the property test commits thousands of times.
+    if (std::filesystem::exists("/dev/shm")) {
+      shm_dir_ = std::filesystem::path("/dev/shm") /
+                 ("case-test-" + std::to_string(std::random_device{}()));
+      std::filesystem::create_directories(shm_dir_);
+      db_ = (shm_dir_ / "q.db").string();
+    } else {
+      db_ = dir_.File("q.db");
+    }
+    config_ = testing::CaseTestConfig(kZone);
+    Open();
+    ASSERT_TRUE(auth_->AddStaff("anna", "Anna Clerk", Role::kClerk, "anna-pw", "test").ok());
+    ASSERT_TRUE(auth_->AddStaff("boss", "Big Boss", Role::kSupervisor, "boss-pw", "test").ok());
+    ASSERT_TRUE(auth_->AddStaff("bob", "Bob Clerk", Role::kClerk, "bob-pw", "test").ok());
+    Status seeded = store_->Write([&](QueueTx& tx) -> Status {
+      for (const Person* p : {&kAnna, &kBoris, &kVera}) {
+        Subscriber s;
+        s.phone = p->phone;
+        s.operator_id = p->op;
+        s.holder_name = p->name;
+        s.document_type = DocumentType::kRuPassport;
+        auto n = NormalizeDocumentNumber(DocumentType::kRuPassport, p->doc);
+        s.document_hash = hasher_.Hash("document", *n);
+        s.document_last4 = LastFour(*n);
+        s.active_iccid = p->card;
+        s.recent_topups_roubles = {p->last_topup, 100};
+        s.recent_calls = {p->called};
+        QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(s));
+      }
+      for (int i = 100; i < 100 + kStock; ++i) {
+        const char* op = i % 3 == 0 ? "megafon" : i % 3 == 1 ? "beeline" : "tele2";
+        QUEUE_RETURN_IF_ERROR(tx.AddStockCard({TestIccid(i), kBranch, op}));
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(seeded.ok()) << seeded.ToString();
+    ASSERT_TRUE(queue_->OpenCounter(kBranch, "1", {"R", "N", "P"}, &clerk_).ok());
+  }
+
+  void TearDown() override {
+    cases_.reset();
+    queue_.reset();
+    auth_.reset();
+    store_.reset();
+    if (!shm_dir_.empty()) std::filesystem::remove_all(shm_dir_);
+  }
+
+  // Opens (or reopens: a restart) the store and the managers.
+  void Open() {
+    cases_.reset();
+    queue_.reset();
+    auth_.reset();
+    store_.reset();
+    auto s = SqliteStore::Open(db_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    ASSERT_TRUE(store_->SyncConfig(config_).ok());
+    auth_ = std::make_unique<AuthManager>(*store_, clock_, secrets_);
+    queue_ = std::make_unique<QueueManager>(config_, *store_, clock_, board_);
+    cases_ = std::make_unique<CaseManager>(config_, *store_, clock_, hasher_, *auth_);
+  }
+
+  // A new R ticket called and started at counter 1; returns its case id.
+  int64_t ServeNewCase() {
+    auto t = queue_->CreateTicket({kBranch, "R", Language::kRu, Priority::kNone,
+                                   "req-" + std::to_string(++seq_)});
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    auto called = queue_->CallChosen(kBranch, "1", t->ticket.id, &clerk_);
+    EXPECT_TRUE(called.ok()) << called.status().ToString();
+    auto started = queue_->Act(kBranch, "1", t->ticket.id, CounterAction::kStart, &clerk_);
+    EXPECT_TRUE(started.ok()) << started.status().ToString();
+    EXPECT_GT(started->case_id, 0);
+    last_ticket_ = t->ticket.id;
+    return started->case_id;
+  }
+
+  CaseFormInput Form(const Person& p) {
+    return {p.phone, p.op, "lost", p.name, "ru_passport", p.doc, "ivan@example.org", true};
+  }
+  IdentityInput Identity(const Person& p, bool right_answer = true) {
+    return {"ru_passport", p.doc, true,
+            right_answer ? AnswerFor(p) : std::string("123456789")};
+  }
+  // The right answer to the question the case asks now.
+  std::string AnswerFor(const Person& p) {
+    return current_question_ == QuestionKind::kRecentCall ? p.called
+                                                          : std::to_string(p.last_topup);
+  }
+  CaseView Get(int64_t id) {
+    auto v = cases_->Get(kBranch, id);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    if (v->c.question) current_question_ = *v->c.question;
+    return *v;
+  }
+
+  // Walks a fresh case up to (not including) `stop`.
+  int64_t CaseAt(CaseState stop, const Person& p = kAnna) {
+    int64_t id = ServeNewCase();
+    if (stop == CaseState::kAwaitingForm) return id;
+    EXPECT_TRUE(cases_->SubmitForm(kBranch, id, Form(p), clerk_).ok());
+    if (stop == CaseState::kAwaitingIdentity) return id;
+    Get(id);
+    auto idn = cases_->CheckIdentity(kBranch, id, Identity(p), clerk_);
+    EXPECT_TRUE(idn.ok() && idn->passed) << idn.status().ToString();
+    if (stop == CaseState::kAwaitingPayment) return id;
+    EXPECT_TRUE(cases_->Pay(kBranch, id, {"cash"}, clerk_).ok());
+    if (stop == CaseState::kAwaitingCard) return id;
+    EXPECT_TRUE(cases_->IssueCard(kBranch, id, NextStock(p.op), clerk_).ok());
+    if (stop == CaseState::kAwaitingBlock) return id;
+    EXPECT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+    return id;
+  }
+
+  // The number of a blank card of `op` not issued by this test yet.
+  int FreshStock(const std::string& op) {
+    for (int i = 100; i < 100 + kStock; ++i) {
+      const char* o = i % 3 == 0 ? "megafon" : i % 3 == 1 ? "beeline" : "tele2";
+      if (op == o && !used_stock_.count(i)) return i;
+    }
+    ADD_FAILURE() << "stock ran out";
+    return 0;
+  }
+  // A fresh card of `op`, counted as issued.
+  std::string NextStock(const std::string& op) {
+    int n = FreshStock(op);
+    used_stock_.insert(n);
+    return TestIccid(n);
+  }
+
+  int ActiveCardsMax() {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM sim_cards "
+                       "WHERE state = 'active' GROUP BY phone)",
+                       -1, &st, nullptr);
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  }
+
+  testing::TempDir dir_;
+  std::filesystem::path shm_dir_;
+  std::string db_;
+  ManualClock clock_{At(kZone, 2026, 3, 10, 10, 0)};
+  BoardHub board_;
+  FastSecrets secrets_;
+  crypto::HmacPiiHasher hasher_{std::string(32, 'k')};
+  ServerConfig config_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<AuthManager> auth_;
+  std::unique_ptr<QueueManager> queue_;
+  std::unique_ptr<CaseManager> cases_;
+  Principal clerk_{Role::kClerk, "anna", ""};
+  QuestionKind current_question_ = QuestionKind::kLastTopUp;
+  int64_t last_ticket_ = 0;
+  int seq_ = 0;
+  std::set<int> used_stock_;
+};
+
+TEST_F(CaseTest, ServingAReplacementTicketOpensACaseThatWalksToClosed) {
+  int64_t id = ServeNewCase();
+  EXPECT_EQ(Get(id).c.state, CaseState::kAwaitingForm);
+  EXPECT_EQ(Get(id).next_step, "form");
+
+  auto form = cases_->SubmitForm(kBranch, id, Form(kAnna), clerk_);
+  ASSERT_TRUE(form.ok()) << form.status().ToString();
+  EXPECT_EQ(form->c.state, CaseState::kAwaitingIdentity);
+  EXPECT_EQ(form->c.fee_roubles, 300);
+  EXPECT_FALSE(form->question.empty());
+  EXPECT_FALSE(form->account.has_value()) << "no register data before the identity check";
+  EXPECT_EQ(form->c.form->phone, "+79161234567");
+  EXPECT_EQ(form->c.form->document_last4, "3456");
+  EXPECT_EQ(form->c.form->document_hash.find("4509"), std::string::npos);
+
+  Get(id);
+  auto idn = cases_->CheckIdentity(kBranch, id, Identity(kAnna), clerk_);
+  ASSERT_TRUE(idn.ok()) << idn.status().ToString();
+  ASSERT_TRUE(idn->passed);
+  ASSERT_TRUE(idn->view.account.has_value());
+  EXPECT_EQ(idn->view.account->operator_id, "megafon");
+
+  auto paid = cases_->Pay(kBranch, id, {"card"}, clerk_);
+  ASSERT_TRUE(paid.ok()) << paid.status().ToString();
+  EXPECT_EQ(paid->c.receipt_number, "test-2026-000001");
+
+  const std::string card = NextStock("megafon");
+  ASSERT_TRUE(cases_->IssueCard(kBranch, id, card, clerk_).ok());
+  auto blocked = cases_->BlockOldCard(kBranch, id, clerk_);
+  ASSERT_TRUE(blocked.ok()) << blocked.status().ToString();
+  EXPECT_EQ(blocked->c.old_iccid, kAnna.card);
+
+  auto closed = cases_->Close(kBranch, id, clerk_);
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->c.state, CaseState::kClosed);
+  std::vector<std::string> steps;
+  for (const auto& r : closed->records) steps.push_back(r.step);
+  EXPECT_EQ(steps, (std::vector<std::string>{"open", "form", "identity", "payment", "card",
+                                             "block", "close"}));
+
+  // The ticket is done; the register has exactly the new card active.
+  auto t = queue_->GetTicket(kBranch, last_ticket_);
+  EXPECT_EQ(t->ticket.state, TicketState::kDone);
+  Status st = store_->Read([&](QueueTx& tx) -> Status {
+    auto sub = tx.GetSubscriber(kAnna.phone);
+    EXPECT_EQ((*sub)->active_iccid, card);
+    EXPECT_EQ((*sub)->last_sim_change, clock_.Now());
+    EXPECT_EQ(*tx.CardState(kAnna.card), "blocked");
+    auto out = tx.OutboxFor("case:" + std::to_string(id));
+    EXPECT_EQ(out->size(), 2u) << "a notice to the number and one to the contact";
+    for (const auto& m : *out) EXPECT_NE(m.text.find("If you did not ask"), std::string::npos);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok());
+  EXPECT_EQ(ActiveCardsMax(), 1);
+  auto audit = store_->VerifyAudit();
+  ASSERT_TRUE(audit.ok());
+  EXPECT_FALSE(audit->first_broken.has_value()) << audit->why;
+}
+
+TEST_F(CaseTest, EveryStepOutOfOrderIsRefusedAndChangesNothing) {
+  // For each state a case can wait in, try every other step.
+  for (CaseState at : {CaseState::kAwaitingForm, CaseState::kAwaitingIdentity,
+                       CaseState::kAwaitingPayment, CaseState::kAwaitingCard,
+                       CaseState::kAwaitingBlock, CaseState::kAwaitingClose}) {
+    SCOPED_TRACE(CaseStateName(at));
+    int64_t id = CaseAt(at);
+    CaseView before = Get(id);
+    ASSERT_EQ(before.c.state, at);
+    // Every step but the one the case waits for (not called: it would pass).
+    std::vector<std::pair<CaseState, std::function<Status()>>> tries = {
+        {CaseState::kAwaitingForm,
+         [&] { return cases_->SubmitForm(kBranch, id, Form(kAnna), clerk_).status(); }},
+        {CaseState::kAwaitingIdentity,
+         [&] { return cases_->CheckIdentity(kBranch, id, Identity(kAnna), clerk_).status(); }},
+        {CaseState::kAwaitingPayment,
+         [&] { return cases_->Pay(kBranch, id, {"cash"}, clerk_).status(); }},
+        {CaseState::kAwaitingPayment,
+         [&] {
+           return cases_->Waive(kBranch, id, "regular customer", {"boss", "boss-pw"}, clerk_)
+               .status();
+         }},
+        {CaseState::kAwaitingCard,
+         [&] { return cases_->IssueCard(kBranch, id, TestIccid(FreshStock("megafon")), clerk_).status(); }},
+        {CaseState::kAwaitingBlock,
+         [&] { return cases_->BlockOldCard(kBranch, id, clerk_).status(); }},
+        {CaseState::kAwaitingClose, [&] { return cases_->Close(kBranch, id, clerk_).status(); }},
+    };
+    int refused = 0;
+    for (const auto& [step, attempt] : tries) {
+      if (step == at) continue;
+      Status st = attempt();
+      EXPECT_EQ(st.code(), C::kFailedPrecondition) << st.ToString();
+      ++refused;
+    }
+    EXPECT_GE(refused, 5);
+    CaseView after = Get(id);
+    EXPECT_EQ(after.c.state, before.c.state);
+    EXPECT_EQ(after.records.size(), before.records.size());
+    // Tidy up so the counter is free for the next round.
+    if (at <= CaseState::kAwaitingCard) {
+      auto cancelled = cases_->Cancel(kBranch, id, "test round over",
+                                      SupervisorConfirm{"boss", "boss-pw"}, clerk_);
+      ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+    } else {
+      EXPECT_EQ(cases_->Cancel(kBranch, id, "too late", SupervisorConfirm{"boss", "boss-pw"},
+                               clerk_)
+                    .status()
+                    .code(),
+                C::kFailedPrecondition)
+          << "no cancelling after card issue";
+      if (at == CaseState::kAwaitingBlock) ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+      ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());
+      continue;
+    }
+    ASSERT_TRUE(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kComplete, &clerk_).ok());
+  }
+}
+
+TEST_F(CaseTest, TheFormReportsEveryBadFieldAtOnce) {
+  int64_t id = ServeNewCase();
+  CaseFormInput bad{"+7 495 123-45-67", "megafon", "misplaced", "X", "ru_passport", "12345",
+                    "not a contact", false};
+  auto r = cases_->SubmitForm(kBranch, id, bad, clerk_);
+  ASSERT_EQ(r.status().code(), C::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : r.status().violations()) fields.insert(v.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"phone", "reason", "full_name", "document_number",
+                                           "contact", "consent"}));
+  EXPECT_EQ(Get(id).c.state, CaseState::kAwaitingForm);
+  EXPECT_EQ(Get(id).records.size(), 1u);
+}
+
+TEST_F(CaseTest, ThreeWrongAnswersLockTheNumberEvenAcrossARestart) {
+  int64_t id = CaseAt(CaseState::kAwaitingIdentity);
+  for (int i = 1; i <= 3; ++i) {
+    auto r = cases_->CheckIdentity(kBranch, id, Identity(kAnna, /*right_answer=*/false), clerk_);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_FALSE(r->passed);
+    EXPECT_EQ(r->attempts_left, 3 - i);
+    EXPECT_EQ(r->locked, i == 3);
+  }
+  // A fourth try, even with the right answer, is refused.
+  Get(id);
+  EXPECT_EQ(cases_->CheckIdentity(kBranch, id, Identity(kAnna), clerk_).status().code(),
+            C::kFailedPrecondition);
+
+  Open();  // restart: the lock is stored
+  Get(id);
+  EXPECT_EQ(cases_->CheckIdentity(kBranch, id, Identity(kAnna), clerk_).status().code(),
+            C::kFailedPrecondition);
+  // A new case for the same number is refused at the form.
+  ASSERT_TRUE(cases_->Cancel(kBranch, id, "number locked", std::nullopt, clerk_).ok());
+  ASSERT_TRUE(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kComplete, &clerk_).ok());
+  int64_t again = ServeNewCase();
+  EXPECT_EQ(cases_->SubmitForm(kBranch, again, Form(kAnna), clerk_).status().code(),
+            C::kFailedPrecondition);
+
+  // Only a supervisor, with his own password and a reason, unlocks it.
+  EXPECT_EQ(cases_->Unlock(kAnna.phone, "checked by phone", {"boss", "wrong"}, clerk_).code(),
+            C::kUnauthenticated);
+  EXPECT_EQ(cases_->Unlock(kAnna.phone, "checked by phone", {"bob", "bob-pw"}, clerk_).code(),
+            C::kPermissionDenied);
+  EXPECT_EQ(cases_->Unlock(kAnna.phone, "", {"boss", "boss-pw"}, clerk_).code(),
+            C::kInvalidArgument);
+  Principal boss{Role::kSupervisor, "boss", ""};
+  EXPECT_EQ(cases_->Unlock(kAnna.phone, "own request", {"boss", "boss-pw"}, boss).code(),
+            C::kPermissionDenied)
+      << "a second person confirms";
+  ASSERT_TRUE(cases_->Unlock(kAnna.phone, "customer verified in person", {"boss", "boss-pw"},
+                             clerk_)
+                  .ok());
+  auto form = cases_->SubmitForm(kBranch, again, Form(kAnna), clerk_);
+  ASSERT_TRUE(form.ok()) << form.status().ToString();
+  Get(again);
+  auto idn = cases_->CheckIdentity(kBranch, again, Identity(kAnna), clerk_);
+  ASSERT_TRUE(idn.ok());
+  EXPECT_TRUE(idn->passed);
+
+  // The unlock is in the audit log with both names and no phone number.
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT actor, detail, subject FROM audit_log WHERE action = 'sim.unlock'",
+                     -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  std::string actor = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  std::string detail = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+  std::string subject = reinterpret_cast<const char*>(sqlite3_column_text(st, 2));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_EQ(actor, "clerk:anna");
+  EXPECT_NE(detail.find("supervisor=supervisor:boss"), std::string::npos) << detail;
+  EXPECT_EQ(detail.find("9161234567"), std::string::npos) << detail;
+  EXPECT_EQ(subject.find("9161234567"), std::string::npos) << subject;
+}
+
+TEST_F(CaseTest, FailuresSpreadOverMoreThanADayDoNotLock) {
+  int64_t id = CaseAt(CaseState::kAwaitingIdentity);
+  for (int i = 0; i < 4; ++i) {
+    auto r = cases_->CheckIdentity(kBranch, id, Identity(kAnna, false), clerk_);
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(r->locked);
+    clock_.Advance(absl::Hours(13));
+  }
+}
+
+TEST_F(CaseTest, TheSubscribersOwnLockRefusesTheCase) {
+  Status st = store_->Write([&](QueueTx& tx) -> Status {
+    auto s = tx.GetSubscriber(kBoris.phone);
+    Subscriber locked = **s;
+    locked.no_sim_change = true;
+    return tx.SaveSubscriber(locked);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  int64_t id = ServeNewCase();
+  auto r = cases_->SubmitForm(kBranch, id, Form(kBoris), clerk_);
+  EXPECT_EQ(r.status().code(), C::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("no SIM"), std::string::npos);
+  EXPECT_EQ(Get(id).c.state, CaseState::kAwaitingForm);
+}
+
+TEST_F(CaseTest, CardIssueChecksTheCardAndItsStock) {
+  int64_t id = CaseAt(CaseState::kAwaitingCard);
+  std::string good = TestIccid(150);  // 150 % 3 == 0: megafon
+  std::string bad_luhn = good;
+  bad_luhn.back() = bad_luhn.back() == '9' ? '0' : bad_luhn.back() + 1;
+  EXPECT_EQ(cases_->IssueCard(kBranch, id, bad_luhn, clerk_).status().code(), C::kInvalidArgument);
+  EXPECT_EQ(cases_->IssueCard(kBranch, id, "12" + good.substr(2), clerk_).status().code(),
+            C::kInvalidArgument);
+  EXPECT_EQ(cases_->IssueCard(kBranch, id, TestIccid(151), clerk_).status().code(),
+            C::kFailedPrecondition)
+      << "a beeline card for a megafon number";
+  EXPECT_EQ(cases_->IssueCard(kBranch, id, TestIccid(9999), clerk_).status().code(),
+            C::kNotFound)
+      << "not in stock";
+  ASSERT_TRUE(cases_->IssueCard(kBranch, id, good, clerk_).ok());
+  ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+  ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());
+
+  // The same card again, for another case: refused.
+  int64_t second = CaseAt(CaseState::kAwaitingCard);
+  EXPECT_EQ(cases_->IssueCard(kBranch, second, good, clerk_).status().code(),
+            C::kFailedPrecondition);
+}
+
+TEST_F(CaseTest, CancellingAPaidCaseNeedsASupervisorAndRecordsARefund) {
+  int64_t id = CaseAt(CaseState::kAwaitingCard);
+  EXPECT_EQ(cases_->Cancel(kBranch, id, "changed mind", std::nullopt, clerk_).status().code(),
+            C::kPermissionDenied);
+  EXPECT_EQ(
+      cases_->Cancel(kBranch, id, "changed mind", SupervisorConfirm{"boss", "nope"}, clerk_)
+          .status()
+          .code(),
+      C::kUnauthenticated);
+  auto r = cases_->Cancel(kBranch, id, "changed mind", SupervisorConfirm{"boss", "boss-pw"}, clerk_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->c.state, CaseState::kCancelled);
+  EXPECT_TRUE(r->c.refunded);
+  EXPECT_EQ(r->records[r->records.size() - 2].step, "refund");
+  EXPECT_EQ(r->records.back().supervisor, "supervisor:boss");
+}
+
+TEST_F(CaseTest, AWaiverNeedsASupervisorsOwnPassword) {
+  int64_t id = CaseAt(CaseState::kAwaitingPayment);
+  EXPECT_EQ(cases_->Waive(kBranch, id, "loyal", {"anna", "anna-pw"}, clerk_).status().code(),
+            C::kPermissionDenied);
+  EXPECT_EQ(cases_->Waive(kBranch, id, "loyal", {"bob", "bob-pw"}, clerk_).status().code(),
+            C::kPermissionDenied);
+  EXPECT_EQ(cases_->Waive(kBranch, id, "", {"boss", "boss-pw"}, clerk_).status().code(),
+            C::kInvalidArgument);
+  auto r = cases_->Waive(kBranch, id, "long-time customer", {"boss", "boss-pw"}, clerk_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->c.payment, PaymentMethod::kWaived);
+  EXPECT_EQ(r->records.back().actor, "clerk:anna");
+  EXPECT_EQ(r->records.back().supervisor, "supervisor:boss");
+}
+
+TEST_F(CaseTest, ATicketWithAnOpenCaseCannotBeCompletedOrTransferred) {
+  ServeNewCase();
+  EXPECT_EQ(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kComplete, &clerk_)
+                .status()
+                .code(),
+            C::kFailedPrecondition);
+  EXPECT_EQ(queue_->Transfer(kBranch, "1", last_ticket_, "P", &clerk_).status().code(),
+            C::kFailedPrecondition);
+}
+
+TEST_F(CaseTest, AnotherClerksCounterIsOffLimits) {
+  int64_t id = ServeNewCase();
+  Principal bob{Role::kClerk, "bob", ""};
+  EXPECT_EQ(cases_->SubmitForm(kBranch, id, Form(kAnna), bob).status().code(),
+            C::kPermissionDenied);
+}
+
+TEST_F(CaseTest, ErasureRemovesPersonalFieldsAfterRetentionAndKeepsTheRest) {
+  int64_t id = CaseAt(CaseState::kAwaitingClose);
+  ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());
+  EXPECT_EQ(*cases_->EraseExpired(), 0);
+  clock_.Advance(config_.privacy.retention + absl::Hours(1));
+  EXPECT_EQ(*cases_->EraseExpired(), 1);
+  CaseView v = Get(id);
+  EXPECT_TRUE(v.c.erased);
+  EXPECT_TRUE(!v.c.form || (v.c.form->phone.empty() && v.c.form->full_name.empty() &&
+                            v.c.form->contact.empty() && v.c.form->document_hash.empty()));
+  EXPECT_EQ(v.c.fee_roubles, 300);
+  EXPECT_EQ(v.c.state, CaseState::kClosed);
+  EXPECT_EQ(v.records.size(), 7u);
+}
+
+// Random step sequences with random bad inputs and failures: a card is never
+// issued without a passed identity check and a payment or waiver, and a
+// number never has two active cards.
+TEST_F(CaseTest, RandomStepSequencesKeepTheInvariants) {
+  std::mt19937 rng(20261125);
+  const Person* people[] = {&kAnna, &kBoris, &kVera};
+  const int kSequences = 1500;
+  int issued = 0, closed = 0;
+  for (int seq = 0; seq < kSequences; ++seq) {
+    const Person& p = *people[rng() % 3];
+    int64_t id = ServeNewCase();
+    int steps = 1 + static_cast<int>(rng() % 14);
+    for (int s = 0; s < steps; ++s) {
+      CaseState now = Get(id).c.state;
+      // Mostly the step the case waits for (so runs get far), else any.
+      static constexpr int kStepFor[] = {0, 0, 1, 3, 5, 6, 7, 7, 7};
+      int op = rng() % 10 < 6 ? kStepFor[static_cast<int>(now)] : static_cast<int>(rng() % 10);
+      if (op == 3 && rng() % 4 == 0) op = 4;  // sometimes a waiver instead
+      switch (op) {
+        case 0: {
+          CaseFormInput f = Form(p);
+          if (rng() % 4 == 0) f.document_number = "12";
+          if (rng() % 5 == 0) f.phone = people[rng() % 3]->phone;  // maybe another's number
+          (void)cases_->SubmitForm(kBranch, id, f, clerk_);
+          break;
+        }
+        case 1:
+        case 2: {
+          IdentityInput in = Identity(p, rng() % 3 != 0);
+          if (rng() % 6 == 0) in.face_matches = false;
+          if (rng() % 6 == 0) in.document_number = "4599 000000";
+          (void)cases_->CheckIdentity(kBranch, id, in, clerk_);
+          break;
+        }
+        case 3:
+          (void)cases_->Pay(kBranch, id, {rng() % 5 == 0 ? "bitcoin" : "cash"}, clerk_);
+          break;
+        case 4:
+          (void)cases_->Waive(kBranch, id, "random waiver",
+                              {"boss", rng() % 3 == 0 ? "bad" : "boss-pw"}, clerk_);
+          break;
+        case 5: {
+          // A fresh card of the right operator, or any card (maybe used,
+          // maybe another operator's), sometimes with a broken check digit.
+          int n = rng() % 4 == 0 ? 100 + static_cast<int>(rng() % kStock) : FreshStock(p.op);
+          std::string card = TestIccid(n);
+          if (rng() % 6 == 0) card.back() = card.back() == '0' ? '1' : '0';
+          if (cases_->IssueCard(kBranch, id, card, clerk_).ok()) used_stock_.insert(n);
+          break;
+        }
+        case 6: (void)cases_->BlockOldCard(kBranch, id, clerk_); break;
+        case 7: (void)cases_->Close(kBranch, id, clerk_); break;
+        case 8:
+          if (rng() % 3 == 0)
+            (void)cases_->Cancel(kBranch, id, "random cancel",
+                                 SupervisorConfirm{"boss", "boss-pw"}, clerk_);
+          break;
+        case 9:
+          if (rng() % 4 == 0)
+            (void)cases_->Unlock(p.phone, "random unlock", {"boss", "boss-pw"}, clerk_);
+          clock_.Advance(absl::Minutes(static_cast<int>(rng() % 600)));
+          break;
+      }
+    }
+    CaseView v = Get(id);
+    // The invariant, from the stored records: card only after both.
+    bool passed = false, settled = false;
+    for (const auto& r : v.records) {
+      if (r.step == "identity" && r.outcome == "passed") passed = true;
+      if (r.step == "payment") settled = true;
+      if (r.step == "card") {
+        ASSERT_TRUE(passed && settled) << "case " << id << ": card issued too early";
+        ++issued;
+      }
+    }
+    if (!v.c.new_iccid.empty()) {
+      ASSERT_TRUE(v.c.identity_passed);
+      ASSERT_TRUE(v.c.payment.has_value());
+    }
+    // Free the counter for the next sequence.
+    if (!CaseFinished(v.c.state)) {
+      auto parked = queue_->Act(kBranch, "1", last_ticket_, CounterAction::kPark, &clerk_);
+      ASSERT_TRUE(parked.ok()) << parked.status().ToString();
+    } else if (v.c.state == CaseState::kCancelled) {
+      ASSERT_TRUE(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kComplete, &clerk_).ok());
+    } else {
+      ++closed;
+    }
+    ASSERT_LE(ActiveCardsMax(), 1) << "after sequence " << seq;
+  }
+  EXPECT_GT(issued, 20) << "the sequences should reach card issue often enough to mean something";
+  EXPECT_GT(closed, 5);
+}
+
+}  // namespace
+}  // namespace shop::queue
