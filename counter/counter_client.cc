@@ -126,9 +126,9 @@ grpc::Status CounterClient::ResolveTicket(int64_t ticket_id, int64_t* resolved) 
 }
 
 template <typename Request, typename Response>
-grpc::Status CounterClient::Transition(
+grpc::Status CounterClient::SendTransition(
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    int64_t ticket_id, Request request, v1::Ticket* out) const {
+    int64_t ticket_id, Request request, Response* out) const {
   int64_t resolved = 0;
   grpc::Status status = ResolveTicket(ticket_id, &resolved);
   if (!status.ok()) return status;
@@ -141,6 +141,16 @@ grpc::Status CounterClient::Transition(
   context.set_wait_for_ready(true);  // sent once: wait for a connection, do not retry
   client::AddCredentials(&context, options_);
   status = ((*counter_stub_).*method)(&context, request, &response);
+  if (status.ok()) *out = std::move(response);
+  return status;
+}
+
+template <typename Request, typename Response>
+grpc::Status CounterClient::Transition(
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    int64_t ticket_id, Request request, v1::Ticket* out) const {
+  Response response;
+  grpc::Status status = SendTransition(method, ticket_id, std::move(request), &response);
   if (status.ok()) *out = std::move(*response.mutable_ticket());
   return status;
 }
@@ -158,6 +168,17 @@ grpc::Status CounterClient::Recall(int64_t ticket_id, v1::Ticket* out) const {
 
 grpc::Status CounterClient::Start(int64_t ticket_id, v1::Ticket* out) const {
   return Transition(&Stub::StartTicket, ticket_id, v1::StartTicketRequest(), out);
+}
+
+grpc::Status CounterClient::StartServing(int64_t ticket_id, v1::Ticket* out,
+                                         int64_t* case_id) const {
+  v1::StartTicketResponse response;
+  grpc::Status status =
+      SendTransition(&Stub::StartTicket, ticket_id, v1::StartTicketRequest(), &response);
+  if (!status.ok()) return status;
+  *out = std::move(*response.mutable_ticket());
+  *case_id = response.case_id();
+  return status;
 }
 
 grpc::Status CounterClient::Complete(int64_t ticket_id, v1::Ticket* out) const {

@@ -77,6 +77,9 @@ class CounterClient {
   // Transitions of a ticket at this counter; ticket_id 0 means the current one.
   grpc::Status Recall(int64_t ticket_id, v1::Ticket* out) const;
   grpc::Status Start(int64_t ticket_id, v1::Ticket* out) const;
+  // Start, also giving the id of the SIM-replacement case the start opened
+  // (a ticket of such a service), else 0, in *case_id.
+  grpc::Status StartServing(int64_t ticket_id, v1::Ticket* out, int64_t* case_id) const;
   grpc::Status Complete(int64_t ticket_id, v1::Ticket* out) const;
   grpc::Status NoShow(int64_t ticket_id, v1::Ticket* out) const;
   grpc::Status Transfer(int64_t ticket_id, std::string_view target_prefix,
@@ -99,7 +102,12 @@ class CounterClient {
   grpc::Status ResolveTicket(int64_t ticket_id, int64_t* resolved) const;
 
   // Sends a transition request (branch, counter and ticket filled in here)
-  // exactly once and returns the ticket of its response.
+  // exactly once and returns its whole response.
+  template <typename Request, typename Response>
+  grpc::Status SendTransition(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                           const Request&, Response*),
+                              int64_t ticket_id, Request request, Response* out) const;
+  // SendTransition, returning the ticket of its response.
   template <typename Request, typename Response>
   grpc::Status Transition(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                        Response*),

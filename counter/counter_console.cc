@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/client/rpc.h"
+#include "counter/case_console.h"
 #include "counter/format.h"
 
 namespace shop::queue::counter {
@@ -13,7 +14,7 @@ namespace {
 constexpr std::string_view kClearScreen = "\x1b[2J\x1b[H";
 constexpr std::string_view kKeys =
     "keys: n next  r recall  s start  d done  x no-show  t transfer  p park\n"
-    "      u return  c call  o open  z close  l list  ? help  q quit";
+    "      u return  c call  o open  z close  l list  k case  ? help  q quit";
 
 std::optional<int64_t> ParseTicketId(std::string_view text) {
   int64_t id = 0;
@@ -31,7 +32,8 @@ std::string_view CounterKeyHelp() {
          "t  transfer (then service letter)  p  park the ticket being served\n"
          "u  return a parked ticket (id, Enter)\n"
          "o  open the counter (services, Enter)   z  close the counter\n"
-         "l  list waiting tickets            ?  this help    q  quit";
+         "l  list waiting tickets            k  SIM-replacement case of the ticket\n"
+         "?  this help                       q  quit";
 }
 
 int CounterConsole::Run() {
@@ -80,7 +82,7 @@ bool CounterConsole::HandleKey(char key) {
     case 'n': CallNext(); break;
     case 'c': CallChosen(); break;
     case 'r': Report(client_.Recall(0, &ticket), ticket); break;
-    case 's': Report(client_.Start(0, &ticket), ticket); break;
+    case 's': Start(); break;
     case 'd': Report(client_.Complete(0, &ticket), ticket); break;
     case 'x': Report(client_.NoShow(0, &ticket), ticket); break;
     case 'p': Report(client_.Park(0, &ticket), ticket); break;
@@ -89,6 +91,7 @@ bool CounterConsole::HandleKey(char key) {
     case 'o': Open(); break;
     case 'z': Close(); break;
     case 'l': ListWaiting(); break;
+    case 'k': CaseOfCurrentTicket(); break;
     case '?': message_ = std::string(CounterKeyHelp()); break;
     case '\n': break;
     default: message_ = "unknown key '" + std::string(1, key) + "' (? for help)";
@@ -164,6 +167,34 @@ void CounterConsole::ListWaiting() {
   if (!status.ok()) return Refused(status);
   message_ = tickets.empty() ? "nobody is waiting" : "waiting tickets:";
   for (const v1::Ticket& ticket : tickets) message_ += "\n  " + FormatTicket(ticket);
+}
+
+void CounterConsole::Start() {
+  v1::Ticket ticket;
+  int64_t case_id = 0;
+  grpc::Status status = client_.StartServing(0, &ticket, &case_id);
+  if (!status.ok()) return Refused(status);
+  message_ = "ok: " + FormatTicket(ticket);
+  if (case_id != 0) {
+    message_ += "\ncase " + std::to_string(case_id) + " opened: press k to work on it";
+  }
+}
+
+void CounterConsole::CaseOfCurrentTicket() {
+  if (cases_ == nullptr) {
+    message_ = "the case screen is not available here";
+    return;
+  }
+  v1::GetCounterResponse counter;
+  grpc::Status status = client_.Get(&counter);
+  if (!status.ok()) return Refused(status);
+  const int64_t ticket_id = counter.counter().current_ticket_id();
+  if (ticket_id == 0) {
+    message_ = "no current ticket: call one and start serving it (s) first";
+    return;
+  }
+  CaseScreen screen(*cases_, keys_, out_);
+  message_ = screen.Run(ticket_id);
 }
 
 void CounterConsole::Report(const grpc::Status& status, const v1::Ticket& ticket) {

@@ -1,8 +1,10 @@
 // CounterConsole: the clerk's interactive keyboard screen. It shows the
 // counter's state, its current ticket and the waiting counts, and acts on
 // single keys (n next, r recall, s start, d done, x no-show, t transfer,
-// p park, u return, c call, o open, z close, l list, ? help, q quit). After
-// each key it shows the result or the server's refusal as it came.
+// p park, u return, c call, o open, z close, l list, k case, ? help, q quit).
+// After each key it shows the result or the server's refusal as it came.
+// 'k' opens the SIM-replacement case screen (CaseScreen) for the current
+// ticket when the console was given a CaseClient.
 //
 // Thread-safety: use from one thread.
 // Ownership: borrows the client, the key reader and the stream; they must
@@ -16,14 +18,17 @@
 #include <string_view>
 
 #include "common/client/keys.h"
+#include "counter/case_client.h"
 #include "counter/counter_client.h"
 
 namespace shop::queue::counter {
 
 class CounterConsole {
  public:
-  CounterConsole(const CounterClient& client, client::KeyReader& keys, std::ostream& out)
-      : client_(client), keys_(keys), out_(out) {}
+  // `cases` may be null: then 'k' says the case screen is unavailable.
+  CounterConsole(const CounterClient& client, client::KeyReader& keys, std::ostream& out,
+                 const CaseClient* cases = nullptr)
+      : client_(client), keys_(keys), out_(out), cases_(cases) {}
 
   // Runs until 'q' or end of input. Returns the exit code (0).
   int Run();
@@ -42,6 +47,9 @@ class CounterConsole {
   void Open();
   void Close();
   void ListWaiting();
+  void Start();
+  // The case screen for the current ticket.
+  void CaseOfCurrentTicket();
   // Shows the outcome of a transition.
   void Report(const grpc::Status& status, const v1::Ticket& ticket);
   void Refused(const grpc::Status& status);
@@ -53,6 +61,7 @@ class CounterConsole {
   const CounterClient& client_;
   client::KeyReader& keys_;
   std::ostream& out_;
+  const CaseClient* cases_;
   std::string message_;  // the result of the last key, shown under the state
 };
 

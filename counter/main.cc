@@ -1,5 +1,6 @@
 // counter: the terminal face of a clerk's counter. Parses the command line,
-// builds a CounterClient and runs one command. Exit codes: 0 ok, 1 an RPC
+// builds a CounterClient (and a CaseClient for `counter case ...` and the
+// interactive screen) and runs one command. Exit codes: 0 ok, 1 an RPC
 // failed (or was refused), 2 bad usage.
 #include <pthread.h>
 
@@ -19,6 +20,8 @@
 #include "common/client/rpc.h"
 #include "common/client/text.h"
 #include "common/client/login.h"
+#include "counter/case_client.h"
+#include "counter/case_commands.h"
 #include "counter/counter_client.h"
 #include "counter/counter_console.h"
 #include "counter/format.h"
@@ -37,6 +40,7 @@ struct Flags {
   std::string state;                  // list --state
   std::string target_prefix;          // transfer PREFIX
   int64_t ticket_id = 0;              // 0: the counter's current ticket
+  CaseFlags cases;                    // case ...
 };
 
 using Command = std::function<int(const CounterClient&, const Flags&)>;
@@ -100,6 +104,17 @@ Command ActOnTicket(TicketAction action) {
   };
 }
 
+int RunStart(const CounterClient& counter, const Flags& flags) {
+  v1::Ticket ticket;
+  int64_t case_id = 0;
+  grpc::Status status = counter.StartServing(flags.ticket_id, &ticket, &case_id);
+  const int code = PrintTicket(status, ticket);
+  if (code == 0 && case_id != 0) {
+    std::cout << "case " << case_id << " opened: counter case show --case " << case_id << '\n';
+  }
+  return code;
+}
+
 int RunNext(const CounterClient& counter, const Flags&) {
   v1::Ticket ticket;
   grpc::Status status = counter.CallNext(&ticket);
@@ -124,9 +139,10 @@ int RunClose(const CounterClient& counter, const Flags&) {
   return PrintCounter(status, closed);
 }
 
-int RunInteractive(const CounterClient& counter, const Flags&) {
+// Not a Command: the screen needs the case client too (see Main).
+int RunInteractive(const CounterClient& counter, const CaseClient& cases) {
   client::KeyReader keys;
-  CounterConsole console(counter, keys, std::cout);
+  CounterConsole console(counter, keys, std::cout, &cases);
   return console.Run();
 }
 
@@ -238,8 +254,8 @@ void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
       ->add_option("TICKET_ID", flags.ticket_id, "Ticket id")
       ->required();
   AddTicketCommand(app, selected, flags, "recall", "Call the ticket again", &CounterClient::Recall);
-  AddTicketCommand(app, selected, flags, "start", "Start serving (the customer came)",
-                   &CounterClient::Start);
+  AddCommand(app, selected, "start", "Start serving (the customer came)", RunStart)
+      ->add_option("ID", flags.ticket_id, "Ticket id (default: the counter's current ticket)");
   AddTicketCommand(app, selected, flags, "done", "Finish serving", &CounterClient::Complete);
   AddTicketCommand(app, selected, flags, "no-show", "The customer did not come",
                    &CounterClient::NoShow);
@@ -253,11 +269,26 @@ void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
       ->add_option("ID", flags.ticket_id, "Ticket id of the parked ticket")
       ->required();
   AddCommand(app, selected, "board", "Print the hall board live until Ctrl-C", RunBoard, false);
-  AddCommand(app, selected, "interactive", "Clerk's keyboard screen", RunInteractive);
+  AddCommand(app, selected, "interactive", "Clerk's keyboard screen (k: the SIM case screen)",
+             Command());  // run by Main with the case client
   app.add_subcommand("login", "Log in as a staff member (asks for the password)")
       ->add_option("--user", flags.login, "staff login")
       ->required();
   app.add_subcommand("logout", "End the session");
+}
+
+int RunCaseCommand(const CaseSelection& selected, const Flags& flags) {
+  if (selected.needs_counter && flags.counter.empty()) {
+    std::cerr << "--counter ID is required for this command\n"
+              << "Run with --help for more information.\n";
+    return kExitUsage;
+  }
+  const CaseClient cases(client::Connect(flags.conn), flags.conn.branch, flags.counter,
+                         client::ToCallOptions(flags.conn, client::DefaultTokenFile()));
+  CaseIo io{std::cout, std::cerr, [](const std::string& prompt) {
+              return client::ReadSecretLine(prompt);
+            }};
+  return selected.run(cases, io);
 }
 
 int Main(int argc, char** argv) {
@@ -266,9 +297,12 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   Flags flags;
   Selected selected;
+  CaseSelection case_selected;
   AddGlobalOptions(app, flags);
   AddCommands(app, flags, selected);
+  AddCaseCommands(app, flags.cases, case_selected);
   if (auto exit_code = client::Parse(app, argc, argv)) return *exit_code;
+  if (case_selected.run) return RunCaseCommand(case_selected, flags);
   if (app.got_subcommand("login"))
     return client::LoginAndSave(client::Connect(flags.conn), flags.login,
                                 client::DefaultTokenFile());
@@ -282,8 +316,11 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   if (selected.watches_board) BlockStopSignals();
-  const CounterClient counter(client::Connect(flags.conn), flags.conn.branch, flags.counter,
-                              client::ToCallOptions(flags.conn, client::DefaultTokenFile()));
+  const std::shared_ptr<grpc::Channel> channel = client::Connect(flags.conn);
+  const client::CallOptions options = client::ToCallOptions(flags.conn, client::DefaultTokenFile());
+  const CounterClient counter(channel, flags.conn.branch, flags.counter, options);
+  const CaseClient cases(channel, flags.conn.branch, flags.counter, options);
+  if (app.got_subcommand("interactive")) return RunInteractive(counter, cases);
   return selected.run(counter, flags);
 }
 

@@ -85,6 +85,13 @@ void LeaveRawMode() {
 
 bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
+// `text` without the characters of `blanks` at either end.
+std::string Trim(const std::string& text, std::string_view blanks) {
+  const auto first = text.find_first_not_of(blanks);
+  if (first == std::string::npos) return std::string();
+  return text.substr(first, text.find_last_not_of(blanks) - first + 1);
+}
+
 }  // namespace
 
 KeyReader::KeyReader(int fd) : fd_(fd) { raw_ = EnterRawMode(fd_); }
@@ -107,6 +114,7 @@ std::optional<char> KeyReader::ReadByte() {
     eof_ = true;
     return std::nullopt;
   }
+  last_byte_ = c;
   return c;
 }
 
@@ -147,31 +155,86 @@ std::optional<std::string> KeyReader::ReadWord() {
       }
     }
   }
+  std::optional<std::string> line = ReadTerminalLine(/*echo=*/true, /*utf8=*/false);
+  if (!line) return std::nullopt;
+  return Trim(*line, " ");
+}
+
+std::optional<std::string> KeyReader::ReadTerminalLine(bool echo, bool utf8) {
+  std::string line;
   for (;;) {
     std::optional<char> c = ReadByte();
     if (!c) return std::nullopt;
     if (*c == '\n' || *c == '\r') break;
     if (*c == kEscape) {
       DrainEscapeSequence();
-      std::cout << '\n';
+      if (echo) std::cout << '\n';
       return std::nullopt;
     }
     if (*c == '\x7f' || *c == '\b') {
-      if (!word.empty()) {
-        word.pop_back();
-        std::cout << "\b \b" << std::flush;
+      if (!line.empty()) {
+        // A UTF-8 character goes whole: its continuation bytes, then its lead.
+        while (utf8 && line.size() > 1 && (static_cast<unsigned char>(line.back()) & 0xC0) == 0x80)
+          line.pop_back();
+        line.pop_back();
+        if (echo) std::cout << "\b \b" << std::flush;
       }
       continue;
     }
-    if (std::isprint(static_cast<unsigned char>(*c))) {
-      word.push_back(*c);
-      std::cout << *c << std::flush;
+    if (std::isprint(static_cast<unsigned char>(*c)) ||
+        (utf8 && static_cast<unsigned char>(*c) >= 0x80)) {
+      line.push_back(*c);
+      if (echo) std::cout << *c << std::flush;
     }
   }
-  std::cout << '\n';
-  const auto first = word.find_first_not_of(' ');
-  if (first == std::string::npos) return std::string();
-  return word.substr(first, word.find_last_not_of(' ') - first + 1);
+  if (echo) std::cout << '\n';
+  return line;
+}
+
+std::optional<std::string> KeyReader::ReadPipedLine() {
+  std::string line;
+  bool any = false;
+  for (;;) {
+    std::optional<char> c = ReadByte();
+    if (!c) return any ? std::optional<std::string>(line) : std::nullopt;
+    any = true;
+    if (*c == '\n') break;
+    line.push_back(*c);
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+std::optional<std::string> KeyReader::ReadLine() {
+  std::cout.flush();
+  if (raw_) {
+    std::optional<std::string> line = ReadTerminalLine(/*echo=*/true, /*utf8=*/true);
+    if (!line) return std::nullopt;
+    return Trim(*line, " \t");
+  }
+  const bool mid_line = last_byte_ != '\n';
+  std::optional<std::string> line = ReadPipedLine();
+  if (!line) return std::nullopt;
+  std::string trimmed = Trim(*line, " \t");
+  if (trimmed.empty() && mid_line) return ReadLine();  // the rest of a key's line
+  return trimmed;
+}
+
+std::optional<std::string> KeyReader::ReadSecret() {
+  std::cout.flush();
+  if (raw_) return ReadTerminalLine(/*echo=*/false, /*utf8=*/true);
+  const bool mid_line = last_byte_ != '\n';
+  std::optional<std::string> line = ReadPipedLine();
+  if (line && mid_line && Trim(*line, " \t").empty()) return ReadSecret();
+  return line;
+}
+
+std::optional<std::string> ReadSecretLine(std::string_view prompt, int fd) {
+  KeyReader keys(fd);
+  if (keys.interactive()) std::cerr << prompt << std::flush;
+  std::optional<std::string> secret = keys.ReadSecret();
+  if (keys.interactive()) std::cerr << '\n';
+  return secret;
 }
 
 }  // namespace shop::queue::client
