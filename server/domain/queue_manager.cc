@@ -89,6 +89,20 @@ Status NoOpenCase(QueueTx& tx, const Ticket& t) {
   return Status::Ok();
 }
 
+// Once a new card is issued, the case must reach its end at the counter
+// (activate-and-block, close): the customer may not be set aside with a
+// card issued and the old one still working.
+Status NoCardInFlight(QueueTx& tx, const Ticket& t) {
+  auto c = tx.CaseOfTicket(t.branch_id, t.id);
+  if (!c.ok()) return c.status();
+  if (c->has_value() && ((*c)->state == CaseState::kAwaitingBlock ||
+                         (*c)->state == CaseState::kAwaitingClose))
+    return Status::FailedPrecondition("ticket " + t.DisplayNumber() + "'s case " +
+                                      std::to_string((*c)->case_id) +
+                                      " has issued a new card; finish the case before parking");
+  return Status::Ok();
+}
+
 // The counter's row if it is open, or FAILED_PRECONDITION.
 Result<CounterRow> LoadOpenCounter(QueueTx& tx, const std::string& branch_id,
                                    const std::string& counter_id) {
@@ -575,14 +589,22 @@ Result<TicketView> QueueManager::Act(const std::string& branch_id, const std::st
     QUEUE_RETURN_IF_ERROR(s);
     if (action == CounterAction::kComplete || action == CounterAction::kNoShow)
       QUEUE_RETURN_IF_ERROR(NoOpenCase(tx, t));
+    if (action == CounterAction::kPark) QUEUE_RETURN_IF_ERROR(NoCardInFlight(tx, t));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, before));
     QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, ActionName(action), before, now, who)));
     if (action == CounterAction::kStart) {
       const ServiceConfig* svc = (*b)->FindService(t.service_prefix);
       if (svc && svc->opens_case) {
-        auto opened = CaseManager::OpenInTx(tx, t, ActorName(who), now);
-        if (!opened.ok()) return opened.status();
-        case_id = *opened;
+        // Back from parking, the ticket keeps the case it had.
+        auto existing = tx.CaseOfTicket(t.branch_id, t.id);
+        if (!existing.ok()) return existing.status();
+        if (existing->has_value()) {
+          case_id = (*existing)->case_id;
+        } else {
+          auto opened = CaseManager::OpenInTx(tx, t, ActorName(who), now);
+          if (!opened.ok()) return opened.status();
+          case_id = *opened;
+        }
       }
     }
     out = t;

@@ -88,7 +88,9 @@ struct SimCase {
   absl::Time opened;
   CaseState state = CaseState::kAwaitingForm;
 
-  std::optional<CaseForm> form;  // after the form step (until erased)
+  // After the form step. Once erased, phone, name, document hash and last
+  // four and contact are "" (operator, reason and document type stay).
+  std::optional<CaseForm> form;
   std::optional<QuestionKind> question;  // picked when the form is accepted
   bool identity_passed = false;
   int64_t fee_roubles = 0;

@@ -514,6 +514,18 @@ TEST_F(CaseTest, ATicketWithAnOpenCaseCannotBeCompletedOrTransferred) {
             C::kFailedPrecondition);
 }
 
+TEST_F(CaseTest, ATicketMayBeParkedBeforeCardIssueButNotAfter) {
+  int64_t early = CaseAt(CaseState::kAwaitingPayment);
+  ASSERT_TRUE(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kPark, &clerk_).ok());
+  ASSERT_TRUE(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kReturn, &clerk_).ok());
+  ASSERT_TRUE(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kStart, &clerk_).ok());
+  EXPECT_EQ(Get(early).c.state, CaseState::kAwaitingPayment) << "returning keeps the case";
+  ASSERT_TRUE(cases_->Pay(kBranch, early, {"cash"}, clerk_).ok());
+  ASSERT_TRUE(cases_->IssueCard(kBranch, early, NextStock("megafon"), clerk_).ok());
+  EXPECT_EQ(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kPark, &clerk_).status().code(),
+            C::kFailedPrecondition);
+}
+
 TEST_F(CaseTest, AnotherClerksCounterIsOffLimits) {
   int64_t id = ServeNewCase();
   Principal bob{Role::kClerk, "bob", ""};
@@ -615,7 +627,14 @@ TEST_F(CaseTest, RandomStepSequencesKeepTheInvariants) {
       ASSERT_TRUE(v.c.identity_passed);
       ASSERT_TRUE(v.c.payment.has_value());
     }
-    // Free the counter for the next sequence.
+    // Free the counter for the next sequence. A case with a card issued
+    // must end at the counter.
+    if (v.c.state == CaseState::kAwaitingBlock)
+      ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+    if (v.c.state == CaseState::kAwaitingBlock || v.c.state == CaseState::kAwaitingClose) {
+      ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());
+      v = Get(id);
+    }
     if (!CaseFinished(v.c.state)) {
       auto parked = queue_->Act(kBranch, "1", last_ticket_, CounterAction::kPark, &clerk_);
       ASSERT_TRUE(parked.ok()) << parked.status().ToString();
