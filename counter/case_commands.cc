@@ -75,11 +75,12 @@ int RunIdentity(const CaseClient& cases, CaseIo& io, const CaseFlags& f) {
     io.out << "identity check passed\n";
     return 0;
   }
-  io.out << "identity check FAILED; " << response.attempts_left()
-         << " attempt(s) left before the number is locked\n";
   if (response.locked()) {
-    io.out << "the number is now LOCKED for SIM change; a supervisor can lift the lock "
-              "(counter case unlock)\n";
+    io.out << "identity check FAILED; the number is now LOCKED for SIM change; a supervisor "
+              "can lift the lock (counter case unlock)\n";
+  } else {
+    io.out << "identity check FAILED; " << response.attempts_left()
+           << " attempt(s) left before the number is locked\n";
   }
   return kExitRefused;
 }

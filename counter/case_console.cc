@@ -95,33 +95,58 @@ void CaseScreen::NextStep() {
 
 void CaseScreen::Form() {
   out_ << "\nform (one answer per line; Escape cancels)\n";
+  // After a refusal the clerk corrects only the bad fields: Enter keeps the
+  // rest. The draft lives only while the screen does.
+  const v1::CaseForm before = draft_.value_or(v1::CaseForm());
   v1::CaseForm form;
-  std::optional<std::string> text = Ask("  phone number, e.g. +7 916 123-45-67: ", Echo::kHidden);
+  std::optional<std::string> text =
+      AskField("phone number, e.g. +7 916 123-45-67", before.phone(), Echo::kHidden);
   if (!text) return;
   form.set_phone(*text);
-  if (!(text = Ask("  operator (megafon, beeline, tele2): "))) return;
+  if (!(text = AskField("operator (megafon, beeline, tele2)", before.operator_id(),
+                        Echo::kPlain))) {
+    return;
+  }
   form.set_operator_id(Lower(*text));
   std::optional<v1::ReplacementReason> reason = AskWord<v1::ReplacementReason>(
-      "  reason (lost, stolen, damaged, format_change): ", ParseReason,
-      v1::REPLACEMENT_REASON_UNSPECIFIED);
+      FieldPrompt("reason (lost, stolen, damaged, format_change)",
+                  before.reason() != v1::REPLACEMENT_REASON_UNSPECIFIED),
+      ParseReason, before.reason());
   if (!reason) return;
   form.set_reason(*reason);
-  if (!(text = Ask("  full name as in the document: ", Echo::kHidden))) return;
+  if (!(text = AskField("full name as in the document", before.full_name(), Echo::kHidden))) {
+    return;
+  }
   form.set_full_name(*text);
   std::optional<v1::DocumentType> type = AskWord<v1::DocumentType>(
-      "  document (ru_passport, foreign_passport, residence_permit): ", ParseDocumentType,
-      v1::DOCUMENT_TYPE_UNSPECIFIED);
+      FieldPrompt("document (ru_passport, foreign_passport, residence_permit)",
+                  before.document_type() != v1::DOCUMENT_TYPE_UNSPECIFIED),
+      ParseDocumentType, before.document_type());
   if (!type) return;
   form.set_document_type(*type);
-  if (!(text = Ask("  document number, e.g. 4509 123456: ", Echo::kHidden))) return;
+  if (!(text = AskField("document number, e.g. 4509 123456", before.document_number(),
+                        Echo::kHidden))) {
+    return;
+  }
   form.set_document_number(*text);
-  if (!(text = Ask("  contact for the notice (phone or e-mail): ", Echo::kHidden))) return;
+  if (!(text = AskField("contact for the notice (a mobile number or e-mail)", before.contact(),
+                        Echo::kHidden))) {
+    return;
+  }
   form.set_contact(*text);
   std::optional<bool> consent = AskYesNo("  consent to processing of personal data? (y/n): ");
   if (!consent) return;
   form.set_consent(*consent);
   v1::Case updated;
-  Apply(cases_.SubmitForm(case_.case_id(), form, &updated), updated);
+  grpc::Status status = cases_.SubmitForm(case_.case_id(), form, &updated);
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+    draft_ = std::move(form);
+    message_ = "refused: " + DescribeRefusal(status) +
+               "\nn: correct the form (Enter keeps an answer)";
+    return;
+  }
+  draft_.reset();
+  Apply(status, updated);
 }
 
 void CaseScreen::Identity() {
@@ -149,11 +174,11 @@ void CaseScreen::Identity() {
     message_ = "identity check passed: " + FormatCaseLine(case_);
     return;
   }
-  message_ = "identity check FAILED: " + std::to_string(response.attempts_left()) +
-             " attempt(s) left before the number is locked";
-  if (response.locked()) {
-    message_ += "\nthe number is now LOCKED for SIM change; a supervisor can unlock it (u)";
-  }
+  message_ = response.locked()
+                 ? "identity check FAILED: the number is now LOCKED for SIM change; a "
+                   "supervisor can unlock it (u)"
+                 : "identity check FAILED: " + std::to_string(response.attempts_left()) +
+                       " attempt(s) left before the number is locked";
 }
 
 void CaseScreen::Payment() {
@@ -270,6 +295,17 @@ std::optional<std::string> CaseScreen::Ask(std::string_view prompt, Echo echo) {
   if (!keys_.interactive()) {  // a terminal echoes itself
     out_ << (echo == Echo::kPlain || answer->empty() ? *answer : "(hidden)") << '\n';
   }
+  return answer;
+}
+
+std::string CaseScreen::FieldPrompt(std::string_view label, bool has_previous) {
+  return "  " + std::string(label) + (has_previous ? " [Enter: as before]" : "") + ": ";
+}
+
+std::optional<std::string> CaseScreen::AskField(std::string_view label,
+                                                const std::string& previous, Echo echo) {
+  std::optional<std::string> answer = Ask(FieldPrompt(label, !previous.empty()), echo);
+  if (answer && answer->empty()) return previous;
   return answer;
 }
 

@@ -5,7 +5,8 @@
 // identity check has passed) and what the next step needs. 'n' asks for
 // exactly that step's inputs, one line each (Escape cancels on a terminal),
 // submits them and shows the new state, or the server's refusal with every
-// bad field. 'w' waives the fee, 'x' cancels the case, 'u' unlocks a number:
+// bad field; after a refused form, Enter keeps an earlier answer so only the
+// bad fields need retyping. 'w' waives the fee, 'x' cancels the case, 'u' unlocks a number:
 // each asks for a supervisor's login and password (not echoed on a
 // terminal). 'r' reloads, '?' helps, 'q' goes back to the counter screen.
 //
@@ -68,6 +69,12 @@ class CaseScreen {
 
   // Prompts for one line; std::nullopt if cancelled (Escape, end of input).
   std::optional<std::string> Ask(std::string_view prompt, Echo echo = Echo::kPlain);
+  // "  label: ", or "  label [Enter: as before]: " when there is a previous
+  // answer.
+  static std::string FieldPrompt(std::string_view label, bool has_previous);
+  // Asks for a field; an empty answer gives `previous`.
+  std::optional<std::string> AskField(std::string_view label, const std::string& previous,
+                                      Echo echo);
   // Asks until the answer is y/yes or n/no.
   std::optional<bool> AskYesNo(std::string_view prompt);
   // Asks until `parse` accepts the answer; an empty answer gives `empty`.
@@ -83,6 +90,9 @@ class CaseScreen {
   client::KeyReader& keys_;
   std::ostream& out_;
   v1::Case case_;
+  // The last form the server refused, so the clerk retypes only the bad
+  // fields; kept in memory only, while the screen runs.
+  std::optional<v1::CaseForm> draft_;
   std::string message_;  // the result of the last key, shown under the case
 };
 

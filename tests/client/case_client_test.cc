@@ -61,7 +61,7 @@ class FakeCaseService final : public v1::CaseService::Service {
   std::atomic<int> unavailable_gets{0};        // GetCase fails this many times first
   std::atomic<bool> payment_unavailable{false};  // RecordPayment always fails
   std::atomic<bool> get_by_ticket_not_found{false};
-  std::atomic<bool> reject_form{false};  // SubmitCaseForm answers with bad fields
+  std::atomic<int> reject_forms{0};  // SubmitCaseForm answers with bad fields this many times
   std::atomic<bool> identity_fails{false};
 
   grpc::Status OpenCase(grpc::ServerContext*, const v1::OpenCaseRequest* request,
@@ -90,7 +90,7 @@ class FakeCaseService final : public v1::CaseService::Service {
   grpc::Status SubmitCaseForm(grpc::ServerContext*, const v1::SubmitCaseFormRequest* request,
                               v1::SubmitCaseFormResponse* response) override {
     Record("SubmitCaseForm", *request);
-    if (reject_form) {
+    if (reject_forms.fetch_sub(1) > 0) {
       return BadFields({{"phone", "not a Russian mobile number"},
                         {"document_number", "a passport number is 4 + 6 digits"},
                         {"consent", "the customer's consent is required"}});
@@ -162,6 +162,18 @@ class FakeCaseService final : public v1::CaseService::Service {
   std::vector<std::string> calls() {
     std::lock_guard<std::mutex> lock(mu_);
     return calls_;
+  }
+  // Every request of `method`, parsed back, in order.
+  template <typename Request>
+  std::vector<Request> All(const std::string& method) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<Request> out;
+    for (const auto& [name, bytes] : raw_) {
+      if (name != method) continue;
+      out.emplace_back();
+      out.back().ParseFromString(bytes);
+    }
+    return out;
   }
   // The last request of `method`, parsed back; false if none.
   template <typename Request>
@@ -304,7 +316,7 @@ TEST_F(CaseClientTest, SupervisorActionsCarryTheConfirmation) {
 // --- refusals ----------------------------------------------------------------
 
 TEST_F(CaseClientTest, FieldErrorsListsEveryViolationFromTheServer) {
-  fake_.reject_form = true;
+  fake_.reject_forms = 100;
   v1::Case c;
   grpc::Status status = NewClient().SubmitForm(7, v1::CaseForm(), &c);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -510,7 +522,7 @@ TEST_F(CaseClientTest, ScriptedFormSendsTheFlagsAndPrintsTheCase) {
 }
 
 TEST_F(CaseClientTest, ScriptedFormRefusalListsEveryFieldAndExitsOne) {
-  fake_.reject_form = true;
+  fake_.reject_forms = 100;
   CaseCommandLine cli;
   ASSERT_EQ(cli.Parse("case form --case 7"), "");
   std::ostringstream out, err;
@@ -652,7 +664,7 @@ TEST_F(CaseClientTest, ScreenOpensACaseAndWalksTheFormWithoutEchoingPersonalData
 }
 
 TEST_F(CaseClientTest, ScreenShowsEveryBadFieldOfARefusedForm) {
-  fake_.reject_form = true;
+  fake_.reject_forms = 100;
   PipedInput input("n\n\n\n\n\n\n\n\nn\nq\n");
   client::KeyReader keys(input.fd());
   std::ostringstream out;
@@ -666,6 +678,29 @@ TEST_F(CaseClientTest, ScreenShowsEveryBadFieldOfARefusedForm) {
                       "  consent: the customer's consent is required"),
             std::string::npos)
       << text;
+}
+
+TEST_F(CaseClientTest, ScreenKeepsTheRefusedFormSoOnlyBadFieldsAreRetyped) {
+  fake_.reject_forms = 1;
+  PipedInput input(
+      "n\n123\nmegafon\nlost\nIvan Petrov\npassport\n4510 654321\nivan@example.com\ny\n"
+      "n\n+7 903 555-01-02\n\n\n\n\n\n\ny\n"
+      "q\n");
+  client::KeyReader keys(input.fd());
+  std::ostringstream out;
+  const CaseClient cases = NewClient();
+  CaseScreen screen(cases, keys, out);
+  EXPECT_EQ(screen.Run(42), "left case 12: awaiting identity check");
+  const auto forms = fake_.All<v1::SubmitCaseFormRequest>("SubmitCaseForm");
+  ASSERT_EQ(forms.size(), 2u);
+  EXPECT_EQ(forms[0].form().phone(), "123");
+  v1::CaseForm expected = forms[0].form();
+  expected.set_phone("+7 903 555-01-02");
+  EXPECT_EQ(forms[1].form().SerializeAsString(), expected.SerializeAsString())
+      << forms[1].form().DebugString();
+  EXPECT_NE(out.str().find("full name as in the document [Enter: as before]: \n"),
+            std::string::npos)
+      << out.str();
 }
 
 TEST_F(CaseClientTest, ScreenWaiverAsksTheSupervisorAndHidesThePassword) {
