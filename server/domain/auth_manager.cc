@@ -115,14 +115,19 @@ Result<Principal> AuthManager::ConfirmSupervisor(const std::string& login,
     return Status::PermissionDenied("a second person must confirm: the supervisor may not be "
                                     "the staff member asking");
   Principal who;
-  QUEUE_RETURN_IF_ERROR(CheckPassword(
-      login, password, "supervisor.confirm_failed",
-      [&](QueueTx&, const StaffAccount& a, absl::Time) -> Status {
-        if (a.role != Role::kSupervisor)
-          return Status::PermissionDenied("staff " + login + " is not a supervisor");
-        who = Principal{a.role, login, ""};
-        return Status::Ok();
-      }));
+  Status st = CheckPassword(login, password, "supervisor.confirm_failed",
+                            [&](QueueTx&, const StaffAccount& a, absl::Time) -> Status {
+                              if (a.role != Role::kSupervisor)
+                                return Status::PermissionDenied("staff " + login +
+                                                                " is not a supervisor");
+                              who = Principal{a.role, login, ""};
+                              return Status::Ok();
+                            });
+  // The caller's own session is fine; it is the confirmation that failed,
+  // so not UNAUTHENTICATED (which tells a client to log in again).
+  if (st.code() == Status::Code::kUnauthenticated)
+    return Status::PermissionDenied("supervisor confirmation failed: " + st.message());
+  if (!st.ok()) return st;
   return who;
 }
 

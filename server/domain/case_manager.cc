@@ -36,25 +36,26 @@ Status AddRecord(QueueTx& tx, const SimCase& c, absl::Time now, const std::strin
   return tx.AppendAudit(a);
 }
 
-// Free text a person wrote (a reason): required, bounded, one line.
-Result<std::string> ReasonText(const std::string& reason, const std::string& field) {
+// Free text a person wrote (a reason): required, bounded, one line. Adds a
+// violation to `bad` when it is not.
+std::string ReasonText(const std::string& reason, std::vector<FieldViolation>& bad) {
   std::string r;
   for (char ch : reason) r += (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
   while (!r.empty() && r.back() == ' ') r.pop_back();
   while (!r.empty() && r.front() == ' ') r.erase(r.begin());
-  if (r.size() < 3) return Status::InvalidArgument(field, field + " is required (say why)");
-  if (r.size() > kMaxReasonLength)
-    return Status::InvalidArgument(field, field + " is longer than 500 characters");
+  if (r.size() < 3) bad.push_back({"reason", "is required: say why, in a few words"});
+  if (r.size() > kMaxReasonLength) bad.push_back({"reason", "is longer than 500 characters"});
   return r;
 }
 
-Status CheckConfirmInput(const SupervisorConfirm& sup) {
-  std::vector<FieldViolation> bad;
+void CheckConfirmInput(const SupervisorConfirm& sup, std::vector<FieldViolation>& bad) {
   if (sup.login.empty()) bad.push_back({"supervisor.login", "a supervisor's login is required"});
   if (sup.password.empty())
     bad.push_back({"supervisor.password", "the supervisor's password is required"});
-  if (!bad.empty()) return Status::InvalidFields(std::move(bad));
-  return Status::Ok();
+}
+
+Status AllFields(std::vector<FieldViolation> bad) {
+  return bad.empty() ? Status::Ok() : Status::InvalidFields(std::move(bad));
 }
 
 std::string Hint(const SimCase& c, const std::string& question) {
@@ -415,9 +416,10 @@ Result<CaseView> CaseManager::Pay(const std::string& branch_id, int64_t case_id,
 Result<CaseView> CaseManager::Waive(const std::string& branch_id, int64_t case_id,
                                     const std::string& reason, const SupervisorConfirm& sup,
                                     const Principal& who) {
-  auto why = ReasonText(reason, "reason");
-  if (!why.ok()) return why.status();
-  QUEUE_RETURN_IF_ERROR(CheckConfirmInput(sup));
+  std::vector<FieldViolation> bad;
+  const std::string why = ReasonText(reason, bad);
+  CheckConfirmInput(sup, bad);
+  QUEUE_RETURN_IF_ERROR(AllFields(std::move(bad)));
   auto supervisor = auth_.ConfirmSupervisor(sup.login, sup.password, who);
   if (!supervisor.ok()) return supervisor.status();
   return Step(branch_id, case_id, who, {CaseState::kAwaitingPayment},
@@ -426,7 +428,7 @@ Result<CaseView> CaseManager::Waive(const std::string& branch_id, int64_t case_i
     c.payment = PaymentMethod::kWaived;
     c.state = CaseState::kAwaitingCard;
     return AddRecord(tx, c, now, ActorName(&who), "payment", "waived",
-                     "amount=" + std::to_string(c.fee_roubles) + " reason=" + *why,
+                     "amount=" + std::to_string(c.fee_roubles) + " reason=" + why,
                      ActorName(&*supervisor));
   });
 }
@@ -529,8 +531,10 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
                                      const std::string& reason,
                                      const std::optional<SupervisorConfirm>& sup,
                                      const Principal& who) {
-  auto why = ReasonText(reason, "reason");
-  if (!why.ok()) return why.status();
+  std::vector<FieldViolation> bad;
+  const std::string why = ReasonText(reason, bad);
+  if (sup) CheckConfirmInput(*sup, bad);
+  QUEUE_RETURN_IF_ERROR(AllFields(std::move(bad)));
   // Whether a supervisor is needed depends on the case; look before asking
   // for a password, and check again inside the transaction.
   auto current = Get(branch_id, case_id);
@@ -544,7 +548,6 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
       return Status::PermissionDenied(
           "the fee was paid: cancelling needs a supervisor's confirmation "
           "(supervisor.login and supervisor.password) and records a refund");
-    QUEUE_RETURN_IF_ERROR(CheckConfirmInput(*sup));
     auto s = auth_.ConfirmSupervisor(sup->login, sup->password, who);
     if (!s.ok()) return s.status();
     supervisor = *s;
@@ -564,18 +567,19 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
     }
     c.state = CaseState::kCancelled;
     c.finished = now;
-    return AddRecord(tx, c, now, ActorName(&who), "cancel", "cancelled", "reason=" + *why,
+    return AddRecord(tx, c, now, ActorName(&who), "cancel", "cancelled", "reason=" + why,
                      sup_name);
   });
 }
 
 Status CaseManager::Unlock(const std::string& phone, const std::string& reason,
                            const SupervisorConfirm& sup, const Principal& who) {
+  std::vector<FieldViolation> bad;
   auto number = NormalizeRuMobile(phone);
-  if (!number) return Status::InvalidArgument("phone", "phone must be a Russian mobile number");
-  auto why = ReasonText(reason, "reason");
-  if (!why.ok()) return why.status();
-  QUEUE_RETURN_IF_ERROR(CheckConfirmInput(sup));
+  if (!number) bad.push_back({"phone", "is not a Russian mobile number (+7 9XX XXX-XX-XX)"});
+  const std::string why = ReasonText(reason, bad);
+  CheckConfirmInput(sup, bad);
+  QUEUE_RETURN_IF_ERROR(AllFields(std::move(bad)));
   auto supervisor = auth_.ConfirmSupervisor(sup.login, sup.password, who);
   if (!supervisor.ok()) return supervisor.status();
   absl::Time now = clock_.Now();
@@ -595,7 +599,7 @@ Status CaseManager::Unlock(const std::string& phone, const std::string& reason,
     // The subject is the number's keyed hash: the log names no phone number.
     r.subject = "phone:" + hasher_.Hash("phone", *number).substr(0, 16);
     r.detail = "supervisor=" + ActorName(&*supervisor) + " number=" + MaskPhone(*number) +
-               " reason=" + *why;
+               " reason=" + why;
     return tx.AppendAudit(r);
   });
 }

@@ -219,7 +219,8 @@ grpc::Status CaseServiceImpl::UnlockNumber(grpc::ServerContext* ctx,
     QUEUE_RETURN_IF_ERROR(
         cases_.Unlock(req->phone(), req->reason(), Confirm(req->supervisor()), *who));
     spdlog::info("number {} unlocked for SIM change by supervisor {} at {}'s request",
-                 MaskPhone(req->phone()), req->supervisor().login(), who->id);
+                 MaskPhone(NormalizeRuMobile(req->phone()).value_or(req->phone())),
+                 req->supervisor().login(), who->id);
     return Status::Ok();
   });
 }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <fstream>
 #include <random>
+#include <thread>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -386,7 +387,7 @@ TEST_F(CaseTest, ThreeWrongAnswersLockTheNumberEvenAcrossARestart) {
 
   // Only a supervisor, with his own password and a reason, unlocks it.
   EXPECT_EQ(cases_->Unlock(kAnna.phone, "checked by phone", {"boss", "wrong"}, clerk_).code(),
-            C::kUnauthenticated);
+            C::kPermissionDenied);
   EXPECT_EQ(cases_->Unlock(kAnna.phone, "checked by phone", {"bob", "bob-pw"}, clerk_).code(),
             C::kPermissionDenied);
   EXPECT_EQ(cases_->Unlock(kAnna.phone, "", {"boss", "boss-pw"}, clerk_).code(),
@@ -480,13 +481,22 @@ TEST_F(CaseTest, CancellingAPaidCaseNeedsASupervisorAndRecordsARefund) {
       cases_->Cancel(kBranch, id, "changed mind", SupervisorConfirm{"boss", "nope"}, clerk_)
           .status()
           .code(),
-      C::kUnauthenticated);
+      C::kPermissionDenied);
   auto r = cases_->Cancel(kBranch, id, "changed mind", SupervisorConfirm{"boss", "boss-pw"}, clerk_);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->c.state, CaseState::kCancelled);
   EXPECT_TRUE(r->c.refunded);
   EXPECT_EQ(r->records[r->records.size() - 2].step, "refund");
   EXPECT_EQ(r->records.back().supervisor, "supervisor:boss");
+}
+
+TEST_F(CaseTest, SupervisorActionsReportEveryBadFieldAtOnce) {
+  Status st = cases_->Unlock("123", "x", {"", ""}, clerk_);
+  ASSERT_EQ(st.code(), C::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : st.violations()) fields.insert(v.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"phone", "reason", "supervisor.login",
+                                           "supervisor.password"}));
 }
 
 TEST_F(CaseTest, AWaiverNeedsASupervisorsOwnPassword) {
@@ -524,6 +534,52 @@ TEST_F(CaseTest, ATicketMayBeParkedBeforeCardIssueButNotAfter) {
   ASSERT_TRUE(cases_->IssueCard(kBranch, early, NextStock("megafon"), clerk_).ok());
   EXPECT_EQ(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kPark, &clerk_).status().code(),
             C::kFailedPrecondition);
+}
+
+TEST_F(CaseTest, RacingCallsSettleEachStepOnceAndACardGoesToOneCase) {
+  // Two cases at two counters, both waiting for a card.
+  int64_t first = CaseAt(CaseState::kAwaitingPayment);
+  Principal bob{Role::kClerk, "bob", ""};
+  ASSERT_TRUE(queue_->OpenCounter(kBranch, "2", {"R"}, &bob).ok());
+  auto t = queue_->CreateTicket({kBranch, "R", Language::kRu, Priority::kNone, "race-ticket"});
+  ASSERT_TRUE(queue_->CallChosen(kBranch, "2", t->ticket.id, &bob).ok());
+  auto started = queue_->Act(kBranch, "2", t->ticket.id, CounterAction::kStart, &bob);
+  ASSERT_TRUE(started.ok());
+  int64_t second = started->case_id;
+  ASSERT_TRUE(cases_->SubmitForm(kBranch, second, Form(kVera), bob).ok());
+  current_question_ = *Get(second).c.question;
+  ASSERT_TRUE(cases_->CheckIdentity(kBranch, second, Identity(kVera), bob)->passed);
+
+  // Eight clients pay the first case at once (a retrying counter): one wins.
+  std::atomic<int> paid{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] {
+      if (cases_->Pay(kBranch, first, {"cash"}, clerk_).ok()) ++paid;
+    });
+  for (auto& th : threads) th.join();
+  threads.clear();
+  EXPECT_EQ(paid.load(), 1);
+  EXPECT_EQ(Get(first).c.receipt_number, "test-2026-000001") << "one receipt number used";
+  ASSERT_TRUE(cases_->Pay(kBranch, second, {"card"}, bob).ok());
+  EXPECT_EQ(Get(second).c.receipt_number, "test-2026-000002");
+
+  // Both counters scan cards at once; each tries every card in turn, a
+  // megafon and a tele2 one in the stock: every card goes to one case only.
+  std::atomic<int> issued{0};
+  std::vector<std::string> cards;
+  for (int i = 0; i < 6; ++i) cards.push_back(NextStock(i % 2 ? "tele2" : "megafon"));
+  for (auto [id, who] : {std::pair{first, clerk_}, std::pair{second, bob}})
+    for (int k = 0; k < 4; ++k)
+      threads.emplace_back([&, id = id, who = who] {
+        for (const auto& card : cards)
+          if (cases_->IssueCard(kBranch, id, card, who).ok()) ++issued;
+      });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(issued.load(), 2) << "one card per case, never the same card twice";
+  EXPECT_NE(Get(first).c.new_iccid, Get(second).c.new_iccid);
+  EXPECT_FALSE(Get(first).c.new_iccid.empty());
+  EXPECT_FALSE(Get(second).c.new_iccid.empty());
 }
 
 TEST_F(CaseTest, AnotherClerksCounterIsOffLimits) {
