@@ -26,6 +26,18 @@ struct ServiceConfig {
   absl::Duration default_service_time = absl::Minutes(10);  // ETA before any data
   // Serving a ticket of this service opens a SIM-replacement case.
   bool opens_case = false;
+  // Length of an appointment slot; zero: the service cannot be booked online.
+  absl::Duration slot_length = absl::ZeroDuration();
+};
+
+// How a branch takes appointments (see booking.h).
+struct BookingConfig {
+  int seats_per_slot = 1;           // counters that take appointments at once
+  int horizon_days = 14;            // how far ahead one may book
+  absl::Duration min_lead = absl::Hours(1);        // book at least this long before
+  absl::Duration checkin_early = absl::Minutes(30);  // check in from start - early
+  absl::Duration checkin_late = absl::Minutes(15);   // ... until start + late grace
+  absl::Duration reminder_before = absl::Hours(2);   // reminder queued this long before
 };
 
 struct CounterConfig {
@@ -50,6 +62,7 @@ struct BranchConfig {
   std::array<std::optional<DayHours>, 7> hours;
   std::set<std::string> closed_dates;  // "YYYY-MM-DD"
   int max_recalls = 2;                 // recalls allowed after the first call
+  BookingConfig booking;
   std::vector<ServiceConfig> services;
   std::vector<CounterConfig> counters;
 
@@ -85,8 +98,16 @@ struct PrivacyConfig {
   absl::Duration retention = absl::Hours(24 * 90);
 };
 
+// The public booking API's protection against abuse: each client address may
+// make this many calls per minute (a token bucket that refills evenly).
+struct BookingApiConfig {
+  int per_address_per_minute = 60;
+  int burst = 20;
+};
+
 struct ServerConfig {
   std::vector<BranchConfig> branches;
+  BookingApiConfig booking_api;
   FeeTable fees;
   PrivacyConfig privacy;
   // The fee for an operator and reason; nullopt when the table has none.
