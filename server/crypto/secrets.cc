@@ -15,6 +15,13 @@ bool SodiumSecrets::VerifyPassword(const std::string& password, const std::strin
   return crypto::VerifyPassword(password, stored);
 }
 
+std::string RandomBytes(size_t n) {
+  if (sodium_init() < 0) return {};
+  std::string out(n, '\0');
+  randombytes_buf(out.data(), n);
+  return out;
+}
+
 std::string SodiumSecrets::NewToken() const {
   if (sodium_init() < 0) return {};
   unsigned char bytes[32];

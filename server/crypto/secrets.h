@@ -14,4 +14,7 @@ class SodiumSecrets final : public Secrets {
   std::string TokenHash(const std::string& token) const override;
 };
 
+// `n` bytes from libsodium's CSPRNG (reference codes).
+std::string RandomBytes(size_t n);
+
 }  // namespace shop::queue::crypto

@@ -34,6 +34,14 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.KioskService/ListServices", kEveryone},
       {"/shop.queue.v1.KioskService/CreateTicket", kKioskAndStaff},
       {"/shop.queue.v1.KioskService/GetTicket", kKioskAndStaff},
+      {"/shop.queue.v1.KioskService/CheckInBooking", kKioskAndStaff},
+      // The online booking site calls these without credentials; each client
+      // address is rate-limited instead (BookingServiceImpl).
+      {"/shop.queue.v1.BookingService/ListSlots", RoleSet::Public()},
+      {"/shop.queue.v1.BookingService/CreateBooking", RoleSet::Public()},
+      {"/shop.queue.v1.BookingService/GetBooking", RoleSet::Public()},
+      {"/shop.queue.v1.BookingService/CancelBooking", RoleSet::Public()},
+      {"/shop.queue.v1.BookingService/RescheduleBooking", RoleSet::Public()},
       {"/shop.queue.v1.CounterService/GetCounter", kStaff},
       {"/shop.queue.v1.CounterService/OpenCounter", kCounterStaff},
       {"/shop.queue.v1.CounterService/CloseCounter", kCounterStaff},

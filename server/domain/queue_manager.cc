@@ -185,6 +185,29 @@ Status CheckCounterOwner(QueueTx& tx, const std::string& branch_id,
 }
 
 
+Result<Ticket> IssueTicket(QueueTx& tx, const BranchConfig& branch, const std::string& service,
+                           Language language, Priority priority, Origin origin, absl::Time due,
+                           absl::Time now, const Principal* who, const std::string& detail) {
+  Ticket t;
+  t.branch_id = branch.branch_id;
+  t.number_prefix = service;
+  t.service_prefix = service;
+  t.business_day = branch.BusinessDay(now);
+  auto n = tx.NextNumber(t.branch_id, t.number_prefix, t.business_day);
+  if (!n.ok()) return n.status();
+  t.number = *n;
+  t.state = TicketState::kWaiting;
+  t.priority = priority;
+  t.origin = origin;
+  t.due_time = due;
+  t.language = language;
+  t.issue_time = now;
+  QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
+  QUEUE_RETURN_IF_ERROR(
+      RecordTicketEvent(tx, EventFor(t, "create", TicketState::kWaiting, now, who, detail)));
+  return t;
+}
+
 Status ValidateRequestId(const std::string& request_id, const std::string& field) {
   if (request_id.empty())
     return Status::InvalidArgument(field, field + " is required (a client-chosen unique id)");
@@ -365,29 +388,22 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
     if (!branch.IsOpen(now))
       return Status::FailedPrecondition("branch " + branch.branch_id +
                                         " is closed now; tickets are issued during opening hours");
-    Ticket t;
-    t.branch_id = branch.branch_id;
-    t.number_prefix = in.service_prefix;
-    t.service_prefix = in.service_prefix;
-    t.business_day = branch.BusinessDay(now);
-    auto n = tx.NextNumber(t.branch_id, t.number_prefix, t.business_day);
-    if (!n.ok()) return n.status();
-    t.number = *n;
-    t.state = TicketState::kWaiting;
-    t.priority = in.priority;
-    t.origin = Origin::kWalkIn;
-    t.language = in.language;
-    t.issue_time = now;
-    QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
-    QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t.branch_id, kMethodCreate, in.request_id, t.id, now));
-    QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, "create", TicketState::kWaiting, now, who)));
-    out = t;
+    auto t = IssueTicket(tx, branch, in.service_prefix, in.language, in.priority, Origin::kWalkIn,
+                         absl::InfinitePast(), now, who);
+    if (!t.ok()) return t.status();
+    QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t->branch_id, kMethodCreate, in.request_id, t->id, now));
+    out = *t;
     created = true;
     return Status::Ok();
   });
   if (!st.ok()) return st;
   if (created) PublishAfterCommit(branch, {});
   return ViewAfterWrite(branch, out);
+}
+
+Result<TicketView> QueueManager::AnnounceIssued(const BranchConfig& b, const Ticket& t) {
+  PublishAfterCommit(b, {});
+  return ViewAfterWrite(b, t);
 }
 
 Result<TicketView> QueueManager::GetTicket(const std::string& branch_id, int64_t ticket_id) {

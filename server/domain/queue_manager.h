@@ -95,6 +95,10 @@ class QueueManager {
                                           std::optional<TicketState> state, int64_t after_id,
                                           int limit);
 
+  // After a ticket was issued in another use case's transaction (a booking's
+  // check-in): updates the board and returns the ticket with its position.
+  Result<TicketView> AnnounceIssued(const BranchConfig& b, const Ticket& t);
+
   // Board: the first message of a stream.
   Result<BoardUpdate> BoardSnapshot(const std::string& branch_id, int recent_calls);
 

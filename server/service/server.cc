@@ -77,6 +77,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   builder.RegisterService(s->board_service_.get());
   builder.RegisterService(s->auth_service_.get());
   builder.RegisterService(s->case_service_.get());
+  builder.RegisterService(s->booking_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0)
     return Status::Unavailable("cannot listen on " + s->options_.listen);
@@ -93,7 +94,14 @@ QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(option
   cases_ = std::make_unique<CaseManager>(options_.config, *options_.store, *options_.clock,
                                          *options_.pii_hasher, *auth_);
   case_service_ = std::make_unique<service::CaseServiceImpl>(options_.config, *cases_, entry_);
-  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, entry_);
+  bookings_ = std::make_unique<BookingManager>(
+      options_.config, *options_.store, *options_.clock, *manager_, crypto::RandomBytes);
+  booking_limiter_ = std::make_unique<RateLimiter>(
+      *options_.clock, options_.config.booking_api.per_address_per_minute,
+      options_.config.booking_api.burst);
+  booking_service_ = std::make_unique<service::BookingServiceImpl>(
+      options_.config, *bookings_, *booking_limiter_, entry_);
+  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, *bookings_, entry_);
   counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, entry_);
   board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_, entry_);
   auth_service_ = std::make_unique<service::AuthServiceImpl>(*auth_, entry_);
@@ -131,7 +139,23 @@ void QueueServer::SweepLoop() {
       spdlog::warn("expiry sweep failed: {}", expired.status().ToString());
     else if (*expired > 0)
       spdlog::info("expired {} ticket(s) left after closing", *expired);
+    auto no_shows = bookings_->MarkNoShows();
+    if (!no_shows.ok())
+      spdlog::warn("no-show sweep failed: {}", no_shows.status().ToString());
+    else if (*no_shows > 0)
+      spdlog::info("{} booking(s) became no-shows", *no_shows);
+    auto reminders = bookings_->QueueReminders();
+    if (!reminders.ok())
+      spdlog::warn("reminder sweep failed: {}", reminders.status().ToString());
+    else if (*reminders > 0)
+      spdlog::info("queued {} booking reminder(s)", *reminders);
     if (clock::now() >= next_erase) {
+      auto erased_bookings = bookings_->EraseExpired();
+      if (!erased_bookings.ok())
+        spdlog::warn("booking erasure failed: {}", erased_bookings.status().ToString());
+      else if (*erased_bookings > 0)
+        spdlog::info("erased personal data of {} booking(s) past the retention period",
+                     *erased_bookings);
       auto erased = cases_->EraseExpired();
       if (!erased.ok())
         spdlog::warn("personal-data erasure failed: {}", erased.status().ToString());

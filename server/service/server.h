@@ -20,7 +20,9 @@
 
 #include "server/domain/auth_manager.h"
 #include "server/domain/board.h"
+#include "server/domain/booking_manager.h"
 #include "server/domain/case_manager.h"
+#include "server/domain/rate_limit.h"
 #include "server/domain/clock.h"
 #include "server/domain/queue_manager.h"
 #include "server/domain/store.h"
@@ -69,6 +71,7 @@ class QueueServer {
   BoardHub& board() { return board_; }
   AuthManager& auth() { return *auth_; }
   CaseManager& cases() { return *cases_; }
+  BookingManager& bookings() { return *bookings_; }
 
  private:
   explicit QueueServer(QueueServerOptions options);
@@ -80,6 +83,9 @@ class QueueServer {
   std::unique_ptr<QueueManager> manager_;
   std::unique_ptr<AuthManager> auth_;
   std::unique_ptr<CaseManager> cases_;
+  std::unique_ptr<BookingManager> bookings_;
+  std::unique_ptr<RateLimiter> booking_limiter_;
+  std::unique_ptr<grpc::Service> booking_service_;
   std::unique_ptr<grpc::Service> case_service_;
   std::unique_ptr<grpc::Service> auth_service_;
   std::unique_ptr<grpc::Service> kiosk_;

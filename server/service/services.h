@@ -8,11 +8,14 @@
 #include <atomic>
 
 #include "server/domain/board.h"
+#include "server/domain/booking_manager.h"
 #include "server/domain/case_manager.h"
+#include "server/domain/rate_limit.h"
 #include "server/domain/queue_manager.h"
 #include "server/service/errors.h"
 #include "shop/queue/v1/auth_service.grpc.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
+#include "shop/queue/v1/booking_service.grpc.pb.h"
 #include "shop/queue/v1/case_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
@@ -23,7 +26,8 @@ namespace pb = ::shop::queue::v1;
 
 class KioskServiceImpl final : public pb::KioskService::Service {
  public:
-  KioskServiceImpl(QueueManager& manager, Entry& entry) : manager_(manager), entry_(entry) {}
+  KioskServiceImpl(QueueManager& manager, BookingManager& bookings, Entry& entry)
+      : manager_(manager), bookings_(bookings), entry_(entry) {}
   grpc::Status GetBranch(grpc::ServerContext* ctx, const pb::GetBranchRequest* req,
                          pb::GetBranchResponse* resp) override;
   grpc::Status ListServices(grpc::ServerContext* ctx, const pb::ListServicesRequest* req,
@@ -32,9 +36,12 @@ class KioskServiceImpl final : public pb::KioskService::Service {
                             pb::CreateTicketResponse* resp) override;
   grpc::Status GetTicket(grpc::ServerContext* ctx, const pb::GetTicketRequest* req,
                          pb::GetTicketResponse* resp) override;
+  grpc::Status CheckInBooking(grpc::ServerContext* ctx, const pb::CheckInBookingRequest* req,
+                              pb::CheckInBookingResponse* resp) override;
 
  private:
   QueueManager& manager_;
+  BookingManager& bookings_;
   Entry& entry_;
 };
 
@@ -137,5 +144,37 @@ class CaseServiceImpl final : public pb::CaseService::Service {
   CaseManager& cases_;
   Entry& entry_;
 };
+
+// The online booking API: public (no credentials), each client address
+// limited by the RateLimiter (RESOURCE_EXHAUSTED beyond it).
+class BookingServiceImpl final : public pb::BookingService::Service {
+ public:
+  BookingServiceImpl(const ServerConfig& config, BookingManager& bookings, RateLimiter& limiter,
+                     Entry& entry)
+      : config_(config), bookings_(bookings), limiter_(limiter), entry_(entry) {}
+  grpc::Status ListSlots(grpc::ServerContext* ctx, const pb::ListSlotsRequest* req,
+                         pb::ListSlotsResponse* resp) override;
+  grpc::Status CreateBooking(grpc::ServerContext* ctx, const pb::CreateBookingRequest* req,
+                             pb::CreateBookingResponse* resp) override;
+  grpc::Status GetBooking(grpc::ServerContext* ctx, const pb::GetBookingRequest* req,
+                          pb::GetBookingResponse* resp) override;
+  grpc::Status CancelBooking(grpc::ServerContext* ctx, const pb::CancelBookingRequest* req,
+                             pb::CancelBookingResponse* resp) override;
+  grpc::Status RescheduleBooking(grpc::ServerContext* ctx,
+                                 const pb::RescheduleBookingRequest* req,
+                                 pb::RescheduleBookingResponse* resp) override;
+
+ private:
+  // GuardAs plus the per-address limit.
+  grpc::Status Limited(grpc::ServerContext* ctx, const char* method,
+                       const std::function<Status()>& body);
+  const ServerConfig& config_;
+  BookingManager& bookings_;
+  RateLimiter& limiter_;
+  Entry& entry_;
+};
+
+// The caller's address without its port, from ServerContext::peer().
+std::string ClientAddress(const std::string& peer);
 
 }  // namespace shop::queue::service
