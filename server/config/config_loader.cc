@@ -1,6 +1,7 @@
 #include "server/config/config_loader.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -33,6 +34,73 @@ Result<std::string> RequireString(const toml::table& t, const char* key, const s
   auto v = t[key].value<std::string>();
   if (!v || v->empty()) return Bad(origin, path + "." + key, "a non-empty string is required");
   return *v;
+}
+
+// An optional integer `key` of `t` in [lo, hi]: nullopt when absent; an
+// error naming `path.key` when it is not an integer or out of range.
+Result<std::optional<int64_t>> OptionalInt(const toml::table& t, const char* key, int64_t lo,
+                                           int64_t hi, const std::string& origin,
+                                           const std::string& path) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::optional<int64_t>();
+  auto v = n->value_exact<int64_t>();
+  if (!v || *v < lo || *v > hi)
+    return Bad(origin, path + "." + key,
+               "must be an integer " + std::to_string(lo) + ".." + std::to_string(hi));
+  return std::optional<int64_t>(*v);
+}
+
+// [branch.booking]: how the branch takes appointments; absent keys keep the
+// defaults of BookingConfig, unknown keys are refused (a typo would otherwise
+// pass unnoticed).
+Status ParseBooking(const toml::node* node, BookingConfig& cfg, const std::string& origin) {
+  if (!node) return Status::Ok();
+  const toml::table* t = node->as_table();
+  if (!t) return Bad(origin, "branch.booking", "must be a table ([branch.booking])");
+  static const char* kKeys[] = {"seats_per_slot",        "horizon_days",
+                                "min_lead_minutes",      "checkin_early_minutes",
+                                "checkin_late_minutes",  "reminder_minutes"};
+  for (const auto& [k, v] : *t) {
+    bool known = false;
+    for (const char* key : kKeys) known |= k.str() == key;
+    if (!known) return Bad(origin, "branch.booking." + std::string(k.str()), "unknown key");
+  }
+  auto read = [&](const char* key, int64_t lo, int64_t hi, auto&& set) -> Status {
+    auto v = OptionalInt(*t, key, lo, hi, origin, "branch.booking");
+    if (!v.ok()) return v.status();
+    if (*v) set(**v);
+    return Status::Ok();
+  };
+  QUEUE_RETURN_IF_ERROR(
+      read("seats_per_slot", 1, 100, [&](int64_t v) { cfg.seats_per_slot = static_cast<int>(v); }));
+  QUEUE_RETURN_IF_ERROR(
+      read("horizon_days", 1, 365, [&](int64_t v) { cfg.horizon_days = static_cast<int>(v); }));
+  QUEUE_RETURN_IF_ERROR(
+      read("min_lead_minutes", 0, 10080, [&](int64_t v) { cfg.min_lead = absl::Minutes(v); }));
+  QUEUE_RETURN_IF_ERROR(read("checkin_early_minutes", 0, 240,
+                             [&](int64_t v) { cfg.checkin_early = absl::Minutes(v); }));
+  QUEUE_RETURN_IF_ERROR(read("checkin_late_minutes", 0, 240,
+                             [&](int64_t v) { cfg.checkin_late = absl::Minutes(v); }));
+  QUEUE_RETURN_IF_ERROR(read("reminder_minutes", 0, 10080,
+                             [&](int64_t v) { cfg.reminder_before = absl::Minutes(v); }));
+  return Status::Ok();
+}
+
+// [booking_api]: the public booking API's per-address rate limit.
+Status ParseBookingApi(const toml::node* node, BookingApiConfig& cfg, const std::string& origin) {
+  if (!node) return Status::Ok();
+  const toml::table* t = node->as_table();
+  if (!t) return Bad(origin, "booking_api", "must be a table ([booking_api])");
+  for (const auto& [k, v] : *t)
+    if (k.str() != "per_address_per_minute" && k.str() != "burst")
+      return Bad(origin, "booking_api." + std::string(k.str()), "unknown key");
+  auto per_minute = OptionalInt(*t, "per_address_per_minute", 1, 100000, origin, "booking_api");
+  if (!per_minute.ok()) return per_minute.status();
+  auto burst = OptionalInt(*t, "burst", 1, 100000, origin, "booking_api");
+  if (!burst.ok()) return burst.status();
+  if (*per_minute) cfg.per_address_per_minute = static_cast<int>(**per_minute);
+  if (*burst) cfg.burst = static_cast<int>(**burst);
+  return Status::Ok();
 }
 
 Status ParseHours(const toml::table* hours, BranchConfig& b, const std::string& origin) {
@@ -81,6 +149,10 @@ Result<ServiceConfig> ParseService(const toml::table& t, const std::string& orig
     s.default_service_time = absl::Minutes(*minutes);
   }
   s.opens_case = t["sim_replacement"].value_or(false);
+  // Absent or 0: the service cannot be booked online.
+  auto slot = OptionalInt(t, "slot_minutes", 0, 480, origin, "branch.service");
+  if (!slot.ok()) return slot.status();
+  s.slot_length = absl::Minutes(slot->value_or(0));
   return s;
 }
 
@@ -123,6 +195,7 @@ Result<BranchConfig> ParseBranch(const toml::table& t, const std::string& origin
     }
   }
   QUEUE_RETURN_IF_ERROR(ParseHours(t["hours"].as_table(), b, origin));
+  QUEUE_RETURN_IF_ERROR(ParseBooking(t.get("booking"), b.booking, origin));
   if (const toml::array* services = t["service"].as_array()) {
     for (const auto& v : *services) {
       const toml::table* st = v.as_table();
@@ -200,6 +273,7 @@ Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string
   }
   QUEUE_RETURN_IF_ERROR(ParseFees(root["fees"].as_table(), config, origin));
   QUEUE_RETURN_IF_ERROR(ParsePrivacy(root["privacy"].as_table(), config, origin));
+  QUEUE_RETURN_IF_ERROR(ParseBookingApi(root.get("booking_api"), config.booking_api, origin));
   Status st = config.Validate();
   if (!st.ok()) return Bad(origin, st.field(), st.message());
   return config;

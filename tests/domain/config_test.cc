@@ -70,6 +70,133 @@ TEST(Config, ErrorsNameTheKey) {
   }
 }
 
+TEST(Config, DemoTakesAppointments) {
+  auto c = ParseConfig(DemoConfigText(), "demo");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const BranchConfig& b = c->branches[0];
+  EXPECT_EQ(b.FindService("R")->slot_length, absl::Minutes(20));
+  EXPECT_EQ(b.FindService("N")->slot_length, absl::Minutes(30));
+  EXPECT_EQ(b.FindService("P")->slot_length, absl::ZeroDuration());
+  EXPECT_EQ(b.FindService("C")->slot_length, absl::Minutes(15));
+  EXPECT_EQ(b.booking.seats_per_slot, 2);
+  EXPECT_EQ(b.booking.horizon_days, 14);
+  EXPECT_EQ(b.booking.min_lead, absl::Minutes(60));
+  EXPECT_EQ(b.booking.checkin_early, absl::Minutes(30));
+  EXPECT_EQ(b.booking.checkin_late, absl::Minutes(15));
+  EXPECT_EQ(b.booking.reminder_before, absl::Minutes(120));
+  EXPECT_EQ(c->booking_api.per_address_per_minute, 60);
+  EXPECT_EQ(c->booking_api.burst, 20);
+}
+
+TEST(Config, BookingDefaultsWhenAbsent) {
+  auto c = ParseConfig(kMinimal, "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const BranchConfig& b = c->branches[0];
+  EXPECT_EQ(b.FindService("R")->slot_length, absl::ZeroDuration());  // not bookable
+  const BookingConfig defaults;
+  EXPECT_EQ(b.booking.seats_per_slot, defaults.seats_per_slot);
+  EXPECT_EQ(b.booking.horizon_days, defaults.horizon_days);
+  EXPECT_EQ(b.booking.min_lead, defaults.min_lead);
+  EXPECT_EQ(b.booking.checkin_early, defaults.checkin_early);
+  EXPECT_EQ(b.booking.checkin_late, defaults.checkin_late);
+  EXPECT_EQ(b.booking.reminder_before, defaults.reminder_before);
+  const BookingApiConfig api;
+  EXPECT_EQ(c->booking_api.per_address_per_minute, api.per_address_per_minute);
+  EXPECT_EQ(c->booking_api.burst, api.burst);
+}
+
+// kMinimal with a [branch.booking] block, a slot length for R and a
+// [booking_api] block, each of which a case may replace.
+const char* kBooking = R"(
+[[branch]]
+id = "b1"
+time_zone = "Asia/Novosibirsk"
+[branch.hours]
+mon = "09:00-18:00"
+[branch.booking]
+seats_per_slot = 3
+horizon_days = 30
+min_lead_minutes = 0
+checkin_early_minutes = 240
+checkin_late_minutes = 0
+reminder_minutes = 10080
+[[branch.service]]
+prefix = "R"
+name = { ru = "р", en = "r", zh = "补" }
+slot_minutes = 480
+[[branch.counter]]
+id = "1"
+services = ["R"]
+[booking_api]
+per_address_per_minute = 100000
+burst = 1
+)";
+
+TEST(Config, BookingKeys) {
+  auto c = ParseConfig(kBooking, "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const BranchConfig& b = c->branches[0];
+  EXPECT_EQ(b.FindService("R")->slot_length, absl::Hours(8));
+  EXPECT_EQ(b.booking.seats_per_slot, 3);
+  EXPECT_EQ(b.booking.horizon_days, 30);
+  EXPECT_EQ(b.booking.min_lead, absl::ZeroDuration());
+  EXPECT_EQ(b.booking.checkin_early, absl::Hours(4));
+  EXPECT_EQ(b.booking.checkin_late, absl::ZeroDuration());
+  EXPECT_EQ(b.booking.reminder_before, absl::Hours(24 * 7));
+  EXPECT_EQ(c->booking_api.per_address_per_minute, 100000);
+  EXPECT_EQ(c->booking_api.burst, 1);
+
+  std::string zero = kBooking;
+  zero.replace(zero.find("slot_minutes = 480"), 18, "slot_minutes = 0");
+  auto z = ParseConfig(zero, "t.toml");
+  ASSERT_TRUE(z.ok()) << z.status().ToString();
+  EXPECT_EQ(z->branches[0].FindService("R")->slot_length, absl::ZeroDuration());
+}
+
+TEST(Config, BadBookingValuesNameTheKey) {
+  const BadCase cases[] = {
+      {"slot_minutes = 480", "slot_minutes = 481", "branch.service.slot_minutes"},
+      {"slot_minutes = 480", "slot_minutes = -1", "branch.service.slot_minutes"},
+      {"slot_minutes = 480", "slot_minutes = \"20\"", "branch.service.slot_minutes"},
+      {"slot_minutes = 480", "slot_minutes = 20.5", "branch.service.slot_minutes"},
+      {"seats_per_slot = 3", "seats_per_slot = 0", "branch.booking.seats_per_slot"},
+      {"seats_per_slot = 3", "seats_per_slot = 101", "branch.booking.seats_per_slot"},
+      {"horizon_days = 30", "horizon_days = 0", "branch.booking.horizon_days"},
+      {"horizon_days = 30", "horizon_days = 366", "branch.booking.horizon_days"},
+      {"min_lead_minutes = 0", "min_lead_minutes = -1", "branch.booking.min_lead_minutes"},
+      {"min_lead_minutes = 0", "min_lead_minutes = 10081", "branch.booking.min_lead_minutes"},
+      {"checkin_early_minutes = 240", "checkin_early_minutes = 241",
+       "branch.booking.checkin_early_minutes"},
+      {"checkin_early_minutes = 240", "checkin_early_minutes = -5",
+       "branch.booking.checkin_early_minutes"},
+      {"checkin_late_minutes = 0", "checkin_late_minutes = 241",
+       "branch.booking.checkin_late_minutes"},
+      {"checkin_late_minutes = 0", "checkin_late_minutes = -1",
+       "branch.booking.checkin_late_minutes"},
+      {"reminder_minutes = 10080", "reminder_minutes = 10081", "branch.booking.reminder_minutes"},
+      {"reminder_minutes = 10080", "reminder_minutes = -1", "branch.booking.reminder_minutes"},
+      {"seats_per_slot = 3", "seat_per_slot = 3", "branch.booking.seat_per_slot"},
+      {"per_address_per_minute = 100000", "per_address_per_minute = 0",
+       "booking_api.per_address_per_minute"},
+      {"per_address_per_minute = 100000", "per_address_per_minute = 100001",
+       "booking_api.per_address_per_minute"},
+      {"burst = 1", "burst = 0", "booking_api.burst"},
+      {"burst = 1", "burst = 100001", "booking_api.burst"},
+      {"burst = 1", "bursts = 1", "booking_api.bursts"},
+  };
+  for (const auto& c : cases) {
+    std::string text = kBooking;
+    auto pos = text.find(c.from);
+    ASSERT_NE(pos, std::string::npos) << c.from;
+    text.replace(pos, c.from.size(), c.to);
+    auto r = ParseConfig(text, "t.toml");
+    ASSERT_FALSE(r.ok()) << c.to;
+    EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_EQ(r.status().field(), c.key) << c.to << ": " << r.status().message();
+    EXPECT_NE(r.status().message().find(c.key), std::string::npos) << r.status().message();
+  }
+}
+
 TEST(Config, SyntaxErrorsGiveLineAndColumn) {
   auto r = ParseConfig("[[branch]\nid = ", "broken.toml");
   ASSERT_FALSE(r.ok());
