@@ -277,6 +277,45 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_subject ON outbox (subject);
 CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_us IS NULL;
 )sql",
+    // 6 -> 7: appointments (server/domain/booking.h).
+    //  - state: 1 active, 2 checked in, 3 cancelled, 4 no-show (BookingState);
+    //    active and checked-in bookings hold a seat of their slot.
+    //  - name, phone, email: personal data, '' once erased (erased = 1).
+    //  - ticket_id: NULL until check-in; finished_us: NULL while active.
+    //  - One booking per client request_id and branch (a retry finds it).
+    //  - bookings_seats: seats taken per slot; bookings_by_phone: one active
+    //    booking per phone per service per day; bookings_active: the no-show
+    //    and reminder sweeps; bookings_to_erase: the retention sweep.
+    R"sql(
+CREATE TABLE bookings (
+  booking_id     INTEGER PRIMARY KEY,
+  code           TEXT NOT NULL UNIQUE,
+  branch_id      TEXT NOT NULL REFERENCES branches(branch_id),
+  service_prefix TEXT NOT NULL,
+  slot_start_us  INTEGER NOT NULL,
+  state          INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),
+  name           TEXT NOT NULL,
+  phone          TEXT NOT NULL,
+  email          TEXT NOT NULL,
+  language       INTEGER NOT NULL,
+  request_id     TEXT NOT NULL,
+  created_us     INTEGER NOT NULL,
+  ticket_id      INTEGER REFERENCES tickets(ticket_id),
+  late_walk_in   INTEGER NOT NULL DEFAULT 0,
+  reminded       INTEGER NOT NULL DEFAULT 0,
+  finished_us    INTEGER,
+  erased         INTEGER NOT NULL DEFAULT 0,
+  FOREIGN KEY (branch_id, service_prefix) REFERENCES services(branch_id, prefix)
+) STRICT;
+CREATE UNIQUE INDEX bookings_by_request ON bookings (branch_id, request_id);
+CREATE INDEX bookings_seats ON bookings (branch_id, service_prefix, slot_start_us)
+  WHERE state IN (1, 2);
+CREATE INDEX bookings_by_phone ON bookings (branch_id, service_prefix, phone, slot_start_us)
+  WHERE state = 1;
+CREATE INDEX bookings_active ON bookings (slot_start_us) WHERE state = 1;
+CREATE INDEX bookings_to_erase ON bookings (finished_us)
+  WHERE erased = 0 AND finished_us IS NOT NULL;
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -542,5 +581,60 @@ inline constexpr const char* kInsertOutbox =
 inline constexpr const char* kOutboxFor =
     "SELECT id, created_us, channel, recipient, text, subject FROM outbox WHERE subject = ?1 "
     "ORDER BY id";
+
+// Appointments.
+#define SHOP_QUEUE_BOOKING_COLUMNS                                                        \
+  "booking_id, code, branch_id, service_prefix, slot_start_us, state, name, phone, email, " \
+  "language, request_id, created_us, ticket_id, late_walk_in, reminded, finished_us, erased"
+
+inline constexpr const char* kBookingCodeTaken = "SELECT 1 FROM bookings WHERE code = ?1";
+inline constexpr const char* kBookingRequestTaken =
+    "SELECT 1 FROM bookings WHERE branch_id = ?1 AND request_id = ?2";
+inline constexpr const char* kInsertBooking =
+    "INSERT INTO bookings (code, branch_id, service_prefix, slot_start_us, state, name, phone, "
+    "email, language, request_id, created_us, ticket_id, late_walk_in, reminded, finished_us, "
+    "erased) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+// ?1 branch, ?2 booking id, ?3.. the mutable fields, ?13 the expected state,
+// ?14 the expected slot start (us). Code, branch, service, request id and
+// creation time never change. Personal data erased once is never written
+// back, whatever the caller holds (and a caller marking it erased blanks it).
+inline constexpr const char* kUpdateBooking =
+    "UPDATE bookings SET slot_start_us = ?3, state = ?4, "
+    "name = CASE WHEN erased OR ?15 THEN '' ELSE ?5 END, "
+    "phone = CASE WHEN erased OR ?15 THEN '' ELSE ?6 END, "
+    "email = CASE WHEN erased OR ?15 THEN '' ELSE ?7 END, language = ?8, ticket_id = ?9, "
+    "late_walk_in = ?10, reminded = ?11, finished_us = ?12, erased = max(erased, ?15) "
+    "WHERE booking_id = ?2 AND branch_id = ?1 AND state = ?13 AND slot_start_us = ?14";
+inline constexpr const char* kGetBookingByCode =
+    "SELECT " SHOP_QUEUE_BOOKING_COLUMNS " FROM bookings WHERE code = ?1";
+inline constexpr const char* kGetBookingByRequest =
+    "SELECT " SHOP_QUEUE_BOOKING_COLUMNS " FROM bookings WHERE branch_id = ?1 AND request_id = ?2";
+// Seats: active (1) and checked-in (2) bookings. ?1 branch, ?2 service,
+// ?3 slot start (us); the range form ?3 from, ?4 to (us), [from, to).
+inline constexpr const char* kCountSeatsTaken =
+    "SELECT COUNT(*) FROM bookings WHERE branch_id = ?1 AND service_prefix = ?2 "
+    "AND slot_start_us = ?3 AND state IN (1, 2)";
+inline constexpr const char* kSeatsTakenBetween =
+    "SELECT slot_start_us, COUNT(*) FROM bookings WHERE branch_id = ?1 AND service_prefix = ?2 "
+    "AND slot_start_us >= ?3 AND slot_start_us < ?4 AND state IN (1, 2) "
+    "GROUP BY slot_start_us ORDER BY slot_start_us";
+// ?1 branch, ?2 service, ?3 phone, [?4, ?5) slot start (us), ?6 booking id
+// left out.
+inline constexpr const char* kCountActiveForPhone =
+    "SELECT COUNT(*) FROM bookings WHERE branch_id = ?1 AND service_prefix = ?2 AND phone = ?3 "
+    "AND slot_start_us >= ?4 AND slot_start_us < ?5 AND state = 1 AND booking_id <> ?6";
+// ?1 before (us), ?2 limit; oldest slot first.
+inline constexpr const char* kActiveStartedBefore =
+    "SELECT " SHOP_QUEUE_BOOKING_COLUMNS " FROM bookings WHERE state = 1 AND slot_start_us < ?1 "
+    "ORDER BY slot_start_us, booking_id LIMIT ?2";
+inline constexpr const char* kBookingsToRemind =
+    "SELECT " SHOP_QUEUE_BOOKING_COLUMNS " FROM bookings WHERE state = 1 AND slot_start_us < ?1 "
+    "AND reminded = 0 ORDER BY slot_start_us, booking_id LIMIT ?2";
+// ?1 cutoff (us), ?2 limit: the oldest finished bookings not yet erased.
+inline constexpr const char* kBookingsToErase =
+    "SELECT booking_id FROM bookings WHERE erased = 0 AND finished_us IS NOT NULL "
+    "AND finished_us < ?1 ORDER BY finished_us, booking_id LIMIT ?2";
+inline constexpr const char* kEraseBooking =
+    "UPDATE bookings SET name = '', phone = '', email = '', erased = 1 WHERE booking_id = ?1";
 
 }  // namespace shop::queue::sql

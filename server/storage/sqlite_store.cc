@@ -168,6 +168,37 @@ std::vector<absl::Time> SplitTimes(const std::string& s) {
 }
 
 std::string CaseSubject(int64_t case_id) { return "case:" + std::to_string(case_id); }
+std::string BookingSubject(int64_t booking_id) {
+  return "booking:" + std::to_string(booking_id);
+}
+
+// A row of SHOP_QUEUE_BOOKING_COLUMNS.
+Booking ReadBooking(const Stmt& s) {
+  Booking b;
+  b.booking_id = s.Int(0);
+  b.code = s.Text(1);
+  b.branch_id = s.Text(2);
+  b.service_prefix = s.Text(3);
+  b.slot_start = absl::FromUnixMicros(s.Int(4));
+  b.state = static_cast<BookingState>(s.Int(5));
+  b.name = s.Text(6);
+  b.phone = s.Text(7);
+  b.email = s.Text(8);
+  b.language = static_cast<Language>(s.Int(9));
+  b.request_id = s.Text(10);
+  b.created = absl::FromUnixMicros(s.Int(11));
+  b.ticket_id = s.IsNull(12) ? 0 : s.Int(12);
+  b.late_walk_in = s.Int(13) != 0;
+  b.reminded = s.Int(14) != 0;
+  b.finished = ColTime(s, 15);
+  b.erased = s.Int(16) != 0;
+  return b;
+}
+
+void BindTicketId(Stmt& s, int i, int64_t ticket_id) {
+  if (ticket_id != 0) s.Bind(i, ticket_id);
+  else s.BindNull(i);
+}
 
 // QueueTx over one connection inside an open transaction.
 class SqliteTx final : public QueueTx {
@@ -895,7 +926,179 @@ class SqliteTx final : public QueueTx {
     return out;
   }
 
+  Status InsertBooking(Booking& b) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    // Told apart because the caller retries a taken code with a new one but
+    // must not retry a used request id (that is a retry of an earlier call).
+    auto by_request = db_.Prepare(sql::kBookingRequestTaken);
+    if (!by_request.ok()) return by_request.status();
+    (*by_request)->Bind(1, b.branch_id).Bind(2, b.request_id);
+    auto request = Exists(**by_request);
+    if (!request.ok()) return request.status();
+    if (*request)
+      return Status::AlreadyExists("request_id already used for a booking in branch " +
+                                   b.branch_id);
+    auto by_code = db_.Prepare(sql::kBookingCodeTaken);
+    if (!by_code.ok()) return by_code.status();
+    (*by_code)->Bind(1, b.code);
+    auto code = Exists(**by_code);
+    if (!code.ok()) return code.status();
+    if (*code) return Status::AlreadyExists("booking code taken");
+    auto st = db_.Prepare(sql::kInsertBooking);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, b.code).Bind(2, b.branch_id).Bind(3, b.service_prefix);
+    s.Bind(4, absl::ToUnixMicros(b.slot_start)).Bind(5, int64_t(b.state));
+    s.Bind(6, b.erased ? std::string() : b.name).Bind(7, b.erased ? std::string() : b.phone);
+    s.Bind(8, b.erased ? std::string() : b.email).Bind(9, int64_t(b.language));
+    s.Bind(10, b.request_id).Bind(11, absl::ToUnixMicros(b.created));
+    BindTicketId(s, 12, b.ticket_id);
+    s.Bind(13, int64_t{b.late_walk_in ? 1 : 0}).Bind(14, int64_t{b.reminded ? 1 : 0});
+    BindOpt(s, 15, b.finished);
+    s.Bind(16, int64_t{b.erased ? 1 : 0});
+    QUEUE_RETURN_IF_ERROR(s.Run());
+    b.booking_id = db_.LastInsertRowId();
+    return Status::Ok();
+  }
+
+  Status UpdateBooking(const Booking& b, BookingState expected,
+                       absl::Time expected_start) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kUpdateBooking);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, b.branch_id).Bind(2, b.booking_id).Bind(3, absl::ToUnixMicros(b.slot_start));
+    s.Bind(4, int64_t(b.state)).Bind(5, b.name).Bind(6, b.phone).Bind(7, b.email);
+    s.Bind(8, int64_t(b.language));
+    BindTicketId(s, 9, b.ticket_id);
+    s.Bind(10, int64_t{b.late_walk_in ? 1 : 0}).Bind(11, int64_t{b.reminded ? 1 : 0});
+    BindOpt(s, 12, b.finished);
+    s.Bind(13, int64_t(expected)).Bind(14, absl::ToUnixMicros(expected_start));
+    s.Bind(15, int64_t{b.erased ? 1 : 0});
+    QUEUE_RETURN_IF_ERROR(s.Run());
+    if (db_.Changes() != 1)
+      return Status::Aborted("booking " + b.code + " changed meanwhile; try again");
+    return Status::Ok();
+  }
+
+  Result<std::optional<Booking>> GetBookingByCode(const std::string& code) override {
+    auto st = db_.Prepare(sql::kGetBookingByCode);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, code);
+    return OneBooking(**st);
+  }
+
+  Result<std::optional<Booking>> GetBookingByRequest(const std::string& branch_id,
+                                                     const std::string& request_id) override {
+    auto st = db_.Prepare(sql::kGetBookingByRequest);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, branch_id).Bind(2, request_id);
+    return OneBooking(**st);
+  }
+
+  Result<int> CountSeatsTaken(const std::string& branch_id, const std::string& service,
+                              absl::Time slot_start) override {
+    auto st = db_.Prepare(sql::kCountSeatsTaken);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, service).Bind(3, absl::ToUnixMicros(slot_start));
+    return Count(s);
+  }
+
+  Result<std::map<absl::Time, int>> SeatsTakenBetween(const std::string& branch_id,
+                                                      const std::string& service,
+                                                      absl::Time from, absl::Time to) override {
+    auto st = db_.Prepare(sql::kSeatsTakenBetween);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, service).Bind(3, absl::ToUnixMicros(from));
+    s.Bind(4, absl::ToUnixMicros(to));
+    std::map<absl::Time, int> out;
+    while (s.Step()) out[absl::FromUnixMicros(s.Int(0))] = static_cast<int>(s.Int(1));
+    QUEUE_RETURN_IF_ERROR(s.status());
+    s.Reset();
+    return out;
+  }
+
+  Result<int> CountActiveForPhone(const std::string& branch_id, const std::string& service,
+                                  const std::string& phone, absl::Time from, absl::Time to,
+                                  int64_t except_id) override {
+    auto st = db_.Prepare(sql::kCountActiveForPhone);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, service).Bind(3, phone).Bind(4, absl::ToUnixMicros(from));
+    s.Bind(5, absl::ToUnixMicros(to)).Bind(6, except_id);
+    return Count(s);
+  }
+
+  Result<std::vector<Booking>> ActiveBookingsStartedBefore(absl::Time started_before,
+                                                           int limit) override {
+    auto st = db_.Prepare(sql::kActiveStartedBefore);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, absl::ToUnixMicros(started_before)).Bind(2, int64_t{limit});
+    return Bookings(**st);
+  }
+
+  Result<std::vector<Booking>> BookingsToRemind(absl::Time before, int limit) override {
+    auto st = db_.Prepare(sql::kBookingsToRemind);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, absl::ToUnixMicros(before)).Bind(2, int64_t{limit});
+    return Bookings(**st);
+  }
+
+  Result<int> EraseFinishedBookings(absl::Time cutoff, int limit) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    std::vector<int64_t> ids;
+    {
+      auto st = db_.Prepare(sql::kBookingsToErase);
+      if (!st.ok()) return st.status();
+      Stmt& s = **st;
+      s.Bind(1, absl::ToUnixMicros(cutoff)).Bind(2, int64_t{limit});
+      while (s.Step()) ids.push_back(s.Int(0));
+      QUEUE_RETURN_IF_ERROR(s.status());
+      s.Reset();
+    }
+    for (int64_t id : ids) {
+      auto erase = db_.Prepare(sql::kEraseBooking);
+      if (!erase.ok()) return erase.status();
+      (*erase)->Bind(1, id);
+      QUEUE_RETURN_IF_ERROR((*erase)->Run());
+      auto outbox = db_.Prepare(sql::kEraseOutboxRecipients);
+      if (!outbox.ok()) return outbox.status();
+      (*outbox)->Bind(1, BookingSubject(id));
+      QUEUE_RETURN_IF_ERROR((*outbox)->Run());
+    }
+    return static_cast<int>(ids.size());
+  }
+
  private:
+  // Whether the bound query finds a row.
+  static Result<bool> Exists(Stmt& s) {
+    bool found = s.Step();
+    QUEUE_RETURN_IF_ERROR(s.status());
+    s.Reset();
+    return found;
+  }
+  static Result<int> Count(Stmt& s) {
+    int n = s.Step() ? static_cast<int>(s.Int(0)) : 0;
+    QUEUE_RETURN_IF_ERROR(s.status());
+    s.Reset();
+    return n;
+  }
+  static Result<std::optional<Booking>> OneBooking(Stmt& s) {
+    std::optional<Booking> out;
+    if (s.Step()) out = ReadBooking(s);
+    QUEUE_RETURN_IF_ERROR(s.status());
+    s.Reset();
+    return out;
+  }
+  static Result<std::vector<Booking>> Bookings(Stmt& s) {
+    std::vector<Booking> out;
+    while (s.Step()) out.push_back(ReadBooking(s));
+    QUEUE_RETURN_IF_ERROR(s.status());
+    s.Reset();
+    return out;
+  }
   Status RequireWritable() const {
     if (writable_) return Status::Ok();
     return Status::Internal("write attempted inside a read transaction");
