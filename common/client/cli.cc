@@ -33,6 +33,17 @@ CallOptions ToCallOptions(const ConnectionFlags& flags, const std::string& token
   return options;
 }
 
+void AddPublicConnectionOptions(CLI::App& app, ConnectionFlags& flags) {
+  AddConnectionOptions(app, flags, "");
+  app.remove_option(app.get_option("--token"));
+}
+
+CallOptions ToPublicCallOptions(const ConnectionFlags& flags) {
+  CallOptions options;
+  options.deadline = std::chrono::milliseconds(flags.deadline_ms);
+  return options;
+}
+
 std::optional<int> Parse(CLI::App& app, int argc, char** argv) {
   try {
     app.parse(argc, argv);

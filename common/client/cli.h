@@ -36,6 +36,13 @@ std::shared_ptr<grpc::Channel> Connect(const ConnectionFlags& flags);
 // Deadline and token (found as FindToken does, with `token_file` last).
 CallOptions ToCallOptions(const ConnectionFlags& flags, const std::string& token_file);
 
+// For public services that need no credentials (BookingService): the
+// options of AddConnectionOptions without --token.
+void AddPublicConnectionOptions(CLI::App& app, ConnectionFlags& flags);
+
+// Deadline only: no token from the flags, the environment or any file.
+CallOptions ToPublicCallOptions(const ConnectionFlags& flags);
+
 // Parses; on --help returns 0, on bad usage prints it and returns
 // kExitUsage; nullopt when the program should go on.
 std::optional<int> Parse(CLI::App& app, int argc, char** argv);
