@@ -30,7 +30,12 @@ std::string FormatTicket(const v1::Ticket& ticket) {
   if (ticket.priority_class() != v1::PRIORITY_CLASS_UNSPECIFIED) {
     text += "  priority " + std::string(client::PriorityName(ticket.priority_class()));
   }
-  if (ticket.origin() == v1::TICKET_ORIGIN_APPOINTMENT) text += "  appointment";
+  if (ticket.origin() == v1::TICKET_ORIGIN_APPOINTMENT) {
+    text += "  appointment";
+    if (ticket.due_time().seconds() != 0 || ticket.due_time().nanos() != 0) {
+      text += " due " + client::FormatLocalTime(ticket.due_time(), "");  // this machine's zone
+    }
+  }
   return text;
 }
 
@@ -79,6 +84,7 @@ std::string FormatBoardCall(const v1::BoardCall& call) {
                      (call.counter_display_name().empty() ? "Counter " + call.counter_id()
                                                           : call.counter_display_name());
   if (call.recall_count() > 0) text += " (recall " + std::to_string(call.recall_count()) + ")";
+  if (call.appointment()) text += "  appointment";
   return text;
 }
 

@@ -15,7 +15,10 @@ namespace shop::queue::counter {
 namespace v1 = ::shop::queue::v1;
 
 // "R017 [id 42]  service R  called  counter 3  recalls 1  priority elderly
-// appointment" (the last two only when they apply; counter only if set).
+// appointment due 14:30" (the last two only when they apply; counter only if
+// set). The due time of an appointment ticket is HH:MM in this machine's
+// time zone (the ticket does not name the branch's; a counter stands in the
+// branch, so the two agree when the machine's clock is set up right).
 std::string FormatTicket(const v1::Ticket& ticket);
 
 // "Counter 3 (id 3): open, serves R, N, current ticket id 42".
@@ -30,7 +33,8 @@ std::string FormatWaiting(const std::vector<v1::Ticket>& waiting,
 // "waiting: R 3 | N 0" from a board message's counts.
 std::string FormatWaiting(const v1::WatchBoardResponse& board);
 
-// "R017 -> Counter 3", plus " (recall 1)" after a recall.
+// "R017 -> Counter 3", plus " (recall 1)" after a recall and "  appointment"
+// for an appointment ticket.
 std::string FormatBoardCall(const v1::BoardCall& call);
 
 }  // namespace shop::queue::counter

@@ -58,6 +58,37 @@ grpc::Status KioskClient::TakeTicket(std::string_view prefix, v1::Language langu
   return status;
 }
 
+grpc::Status KioskClient::CheckInBooking(std::string_view code, CheckIn* out) const {
+  v1::CheckInBookingRequest request;
+  request.set_branch_id(branch_id_);
+  request.set_code(std::string(code));
+  v1::CheckInBookingResponse response;
+  grpc::Status status =
+      client::UnaryWithRetry(options_, *stub_, &Stub::CheckInBooking, request, &response);
+  if (!status.ok()) return status;
+  CheckIn check_in;
+  *check_in.issued.mutable_ticket() = std::move(*response.mutable_ticket());
+  check_in.late = response.late();
+  check_in.slot_start = response.start_time();
+  // Best effort: the slip's branch name, time zone and service names.
+  v1::Branch branch;
+  if (GetBranch(&branch).ok()) *check_in.issued.mutable_branch() = std::move(branch);
+  std::vector<v1::Service> services;
+  if (ListServices(&services).ok()) {
+    for (v1::Service& service : services) {
+      if (service.prefix() == check_in.issued.ticket().service_prefix()) {
+        *check_in.issued.mutable_service() = std::move(service);
+        break;
+      }
+    }
+  }
+  if (check_in.issued.service().prefix().empty()) {
+    check_in.issued.mutable_service()->set_prefix(check_in.issued.ticket().service_prefix());
+  }
+  *out = std::move(check_in);
+  return grpc::Status::OK;
+}
+
 grpc::Status KioskClient::GetTicket(int64_t ticket_id, v1::Ticket* out) const {
   v1::GetTicketRequest request;
   request.set_branch_id(branch_id_);

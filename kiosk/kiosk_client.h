@@ -1,12 +1,14 @@
 // KioskClient: what a kiosk in the shop hall does, over KioskService: read the
-// branch and its services, issue a ticket, look a ticket up. It holds no UI:
+// branch and its services, issue a ticket, check in an online booking by its
+// code, look a ticket up. It holds no UI:
 // the terminal program drives it today, a touch screen can drive it later.
 //
 // Every method returns the server's grpc::Status (or the last one after
 // retries) and fills its out-parameter only when the status is OK. Transient
 // failures (UNAVAILABLE, DEADLINE_EXCEEDED) are retried as CallOptions says;
 // TakeTicket makes ONE request_id per ticket and sends it on every retry, so
-// a retry never issues a second ticket.
+// a retry never issues a second ticket. CheckInBooking is retried as is: the
+// server returns the same ticket for a second check-in with the same code.
 //
 // Thread-safety: thread-safe; the object is immutable after construction and
 // gRPC stubs may be shared by threads.
@@ -27,6 +29,17 @@
 namespace shop::queue::kiosk {
 
 namespace v1 = ::shop::queue::v1;
+
+// A booking checked in at the kiosk: the ticket and what its slip needs.
+struct CheckIn {
+  // The ticket, with the branch (name, time zone) and the ticket's service
+  // (names) when they could be read; a slip without them still prints.
+  v1::CreateTicketResponse issued;
+  // The customer came after the check-in window: a walk-in ticket.
+  bool late = false;
+  // The booking's slot start.
+  google::protobuf::Timestamp slot_start;
+};
 
 class KioskClient {
  public:
@@ -49,6 +62,14 @@ class KioskClient {
   // all a slip needs.
   grpc::Status TakeTicket(std::string_view prefix, v1::Language language,
                           v1::PriorityClass priority, v1::CreateTicketResponse* out) const;
+
+  // Checks in the booking with reference `code` (as typed, with or without
+  // the dash). The status is the check-in's: NOT_FOUND for a wrong code,
+  // FAILED_PRECONDITION (with the server's reason) for a used or cancelled one
+  // or one too early. After a successful check-in the branch and service are
+  // read for the slip; if that fails the check-in still counts and
+  // out->issued has the ticket only.
+  grpc::Status CheckInBooking(std::string_view code, CheckIn* out) const;
 
   // A ticket with its current state, position and estimated wait.
   grpc::Status GetTicket(int64_t ticket_id, v1::Ticket* out) const;

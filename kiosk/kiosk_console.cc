@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 
+#include "common/client/errors.h"
 #include "common/client/rpc.h"
 #include "common/client/text.h"
 #include "kiosk/slip.h"
@@ -31,27 +32,58 @@ std::optional<char> KioskConsole::ReadKey() {
 
 int KioskConsole::Run() {
   while (!quit_) {
-    std::optional<v1::Language> language = ChooseLanguage();
-    if (!language) break;
-    ServeCustomer(*language);
+    std::optional<Start> start = ChooseStart();
+    if (!start) break;
+    if (start->check_in) {
+      CheckInBooking();
+    } else {
+      ServeCustomer(start->language);
+    }
     if (keys_.at_eof()) break;
   }
   return 0;
 }
 
-std::optional<v1::Language> KioskConsole::ChooseLanguage() {
+std::optional<KioskConsole::Start> KioskConsole::ChooseStart() {
   out_ << "\n========================================\n"
        << "Выберите язык / Choose a language / 选择语言\n\n"
        << "  1  Русский\n  2  English\n  3  中文\n\n"
+       << "  b  Я записан(а) / I have a booking / 我有预约\n"
        << "  q  quit\n> ";
   for (;;) {
     std::optional<char> key = ReadKey();
     if (!key || *key == 'q' || *key == 'Q') return std::nullopt;
-    if (*key == '1') return v1::LANGUAGE_RU;
-    if (*key == '2') return v1::LANGUAGE_EN;
-    if (*key == '3') return v1::LANGUAGE_ZH;
-    if (*key != '\n') out_ << "\n1 / 2 / 3 ?\n> ";
+    if (*key == '1') return Start{v1::LANGUAGE_RU, false};
+    if (*key == '2') return Start{v1::LANGUAGE_EN, false};
+    if (*key == '3') return Start{v1::LANGUAGE_ZH, false};
+    if (*key == 'b' || *key == 'B') return Start{v1::LANGUAGE_UNSPECIFIED, true};
+    if (*key != '\n') out_ << "\n1 / 2 / 3 / b ?\n> ";
   }
+}
+
+void KioskConsole::CheckInBooking() {
+  out_ << "\nВведите код записи / Enter your booking code / 请输入预约码\n"
+       << "(Enter: назад / back / 返回)\n> ";
+  std::optional<std::string> typed = keys_.ReadWord();
+  if (typed && !keys_.interactive()) out_ << *typed << '\n';  // a terminal echoes itself
+  std::string code;
+  for (char c : typed.value_or("")) {
+    if (c != ' ') code += c;
+  }
+  if (code.empty()) return;
+  CheckIn check_in;
+  grpc::Status status = client_.CheckInBooking(code, &check_in);
+  if (!status.ok()) {
+    out_ << "\nНе удалось зарегистрироваться по записи / The booking could not be checked in / "
+            "无法签到\n"
+         << "(" << client::DescribeRefusal(status) << ")\n";
+    return;
+  }
+  v1::Language language = check_in.issued.ticket().language();
+  if (language == v1::LANGUAGE_UNSPECIFIED) language = v1::LANGUAGE_RU;
+  out_ << "\n\n"
+       << FormatCheckInSlip(check_in.issued, check_in.late, check_in.slot_start, language)
+       << '\n' << Tr(Msg::kTakeTicket, language) << '\n';
 }
 
 void KioskConsole::ServeCustomer(v1::Language language) {

@@ -1,7 +1,11 @@
 // KioskConsole: the kiosk's interactive keyboard screen. A customer picks a
 // language (1/2/3), a service (its letter) and optionally a priority class; the
-// slip is printed and the screen starts again for the next customer. 'q' on
-// the first screen (or end of input) quits.
+// slip is printed and the screen starts again for the next customer. A
+// customer with an online booking presses 'b' on the first screen instead and
+// types the booking code: the check-in's slip is printed (in the booking's
+// language), or the server's reason when the code is wrong, used or too early
+// (an empty code or Escape goes back). 'q' on the first screen (or end of
+// input) quits.
 //
 // Thread-safety: use from one thread.
 // Ownership: borrows the client, the key reader and the stream; they must
@@ -28,8 +32,15 @@ class KioskConsole {
  private:
   // The next key, echoed; std::nullopt at end of input.
   std::optional<char> ReadKey();
-  // std::nullopt: quit.
-  std::optional<v1::Language> ChooseLanguage();
+  // What the first screen chose: a language, the booking check-in ('b'), or
+  // quit (std::nullopt).
+  struct Start {
+    v1::Language language = v1::LANGUAGE_UNSPECIFIED;
+    bool check_in = false;
+  };
+  std::optional<Start> ChooseStart();
+  // Asks for a booking code and checks it in; prints the slip or the reason.
+  void CheckInBooking();
   // One customer, from the service list to the slip.
   void ServeCustomer(v1::Language language);
   // Loads the services of an open branch; false (after telling the customer)

@@ -1,6 +1,6 @@
 // kiosk: the terminal face of the hall kiosk. Parses the command line, builds
-// a KioskClient and runs one command. Exit codes: 0 ok, 1 an RPC failed,
-// 2 bad usage.
+// a KioskClient and runs one command. Exit codes: 0 ok, 1 an RPC failed
+// (or the server refused), 2 bad usage.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -13,6 +13,7 @@
 
 #include "common/client/keys.h"
 #include "common/client/cli.h"
+#include "common/client/errors.h"
 #include "common/client/rpc.h"
 #include "common/client/text.h"
 #include "kiosk/kiosk_client.h"
@@ -28,9 +29,11 @@ using client::kExitUsage;
 struct Flags {
   client::ConnectionFlags conn;
   std::string lang = "ru";
+  bool lang_given = false;  // --lang was on the command line
   std::string priority = "none";
   std::string prefix;
   int64_t ticket_id = 0;
+  std::string code;  // checkin CODE
 };
 
 using Command = std::function<int(const KioskClient&, const Flags&)>;
@@ -69,6 +72,20 @@ int RunTake(const KioskClient& kiosk, const Flags& flags) {
   grpc::Status status = kiosk.TakeTicket(flags.prefix, LanguageOf(flags), priority, &issued);
   if (!status.ok()) return Fail(status);
   std::cout << FormatSlip(issued, LanguageOf(flags));
+  return 0;
+}
+
+int RunCheckIn(const KioskClient& kiosk, const Flags& flags) {
+  CheckIn check_in;
+  grpc::Status status = kiosk.CheckInBooking(flags.code, &check_in);
+  if (!status.ok()) {
+    std::cerr << "error: " << client::DescribeRefusal(status) << '\n';
+    return kExitRpcError;
+  }
+  // The slip in the booking's language unless --lang says otherwise.
+  v1::Language language = check_in.issued.ticket().language();
+  if (flags.lang_given || language == v1::LANGUAGE_UNSPECIFIED) language = LanguageOf(flags);
+  std::cout << FormatCheckInSlip(check_in.issued, check_in.late, check_in.slot_start, language);
   return 0;
 }
 
@@ -119,7 +136,14 @@ void AddCommands(CLI::App& app, Flags& flags, Command& command) {
   ticket->add_option("ID", flags.ticket_id, "Ticket id")->required();
   ticket->callback([&] { command = RunTicket; });
 
-  app.add_subcommand("interactive", "Customer screen: language, service, priority, slip")
+  CLI::App* checkin = app.add_subcommand(
+      "checkin", "Check in an online booking by its code and print the ticket's slip");
+  checkin->add_option("CODE", flags.code, "The booking code, e.g. K7M2-QX9D")->required();
+  checkin->callback([&] { command = RunCheckIn; });
+
+  app.add_subcommand("interactive",
+                     "Customer screen: language, service, priority, slip; "
+                     "b: check in a booking with its code")
       ->callback([&] { command = RunInteractive; });
 }
 
@@ -132,6 +156,7 @@ int Main(int argc, char** argv) {
   AddGlobalOptions(app, flags);
   AddCommands(app, flags, command);
   if (auto exit_code = client::Parse(app, argc, argv)) return *exit_code;
+  flags.lang_given = app.get_option("--lang")->count() > 0;
   const KioskClient kiosk(client::Connect(flags.conn), flags.conn.branch,
                           client::ToCallOptions(flags.conn, client::DefaultKioskTokenFile()));
   return command(kiosk, flags);

@@ -66,6 +66,28 @@ const Glyph& GlyphFor(char c) {
   return kBlank;
 }
 
+// Slip lines for checked-in bookings (kept here, not in the shared table of
+// common/client/text.h, since only the slip uses them).
+enum class CheckInLine { kLateWindow, kLateWalkIn, kBookedFor };
+
+std::string_view CheckInText(CheckInLine line, v1::Language language) {
+  struct Row {
+    std::string_view ru, en, zh;
+  };
+  static constexpr Row kRows[] = {
+      {"Вы пришли после окна регистрации:", "You came after your check-in window:",
+       "您在签到时间之后到达："},
+      {"это талон живой очереди", "this is a walk-in ticket", "这是普通排队号票"},
+      {"Вы были записаны на", "Your appointment was at", "您的预约时间"},
+  };
+  const Row& row = kRows[static_cast<int>(line)];
+  switch (language) {
+    case v1::LANGUAGE_EN: return row.en;
+    case v1::LANGUAGE_ZH: return row.zh;
+    default: return row.ru;
+  }
+}
+
 std::string Centred(std::string_view line, std::size_t width) {
   const std::size_t have = client::DisplayWidth(line);
   std::string out(have < width ? (width - have) / 2 : 0, ' ');
@@ -87,8 +109,9 @@ std::string Field(Msg label, std::string_view value, v1::Language language) {
 
 std::string Header(const v1::CreateTicketResponse& issued, v1::Language language) {
   std::string text = Rule('=');
-  text += issued.branch().display_name() + '\n';
-  text += client::ServiceName(issued.service(), language) + '\n';
+  if (!issued.branch().display_name().empty()) text += issued.branch().display_name() + '\n';
+  const std::string service = client::ServiceName(issued.service(), language);
+  if (!service.empty()) text += service + '\n';
   text += Rule('-');
   return text;
 }
@@ -103,14 +126,23 @@ std::string Number(const v1::Ticket& ticket, v1::Language language) {
   return text;
 }
 
-std::string Details(const v1::CreateTicketResponse& issued, v1::Language language) {
+// `slot_start`: the booking's slot for a checked-in booking, else nullptr;
+// `late`: that check-in gave a walk-in ticket.
+std::string Details(const v1::CreateTicketResponse& issued, v1::Language language,
+                    const google::protobuf::Timestamp* slot_start = nullptr, bool late = false) {
   const v1::Ticket& ticket = issued.ticket();
   const std::string& zone = issued.branch().time_zone();
   std::string text = Field(Msg::kIssued, client::FormatLocalTime(ticket.issue_time(), zone),
                            language);
-  if (ticket.origin() == v1::TICKET_ORIGIN_APPOINTMENT) {
-    text += Field(Msg::kAppointmentAt, client::FormatLocalTime(ticket.due_time(), zone),
-                  language);
+  if (slot_start != nullptr && late) {
+    text += CheckInText(CheckInLine::kBookedFor, language);
+    text += client::LabelSeparator(language);
+    text += client::FormatLocalTime(*slot_start, zone) + '\n';
+  } else if (ticket.origin() == v1::TICKET_ORIGIN_APPOINTMENT || slot_start != nullptr) {
+    // The slot time (a checked-in booking's own, else the ticket's due time).
+    const google::protobuf::Timestamp& at =
+        slot_start != nullptr ? *slot_start : ticket.due_time();
+    text += Field(Msg::kAppointmentAt, client::FormatLocalTime(at, zone), language);
   }
   text += Field(Msg::kPeopleAhead, std::to_string(ticket.position()), language);
   text += Field(Msg::kEstimatedWait, client::FormatWait(ticket.estimated_wait(), language),
@@ -120,6 +152,13 @@ std::string Details(const v1::CreateTicketResponse& issued, v1::Language languag
                   language);
   }
   text += Field(Msg::kBusinessDay, ticket.business_day(), language);
+  return text;
+}
+
+std::string Footer(v1::Language language) {
+  std::string text = Rule('-');
+  text += std::string(Tr(Msg::kWatchBoard, language)) + '\n';
+  text += Rule('=');
   return text;
 }
 
@@ -146,9 +185,22 @@ std::string FormatSlip(const v1::CreateTicketResponse& issued, v1::Language lang
   std::string slip = Header(issued, language);
   slip += Number(issued.ticket(), language);
   slip += Details(issued, language);
-  slip += Rule('-');
-  slip += std::string(Tr(Msg::kWatchBoard, language)) + '\n';
-  slip += Rule('=');
+  slip += Footer(language);
+  return slip;
+}
+
+std::string FormatCheckInSlip(const v1::CreateTicketResponse& issued, bool late,
+                              const google::protobuf::Timestamp& slot_start,
+                              v1::Language language) {
+  std::string slip = Header(issued, language);
+  slip += Number(issued.ticket(), language);
+  if (late) {
+    slip += "! " + std::string(CheckInText(CheckInLine::kLateWindow, language)) + '\n';
+    slip += "! " + std::string(CheckInText(CheckInLine::kLateWalkIn, language)) + '\n';
+    slip += Rule('-');
+  }
+  slip += Details(issued, language, &slot_start, late);
+  slip += Footer(language);
   return slip;
 }
 

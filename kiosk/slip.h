@@ -1,5 +1,5 @@
-// The ticket slip: the text a kiosk prints (or shows) after issuing a ticket,
-// in the language the customer chose. Pure functions of their arguments.
+// The ticket slip: the text a kiosk prints (or shows) after issuing a ticket
+// or checking in a booking, in the language the customer chose. Pure functions of their arguments.
 //
 // Thread-safety: pure; safe from any thread.
 #pragma once
@@ -22,6 +22,17 @@ inline constexpr std::size_t kSlipWidth = 40;
 // estimated wait, priority class if any, appointment time for an appointment
 // ticket, and the business day.
 std::string FormatSlip(const v1::CreateTicketResponse& issued, v1::Language language);
+
+// The slip of a booking checked in at the kiosk (`issued` as KioskClient's
+// CheckIn has it; branch and service may be empty). As FormatSlip, with the
+// booking's slot time `slot_start` as the appointment time. When `late` (the
+// customer came after the check-in window and got an ordinary walk-in
+// ticket), two lines right under the number say so ("You came after your
+// check-in window:" / "this is a walk-in ticket") and the details show
+// "Your appointment was at: HH:MM" instead.
+std::string FormatCheckInSlip(const v1::CreateTicketResponse& issued, bool late,
+                              const google::protobuf::Timestamp& slot_start,
+                              v1::Language language);
 
 // `text` in 5-line block letters (A-Z, 0-9; anything else is a blank), each
 // line centred in `width` columns and ending in '\n'.
