@@ -21,7 +21,7 @@ std::string JoinCounts(const std::vector<std::pair<std::string, int>>& counts) {
 
 }  // namespace
 
-std::string FormatTicket(const v1::Ticket& ticket) {
+std::string FormatTicket(const v1::Ticket& ticket, std::string_view time_zone) {
   std::string text = ticket.display_number() + " [id " + std::to_string(ticket.ticket_id()) +
                      "]  service " + ticket.service_prefix() + "  " +
                      std::string(client::TicketStateName(ticket.state()));
@@ -33,7 +33,7 @@ std::string FormatTicket(const v1::Ticket& ticket) {
   if (ticket.origin() == v1::TICKET_ORIGIN_APPOINTMENT) {
     text += "  appointment";
     if (ticket.due_time().seconds() != 0 || ticket.due_time().nanos() != 0) {
-      text += " due " + client::FormatLocalTime(ticket.due_time(), "");  // this machine's zone
+      text += " due " + client::FormatLocalTime(ticket.due_time(), time_zone);
     }
   }
   return text;

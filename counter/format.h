@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shop/queue/v1/board_service.pb.h"
@@ -16,10 +17,11 @@ namespace v1 = ::shop::queue::v1;
 
 // "R017 [id 42]  service R  called  counter 3  recalls 1  priority elderly
 // appointment due 14:30" (the last two only when they apply; counter only if
-// set). The due time of an appointment ticket is HH:MM in this machine's
-// time zone (the ticket does not name the branch's; a counter stands in the
-// branch, so the two agree when the machine's clock is set up right).
-std::string FormatTicket(const v1::Ticket& ticket);
+// set). The due time of an appointment ticket is HH:MM in `time_zone` (IANA
+// name); empty, as the counter program passes today, means this machine's
+// zone: the ticket does not name the branch's, and a counter stands in the
+// branch, so the two agree when the machine's clock is set up right.
+std::string FormatTicket(const v1::Ticket& ticket, std::string_view time_zone = "");
 
 // "Counter 3 (id 3): open, serves R, N, current ticket id 42".
 std::string FormatCounter(const v1::Counter& counter);

@@ -48,6 +48,8 @@ v1::Ticket AppointmentTicket() {
 TEST_F(CounterAppointmentTest, TicketLineShowsTheMarkerAndTheDueTime) {
   EXPECT_EQ(FormatTicket(AppointmentTicket()),
             "R018 [id 43]  service R  waiting  recalls 0  appointment due 14:30");
+  EXPECT_EQ(FormatTicket(AppointmentTicket(), "America/New_York"),
+            "R018 [id 43]  service R  waiting  recalls 0  appointment due 07:30");
   v1::Ticket no_due = AppointmentTicket();
   no_due.clear_due_time();
   EXPECT_EQ(FormatTicket(no_due), "R018 [id 43]  service R  waiting  recalls 0  appointment");
