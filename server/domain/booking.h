@@ -41,7 +41,7 @@ std::vector<Slot> GenerateSlots(const BranchConfig& b, const ServiceConfig& serv
 
 // Whether a new booking (or a move) to the slot starting at `start` may be
 // made at `now`: the service is bookable, `start` is a slot of it
-// (InvalidArgument "slot_start": outside hours / not a slot boundary),
+// (InvalidArgument "start_time": outside hours / not a slot boundary),
 // not before now + min_lead (FailedPrecondition "too late to book"), not
 // after now + horizon (FailedPrecondition "too far ahead").
 Status CheckBookable(const BranchConfig& b, const ServiceConfig& service, absl::Time start,
@@ -94,10 +94,11 @@ struct BookingInput {
 Result<std::string> ValidateBookingContact(const BookingInput& in);
 
 // Reference codes: 8 characters from an alphabet without look-alikes (no 0,
-// O, 1, I, L, U), from `random_bytes` (at least 8 bytes of a CSPRNG), so
-// codes cannot be guessed from one another. 31^8 ~ 8.5e11 codes.
+// O, 1, I, L, U: "23456789ABCDEFGHJKMNPQRSTVWXYZ"), from `random_bytes` (at
+// least 8 bytes of a CSPRNG), so codes cannot be guessed from one another.
+// 30^8 ~ 6.6e11 codes.
 std::string NewReferenceCode(std::string_view random_bytes);
-// The code as typed ("ab2c-d3ef", spaces, lower case, O for 0 ...) in its
+// The code as typed ("ab2c-d3ef": dashes, spaces, lower case) in its
 // canonical form, or nullopt when it cannot be a code.
 std::optional<std::string> NormalizeReferenceCode(std::string_view typed);
 

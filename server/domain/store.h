@@ -211,7 +211,8 @@ class QueueTx {
   virtual Result<std::vector<OutboxMessage>> OutboxFor(const std::string& subject) = 0;
 
   // Appointments (booking.h).
-  // Inserts `b` and sets b.booking_id; ALREADY_EXISTS if its code is taken.
+  // Inserts `b` and sets b.booking_id; ALREADY_EXISTS if its code is taken
+  // (or its request_id was used in the branch: look that up first).
   virtual Status InsertBooking(Booking& b) = 0;
   // Writes `b` if its stored state is still `expected` (and its slot is
   // still `expected_start`); kAborted otherwise.

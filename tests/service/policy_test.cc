@@ -5,6 +5,7 @@
 
 #include "server/domain/auth.h"
 #include "shop/queue/v1/auth_service.pb.h"
+#include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/case_service.pb.h"
 #include "shop/queue/v1/board_service.pb.h"
 #include "shop/queue/v1/counter_service.pb.h"
@@ -19,7 +20,8 @@ TEST(Policy, EveryApiMethodHasAnEntry) {
                            v1::CallNextTicketRequest::descriptor()->file(),
                            v1::WatchBoardRequest::descriptor()->file(),
                            v1::LoginRequest::descriptor()->file(),
-                           v1::OpenCaseRequest::descriptor()->file()}) {
+                           v1::OpenCaseRequest::descriptor()->file(),
+                           v1::ListSlotsRequest::descriptor()->file()}) {
     ASSERT_GT(file->service_count(), 0) << file->name();
     for (int s = 0; s < file->service_count(); ++s) {
       const auto* service = file->service(s);

@@ -8,6 +8,7 @@
 
 #include "server/domain/auth.h"
 #include "shop/queue/v1/auth_service.pb.h"
+#include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/case_service.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
@@ -28,7 +29,8 @@ std::vector<Method> AllMethods() {
                            v1::CallNextTicketRequest::descriptor()->file(),
                            v1::WatchBoardRequest::descriptor()->file(),
                            v1::LoginRequest::descriptor()->file(),
-                           v1::OpenCaseRequest::descriptor()->file()})
+                           v1::OpenCaseRequest::descriptor()->file(),
+                           v1::ListSlotsRequest::descriptor()->file()})
     for (int s = 0; s < file->service_count(); ++s)
       for (int m = 0; m < file->service(s)->method_count(); ++m) {
         const auto* method = file->service(s)->method(m);

@@ -1,0 +1,367 @@
+// Appointments through a real server on loopback with a manual clock: 200
+// clients racing for one 10-seat slot, check-in inside / before / after the
+// window, no-shows and reminders from the sweeper, the call order with due
+// appointments, priority tickets and walk-ins mixed, and the per-address
+// limit of the public API.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "shop/queue/v1/booking_service.grpc.pb.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "tests/service/test_server.h"
+
+namespace shop::queue {
+namespace {
+
+namespace pb = ::shop::queue::v1;
+using testing::At;
+
+constexpr const char* kZone = "Europe/Moscow";
+
+ServerConfig BookingConfig(int per_minute = 100000, int burst = 100000) {
+  ServerConfig c = testing::TestConfig(kZone);  // 09:00-21:00 Mon-Sat
+  BranchConfig& b = c.branches[0];
+  b.services[0].slot_length = absl::Minutes(30);  // R
+  b.booking.seats_per_slot = 10;
+  b.booking.min_lead = absl::Hours(1);
+  b.booking.horizon_days = 14;
+  b.booking.checkin_early = absl::Minutes(30);
+  b.booking.checkin_late = absl::Minutes(15);
+  b.booking.reminder_before = absl::Hours(2);
+  c.booking_api.per_address_per_minute = per_minute;
+  c.booking_api.burst = burst;
+  return c;
+}
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+absl::Time Local(int h, int m) { return At(kZone, 2026, 3, 10, h, m); }  // a Tuesday
+
+class BookingTest : public ::testing::Test {
+ protected:
+  explicit BookingTest(ServerConfig config = BookingConfig())
+      : clock_(std::make_shared<ManualClock>(Local(10, 0))),
+        server_(std::move(config), clock_),
+        booking_(pb::BookingService::NewStub(server_.AnonymousChannel())),
+        kiosk_(pb::KioskService::NewStub(server_.ChannelWith(server_.Token(Role::kKiosk)))),
+        counter_(pb::CounterService::NewStub(server_.Channel())) {}
+
+  grpc::Status Book(absl::Time slot, const std::string& phone, pb::Booking* out = nullptr,
+                    pb::BookingService::Stub* stub = nullptr) {
+    grpc::ClientContext ctx;
+    pb::CreateBookingRequest req;
+    req.set_branch_id("test");
+    req.set_service_prefix("R");
+    *req.mutable_start_time() = Ts(slot);
+    req.set_name("Anna Petrova");
+    req.set_phone(phone);
+    req.set_request_id("book-" + phone + "-" + std::to_string(absl::ToUnixSeconds(slot)));
+    pb::CreateBookingResponse resp;
+    auto st = (stub ? stub : booking_.get())->CreateBooking(&ctx, req, &resp);
+    if (out) *out = resp.booking();
+    return st;
+  }
+
+  grpc::Status CheckIn(const std::string& code, pb::CheckInBookingResponse* out) {
+    grpc::ClientContext ctx;
+    pb::CheckInBookingRequest req;
+    req.set_branch_id("test");
+    req.set_code(code);
+    return kiosk_->CheckInBooking(&ctx, req, out);
+  }
+
+  pb::Ticket WalkIn(pb::PriorityClass priority = pb::PRIORITY_CLASS_UNSPECIFIED) {
+    grpc::ClientContext ctx;
+    pb::CreateTicketRequest req;
+    req.set_branch_id("test");
+    req.set_service_prefix("R");
+    req.set_priority_class(priority);
+    req.set_request_id("walk-" + std::to_string(++seq_));
+    pb::CreateTicketResponse resp;
+    EXPECT_TRUE(kiosk_->CreateTicket(&ctx, req, &resp).ok());
+    return resp.ticket();
+  }
+
+  int64_t CallNext() {
+    grpc::ClientContext ctx;
+    pb::CallNextTicketRequest req;
+    req.set_branch_id("test");
+    req.set_counter_id("1");
+    req.set_request_id("next-" + std::to_string(++seq_));
+    pb::CallNextTicketResponse resp;
+    auto st = counter_->CallNextTicket(&ctx, req, &resp);
+    if (!st.ok()) return -1;
+    // Finish it at once so the counter is free for the next call.
+    for (auto* step : {"start", "done"}) {
+      grpc::ClientContext c2;
+      if (std::string(step) == "start") {
+        pb::StartTicketRequest r;
+        r.set_branch_id("test");
+        r.set_counter_id("1");
+        r.set_ticket_id(resp.ticket().ticket_id());
+        pb::StartTicketResponse out;
+        EXPECT_TRUE(counter_->StartTicket(&c2, r, &out).ok());
+      } else {
+        pb::CompleteTicketRequest r;
+        r.set_branch_id("test");
+        r.set_counter_id("1");
+        r.set_ticket_id(resp.ticket().ticket_id());
+        pb::CompleteTicketResponse out;
+        EXPECT_TRUE(counter_->CompleteTicket(&c2, r, &out).ok());
+      }
+    }
+    return resp.ticket().ticket_id();
+  }
+
+  void OpenCounter() {
+    grpc::ClientContext ctx;
+    pb::OpenCounterRequest req;
+    req.set_branch_id("test");
+    req.set_counter_id("1");
+    req.add_service_prefixes("R");
+    pb::OpenCounterResponse resp;
+    ASSERT_TRUE(counter_->OpenCounter(&ctx, req, &resp).ok());
+  }
+
+  std::shared_ptr<ManualClock> clock_;
+  testing::TestServer server_;
+  std::unique_ptr<pb::BookingService::Stub> booking_;
+  std::unique_ptr<pb::KioskService::Stub> kiosk_;
+  std::unique_ptr<pb::CounterService::Stub> counter_;
+  int seq_ = 0;
+};
+
+TEST_F(BookingTest, TwoHundredClientsRacingForATenSeatSlotGetExactlyTenSeats) {
+  constexpr int kClients = 200;
+  std::vector<std::unique_ptr<pb::BookingService::Stub>> stubs;
+  for (int i = 0; i < 20; ++i)  // 20 connections, 10 clients on each
+  {
+    grpc::ChannelArguments a;
+    a.SetInt("shop.test.channel", i);  // distinct arguments: separate connections
+    stubs.push_back(pb::BookingService::NewStub(
+        grpc::CreateCustomChannel(server_.address(), grpc::InsecureChannelCredentials(), a)));
+  }
+  std::atomic<int> ok{0}, full{0}, other{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i)
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      char phone[16];
+      std::snprintf(phone, sizeof phone, "+7916%07d", i);
+      auto st = Book(Local(14, 0), phone, nullptr, stubs[i % stubs.size()].get());
+      if (st.ok()) ++ok;
+      else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
+               st.error_message().find("full") != std::string::npos)
+        ++full;
+      else
+        ++other;
+    });
+  go = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 10);
+  EXPECT_EQ(full.load(), 190);
+  EXPECT_EQ(other.load(), 0);
+
+  grpc::ClientContext ctx;
+  pb::ListSlotsRequest req;
+  req.set_branch_id("test");
+  req.set_service_prefix("R");
+  req.set_from_date("2026-03-10");
+  req.set_to_date("2026-03-10");
+  pb::ListSlotsResponse resp;
+  ASSERT_TRUE(booking_->ListSlots(&ctx, req, &resp).ok());
+  bool seen = false;
+  for (const auto& s : resp.slots())
+    if (s.start_time().seconds() == absl::ToUnixSeconds(Local(14, 0))) {
+      EXPECT_EQ(s.seats_left(), 0);
+      seen = true;
+    }
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(resp.time_zone(), kZone);
+}
+
+TEST_F(BookingTest, BookingRulesAnswerClearly) {
+  pb::Booking b;
+  ASSERT_TRUE(Book(Local(14, 0), "+79161234567", &b).ok());
+  EXPECT_EQ(b.code().size(), 9u);  // XXXX-XXXX
+  EXPECT_EQ(b.phone_masked(), "+7******4567");
+  // A retry with the same request id: the same booking.
+  pb::Booking again;
+  ASSERT_TRUE(Book(Local(14, 0), "+79161234567", &again).ok());
+  EXPECT_EQ(again.code(), b.code());
+  // One active booking per phone per service per day.
+  auto st = Book(Local(15, 0), "+79161234567");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  // Too soon (lead time 1 h), not a slot, outside hours, too far ahead.
+  EXPECT_EQ(Book(Local(10, 30), "+79160000001").error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Book(Local(14, 10), "+79160000002").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Book(Local(22, 0), "+79160000003").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Book(At(kZone, 2026, 4, 20, 10, 0), "+79160000004").error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // Bad contact fields, all at once.
+  {
+    grpc::ClientContext ctx;
+    pb::CreateBookingRequest req;
+    req.set_branch_id("test");
+    req.set_service_prefix("R");
+    *req.mutable_start_time() = Ts(Local(16, 0));
+    req.set_phone("12");
+    req.set_email("not an email");
+    pb::CreateBookingResponse resp;
+    auto bad = booking_->CreateBooking(&ctx, req, &resp);
+    EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    for (const char* f : {"name", "phone", "email", "request_id"})
+      EXPECT_NE(bad.error_message().find(f), std::string::npos) << f << ": " << bad.error_message();
+  }
+  // Show, move, cancel need the code and the phone it was made with.
+  {
+    grpc::ClientContext ctx;
+    pb::GetBookingRequest req;
+    req.set_code(b.code());
+    req.set_phone("+79990000000");
+    pb::GetBookingResponse resp;
+    EXPECT_EQ(booking_->GetBooking(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    pb::RescheduleBookingRequest req;
+    req.set_code(b.code());
+    req.set_phone("8 916 123-45-67");
+    *req.mutable_start_time() = Ts(Local(16, 30));
+    pb::RescheduleBookingResponse resp;
+    auto moved = booking_->RescheduleBooking(&ctx, req, &resp);
+    ASSERT_TRUE(moved.ok()) << moved.error_message();
+    EXPECT_EQ(resp.booking().start_time().seconds(), absl::ToUnixSeconds(Local(16, 30)));
+  }
+  {
+    grpc::ClientContext ctx;
+    pb::CancelBookingRequest req;
+    req.set_code(b.code());
+    req.set_phone("+79161234567");
+    pb::CancelBookingResponse resp;
+    ASSERT_TRUE(booking_->CancelBooking(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.booking().state(), pb::BOOKING_STATE_CANCELLED);
+  }
+  pb::CheckInBookingResponse in;
+  EXPECT_EQ(CheckIn(b.code(), &in).error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << "a cancelled code";
+  EXPECT_EQ(CheckIn("ZZZZ-ZZZZ", &in).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(CheckIn("?", &in).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(BookingTest, CheckInInsideTheWindowTooEarlyAndTooLate) {
+  pb::Booking on_time, late;
+  ASSERT_TRUE(Book(Local(14, 0), "+79161111111", &on_time).ok());
+  ASSERT_TRUE(Book(Local(15, 0), "+79162222222", &late).ok());
+
+  pb::CheckInBookingResponse r;
+  clock_->Set(Local(13, 0));
+  auto st = CheckIn(on_time.code(), &r);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("13:30"), std::string::npos) << st.error_message();
+
+  clock_->Set(Local(13, 40));
+  ASSERT_TRUE(CheckIn(on_time.code(), &r).ok());
+  EXPECT_FALSE(r.late());
+  EXPECT_EQ(r.ticket().origin(), pb::TICKET_ORIGIN_APPOINTMENT);
+  EXPECT_EQ(r.ticket().due_time().seconds(), absl::ToUnixSeconds(Local(14, 0)));
+  const int64_t ticket = r.ticket().ticket_id();
+  ASSERT_TRUE(CheckIn(on_time.code(), &r).ok()) << "pressing twice";
+  EXPECT_EQ(r.ticket().ticket_id(), ticket);
+
+  clock_->Set(Local(15, 20));  // grace ended 15:15
+  ASSERT_TRUE(CheckIn(late.code(), &r).ok());
+  EXPECT_TRUE(r.late());
+  EXPECT_EQ(r.ticket().origin(), pb::TICKET_ORIGIN_WALK_IN);
+}
+
+TEST_F(BookingTest, NobodyCameBecomesANoShowAndRemindersGoToTheOutbox) {
+  pb::Booking b;
+  ASSERT_TRUE(Book(Local(16, 0), "+79163333333", &b).ok());
+  clock_->Set(Local(13, 0));
+  EXPECT_EQ(*server_.server().bookings().QueueReminders(), 0) << "more than 2 h before";
+  clock_->Set(Local(14, 1));
+  EXPECT_EQ(*server_.server().bookings().QueueReminders(), 1);
+  EXPECT_EQ(*server_.server().bookings().QueueReminders(), 0) << "once";
+  Status st = server_.store().Read([&](QueueTx& tx) -> Status {
+    auto out = tx.OutboxFor("booking:1");
+    EXPECT_EQ(out->size(), 1u);
+    if (!out->empty()) {
+      EXPECT_EQ(out->front().recipient, "+79163333333");
+      EXPECT_NE(out->front().text.find(b.code()), std::string::npos) << out->front().text;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok());
+  clock_->Set(Local(16, 10));
+  EXPECT_EQ(*server_.server().bookings().MarkNoShows(), 0) << "still inside the grace";
+  clock_->Set(Local(16, 16));
+  EXPECT_EQ(*server_.server().bookings().MarkNoShows(), 1);
+  grpc::ClientContext ctx;
+  pb::GetBookingRequest req;
+  req.set_code(b.code());
+  req.set_phone("+79163333333");
+  pb::GetBookingResponse resp;
+  ASSERT_TRUE(booking_->GetBooking(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.booking().state(), pb::BOOKING_STATE_NO_SHOW);
+}
+
+TEST_F(BookingTest, ADueAppointmentGoesBeforeEarlierWalkInsButNotBeforeItsTime) {
+  OpenCounter();
+  pb::Booking b;
+  ASSERT_TRUE(Book(Local(14, 0), "+79164444444", &b).ok());
+  clock_->Set(Local(13, 30));
+  int64_t w1 = WalkIn().ticket_id();
+  clock_->Set(Local(13, 35));
+  int64_t w2 = WalkIn().ticket_id();
+  clock_->Set(Local(13, 40));
+  pb::CheckInBookingResponse r;
+  ASSERT_TRUE(CheckIn(b.code(), &r).ok());
+  int64_t appointment = r.ticket().ticket_id();
+  clock_->Set(Local(13, 45));
+  int64_t elderly = WalkIn(pb::PRIORITY_CLASS_ELDERLY).ticket_id();
+
+  clock_->Set(Local(13, 50));
+  EXPECT_EQ(CallNext(), elderly) << "priority first; the appointment is not due yet";
+  EXPECT_EQ(CallNext(), w1) << "an early appointment is not called before its time";
+  clock_->Set(Local(14, 0));
+  EXPECT_EQ(CallNext(), appointment) << "due now: before the walk-in who came earlier";
+  EXPECT_EQ(CallNext(), w2);
+}
+
+class BookingLimitTest : public BookingTest {
+ protected:
+  BookingLimitTest() : BookingTest(BookingConfig(/*per_minute=*/60, /*burst=*/5)) {}
+};
+
+TEST_F(BookingLimitTest, OneAddressGetsItsBurstThenWaits) {
+  auto list = [&] {
+    grpc::ClientContext ctx;
+    pb::ListSlotsRequest req;
+    req.set_branch_id("test");
+    req.set_service_prefix("R");
+    pb::ListSlotsResponse resp;
+    return booking_->ListSlots(&ctx, req, &resp);
+  };
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(list().ok()) << i;
+  auto st = list();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(st.error_message().find("retry in"), std::string::npos);
+  clock_->Advance(absl::Seconds(1));  // one token a second
+  EXPECT_TRUE(list().ok());
+  EXPECT_EQ(list().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+}  // namespace
+}  // namespace shop::queue
