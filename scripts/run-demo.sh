@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j2 --target queue-server kiosk counter
+cmake --build build -j2 --target queue-server kiosk counter booking
 mkdir -p data
 DB=data/queue.db
 Q=build/server/queue-server
@@ -44,6 +44,10 @@ A SIM replacement (ticket R): start serving it and a case opens; walk it with
 the 'k' key in the interactive screen, or step by step with
   build/counter/counter$S --counter 1 case show --ticket N
 Demo subscribers, their documents and answers: server/config/demo_register.json.
+Appointments (what the web site does, no login):
+  build/booking/booking$S slots --service R --free
+  build/booking/booking$S book --service R --at "YYYY-MM-DD HH:MM" --name "Anna P" --phone "+7 916 000-11-22"
+  build/kiosk/kiosk$S checkin CODE                # at the shop, from 30 min before
 Stop the server with Ctrl-C.
 
 MSG
