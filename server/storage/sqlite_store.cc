@@ -668,28 +668,7 @@ class SqliteTx final : public QueueTx {
   }
 
   Result<int> EraseFinishedCases(absl::Time cutoff, int limit) override {
-    QUEUE_RETURN_IF_ERROR(RequireWritable());
-    std::vector<int64_t> ids;
-    {
-      auto st = db_.Prepare(sql::kCasesToErase);
-      if (!st.ok()) return st.status();
-      Stmt& s = **st;
-      s.Bind(1, absl::ToUnixMicros(cutoff)).Bind(2, int64_t{limit});
-      while (s.Step()) ids.push_back(s.Int(0));
-      QUEUE_RETURN_IF_ERROR(s.status());
-      s.Reset();
-    }
-    for (int64_t id : ids) {
-      auto erase = db_.Prepare(sql::kEraseCase);
-      if (!erase.ok()) return erase.status();
-      (*erase)->Bind(1, id);
-      QUEUE_RETURN_IF_ERROR((*erase)->Run());
-      auto outbox = db_.Prepare(sql::kEraseOutboxRecipients);
-      if (!outbox.ok()) return outbox.status();
-      (*outbox)->Bind(1, CaseSubject(id));
-      QUEUE_RETURN_IF_ERROR((*outbox)->Run());
-    }
-    return static_cast<int>(ids.size());
+    return EraseFinished(sql::kCasesToErase, sql::kEraseCase, CaseSubject, cutoff, limit);
   }
 
   Result<IdentityAttempts> GetIdentityAttempts(const std::string& phone) override {
@@ -1047,10 +1026,19 @@ class SqliteTx final : public QueueTx {
   }
 
   Result<int> EraseFinishedBookings(absl::Time cutoff, int limit) override {
+    return EraseFinished(sql::kBookingsToErase, sql::kEraseBooking, BookingSubject, cutoff,
+                         limit);
+  }
+
+  // Erases the personal fields of up to `limit` rows that `list_sql` finds
+  // finished before `cutoff` (with `erase_sql`), and the recipients of their
+  // outbox messages (subject from `subject_of`).
+  Result<int> EraseFinished(const char* list_sql, const char* erase_sql,
+                            std::string (*subject_of)(int64_t), absl::Time cutoff, int limit) {
     QUEUE_RETURN_IF_ERROR(RequireWritable());
     std::vector<int64_t> ids;
     {
-      auto st = db_.Prepare(sql::kBookingsToErase);
+      auto st = db_.Prepare(list_sql);
       if (!st.ok()) return st.status();
       Stmt& s = **st;
       s.Bind(1, absl::ToUnixMicros(cutoff)).Bind(2, int64_t{limit});
@@ -1059,13 +1047,13 @@ class SqliteTx final : public QueueTx {
       s.Reset();
     }
     for (int64_t id : ids) {
-      auto erase = db_.Prepare(sql::kEraseBooking);
+      auto erase = db_.Prepare(erase_sql);
       if (!erase.ok()) return erase.status();
       (*erase)->Bind(1, id);
       QUEUE_RETURN_IF_ERROR((*erase)->Run());
       auto outbox = db_.Prepare(sql::kEraseOutboxRecipients);
       if (!outbox.ok()) return outbox.status();
-      (*outbox)->Bind(1, BookingSubject(id));
+      (*outbox)->Bind(1, subject_of(id));
       QUEUE_RETURN_IF_ERROR((*outbox)->Run());
     }
     return static_cast<int>(ids.size());
