@@ -50,28 +50,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// UTF-8 code points (continuation bytes are not counted).
-size_t CodePoints(std::string_view s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// local@domain.tld: one '@', no spaces or control characters, a domain with a
-// dot inside and a last label of at least two characters, at most 254 bytes.
-// (A shape check only; whether mail arrives is for the mail to find out.)
-bool EmailShape(std::string_view s) {
-  if (s.size() > 254) return false;
-  for (unsigned char c : s)
-    if (c <= ' ' || c == 0x7F) return false;
-  const size_t at = s.find('@');
-  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos)
-    return false;
-  const std::string_view domain = s.substr(at + 1);
-  const size_t dot = domain.rfind('.');
-  return dot != std::string_view::npos && dot > 0 && domain.size() - dot - 1 >= 2 &&
-         domain.front() != '.' && domain.find("..") == std::string_view::npos;
-}
-
 }  // namespace
 
 std::vector<Slot> GenerateSlots(const BranchConfig& b, const ServiceConfig& service,
@@ -143,7 +121,9 @@ Result<std::string> ValidateBookingContact(const BookingInput& in) {
   const std::string_view name = Trim(in.name);
   if (name.empty())
     bad.push_back({"name", "is required"});
-  else if (CodePoints(name) < 2 || CodePoints(in.name) > 200)
+  else if (!DecodeUtf8(in.name))
+    bad.push_back({"name", "is not valid UTF-8 text"});
+  else if (DecodeUtf8(name)->size() < 2 || DecodeUtf8(in.name)->size() > 200)
     bad.push_back({"name", "must be 2 to 200 characters"});
   else if (std::any_of(in.name.begin(), in.name.end(), [](char c) {
              const auto u = static_cast<unsigned char>(c);
@@ -159,7 +139,7 @@ Result<std::string> ValidateBookingContact(const BookingInput& in) {
     if (!phone) bad.push_back({"phone", "is not a Russian mobile number (+7 9XX XXX-XX-XX)"});
   }
 
-  if (!in.email.empty() && !EmailShape(in.email))
+  if (!in.email.empty() && !ValidEmail(in.email))
     bad.push_back({"email", "is not an e-mail address (name@example.ru)"});
 
   if (Status st = ValidateRequestId(in.request_id); !st.ok()) {

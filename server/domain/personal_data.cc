@@ -1,5 +1,6 @@
 #include "server/domain/personal_data.h"
 
+#include <cctype>
 #include <cstdint>
 #include <vector>
 
@@ -73,6 +74,64 @@ bool LooksLikeEmail(std::string_view s) {
 }
 
 }  // namespace
+
+// Strict UTF-8 to code points; nullopt for anything malformed (overlong
+// forms, surrogates, stray bytes).
+std::optional<std::u32string> DecodeUtf8(std::string_view s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    char32_t min = 0;
+    if (b0 < 0x80) n = 1, min = 0;
+    else if ((b0 & 0xE0) == 0xC0) n = 2, min = 0x80;
+    else if ((b0 & 0xF0) == 0xE0) n = 3, min = 0x800;
+    else if ((b0 & 0xF8) == 0xF0) n = 4, min = 0x10000;
+    else return std::nullopt;
+    if (i + n > s.size()) return std::nullopt;
+    char32_t cp = n == 1 ? b0 : (b0 & (0x7F >> n));
+    for (size_t k = 1; k < n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return std::nullopt;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+    out += cp;
+    i += n;
+  }
+  return out;
+}
+
+bool ValidEmail(std::string_view s) {
+  if (s.size() < 6 || s.size() > 254) return false;  // a@b.cd
+  const size_t at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || at > 64) return false;
+  if (s.find('@', at + 1) != std::string_view::npos) return false;
+  for (unsigned char c : s)
+    if (c <= ' ' || c == 0x7F || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' ||
+        c == '(' || c == ')' || c == '[' || c == ']' || c == '\\')
+      return false;
+  const std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
+  if (local.front() == '.' || local.back() == '.' ||
+      local.find("..") != std::string_view::npos)
+    return false;
+  // Domain: labels of letters, digits and hyphens (or non-ASCII), at least
+  // two of them, the last at least two characters.
+  const size_t last_dot = domain.rfind('.');
+  if (last_dot == std::string_view::npos || domain.size() - last_dot - 1 < 2) return false;
+  size_t label = 0;
+  for (size_t i = 0; i <= domain.size(); ++i) {
+    if (i == domain.size() || domain[i] == '.') {
+      if (label == 0 || domain[i - 1] == '-' || domain[i - label] == '-') return false;
+      label = 0;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(domain[i]);
+    if (!(std::isalnum(c) || c == '-' || c >= 0x80)) return false;
+    ++label;
+  }
+  return true;
+}
 
 const char* DocumentTypeName(DocumentType t) {
   switch (t) {

@@ -43,6 +43,15 @@ bool LuhnValid(std::string_view digits);
 // and saying which rule failed.
 Status ValidateIccid(std::string_view iccid, const std::string& field = "iccid");
 
+// Strict UTF-8 to code points; nullopt for anything malformed (overlong
+// forms, surrogates, stray bytes). Names are counted and checked with it.
+std::optional<std::u32string> DecodeUtf8(std::string_view s);
+
+// An e-mail address of sane shape (local@domain.tld, no spaces or control
+// characters, at most 254 bytes). A shape check only: whether mail arrives is
+// for the mail to find out. Used by the case form's contact and bookings.
+bool ValidEmail(std::string_view s);
+
 // For logs and screens. Never log a phone, name or document number but
 // through these.
 std::string MaskPhone(std::string_view phone);     // "+79123456789" -> "+7******6789"

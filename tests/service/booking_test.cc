@@ -57,6 +57,9 @@ class BookingTest : public ::testing::Test {
   grpc::Status Book(absl::Time slot, const std::string& phone, pb::Booking* out = nullptr,
                     pb::BookingService::Stub* stub = nullptr) {
     grpc::ClientContext ctx;
+    // A fresh connection among 20 opened at once may still be connecting.
+    ctx.set_wait_for_ready(true);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     pb::CreateBookingRequest req;
     req.set_branch_id("test");
     req.set_service_prefix("R");
@@ -162,8 +165,10 @@ TEST_F(BookingTest, TwoHundredClientsRacingForATenSeatSlotGetExactlyTenSeats) {
       else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
                st.error_message().find("full") != std::string::npos)
         ++full;
-      else
+      else {
         ++other;
+        ADD_FAILURE() << "unexpected answer: " << st.error_code() << " " << st.error_message();
+      }
     });
   go = true;
   for (auto& t : threads) t.join();
