@@ -215,7 +215,7 @@ Result<CaseView> CaseManager::Open(const std::string& branch_id, const std::stri
 Result<CaseView> CaseManager::Step(
     const std::string& branch_id, int64_t case_id, const Principal& who,
     std::initializer_list<CaseState> steps,
-    const std::function<Status(QueueTx&, SimCase&, absl::Time)>& fn) {
+    const std::function<Status(QueueTx&, SimCase&, absl::Time)>& fn, const std::string& refusal) {
   if (!config_.FindBranch(branch_id))
     return Status::InvalidArgument("branch_id", "no branch '" + branch_id + "'");
   if (case_id <= 0) return Status::InvalidArgument("case_id", "case_id must be positive");
@@ -232,10 +232,9 @@ Result<CaseView> CaseManager::Step(
     bool allowed = false;
     for (CaseState s : steps) allowed |= c.state == s;
     if (!allowed && steps.size() == 1) return RequireStep(c, *steps.begin());
-    if (!allowed)  // only Cancel allows several steps
+    if (!allowed)
       return Status::FailedPrecondition("case " + std::to_string(case_id) + " is " +
-                                        CaseStateName(c.state) +
-                                        "; only a case before card issue can be cancelled");
+                                        CaseStateName(c.state) + "; " + refusal);
     CaseState before = c.state;
     QUEUE_RETURN_IF_ERROR(fn(tx, c, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateCase(c, before));
@@ -569,7 +568,7 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
     c.finished = now;
     return AddRecord(tx, c, now, ActorName(&who), "cancel", "cancelled", "reason=" + why,
                      sup_name);
-  });
+  }, "only a case before card issue can be cancelled");
 }
 
 Status CaseManager::Unlock(const std::string& phone, const std::string& reason,

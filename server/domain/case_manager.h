@@ -123,10 +123,12 @@ class CaseManager {
   // Runs one step in a write transaction: loads the case, checks that `who`
   // may act at its counter and that it waits for one of `steps`, runs `fn`
   // (which changes the case and appends its records), and stores the case.
-  // Nothing changes when any of it fails.
+  // Nothing changes when any of it fails. With several `steps`, `refusal`
+  // says what the action needs when the case is in none of them.
   Result<CaseView> Step(const std::string& branch_id, int64_t case_id, const Principal& who,
                         std::initializer_list<CaseState> steps,
-                        const std::function<Status(QueueTx&, SimCase&, absl::Time)>& fn);
+                        const std::function<Status(QueueTx&, SimCase&, absl::Time)>& fn,
+                        const std::string& refusal = {});
   Result<CaseView> ViewOf(QueueTx& tx, const SimCase& c);
   Result<CaseView> Read(const std::string& branch_id,
                         const std::function<Result<SimCase>(QueueTx&)>& find);

@@ -338,7 +338,9 @@ TEST_F(CaseTest, EveryStepOutOfOrderIsRefusedAndChangesNothing) {
                     .code(),
                 C::kFailedPrecondition)
           << "no cancelling after card issue";
-      if (at == CaseState::kAwaitingBlock) ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+      if (at == CaseState::kAwaitingBlock) {
+        ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+      }
       ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());
       continue;
     }
@@ -685,8 +687,9 @@ TEST_F(CaseTest, RandomStepSequencesKeepTheInvariants) {
     }
     // Free the counter for the next sequence. A case with a card issued
     // must end at the counter.
-    if (v.c.state == CaseState::kAwaitingBlock)
+    if (v.c.state == CaseState::kAwaitingBlock) {
       ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+    }
     if (v.c.state == CaseState::kAwaitingBlock || v.c.state == CaseState::kAwaitingClose) {
       ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());
       v = Get(id);
