@@ -161,7 +161,7 @@ void AddDocument(CLI::App* sub, CaseFlags& flags) {
   sub->add_option("--doc-type", flags.document_type,
                   "Document: ru_passport, foreign_passport or residence_permit")
       ->check(WordOf(ParseDocumentType, "ru_passport|foreign_passport|residence_permit"));
-  sub->add_option("--doc-number", flags.document_number, "Document number, e.g. \"4509 123456\"");
+  sub->add_option("--doc-number", flags.document_number, "Document number as printed (ru passport: NNNN NNNNNN)");
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ void CaseScreen::Form() {
       ParseDocumentType, before.document_type());
   if (!type) return;
   form.set_document_type(*type);
-  if (!(text = AskField("document number, e.g. 4509 123456", before.document_number(),
+  if (!(text = AskField("document number (passport: NNNN NNNNNN)", before.document_number(),
                         Echo::kHidden))) {
     return;
   }

@@ -51,7 +51,7 @@ BookingManager::BookingManager(const ServerConfig& config, Store& store, const C
 Result<const BranchConfig*> BookingManager::Branch(const std::string& branch_id) const {
   if (branch_id.empty()) return Status::InvalidArgument("branch_id", "branch_id is required");
   const BranchConfig* b = config_.FindBranch(branch_id);
-  if (!b) return Status::NotFound("no branch '" + branch_id + "'");
+  if (!b) return Status::NotFound("no branch " + Quoted(branch_id));
   return b;
 }
 
@@ -61,7 +61,7 @@ Result<std::vector<Slot>> BookingManager::ListSlots(const SlotsQuery& q) {
   const ServiceConfig* service = (*b)->FindService(q.service_prefix);
   if (!service)
     return Status::InvalidArgument("service_prefix",
-                                   "no service '" + q.service_prefix + "' in branch " + q.branch_id);
+                                   "no service " + Quoted(q.service_prefix) + " in branch " + q.branch_id);
   if (service->slot_length <= absl::ZeroDuration())
     return Status::InvalidArgument("service_prefix",
                                    "service " + q.service_prefix + " cannot be booked online");
@@ -124,16 +124,24 @@ Result<Booking> BookingManager::Book(const BookingInput& in) {
   const ServiceConfig* service = (*b)->FindService(in.service_prefix);
   if (!service)
     return Status::InvalidArgument("service_prefix",
-                                   "no service '" + in.service_prefix + "' in branch " + in.branch_id);
+                                   "no service " + Quoted(in.service_prefix) + " in branch " + in.branch_id);
   auto phone = ValidateBookingContact(in);
   if (!phone.ok()) return phone.status();
   const absl::Time now = clock_.Now();
   Booking out;
   QUEUE_RETURN_IF_ERROR(store_.Write([&](QueueTx& tx) -> Status {
-    auto prior = tx.GetBookingByRequest(in.branch_id, in.request_id);
+    // A request id is the phone's own: another customer's id is not found,
+    // and the same id with other details is refused (never answered with
+    // the earlier booking).
+    auto prior = tx.GetBookingByRequest(in.branch_id, *phone, in.request_id);
     if (!prior.ok()) return prior.status();
-    if (prior->has_value()) {  // a retry: the first answer
-      out = **prior;
+    if (prior->has_value()) {
+      const Booking& p = **prior;
+      if (p.service_prefix != in.service_prefix || p.slot_start != in.slot_start ||
+          p.name != in.name || p.email != in.email || p.language != in.language)
+        return Status::InvalidArgument("request_id", "request_id reused with other parameters; "
+                                                     "a new booking needs a new request_id");
+      out = p;  // a retry: the first answer
       return Status::Ok();
     }
     QUEUE_RETURN_IF_ERROR(CheckBookable(**b, *service, in.slot_start, now));

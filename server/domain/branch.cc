@@ -64,8 +64,8 @@ Status BranchConfig::Validate() const {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
       }))
     return Status::InvalidArgument("branch.id",
-                                   "branch id must be 1-32 of a-z, 0-9, '-', '_': '" +
-                                       branch_id + "'");
+                                   "branch id must be 1-32 of a-z, 0-9, '-', '_': " +
+                                       Quoted(branch_id));
   if (max_recalls < 0 || max_recalls > 10)
     return Status::InvalidArgument("branch.max_recalls", "max_recalls must be 0..10");
   if (services.empty())
@@ -74,8 +74,8 @@ Status BranchConfig::Validate() const {
   for (const auto& s : services) {
     if (!IsPrefix(s.prefix))
       return Status::InvalidArgument("service.prefix",
-                                     "service prefix must be one capital letter A-Z: '" +
-                                         s.prefix + "'");
+                                     "service prefix must be one capital letter A-Z: " +
+                                         Quoted(s.prefix));
     if (!seen.insert(s.prefix).second)
       return Status::InvalidArgument("service.prefix", "duplicate service prefix " + s.prefix);
     for (const auto& n : s.names)

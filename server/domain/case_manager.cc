@@ -135,14 +135,16 @@ Result<CaseView> CaseManager::ViewOf(QueueTx& tx, const SimCase& c) {
   return v;
 }
 
-Result<CaseView> CaseManager::Read(const std::string& branch_id,
+Result<CaseView> CaseManager::Read(const std::string& branch_id, const Principal& who,
                                    const std::function<Result<SimCase>(QueueTx&)>& find) {
   if (!config_.FindBranch(branch_id))
-    return Status::InvalidArgument("branch_id", "no branch '" + branch_id + "'");
+    return Status::InvalidArgument("branch_id", "no branch " + Quoted(branch_id));
   CaseView out;
   QUEUE_RETURN_IF_ERROR(store_.Read([&](QueueTx& tx) -> Status {
     auto c = find(tx);
     if (!c.ok()) return c.status();
+    // Reading a case needs the same right as acting on it.
+    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, c->counter_id, &who));
     auto v = ViewOf(tx, *c);
     if (!v.ok()) return v.status();
     out = std::move(v).value();
@@ -151,9 +153,10 @@ Result<CaseView> CaseManager::Read(const std::string& branch_id,
   return out;
 }
 
-Result<CaseView> CaseManager::Get(const std::string& branch_id, int64_t case_id) {
+Result<CaseView> CaseManager::Get(const std::string& branch_id, int64_t case_id,
+                                  const Principal& who) {
   if (case_id <= 0) return Status::InvalidArgument("case_id", "case_id must be positive");
-  return Read(branch_id, [&](QueueTx& tx) -> Result<SimCase> {
+  return Read(branch_id, who, [&](QueueTx& tx) -> Result<SimCase> {
     auto c = tx.GetCase(branch_id, case_id);
     if (!c.ok()) return c.status();
     if (!c->has_value())
@@ -163,9 +166,10 @@ Result<CaseView> CaseManager::Get(const std::string& branch_id, int64_t case_id)
   });
 }
 
-Result<CaseView> CaseManager::GetByTicket(const std::string& branch_id, int64_t ticket_id) {
+Result<CaseView> CaseManager::GetByTicket(const std::string& branch_id, int64_t ticket_id,
+                                          const Principal& who) {
   if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
-  return Read(branch_id, [&](QueueTx& tx) -> Result<SimCase> {
+  return Read(branch_id, who, [&](QueueTx& tx) -> Result<SimCase> {
     auto c = tx.CaseOfTicket(branch_id, ticket_id);
     if (!c.ok()) return c.status();
     if (!c->has_value())
@@ -177,9 +181,9 @@ Result<CaseView> CaseManager::GetByTicket(const std::string& branch_id, int64_t 
 Result<CaseView> CaseManager::Open(const std::string& branch_id, const std::string& counter_id,
                                    int64_t ticket_id, const Principal& who) {
   const BranchConfig* b = config_.FindBranch(branch_id);
-  if (!b) return Status::InvalidArgument("branch_id", "no branch '" + branch_id + "'");
+  if (!b) return Status::InvalidArgument("branch_id", "no branch " + Quoted(branch_id));
   if (!b->FindCounter(counter_id))
-    return Status::InvalidArgument("counter_id", "no counter '" + counter_id + "' in branch " +
+    return Status::InvalidArgument("counter_id", "no counter " + Quoted(counter_id) + " in branch " +
                                                      branch_id);
   if (ticket_id <= 0) return Status::InvalidArgument("ticket_id", "ticket_id must be positive");
   absl::Time now = clock_.Now();
@@ -217,7 +221,7 @@ Result<CaseView> CaseManager::Step(
     std::initializer_list<CaseState> steps,
     const std::function<Status(QueueTx&, SimCase&, absl::Time)>& fn, const std::string& refusal) {
   if (!config_.FindBranch(branch_id))
-    return Status::InvalidArgument("branch_id", "no branch '" + branch_id + "'");
+    return Status::InvalidArgument("branch_id", "no branch " + Quoted(branch_id));
   if (case_id <= 0) return Status::InvalidArgument("case_id", "case_id must be positive");
   absl::Time now = clock_.Now();
   CaseView out;
@@ -280,6 +284,20 @@ Result<CaseView> CaseManager::SubmitForm(const std::string& branch_id, int64_t c
       return Status::InvalidFields({{"operator_id", "number " + MaskPhone(form->phone) +
                                                         " is not served by " +
                                                         form->operator_id}});
+    // One open case per number, in any branch: two cases racing to the swap
+    // would leave the first customer's new card blocked by the second.
+    auto other = tx.OpenCaseOfPhone(form->phone, c.case_id);
+    if (!other.ok()) return other.status();
+    if (other->has_value()) {
+      const SimCase& o = **other;
+      refusal = "open_case_elsewhere other_case=" + std::to_string(o.case_id) +
+                " other_branch=" + o.branch_id + " other_counter=" + o.counter_id;
+      return Status::FailedPrecondition(
+          "number " + MaskPhone(form->phone) + " already has an open SIM-replacement case (case " +
+          std::to_string(o.case_id) + " at branch " + o.branch_id + ", counter " + o.counter_id +
+          ", waiting for " + StepName(o.state) +
+          "); a number has one case at a time: that case must be closed or cancelled first");
+    }
     if (s.no_sim_change) {
       refusal = "no_sim_change_lock";
       return Status::FailedPrecondition(
@@ -536,7 +554,7 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
   QUEUE_RETURN_IF_ERROR(AllFields(std::move(bad)));
   // Whether a supervisor is needed depends on the case; look before asking
   // for a password, and check again inside the transaction.
-  auto current = Get(branch_id, case_id);
+  auto current = Get(branch_id, case_id, who);
   if (!current.ok()) return current.status();
   auto paid = [](const SimCase& c) {
     return c.payment && *c.payment != PaymentMethod::kWaived && c.fee_roubles > 0;

@@ -81,9 +81,12 @@ class CaseManager {
   // opens_case opens one by itself (QueueManager calls OpenInTx).
   Result<CaseView> Open(const std::string& branch_id, const std::string& counter_id,
                         int64_t ticket_id, const Principal& who);
-  Result<CaseView> Get(const std::string& branch_id, int64_t case_id);
+  // Reading a case needs the same right as acting on it: a clerk reads only
+  // the cases of the counter he has open; supervisors any.
+  Result<CaseView> Get(const std::string& branch_id, int64_t case_id, const Principal& who);
   // The ticket's case that is not cancelled; NOT_FOUND if none.
-  Result<CaseView> GetByTicket(const std::string& branch_id, int64_t ticket_id);
+  Result<CaseView> GetByTicket(const std::string& branch_id, int64_t ticket_id,
+                               const Principal& who);
 
   Result<CaseView> SubmitForm(const std::string& branch_id, int64_t case_id,
                               const CaseFormInput& in, const Principal& who);
@@ -130,7 +133,7 @@ class CaseManager {
                         const std::function<Status(QueueTx&, SimCase&, absl::Time)>& fn,
                         const std::string& refusal = {});
   Result<CaseView> ViewOf(QueueTx& tx, const SimCase& c);
-  Result<CaseView> Read(const std::string& branch_id,
+  Result<CaseView> Read(const std::string& branch_id, const Principal& who,
                         const std::function<Result<SimCase>(QueueTx&)>& find);
   // Appends a refusal to the audit log in its own transaction (the refused
   // step itself changes nothing): attempts on locked numbers are a fraud

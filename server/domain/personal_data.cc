@@ -188,11 +188,11 @@ std::optional<std::string> NormalizeDocumentNumber(DocumentType t, std::string_v
 const char* DocumentFormatHint(DocumentType t) {
   switch (t) {
     case DocumentType::kRuPassport:
-      return "10 digits: 4-digit series and 6-digit number, e.g. 4509 123456";
+      return "10 digits: a 4-digit series and a 6-digit number (NNNN NNNNNN)";
     case DocumentType::kForeignPassport:
-      return "9 digits: 2-digit series and 7-digit number, e.g. 75 1234567";
+      return "9 digits: a 2-digit series and a 7-digit number (NN NNNNNNN)";
     case DocumentType::kResidencePermit:
-      return "9 digits: 2-digit series and 7-digit number, e.g. 82 1234567";
+      return "9 digits: a 2-digit series and a 7-digit number (NN NNNNNNN)";
   }
   return "an unknown document type";
 }

@@ -32,8 +32,9 @@ std::optional<std::string> NormalizeRuMobile(std::string_view in);
 // The document number without spaces or separators, checked against its
 // type's format; nullopt when it does not fit.
 std::optional<std::string> NormalizeDocumentNumber(DocumentType t, std::string_view in);
-// What a format error says, for a person: "10 digits: 4-digit series and
-// 6-digit number, e.g. 4509 123456".
+// What a format error says, for a person: "10 digits: a 4-digit series and
+// a 6-digit number (NNNN NNNNNN)". No example numbers: an example that looked
+// real could be someone's document (the demo register's were).
 const char* DocumentFormatHint(DocumentType t);
 
 // Luhn check over a string of digits (the last one is the check digit).

@@ -18,16 +18,30 @@ bool ServesService(const CounterRow& c, const std::string& prefix) {
 }
 
 // The ticket an earlier request with this request_id produced, if any (a
-// retry is answered with the first result).
+// retry is answered with the first result). A request id is its caller's own:
+// another caller's id is not found, and the caller's own id sent again with
+// other parameters is refused, never answered with another request's ticket.
 Result<std::optional<Ticket>> PriorResult(QueueTx& tx, const std::string& branch_id,
-                                          const char* method, const std::string& request_id) {
-  auto prior = tx.FindRequest(branch_id, method, request_id);
+                                          const char* method, const Principal* who,
+                                          const std::string& request_id,
+                                          const std::string& params) {
+  auto prior = tx.FindRequest(branch_id, method, ActorName(who), request_id);
   if (!prior.ok()) return prior.status();
   if (!prior->has_value()) return std::optional<Ticket>();
-  auto t = tx.GetTicket(branch_id, **prior);
+  // Rows from before parameters were kept have none to compare.
+  if (!(*prior)->params.empty() && (*prior)->params != params)
+    return Status::InvalidArgument("request_id", "request_id reused with other parameters; "
+                                                 "a new request needs a new request_id");
+  auto t = tx.GetTicket(branch_id, (*prior)->ticket_id);
   if (!t.ok()) return t.status();
-  if (!t->has_value()) return Status::Internal("request " + request_id + " maps to a missing ticket");
+  if (!t->has_value()) return Status::Internal("a request id maps to a missing ticket");
   return *t;
+}
+
+std::string CreateParams(const CreateTicketInput& in) {
+  return "service=" + in.service_prefix + " language=" +
+         std::to_string(static_cast<int>(in.language)) +
+         " priority=" + std::to_string(static_cast<int>(in.priority));
 }
 
 Status RecordCounter(QueueTx& tx, const CounterRow& c, absl::Time now, const Principal* who) {
@@ -169,14 +183,20 @@ Status RecordTicketEvent(QueueTx& tx, const TicketEvent& e) {
   return tx.AppendAudit(r);
 }
 
-// A clerk may act only at a counter he opened; supervisors and admins (and
-// internal callers, who == nullptr) anywhere.
+// A clerk may act only at a counter he has open himself; supervisors and
+// admins (and internal callers, who == nullptr) anywhere. A closed counter
+// belongs to nobody: its parked tickets and their cases wait for whoever
+// opens it next (or a supervisor).
 Status CheckCounterOwner(QueueTx& tx, const std::string& branch_id,
                          const std::string& counter_id, const Principal* who) {
   if (!who || who->role != Role::kClerk) return Status::Ok();
   auto row = tx.GetCounter(branch_id, counter_id);
   if (!row.ok()) return row.status();
-  if (row->has_value() && (*row)->open && (*row)->clerk_login != who->id)
+  if (!row->has_value() || !(*row)->open)
+    return Status::PermissionDenied("counter " + counter_id +
+                                    " is closed; a clerk acts only at a counter he has open "
+                                    "(open it first, or ask a supervisor)");
+  if ((*row)->clerk_login != who->id)
     return Status::PermissionDenied("counter " + counter_id + " is open by " +
                                     ((*row)->clerk_login.empty() ? "someone else"
                                                                  : (*row)->clerk_login) +
@@ -184,6 +204,16 @@ Status CheckCounterOwner(QueueTx& tx, const std::string& branch_id,
   return Status::Ok();
 }
 
+// Opening or closing: a clerk may take a closed counter or change his own;
+// a counter another clerk has open is his until he closes it.
+Status CheckCounterNotTaken(QueueTx& tx, const std::string& branch_id,
+                            const std::string& counter_id, const Principal* who) {
+  if (!who || who->role != Role::kClerk) return Status::Ok();
+  auto row = tx.GetCounter(branch_id, counter_id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value() || !(*row)->open) return Status::Ok();
+  return CheckCounterOwner(tx, branch_id, counter_id, who);
+}
 
 Result<Ticket> IssueTicket(QueueTx& tx, const BranchConfig& branch, const std::string& service,
                            Language language, Priority priority, Origin origin, absl::Time due,
@@ -226,7 +256,7 @@ QueueManager::QueueManager(const ServerConfig& config, Store& store, const Clock
 Result<const BranchConfig*> QueueManager::Branch(const std::string& branch_id) const {
   if (branch_id.empty()) return Status::InvalidArgument("branch_id", "branch_id is required");
   const BranchConfig* b = config_.FindBranch(branch_id);
-  if (!b) return Status::NotFound("branch '" + branch_id + "' does not exist");
+  if (!b) return Status::NotFound("branch " + Quoted(branch_id) + " does not exist");
   return b;
 }
 
@@ -239,7 +269,7 @@ Result<const CounterConfig*> QueueManager::Counter(const BranchConfig& b,
   if (counter_id.empty()) return Status::InvalidArgument("counter_id", "counter_id is required");
   const CounterConfig* c = b.FindCounter(counter_id);
   if (!c)
-    return Status::NotFound("counter '" + counter_id + "' does not exist in branch " + b.branch_id);
+    return Status::NotFound("counter " + Quoted(counter_id) + " does not exist in branch " + b.branch_id);
   return c;
 }
 
@@ -359,13 +389,12 @@ Result<const BranchConfig*> ValidateCreateTicket(const ServerConfig& config,
                                                  const CreateTicketInput& in) {
   if (in.branch_id.empty()) return Status::InvalidArgument("branch_id", "branch_id is required");
   const BranchConfig* branch = config.FindBranch(in.branch_id);
-  if (!branch) return Status::NotFound("branch '" + in.branch_id + "' does not exist");
+  if (!branch) return Status::NotFound("branch " + Quoted(in.branch_id) + " does not exist");
   if (in.service_prefix.empty())
     return Status::InvalidArgument("service_prefix", "service_prefix is required");
   if (!branch->FindService(in.service_prefix))
     return Status::InvalidArgument("service_prefix", "branch " + branch->branch_id +
-                                                         " has no service '" + in.service_prefix +
-                                                         "'");
+                                                         " has no service " + Quoted(in.service_prefix));
   QUEUE_RETURN_IF_ERROR(ValidateRequestId(in.request_id));
   return branch;
 }
@@ -379,7 +408,8 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
   Ticket out;
   bool created = false;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    auto prior = PriorResult(tx, branch.branch_id, kMethodCreate, in.request_id);
+    auto prior = PriorResult(tx, branch.branch_id, kMethodCreate, who, in.request_id,
+                             CreateParams(in));
     if (!prior.ok()) return prior.status();
     if (prior->has_value()) {  // a retry: answer with the first result
       out = **prior;
@@ -391,7 +421,8 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
     auto t = IssueTicket(tx, branch, in.service_prefix, in.language, in.priority, Origin::kWalkIn,
                          absl::InfinitePast(), now, who);
     if (!t.ok()) return t.status();
-    QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t->branch_id, kMethodCreate, in.request_id, t->id, now));
+    QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t->branch_id, kMethodCreate, ActorName(who),
+                                         in.request_id, CreateParams(in), t->id, now));
     out = *t;
     created = true;
     return Status::Ok();
@@ -457,7 +488,7 @@ Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
   chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
   for (const auto& p : chosen) {
     if (!(*b)->FindService(p))
-      return Status::InvalidArgument("service_prefixes", "no service '" + p + "' in branch " +
+      return Status::InvalidArgument("service_prefixes", "no service " + Quoted(p) + " in branch " +
                                                              branch_id);
     const auto& allowed = (*cc)->services;
     if (std::find(allowed.begin(), allowed.end(), p) == allowed.end())
@@ -465,7 +496,7 @@ Result<CounterView> QueueManager::OpenCounter(const std::string& branch_id,
                                      "counter " + counter_id + " is not set up to serve " + p);
   }
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
+    QUEUE_RETURN_IF_ERROR(CheckCounterNotTaken(tx, branch_id, counter_id, who));
     auto existing = tx.GetCounter(branch_id, counter_id);
     if (!existing.ok()) return existing.status();
     CounterRow row{branch_id, counter_id, true, chosen, who ? who->id : std::string()};
@@ -492,7 +523,7 @@ Result<CounterView> QueueManager::CloseCounter(const std::string& branch_id,
   auto b = ForCounter(branch_id, counter_id, std::nullopt);
   if (!b.ok()) return b.status();
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    QUEUE_RETURN_IF_ERROR(CheckCounterOwner(tx, branch_id, counter_id, who));
+    QUEUE_RETURN_IF_ERROR(CheckCounterNotTaken(tx, branch_id, counter_id, who));
     QUEUE_RETURN_IF_ERROR(CounterIsFree(tx, branch_id, counter_id));
     auto row = tx.GetCounter(branch_id, counter_id);
     if (!row.ok()) return row.status();
@@ -516,7 +547,8 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
   Ticket out;
   bool called = false;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
-    auto prior = PriorResult(tx, branch_id, kMethodCallNext, request_id);
+    auto prior = PriorResult(tx, branch_id, kMethodCallNext, who, request_id,
+                             "counter=" + counter_id);
     if (!prior.ok()) return prior.status();
     if (prior->has_value()) {  // a retry: answer with the first result
       out = **prior;
@@ -535,7 +567,8 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     Ticket t = (*waiting)[*pick];
     QUEUE_RETURN_IF_ERROR(shop::queue::CallTicket(t, counter_id, now));
     QUEUE_RETURN_IF_ERROR(tx.UpdateTicket(t, TicketState::kWaiting));
-    QUEUE_RETURN_IF_ERROR(tx.SaveRequest(branch_id, kMethodCallNext, request_id, t.id, now));
+    QUEUE_RETURN_IF_ERROR(tx.SaveRequest(branch_id, kMethodCallNext, ActorName(who), request_id,
+                                         "counter=" + counter_id, t.id, now));
     QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, "call", TicketState::kWaiting, now, who)));
     out = t;
     called = true;
@@ -644,7 +677,7 @@ Result<TicketView> QueueManager::Transfer(const std::string& branch_id,
     return Status::InvalidArgument("target_service_prefix", "target_service_prefix is required");
   if (!(*b)->FindService(target_prefix))
     return Status::InvalidArgument("target_service_prefix",
-                                   "no service '" + target_prefix + "' in branch " + branch_id);
+                                   "no service " + Quoted(target_prefix) + " in branch " + branch_id);
   absl::Time now = clock_.Now();
   Ticket out;
   Status st = store_.Write([&](QueueTx& tx) -> Status {

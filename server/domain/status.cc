@@ -53,3 +53,28 @@ std::vector<FieldViolation> Status::violations() const {
 }
 
 }  // namespace shop::queue
+
+namespace shop::queue {
+
+std::string Quoted(std::string_view value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "'";
+  size_t shown = 0;
+  for (unsigned char c : value) {
+    if (shown == kMaxQuotedChars) {
+      out += "...";
+      break;
+    }
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+    ++shown;
+  }
+  return out + "'";
+}
+
+}  // namespace shop::queue

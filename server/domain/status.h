@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -88,6 +89,15 @@ class Status {
 };
 
 const char* CodeName(Status::Code code);
+
+// A value from a request, for quoting in a message: at most
+// kMaxQuotedChars characters between single quotes, printable ASCII as is,
+// every other byte as \xNN, and "..." when cut. Only for identifiers
+// (branch, service, counter ids): never pass personal data, which messages
+// name masked or not at all. A message quoting a whole 70 kB field could not
+// even reach the client (gRPC caps the status size).
+inline constexpr size_t kMaxQuotedChars = 32;
+std::string Quoted(std::string_view value);
 
 // Either a T or a non-OK Status.
 template <typename T>

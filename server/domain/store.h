@@ -57,6 +57,12 @@ struct TicketEvent {
 };
 
 // A call as the board shows it.
+// What an earlier client request produced (idempotency).
+struct PriorRequest {
+  int64_t ticket_id = 0;
+  std::string params;  // the request's parameters, as SaveRequest got them
+};
+
 struct CallRecord {
   int64_t ticket_id = 0;
   std::string display_number;
@@ -125,13 +131,17 @@ class QueueTx {
                                                                  const std::string& prefix,
                                                                  int limit) = 0;
 
-  // Idempotency: the ticket a client request_id produced for a method.
-  virtual Result<std::optional<int64_t>> FindRequest(const std::string& branch_id,
-                                                     const std::string& method,
-                                                     const std::string& request_id) = 0;
+  // Idempotency: the ticket a client request_id produced for a method. A
+  // request id is its caller's own ("kiosk:hall-1", "clerk:anna"): another
+  // caller's id is not found. `params` is the request's parameters in a
+  // fixed text form, for telling a retry from a reuse.
+  virtual Result<std::optional<PriorRequest>> FindRequest(const std::string& branch_id,
+                                                          const std::string& method,
+                                                          const std::string& caller,
+                                                          const std::string& request_id) = 0;
   virtual Status SaveRequest(const std::string& branch_id, const std::string& method,
-                             const std::string& request_id, int64_t ticket_id,
-                             absl::Time now) = 0;
+                             const std::string& caller, const std::string& request_id,
+                             const std::string& params, int64_t ticket_id, absl::Time now) = 0;
 
   // Counters.
   virtual Result<std::optional<CounterRow>> GetCounter(const std::string& branch_id,
@@ -170,6 +180,10 @@ class QueueTx {
   // The ticket's case that is not cancelled, if any.
   virtual Result<std::optional<SimCase>> CaseOfTicket(const std::string& branch_id,
                                                       int64_t ticket_id) = 0;
+  // An open case (form accepted, not closed or cancelled) on `phone` in any
+  // branch other than `except_case_id`, if any.
+  virtual Result<std::optional<SimCase>> OpenCaseOfPhone(const std::string& phone,
+                                                         int64_t except_case_id) = 0;
   // Appends `r` to its case's records: the store sets r.seq.
   virtual Status AppendCaseRecord(CaseRecord& r) = 0;
   virtual Result<std::vector<CaseRecord>> CaseRecords(int64_t case_id) = 0;
@@ -212,15 +226,17 @@ class QueueTx {
 
   // Appointments (booking.h).
   // Inserts `b` and sets b.booking_id; ALREADY_EXISTS if its code is taken
-  // (or its request_id was used in the branch: look that up first).
+  // (or its phone's request_id was used in the branch: look that up first).
   virtual Status InsertBooking(Booking& b) = 0;
   // Writes `b` if its stored state is still `expected` (and its slot is
   // still `expected_start`); kAborted otherwise.
   virtual Status UpdateBooking(const Booking& b, BookingState expected,
                                absl::Time expected_start) = 0;
   virtual Result<std::optional<Booking>> GetBookingByCode(const std::string& code) = 0;
-  // The booking an earlier request with this id made, if any.
+  // The booking an earlier request with this id made for this phone, if any
+  // (a request id is the phone's own; erased bookings have none).
   virtual Result<std::optional<Booking>> GetBookingByRequest(const std::string& branch_id,
+                                                             const std::string& phone,
                                                              const std::string& request_id) = 0;
   // Active or checked-in bookings of a slot (they hold a seat).
   virtual Result<int> CountSeatsTaken(const std::string& branch_id, const std::string& service,

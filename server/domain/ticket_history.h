@@ -34,9 +34,15 @@ Result<Ticket> IssueTicket(QueueTx& tx, const BranchConfig& branch, const std::s
 // The ticket with `id` in the branch, or NOT_FOUND.
 Result<Ticket> LoadTicket(QueueTx& tx, const std::string& branch_id, int64_t id);
 
-// A clerk may act only at a counter he opened; supervisors and admins (and
-// internal callers, who == nullptr) anywhere. PERMISSION_DENIED otherwise.
+// A clerk may act only at a counter he has open himself (not at a closed
+// one); supervisors and admins (and internal callers, who == nullptr)
+// anywhere. PERMISSION_DENIED otherwise.
 Status CheckCounterOwner(QueueTx& tx, const std::string& branch_id,
                          const std::string& counter_id, const Principal* who);
+
+// For opening and closing a counter: a clerk may take a closed counter or
+// change his own, not one another clerk has open. PERMISSION_DENIED otherwise.
+Status CheckCounterNotTaken(QueueTx& tx, const std::string& branch_id,
+                            const std::string& counter_id, const Principal* who);
 
 }  // namespace shop::queue

@@ -6,7 +6,7 @@ namespace shop::queue::service {
 
 grpc::Status AuthServiceImpl::Login(grpc::ServerContext* ctx, const pb::LoginRequest* req,
                                     pb::LoginResponse* resp) {
-  return Guard(entry_, ctx, "/shop.queue.v1.AuthService/Login", [&]() -> Status {
+  return Guard(entry_, ctx, *req, "/shop.queue.v1.AuthService/Login", [&]() -> Status {
     if (req->login().empty()) return Status::InvalidArgument("login", "login is required");
     if (req->password().empty())
       return Status::InvalidArgument("password", "password is required");
@@ -19,9 +19,9 @@ grpc::Status AuthServiceImpl::Login(grpc::ServerContext* ctx, const pb::LoginReq
   });
 }
 
-grpc::Status AuthServiceImpl::Logout(grpc::ServerContext* ctx, const pb::LogoutRequest* /*req*/,
+grpc::Status AuthServiceImpl::Logout(grpc::ServerContext* ctx, const pb::LogoutRequest* req,
                                      pb::LogoutResponse* /*resp*/) {
-  return Guard(entry_, ctx, "/shop.queue.v1.AuthService/Logout",
+  return Guard(entry_, ctx, *req, "/shop.queue.v1.AuthService/Logout",
                [&] { return auth_.Logout(BearerToken(*ctx)); });
 }
 

@@ -29,6 +29,7 @@ class BoardReactor final : public grpc::ServerWriteReactor<pb::WatchBoardRespons
     entered_ = true;
     auto who = Authorize(entry_, *ctx, kMethod);
     Status st = who.status();
+    if (st.ok()) st = CheckRequestBounds(*req);
     if (st.ok()) st = CheckBranch(who->has_value() ? &**who : nullptr, branch_);
     if (st.ok() && (req->recent_call_count() < 0 || req->recent_call_count() > 50))
       st = Status::InvalidArgument("recent_call_count", "recent_call_count must be 0..50");

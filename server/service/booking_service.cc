@@ -58,9 +58,11 @@ std::string ClientAddress(const std::string& peer) {
   return peer.substr(0, colon);
 }
 
-grpc::Status BookingServiceImpl::Limited(grpc::ServerContext* ctx, const char* method,
+grpc::Status BookingServiceImpl::Limited(grpc::ServerContext* ctx,
+                                         const google::protobuf::Message& request,
+                                         const char* method,
                                          const std::function<Status()>& body) {
-  return GuardAs(entry_, ctx, Method(method), [&](const Principal*) -> Status {
+  return GuardAs(entry_, ctx, request, Method(method), [&](const Principal*) -> Status {
     absl::Duration retry;
     if (!limiter_.Allow(ClientAddress(ctx->peer()), &retry))
       return Status::ResourceExhausted("too many requests from this address; retry in " +
@@ -72,7 +74,7 @@ grpc::Status BookingServiceImpl::Limited(grpc::ServerContext* ctx, const char* m
 grpc::Status BookingServiceImpl::ListSlots(grpc::ServerContext* ctx,
                                            const pb::ListSlotsRequest* req,
                                            pb::ListSlotsResponse* resp) {
-  return Limited(ctx, "ListSlots", [&]() -> Status {
+  return Limited(ctx, *req, "ListSlots", [&]() -> Status {
     SlotsQuery q{req->branch_id(), req->service_prefix(), req->from_date(), req->to_date(),
                  req->only_free()};
     auto slots = bookings_.ListSlots(q);
@@ -94,7 +96,7 @@ grpc::Status BookingServiceImpl::ListSlots(grpc::ServerContext* ctx,
 grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* ctx,
                                                const pb::CreateBookingRequest* req,
                                                pb::CreateBookingResponse* resp) {
-  return Limited(ctx, "CreateBooking", [&]() -> Status {
+  return Limited(ctx, *req, "CreateBooking", [&]() -> Status {
     if (!req->has_start_time())
       return Status::InvalidArgument("start_time", "start_time is required (a slot's start)");
     auto lang = service::FromProto(req->language());
@@ -113,7 +115,7 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* ctx,
 grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* ctx,
                                             const pb::GetBookingRequest* req,
                                             pb::GetBookingResponse* resp) {
-  return Limited(ctx, "GetBooking", [&] {
+  return Limited(ctx, *req, "GetBooking", [&] {
     return Fill(config_, bookings_.Get(req->code(), req->phone()), resp->mutable_booking());
   });
 }
@@ -121,7 +123,7 @@ grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* ctx,
 grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext* ctx,
                                                const pb::CancelBookingRequest* req,
                                                pb::CancelBookingResponse* resp) {
-  return Limited(ctx, "CancelBooking", [&] {
+  return Limited(ctx, *req, "CancelBooking", [&] {
     return Fill(config_, bookings_.Cancel(req->code(), req->phone()), resp->mutable_booking());
   });
 }
@@ -129,7 +131,7 @@ grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext* ctx,
 grpc::Status BookingServiceImpl::RescheduleBooking(grpc::ServerContext* ctx,
                                                    const pb::RescheduleBookingRequest* req,
                                                    pb::RescheduleBookingResponse* resp) {
-  return Limited(ctx, "RescheduleBooking", [&]() -> Status {
+  return Limited(ctx, *req, "RescheduleBooking", [&]() -> Status {
     if (!req->has_start_time())
       return Status::InvalidArgument("start_time", "start_time is required (the new slot's start)");
     return Fill(config_,
@@ -141,7 +143,7 @@ grpc::Status BookingServiceImpl::RescheduleBooking(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::CheckInBooking(grpc::ServerContext* ctx,
                                               const pb::CheckInBookingRequest* req,
                                               pb::CheckInBookingResponse* resp) {
-  return GuardAs(entry_, ctx, "/shop.queue.v1.KioskService/CheckInBooking",
+  return GuardAs(entry_, ctx, *req, "/shop.queue.v1.KioskService/CheckInBooking",
                  [&](const Principal* who) -> Status {
     QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     auto r = bookings_.CheckIn(req->branch_id(), req->code(), who);

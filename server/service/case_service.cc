@@ -86,7 +86,7 @@ const char* const kDocuments[] = {"", "ru_passport", "foreign_passport", "reside
 
 grpc::Status CaseServiceImpl::OpenCase(grpc::ServerContext* ctx, const pb::OpenCaseRequest* req,
                                        pb::OpenCaseResponse* resp) {
-  return GuardAs(entry_, ctx, Method("OpenCase"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("OpenCase"), [&](const Principal* who) {
     return Fill(cases_.Open(req->branch_id(), req->counter_id(), req->ticket_id(), *who),
                 resp->mutable_sim_case());
   });
@@ -94,18 +94,18 @@ grpc::Status CaseServiceImpl::OpenCase(grpc::ServerContext* ctx, const pb::OpenC
 
 grpc::Status CaseServiceImpl::GetCase(grpc::ServerContext* ctx, const pb::GetCaseRequest* req,
                                       pb::GetCaseResponse* resp) {
-  return GuardAs(entry_, ctx, Method("GetCase"), [&](const Principal*) {
+  return GuardAs(entry_, ctx, *req, Method("GetCase"), [&](const Principal* who) {
     if (req->case_id() == 0 && req->ticket_id() != 0)
-      return Fill(cases_.GetByTicket(req->branch_id(), req->ticket_id()),
+      return Fill(cases_.GetByTicket(req->branch_id(), req->ticket_id(), *who),
                   resp->mutable_sim_case());
-    return Fill(cases_.Get(req->branch_id(), req->case_id()), resp->mutable_sim_case());
+    return Fill(cases_.Get(req->branch_id(), req->case_id(), *who), resp->mutable_sim_case());
   });
 }
 
 grpc::Status CaseServiceImpl::SubmitCaseForm(grpc::ServerContext* ctx,
                                              const pb::SubmitCaseFormRequest* req,
                                              pb::SubmitCaseFormResponse* resp) {
-  return GuardAs(entry_, ctx, Method("SubmitCaseForm"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("SubmitCaseForm"), [&](const Principal* who) {
     const pb::CaseForm& f = req->form();
     CaseFormInput in;
     in.phone = f.phone();
@@ -127,7 +127,7 @@ grpc::Status CaseServiceImpl::SubmitCaseForm(grpc::ServerContext* ctx,
 grpc::Status CaseServiceImpl::CheckIdentity(grpc::ServerContext* ctx,
                                             const pb::CheckIdentityRequest* req,
                                             pb::CheckIdentityResponse* resp) {
-  return GuardAs(entry_, ctx, Method("CheckIdentity"), [&](const Principal* who) -> Status {
+  return GuardAs(entry_, ctx, *req, Method("CheckIdentity"), [&](const Principal* who) -> Status {
     IdentityInput in;
     in.document_type = EnumName(req->document_type(), kDocuments, 4);
     in.document_number = req->document_number();
@@ -150,7 +150,7 @@ grpc::Status CaseServiceImpl::CheckIdentity(grpc::ServerContext* ctx,
 grpc::Status CaseServiceImpl::RecordPayment(grpc::ServerContext* ctx,
                                             const pb::RecordPaymentRequest* req,
                                             pb::RecordPaymentResponse* resp) {
-  return GuardAs(entry_, ctx, Method("RecordPayment"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("RecordPayment"), [&](const Principal* who) {
     PaymentInput in;
     if (req->method() == pb::PAYMENT_METHOD_CASH) in.method = "cash";
     if (req->method() == pb::PAYMENT_METHOD_CARD) in.method = "card";
@@ -160,7 +160,7 @@ grpc::Status CaseServiceImpl::RecordPayment(grpc::ServerContext* ctx,
 
 grpc::Status CaseServiceImpl::WaiveFee(grpc::ServerContext* ctx, const pb::WaiveFeeRequest* req,
                                        pb::WaiveFeeResponse* resp) {
-  return GuardAs(entry_, ctx, Method("WaiveFee"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("WaiveFee"), [&](const Principal* who) {
     return Fill(cases_.Waive(req->branch_id(), req->case_id(), req->reason(),
                              Confirm(req->supervisor()), *who),
                 resp->mutable_sim_case());
@@ -169,7 +169,7 @@ grpc::Status CaseServiceImpl::WaiveFee(grpc::ServerContext* ctx, const pb::Waive
 
 grpc::Status CaseServiceImpl::IssueCard(grpc::ServerContext* ctx, const pb::IssueCardRequest* req,
                                         pb::IssueCardResponse* resp) {
-  return GuardAs(entry_, ctx, Method("IssueCard"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("IssueCard"), [&](const Principal* who) {
     return Fill(cases_.IssueCard(req->branch_id(), req->case_id(), req->iccid(), *who),
                 resp->mutable_sim_case());
   });
@@ -178,7 +178,7 @@ grpc::Status CaseServiceImpl::IssueCard(grpc::ServerContext* ctx, const pb::Issu
 grpc::Status CaseServiceImpl::BlockOldCard(grpc::ServerContext* ctx,
                                            const pb::BlockOldCardRequest* req,
                                            pb::BlockOldCardResponse* resp) {
-  return GuardAs(entry_, ctx, Method("BlockOldCard"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("BlockOldCard"), [&](const Principal* who) {
     auto v = cases_.BlockOldCard(req->branch_id(), req->case_id(), *who);
     if (v.ok())
       spdlog::info("case {}: SIM swapped for {}; notices queued", req->case_id(),
@@ -189,7 +189,7 @@ grpc::Status CaseServiceImpl::BlockOldCard(grpc::ServerContext* ctx,
 
 grpc::Status CaseServiceImpl::CloseCase(grpc::ServerContext* ctx, const pb::CloseCaseRequest* req,
                                         pb::CloseCaseResponse* resp) {
-  return GuardAs(entry_, ctx, Method("CloseCase"), [&](const Principal* who) -> Status {
+  return GuardAs(entry_, ctx, *req, Method("CloseCase"), [&](const Principal* who) -> Status {
     auto v = cases_.Close(req->branch_id(), req->case_id(), *who);
     if (!v.ok()) return v.status();
     ToProto(*v, resp->mutable_sim_case());
@@ -202,7 +202,7 @@ grpc::Status CaseServiceImpl::CloseCase(grpc::ServerContext* ctx, const pb::Clos
 grpc::Status CaseServiceImpl::CancelCase(grpc::ServerContext* ctx,
                                          const pb::CancelCaseRequest* req,
                                          pb::CancelCaseResponse* resp) {
-  return GuardAs(entry_, ctx, Method("CancelCase"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("CancelCase"), [&](const Principal* who) {
     std::optional<SupervisorConfirm> sup;
     if (req->has_supervisor()) sup = Confirm(req->supervisor());
     return Fill(cases_.Cancel(req->branch_id(), req->case_id(), req->reason(), sup, *who),
@@ -213,9 +213,9 @@ grpc::Status CaseServiceImpl::CancelCase(grpc::ServerContext* ctx,
 grpc::Status CaseServiceImpl::UnlockNumber(grpc::ServerContext* ctx,
                                            const pb::UnlockNumberRequest* req,
                                            pb::UnlockNumberResponse*) {
-  return GuardAs(entry_, ctx, Method("UnlockNumber"), [&](const Principal* who) -> Status {
+  return GuardAs(entry_, ctx, *req, Method("UnlockNumber"), [&](const Principal* who) -> Status {
     if (!config_.FindBranch(req->branch_id()))
-      return Status::InvalidArgument("branch_id", "no branch '" + req->branch_id() + "'");
+      return Status::InvalidArgument("branch_id", "no branch " + Quoted(req->branch_id()));
     QUEUE_RETURN_IF_ERROR(
         cases_.Unlock(req->phone(), req->reason(), Confirm(req->supervisor()), *who));
     spdlog::info("number {} unlocked for SIM change by supervisor {} at {}'s request",

@@ -32,7 +32,7 @@ Status FillTicket(const Result<TicketView>& v, pb::Ticket* out) {
 grpc::Status CounterServiceImpl::GetCounter(grpc::ServerContext* ctx,
                                             const pb::GetCounterRequest* req,
                                             pb::GetCounterResponse* resp) {
-  return Guard(entry_, ctx, Method("GetCounter"), [&] {
+  return Guard(entry_, ctx, *req, Method("GetCounter"), [&] {
     return FillCounter(manager_.GetCounter(req->branch_id(), req->counter_id()),
                        resp->mutable_counter(), resp->mutable_current_ticket());
   });
@@ -41,7 +41,7 @@ grpc::Status CounterServiceImpl::GetCounter(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::OpenCounter(grpc::ServerContext* ctx,
                                              const pb::OpenCounterRequest* req,
                                              pb::OpenCounterResponse* resp) {
-  return GuardAs(entry_, ctx, Method("OpenCounter"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("OpenCounter"), [&](const Principal* who) {
     std::vector<std::string> services(req->service_prefixes().begin(),
                                       req->service_prefixes().end());
     return FillCounter(manager_.OpenCounter(req->branch_id(), req->counter_id(), services, who),
@@ -52,7 +52,7 @@ grpc::Status CounterServiceImpl::OpenCounter(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CloseCounter(grpc::ServerContext* ctx,
                                               const pb::CloseCounterRequest* req,
                                               pb::CloseCounterResponse* resp) {
-  return GuardAs(entry_, ctx, Method("CloseCounter"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("CloseCounter"), [&](const Principal* who) {
     return FillCounter(manager_.CloseCounter(req->branch_id(), req->counter_id(), who),
                        resp->mutable_counter(), nullptr);
   });
@@ -61,7 +61,7 @@ grpc::Status CounterServiceImpl::CloseCounter(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::ListTickets(grpc::ServerContext* ctx,
                                              const pb::ListTicketsRequest* req,
                                              pb::ListTicketsResponse* resp) {
-  return Guard(entry_, ctx, Method("ListTickets"), [&]() -> Status {
+  return Guard(entry_, ctx, *req, Method("ListTickets"), [&]() -> Status {
     if (req->page_size() < 0)
       return Status::InvalidArgument("page_size", "page_size must not be negative");
     int limit = req->page_size() == 0 ? kDefaultPage : std::min(req->page_size(), kMaxPage);
@@ -81,7 +81,7 @@ grpc::Status CounterServiceImpl::ListTickets(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
                                                 const pb::CallNextTicketRequest* req,
                                                 pb::CallNextTicketResponse* resp) {
-  return GuardAs(entry_, ctx, Method("CallNextTicket"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("CallNextTicket"), [&](const Principal* who) {
     return FillTicket(
         manager_.CallNext(req->branch_id(), req->counter_id(), req->request_id(), who),
                       resp->mutable_ticket());
@@ -91,7 +91,7 @@ grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
                                             const pb::CallTicketRequest* req,
                                             pb::CallTicketResponse* resp) {
-  return GuardAs(entry_, ctx, Method("CallTicket"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("CallTicket"), [&](const Principal* who) {
     return FillTicket(
         manager_.CallChosen(req->branch_id(), req->counter_id(), req->ticket_id(), who),
                       resp->mutable_ticket());
@@ -101,7 +101,7 @@ grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
 template <typename Req>
 grpc::Status CounterServiceImpl::ActOn(grpc::ServerContext* ctx, const char* method,
                                        const Req& req, CounterAction action, pb::Ticket* out) {
-  return GuardAs(entry_, ctx, Method(method), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, req, Method(method), [&](const Principal* who) {
     return FillTicket(
         manager_.Act(req.branch_id(), req.counter_id(), req.ticket_id(), action, who),
                       out);
@@ -117,7 +117,7 @@ grpc::Status CounterServiceImpl::RecallTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::StartTicket(grpc::ServerContext* ctx,
                                              const pb::StartTicketRequest* req,
                                              pb::StartTicketResponse* resp) {
-  return GuardAs(entry_, ctx, Method("StartTicket"), [&](const Principal* who) -> Status {
+  return GuardAs(entry_, ctx, *req, Method("StartTicket"), [&](const Principal* who) -> Status {
     auto v = manager_.Act(req->branch_id(), req->counter_id(), req->ticket_id(),
                           CounterAction::kStart, who);
     if (v.ok()) resp->set_case_id(v->case_id);
@@ -152,7 +152,7 @@ grpc::Status CounterServiceImpl::ReturnTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::TransferTicket(grpc::ServerContext* ctx,
                                                 const pb::TransferTicketRequest* req,
                                                 pb::TransferTicketResponse* resp) {
-  return GuardAs(entry_, ctx, Method("TransferTicket"), [&](const Principal* who) {
+  return GuardAs(entry_, ctx, *req, Method("TransferTicket"), [&](const Principal* who) {
     return FillTicket(manager_.Transfer(req->branch_id(), req->counter_id(), req->ticket_id(),
                                         req->target_service_prefix(), who),
                       resp->mutable_ticket());

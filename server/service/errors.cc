@@ -102,12 +102,55 @@ Status CheckBranch(const Principal* who, const std::string& branch_id) {
                                   " belongs to branch " + who->branch_id);
 }
 
-grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
-                   const std::function<Status()>& body) {
-  return GuardAs(entry, ctx, method, [&](const Principal*) { return body(); });
+namespace {
+
+void CheckBounds(const google::protobuf::Message& m, const std::string& prefix,
+                 std::vector<FieldViolation>& bad) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  std::string scratch;
+  for (const FieldDescriptor* f : fields) {
+    const std::string name = prefix + f->name();
+    const bool is_string = f->type() == FieldDescriptor::TYPE_STRING;
+    const bool is_message = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!f->is_repeated()) {
+      if (is_string && r->GetStringReference(m, f, &scratch).size() > kMaxStringBytes)
+        bad.push_back({name, "is longer than " + std::to_string(kMaxStringBytes) + " bytes"});
+      if (is_message) CheckBounds(r->GetMessage(m, f), name + ".", bad);
+      continue;
+    }
+    const int n = r->FieldSize(m, f);
+    if (n > kMaxRepeated) {
+      bad.push_back({name, "has more than " + std::to_string(kMaxRepeated) + " entries"});
+      continue;
+    }
+    for (int i = 0; i < n; ++i) {
+      const std::string item = name + "[" + std::to_string(i) + "]";
+      if (is_string && r->GetRepeatedStringReference(m, f, i, &scratch).size() > kMaxStringBytes)
+        bad.push_back({item, "is longer than " + std::to_string(kMaxStringBytes) + " bytes"});
+      if (is_message) CheckBounds(r->GetRepeatedMessage(m, f, i), item + ".", bad);
+    }
+  }
 }
 
-grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
+}  // namespace
+
+Status CheckRequestBounds(const google::protobuf::Message& request) {
+  std::vector<FieldViolation> bad;
+  CheckBounds(request, "", bad);
+  return bad.empty() ? Status::Ok() : Status::InvalidFields(std::move(bad));
+}
+
+grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx,
+                   const google::protobuf::Message& request, std::string_view method,
+                   const std::function<Status()>& body) {
+  return GuardAs(entry, ctx, request, method, [&](const Principal*) { return body(); });
+}
+
+grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx,
+                     const google::protobuf::Message& request, std::string_view method,
                      const std::function<Status(const Principal*)>& body) {
   CallGate& gate = entry.gate;
   if (!gate.Enter())
@@ -119,7 +162,8 @@ grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx, std::string_view me
   Status st;
   try {
     auto who = Authorize(entry, *ctx, method);
-    st = who.ok() ? body(who->has_value() ? &**who : nullptr) : who.status();
+    st = who.ok() ? CheckRequestBounds(request) : who.status();
+    if (st.ok()) st = body(who->has_value() ? &**who : nullptr);
   } catch (const std::exception& e) {
     st = Status::Internal(std::string("internal error: ") + e.what());
   } catch (...) {

@@ -14,6 +14,7 @@
 
 #include "absl/time/time.h"
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include "server/domain/auth_manager.h"
@@ -61,16 +62,30 @@ struct Entry {
 Result<std::optional<Principal>> Authorize(Entry& entry, const grpc::ServerContextBase& ctx,
                                            std::string_view method);
 
-// Runs `body` for the RPC `method` if the gate admits it and the caller is
-// authorised; catches every exception (INTERNAL), logs non-OK results.
-grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
+// The bounds of every request at the API edge: a string field holds at most
+// kMaxStringBytes bytes, a repeated field at most kMaxRepeated entries. The
+// use cases check each field's meaning; these bounds keep any field from
+// being large enough to hurt (a huge value in a log line, a query or an
+// error message).
+inline constexpr size_t kMaxStringBytes = 2048;
+inline constexpr int kMaxRepeated = 100;
+// INVALID_ARGUMENT naming every field of `request` (nested ones as
+// "form.full_name") that is out of bounds; OK otherwise.
+Status CheckRequestBounds(const google::protobuf::Message& request);
+
+// Runs `body` for the RPC `method` if the gate admits it, the caller is
+// authorised and `request` is within bounds (CheckRequestBounds); catches
+// every exception (INTERNAL), logs non-OK results.
+grpc::Status Guard(Entry& entry, grpc::ServerContext* ctx,
+                   const google::protobuf::Message& request, std::string_view method,
                    const std::function<Status()>& body);
 // Devices (kiosks, boards) belong to one branch and may act only there;
 // staff are not bound to a branch. PERMISSION_DENIED otherwise.
 Status CheckBranch(const Principal* who, const std::string& branch_id);
 
 // Guard for bodies that need the caller (audit, counter ownership).
-grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx, std::string_view method,
+grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx,
+                     const google::protobuf::Message& request, std::string_view method,
                      const std::function<Status(const Principal*)>& body);
 
 }  // namespace shop::queue::service

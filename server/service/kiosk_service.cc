@@ -10,7 +10,7 @@ constexpr const char* kPrefix = "/shop.queue.v1.KioskService/";
 grpc::Status KioskServiceImpl::GetBranch(grpc::ServerContext* ctx,
                                          const pb::GetBranchRequest* req,
                                          pb::GetBranchResponse* resp) {
-  return GuardAs(entry_, ctx, std::string(kPrefix) + "GetBranch",
+  return GuardAs(entry_, ctx, *req, std::string(kPrefix) + "GetBranch",
                  [&](const Principal* who) -> Status {
     QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     auto b = manager_.GetBranch(req->branch_id());
@@ -23,7 +23,7 @@ grpc::Status KioskServiceImpl::GetBranch(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::ListServices(grpc::ServerContext* ctx,
                                             const pb::ListServicesRequest* req,
                                             pb::ListServicesResponse* resp) {
-  return GuardAs(entry_, ctx, std::string(kPrefix) + "ListServices",
+  return GuardAs(entry_, ctx, *req, std::string(kPrefix) + "ListServices",
                  [&](const Principal* who) -> Status {
     QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     if (req->page_size() < 0)
@@ -45,7 +45,7 @@ grpc::Status KioskServiceImpl::ListServices(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
                                             const pb::CreateTicketRequest* req,
                                             pb::CreateTicketResponse* resp) {
-  return GuardAs(entry_, ctx, std::string(kPrefix) + "CreateTicket",
+  return GuardAs(entry_, ctx, *req, std::string(kPrefix) + "CreateTicket",
                  [&](const Principal* who) -> Status {
     QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     CreateTicketInput in;
@@ -78,7 +78,7 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
 grpc::Status KioskServiceImpl::GetTicket(grpc::ServerContext* ctx,
                                          const pb::GetTicketRequest* req,
                                          pb::GetTicketResponse* resp) {
-  return GuardAs(entry_, ctx, std::string(kPrefix) + "GetTicket",
+  return GuardAs(entry_, ctx, *req, std::string(kPrefix) + "GetTicket",
                  [&](const Principal* who) -> Status {
     QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     auto view = manager_.GetTicket(req->branch_id(), req->ticket_id());

@@ -166,7 +166,8 @@ class BookingServiceImpl final : public pb::BookingService::Service {
 
  private:
   // GuardAs plus the per-address limit.
-  grpc::Status Limited(grpc::ServerContext* ctx, const char* method,
+  grpc::Status Limited(grpc::ServerContext* ctx, const google::protobuf::Message& request,
+                       const char* method,
                        const std::function<Status()>& body);
   const ServerConfig& config_;
   BookingManager& bookings_;

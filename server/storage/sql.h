@@ -316,6 +316,39 @@ CREATE INDEX bookings_active ON bookings (slot_start_us) WHERE state = 1;
 CREATE INDEX bookings_to_erase ON bookings (finished_us)
   WHERE erased = 0 AND finished_us IS NOT NULL;
 )sql",
+    // 7 -> 8: a number has at most one open case (form accepted, neither
+    // closed nor cancelled) in any branch; CaseManager checks it in the form's
+    // transaction through this index.
+    R"sql(
+CREATE INDEX sim_cases_open_by_phone ON sim_cases (phone)
+  WHERE phone IS NOT NULL AND state NOT IN (7, 8);
+)sql",
+    // 8 -> 9: client request ids are scoped to their caller, and a retry must
+    // carry the same parameters.
+    //  - client_requests.caller: "kiosk:hall-1", "clerk:anna" ('' for rows
+    //    from before: no caller matches them); params: the request's
+    //    parameters in a fixed text form, compared on a retry.
+    //  - bookings: a request id is the phone's own (erased bookings keep
+    //    none), instead of the branch's.
+    R"sql(
+CREATE TABLE client_requests_v9 (
+  branch_id  TEXT NOT NULL,
+  method     TEXT NOT NULL,
+  caller     TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  params     TEXT NOT NULL,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(ticket_id),
+  create_us  INTEGER NOT NULL,
+  PRIMARY KEY (branch_id, method, caller, request_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO client_requests_v9 (branch_id, method, caller, request_id, params, ticket_id, create_us)
+  SELECT branch_id, method, '', request_id, '', ticket_id, create_us FROM client_requests;
+DROP TABLE client_requests;
+ALTER TABLE client_requests_v9 RENAME TO client_requests;
+DROP INDEX bookings_by_request;
+CREATE UNIQUE INDEX bookings_by_request ON bookings (branch_id, phone, request_id)
+  WHERE erased = 0;
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -418,11 +451,11 @@ inline constexpr const char* kRecentServiceTimes =
     "AND state = 4 AND serve_us IS NOT NULL ORDER BY finish_us DESC LIMIT ?3";
 
 inline constexpr const char* kFindRequest =
-    "SELECT ticket_id FROM client_requests WHERE branch_id = ?1 AND method = ?2 AND "
-    "request_id = ?3";
+    "SELECT ticket_id, params FROM client_requests WHERE branch_id = ?1 AND method = ?2 AND "
+    "caller = ?3 AND request_id = ?4";
 inline constexpr const char* kInsertRequest =
-    "INSERT INTO client_requests (branch_id, method, request_id, ticket_id, create_us) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO client_requests (branch_id, method, caller, request_id, params, ticket_id, "
+    "create_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 inline constexpr const char* kGetCounter =
     "SELECT branch_id, counter_id, is_open, service_prefixes, clerk_login FROM counters "
@@ -504,6 +537,11 @@ inline constexpr const char* kGetCase =
 inline constexpr const char* kCaseOfTicket =
     "SELECT " SHOP_QUEUE_CASE_COLUMNS
     " FROM sim_cases WHERE ticket_id = ?2 AND state <> 8 AND branch_id = ?1";
+// ?1 phone, ?2 a case to leave out: another open case on the number, any branch.
+inline constexpr const char* kOpenCaseOfPhone =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS
+    " FROM sim_cases WHERE phone = ?1 AND state NOT IN (7, 8) AND case_id <> ?2 "
+    "ORDER BY case_id LIMIT 1";
 inline constexpr const char* kLastCaseRecord =
     "SELECT COALESCE(MAX(seq), 0) FROM sim_case_records WHERE case_id = ?1";
 inline constexpr const char* kInsertCaseRecord =
@@ -589,7 +627,8 @@ inline constexpr const char* kOutboxFor =
 
 inline constexpr const char* kBookingCodeTaken = "SELECT 1 FROM bookings WHERE code = ?1";
 inline constexpr const char* kBookingRequestTaken =
-    "SELECT 1 FROM bookings WHERE branch_id = ?1 AND request_id = ?2";
+    "SELECT 1 FROM bookings WHERE branch_id = ?1 AND phone = ?2 AND request_id = ?3 "
+    "AND erased = 0";
 inline constexpr const char* kInsertBooking =
     "INSERT INTO bookings (code, branch_id, service_prefix, slot_start_us, state, name, phone, "
     "email, language, request_id, created_us, ticket_id, late_walk_in, reminded, finished_us, "
@@ -608,7 +647,8 @@ inline constexpr const char* kUpdateBooking =
 inline constexpr const char* kGetBookingByCode =
     "SELECT " SHOP_QUEUE_BOOKING_COLUMNS " FROM bookings WHERE code = ?1";
 inline constexpr const char* kGetBookingByRequest =
-    "SELECT " SHOP_QUEUE_BOOKING_COLUMNS " FROM bookings WHERE branch_id = ?1 AND request_id = ?2";
+    "SELECT " SHOP_QUEUE_BOOKING_COLUMNS
+    " FROM bookings WHERE branch_id = ?1 AND phone = ?2 AND request_id = ?3 AND erased = 0";
 // Seats: active (1) and checked-in (2) bookings. ?1 branch, ?2 service,
 // ?3 slot start (us); the range form ?3 from, ?4 to (us), [from, to).
 inline constexpr const char* kCountSeatsTaken =

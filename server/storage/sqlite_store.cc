@@ -363,26 +363,28 @@ class SqliteTx final : public QueueTx {
     return out;
   }
 
-  Result<std::optional<int64_t>> FindRequest(const std::string& branch_id,
-                                             const std::string& method,
-                                             const std::string& request_id) override {
+  Result<std::optional<PriorRequest>> FindRequest(const std::string& branch_id,
+                                                  const std::string& method,
+                                                  const std::string& caller,
+                                                  const std::string& request_id) override {
     auto st = db_.Prepare(sql::kFindRequest);
     if (!st.ok()) return st.status();
     Stmt& s = **st;
-    s.Bind(1, branch_id).Bind(2, method).Bind(3, request_id);
-    std::optional<int64_t> out;
-    if (s.Step()) out = s.Int(0);
+    s.Bind(1, branch_id).Bind(2, method).Bind(3, caller).Bind(4, request_id);
+    std::optional<PriorRequest> out;
+    if (s.Step()) out = PriorRequest{s.Int(0), s.Text(1)};
     QUEUE_RETURN_IF_ERROR(s.status());
     return out;
   }
 
   Status SaveRequest(const std::string& branch_id, const std::string& method,
-                     const std::string& request_id, int64_t ticket_id, absl::Time now) override {
+                     const std::string& caller, const std::string& request_id,
+                     const std::string& params, int64_t ticket_id, absl::Time now) override {
     QUEUE_RETURN_IF_ERROR(RequireWritable());
     auto st = db_.Prepare(sql::kInsertRequest);
     if (!st.ok()) return st.status();
-    (*st)->Bind(1, branch_id).Bind(2, method).Bind(3, request_id).Bind(4, ticket_id);
-    (*st)->Bind(5, absl::ToUnixMicros(now));
+    (*st)->Bind(1, branch_id).Bind(2, method).Bind(3, caller).Bind(4, request_id);
+    (*st)->Bind(5, params).Bind(6, ticket_id).Bind(7, absl::ToUnixMicros(now));
     return (*st)->Run();
   }
 
@@ -617,6 +619,11 @@ class SqliteTx final : public QueueTx {
   Result<std::optional<SimCase>> CaseOfTicket(const std::string& branch_id,
                                               int64_t ticket_id) override {
     return OneCase(sql::kCaseOfTicket, branch_id, ticket_id);
+  }
+
+  Result<std::optional<SimCase>> OpenCaseOfPhone(const std::string& phone,
+                                                 int64_t except_case_id) override {
+    return OneCase(sql::kOpenCaseOfPhone, phone, except_case_id);
   }
 
   Status AppendCaseRecord(CaseRecord& r) override {
@@ -911,12 +918,12 @@ class SqliteTx final : public QueueTx {
     // must not retry a used request id (that is a retry of an earlier call).
     auto by_request = db_.Prepare(sql::kBookingRequestTaken);
     if (!by_request.ok()) return by_request.status();
-    (*by_request)->Bind(1, b.branch_id).Bind(2, b.request_id);
+    (*by_request)->Bind(1, b.branch_id).Bind(2, b.phone).Bind(3, b.request_id);
     auto request = Exists(**by_request);
     if (!request.ok()) return request.status();
     if (*request)
-      return Status::AlreadyExists("request_id already used for a booking in branch " +
-                                   b.branch_id);
+      return Status::AlreadyExists("request_id already used for a booking of this phone in "
+                                   "branch " + b.branch_id);
     auto by_code = db_.Prepare(sql::kBookingCodeTaken);
     if (!by_code.ok()) return by_code.status();
     (*by_code)->Bind(1, b.code);
@@ -968,10 +975,11 @@ class SqliteTx final : public QueueTx {
   }
 
   Result<std::optional<Booking>> GetBookingByRequest(const std::string& branch_id,
+                                                     const std::string& phone,
                                                      const std::string& request_id) override {
     auto st = db_.Prepare(sql::kGetBookingByRequest);
     if (!st.ok()) return st.status();
-    (*st)->Bind(1, branch_id).Bind(2, request_id);
+    (*st)->Bind(1, branch_id).Bind(2, phone).Bind(3, request_id);
     return OneBooking(**st);
   }
 
@@ -1095,12 +1103,12 @@ class SqliteTx final : public QueueTx {
     while (s.Step()) out.push_back(ReadTicket(s));
     return s.status();
   }
-  Result<std::optional<SimCase>> OneCase(const char* sql, const std::string& branch_id,
-                                         int64_t id) {
+  // The one case `sql` selects with ?1 = `key` (a branch or a phone), ?2 = `id`.
+  Result<std::optional<SimCase>> OneCase(const char* sql, const std::string& key, int64_t id) {
     auto st = db_.Prepare(sql);
     if (!st.ok()) return st.status();
     Stmt& s = **st;
-    s.Bind(1, branch_id).Bind(2, id);
+    s.Bind(1, key).Bind(2, id);
     std::optional<SimCase> out;
     if (s.Step()) out = ReadCase(s);
     QUEUE_RETURN_IF_ERROR(s.status());

@@ -265,6 +265,45 @@ TEST_F(BookingTest, BookingRulesAnswerClearly) {
   EXPECT_EQ(CheckIn("?", &in).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// A request id is the phone's own: another customer who sends it (by chance
+// or on purpose) books for himself and never sees the first booking, and the
+// same id with other details is refused.
+TEST_F(BookingTest, ARequestIdIsThePhonesOwnAndNeverAnswersWithAnotherBooking) {
+  auto create = [&](const std::string& phone, absl::Time slot, const std::string& request_id,
+                    pb::Booking* out) {
+    grpc::ClientContext ctx;
+    pb::CreateBookingRequest req;
+    req.set_branch_id("test");
+    req.set_service_prefix("R");
+    *req.mutable_start_time() = Ts(slot);
+    req.set_name(phone == "+79161234567" ? "Anna Petrova" : "Oleg Sidorov");
+    req.set_phone(phone);
+    req.set_request_id(request_id);
+    pb::CreateBookingResponse resp;
+    auto st = booking_->CreateBooking(&ctx, req, &resp);
+    *out = resp.booking();
+    return st;
+  };
+  pb::Booking anna, oleg, retry;
+  ASSERT_TRUE(create("+79161234567", Local(14, 0), "shared-id", &anna).ok());
+  // Another customer with the same id, another phone and slot: his own booking.
+  grpc::Status st = create("+79035550000", Local(16, 0), "shared-id", &oleg);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_NE(oleg.code(), anna.code());
+  EXPECT_EQ(oleg.phone_masked(), "+7******0000");
+  // Anna's own retry: her booking, once.
+  ASSERT_TRUE(create("+79161234567", Local(14, 0), "shared-id", &retry).ok());
+  EXPECT_EQ(retry.code(), anna.code());
+  // Anna's id again with another slot: refused, nothing of the first shown.
+  st = create("+79161234567", Local(15, 0), "shared-id", &retry);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
+  EXPECT_NE(st.error_message().find("request_id reused with other parameters"),
+            std::string::npos)
+      << st.error_message();
+  EXPECT_EQ(st.error_message().find(anna.code()), std::string::npos);
+  EXPECT_TRUE(retry.code().empty());
+}
+
 TEST_F(BookingTest, CheckInInsideTheWindowTooEarlyAndTooLate) {
   pb::Booking on_time, late;
   ASSERT_TRUE(Book(Local(14, 0), "+79161111111", &on_time).ok());

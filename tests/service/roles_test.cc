@@ -18,54 +18,10 @@
 namespace shop::queue {
 namespace {
 
-struct Method {
-  std::string name;
-  bool streaming = false;
-};
-
-std::vector<Method> AllMethods() {
-  std::vector<Method> out;
-  for (const auto* file : {v1::CreateTicketRequest::descriptor()->file(),
-                           v1::CallNextTicketRequest::descriptor()->file(),
-                           v1::WatchBoardRequest::descriptor()->file(),
-                           v1::LoginRequest::descriptor()->file(),
-                           v1::OpenCaseRequest::descriptor()->file(),
-                           v1::ListSlotsRequest::descriptor()->file()})
-    for (int s = 0; s < file->service_count(); ++s)
-      for (int m = 0; m < file->service(s)->method_count(); ++m) {
-        const auto* method = file->service(s)->method(m);
-        out.push_back({"/" + file->service(s)->full_name() + "/" + method->name(),
-                       method->server_streaming()});
-      }
-  return out;
-}
-
-// Calls `method` with an empty request; for a stream, reads the first message.
-grpc::StatusCode CallWith(const std::shared_ptr<grpc::Channel>& channel, const Method& method) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  if (method.streaming) {
-    auto stub = v1::BoardService::NewStub(channel);
-    v1::WatchBoardRequest req;
-    req.set_branch_id("test");
-    auto reader = stub->WatchBoard(&ctx, req);
-    v1::WatchBoardResponse first;
-    if (reader->Read(&first)) return grpc::StatusCode::OK;
-    return reader->Finish().error_code();
-  }
-  grpc::GenericStub stub(channel);
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1);
-  grpc::CompletionQueue cq;
-  auto call = stub.PrepareUnaryCall(&ctx, method.name, request, &cq);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  cq.Next(&tag, &ok);
-  return status.error_code();
+// Calls `m` with an empty request; for a stream, reads the first message.
+grpc::StatusCode CallWith(const std::shared_ptr<grpc::Channel>& channel,
+                          const google::protobuf::MethodDescriptor* m) {
+  return testing::CallRaw(channel, *m, "").error_code();
 }
 
 TEST(Roles, EveryMethodFollowsThePolicyTableForEveryCaller) {
@@ -74,12 +30,12 @@ TEST(Roles, EveryMethodFollowsThePolicyTableForEveryCaller) {
   const std::string expired = server.Token(Role::kClerk);
   clock->Advance(Session::kLifetime + absl::Minutes(1));
 
-  const std::vector<Method> methods = AllMethods();
+  const auto methods = testing::AllMethods();
   ASSERT_EQ(methods.size(), MethodPolicy().size());
   int checked = 0;
-  for (const Method& m : methods) {
-    SCOPED_TRACE(m.name);
-    const RoleSet allowed = MethodPolicy().find(m.name)->second;
+  for (const auto* m : methods) {
+    SCOPED_TRACE(testing::MethodPath(*m));
+    const RoleSet allowed = MethodPolicy().find(testing::MethodPath(*m))->second;
     auto anonymous = CallWith(server.AnonymousChannel(), m);
     auto stale = CallWith(server.ChannelWith(expired), m);
     if (allowed.is_public()) {
@@ -107,7 +63,8 @@ TEST(Roles, EveryMethodFollowsThePolicyTableForEveryCaller) {
 TEST(Roles, LogoutEndsTheSessionAtOnce) {
   testing::TestServer server;
   const std::string token = server.Token(Role::kClerk);
-  const Method list{"/shop.queue.v1.KioskService/ListServices"};
+  const auto* list = v1::ListServicesRequest::descriptor()->file()->FindServiceByName(
+      "KioskService")->FindMethodByName("ListServices");
   EXPECT_NE(CallWith(server.ChannelWith(token), list), grpc::StatusCode::UNAUTHENTICATED);
   ASSERT_TRUE(server.server().auth().Logout(token).ok());
   EXPECT_EQ(CallWith(server.ChannelWith(token), list), grpc::StatusCode::UNAUTHENTICATED);

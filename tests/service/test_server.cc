@@ -3,6 +3,15 @@
 #include <stdexcept>
 
 #include "common/client/rpc.h"
+#include "server/crypto/pii_key.h"
+#include "shop/queue/v1/auth_service.pb.h"
+#include "shop/queue/v1/board_service.grpc.pb.h"
+#include "shop/queue/v1/booking_service.pb.h"
+#include "shop/queue/v1/case_service.pb.h"
+#include "shop/queue/v1/counter_service.pb.h"
+#include "shop/queue/v1/kiosk_service.pb.h"
+
+#include <grpcpp/generic/generic_stub.h>
 
 namespace shop::queue::testing {
 
@@ -26,6 +35,8 @@ TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock) 
   options.store = store_;
   options.clock = std::move(clock);
   options.drain_linger = absl::ZeroDuration();
+  hasher_ = std::make_shared<crypto::HmacPiiHasher>(std::string(32, 't'));
+  options.pii_hasher = hasher_;
   auto server = QueueServer::Start(std::move(options));
   if (!server.ok()) throw std::runtime_error(server.status().ToString());
   server_ = std::move(server).value();
@@ -55,11 +66,68 @@ std::string TestServer::Token(Role role) {
     if (!token.ok()) throw std::runtime_error(token.status().ToString());
     return *token;
   }
+  return StaffToken(role, name);
+}
+
+std::string TestServer::StaffToken(Role role, const std::string& name) {
+  AuthManager& auth = server_->auth();
   Status st = auth.AddStaff(name, "Test " + name, role, "test-password", "test");
   if (!st.ok()) throw std::runtime_error(st.ToString());
   auto login = auth.Login(name, "test-password");
   if (!login.ok()) throw std::runtime_error(login.status().ToString());
   return login->token;
+}
+
+std::vector<const google::protobuf::MethodDescriptor*> AllMethods() {
+  namespace v1 = ::shop::queue::v1;
+  std::vector<const google::protobuf::MethodDescriptor*> out;
+  for (const auto* file : {v1::CreateTicketRequest::descriptor()->file(),
+                           v1::CallNextTicketRequest::descriptor()->file(),
+                           v1::WatchBoardRequest::descriptor()->file(),
+                           v1::LoginRequest::descriptor()->file(),
+                           v1::OpenCaseRequest::descriptor()->file(),
+                           v1::ListSlotsRequest::descriptor()->file()})
+    for (int s = 0; s < file->service_count(); ++s)
+      for (int m = 0; m < file->service(s)->method_count(); ++m)
+        out.push_back(file->service(s)->method(m));
+  return out;
+}
+
+std::string MethodPath(const google::protobuf::MethodDescriptor& m) {
+  return "/" + m.service()->full_name() + "/" + m.name();
+}
+
+grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel,
+                     const google::protobuf::MethodDescriptor& m, const std::string& request) {
+  namespace v1 = ::shop::queue::v1;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (m.server_streaming()) {
+    auto stub = v1::BoardService::NewStub(channel);
+    v1::WatchBoardRequest req;
+    if (!req.ParseFromString(request)) return grpc::Status(grpc::StatusCode::INTERNAL, "bad test");
+    auto reader = stub->WatchBoard(&ctx, req);
+    v1::WatchBoardResponse first;
+    if (reader->Read(&first)) {
+      ctx.TryCancel();
+      (void)reader->Finish();
+      return grpc::Status::OK;
+    }
+    return reader->Finish();
+  }
+  grpc::GenericStub stub(channel);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer buffer(&slice, 1);
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareUnaryCall(&ctx, MethodPath(m), buffer, &cq);
+  call->StartCall();
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  cq.Next(&tag, &ok);
+  return status;
 }
 
 }  // namespace shop::queue::testing

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/grpcpp.h>
 
 #include "server/service/server.h"
@@ -31,6 +32,12 @@ class TestServer {
   // A fresh token for `role`: a device token for kiosk and board, a new
   // staff account's session for the others.
   std::string Token(Role role);
+  // A new staff account `login` with `role` (password "test-password"),
+  // logged in: its session token.
+  std::string StaffToken(Role role, const std::string& login);
+  // The keyed hash of personal data the server uses (a fixed test key), to
+  // seed the register.
+  const PiiHasher& hasher() const { return *hasher_; }
   QueueServer& server() { return *server_; }
   SqliteStore& store() { return *store_; }
   std::string db_path() const { return db_path_; }
@@ -39,6 +46,7 @@ class TestServer {
  private:
   TempDir dir_;
   std::string db_path_;
+  std::shared_ptr<const PiiHasher> hasher_;
   std::shared_ptr<SqliteStore> store_;
   std::unique_ptr<QueueServer> server_;
   std::string supervisor_token_;
@@ -47,5 +55,14 @@ class TestServer {
 
 // The test branch, open 00:00-24:00 every day.
 ServerConfig AlwaysOpenConfig();
+
+// Every RPC of the API, from the proto descriptors.
+std::vector<const google::protobuf::MethodDescriptor*> AllMethods();
+// "/shop.queue.v1.KioskService/CreateTicket".
+std::string MethodPath(const google::protobuf::MethodDescriptor& m);
+// Calls `m` with the serialized `request` (deadline 5 s); for a stream,
+// reads the first message (OK if one came).
+grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel,
+                     const google::protobuf::MethodDescriptor& m, const std::string& request);
 
 }  // namespace shop::queue::testing

@@ -133,10 +133,11 @@ class BookingStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::optional<Booking> ByRequest(const std::string& branch, const std::string& request_id) {
+  std::optional<Booking> ByRequest(const std::string& branch, const std::string& request_id,
+                                   const std::string& phone = "+79161234567") {
     std::optional<Booking> out;
     EXPECT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                  auto b = tx.GetBookingByRequest(branch, request_id);
+                  auto b = tx.GetBookingByRequest(branch, phone, request_id);
                   if (!b.ok()) return b.status();
                   out = *b;
                   return Status::Ok();
@@ -264,10 +265,12 @@ TEST_F(BookingStoreTest, InsertAndGetRoundTripEveryField) {
                             "finished_us IS NULL"),
             1);
 
-  // Unknown codes and requests, and a request id of another branch.
+  // Unknown codes and requests, a request id of another branch, and one of
+  // another phone (a request id is the phone's own).
   EXPECT_FALSE(ByCode("ZZZZZZZZ"));
   EXPECT_FALSE(ByRequest("test", "req-unknown"));
   EXPECT_FALSE(ByRequest("other", "req-K7M2QX9D"));
+  EXPECT_FALSE(ByRequest("test", "req-K7M2QX9D", "+79031112233"));
 }
 
 TEST_F(BookingStoreTest, ATakenCodeAndAUsedRequestIdAreAlreadyExistsAndToldApart) {
@@ -293,10 +296,16 @@ TEST_F(BookingStoreTest, ATakenCodeAndAUsedRequestIdAreAlreadyExistsAndToldApart
   EXPECT_NE(st.message().find("request_id already used"), std::string::npos) << st.ToString();
   EXPECT_EQ(st.message().find("booking code taken"), std::string::npos) << st.ToString();
 
-  // The same request id in another branch is another request.
+  // The same request id in another branch, or of another phone, is another
+  // request.
   same_request.branch_id = "other";
   EXPECT_TRUE(Insert(same_request).ok());
   EXPECT_EQ(ByRequest("other", first.request_id)->code, "AB2CD3EF");
+  EXPECT_EQ(ByRequest("test", first.request_id)->code, "K7M2QX9D");
+  Booking other_phone = Value("CD3EF4GH", kSlotA, "+79031112233");
+  other_phone.request_id = first.request_id;
+  EXPECT_TRUE(Insert(other_phone).ok());
+  EXPECT_EQ(ByRequest("test", first.request_id, "+79031112233")->code, "CD3EF4GH");
   EXPECT_EQ(ByRequest("test", first.request_id)->code, "K7M2QX9D");
 
   // Even past the store's own checks, the unique indexes refuse both.
@@ -305,10 +314,10 @@ TEST_F(BookingStoreTest, ATakenCodeAndAUsedRequestIdAreAlreadyExistsAndToldApart
       "email, language, request_id, created_us) VALUES ";
   EXPECT_EQ(Exec(path_, insert + "('K7M2QX9D', 'test', 'R', 0, 1, '', '', '', 1, 'x', 0)"),
             SQLITE_CONSTRAINT);
-  EXPECT_EQ(Exec(path_, insert + "('QQQQQQQQ', 'test', 'R', 0, 1, '', '', '', 1, '" +
+  EXPECT_EQ(Exec(path_, insert + "('QQQQQQQQ', 'test', 'R', 0, 1, '', '+79161234567', '', 1, '" +
                             first.request_id + "', 0)"),
             SQLITE_CONSTRAINT);
-  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM bookings"), 2);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM bookings"), 3);
 }
 
 TEST_F(BookingStoreTest, UpdateWritesEveryMutableFieldAndIsOptimistic) {
@@ -632,8 +641,10 @@ TEST_F(BookingStoreTest, QueriesUseTheirIndexes) {
   const std::map<const char*, std::string> expected = {
       {sql::kBookingCodeTaken, "INDEX sqlite_autoindex_bookings_1 (code=?)"},
       {sql::kGetBookingByCode, "INDEX sqlite_autoindex_bookings_1 (code=?)"},
-      {sql::kBookingRequestTaken, "INDEX bookings_by_request (branch_id=? AND request_id=?)"},
-      {sql::kGetBookingByRequest, "INDEX bookings_by_request (branch_id=? AND request_id=?)"},
+      {sql::kBookingRequestTaken,
+       "INDEX bookings_by_request (branch_id=? AND phone=? AND request_id=?)"},
+      {sql::kGetBookingByRequest,
+       "INDEX bookings_by_request (branch_id=? AND phone=? AND request_id=?)"},
       {sql::kCountSeatsTaken,
        "INDEX bookings_seats (branch_id=? AND service_prefix=? AND slot_start_us=?)"},
       {sql::kSeatsTakenBetween,

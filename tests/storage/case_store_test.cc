@@ -768,6 +768,32 @@ TEST(RegisterFile, RefusesDuplicatesAndBrokenJson) {
             Status::Code::kNotFound);
 }
 
+// Messages show a document number's format, never an example that could be
+// someone's document (they once showed the demo register's own numbers).
+TEST(RegisterFile, DocumentHintsShowNoNumberOfTheRegister) {
+  FakeHasher hasher;
+  auto f = ParseRegisterFile(ReadSource("server/config/demo_register.json"), "demo", hasher);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  for (DocumentType t : {DocumentType::kRuPassport, DocumentType::kForeignPassport,
+                         DocumentType::kResidencePermit}) {
+    const std::string hint = DocumentFormatHint(t);
+    std::string digits, run;
+    for (char c : hint + " ") {
+      if (c >= '0' && c <= '9') {
+        run += c;
+        digits += c;
+        continue;
+      }
+      EXPECT_LE(run.size(), 2u) << "a number in the hint: " << hint;
+      run.clear();
+    }
+    for (const auto& sub : f->subscribers) {
+      EXPECT_NE(sub.document_hash, hasher.Hash("document", digits)) << hint;
+      EXPECT_EQ(hint.find(sub.document_last4), std::string::npos) << hint;
+    }
+  }
+}
+
 TEST(RegisterFile, TheDemoRegisterParses) {
   FakeHasher hasher;
   const std::string text = ReadSource("server/config/demo_register.json");
