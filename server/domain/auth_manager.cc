@@ -134,17 +134,24 @@ Result<Principal> AuthManager::ConfirmSupervisor(const std::string& login,
 Status AuthManager::Logout(const std::string& token) {
   const std::string hash = secrets_.TokenHash(token);
   absl::Time now = clock_.Now();
-  {
-    std::lock_guard lock(cache_mu_);
-    cache_.erase(hash);
-  }
-  return store_.Write([&](QueueTx& tx) -> Status {
+  // The session ends in the database first; only then is the cached answer
+  // dropped, so no Resolve can read the live session afterwards.
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
     auto s = tx.GetSession(hash);
     if (!s.ok()) return s.status();
     if (!s->has_value()) return Status::Unauthenticated("no such session");
     QUEUE_RETURN_IF_ERROR(tx.EndSession(hash));
     return tx.AppendAudit(Audit((*s)->login, "staff.logout", "staff:" + (*s)->login, now));
   });
+  Forget(hash);
+  return st;
+}
+
+void AuthManager::Forget(const std::string& hash) {
+  std::lock_guard lock(cache_mu_);
+  ++forgets_;
+  if (hash.empty()) cache_.clear();
+  else cache_.erase(hash);
 }
 
 Result<std::string> AuthManager::IssueDevice(const std::string& name, Role role,
@@ -172,8 +179,7 @@ Status AuthManager::RevokeDevice(const std::string& name, const std::string& act
     QUEUE_RETURN_IF_ERROR(tx.RevokeDevice(name));
     return tx.AppendAudit(Audit(actor, "device.revoke", "device:" + name, now));
   });
-  std::lock_guard lock(cache_mu_);
-  cache_.clear();  // the name does not give the token hash; revocations are rare
+  Forget("");  // the name does not give the token hash; revocations are rare
   return st;
 }
 
@@ -181,10 +187,12 @@ Result<std::optional<Principal>> AuthManager::Resolve(const std::string& token) 
   if (token.empty()) return std::optional<Principal>();
   const std::string hash = secrets_.TokenHash(token);
   absl::Time now = clock_.Now();
+  uint64_t forgets_before = 0;
   {
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end() && now < it->second.until) return it->second.who;
+    forgets_before = forgets_;
   }
   std::optional<Principal> who;
   absl::Time until = now + kResolveTtl;
@@ -204,6 +212,9 @@ Result<std::optional<Principal>> AuthManager::Resolve(const std::string& token) 
     return Status::Ok();
   }));
   std::lock_guard lock(cache_mu_);
+  // A logout or revocation that committed while we read may have made this
+  // answer stale: answer it this once, but do not cache it.
+  if (forgets_ != forgets_before) return who;
   if (cache_.size() >= kCacheLimit) cache_.clear();
   cache_[hash] = Cached{who, until};
   return who;

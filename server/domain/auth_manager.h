@@ -7,6 +7,7 @@
 // Thread-safe; borrows the Store, Clock and Secrets, which must outlive it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -51,6 +52,9 @@ class AuthManager {
   // login is locked for LoginAttempts::kLockout. Unknown logins and wrong
   // passwords get the same answer.
   Result<LoginResult> Login(const std::string& login, const std::string& password);
+  // Ends the session in the database, then forgets the cached answer; once
+  // it returns, Resolve refuses the token (a Resolve that raced it does not
+  // put the token back into the cache).
   Status Logout(const std::string& token);
   // A supervisor confirms one action at someone else's counter with his own
   // login and password (not a session): wrong passwords count towards the
@@ -84,11 +88,19 @@ class AuthManager {
       const std::string& login, const std::string& password, const std::string& failed_action,
       const std::function<Status(QueueTx&, const StaffAccount&, absl::Time)>& on_success);
 
+  // Forgets cached answers after a logout or revocation has committed:
+  // `hash` only, or every token when empty.
+  void Forget(const std::string& hash);
+
   Store& store_;
   const Clock& clock_;
   const Secrets& secrets_;
   std::mutex cache_mu_;
   std::map<std::string, Cached> cache_;  // token hash -> answer; guarded by cache_mu_
+  // Bumped by every Forget(). Resolve caches what it read only if no
+  // Forget() happened since it started, so an answer read before a logout
+  // committed never outlives that logout. Guarded by cache_mu_.
+  uint64_t forgets_ = 0;
 };
 
 // Checks a login (or device) name: 3-32 of a-z, 0-9, '.', '-', '_'.

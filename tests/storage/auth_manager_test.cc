@@ -4,15 +4,19 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "server/crypto/secrets.h"
 #include "server/storage/sqlite_store.h"
+#include "tests/support/pausing_store.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
 namespace {
+
+using testing::PausingStore;
 
 class AuthManagerTest : public ::testing::Test {
  protected:
@@ -21,14 +25,16 @@ class AuthManagerTest : public ::testing::Test {
     ASSERT_TRUE(s.ok());
     store_ = std::move(s).value();
     ASSERT_TRUE(store_->SyncConfig(testing::TestConfig()).ok());
-    auth_ = std::make_unique<AuthManager>(*store_, clock_, secrets_);
+    pausing_ = std::make_shared<PausingStore>(store_);
+    auth_ = std::make_unique<AuthManager>(*pausing_, clock_, secrets_);
     ASSERT_TRUE(auth_->AddStaff("anna", "Anna K", Role::kClerk, "correct horse", "test").ok());
   }
 
   testing::TempDir dir_;
   ManualClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   crypto::SodiumSecrets secrets_;
-  std::unique_ptr<SqliteStore> store_;
+  std::shared_ptr<SqliteStore> store_;
+  std::shared_ptr<PausingStore> pausing_;  // the store the manager uses
   std::unique_ptr<AuthManager> auth_;
 };
 
@@ -68,6 +74,45 @@ TEST_F(AuthManagerTest, UnknownLoginLooksLikeAWrongPassword) {
   EXPECT_EQ(a.status().message(), b.status().message());
 }
 
+TEST_F(AuthManagerTest, AfterLogoutReturnsTheTokenIsRefusedAtOnce) {
+  auto login = auth_->Login("anna", "correct horse");
+  ASSERT_TRUE(login.ok());
+  ASSERT_TRUE(auth_->Resolve(login->token)->has_value());  // cached now
+  ASSERT_TRUE(auth_->Logout(login->token).ok());
+  EXPECT_FALSE(auth_->Resolve(login->token)->has_value()) << "a logged-out token still works";
+}
+
+// A Resolve reads the live session; a Logout commits and returns; only then
+// does the Resolve finish. It may answer its own caller with what it read,
+// but must not cache it: the token is refused at once afterwards.
+TEST_F(AuthManagerTest, AResolveRacingALogoutDoesNotPutTheTokenBack) {
+  auto login = auth_->Login("anna", "correct horse");
+  ASSERT_TRUE(login.ok());
+  pausing_->HoldNext(PausingStore::Op::kRead);
+  std::thread racing([&] { (void)auth_->Resolve(login->token); });
+  ASSERT_TRUE(pausing_->WaitUntilHeld(absl::Seconds(10)));
+  Status out = auth_->Logout(login->token);
+  pausing_->Resume();
+  racing.join();
+  ASSERT_TRUE(out.ok()) << out.ToString();
+  EXPECT_FALSE(auth_->Resolve(login->token)->has_value())
+      << "the racing Resolve cached the session past the logout";
+}
+
+TEST_F(AuthManagerTest, AResolveRacingADeviceRevocationDoesNotPutTheTokenBack) {
+  auto token = auth_->IssueDevice("hall-board-1", Role::kBoard, "test", "admin");
+  ASSERT_TRUE(token.ok());
+  pausing_->HoldNext(PausingStore::Op::kRead);
+  std::thread racing([&] { (void)auth_->Resolve(*token); });
+  ASSERT_TRUE(pausing_->WaitUntilHeld(absl::Seconds(10)));
+  Status out = auth_->RevokeDevice("hall-board-1", "admin");
+  pausing_->Resume();
+  racing.join();
+  ASSERT_TRUE(out.ok()) << out.ToString();
+  EXPECT_FALSE(auth_->Resolve(*token)->has_value())
+      << "the racing Resolve cached the device past its revocation";
+}
+
 TEST_F(AuthManagerTest, DeviceTokensResolveUntilRevokedAndAreStoredHashed) {
   auto token = auth_->IssueDevice("hall-kiosk-1", Role::kKiosk, "test", "admin");
   ASSERT_TRUE(token.ok()) << token.status().ToString();
@@ -83,6 +128,8 @@ TEST_F(AuthManagerTest, DeviceTokensResolveUntilRevokedAndAreStoredHashed) {
   // Neither the device token nor a session token is in the file.
   auto session = auth_->Login("anna", "correct horse");
   ASSERT_TRUE(session.ok());
+  auth_.reset();
+  pausing_.reset();
   store_.reset();
   for (const char* suffix : {"", "-wal"}) {
     std::ifstream in(dir_.File("q.db") + suffix, std::ios::binary);
