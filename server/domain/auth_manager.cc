@@ -53,11 +53,25 @@ Status AuthManager::AddStaff(const std::string& login, const std::string& displa
   });
 }
 
+const char* const AuthManager::kLoginRefused =
+    "wrong login or password (a login is locked for 15 minutes after 5 wrong passwords in a row)";
+
+const std::string& AuthManager::DummyHash() {
+  std::call_once(dummy_once_, [this] {
+    auto hash = secrets_.HashPassword(secrets_.NewToken());
+    if (hash.ok()) dummy_hash_ = *hash;
+  });
+  return dummy_hash_;
+}
+
 Status AuthManager::CheckPassword(
     const std::string& login, const std::string& password, const std::string& failed_action,
     const std::function<Status(QueueTx&, const StaffAccount&, absl::Time)>& on_success) {
-  const Status wrong = Status::Unauthenticated("wrong login or password");
-  if (ValidateLogin(login).code() != Status::Code::kOk) return wrong;
+  static_assert(LoginAttempts::kMaxFailures == 5 && LoginAttempts::kLockout == absl::Minutes(15),
+                "kLoginRefused names the lockout rule");
+  const Status refused = Status::Unauthenticated(kLoginRefused);
+  // No account can have such a name, so refusing it at once tells nothing.
+  if (ValidateLogin(login).code() != Status::Code::kOk) return refused;
   absl::Time now = clock_.Now();
   std::optional<StaffAccount> account;
   QUEUE_RETURN_IF_ERROR(store_.Read([&](QueueTx& tx) -> Status {
@@ -66,31 +80,35 @@ Status AuthManager::CheckPassword(
     account = *a;
     return Status::Ok();
   }));
-  if (account && account->attempts.Locked(now))
-    return Status::Unauthenticated("too many wrong passwords; login " + login +
-                                   " is locked until " +
-                                   absl::FormatTime("%H:%M UTC", account->attempts.locked_until,
-                                                    absl::UTCTimeZone()));
-  // Verify outside any transaction (Argon2id is slow on purpose).
-  bool good = account && secrets_.VerifyPassword(password, account->password_hash);
-  if (!account) return wrong;  // nothing to record against an unknown login
+  // Always exactly one verification (Argon2id, slow on purpose, outside any
+  // transaction): against a dummy hash for an unknown login, and also for a
+  // locked one, so the time taken does not tell them apart.
+  const bool good = secrets_.VerifyPassword(password, account ? account->password_hash
+                                                              : DummyHash());
+  const std::string subject = "staff:" + login;
+  bool admitted = false;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
     auto fresh = tx.GetStaff(login);
     if (!fresh.ok()) return fresh.status();
-    if (!fresh->has_value()) return Status::NotFound("staff login vanished");
+    if (!fresh->has_value() || !account)  // unknown (or vanished meanwhile)
+      return tx.AppendAudit(Audit(login, failed_action, subject, now, "unknown login"));
     StaffAccount a = **fresh;
+    if (a.attempts.Locked(now))  // refused whatever the password; not counted
+      return tx.AppendAudit(Audit(login, failed_action, subject, now, "locked"));
     if (!good) {
       a.attempts.RecordFailure(now);
       QUEUE_RETURN_IF_ERROR(tx.SaveStaff(a));
-      return tx.AppendAudit(Audit(login, failed_action, "staff:" + login, now,
+      return tx.AppendAudit(Audit(login, failed_action, subject, now,
                                   a.attempts.Locked(now) ? "locked" : ""));
     }
     a.attempts.RecordSuccess();
     QUEUE_RETURN_IF_ERROR(tx.SaveStaff(a));
-    return on_success(tx, a, now);
+    QUEUE_RETURN_IF_ERROR(on_success(tx, a, now));
+    admitted = true;
+    return Status::Ok();
   });
   if (!st.ok()) return st;
-  return good ? Status::Ok() : wrong;
+  return admitted ? Status::Ok() : refused;
 }
 
 Result<LoginResult> AuthManager::Login(const std::string& login, const std::string& password) {
