@@ -55,7 +55,7 @@ class FaultHook {
  public:
   virtual ~FaultHook() = default;
   // Called before `db` runs `sql` through Run(); non-OK fails the statement.
-  virtual Status BeforeRun(Db& db, const char* sql) = 0;
+  [[nodiscard]] virtual Status BeforeRun(Db& db, const char* sql) = 0;
 };
 
 // A FaultHook that fails chosen executions of chosen statements.
@@ -75,7 +75,7 @@ class StatementFaults final : public FaultHook {
   void Add(Rule rule);
   // Failures injected so far.
   int injected() const;
-  Status BeforeRun(Db& db, const char* sql) override;
+  [[nodiscard]] Status BeforeRun(Db& db, const char* sql) override;
 
  private:
   struct Armed {

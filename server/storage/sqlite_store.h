@@ -96,9 +96,10 @@ class SqliteStore final : public Store {
   void RunBatch(std::vector<Pending*>& batch);
   // Steps of RunBatch's transaction; each returns non-OK when the
   // transaction cannot be trusted any more.
-  Status BeginWrite();
-  Status RunRequest(const std::function<Status(QueueTx&)>& fn, QueueTx& tx, Status* answer);
-  Status CommitWrite();
+  [[nodiscard]] Status BeginWrite();
+  [[nodiscard]] Status RunRequest(const std::function<Status(QueueTx&)>& fn, QueueTx& tx,
+                                  Status* answer);
+  [[nodiscard]] Status CommitWrite();
   void AbandonWrite();
   class ReaderLease;
   std::unique_ptr<sqlite::Db> AcquireReader(Status* error);
