@@ -1,8 +1,11 @@
 // queue-server: parses flags, loads the configuration, opens the SQLite store
 // and runs QueueServer until SIGINT or SIGTERM, then stops gracefully.
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <utility>
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
@@ -19,6 +22,22 @@ namespace {
 int Fail(const std::string& what) {
   spdlog::critical("{}", what);
   return 1;
+}
+
+constexpr const char* kLogLevels = "trace, debug, info, warn, error, critical, off";
+
+// The --log-level value, any case ("warning" also for warn); nullopt for an
+// unknown name (spdlog's from_str would silently turn logging off).
+std::optional<spdlog::level::level_enum> ParseLogLevel(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::pair<const char*, spdlog::level::level_enum> kNames[] = {
+      {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug},
+      {"info", spdlog::level::info},   {"warn", spdlog::level::warn},
+      {"warning", spdlog::level::warn}, {"error", spdlog::level::err},
+      {"critical", spdlog::level::critical}, {"off", spdlog::level::off}};
+  for (const auto& [n, level] : kNames)
+    if (name == n) return level;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -38,7 +57,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--config", config_path, "branch configuration (TOML); default: built-in demo");
   app.add_option("--port-file", port_file, "write the bound port to this file once listening");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+  app.add_option("--log-level", log_level, std::string(kLogLevels) + " (any case)")
       ->capture_default_str();
   app.add_option("--max-db-pages", max_db_pages,
                  "cap the database at this many pages (4 KiB each; 0 = no cap); when it is "
@@ -71,7 +90,13 @@ int main(int argc, char** argv) {
   for (CLI::App* sub : {verify, staff_add, device_issue, device_revoke, register_load})
     sub->fallthrough();  // --db and --config may follow the subcommand
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  auto level = ParseLogLevel(log_level);
+  if (!level) {
+    std::fprintf(stderr, "queue-server: --log-level: unknown level '%s'; use one of: %s\n",
+                 log_level.c_str(), kLogLevels);
+    return 2;
+  }
+  spdlog::set_level(*level);
   const shop::queue::admin::Target target{db_path, config_path};
   if (verify->parsed()) return shop::queue::admin::VerifyAudit(target);
   if (staff_add->parsed()) return shop::queue::admin::StaffAdd(target, login, name, role);

@@ -53,11 +53,25 @@ Status AuthManager::AddStaff(const std::string& login, const std::string& displa
   });
 }
 
+const char* const AuthManager::kLoginRefused =
+    "wrong login or password (a login is locked for 15 minutes after 5 wrong passwords in a row)";
+
+const std::string& AuthManager::DummyHash() {
+  std::call_once(dummy_once_, [this] {
+    auto hash = secrets_.HashPassword(secrets_.NewToken());
+    if (hash.ok()) dummy_hash_ = *hash;
+  });
+  return dummy_hash_;
+}
+
 Status AuthManager::CheckPassword(
     const std::string& login, const std::string& password, const std::string& failed_action,
     const std::function<Status(QueueTx&, const StaffAccount&, absl::Time)>& on_success) {
-  const Status wrong = Status::Unauthenticated("wrong login or password");
-  if (ValidateLogin(login).code() != Status::Code::kOk) return wrong;
+  static_assert(LoginAttempts::kMaxFailures == 5 && LoginAttempts::kLockout == absl::Minutes(15),
+                "kLoginRefused names the lockout rule");
+  const Status refused = Status::Unauthenticated(kLoginRefused);
+  // No account can have such a name, so refusing it at once tells nothing.
+  if (ValidateLogin(login).code() != Status::Code::kOk) return refused;
   absl::Time now = clock_.Now();
   std::optional<StaffAccount> account;
   QUEUE_RETURN_IF_ERROR(store_.Read([&](QueueTx& tx) -> Status {
@@ -66,31 +80,35 @@ Status AuthManager::CheckPassword(
     account = *a;
     return Status::Ok();
   }));
-  if (account && account->attempts.Locked(now))
-    return Status::Unauthenticated("too many wrong passwords; login " + login +
-                                   " is locked until " +
-                                   absl::FormatTime("%H:%M UTC", account->attempts.locked_until,
-                                                    absl::UTCTimeZone()));
-  // Verify outside any transaction (Argon2id is slow on purpose).
-  bool good = account && secrets_.VerifyPassword(password, account->password_hash);
-  if (!account) return wrong;  // nothing to record against an unknown login
+  // Always exactly one verification (Argon2id, slow on purpose, outside any
+  // transaction): against a dummy hash for an unknown login, and also for a
+  // locked one, so the time taken does not tell them apart.
+  const bool good = secrets_.VerifyPassword(password, account ? account->password_hash
+                                                              : DummyHash());
+  const std::string subject = "staff:" + login;
+  bool admitted = false;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
     auto fresh = tx.GetStaff(login);
     if (!fresh.ok()) return fresh.status();
-    if (!fresh->has_value()) return Status::NotFound("staff login vanished");
+    if (!fresh->has_value() || !account)  // unknown (or vanished meanwhile)
+      return tx.AppendAudit(Audit(login, failed_action, subject, now, "unknown login"));
     StaffAccount a = **fresh;
+    if (a.attempts.Locked(now))  // refused whatever the password; not counted
+      return tx.AppendAudit(Audit(login, failed_action, subject, now, "locked"));
     if (!good) {
       a.attempts.RecordFailure(now);
       QUEUE_RETURN_IF_ERROR(tx.SaveStaff(a));
-      return tx.AppendAudit(Audit(login, failed_action, "staff:" + login, now,
+      return tx.AppendAudit(Audit(login, failed_action, subject, now,
                                   a.attempts.Locked(now) ? "locked" : ""));
     }
     a.attempts.RecordSuccess();
     QUEUE_RETURN_IF_ERROR(tx.SaveStaff(a));
-    return on_success(tx, a, now);
+    QUEUE_RETURN_IF_ERROR(on_success(tx, a, now));
+    admitted = true;
+    return Status::Ok();
   });
   if (!st.ok()) return st;
-  return good ? Status::Ok() : wrong;
+  return admitted ? Status::Ok() : refused;
 }
 
 Result<LoginResult> AuthManager::Login(const std::string& login, const std::string& password) {
@@ -134,17 +152,24 @@ Result<Principal> AuthManager::ConfirmSupervisor(const std::string& login,
 Status AuthManager::Logout(const std::string& token) {
   const std::string hash = secrets_.TokenHash(token);
   absl::Time now = clock_.Now();
-  {
-    std::lock_guard lock(cache_mu_);
-    cache_.erase(hash);
-  }
-  return store_.Write([&](QueueTx& tx) -> Status {
+  // The session ends in the database first; only then is the cached answer
+  // dropped, so no Resolve can read the live session afterwards.
+  Status st = store_.Write([&](QueueTx& tx) -> Status {
     auto s = tx.GetSession(hash);
     if (!s.ok()) return s.status();
     if (!s->has_value()) return Status::Unauthenticated("no such session");
     QUEUE_RETURN_IF_ERROR(tx.EndSession(hash));
     return tx.AppendAudit(Audit((*s)->login, "staff.logout", "staff:" + (*s)->login, now));
   });
+  Forget(hash);
+  return st;
+}
+
+void AuthManager::Forget(const std::string& hash) {
+  std::lock_guard lock(cache_mu_);
+  ++forgets_;
+  if (hash.empty()) cache_.clear();
+  else cache_.erase(hash);
 }
 
 Result<std::string> AuthManager::IssueDevice(const std::string& name, Role role,
@@ -172,8 +197,7 @@ Status AuthManager::RevokeDevice(const std::string& name, const std::string& act
     QUEUE_RETURN_IF_ERROR(tx.RevokeDevice(name));
     return tx.AppendAudit(Audit(actor, "device.revoke", "device:" + name, now));
   });
-  std::lock_guard lock(cache_mu_);
-  cache_.clear();  // the name does not give the token hash; revocations are rare
+  Forget("");  // the name does not give the token hash; revocations are rare
   return st;
 }
 
@@ -181,10 +205,12 @@ Result<std::optional<Principal>> AuthManager::Resolve(const std::string& token) 
   if (token.empty()) return std::optional<Principal>();
   const std::string hash = secrets_.TokenHash(token);
   absl::Time now = clock_.Now();
+  uint64_t forgets_before = 0;
   {
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end() && now < it->second.until) return it->second.who;
+    forgets_before = forgets_;
   }
   std::optional<Principal> who;
   absl::Time until = now + kResolveTtl;
@@ -204,6 +230,9 @@ Result<std::optional<Principal>> AuthManager::Resolve(const std::string& token) 
     return Status::Ok();
   }));
   std::lock_guard lock(cache_mu_);
+  // A logout or revocation that committed while we read may have made this
+  // answer stale: answer it this once, but do not cache it.
+  if (forgets_ != forgets_before) return who;
   if (cache_.size() >= kCacheLimit) cache_.clear();
   cache_[hash] = Cached{who, until};
   return who;

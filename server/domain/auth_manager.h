@@ -7,6 +7,7 @@
 // Thread-safe; borrows the Store, Clock and Secrets, which must outlive it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -48,9 +49,16 @@ class AuthManager {
   Status AddStaff(const std::string& login, const std::string& display_name, Role role,
                   const std::string& password, const std::string& actor);
   // Checks the password; after LoginAttempts::kMaxFailures wrong ones the
-  // login is locked for LoginAttempts::kLockout. Unknown logins and wrong
-  // passwords get the same answer.
+  // login is locked for LoginAttempts::kLockout. An unknown login, a wrong
+  // password and a locked login get the same answer (kLoginRefused) after
+  // the same work (one password verification, against a dummy hash for an
+  // unknown login, and one audited write), so a caller cannot tell which
+  // logins exist.
   Result<LoginResult> Login(const std::string& login, const std::string& password);
+  static const char* const kLoginRefused;
+  // Ends the session in the database, then forgets the cached answer; once
+  // it returns, Resolve refuses the token (a Resolve that raced it does not
+  // put the token back into the cache).
   Status Logout(const std::string& token);
   // A supervisor confirms one action at someone else's counter with his own
   // login and password (not a session): wrong passwords count towards the
@@ -84,11 +92,24 @@ class AuthManager {
       const std::string& login, const std::string& password, const std::string& failed_action,
       const std::function<Status(QueueTx&, const StaffAccount&, absl::Time)>& on_success);
 
+  // A hash of a random password, verified against for unknown logins so
+  // they cost the same as known ones. Made on first use.
+  const std::string& DummyHash();
+  // Forgets cached answers after a logout or revocation has committed:
+  // `hash` only, or every token when empty.
+  void Forget(const std::string& hash);
+
   Store& store_;
   const Clock& clock_;
   const Secrets& secrets_;
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;  // written once under dummy_once_
   std::mutex cache_mu_;
   std::map<std::string, Cached> cache_;  // token hash -> answer; guarded by cache_mu_
+  // Bumped by every Forget(). Resolve caches what it read only if no
+  // Forget() happened since it started, so an answer read before a logout
+  // committed never outlives that logout. Guarded by cache_mu_.
+  uint64_t forgets_ = 0;
 };
 
 // Checks a login (or device) name: 3-32 of a-z, 0-9, '.', '-', '_'.

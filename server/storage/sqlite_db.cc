@@ -108,6 +108,7 @@ Status Db::Exec(const std::string& sql) {
 }
 
 Status Db::Run(const char* sql) {
+  if (hook_) QUEUE_RETURN_IF_ERROR(hook_->BeforeRun(*this, sql));
   auto st = Prepare(sql);
   if (!st.ok()) return st.status();
   Status out = (*st)->Run();
@@ -137,5 +138,37 @@ void Db::ResetAll() {
 int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Db::Changes() const { return sqlite3_changes(db_); }
 bool Db::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void StatementFaults::Add(Rule rule) {
+  std::lock_guard lock(mu_);
+  rules_.push_back(Armed{std::move(rule), 0});
+}
+
+int StatementFaults::injected() const {
+  std::lock_guard lock(mu_);
+  return injected_;
+}
+
+Status StatementFaults::BeforeRun(Db& db, const char* sql) {
+  bool fail = false, end_transaction = false;
+  {
+    std::lock_guard lock(mu_);
+    for (Armed& a : rules_) {
+      if (a.rule.sql != sql) continue;
+      ++a.seen;
+      if (a.seen >= a.rule.first && a.seen < a.rule.first + a.rule.count) {
+        fail = true;
+        end_transaction = end_transaction || a.rule.end_transaction;
+      }
+    }
+    if (fail) ++injected_;
+  }
+  if (!fail) return Status::Ok();
+  if (end_transaction && db.InTransaction()) {
+    db.ResetAll();
+    (void)db.Exec("ROLLBACK");
+  }
+  return ErrorStatus(SQLITE_IOERR, nullptr, std::string("injected fault in ") + sql);
+}
 
 }  // namespace shop::queue::sqlite

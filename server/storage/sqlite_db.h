@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/domain/status.h"
 
@@ -42,6 +44,49 @@ class Stmt {
   Status status_;
 };
 
+class Db;
+
+// Test-only fault injection, at the level of single statements (the idea of
+// LevelDB's fault_injection_test): a Db with a hook asks it before each
+// Run(); a non-OK answer fails that statement without executing it, as if
+// SQLite had refused it. Production code never sets a hook.
+// Implementations must be thread-safe (readers and the writer share one).
+class FaultHook {
+ public:
+  virtual ~FaultHook() = default;
+  // Called before `db` runs `sql` through Run(); non-OK fails the statement.
+  [[nodiscard]] virtual Status BeforeRun(Db& db, const char* sql) = 0;
+};
+
+// A FaultHook that fails chosen executions of chosen statements.
+// Thread-safe.
+class StatementFaults final : public FaultHook {
+ public:
+  struct Rule {
+    std::string sql;  // the exact statement text, e.g. sql::kRelease
+    int first = 1;    // the first failing execution, counted from 1 after Add()
+    int count = 1;    // how many executions in a row fail
+    // Also roll the connection's open transaction back before failing, as
+    // SQLite itself does on some errors (SQLITE_FULL, SQLITE_IOERR, ...).
+    bool end_transaction = false;
+  };
+  // Adds a rule; executions of its statement are counted from now on, across
+  // every connection that shares this hook.
+  void Add(Rule rule);
+  // Failures injected so far.
+  int injected() const;
+  [[nodiscard]] Status BeforeRun(Db& db, const char* sql) override;
+
+ private:
+  struct Armed {
+    Rule rule;
+    int seen = 0;
+  };
+  mutable std::mutex mu_;
+  std::vector<Armed> rules_;  // guarded by mu_
+  int injected_ = 0;          // guarded by mu_
+};
+
 class Db {
  public:
   enum class Mode { kReadWrite, kReadOnly };
@@ -56,7 +101,8 @@ class Db {
   // Executes one or more statements without results.
   Status Exec(const std::string& sql);
   // Executes one statement without results through the statement cache
-  // (for statements run again and again, like BEGIN and COMMIT).
+  // (for statements run again and again, like BEGIN and COMMIT). The fault
+  // hook, if any, is asked first.
   Status Run(const char* sql);
   // A cached prepared statement, reset and ready to bind. Valid until the Db
   // is destroyed; do not hold two uses of the same SQL at once.
@@ -70,10 +116,13 @@ class Db {
   // by itself on errors such as SQLITE_FULL).
   bool InTransaction() const;
   sqlite3* raw() { return db_; }
+  // Tests only: consult `hook` before every Run() (nullptr: none).
+  void set_fault_hook(std::shared_ptr<FaultHook> hook) { hook_ = std::move(hook); }
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::shared_ptr<FaultHook> hook_;
   std::map<const char*, std::pair<sqlite3_stmt*, std::unique_ptr<Stmt>>> cache_;
 };
 

@@ -1211,6 +1211,7 @@ SqliteStore::SqliteStore(std::string path, SqliteStoreOptions options,
                          std::unique_ptr<sqlite::Db> writer)
     : path_(std::move(path)), options_(options), writer_(std::move(writer)) {
   (void)writer_->Exec("PRAGMA wal_autocheckpoint=16384");
+  writer_->set_fault_hook(options_.fault_hook);
   writer_thread_ = std::thread([this] { WriterLoop(); });
   if (options_.checkpoint_interval > absl::ZeroDuration())
     checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
@@ -1271,60 +1272,99 @@ void SqliteStore::WriterLoop() {
 }
 
 void SqliteStore::RunBatch(std::vector<Pending*>& batch) {
-  std::vector<Status> results(batch.size());
-  size_t tx_start = 0;  // first request of the open transaction
-  Status begin = writer_->Run(sql::kBeginImmediate);
-  SqliteTx tx(*writer_, true);
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (!begin.ok()) {
-      results[i] = begin;
-      tx_start = i + 1;
-      begin = writer_->Run(sql::kBeginImmediate);
-      continue;
-    }
-    Status sp = writer_->Run(sql::kSavepoint);
-    Status st = sp;
-    if (sp.ok()) {
-      try {
-        st = (*batch[i]->fn)(tx);
-      } catch (const std::exception& e) {
-        st = Status::Internal(std::string("write failed: ") + e.what());
-      } catch (...) {
-        st = Status::Internal("write failed with an unknown exception");
-      }
-    }
-    if (!writer_->InTransaction()) {
-      // SQLite rolled the whole transaction back (e.g. SQLITE_FULL): the
-      // earlier requests of this transaction are lost too; fail them.
-      if (st.ok()) st = Status::Internal("transaction rolled back");
-      for (size_t j = tx_start; j <= i; ++j) results[j] = st;
-      tx_start = i + 1;
-      begin = writer_->Run(sql::kBeginImmediate);
-      continue;
-    }
-    results[i] = st;
-    if (st.ok()) {
-      st = writer_->Run(sql::kRelease);
-    } else {
-      writer_->ResetAll();
-      (void)writer_->Run(sql::kRollbackTo);
-      st = writer_->Run(sql::kRelease);
-    }
-    if (!st.ok()) results[i] = st;
+  // answers[i] is request i's own answer; OK ones stand only if COMMIT
+  // succeeds. Requests not reached keep OK here and get tx_error below.
+  std::vector<Status> answers(batch.size());
+  Status tx_error = BeginWrite();
+  if (tx_error.ok()) {
+    SqliteTx tx(*writer_, true);
+    for (size_t i = 0; i < batch.size() && tx_error.ok(); ++i)
+      tx_error = RunRequest(*batch[i]->fn, tx, &answers[i]);
+    if (tx_error.ok()) tx_error = CommitWrite();
   }
+  if (tx_error.ok()) {
+    std::lock_guard lock(mu_);
+    ++commits_;
+  } else {
+    // Nothing of this transaction is stored: roll back, and no request of it
+    // is answered OK (a request that failed by itself keeps its own answer).
+    AbandonWrite();
+    for (Status& answer : answers)
+      if (answer.ok()) answer = tx_error;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(answers[i]);
+}
+
+Status SqliteStore::BeginWrite() {
   writer_->ResetAll();
-  if (begin.ok() && writer_->InTransaction()) {
-    Status commit = writer_->Run(sql::kCommit);
-    if (!commit.ok()) {
-      if (writer_->InTransaction()) (void)writer_->Run(sql::kRollback);
-      for (size_t j = tx_start; j < batch.size(); ++j)
-        if (results[j].ok()) results[j] = commit;
-    } else {
-      std::lock_guard lock(mu_);
-      ++commits_;
-    }
+  if (writer_->InTransaction()) {
+    // An earlier ROLLBACK failed and left the transaction open: end it now,
+    // or this batch would run inside it.
+    Status rollback = writer_->Run(sql::kRollback);
+    if (!rollback.ok() || writer_->InTransaction())
+      return Status::Internal("not stored: a failed write transaction could not be rolled back (" +
+                              (rollback.ok() ? std::string("still open") : rollback.ToString()) +
+                              ")");
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(results[i]);
+  Status begin = writer_->Run(sql::kBeginImmediate);
+  if (!begin.ok()) return begin;
+  if (!writer_->InTransaction())
+    return Status::Internal("not stored: BEGIN IMMEDIATE opened no transaction");
+  return Status::Ok();
+}
+
+Status SqliteStore::RunRequest(const std::function<Status(QueueTx&)>& fn, QueueTx& tx,
+                               Status* answer) {
+  Status savepoint = writer_->Run(sql::kSavepoint);
+  if (!savepoint.ok()) {
+    // Nothing of this request ran; the transaction is intact if still open.
+    *answer = savepoint;
+    if (!writer_->InTransaction()) return savepoint;
+    return Status::Ok();
+  }
+  Status st;
+  try {
+    st = fn(tx);
+  } catch (const std::exception& e) {
+    st = Status::Internal(std::string("write failed: ") + e.what());
+  } catch (...) {
+    st = Status::Internal("write failed with an unknown exception");
+  }
+  *answer = st;
+  if (!writer_->InTransaction()) {
+    // SQLite rolled the whole transaction back (e.g. SQLITE_FULL): the
+    // earlier requests of this transaction are lost too.
+    return st.ok() ? Status::Internal("not stored: the write transaction was rolled back") : st;
+  }
+  if (st.ok()) {
+    Status release = writer_->Run(sql::kRelease);
+    if (!release.ok()) return release;
+  } else {
+    // Undo this request's partial writes. If that fails, RELEASE would merge
+    // them into the commit, so the whole transaction must go.
+    writer_->ResetAll();
+    Status undo = writer_->Run(sql::kRollbackTo);
+    if (!undo.ok()) return undo;
+    Status release = writer_->Run(sql::kRelease);
+    if (!release.ok()) return release;
+  }
+  if (!writer_->InTransaction())
+    return Status::Internal("not stored: the write transaction ended after a savepoint");
+  return Status::Ok();
+}
+
+Status SqliteStore::CommitWrite() {
+  writer_->ResetAll();
+  if (!writer_->InTransaction())
+    return Status::Internal("not stored: the write transaction ended before COMMIT");
+  return writer_->Run(sql::kCommit);
+}
+
+void SqliteStore::AbandonWrite() {
+  writer_->ResetAll();
+  // A failure here leaves the transaction open; BeginWrite tries again and
+  // fails the next batch rather than running it inside this one.
+  if (writer_->InTransaction()) (void)writer_->Run(sql::kRollback);
 }
 
 std::unique_ptr<sqlite::Db> SqliteStore::AcquireReader(Status* error) {
@@ -1346,6 +1386,7 @@ std::unique_ptr<sqlite::Db> SqliteStore::AcquireReader(Status* error) {
     DiscardReader();
     return nullptr;
   }
+  (*db)->set_fault_hook(options_.fault_hook);
   return std::move(db).value();
 }
 
@@ -1365,27 +1406,50 @@ void SqliteStore::DiscardReader() {
   readers_cv_.notify_one();
 }
 
+// A read connection taken from the pool, given back on every path: to the
+// idle pool, or closed if it is still inside a transaction it cannot leave
+// (it would pin an old snapshot).
+class SqliteStore::ReaderLease {
+ public:
+  ReaderLease(SqliteStore& store, std::unique_ptr<Db> db) : store_(store), db_(std::move(db)) {}
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  ~ReaderLease() {
+    db_->ResetAll();
+    if (db_->InTransaction()) (void)db_->Run(sql::kRollback);
+    if (db_->InTransaction()) {
+      db_.reset();
+      store_.DiscardReader();
+    } else {
+      store_.ReleaseReader(std::move(db_));
+    }
+  }
+  Db& db() { return *db_; }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<Db> db_;
+};
+
 Status SqliteStore::Read(const std::function<Status(QueueTx&)>& fn) {
   Status error;
-  auto db = AcquireReader(&error);
-  if (!db) return error;
-  QUEUE_RETURN_IF_ERROR(db->Run(sql::kBegin));
-  SqliteTx tx(*db, false);
+  auto acquired = AcquireReader(&error);
+  if (!acquired) return error;
+  ReaderLease lease(*this, std::move(acquired));
+  Db& db = lease.db();
+  QUEUE_RETURN_IF_ERROR(db.Run(sql::kBegin));
+  SqliteTx tx(db, false);
   Status st;
   try {
     st = fn(tx);
   } catch (const std::exception& e) {
     st = Status::Internal(std::string("read failed: ") + e.what());
+  } catch (...) {
+    st = Status::Internal("read failed with an unknown exception");
   }
-  db->ResetAll();
-  Status end = db->Run(st.ok() ? sql::kCommit : sql::kRollback);
+  db.ResetAll();
+  Status end = db.Run(st.ok() ? sql::kCommit : sql::kRollback);
   if (st.ok()) st = end;
-  if (db->InTransaction()) {
-    db.reset();  // a connection stuck in a transaction is not reused
-    DiscardReader();
-  } else {
-    ReleaseReader(std::move(db));
-  }
   return st;
 }
 
@@ -1459,6 +1523,11 @@ Result<AuditVerdict> SqliteStore::VerifyAudit() {
 int64_t SqliteStore::write_count() const {
   std::lock_guard lock(mu_);
   return writes_;
+}
+
+int64_t SqliteStore::queued_count() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int64_t>(queue_.size());
 }
 
 int64_t SqliteStore::commit_count() const {

@@ -4,7 +4,12 @@
 // Write() queue their function and wait; the writer takes everything queued,
 // runs it in one BEGIN IMMEDIATE transaction (each function inside its own
 // SAVEPOINT, so a failing function rolls back only itself), COMMITs with
-// synchronous=FULL, and only then answers every caller (group commit).
+// synchronous=FULL, and only then answers every caller (group commit). Every
+// step of that protocol is checked: when one fails so that the transaction
+// can no longer be trusted (a failed BEGIN, RELEASE, ROLLBACK TO or COMMIT,
+// or SQLite ending the transaction by itself), the whole transaction is
+// rolled back and every request in it gets an error; OK always means
+// committed.
 //
 // Reads: a bounded pool of read-only connections, each read in its own
 // transaction (a WAL snapshot); reads never wait for the writer (only, under
@@ -34,6 +39,7 @@ namespace shop::queue {
 
 namespace sqlite {
 class Db;
+class FaultHook;
 }
 
 // The result of walking the audit chain.
@@ -55,6 +61,9 @@ struct SqliteStoreOptions {
   // pay for checkpoints on its commits and the WAL does not grow without
   // bound. The writer still checkpoints by itself past 16k WAL pages.
   absl::Duration checkpoint_interval = absl::Seconds(1);
+  // Tests only: fault injection for the writer and the read connections
+  // (see sqlite::FaultHook in sqlite_db.h).
+  std::shared_ptr<sqlite::FaultHook> fault_hook = nullptr;
 };
 
 class SqliteStore final : public Store {
@@ -77,12 +86,22 @@ class SqliteStore final : public Store {
   int64_t commit_count() const;
   // Write requests the writer has run so far (committed or not).
   int64_t write_count() const;
+  // Write requests waiting for the writer (not yet taken into a batch).
+  int64_t queued_count() const;
 
  private:
   struct Pending;
   SqliteStore(std::string path, SqliteStoreOptions options, std::unique_ptr<sqlite::Db> writer);
   void WriterLoop();
   void RunBatch(std::vector<Pending*>& batch);
+  // Steps of RunBatch's transaction; each returns non-OK when the
+  // transaction cannot be trusted any more.
+  [[nodiscard]] Status BeginWrite();
+  [[nodiscard]] Status RunRequest(const std::function<Status(QueueTx&)>& fn, QueueTx& tx,
+                                  Status* answer);
+  [[nodiscard]] Status CommitWrite();
+  void AbandonWrite();
+  class ReaderLease;
   std::unique_ptr<sqlite::Db> AcquireReader(Status* error);
   void ReleaseReader(std::unique_ptr<sqlite::Db> db);
   void DiscardReader();

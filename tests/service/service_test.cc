@@ -1,6 +1,7 @@
 // The gRPC API through a real server on 127.0.0.1 (port 0) and a real
 // SQLite file: the kiosk-to-counter flow, status codes, idempotency, the
 // board stream, health checking and graceful stop.
+#include <atomic>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -230,22 +231,102 @@ TEST_F(ServiceTest, HealthIsServing) {
   EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
-TEST_F(ServiceTest, ShutdownEndsBoardStreamsAndRefusesNewCalls) {
-  grpc::ClientContext ctx;
-  pb::WatchBoardRequest req;
-  req.set_branch_id("test");
-  auto reader = board_->WatchBoard(&ctx, req);
+// The drain itself, while it runs: a call that was running when the stop
+// began is held inside the server (in the store, after its write), so gRPC
+// cannot have stopped yet. Meanwhile health says NOT_SERVING, new calls and
+// new board streams get UNAVAILABLE "server is stopping", open board streams
+// end with UNAVAILABLE; then the running call is let go and finishes OK.
+TEST_F(ServiceTest, ShutdownDrainsRunningCallsAndRefusesNewOnes) {
+  grpc::ClientContext watch_ctx;
+  pb::WatchBoardRequest watch;
+  watch.set_branch_id("test");
+  auto watcher = board_->WatchBoard(&watch_ctx, watch);
   pb::WatchBoardResponse msg;
-  ASSERT_TRUE(reader->Read(&msg));
-  std::thread stopper([&] { server_.Shutdown(); });
-  while (reader->Read(&msg)) {
+  ASSERT_TRUE(watcher->Read(&msg));
+
+  // Held: the write of this create (the sweeper writes too).
+  server_.pausing().HoldNext(testing::PausingStore::Op::kWrite, [](QueueTx& tx) {
+    auto r = tx.FindRequest("test", "create_ticket", "running-at-stop");
+    return r.ok() && r->has_value();
+  });
+  std::atomic<bool> running_returned{false};
+  grpc::Status running_status;
+  pb::CreateTicketResponse created;
+  std::thread running([&] {
+    pb::CreateTicketRequest req;
+    req.set_branch_id("test");
+    req.set_service_prefix("R");
+    req.set_request_id("running-at-stop");
+    running_status = kiosk_->CreateTicket(Ctx(60).get(), req, &created);
+    running_returned = true;
+  });
+  std::thread stopper;
+  // Whatever fails below, let the held call go and wait for both threads.
+  struct Cleanup {
+    testing::TestServer& server;
+    std::thread& running;
+    std::thread& stopper;
+    ~Cleanup() {
+      server.pausing().Resume();
+      if (running.joinable()) running.join();
+      if (stopper.joinable()) stopper.join();
+    }
+  } cleanup{server_, running, stopper};
+  ASSERT_TRUE(server_.pausing().WaitUntilHeld(absl::Seconds(10)));
+  stopper = std::thread([&] { server_.Shutdown(absl::Seconds(60)); });
+
+  // Health turns NOT_SERVING (and is still answered: gRPC is up).
+  auto health = grpc::health::v1::Health::NewStub(server_.Channel());
+  grpc::health::v1::HealthCheckResponse hresp;
+  grpc::Status hst;
+  for (int i = 0; i < 1000; ++i) {
+    hresp.Clear();
+    hst = health->Check(Ctx().get(), grpc::health::v1::HealthCheckRequest(), &hresp);
+    if (!hst.ok() || hresp.status() != grpc::health::v1::HealthCheckResponse::SERVING) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  grpc::Status end = reader->Finish();
-  stopper.join();
-  EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAVAILABLE) << end.error_message();
+  ASSERT_TRUE(hst.ok()) << "health not answered during the drain: " << hst.error_message();
+  EXPECT_EQ(hresp.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+
+  // New calls are turned away by the drain, not by a stopped gRPC.
   pb::ListServicesRequest lreq;
   lreq.set_branch_id("test");
   pb::ListServicesResponse lresp;
+  grpc::Status refused;
+  for (int i = 0; i < 1000; ++i) {
+    refused = kiosk_->ListServices(Ctx().get(), lreq, &lresp);
+    if (!refused.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(refused.error_message().find("server is stopping"), std::string::npos)
+      << refused.error_message();
+
+  // The open board stream ends with UNAVAILABLE; a new one is refused.
+  while (watcher->Read(&msg)) {
+  }
+  grpc::Status watch_end = watcher->Finish();
+  EXPECT_EQ(watch_end.error_code(), grpc::StatusCode::UNAVAILABLE) << watch_end.error_message();
+  {
+    grpc::ClientContext ctx;
+    auto late = board_->WatchBoard(&ctx, watch);
+    EXPECT_FALSE(late->Read(&msg));
+    grpc::Status late_end = late->Finish();
+    EXPECT_EQ(late_end.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_NE(late_end.error_message().find("server is stopping"), std::string::npos)
+        << late_end.error_message();
+  }
+
+  // All that happened while the running call was still inside.
+  EXPECT_FALSE(running_returned.load()) << "the running call ended before the drain was checked";
+  server_.pausing().Resume();
+  running.join();
+  stopper.join();
+  EXPECT_TRUE(running_status.ok()) << "the call running at the stop was not let finish: "
+                                   << running_status.error_code() << " "
+                                   << running_status.error_message();
+  EXPECT_EQ(created.ticket().display_number(), "R001");
+  // After the stop, nothing answers at all.
   EXPECT_EQ(kiosk_->ListServices(Ctx(2).get(), lreq, &lresp).error_code(),
             grpc::StatusCode::UNAVAILABLE);
 }

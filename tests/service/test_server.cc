@@ -29,10 +29,11 @@ TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock) 
   auto store = SqliteStore::Open(db_path_);
   if (!store.ok()) throw std::runtime_error(store.status().ToString());
   store_ = std::move(store).value();
+  pausing_ = std::make_shared<PausingStore>(store_);
   QueueServerOptions options;
   options.listen = "127.0.0.1:0";
   options.config = std::move(config);
-  options.store = store_;
+  options.store = pausing_;
   options.clock = std::move(clock);
   options.drain_linger = absl::ZeroDuration();
   hasher_ = std::make_shared<crypto::HmacPiiHasher>(std::string(32, 't'));
@@ -44,7 +45,9 @@ TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock) 
 }
 
 TestServer::~TestServer() {
+  pausing_->Resume();
   server_.reset();
+  pausing_.reset();
   store_.reset();
 }
 

@@ -10,6 +10,7 @@
 
 #include "server/service/server.h"
 #include "server/storage/sqlite_store.h"
+#include "tests/support/pausing_store.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue::testing {
@@ -40,14 +41,18 @@ class TestServer {
   const PiiHasher& hasher() const { return *hasher_; }
   QueueServer& server() { return *server_; }
   SqliteStore& store() { return *store_; }
+  // The store the server uses: store() behind a PausingStore, so a test can
+  // hold a call inside the server.
+  PausingStore& pausing() { return *pausing_; }
   std::string db_path() const { return db_path_; }
-  void Shutdown() { server_->Shutdown(absl::Seconds(5)); }
+  void Shutdown(absl::Duration grace = absl::Seconds(5)) { server_->Shutdown(grace); }
 
  private:
   TempDir dir_;
   std::string db_path_;
   std::shared_ptr<const PiiHasher> hasher_;
   std::shared_ptr<SqliteStore> store_;
+  std::shared_ptr<PausingStore> pausing_;
   std::unique_ptr<QueueServer> server_;
   std::string supervisor_token_;
   int accounts_ = 0;
