@@ -246,7 +246,9 @@ TEST_F(ServiceTest, ShutdownDrainsRunningCallsAndRefusesNewOnes) {
 
   // Held: the write of this create (the sweeper writes too).
   server_.pausing().HoldNext(testing::PausingStore::Op::kWrite, [](QueueTx& tx) {
-    auto r = tx.FindRequest("test", "create_ticket", "running-at-stop");
+    auto r = tx.FindRequest("test", "create_ticket",
+                            std::string("supervisor:") + testing::TestServer::kSupervisorLogin,
+                            "running-at-stop");
     return r.ok() && r->has_value();
   });
   std::atomic<bool> running_returned{false};

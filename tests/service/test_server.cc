@@ -41,7 +41,7 @@ TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock) 
   auto server = QueueServer::Start(std::move(options));
   if (!server.ok()) throw std::runtime_error(server.status().ToString());
   server_ = std::move(server).value();
-  supervisor_token_ = Token(Role::kSupervisor);
+  supervisor_token_ = StaffToken(Role::kSupervisor, kSupervisorLogin);
 }
 
 TestServer::~TestServer() {

@@ -24,8 +24,10 @@ class TestServer {
 
   std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
   // A channel whose calls carry a supervisor's session token (a supervisor
-  // may call every kiosk, counter and board method).
+  // may call every kiosk, counter and board method), of login
+  // kSupervisorLogin.
   std::shared_ptr<grpc::Channel> Channel();
+  static constexpr const char* kSupervisorLogin = "supervisor-main";
   // A channel with no token at all.
   std::shared_ptr<grpc::Channel> AnonymousChannel() const;
   // A channel with `token`.
