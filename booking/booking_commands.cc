@@ -43,6 +43,8 @@ grpc::Status ZoneAndDay(const BookingClient& client, const std::string& service,
 // The zone to show `booking` in: the branch's, or "" (this machine's) when
 // the server cannot be asked.
 std::string ZoneFor(const BookingClient& client, const v1::Booking& booking) {
+  if (!booking.time_zone().empty()) return booking.time_zone();  // the server names it
+  // An older server: ask ListSlots for the branch's zone.
   std::string zone;
   std::vector<v1::Slot> ignored;
   if (!ZoneAndDay(client, booking.service_prefix(), "", &zone, &ignored).ok()) return "";

@@ -190,6 +190,7 @@ std::string FormatNextStep(const v1::Case& c) {
 }
 
 std::string FormatCase(const v1::Case& c, std::string_view time_zone) {
+  if (time_zone.empty()) time_zone = c.time_zone();  // the branch's zone, as the server says
   std::string text = "Case " + std::to_string(c.case_id()) + " (ticket id " +
                      std::to_string(c.ticket_id());
   if (!c.counter_id().empty()) text += ", counter " + c.counter_id();

@@ -58,7 +58,8 @@ std::optional<v1::PaymentMethod> ParsePaymentMethod(std::string_view text);
 // plus "Ask the customer: <question>" while the identity check is pending.
 // Lines for data the case does not have yet are left out; the account line
 // appears only when the server sent an account. Times are local to
-// `time_zone` (IANA name; empty: this machine's zone).
+// `time_zone` (IANA name; empty: the branch's zone the case names, or for a
+// case from an older server that names none, this machine's).
 std::string FormatCase(const v1::Case& sim_case, std::string_view time_zone = "");
 
 // "Next: <next_step> — <hint>" (the step named from the state if the server

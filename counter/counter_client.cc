@@ -110,9 +110,10 @@ grpc::Status CounterClient::CallNext(v1::Ticket* out) const {
   return status;
 }
 
-grpc::Status CounterClient::ResolveTicket(int64_t ticket_id, int64_t* resolved) const {
-  if (ticket_id != 0) {
-    *resolved = ticket_id;
+grpc::Status CounterClient::ResolveTicket(const client::TicketRef& ticket,
+                                          client::TicketRef* resolved) const {
+  if (!ticket.empty()) {
+    *resolved = ticket;
     return grpc::Status::OK;
   }
   v1::GetCounterResponse counter;
@@ -121,20 +122,21 @@ grpc::Status CounterClient::ResolveTicket(int64_t ticket_id, int64_t* resolved) 
   if (counter.counter().current_ticket_id() == 0) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "counter has no current ticket");
   }
-  *resolved = counter.counter().current_ticket_id();
+  *resolved = client::TicketRef(counter.counter().current_ticket_id());
   return grpc::Status::OK;
 }
 
 template <typename Request, typename Response>
 grpc::Status CounterClient::SendTransition(
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    int64_t ticket_id, Request request, Response* out) const {
-  int64_t resolved = 0;
-  grpc::Status status = ResolveTicket(ticket_id, &resolved);
+    const client::TicketRef& ticket, Request request, Response* out) const {
+  client::TicketRef resolved;
+  grpc::Status status = ResolveTicket(ticket, &resolved);
   if (!status.ok()) return status;
   request.set_branch_id(branch_id_);
   request.set_counter_id(counter_id_);
-  request.set_ticket_id(resolved);
+  request.set_ticket_id(resolved.id);
+  request.set_ticket_number(resolved.number);
   Response response;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
@@ -148,60 +150,61 @@ grpc::Status CounterClient::SendTransition(
 template <typename Request, typename Response>
 grpc::Status CounterClient::Transition(
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    int64_t ticket_id, Request request, v1::Ticket* out) const {
+    const client::TicketRef& ticket, Request request, v1::Ticket* out) const {
   Response response;
-  grpc::Status status = SendTransition(method, ticket_id, std::move(request), &response);
+  grpc::Status status = SendTransition(method, ticket, std::move(request), &response);
   if (status.ok()) *out = std::move(*response.mutable_ticket());
   return status;
 }
 
-grpc::Status CounterClient::Call(int64_t ticket_id, v1::Ticket* out) const {
-  if (ticket_id == 0) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "ticket_id: a ticket id is required");
+grpc::Status CounterClient::Call(const client::TicketRef& ticket, v1::Ticket* out) const {
+  if (ticket.empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "ticket_id: a ticket number (R017) or id is required");
   }
-  return Transition(&Stub::CallTicket, ticket_id, v1::CallTicketRequest(), out);
+  return Transition(&Stub::CallTicket, ticket, v1::CallTicketRequest(), out);
 }
 
-grpc::Status CounterClient::Recall(int64_t ticket_id, v1::Ticket* out) const {
-  return Transition(&Stub::RecallTicket, ticket_id, v1::RecallTicketRequest(), out);
+grpc::Status CounterClient::Recall(const client::TicketRef& ticket, v1::Ticket* out) const {
+  return Transition(&Stub::RecallTicket, ticket, v1::RecallTicketRequest(), out);
 }
 
-grpc::Status CounterClient::Start(int64_t ticket_id, v1::Ticket* out) const {
-  return Transition(&Stub::StartTicket, ticket_id, v1::StartTicketRequest(), out);
+grpc::Status CounterClient::Start(const client::TicketRef& ticket, v1::Ticket* out) const {
+  return Transition(&Stub::StartTicket, ticket, v1::StartTicketRequest(), out);
 }
 
-grpc::Status CounterClient::StartServing(int64_t ticket_id, v1::Ticket* out,
+grpc::Status CounterClient::StartServing(const client::TicketRef& ticket, v1::Ticket* out,
                                          int64_t* case_id) const {
   v1::StartTicketResponse response;
   grpc::Status status =
-      SendTransition(&Stub::StartTicket, ticket_id, v1::StartTicketRequest(), &response);
+      SendTransition(&Stub::StartTicket, ticket, v1::StartTicketRequest(), &response);
   if (!status.ok()) return status;
   *out = std::move(*response.mutable_ticket());
   *case_id = response.case_id();
   return status;
 }
 
-grpc::Status CounterClient::Complete(int64_t ticket_id, v1::Ticket* out) const {
-  return Transition(&Stub::CompleteTicket, ticket_id, v1::CompleteTicketRequest(), out);
+grpc::Status CounterClient::Complete(const client::TicketRef& ticket, v1::Ticket* out) const {
+  return Transition(&Stub::CompleteTicket, ticket, v1::CompleteTicketRequest(), out);
 }
 
-grpc::Status CounterClient::NoShow(int64_t ticket_id, v1::Ticket* out) const {
-  return Transition(&Stub::MarkNoShowTicket, ticket_id, v1::MarkNoShowTicketRequest(), out);
+grpc::Status CounterClient::NoShow(const client::TicketRef& ticket, v1::Ticket* out) const {
+  return Transition(&Stub::MarkNoShowTicket, ticket, v1::MarkNoShowTicketRequest(), out);
 }
 
-grpc::Status CounterClient::Transfer(int64_t ticket_id, std::string_view target_prefix,
+grpc::Status CounterClient::Transfer(const client::TicketRef& ticket, std::string_view target_prefix,
                                      v1::Ticket* out) const {
   v1::TransferTicketRequest request;
   request.set_target_service_prefix(std::string(target_prefix));
-  return Transition(&Stub::TransferTicket, ticket_id, std::move(request), out);
+  return Transition(&Stub::TransferTicket, ticket, std::move(request), out);
 }
 
-grpc::Status CounterClient::Park(int64_t ticket_id, v1::Ticket* out) const {
-  return Transition(&Stub::ParkTicket, ticket_id, v1::ParkTicketRequest(), out);
+grpc::Status CounterClient::Park(const client::TicketRef& ticket, v1::Ticket* out) const {
+  return Transition(&Stub::ParkTicket, ticket, v1::ParkTicketRequest(), out);
 }
 
-grpc::Status CounterClient::Return(int64_t ticket_id, v1::Ticket* out) const {
-  return Transition(&Stub::ReturnTicket, ticket_id, v1::ReturnTicketRequest(), out);
+grpc::Status CounterClient::Return(const client::TicketRef& ticket, v1::Ticket* out) const {
+  return Transition(&Stub::ReturnTicket, ticket, v1::ReturnTicketRequest(), out);
 }
 
 grpc::Status CounterClient::WatchBoard(const BoardCallback& on_message,

@@ -14,9 +14,11 @@
 // exactly once; they wait (up to the deadline) for the channel to connect
 // rather than failing at once while the server restarts.
 //
-// Ticket ids: the transition methods that take a ticket_id accept 0 for "the
-// counter's current ticket": the client asks GetCounter for it and returns
-// FAILED_PRECONDITION "counter has no current ticket" itself if there is none.
+// Tickets: the transition methods take a client::TicketRef, an id or the
+// printed number of today's ticket ("R017", sent as is: the server looks it
+// up). An empty one (or id 0) means "the counter's current ticket": the
+// client asks GetCounter for it and returns FAILED_PRECONDITION "counter has
+// no current ticket" itself if there is none.
 //
 // Thread-safety: thread-safe; the object is immutable after construction and
 // gRPC stubs may be shared by threads. WatchBoard blocks its caller; another
@@ -34,6 +36,7 @@
 #include <grpcpp/channel.h>
 
 #include "common/client/rpc.h"
+#include "common/client/ticket_ref.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 
@@ -71,21 +74,23 @@ class CounterClient {
   // Calls the next ticket by the server's queue policy; NOT_FOUND when nobody
   // is waiting for this counter's services.
   grpc::Status CallNext(v1::Ticket* out) const;
-  // Calls the waiting ticket `ticket_id` out of order.
-  grpc::Status Call(int64_t ticket_id, v1::Ticket* out) const;
+  // Calls the waiting ticket `ticket` out of order (required).
+  grpc::Status Call(const client::TicketRef& ticket, v1::Ticket* out) const;
 
-  // Transitions of a ticket at this counter; ticket_id 0 means the current one.
-  grpc::Status Recall(int64_t ticket_id, v1::Ticket* out) const;
-  grpc::Status Start(int64_t ticket_id, v1::Ticket* out) const;
+  // Transitions of a ticket at this counter; an empty `ticket` (or id 0)
+  // means the current one.
+  grpc::Status Recall(const client::TicketRef& ticket, v1::Ticket* out) const;
+  grpc::Status Start(const client::TicketRef& ticket, v1::Ticket* out) const;
   // Start, also giving the id of the SIM-replacement case the start opened
   // (a ticket of such a service), else 0, in *case_id.
-  grpc::Status StartServing(int64_t ticket_id, v1::Ticket* out, int64_t* case_id) const;
-  grpc::Status Complete(int64_t ticket_id, v1::Ticket* out) const;
-  grpc::Status NoShow(int64_t ticket_id, v1::Ticket* out) const;
-  grpc::Status Transfer(int64_t ticket_id, std::string_view target_prefix,
+  grpc::Status StartServing(const client::TicketRef& ticket, v1::Ticket* out,
+                            int64_t* case_id) const;
+  grpc::Status Complete(const client::TicketRef& ticket, v1::Ticket* out) const;
+  grpc::Status NoShow(const client::TicketRef& ticket, v1::Ticket* out) const;
+  grpc::Status Transfer(const client::TicketRef& ticket, std::string_view target_prefix,
                         v1::Ticket* out) const;
-  grpc::Status Park(int64_t ticket_id, v1::Ticket* out) const;
-  grpc::Status Return(int64_t ticket_id, v1::Ticket* out) const;
+  grpc::Status Park(const client::TicketRef& ticket, v1::Ticket* out) const;
+  grpc::Status Return(const client::TicketRef& ticket, v1::Ticket* out) const;
 
   // Streams the branch's board into `on_message` until the server ends the
   // stream (OK), an error, `on_message` returns false (OK), or `canceller`
@@ -98,20 +103,22 @@ class CounterClient {
  private:
   using Stub = v1::CounterService::StubInterface;
 
-  // `ticket_id`, or the counter's current ticket if it is 0.
-  grpc::Status ResolveTicket(int64_t ticket_id, int64_t* resolved) const;
+  // `ticket`, or the counter's current ticket if it is empty.
+  grpc::Status ResolveTicket(const client::TicketRef& ticket, client::TicketRef* resolved) const;
 
   // Sends a transition request (branch, counter and ticket filled in here)
   // exactly once and returns its whole response.
   template <typename Request, typename Response>
   grpc::Status SendTransition(grpc::Status (Stub::*method)(grpc::ClientContext*,
                                                            const Request&, Response*),
-                              int64_t ticket_id, Request request, Response* out) const;
+                              const client::TicketRef& ticket, Request request,
+                              Response* out) const;
   // SendTransition, returning the ticket of its response.
   template <typename Request, typename Response>
   grpc::Status Transition(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                        Response*),
-                          int64_t ticket_id, Request request, v1::Ticket* out) const;
+                          const client::TicketRef& ticket, Request request,
+                          v1::Ticket* out) const;
 
   std::unique_ptr<v1::CounterService::StubInterface> counter_stub_;
   std::unique_ptr<v1::BoardService::StubInterface> board_stub_;

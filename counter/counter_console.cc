@@ -16,21 +16,14 @@ constexpr std::string_view kKeys =
     "keys: n next  r recall  s start  d done  x no-show  t transfer  p park\n"
     "      u return  c call  o open  z close  l list  k case  ? help  q quit";
 
-std::optional<int64_t> ParseTicketId(std::string_view text) {
-  int64_t id = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 }  // namespace
 
 std::string_view CounterKeyHelp() {
-  return "n  call the next ticket            c  call a chosen ticket (id, Enter)\n"
+  return "n  call the next ticket            c  call a chosen ticket (R017, Enter)\n"
          "r  recall the current ticket       s  start serving (customer arrived)\n"
          "d  done: serving finished          x  no-show: customer did not come\n"
          "t  transfer (then service letter)  p  park the ticket being served\n"
-         "u  return a parked ticket (id, Enter)\n"
+         "u  return a parked ticket (R017, Enter)\n"
          "o  open the counter (services, Enter)   z  close the counter\n"
          "l  list waiting tickets            k  SIM-replacement case of the ticket\n"
          "?  this help                       q  quit";
@@ -105,10 +98,10 @@ void CounterConsole::CallNext() {
 }
 
 void CounterConsole::CallChosen() {
-  std::optional<int64_t> id = AskTicketId("call ticket id: ");
-  if (!id) return;
+  std::optional<client::TicketRef> ref = AskTicket("call ticket (number, e.g. R017): ");
+  if (!ref) return;
   v1::Ticket ticket;
-  Report(client_.Call(*id, &ticket), ticket);
+  Report(client_.Call(*ref, &ticket), ticket);
 }
 
 void CounterConsole::Transfer() {
@@ -125,10 +118,10 @@ void CounterConsole::Transfer() {
 }
 
 void CounterConsole::ReturnParked() {
-  std::optional<int64_t> id = AskTicketId("return parked ticket id: ");
-  if (!id) return;
+  std::optional<client::TicketRef> ref = AskTicket("return parked ticket (number, e.g. R017): ");
+  if (!ref) return;
   v1::Ticket ticket;
-  Report(client_.Return(*id, &ticket), ticket);
+  Report(client_.Return(*ref, &ticket), ticket);
 }
 
 void CounterConsole::Open() {
@@ -212,16 +205,16 @@ void CounterConsole::Refused(const grpc::Status& status) {
   message_ = "refused: " + client::DescribeStatus(status);
 }
 
-std::optional<int64_t> CounterConsole::AskTicketId(std::string_view prompt) {
+std::optional<client::TicketRef> CounterConsole::AskTicket(std::string_view prompt) {
   out_ << '\n' << prompt;
   std::optional<std::string> answer = ReadAnswer();
   if (!answer || answer->empty()) {
     message_ = "cancelled";
     return std::nullopt;
   }
-  std::optional<int64_t> id = ParseTicketId(*answer);
-  if (!id) message_ = "not a ticket id: '" + *answer + "'";
-  return id;
+  std::optional<client::TicketRef> ref = client::ParseTicketRef(*answer);
+  if (!ref) message_ = "not a ticket number (such as R017): '" + *answer + "'";
+  return ref;
 }
 
 }  // namespace shop::queue::counter

@@ -20,6 +20,7 @@
 #include "common/client/keys.h"
 #include "counter/case_client.h"
 #include "counter/counter_client.h"
+#include "common/client/ticket_ref.h"
 
 namespace shop::queue::counter {
 
@@ -56,7 +57,8 @@ class CounterConsole {
   // A typed word (see KeyReader::ReadWord), echoed when input is piped.
   std::optional<std::string> ReadAnswer();
   // Prompts for a ticket id; std::nullopt if cancelled or not a number.
-  std::optional<int64_t> AskTicketId(std::string_view prompt);
+  // A ticket the clerk types: its printed number ("R017") or an id.
+  std::optional<client::TicketRef> AskTicket(std::string_view prompt);
 
   const CounterClient& client_;
   client::KeyReader& keys_;

@@ -33,7 +33,8 @@ std::string FormatTicket(const v1::Ticket& ticket, std::string_view time_zone) {
   if (ticket.origin() == v1::TICKET_ORIGIN_APPOINTMENT) {
     text += "  appointment";
     if (ticket.due_time().seconds() != 0 || ticket.due_time().nanos() != 0) {
-      text += " due " + client::FormatLocalTime(ticket.due_time(), time_zone);
+      text += " due " + client::FormatLocalTime(
+                            ticket.due_time(), time_zone.empty() ? ticket.time_zone() : time_zone);
     }
   }
   return text;

@@ -18,9 +18,9 @@ namespace v1 = ::shop::queue::v1;
 // "R017 [id 42]  service R  called  counter 3  recalls 1  priority elderly
 // appointment due 14:30" (the last two only when they apply; counter only if
 // set). The due time of an appointment ticket is HH:MM in `time_zone` (IANA
-// name); empty, as the counter program passes today, means this machine's
-// zone: the ticket does not name the branch's, and a counter stands in the
-// branch, so the two agree when the machine's clock is set up right.
+// name); empty means the branch's zone the ticket names (Ticket.time_zone),
+// and only for a ticket from an older server that names none, this
+// machine's.
 std::string FormatTicket(const v1::Ticket& ticket, std::string_view time_zone = "");
 
 // "Counter 3 (id 3): open, serves R, N, current ticket id 42".

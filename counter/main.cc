@@ -39,7 +39,7 @@ struct Flags {
   std::vector<std::string> services;  // open --services
   std::string state;                  // list --state
   std::string target_prefix;          // transfer PREFIX
-  int64_t ticket_id = 0;              // 0: the counter's current ticket
+  std::string ticket;                 // "R017" or an id; "": the counter's current ticket
   CaseFlags cases;                    // case ...
 };
 
@@ -93,13 +93,19 @@ int RunList(const CounterClient& counter, const Flags& flags) {
   return 0;
 }
 
-// Ticket transitions: (client, ticket id, out) -> status.
-using TicketAction = grpc::Status (CounterClient::*)(int64_t, v1::Ticket*) const;
+// The ticket a command names: the printed number ("R017") or an id; empty
+// for the counter's current ticket. Checked by client::TicketArg when parsed.
+client::TicketRef TicketOf(const Flags& flags) {
+  return flags.ticket.empty() ? client::TicketRef() : client::ParseTicketRef(flags.ticket).value();
+}
+
+// Ticket transitions: (client, ticket, out) -> status.
+using TicketAction = grpc::Status (CounterClient::*)(const client::TicketRef&, v1::Ticket*) const;
 
 Command ActOnTicket(TicketAction action) {
   return [action](const CounterClient& counter, const Flags& flags) {
     v1::Ticket ticket;
-    grpc::Status status = (counter.*action)(flags.ticket_id, &ticket);
+    grpc::Status status = (counter.*action)(TicketOf(flags), &ticket);
     return PrintTicket(status, ticket);
   };
 }
@@ -107,7 +113,7 @@ Command ActOnTicket(TicketAction action) {
 int RunStart(const CounterClient& counter, const Flags& flags) {
   v1::Ticket ticket;
   int64_t case_id = 0;
-  grpc::Status status = counter.StartServing(flags.ticket_id, &ticket, &case_id);
+  grpc::Status status = counter.StartServing(TicketOf(flags), &ticket, &case_id);
   const int code = PrintTicket(status, ticket);
   if (code == 0 && case_id != 0) {
     std::cout << "case " << case_id << " opened: counter case show --case " << case_id << '\n';
@@ -123,7 +129,7 @@ int RunNext(const CounterClient& counter, const Flags&) {
 
 int RunTransfer(const CounterClient& counter, const Flags& flags) {
   v1::Ticket ticket;
-  grpc::Status status = counter.Transfer(flags.ticket_id, flags.target_prefix, &ticket);
+  grpc::Status status = counter.Transfer(TicketOf(flags), flags.target_prefix, &ticket);
   return PrintTicket(status, ticket);
 }
 
@@ -236,7 +242,9 @@ CLI::App* AddCommand(CLI::App& app, Selected& selected, const std::string& name,
 void AddTicketCommand(CLI::App& app, Selected& selected, Flags& flags, const std::string& name,
                       const std::string& help, TicketAction action) {
   AddCommand(app, selected, name, help, ActOnTicket(action))
-      ->add_option("ID", flags.ticket_id, "Ticket id (default: the counter's current ticket)");
+      ->add_option("TICKET", flags.ticket,
+                   "Ticket number as printed, e.g. R017, or id (default: the current ticket)")
+      ->check(client::TicketArg());
 }
 
 void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
@@ -251,22 +259,27 @@ void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
                              "cancelled", "expired", "parked"}));
   AddCommand(app, selected, "next", "Call the next ticket", RunNext);
   AddCommand(app, selected, "call", "Call a chosen waiting ticket", ActOnTicket(&CounterClient::Call))
-      ->add_option("TICKET_ID", flags.ticket_id, "Ticket id")
+      ->add_option("TICKET", flags.ticket, "Ticket number as printed, e.g. R017, or id")
+      ->check(client::TicketArg())
       ->required();
   AddTicketCommand(app, selected, flags, "recall", "Call the ticket again", &CounterClient::Recall);
   AddCommand(app, selected, "start", "Start serving (the customer came)", RunStart)
-      ->add_option("ID", flags.ticket_id, "Ticket id (default: the counter's current ticket)");
+      ->add_option("TICKET", flags.ticket,
+                   "Ticket number as printed, e.g. R017, or id (default: the current ticket)")
+      ->check(client::TicketArg());
   AddTicketCommand(app, selected, flags, "done", "Finish serving", &CounterClient::Complete);
   AddTicketCommand(app, selected, flags, "no-show", "The customer did not come",
                    &CounterClient::NoShow);
   CLI::App* transfer =
       AddCommand(app, selected, "transfer", "Send the ticket to another service", RunTransfer);
   transfer->add_option("PREFIX", flags.target_prefix, "Target service prefix")->required();
-  transfer->add_option("--ticket", flags.ticket_id, "Ticket id (default: the current ticket)");
+  transfer->add_option("--ticket", flags.ticket, "Ticket number (R017) or id (default: the current ticket)")
+      ->check(client::TicketArg());
   AddTicketCommand(app, selected, flags, "park", "Set the serving ticket aside",
                    &CounterClient::Park);
   AddCommand(app, selected, "return", "Call a parked ticket back", ActOnTicket(&CounterClient::Return))
-      ->add_option("ID", flags.ticket_id, "Ticket id of the parked ticket")
+      ->add_option("TICKET", flags.ticket, "The parked ticket's number, e.g. R017, or id")
+      ->check(client::TicketArg())
       ->required();
   AddCommand(app, selected, "board", "Print the hall board live until Ctrl-C", RunBoard, false);
   AddCommand(app, selected, "interactive", "Clerk's keyboard screen (k: the SIM case screen)",

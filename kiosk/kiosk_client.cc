@@ -89,10 +89,11 @@ grpc::Status KioskClient::CheckInBooking(std::string_view code, CheckIn* out) co
   return grpc::Status::OK;
 }
 
-grpc::Status KioskClient::GetTicket(int64_t ticket_id, v1::Ticket* out) const {
+grpc::Status KioskClient::GetTicket(const client::TicketRef& ticket, v1::Ticket* out) const {
   v1::GetTicketRequest request;
   request.set_branch_id(branch_id_);
-  request.set_ticket_id(ticket_id);
+  request.set_ticket_id(ticket.id);
+  request.set_ticket_number(ticket.number);
   v1::GetTicketResponse response;
   grpc::Status status =
       client::UnaryWithRetry(options_, *stub_, &Stub::GetTicket, request, &response);

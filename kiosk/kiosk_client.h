@@ -24,6 +24,7 @@
 #include <grpcpp/channel.h>
 
 #include "common/client/rpc.h"
+#include "common/client/ticket_ref.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
 
 namespace shop::queue::kiosk {
@@ -72,7 +73,8 @@ class KioskClient {
   grpc::Status CheckInBooking(std::string_view code, CheckIn* out) const;
 
   // A ticket with its current state, position and estimated wait.
-  grpc::Status GetTicket(int64_t ticket_id, v1::Ticket* out) const;
+  // `ticket`: an id, or the printed number of today's ticket ("R017").
+  grpc::Status GetTicket(const client::TicketRef& ticket, v1::Ticket* out) const;
 
  private:
   std::unique_ptr<v1::KioskService::StubInterface> stub_;

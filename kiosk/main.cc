@@ -32,8 +32,8 @@ struct Flags {
   bool lang_given = false;  // --lang was on the command line
   std::string priority = "none";
   std::string prefix;
-  int64_t ticket_id = 0;
-  std::string code;  // checkin CODE
+  std::string ticket;  // ticket TICKET: "R017" or an id
+  std::string code;    // checkin CODE
 };
 
 using Command = std::function<int(const KioskClient&, const Flags&)>;
@@ -91,7 +91,7 @@ int RunCheckIn(const KioskClient& kiosk, const Flags& flags) {
 
 int RunTicket(const KioskClient& kiosk, const Flags& flags) {
   v1::Ticket ticket;
-  grpc::Status status = kiosk.GetTicket(flags.ticket_id, &ticket);
+  grpc::Status status = kiosk.GetTicket(client::ParseTicketRef(flags.ticket).value(), &ticket);
   if (!status.ok()) return Fail(status);
   std::cout << ticket.display_number() << " (id " << ticket.ticket_id() << "): "
             << client::TicketStateName(ticket.state()) << ", service "
@@ -133,7 +133,9 @@ void AddCommands(CLI::App& app, Flags& flags, Command& command) {
   take->callback([&] { command = RunTake; });
 
   CLI::App* ticket = app.add_subcommand("ticket", "Show a ticket's state, position and wait");
-  ticket->add_option("ID", flags.ticket_id, "Ticket id")->required();
+  ticket->add_option("TICKET", flags.ticket, "Today's ticket number as printed, e.g. R017 (or its id)")
+      ->check(client::TicketArg())
+      ->required();
   ticket->callback([&] { command = RunTicket; });
 
   CLI::App* checkin = app.add_subcommand(

@@ -1,5 +1,7 @@
 #include "common/client/cli.h"
 
+#include "common/client/ticket_ref.h"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -52,6 +54,15 @@ std::optional<int> Parse(CLI::App& app, int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   return std::nullopt;
+}
+
+CLI::Validator TicketArg() {
+  return CLI::Validator(
+      [](std::string& text) {
+        return ParseTicketRef(text) ? std::string()
+                                    : "expected a ticket number such as R017 (or a ticket id)";
+      },
+      "TICKET", "ticket");
 }
 
 }  // namespace shop::queue::client

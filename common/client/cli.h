@@ -47,4 +47,8 @@ CallOptions ToPublicCallOptions(const ConnectionFlags& flags);
 // kExitUsage; nullopt when the program should go on.
 std::optional<int> Parse(CLI::App& app, int argc, char** argv);
 
+// Checks a ticket argument as people type it: the printed number ("R017",
+// any case) or an id (see ParseTicketRef).
+CLI::Validator TicketArg();
+
 }  // namespace shop::queue::client

@@ -453,6 +453,39 @@ Result<TicketView> QueueManager::GetTicket(const std::string& branch_id, int64_t
   return out;
 }
 
+Result<int64_t> QueueManager::ResolveTicket(const std::string& branch_id, int64_t ticket_id,
+                                           const std::string& ticket_number) {
+  if (ticket_number.empty()) {
+    if (ticket_id == 0)
+      return Status::InvalidArgument("ticket_id", "ticket_id or ticket_number is required");
+    return ticket_id;
+  }
+  auto parsed = ParseTicketNumber(ticket_number);
+  if (!parsed)
+    return Status::InvalidArgument("ticket_number",
+                                   "expected a printed ticket number such as R017, not " +
+                                       Quoted(ticket_number));
+  auto b = Branch(branch_id);
+  if (!b.ok()) return b.status();
+  const std::string day = (*b)->BusinessDay(clock_.Now());
+  const std::string printed = FormatNumber(parsed->prefix, parsed->number);
+  std::optional<Ticket> found;
+  QUEUE_RETURN_IF_ERROR(store_.Read([&](QueueTx& tx) -> Status {
+    auto t = tx.TicketByNumber(branch_id, parsed->prefix, day, parsed->number);
+    if (!t.ok()) return t.status();
+    found = *t;
+    return Status::Ok();
+  }));
+  if (!found)
+    return Status::NotFound("no ticket " + printed + " was issued today (" + day +
+                            ") in branch " + branch_id);
+  if (ticket_id != 0 && ticket_id != found->id)
+    return Status::InvalidArgument("ticket_number", "ticket_number " + printed +
+                                                        " is not ticket_id " +
+                                                        std::to_string(ticket_id));
+  return found->id;
+}
+
 Result<CounterView> QueueManager::GetCounter(const std::string& branch_id,
                                              const std::string& counter_id) {
   auto b = Branch(branch_id);

@@ -74,6 +74,13 @@ class QueueManager {
   // (supervisors on any). Tests and tools may pass nullptr.
   Result<TicketView> CreateTicket(const CreateTicketInput& in, const Principal* who = nullptr);
   Result<TicketView> GetTicket(const std::string& branch_id, int64_t ticket_id);
+  // The id of the ticket a caller names: `ticket_id`, or the printed number
+  // of today's ticket (`ticket_number`, "R017", any case) in the branch's
+  // business day. Both given: they must name the same ticket.
+  // INVALID_ARGUMENT for neither or a malformed number, NOT_FOUND for a
+  // number not issued today.
+  Result<int64_t> ResolveTicket(const std::string& branch_id, int64_t ticket_id,
+                                const std::string& ticket_number);
 
   // Counter.
   Result<CounterView> GetCounter(const std::string& branch_id, const std::string& counter_id);

@@ -102,6 +102,11 @@ class QueueTx {
   // Writes `t` if its stored state is still `expected`; kAborted otherwise.
   virtual Status UpdateTicket(const Ticket& t, TicketState expected) = 0;
   virtual Result<std::optional<Ticket>> GetTicket(const std::string& branch_id, int64_t id) = 0;
+  // The ticket printed as `prefix` + `number` on `business_day`, if any.
+  virtual Result<std::optional<Ticket>> TicketByNumber(const std::string& branch_id,
+                                                       const std::string& prefix,
+                                                       const std::string& business_day,
+                                                       int number) = 0;
   // For each of `services`, the first waiting ticket of each callable tier
   // (due appointments, priority, walk-ins) in that tier's order (see
   // queue_policy.h): at most three per service. PickNext over these gives

@@ -50,6 +50,24 @@ std::string FormatNumber(std::string_view prefix, int number) {
   return std::string(prefix) + digits;
 }
 
+std::optional<TicketNumber> ParseTicketNumber(std::string_view text) {
+  TicketNumber out;
+  size_t digits = 0;
+  for (char c : text) {
+    if (c == ' ' || c == '-') continue;
+    if (out.prefix.empty()) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      if (c < 'A' || c > 'Z') return std::nullopt;
+      out.prefix = std::string(1, c);
+      continue;
+    }
+    if (c < '0' || c > '9' || ++digits > 6) return std::nullopt;
+    out.number = out.number * 10 + (c - '0');
+  }
+  if (out.prefix.empty() || digits == 0 || out.number == 0) return std::nullopt;
+  return out;
+}
+
 std::string Ticket::DisplayNumber() const { return FormatNumber(number_prefix, number); }
 
 Status CallTicket(Ticket& t, std::string_view counter_id, absl::Time now) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -69,6 +70,15 @@ struct Ticket {
 
 // Formats a number the way slips and the board show it.
 std::string FormatNumber(std::string_view prefix, int number);
+
+// A printed number as a person types it: "R017", "r17", " R 017 " -> {"R",
+// 17}. One letter, then 1 to 6 digits (leading zeros optional), spaces and a
+// dash between them allowed; nullopt for anything else (including 0).
+struct TicketNumber {
+  std::string prefix;
+  int number = 0;
+};
+std::optional<TicketNumber> ParseTicketNumber(std::string_view text);
 
 // The transitions. `counter_id` is the counter acting.
 Status CallTicket(Ticket& t, std::string_view counter_id, absl::Time now);

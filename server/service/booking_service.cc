@@ -33,6 +33,7 @@ void ToProto(const Booking& k, const BranchConfig* b, pb::Booking* out) {
   out->set_language(static_cast<pb::Language>(static_cast<int>(k.language)));
   out->set_ticket_id(k.ticket_id);
   if (b) {
+    out->set_time_zone(b->time_zone_name);
     if (const ServiceConfig* s = b->FindService(k.service_prefix))
       ToProto(k.slot_start + s->slot_length, out->mutable_end_time());
     ToProto(k.slot_start - b->booking.checkin_early, out->mutable_check_in_from());
@@ -148,7 +149,7 @@ grpc::Status KioskServiceImpl::CheckInBooking(grpc::ServerContext* ctx,
     QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
     auto r = bookings_.CheckIn(req->branch_id(), req->code(), who);
     if (!r.ok()) return r.status();
-    service::ToProto(r->ticket, resp->mutable_ticket());
+    service::ToProto(r->ticket, manager_.config(), resp->mutable_ticket());
     resp->set_late(r->late);
     service::ToProto(r->booking.slot_start, resp->mutable_start_time());
     return Status::Ok();

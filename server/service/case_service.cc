@@ -14,9 +14,10 @@ namespace {
 
 std::string Method(const char* name) { return std::string("/shop.queue.v1.CaseService/") + name; }
 
-void ToProto(const CaseView& v, pb::Case* out) {
+void ToProto(const CaseView& v, const ServerConfig& config, pb::Case* out) {
   using service::ToProto;  // times, from convert.h
   const SimCase& c = v.c;
+  if (const BranchConfig* b = config.FindBranch(c.branch_id)) out->set_time_zone(b->time_zone_name);
   out->set_case_id(c.case_id);
   out->set_branch_id(c.branch_id);
   out->set_ticket_id(c.ticket_id);
@@ -65,9 +66,9 @@ void ToProto(const CaseView& v, pb::Case* out) {
   out->set_hint(v.hint);
 }
 
-Status Fill(const Result<CaseView>& v, pb::Case* out) {
+Status Fill(const ServerConfig& config, const Result<CaseView>& v, pb::Case* out) {
   if (!v.ok()) return v.status();
-  ToProto(*v, out);
+  ToProto(*v, config, out);
   return Status::Ok();
 }
 
@@ -87,7 +88,7 @@ const char* const kDocuments[] = {"", "ru_passport", "foreign_passport", "reside
 grpc::Status CaseServiceImpl::OpenCase(grpc::ServerContext* ctx, const pb::OpenCaseRequest* req,
                                        pb::OpenCaseResponse* resp) {
   return GuardAs(entry_, ctx, *req, Method("OpenCase"), [&](const Principal* who) {
-    return Fill(cases_.Open(req->branch_id(), req->counter_id(), req->ticket_id(), *who),
+    return Fill(config_, cases_.Open(req->branch_id(), req->counter_id(), req->ticket_id(), *who),
                 resp->mutable_sim_case());
   });
 }
@@ -96,9 +97,9 @@ grpc::Status CaseServiceImpl::GetCase(grpc::ServerContext* ctx, const pb::GetCas
                                       pb::GetCaseResponse* resp) {
   return GuardAs(entry_, ctx, *req, Method("GetCase"), [&](const Principal* who) {
     if (req->case_id() == 0 && req->ticket_id() != 0)
-      return Fill(cases_.GetByTicket(req->branch_id(), req->ticket_id(), *who),
+      return Fill(config_, cases_.GetByTicket(req->branch_id(), req->ticket_id(), *who),
                   resp->mutable_sim_case());
-    return Fill(cases_.Get(req->branch_id(), req->case_id(), *who), resp->mutable_sim_case());
+    return Fill(config_, cases_.Get(req->branch_id(), req->case_id(), *who), resp->mutable_sim_case());
   });
 }
 
@@ -120,7 +121,7 @@ grpc::Status CaseServiceImpl::SubmitCaseForm(grpc::ServerContext* ctx,
     if (v.ok())
       spdlog::info("case {}: form accepted for {} by {}", req->case_id(), MaskPhone(v->c.form->phone),
                    who->id);
-    return Fill(v, resp->mutable_sim_case());
+    return Fill(config_, v, resp->mutable_sim_case());
   });
 }
 
@@ -142,7 +143,7 @@ grpc::Status CaseServiceImpl::CheckIdentity(grpc::ServerContext* ctx,
     resp->set_passed(out->passed);
     resp->set_attempts_left(out->attempts_left);
     resp->set_locked(out->locked);
-    ToProto(out->view, resp->mutable_sim_case());
+    ToProto(out->view, config_, resp->mutable_sim_case());
     return Status::Ok();
   });
 }
@@ -154,14 +155,14 @@ grpc::Status CaseServiceImpl::RecordPayment(grpc::ServerContext* ctx,
     PaymentInput in;
     if (req->method() == pb::PAYMENT_METHOD_CASH) in.method = "cash";
     if (req->method() == pb::PAYMENT_METHOD_CARD) in.method = "card";
-    return Fill(cases_.Pay(req->branch_id(), req->case_id(), in, *who), resp->mutable_sim_case());
+    return Fill(config_, cases_.Pay(req->branch_id(), req->case_id(), in, *who), resp->mutable_sim_case());
   });
 }
 
 grpc::Status CaseServiceImpl::WaiveFee(grpc::ServerContext* ctx, const pb::WaiveFeeRequest* req,
                                        pb::WaiveFeeResponse* resp) {
   return GuardAs(entry_, ctx, *req, Method("WaiveFee"), [&](const Principal* who) {
-    return Fill(cases_.Waive(req->branch_id(), req->case_id(), req->reason(),
+    return Fill(config_, cases_.Waive(req->branch_id(), req->case_id(), req->reason(),
                              Confirm(req->supervisor()), *who),
                 resp->mutable_sim_case());
   });
@@ -170,7 +171,7 @@ grpc::Status CaseServiceImpl::WaiveFee(grpc::ServerContext* ctx, const pb::Waive
 grpc::Status CaseServiceImpl::IssueCard(grpc::ServerContext* ctx, const pb::IssueCardRequest* req,
                                         pb::IssueCardResponse* resp) {
   return GuardAs(entry_, ctx, *req, Method("IssueCard"), [&](const Principal* who) {
-    return Fill(cases_.IssueCard(req->branch_id(), req->case_id(), req->iccid(), *who),
+    return Fill(config_, cases_.IssueCard(req->branch_id(), req->case_id(), req->iccid(), *who),
                 resp->mutable_sim_case());
   });
 }
@@ -183,7 +184,7 @@ grpc::Status CaseServiceImpl::BlockOldCard(grpc::ServerContext* ctx,
     if (v.ok())
       spdlog::info("case {}: SIM swapped for {}; notices queued", req->case_id(),
                    MaskPhone(v->c.form->phone));
-    return Fill(v, resp->mutable_sim_case());
+    return Fill(config_, v, resp->mutable_sim_case());
   });
 }
 
@@ -192,7 +193,7 @@ grpc::Status CaseServiceImpl::CloseCase(grpc::ServerContext* ctx, const pb::Clos
   return GuardAs(entry_, ctx, *req, Method("CloseCase"), [&](const Principal* who) -> Status {
     auto v = cases_.Close(req->branch_id(), req->case_id(), *who);
     if (!v.ok()) return v.status();
-    ToProto(*v, resp->mutable_sim_case());
+    ToProto(*v, config_, resp->mutable_sim_case());
     if (const BranchConfig* b = config_.FindBranch(req->branch_id()))
       resp->set_summary(CaseManager::Summary(*v, *b));
     return Status::Ok();
@@ -205,7 +206,7 @@ grpc::Status CaseServiceImpl::CancelCase(grpc::ServerContext* ctx,
   return GuardAs(entry_, ctx, *req, Method("CancelCase"), [&](const Principal* who) {
     std::optional<SupervisorConfirm> sup;
     if (req->has_supervisor()) sup = Confirm(req->supervisor());
-    return Fill(cases_.Cancel(req->branch_id(), req->case_id(), req->reason(), sup, *who),
+    return Fill(config_, cases_.Cancel(req->branch_id(), req->case_id(), req->reason(), sup, *who),
                 resp->mutable_sim_case());
   });
 }

@@ -51,8 +51,9 @@ pb::TicketState ToProto(TicketState s) {
   return pb::TICKET_STATE_UNSPECIFIED;
 }
 
-void ToProto(const Ticket& t, pb::Ticket* out) {
+void ToProto(const Ticket& t, const ServerConfig& config, pb::Ticket* out) {
   out->set_ticket_id(t.id);
+  if (const BranchConfig* b = config.FindBranch(t.branch_id)) out->set_time_zone(b->time_zone_name);
   out->set_branch_id(t.branch_id);
   out->set_display_number(t.DisplayNumber());
   out->set_service_prefix(t.service_prefix);
@@ -69,8 +70,8 @@ void ToProto(const Ticket& t, pb::Ticket* out) {
   out->set_recall_count(t.recall_count);
 }
 
-void ToProto(const TicketView& v, pb::Ticket* out) {
-  ToProto(v.ticket, out);
+void ToProto(const TicketView& v, const ServerConfig& config, pb::Ticket* out) {
+  ToProto(v.ticket, config, out);
   if (v.ticket.state == TicketState::kWaiting) {
     out->set_position(v.position);
     ToProto(v.estimated_wait, out->mutable_estimated_wait());

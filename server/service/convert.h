@@ -17,8 +17,9 @@ void ToProto(absl::Time t, google::protobuf::Timestamp* out);
 void ToProto(absl::Duration d, google::protobuf::Duration* out);
 void ToProto(const BranchConfig& b, absl::Time now, pb::Branch* out);
 void ToProto(const ServiceView& s, const std::string& branch_id, pb::Service* out);
-void ToProto(const TicketView& v, pb::Ticket* out);
-void ToProto(const Ticket& t, pb::Ticket* out);
+// Tickets carry their branch's time zone (from `config`).
+void ToProto(const TicketView& v, const ServerConfig& config, pb::Ticket* out);
+void ToProto(const Ticket& t, const ServerConfig& config, pb::Ticket* out);
 void ToProto(const CounterView& c, pb::Counter* out);
 void ToProto(const BoardUpdate& u, pb::WatchBoardResponse* out);
 

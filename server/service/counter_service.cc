@@ -14,16 +14,23 @@ std::string Method(const char* name) {
   return std::string("/shop.queue.v1.CounterService/") + name;
 }
 
-Status FillCounter(const Result<CounterView>& c, pb::Counter* counter, pb::Ticket* current) {
+Status FillCounter(const ServerConfig& config, const Result<CounterView>& c, pb::Counter* counter,
+                   pb::Ticket* current) {
   if (!c.ok()) return c.status();
   ToProto(*c, counter);
-  if (current && c->current) ToProto(*c->current, current);
+  if (current && c->current) ToProto(*c->current, config, current);
   return Status::Ok();
 }
 
-Status FillTicket(const Result<TicketView>& v, pb::Ticket* out) {
+// The ticket a request names, by id or by its printed number ("R017").
+template <typename Req>
+Result<int64_t> TicketOf(QueueManager& manager, const Req& req) {
+  return manager.ResolveTicket(req.branch_id(), req.ticket_id(), req.ticket_number());
+}
+
+Status FillTicket(const ServerConfig& config, const Result<TicketView>& v, pb::Ticket* out) {
   if (!v.ok()) return v.status();
-  ToProto(*v, out);
+  ToProto(*v, config, out);
   return Status::Ok();
 }
 
@@ -33,7 +40,7 @@ grpc::Status CounterServiceImpl::GetCounter(grpc::ServerContext* ctx,
                                             const pb::GetCounterRequest* req,
                                             pb::GetCounterResponse* resp) {
   return Guard(entry_, ctx, *req, Method("GetCounter"), [&] {
-    return FillCounter(manager_.GetCounter(req->branch_id(), req->counter_id()),
+    return FillCounter(manager_.config(), manager_.GetCounter(req->branch_id(), req->counter_id()),
                        resp->mutable_counter(), resp->mutable_current_ticket());
   });
 }
@@ -44,7 +51,7 @@ grpc::Status CounterServiceImpl::OpenCounter(grpc::ServerContext* ctx,
   return GuardAs(entry_, ctx, *req, Method("OpenCounter"), [&](const Principal* who) {
     std::vector<std::string> services(req->service_prefixes().begin(),
                                       req->service_prefixes().end());
-    return FillCounter(manager_.OpenCounter(req->branch_id(), req->counter_id(), services, who),
+    return FillCounter(manager_.config(), manager_.OpenCounter(req->branch_id(), req->counter_id(), services, who),
                        resp->mutable_counter(), nullptr);
   });
 }
@@ -53,7 +60,7 @@ grpc::Status CounterServiceImpl::CloseCounter(grpc::ServerContext* ctx,
                                               const pb::CloseCounterRequest* req,
                                               pb::CloseCounterResponse* resp) {
   return GuardAs(entry_, ctx, *req, Method("CloseCounter"), [&](const Principal* who) {
-    return FillCounter(manager_.CloseCounter(req->branch_id(), req->counter_id(), who),
+    return FillCounter(manager_.config(), manager_.CloseCounter(req->branch_id(), req->counter_id(), who),
                        resp->mutable_counter(), nullptr);
   });
 }
@@ -72,7 +79,7 @@ grpc::Status CounterServiceImpl::ListTickets(grpc::ServerContext* ctx,
     auto tickets = manager_.ListTickets(req->branch_id(), *state, *after, limit + 1);
     if (!tickets.ok()) return tickets.status();
     size_t n = std::min(tickets->size(), static_cast<size_t>(limit));
-    for (size_t i = 0; i < n; ++i) ToProto((*tickets)[i], resp->add_tickets());
+    for (size_t i = 0; i < n; ++i) ToProto((*tickets)[i], manager_.config(), resp->add_tickets());
     if (tickets->size() > n) resp->set_next_page_token(std::to_string((*tickets)[n - 1].id));
     return Status::Ok();
   });
@@ -82,8 +89,7 @@ grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
                                                 const pb::CallNextTicketRequest* req,
                                                 pb::CallNextTicketResponse* resp) {
   return GuardAs(entry_, ctx, *req, Method("CallNextTicket"), [&](const Principal* who) {
-    return FillTicket(
-        manager_.CallNext(req->branch_id(), req->counter_id(), req->request_id(), who),
+    return FillTicket(manager_.config(), manager_.CallNext(req->branch_id(), req->counter_id(), req->request_id(), who),
                       resp->mutable_ticket());
   });
 }
@@ -91,9 +97,10 @@ grpc::Status CounterServiceImpl::CallNextTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
                                             const pb::CallTicketRequest* req,
                                             pb::CallTicketResponse* resp) {
-  return GuardAs(entry_, ctx, *req, Method("CallTicket"), [&](const Principal* who) {
-    return FillTicket(
-        manager_.CallChosen(req->branch_id(), req->counter_id(), req->ticket_id(), who),
+  return GuardAs(entry_, ctx, *req, Method("CallTicket"), [&](const Principal* who) -> Status {
+    auto id = TicketOf(manager_, *req);
+    if (!id.ok()) return id.status();
+    return FillTicket(manager_.config(), manager_.CallChosen(req->branch_id(), req->counter_id(), *id, who),
                       resp->mutable_ticket());
   });
 }
@@ -101,10 +108,10 @@ grpc::Status CounterServiceImpl::CallTicket(grpc::ServerContext* ctx,
 template <typename Req>
 grpc::Status CounterServiceImpl::ActOn(grpc::ServerContext* ctx, const char* method,
                                        const Req& req, CounterAction action, pb::Ticket* out) {
-  return GuardAs(entry_, ctx, req, Method(method), [&](const Principal* who) {
-    return FillTicket(
-        manager_.Act(req.branch_id(), req.counter_id(), req.ticket_id(), action, who),
-                      out);
+  return GuardAs(entry_, ctx, req, Method(method), [&](const Principal* who) -> Status {
+    auto id = TicketOf(manager_, req);
+    if (!id.ok()) return id.status();
+    return FillTicket(manager_.config(), manager_.Act(req.branch_id(), req.counter_id(), *id, action, who), out);
   });
 }
 
@@ -118,10 +125,11 @@ grpc::Status CounterServiceImpl::StartTicket(grpc::ServerContext* ctx,
                                              const pb::StartTicketRequest* req,
                                              pb::StartTicketResponse* resp) {
   return GuardAs(entry_, ctx, *req, Method("StartTicket"), [&](const Principal* who) -> Status {
-    auto v = manager_.Act(req->branch_id(), req->counter_id(), req->ticket_id(),
-                          CounterAction::kStart, who);
+    auto id = TicketOf(manager_, *req);
+    if (!id.ok()) return id.status();
+    auto v = manager_.Act(req->branch_id(), req->counter_id(), *id, CounterAction::kStart, who);
     if (v.ok()) resp->set_case_id(v->case_id);
-    return FillTicket(v, resp->mutable_ticket());
+    return FillTicket(manager_.config(), v, resp->mutable_ticket());
   });
 }
 
@@ -152,8 +160,10 @@ grpc::Status CounterServiceImpl::ReturnTicket(grpc::ServerContext* ctx,
 grpc::Status CounterServiceImpl::TransferTicket(grpc::ServerContext* ctx,
                                                 const pb::TransferTicketRequest* req,
                                                 pb::TransferTicketResponse* resp) {
-  return GuardAs(entry_, ctx, *req, Method("TransferTicket"), [&](const Principal* who) {
-    return FillTicket(manager_.Transfer(req->branch_id(), req->counter_id(), req->ticket_id(),
+  return GuardAs(entry_, ctx, *req, Method("TransferTicket"), [&](const Principal* who) -> Status {
+    auto id = TicketOf(manager_, *req);
+    if (!id.ok()) return id.status();
+    return FillTicket(manager_.config(), manager_.Transfer(req->branch_id(), req->counter_id(), *id,
                                         req->target_service_prefix(), who),
                       resp->mutable_ticket());
   });

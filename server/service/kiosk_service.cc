@@ -60,7 +60,7 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
     in.priority = *prio;
     auto view = manager_.CreateTicket(in, who);
     if (!view.ok()) return view.status();
-    ToProto(*view, resp->mutable_ticket());
+    ToProto(*view, manager_.config(), resp->mutable_ticket());
     auto branch = manager_.GetBranch(in.branch_id);
     if (branch.ok()) {
       ToProto(**branch, manager_.clock().Now(), resp->mutable_branch());
@@ -81,9 +81,11 @@ grpc::Status KioskServiceImpl::GetTicket(grpc::ServerContext* ctx,
   return GuardAs(entry_, ctx, *req, std::string(kPrefix) + "GetTicket",
                  [&](const Principal* who) -> Status {
     QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
-    auto view = manager_.GetTicket(req->branch_id(), req->ticket_id());
+    auto id = manager_.ResolveTicket(req->branch_id(), req->ticket_id(), req->ticket_number());
+    if (!id.ok()) return id.status();
+    auto view = manager_.GetTicket(req->branch_id(), *id);
     if (!view.ok()) return view.status();
-    ToProto(*view, resp->mutable_ticket());
+    ToProto(*view, manager_.config(), resp->mutable_ticket());
     return Status::Ok();
   });
 }

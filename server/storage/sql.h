@@ -401,6 +401,11 @@ inline constexpr const char* kUpdateTicket =
     "WHERE branch_id = ?1 AND ticket_id = ?2 AND state = ?12";
 inline constexpr const char* kGetTicket =
     "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND ticket_id = ?2";
+// ?1 branch, ?2 number prefix, ?3 business day, ?4 number: a printed number
+// (the unique key of numbering).
+inline constexpr const char* kTicketByNumber =
+    "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND "
+    "number_prefix = ?2 AND business_day = ?3 AND number = ?4";
 // Heads of the callable tiers of one service (see queue_policy.h).
 // ?1 branch, ?2 service; appointments also ?3 now (us).
 inline constexpr const char* kHeadDueAppointment =

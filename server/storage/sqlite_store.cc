@@ -262,8 +262,21 @@ class SqliteTx final : public QueueTx {
   Result<std::optional<Ticket>> GetTicket(const std::string& branch_id, int64_t id) override {
     auto st = db_.Prepare(sql::kGetTicket);
     if (!st.ok()) return st.status();
-    Stmt& s = **st;
-    s.Bind(1, branch_id).Bind(2, id);
+    (*st)->Bind(1, branch_id).Bind(2, id);
+    return OneTicket(**st);
+  }
+
+  Result<std::optional<Ticket>> TicketByNumber(const std::string& branch_id,
+                                               const std::string& prefix,
+                                               const std::string& business_day,
+                                               int number) override {
+    auto st = db_.Prepare(sql::kTicketByNumber);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, branch_id).Bind(2, prefix).Bind(3, business_day).Bind(4, int64_t{number});
+    return OneTicket(**st);
+  }
+
+  static Result<std::optional<Ticket>> OneTicket(Stmt& s) {
     std::optional<Ticket> out;
     if (s.Step()) out = ReadTicket(s);
     QUEUE_RETURN_IF_ERROR(s.status());

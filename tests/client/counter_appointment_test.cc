@@ -50,6 +50,10 @@ TEST_F(CounterAppointmentTest, TicketLineShowsTheMarkerAndTheDueTime) {
             "R018 [id 43]  service R  waiting  recalls 0  appointment due 14:30");
   EXPECT_EQ(FormatTicket(AppointmentTicket(), "America/New_York"),
             "R018 [id 43]  service R  waiting  recalls 0  appointment due 07:30");
+  // The branch's zone, as the server names it, whatever this machine's is.
+  v1::Ticket far = AppointmentTicket();
+  far.set_time_zone("Asia/Vladivostok");
+  EXPECT_EQ(FormatTicket(far), "R018 [id 43]  service R  waiting  recalls 0  appointment due 21:30");
   v1::Ticket no_due = AppointmentTicket();
   no_due.clear_due_time();
   EXPECT_EQ(FormatTicket(no_due), "R018 [id 43]  service R  waiting  recalls 0  appointment");
