@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "counter/case_format.h"
+#include "counter/format.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -12,6 +13,7 @@ constexpr int kExitUsage = 2;
 
 int Refused(CaseIo& io, const grpc::Status& status) {
   io.err << "error: " << DescribeRefusal(status) << '\n';
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) io.err << kSessionEnded << '\n';
   return kExitRefused;
 }
 

@@ -5,6 +5,7 @@
 
 #include "common/client/rpc.h"
 #include "counter/case_format.h"
+#include "counter/format.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -43,6 +44,9 @@ std::string CaseScreen::Run(int64_t ticket_id) {
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
     status = cases_.Open(ticket_id, &case_);
     if (status.ok()) message_ = "opened " + FormatCaseLine(case_);
+  }
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    return std::string(kSessionEnded);
   }
   if (!status.ok()) return "no case: " + DescribeRefusal(status);
   for (;;) {
@@ -281,9 +285,7 @@ void CaseScreen::Apply(const grpc::Status& status, const v1::Case& sim_case) {
   message_ = "ok: " + FormatCaseLine(case_);
 }
 
-void CaseScreen::Refused(const grpc::Status& status) {
-  message_ = "refused: " + DescribeRefusal(status);
-}
+void CaseScreen::Refused(const grpc::Status& status) { message_ = RefusalLine(status); }
 
 std::optional<std::string> CaseScreen::Ask(std::string_view prompt, Echo echo) {
   out_ << prompt;

@@ -136,11 +136,9 @@ grpc::Status CounterClient::SendTransition(
   request.set_counter_id(counter_id_);
   request.set_ticket_id(resolved);
   Response response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
-  context.set_wait_for_ready(true);  // sent once: wait for a connection, do not retry
-  client::AddCredentials(&context, options_);
-  status = ((*counter_stub_).*method)(&context, request, &response);
+  status = client::CallOnce(options_, [&](grpc::ClientContext* context) {
+    return ((*counter_stub_).*method)(context, request, &response);
+  });
   if (status.ok()) *out = std::move(response);
   return status;
 }
@@ -207,9 +205,17 @@ grpc::Status CounterClient::Return(int64_t ticket_id, v1::Ticket* out) const {
 grpc::Status CounterClient::WatchBoard(const BoardCallback& on_message,
                                        client::StreamCanceller* canceller,
                                        bool wait_for_ready) const {
+  return client::WithSessionRenewal(options_, [&](const std::string& token) {
+    return WatchBoardOnce(on_message, canceller, wait_for_ready, token);
+  });
+}
+
+grpc::Status CounterClient::WatchBoardOnce(const BoardCallback& on_message,
+                                           client::StreamCanceller* canceller,
+                                           bool wait_for_ready, const std::string& token) const {
   grpc::ClientContext context;
   context.set_wait_for_ready(wait_for_ready);
-  client::AddCredentials(&context, options_);
+  client::AddBearer(&context, token);
   CancellerAttachment attachment(canceller, &context);
   if (!attachment.attached()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
 

@@ -6,6 +6,9 @@
 // Every method returns the server's grpc::Status and fills its out-parameter
 // only when the status is OK. The server's refusals (FAILED_PRECONDITION,
 // NOT_FOUND, ...) come back unchanged, so a face can show them as they are.
+// With a session from a file (CallOptions::token_file), a call refused with
+// UNAUTHENTICATED is sent once more if the file holds a new session (a
+// logout and login elsewhere); UNAUTHENTICATED then means the session ended.
 //
 // Retries: reads (Get, ListTickets), Open, Close and CallNext are retried on
 // UNAVAILABLE and DEADLINE_EXCEEDED as CallOptions says; CallNext makes ONE
@@ -97,6 +100,11 @@ class CounterClient {
 
  private:
   using Stub = v1::CounterService::StubInterface;
+
+  // One board stream with `token` (see WatchBoard).
+  grpc::Status WatchBoardOnce(const BoardCallback& on_message,
+                              client::StreamCanceller* canceller, bool wait_for_ready,
+                              const std::string& token) const;
 
   // `ticket_id`, or the counter's current ticket if it is 0.
   grpc::Status ResolveTicket(int64_t ticket_id, int64_t* resolved) const;

@@ -54,7 +54,9 @@ void CounterConsole::Render() {
        << " ----\n";
   v1::GetCounterResponse counter;
   grpc::Status status = client_.Get(&counter);
-  if (!status.ok()) {
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    out_ << "counter: " << kSessionEnded << '\n';
+  } else if (!status.ok()) {
     out_ << "counter: unavailable (" << client::DescribeStatus(status) << ")\n";
   } else {
     out_ << FormatCounter(counter.counter()) << '\n';
@@ -208,9 +210,7 @@ std::optional<std::string> CounterConsole::ReadAnswer() {
   return answer;
 }
 
-void CounterConsole::Refused(const grpc::Status& status) {
-  message_ = "refused: " + client::DescribeStatus(status);
-}
+void CounterConsole::Refused(const grpc::Status& status) { message_ = RefusalLine(status); }
 
 std::optional<int64_t> CounterConsole::AskTicketId(std::string_view prompt) {
   out_ << '\n' << prompt;

@@ -2,7 +2,9 @@
 // counter's state, its current ticket and the waiting counts, and acts on
 // single keys (n next, r recall, s start, d done, x no-show, t transfer,
 // p park, u return, c call, o open, z close, l list, k case, ? help, q quit).
-// After each key it shows the result or the server's refusal as it came.
+// After each key it shows the result or the server's refusal as it came
+// (code and message), except a refused session: "session ended: log in
+// again with `counter login`" (a new login is picked up by itself).
 // 'k' opens the SIM-replacement case screen (CaseScreen) for the current
 // ticket when the console was given a CaseClient.
 //

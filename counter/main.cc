@@ -54,6 +54,7 @@ struct Selected {
 
 int Fail(const grpc::Status& status) {
   std::cerr << "error: " << client::DescribeStatus(status) << '\n';
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) std::cerr << kSessionEnded << '\n';
   return kExitRpcError;
 }
 

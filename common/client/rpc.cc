@@ -36,17 +36,48 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address, const Tls
   return grpc::CreateChannel(address, grpc::SslCredentials(options));
 }
 
+namespace {
+
+std::string FirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (in && std::getline(in, line)) return line;
+  return {};
+}
+
+}  // namespace
+
+TokenFile::TokenFile(std::string path) : path_(std::move(path)), token_(FirstLine(path_)) {}
+
+std::string TokenFile::token() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return token_;
+}
+
+std::optional<std::string> TokenFile::Renewed(const std::string& refused) {
+  std::string now = FirstLine(path_);
+  std::lock_guard<std::mutex> lock(mu_);
+  token_ = now;
+  if (now.empty() || now == refused) return std::nullopt;
+  return now;
+}
+
+std::string CurrentToken(const CallOptions& options) {
+  return options.token_file ? options.token_file->token() : options.token;
+}
+
+void AddBearer(grpc::ClientContext* context, const std::string& token) {
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+}
+
 void AddCredentials(grpc::ClientContext* context, const CallOptions& options) {
-  if (!options.token.empty()) context->AddMetadata("authorization", "Bearer " + options.token);
+  AddBearer(context, CurrentToken(options));
 }
 
 std::string FindToken(const std::string& flag, const std::string& token_file) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("SHOP_QUEUE_TOKEN"); env && *env) return env;
-  std::ifstream in(token_file);
-  std::string line;
-  if (in && std::getline(in, line)) return line;
-  return {};
+  return FirstLine(token_file);
 }
 
 std::string DefaultTokenFile() {
