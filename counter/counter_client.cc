@@ -238,4 +238,24 @@ grpc::Status CounterClient::WatchBoardOnce(const BoardCallback& on_message,
   return stopped ? grpc::Status::OK : status;
 }
 
+grpc::Status CounterClient::WatchBoardLive(const BoardCallback& on_message,
+                                           const BoardLinkCallback& on_link,
+                                           client::StreamCanceller* canceller) const {
+  bool connected_once = false;
+  bool stop = false;
+  for (;;) {
+    grpc::Status status = WatchBoard(
+        [&](const v1::WatchBoardResponse& message) {
+          connected_once = true;
+          stop = !on_message(message);
+          return !stop;
+        },
+        canceller, /*wait_for_ready=*/connected_once);
+    if (stop || canceller->cancelled()) return grpc::Status::OK;
+    const bool lost = status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE;
+    if (!connected_once || !lost) return status;
+    on_link(BoardLink::kLost, status);
+  }
+}
+
 }  // namespace shop::queue::counter

@@ -47,6 +47,15 @@ namespace v1 = ::shop::queue::v1;
 // Called with each board message; return false to stop watching.
 using BoardCallback = std::function<bool(const v1::WatchBoardResponse&)>;
 
+// What WatchBoardLive says about its connection.
+enum class BoardLink {
+  kLost,  // the stream ended or failed after it had worked: reconnecting
+  kBack,  // after kLost, a new stream delivered its first message
+};
+// Called when the board's connection changes, with the status that ended
+// the stream (kLost) or OK (kBack).
+using BoardLinkCallback = std::function<void(BoardLink, const grpc::Status&)>;
+
 class CounterClient {
  public:
   CounterClient(std::shared_ptr<grpc::ChannelInterface> channel, std::string branch_id,
@@ -97,6 +106,14 @@ class CounterClient {
   grpc::Status WatchBoard(const BoardCallback& on_message,
                           client::StreamCanceller* canceller = nullptr,
                           bool wait_for_ready = false) const;
+
+  // Streams the board into `on_message` until `canceller` is cancelled (OK)
+  // or `on_message` returns false (OK), reconnecting whenever the stream
+  // ends or the server becomes unreachable after the first message, and
+  // telling `on_link` about it. An error before the first message (the
+  // server cannot be reached, the token is refused) is returned as is.
+  grpc::Status WatchBoardLive(const BoardCallback& on_message, const BoardLinkCallback& on_link,
+                              client::StreamCanceller* canceller) const;
 
  private:
   using Stub = v1::CounterService::StubInterface;

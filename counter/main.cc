@@ -178,25 +178,23 @@ bool PrintBoardMessage(const v1::WatchBoardResponse& message, std::string* last_
   return true;
 }
 
-// Watches until cancelled; reconnects when the server ends the stream or
-// becomes unreachable after the first message.
+// Watches until cancelled, reconnecting (see CounterClient::WatchBoardLive).
 grpc::Status WatchUntilCancelled(const CounterClient& counter,
                                  client::StreamCanceller* canceller) {
   std::string last_waiting;
-  bool connected_once = false;
-  for (;;) {
-    grpc::Status status = counter.WatchBoard(
-        [&](const v1::WatchBoardResponse& message) {
-          connected_once = true;
-          return PrintBoardMessage(message, &last_waiting);
-        },
-        canceller, /*wait_for_ready=*/connected_once);
-    if (canceller->cancelled()) return grpc::Status::OK;
-    const bool lost = status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE;
-    if (!connected_once || !lost) return status;
-    std::cerr << "board: connection lost (" << client::DescribeStatus(status)
-              << "); reconnecting...\n";
-  }
+  return counter.WatchBoardLive(
+      [&](const v1::WatchBoardResponse& message) {
+        return PrintBoardMessage(message, &last_waiting);
+      },
+      [](BoardLink link, const grpc::Status& why) {
+        if (link == BoardLink::kLost) {
+          std::cerr << "board: connection lost (" << client::DescribeStatus(why)
+                    << "); reconnecting...\n";
+        } else {
+          std::cerr << "board: connection is back\n";
+        }
+      },
+      canceller);
 }
 
 int RunBoard(const CounterClient& counter, const Flags&) {
