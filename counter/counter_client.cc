@@ -238,23 +238,63 @@ grpc::Status CounterClient::WatchBoardOnce(const BoardCallback& on_message,
   return stopped ? grpc::Status::OK : status;
 }
 
+namespace {
+
+// Whether a board stream that ended with `code` (not cancelled by us) may
+// work again later: the server ended it, stopped, restarted, failed or was
+// unreachable. Refusals that a retry cannot mend are not.
+bool WorthReconnecting(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::CANCELLED:  // by the server (shutdown), not by us
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNKNOWN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 grpc::Status CounterClient::WatchBoardLive(const BoardCallback& on_message,
                                            const BoardLinkCallback& on_link,
-                                           client::StreamCanceller* canceller) const {
+                                           client::StreamCanceller* canceller,
+                                           client::BackoffPolicy policy) const {
+  client::Backoff backoff(policy);
   bool connected_once = false;
+  bool lost = false;
   bool stop = false;
   for (;;) {
+    // After a loss, wait_for_ready: while the server is unreachable the
+    // attempt waits (quietly, until gRPC's own reconnection, capped at 10 s
+    // by MakeChannel, gets through); the back-off spaces out attempts the
+    // server answers at once, as while it stops.
     grpc::Status status = WatchBoard(
         [&](const v1::WatchBoardResponse& message) {
-          connected_once = true;
+          if (!connected_once || lost) {
+            connected_once = true;
+            backoff.Reset();
+            if (lost) {
+              lost = false;
+              on_link(BoardLink::kBack, grpc::Status::OK);
+            }
+          }
           stop = !on_message(message);
           return !stop;
         },
-        canceller, /*wait_for_ready=*/connected_once);
+        canceller, /*wait_for_ready=*/lost);
     if (stop || canceller->cancelled()) return grpc::Status::OK;
-    const bool lost = status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE;
-    if (!connected_once || !lost) return status;
-    on_link(BoardLink::kLost, status);
+    if (!connected_once || !WorthReconnecting(status.error_code())) return status;
+    if (!lost) {
+      lost = true;
+      on_link(BoardLink::kLost, status);
+    }
+    if (canceller->WaitFor(backoff.Next())) return grpc::Status::OK;
   }
 }
 

@@ -107,13 +107,22 @@ class CounterClient {
                           client::StreamCanceller* canceller = nullptr,
                           bool wait_for_ready = false) const;
 
-  // Streams the board into `on_message` until `canceller` is cancelled (OK)
-  // or `on_message` returns false (OK), reconnecting whenever the stream
-  // ends or the server becomes unreachable after the first message, and
-  // telling `on_link` about it. An error before the first message (the
-  // server cannot be reached, the token is refused) is returned as is.
+  // Streams the board into `on_message` until `canceller` (not null) is
+  // cancelled (OK) or `on_message` returns false (OK). When the stream ends
+  // or fails after it has worked (the server stopped, restarts, the network
+  // dropped), it tells `on_link` kLost once and reconnects without a word
+  // per attempt: each attempt waits for the server to be reachable
+  // (wait_for_ready), and attempts the server refuses at once (while it
+  // stops) are spaced out with back-off (see client::Backoff; `backoff`
+  // 0.5 s doubling to 10 s, +-20%, by default). It tells kBack once a new
+  // stream delivers its first message (a fresh snapshot). Cancelling also
+  // ends a wait. An error before the first message (the server cannot
+  // be reached, the token is refused) is returned as is, and so is one that
+  // retrying cannot mend (PERMISSION_DENIED, UNAUTHENTICATED without a new
+  // session, ...), even after kLost.
   grpc::Status WatchBoardLive(const BoardCallback& on_message, const BoardLinkCallback& on_link,
-                              client::StreamCanceller* canceller) const;
+                              client::StreamCanceller* canceller,
+                              client::BackoffPolicy backoff = {}) const;
 
  private:
   using Stub = v1::CounterService::StubInterface;

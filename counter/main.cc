@@ -178,7 +178,9 @@ bool PrintBoardMessage(const v1::WatchBoardResponse& message, std::string* last_
   return true;
 }
 
-// Watches until cancelled, reconnecting (see CounterClient::WatchBoardLive).
+// Watches until cancelled, reconnecting (see CounterClient::WatchBoardLive):
+// one line on standard error when the connection drops, then quiet while it
+// reconnects, one line when it is back.
 grpc::Status WatchUntilCancelled(const CounterClient& counter,
                                  client::StreamCanceller* canceller) {
   std::string last_waiting;

@@ -5,7 +5,7 @@
 // (AIP-155); CallWithRetry sends one unary request, retrying transient
 // failures with the same request message; CallOnce sends one that must not
 // be repeated; StreamCanceller lets one thread stop a streaming call another
-// thread is blocked in.
+// thread is blocked in; Backoff spaces out reconnection attempts.
 //
 // Sessions: when the token comes from a file (CallOptions::token_file, as
 // `counter login` writes it), every call sends the file's latest token, and a
@@ -16,15 +16,17 @@
 //
 // Thread-safety: the free functions are safe to call from any thread.
 // CallWithRetry and CallOnce are reentrant; what they call must be too (gRPC
-// stubs are). StreamCanceller and TokenFile are thread-safe.
+// stubs are). StreamCanceller and TokenFile are thread-safe; Backoff is not.
 // Ownership: channels are shared (std::shared_ptr); nothing here keeps a
 // pointer to a caller's request or response after returning.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -107,7 +109,9 @@ struct TlsFiles {
 };
 
 // Returns a channel to `address` ("host:port"), over TLS when `tls` says so.
-// Throws std::runtime_error naming the file when a TLS file cannot be read.
+// Its own reconnection back-off is capped at 10 s, so a lost server is found
+// again within seconds of coming back. Throws std::runtime_error naming the
+// file when a TLS file cannot be read.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            const TlsFiles& tls = {});
 
@@ -206,6 +210,31 @@ grpc::Status UnaryWithRetry(
   });
 }
 
+// How Backoff spaces out attempts: `first`, doubling up to `max`, each
+// delay varied at random by up to +-`jitter` (0.2: +-20%).
+struct BackoffPolicy {
+  std::chrono::milliseconds first{500};
+  std::chrono::milliseconds max{10000};
+  double jitter = 0.2;
+};
+
+// Delays between reconnection attempts: exponential back-off with jitter, so
+// a client does not hammer a server that is stopping or gone, and clients
+// that lost the same server do not come back in step. Not thread-safe.
+class Backoff {
+ public:
+  explicit Backoff(BackoffPolicy policy = {});
+  // The delay before the next attempt.
+  std::chrono::milliseconds Next();
+  // After a success: the next delay is policy.first again.
+  void Reset();
+
+ private:
+  BackoffPolicy policy_;
+  std::chrono::milliseconds base_;
+  std::mt19937 random_;
+};
+
 // Lets one thread stop a streaming call that another thread is blocked in.
 // Cancel() before the call starts makes the call end at once; Cancel() during
 // it cancels its ClientContext. Once cancelled it stays cancelled.
@@ -217,6 +246,8 @@ class StreamCanceller {
 
   void Cancel();
   bool cancelled() const;
+  // Waits up to `delay` or until cancelled; returns cancelled().
+  bool WaitFor(std::chrono::milliseconds delay) const;
 
   // For the code running the stream: registers the context to cancel
   // (nullptr to unregister). Returns false if already cancelled, in which case
@@ -225,6 +256,7 @@ class StreamCanceller {
 
  private:
   mutable std::mutex mu_;
+  mutable std::condition_variable cancelled_cv_;
   grpc::ClientContext* context_ = nullptr;  // guarded by mu_
   bool cancelled_ = false;                  // guarded by mu_
 };
