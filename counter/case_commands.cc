@@ -60,6 +60,23 @@ int RunShow(const CaseClient& cases, CaseIo& io, const CaseFlags& f) {
 
 int RunOpen(const CaseClient& cases, CaseIo& io, const CaseFlags& f) {
   v1::Case sim_case;
+  grpc::Status status = cases.GetByTicket(f.ticket_id, &sim_case);
+  if (status.ok()) return PrintCase(io, status, sim_case);  // it has one already
+  if (status.error_code() != grpc::StatusCode::NOT_FOUND) return Refused(io, status);
+  if (!f.yes) {
+    const std::string ticket = "ticket id " + std::to_string(f.ticket_id);
+    io.err << ManualCaseWarning(ticket);
+    if (!io.confirm) {
+      io.err << "not opened: add --yes to open a case for " << ticket << " by hand\n";
+      return kExitUsage;
+    }
+    const std::optional<bool> yes =
+        io.confirm("open a SIM-replacement case for " + ticket + " by hand? (y/N): ");
+    if (!yes || !*yes) {
+      io.err << "not opened\n";
+      return kExitRefused;
+    }
+  }
   return PrintCase(io, cases.Open(f.ticket_id, &sim_case), sim_case);
 }
 
@@ -200,11 +217,15 @@ CLI::App* AddCaseCommands(CLI::App& app, CaseFlags& flags, CaseSelection& select
   CLI::Option* by_case = show->add_option("--case", flags.case_id, "Case id");
   show->add_option("--ticket", flags.ticket_id, "Ticket id (its case)")->excludes(by_case);
 
-  AddCase(*root, flags, selected, "open", "Open a case for the ticket served here", RunOpen,
-          /*needs_counter=*/true)
-      ->add_option("--ticket", flags.ticket_id, "Ticket id (being served at --counter)")
+  CLI::App* open =
+      AddCase(*root, flags, selected, "open",
+              "Show the case of a ticket served here, or open one by hand (asks, or --yes)",
+              RunOpen, /*needs_counter=*/true);
+  open->add_option("--ticket", flags.ticket_id, "Ticket id (being served at --counter)")
       ->required()
       ->check(CLI::PositiveNumber);
+  open->add_flag("--yes", flags.yes,
+                 "Open a case by hand for a ticket that has none, without asking");
 
   CLI::App* form =
       AddCase(*root, flags, selected, "form", "Step 1: submit the customer's form", RunForm);

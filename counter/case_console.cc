@@ -39,9 +39,19 @@ std::string_view CaseKeyHelp() {
          "While typing an answer: Enter accepts it, Escape cancels the step.";
 }
 
-std::string CaseScreen::Run(int64_t ticket_id) {
+std::string CaseScreen::Run(int64_t ticket_id, std::string_view ticket) {
   grpc::Status status = cases_.GetByTicket(ticket_id, &case_);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    const std::string label =
+        ticket.empty() ? "ticket id " + std::to_string(ticket_id) : std::string(ticket);
+    out_ << '\n' << ManualCaseWarning(label) << "open a SIM-replacement case for " << label
+         << " by hand? (y/N): ";
+    std::optional<char> key = keys_.ReadKey();
+    if (key && *key != '\n' && *key != '\x1b') out_ << *key;
+    out_ << '\n';
+    if (!key || std::tolower(static_cast<unsigned char>(*key)) != 'y') {
+      return "no case opened for " + label;
+    }
     status = cases_.Open(ticket_id, &case_);
     if (status.ok()) message_ = "opened " + FormatCaseLine(case_);
   }

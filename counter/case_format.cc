@@ -248,6 +248,15 @@ std::string FormatCase(const v1::Case& c, std::string_view time_zone) {
   return text;
 }
 
+std::string ManualCaseWarning(std::string_view ticket) {
+  const std::string t(ticket);
+  return "! " + t + " has no SIM-replacement case. Serving a ticket of the SIM-replacement\n"
+         "! service opens its case by itself; open one by hand only to replace this\n"
+         "! customer's SIM card. While the case is open, " + t +
+         " cannot be finished (done),\n"
+         "! marked a no-show or transferred until the case is closed or cancelled.\n";
+}
+
 std::string FieldErrors(const grpc::Status& status) {
   const std::vector<std::string> lines = ViolationLines(status);
   if (lines.empty()) return "  " + status.error_message();

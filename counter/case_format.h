@@ -69,6 +69,12 @@ std::string FormatNextStep(const v1::Case& sim_case);
 // "case 12: awaiting payment" — one line after a step.
 std::string FormatCaseLine(const v1::Case& sim_case);
 
+// What opening a case by hand for `ticket` (e.g. "N005"), which has none,
+// means; said before the clerk confirms. The API does not say which services
+// hold a case (the server's configuration does: sim_replacement), so the
+// clerk decides, warned. Lines, each ending in a newline.
+std::string ManualCaseWarning(std::string_view ticket);
+
 // --- refusals --------------------------------------------------------------
 
 // Every field violation of a google.rpc.BadRequest in the status details, one

@@ -3,6 +3,7 @@
 // interactive screen) and runs one command. Exit codes: 0 ok, 1 an RPC
 // failed (or was refused), 2 bad usage.
 #include <pthread.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -286,9 +287,18 @@ int RunCaseCommand(const CaseSelection& selected, const Flags& flags) {
   }
   const CaseClient cases(client::Connect(flags.conn), flags.conn.branch, flags.counter,
                          client::ToCallOptions(flags.conn, client::DefaultTokenFile()));
-  CaseIo io{std::cout, std::cerr, [](const std::string& prompt) {
-              return client::ReadSecretLine(prompt);
-            }};
+  CaseIo io{std::cout, std::cerr,
+            [](const std::string& prompt) { return client::ReadSecretLine(prompt); }};
+  if (isatty(STDIN_FILENO)) {
+    io.confirm = [](const std::string& prompt) -> std::optional<bool> {
+      std::cerr << prompt << std::flush;
+      client::KeyReader keys;
+      const std::optional<char> key = keys.ReadKey();
+      std::cerr << (key && *key != '\n' && *key != '\x1b' ? std::string(1, *key) : "") << '\n';
+      if (!key) return std::nullopt;
+      return *key == 'y' || *key == 'Y';
+    };
+  }
   return selected.run(cases, io);
 }
 

@@ -585,6 +585,59 @@ TEST_F(CaseClientTest, ScriptedFailedIdentityCheckExitsOne) {
   EXPECT_NE(out.str().find("identity check FAILED; 2 attempt(s) left"), std::string::npos);
 }
 
+// `case open` of a ticket without a case opens one by hand only when told so
+// (the API does not say which services hold a case).
+TEST_F(CaseClientTest, ScriptedOpenOfATicketWithoutACaseNeedsYes) {
+  fake_.get_by_ticket_not_found = true;
+  CaseCommandLine cli;
+  ASSERT_EQ(cli.Parse("case open --ticket 42"), "");
+  std::ostringstream out, err;
+  CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); }};
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 2);
+  EXPECT_NE(err.str().find("has no SIM-replacement case"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("--yes"), std::string::npos) << err.str();
+  EXPECT_EQ(fake_.calls(), std::vector<std::string>{"GetCase"});
+
+  CaseCommandLine yes;
+  ASSERT_EQ(yes.Parse("case open --ticket 42 --yes"), "");
+  std::ostringstream out2, err2;
+  CaseIo io2{out2, err2, [](const std::string&) { return std::optional<std::string>(); }};
+  EXPECT_EQ(yes.selected().run(NewClient(), io2), 0) << err2.str();
+  v1::OpenCaseRequest request;
+  ASSERT_TRUE(fake_.Last("OpenCase", &request));
+  EXPECT_EQ(request.ticket_id(), 42);
+}
+
+TEST_F(CaseClientTest, ScriptedOpenAsksOnATerminal) {
+  fake_.get_by_ticket_not_found = true;
+  CaseCommandLine cli;
+  ASSERT_EQ(cli.Parse("case open --ticket 42"), "");
+  std::ostringstream out, err;
+  std::string asked;
+  bool answer = false;
+  CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); },
+            [&](const std::string& prompt) {
+              asked = prompt;
+              return std::optional<bool>(answer);
+            }};
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 1);  // no
+  EXPECT_EQ(asked, "open a SIM-replacement case for ticket id 42 by hand? (y/N): ");
+  EXPECT_EQ(fake_.calls(), std::vector<std::string>{"GetCase"});
+  answer = true;
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 0) << err.str();
+  EXPECT_EQ(fake_.calls().back(), "OpenCase");
+}
+
+TEST_F(CaseClientTest, ScriptedOpenShowsAnExistingCaseWithoutOpeningAnother) {
+  CaseCommandLine cli;
+  ASSERT_EQ(cli.Parse("case open --ticket 42"), "");
+  std::ostringstream out, err;
+  CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); }};
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 0) << err.str();
+  EXPECT_EQ(fake_.calls(), std::vector<std::string>{"GetCase"});
+  EXPECT_NE(out.str().find("Case 12 (ticket id 42"), std::string::npos) << out.str();
+}
+
 // --- the guided screen, driven by piped input ----------------------------------
 
 // A pipe whose read end holds `input`, as if piped into the program.
@@ -625,6 +678,7 @@ TEST(KeyReaderLineTest, SecretLineIsTheFirstLineOfPipedInput) {
 TEST_F(CaseClientTest, ScreenOpensACaseAndWalksTheFormWithoutEchoingPersonalData) {
   fake_.get_by_ticket_not_found = true;
   PipedInput input(
+      "y\n"  // open a case by hand: the ticket has none
       "n\n"
       "+7 903 555-01-02\nMegaFon\nlost\nIvan Petrov\npassport\n4510 654321\n"
       "ivan@example.com\nmaybe\ny\n"
