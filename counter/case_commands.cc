@@ -89,18 +89,13 @@ int RunIdentity(const CaseClient& cases, CaseIo& io, const CaseFlags& f) {
   v1::CheckIdentityResponse response;
   grpc::Status status = cases.CheckIdentity(f.case_id, IdentityFromFlags(f), &response);
   if (!status.ok()) return Refused(io, status);
-  io.out << FormatCase(response.sim_case());
+  io.out << FormatCase(response.sim_case()) << FormatIdentityOutcome(response);
   if (response.passed()) {
-    io.out << "identity check passed\n";
+    io.out << '\n';
     return 0;
   }
-  if (response.locked()) {
-    io.out << "identity check FAILED; the number is now LOCKED for SIM change; a supervisor "
-              "can lift the lock (counter case unlock)\n";
-  } else {
-    io.out << "identity check FAILED; " << response.attempts_left()
-           << " attempt(s) left before the number is locked\n";
-  }
+  if (response.locked()) io.out << "; a supervisor can lift the lock (counter case unlock)";
+  io.out << '\n';
   return kExitRefused;
 }
 

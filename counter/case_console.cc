@@ -184,15 +184,12 @@ void CaseScreen::Identity() {
   grpc::Status status = cases_.CheckIdentity(case_.case_id(), check, &response);
   if (!status.ok()) return Refused(status);
   case_ = response.sim_case();
+  message_ = FormatIdentityOutcome(response);
   if (response.passed()) {
-    message_ = "identity check passed: " + FormatCaseLine(case_);
-    return;
+    message_ += ": " + FormatCaseLine(case_);
+  } else if (response.locked()) {
+    message_ += "; a supervisor can unlock it (u)";
   }
-  message_ = response.locked()
-                 ? "identity check FAILED: the number is now LOCKED for SIM change; a "
-                   "supervisor can unlock it (u)"
-                 : "identity check FAILED: " + std::to_string(response.attempts_left()) +
-                       " attempt(s) left before the number is locked";
 }
 
 void CaseScreen::Payment() {

@@ -108,6 +108,7 @@ class FakeCaseService final : public v1::CaseService::Service {
     *response->mutable_sim_case() = SampleCase(
         request->case_id(),
         passed ? v1::CASE_STATE_AWAITING_PAYMENT : v1::CASE_STATE_AWAITING_IDENTITY);
+    if (!passed) response->mutable_sim_case()->set_question("How much was the last top-up?");
     response->set_passed(passed);
     response->set_attempts_left(passed ? 0 : 2);
     return grpc::Status::OK;
@@ -582,7 +583,23 @@ TEST_F(CaseClientTest, ScriptedFailedIdentityCheckExitsOne) {
   std::ostringstream out, err;
   CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); }};
   EXPECT_EQ(cli.selected().run(NewClient(), io), 1);
-  EXPECT_NE(out.str().find("identity check FAILED; 2 attempt(s) left"), std::string::npos);
+  EXPECT_NE(out.str().find("identity check failed: 2 attempts left"), std::string::npos);
+}
+
+// After a failed check the server asks another question: say so, and which.
+TEST_F(CaseClientTest, ScriptedFailedIdentityCheckShowsTheNextQuestion) {
+  fake_.identity_fails = true;
+  CaseCommandLine cli;
+  ASSERT_EQ(cli.Parse("case identity --case 7 --doc-type ru_passport --doc-number \"4509 "
+                      "123456\" --face-ok --answer Tula"),
+            "");
+  std::ostringstream out, err;
+  CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); }};
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 1);
+  EXPECT_NE(out.str().find("identity check failed: 2 attempts left; the next question is: How "
+                           "much was the last top-up?"),
+            std::string::npos)
+      << out.str();
 }
 
 // `case open` of a ticket without a case opens one by hand only when told so
@@ -785,6 +802,21 @@ TEST_F(CaseClientTest, ScreenCancelWithoutSupervisorWhenUnpaid) {
   ASSERT_TRUE(fake_.Last("CancelCase", &request));
   EXPECT_EQ(request.reason(), "customer left");
   EXPECT_FALSE(request.has_supervisor());
+}
+
+TEST_F(CaseClientTest, ScreenShowsTheNextQuestionAfterAFailedIdentityCheck) {
+  fake_.set_state_for_get(v1::CASE_STATE_AWAITING_IDENTITY);
+  fake_.identity_fails = true;
+  PipedInput input("n\npassport\n4510 654321\ny\nTula\nq\n");
+  client::KeyReader keys(input.fd());
+  std::ostringstream out;
+  const CaseClient cases = NewClient();
+  CaseScreen screen(cases, keys, out);
+  EXPECT_EQ(screen.Run(42), "left case 12: awaiting identity check");
+  EXPECT_NE(out.str().find("identity check failed: 2 attempts left; the next question is: How "
+                           "much was the last top-up?"),
+            std::string::npos)
+      << out.str();
 }
 
 }  // namespace
