@@ -6,11 +6,12 @@
 
 #include "absl/time/civil_time.h"
 #include "booking/booking_format.h"
-#include "common/client/errors.h"
 #include "common/client/text.h"
 
 namespace shop::queue::booking {
 namespace {
+
+using client::CustomerAction;
 
 using Runner = int (*)(const BookingClient&, BookingIo&, const BookingFlags&);
 
@@ -55,6 +56,7 @@ std::string ZoneFor(const BookingClient& client, const v1::Booking& booking) {
 // that day's slots. On failure returns the exit code in `exit_code`.
 std::optional<absl::Time> SlotStart(const BookingClient& client, BookingIo& io,
                                     const std::string& service, const std::string& at,
+                                    CustomerAction action, v1::Language language,
                                     std::string* zone_name, int* exit_code) {
   const std::optional<LocalTime> local = ParseLocalTime(at);
   if (!local) {
@@ -66,7 +68,7 @@ std::optional<absl::Time> SlotStart(const BookingClient& client, BookingIo& io,
   const std::string date = absl::FormatCivilTime(absl::CivilDay(local->civil));
   if (grpc::Status status = ZoneAndDay(client, service, date, zone_name, &day_slots);
       !status.ok()) {
-    *exit_code = Refused(io, status);
+    *exit_code = Refused(io, status, action, language);
     return std::nullopt;
   }
   if (zone_name->empty()) {
@@ -93,7 +95,7 @@ std::optional<absl::Time> SlotStart(const BookingClient& client, BookingIo& io,
 int RunSlots(const BookingClient& client, BookingIo& io, const BookingFlags& f) {
   v1::ListSlotsResponse response;
   grpc::Status status = client.ListSlots({f.service, f.from, f.to, f.only_free}, &response);
-  if (!status.ok()) return Refused(io, status);
+  if (!status.ok()) return Refused(io, status, CustomerAction::kFindSlots, MessageLanguage(f));
   io.out << FormatSlots(response, f.service, f.only_free);
   return kExitOk;
 }
@@ -101,7 +103,8 @@ int RunSlots(const BookingClient& client, BookingIo& io, const BookingFlags& f) 
 int RunBook(const BookingClient& client, BookingIo& io, const BookingFlags& f) {
   std::string zone;
   int exit_code = kExitOk;
-  const std::optional<absl::Time> start = SlotStart(client, io, f.service, f.at, &zone, &exit_code);
+  const std::optional<absl::Time> start = SlotStart(
+      client, io, f.service, f.at, CustomerAction::kBook, MessageLanguage(f), &zone, &exit_code);
   if (!start) return exit_code;
   NewBooking booking;
   booking.service_prefix = f.service;
@@ -113,7 +116,7 @@ int RunBook(const BookingClient& client, BookingIo& io, const BookingFlags& f) {
   booking.request_id = f.request_id;
   v1::Booking booked;
   grpc::Status status = client.Book(booking, &booked);
-  if (!status.ok()) return Refused(io, status);
+  if (!status.ok()) return Refused(io, status, CustomerAction::kBook, MessageLanguage(f));
   io.out << FormatConfirmation(booked, zone, "Booked");
   return kExitOk;
 }
@@ -121,7 +124,7 @@ int RunBook(const BookingClient& client, BookingIo& io, const BookingFlags& f) {
 int RunShow(const BookingClient& client, BookingIo& io, const BookingFlags& f) {
   v1::Booking booking;
   grpc::Status status = client.Get(f.code, f.phone, &booking);
-  if (!status.ok()) return Refused(io, status);
+  if (!status.ok()) return Refused(io, status, CustomerAction::kShowBooking, MessageLanguage(f));
   io.out << FormatBooking(booking, ZoneFor(client, booking));
   return kExitOk;
 }
@@ -129,7 +132,7 @@ int RunShow(const BookingClient& client, BookingIo& io, const BookingFlags& f) {
 int RunCancel(const BookingClient& client, BookingIo& io, const BookingFlags& f) {
   v1::Booking booking;
   grpc::Status status = client.Cancel(f.code, f.phone, &booking);
-  if (!status.ok()) return Refused(io, status);
+  if (!status.ok()) return Refused(io, status, CustomerAction::kChangeBooking, MessageLanguage(f));
   io.out << "Cancelled.\n" << FormatBooking(booking, ZoneFor(client, booking));
   return kExitOk;
 }
@@ -137,19 +140,27 @@ int RunCancel(const BookingClient& client, BookingIo& io, const BookingFlags& f)
 int RunMove(const BookingClient& client, BookingIo& io, const BookingFlags& f) {
   v1::Booking booking;
   grpc::Status status = client.Get(f.code, f.phone, &booking);
-  if (!status.ok()) return Refused(io, status);
+  if (!status.ok()) return Refused(io, status, CustomerAction::kShowBooking, MessageLanguage(f));
   std::string zone;
   int exit_code = kExitOk;
   const std::optional<absl::Time> start =
-      SlotStart(client, io, booking.service_prefix(), f.at, &zone, &exit_code);
+      SlotStart(client, io, booking.service_prefix(), f.at, CustomerAction::kChangeBooking,
+                MessageLanguage(f), &zone, &exit_code);
   if (!start) return exit_code;
   status = client.Reschedule(f.code, f.phone, *start, &booking);
-  if (!status.ok()) return Refused(io, status);
+  if (!status.ok()) return Refused(io, status, CustomerAction::kChangeBooking, MessageLanguage(f));
   io.out << FormatConfirmation(booking, zone, "Moved");
   return kExitOk;
 }
 
 // --- command line ----------------------------------------------------------
+
+void AddLang(CLI::App* app, BookingFlags& flags) {
+  app->add_option("--lang", flags.lang,
+                  "Language of the booking (book) and of messages: ru, en or zh "
+                  "(messages default to English)")
+      ->check(CLI::IsMember({"ru", "en", "zh"}));
+}
 
 CLI::App* AddCommand(CLI::App& app, BookingFlags& flags, BookingCommand& selected,
                      const std::string& name, const std::string& help, Runner run) {
@@ -159,6 +170,7 @@ CLI::App* AddCommand(CLI::App& app, BookingFlags& flags, BookingCommand& selecte
       return run(client, io, flags);
     };
   });
+  AddLang(sub, flags);
   return sub;
 }
 
@@ -188,14 +200,20 @@ void AddCodeAndPhone(CLI::App* sub, BookingFlags& flags) {
 
 }  // namespace
 
-int Refused(BookingIo& io, const grpc::Status& status) {
-  io.err << "error: " << client::DescribeRefusal(status) << '\n';
+int Refused(BookingIo& io, const grpc::Status& status, CustomerAction action,
+            v1::Language language) {
+  io.err << client::TellCustomer(status, action, language) << '\n';
   const bool unreachable = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                            status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
   return unreachable ? kExitUsageOrConnection : kExitRefused;
 }
 
+v1::Language MessageLanguage(const BookingFlags& flags) {
+  return client::ParseLanguage(flags.lang).value_or(v1::LANGUAGE_EN);
+}
+
 void AddBookingCommands(CLI::App& app, BookingFlags& flags, BookingCommand& selected) {
+  AddLang(&app, flags);  // `booking --lang zh show ...` as well as `booking show --lang zh`
   CLI::App* slots = AddCommand(app, flags, selected, "slots",
                                "List the slots of a service with the seats left", RunSlots);
   AddService(slots, flags);
@@ -211,8 +229,6 @@ void AddBookingCommands(CLI::App& app, BookingFlags& flags, BookingCommand& sele
   book->add_option("--name", flags.name, "The customer's name");
   book->add_option("--phone", flags.phone, "A Russian mobile number, e.g. \"+7 916 123-45-67\"");
   book->add_option("--email", flags.email, "E-mail for the confirmation (optional)");
-  book->add_option("--lang", flags.lang, "Language for slips and messages: ru, en or zh")
-      ->check(CLI::IsMember({"ru", "en", "zh"}));
   book->add_option("--request-id", flags.request_id,
                    "Reuse the id of an earlier attempt so it is not booked twice "
                    "(default: a fresh one)");

@@ -14,6 +14,12 @@
 // once. Times are shown in the branch's zone (this machine's zone, said so,
 // if the server cannot be asked for it).
 //
+// Every command takes --lang ru|en|zh (also before the command): the
+// language of the booking (book) and of the sentences that say why the
+// server refused or could not be reached (client::CustomerText; English
+// without --lang, like the rest of the program's text). The code and the
+// server's message of a failed call go to the client log (standard error).
+//
 // Exit codes: 0 done; 1 the server refused; 2 bad usage (including a local
 // time that does not exist) or the server could not be reached
 // (UNAVAILABLE, DEADLINE_EXCEEDED after the retries).
@@ -30,6 +36,7 @@
 #include <CLI/CLI.hpp>
 
 #include "booking/booking_client.h"
+#include "common/client/customer_text.h"
 
 namespace shop::queue::booking {
 
@@ -47,7 +54,7 @@ struct BookingFlags {
   std::string name;
   std::string phone;
   std::string email;
-  std::string lang;  // empty: the server's default (Russian)
+  std::string lang;  // empty: the server's default (Russian) for a booking, English messages
   std::string request_id;
   std::string code;
 };
@@ -64,9 +71,14 @@ using BookingCommand = std::function<int(const BookingClient&, BookingIo&)>;
 // `selected` holds the chosen one (empty if none).
 void AddBookingCommands(CLI::App& app, BookingFlags& flags, BookingCommand& selected);
 
-// Prints the refusal with every bad field to io.err and returns the exit
-// code: kExitUsageOrConnection for UNAVAILABLE and DEADLINE_EXCEEDED,
-// kExitRefused otherwise.
-int Refused(BookingIo& io, const grpc::Status& status);
+// Prints a sentence for the customer about the failed `action` (with every
+// bad field of bad input) in `language` to io.err, logs the code and the
+// server's message, and returns the exit code: kExitUsageOrConnection for
+// UNAVAILABLE and DEADLINE_EXCEEDED, kExitRefused otherwise.
+int Refused(BookingIo& io, const grpc::Status& status, client::CustomerAction action,
+            v1::Language language);
+
+// The language of the messages: --lang, or English without it.
+v1::Language MessageLanguage(const BookingFlags& flags);
 
 }  // namespace shop::queue::booking

@@ -30,11 +30,9 @@ template <typename Request, typename Response>
 grpc::Status CaseClient::SendOnce(
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
     const Request& request, Response* response) const {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
-  context.set_wait_for_ready(true);  // sent once: wait for a connection, do not retry
-  client::AddCredentials(&context, options_);
-  return ((*stub_).*method)(&context, request, response);
+  return client::CallOnce(options_, [&](grpc::ClientContext* context) {
+    return ((*stub_).*method)(context, request, response);
+  });
 }
 
 grpc::Status CaseClient::Open(int64_t ticket_id, v1::Case* out) const {

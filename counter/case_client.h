@@ -14,6 +14,8 @@
 // DEADLINE_EXCEEDED as CallOptions says. Open and every step are sent exactly
 // once (they carry no request id); they wait, up to the deadline, for the
 // channel to connect rather than failing at once while the server restarts.
+// A call refused with UNAUTHENTICATED is sent again once when the session
+// file holds a new session (client::WithSessionRenewal).
 //
 // Supervisor passwords pass through to the request and are kept nowhere else.
 //

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "counter/case_format.h"
+#include "counter/format.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -12,6 +13,7 @@ constexpr int kExitUsage = 2;
 
 int Refused(CaseIo& io, const grpc::Status& status) {
   io.err << "error: " << DescribeRefusal(status) << '\n';
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) io.err << kSessionEnded << '\n';
   return kExitRefused;
 }
 
@@ -58,6 +60,23 @@ int RunShow(const CaseClient& cases, CaseIo& io, const CaseFlags& f) {
 
 int RunOpen(const CaseClient& cases, CaseIo& io, const CaseFlags& f) {
   v1::Case sim_case;
+  grpc::Status status = cases.GetByTicket(f.ticket_id, &sim_case);
+  if (status.ok()) return PrintCase(io, status, sim_case);  // it has one already
+  if (status.error_code() != grpc::StatusCode::NOT_FOUND) return Refused(io, status);
+  if (!f.yes) {
+    const std::string ticket = "ticket id " + std::to_string(f.ticket_id);
+    io.err << ManualCaseWarning(ticket);
+    if (!io.confirm) {
+      io.err << "not opened: add --yes to open a case for " << ticket << " by hand\n";
+      return kExitUsage;
+    }
+    const std::optional<bool> yes =
+        io.confirm("open a SIM-replacement case for " + ticket + " by hand? (y/N): ");
+    if (!yes || !*yes) {
+      io.err << "not opened\n";
+      return kExitRefused;
+    }
+  }
   return PrintCase(io, cases.Open(f.ticket_id, &sim_case), sim_case);
 }
 
@@ -70,18 +89,13 @@ int RunIdentity(const CaseClient& cases, CaseIo& io, const CaseFlags& f) {
   v1::CheckIdentityResponse response;
   grpc::Status status = cases.CheckIdentity(f.case_id, IdentityFromFlags(f), &response);
   if (!status.ok()) return Refused(io, status);
-  io.out << FormatCase(response.sim_case());
+  io.out << FormatCase(response.sim_case()) << FormatIdentityOutcome(response);
   if (response.passed()) {
-    io.out << "identity check passed\n";
+    io.out << '\n';
     return 0;
   }
-  if (response.locked()) {
-    io.out << "identity check FAILED; the number is now LOCKED for SIM change; a supervisor "
-              "can lift the lock (counter case unlock)\n";
-  } else {
-    io.out << "identity check FAILED; " << response.attempts_left()
-           << " attempt(s) left before the number is locked\n";
-  }
+  if (response.locked()) io.out << "; a supervisor can lift the lock (counter case unlock)";
+  io.out << '\n';
   return kExitRefused;
 }
 
@@ -198,11 +212,15 @@ CLI::App* AddCaseCommands(CLI::App& app, CaseFlags& flags, CaseSelection& select
   CLI::Option* by_case = show->add_option("--case", flags.case_id, "Case id");
   show->add_option("--ticket", flags.ticket_id, "Ticket id (its case)")->excludes(by_case);
 
-  AddCase(*root, flags, selected, "open", "Open a case for the ticket served here", RunOpen,
-          /*needs_counter=*/true)
-      ->add_option("--ticket", flags.ticket_id, "Ticket id (being served at --counter)")
+  CLI::App* open =
+      AddCase(*root, flags, selected, "open",
+              "Show the case of a ticket served here, or open one by hand (asks, or --yes)",
+              RunOpen, /*needs_counter=*/true);
+  open->add_option("--ticket", flags.ticket_id, "Ticket id (being served at --counter)")
       ->required()
       ->check(CLI::PositiveNumber);
+  open->add_flag("--yes", flags.yes,
+                 "Open a case by hand for a ticket that has none, without asking");
 
   CLI::App* form =
       AddCase(*root, flags, selected, "form", "Step 1: submit the customer's form", RunForm);

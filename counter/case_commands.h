@@ -2,7 +2,7 @@
 // subcommands under "case"), the mapping from flags to requests, and running
 // the chosen command against a CaseClient.
 //
-//   case show (--case N | --ticket N)      case open --ticket N
+//   case show (--case N | --ticket N)      case open --ticket N [--yes]
 //   case form --case N --phone P --operator O --reason R --name N
 //             --doc-type T --doc-number D --contact C --consent
 //   case identity --case N --doc-type T --doc-number D --face-ok --answer A
@@ -17,8 +17,14 @@
 // here (a wrong word is a usage error). A supervisor's password is read
 // through CaseIo::read_secret, never from the command line.
 //
-// Exit codes: 0 done; 1 the server refused (or the identity check failed),
-// 2 bad usage (or no password on standard input).
+// `case open` shows the ticket's case if it has one. Otherwise it opens one
+// by hand only with --yes, or when CaseIo::confirm gets a yes after the
+// warning (ManualCaseWarning): the API does not say which services hold a
+// case, and an open case blocks done, no-show and transfer of the ticket.
+//
+// Exit codes: 0 done; 1 the server refused (or the identity check failed,
+// or the clerk said no), 2 bad usage (or no password on standard input, or
+// no --yes where nobody can be asked).
 //
 // Thread-safety: not thread-safe; for main() and tests.
 // Ownership: the commands AddCaseCommands makes keep references to `flags`,
@@ -41,6 +47,7 @@ namespace shop::queue::counter {
 struct CaseFlags {
   int64_t case_id = 0;    // --case
   int64_t ticket_id = 0;  // --ticket
+  bool yes = false;       // open: open a case by hand without asking
   // form
   std::string phone;
   std::string operator_id;
@@ -68,6 +75,9 @@ struct CaseIo {
   // Reads a secret after showing `prompt` (if on a terminal); std::nullopt
   // when there is none (end of input).
   std::function<std::optional<std::string>(const std::string& prompt)> read_secret;
+  // Asks a yes/no question (on a terminal); empty when nobody can be asked
+  // (input is not a terminal). std::nullopt: no answer.
+  std::function<std::optional<bool>(const std::string& prompt)> confirm = {};
 };
 
 using CaseCommand = std::function<int(const CaseClient&, CaseIo&)>;

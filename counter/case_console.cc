@@ -5,6 +5,7 @@
 
 #include "common/client/rpc.h"
 #include "counter/case_format.h"
+#include "counter/format.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -38,11 +39,24 @@ std::string_view CaseKeyHelp() {
          "While typing an answer: Enter accepts it, Escape cancels the step.";
 }
 
-std::string CaseScreen::Run(int64_t ticket_id) {
+std::string CaseScreen::Run(int64_t ticket_id, std::string_view ticket) {
   grpc::Status status = cases_.GetByTicket(ticket_id, &case_);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    const std::string label =
+        ticket.empty() ? "ticket id " + std::to_string(ticket_id) : std::string(ticket);
+    out_ << '\n' << ManualCaseWarning(label) << "open a SIM-replacement case for " << label
+         << " by hand? (y/N): ";
+    std::optional<char> key = keys_.ReadKey();
+    if (key && *key != '\n' && *key != '\x1b') out_ << *key;
+    out_ << '\n';
+    if (!key || std::tolower(static_cast<unsigned char>(*key)) != 'y') {
+      return "no case opened for " + label;
+    }
     status = cases_.Open(ticket_id, &case_);
     if (status.ok()) message_ = "opened " + FormatCaseLine(case_);
+  }
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    return std::string(kSessionEnded);
   }
   if (!status.ok()) return "no case: " + DescribeRefusal(status);
   for (;;) {
@@ -170,15 +184,12 @@ void CaseScreen::Identity() {
   grpc::Status status = cases_.CheckIdentity(case_.case_id(), check, &response);
   if (!status.ok()) return Refused(status);
   case_ = response.sim_case();
+  message_ = FormatIdentityOutcome(response);
   if (response.passed()) {
-    message_ = "identity check passed: " + FormatCaseLine(case_);
-    return;
+    message_ += ": " + FormatCaseLine(case_);
+  } else if (response.locked()) {
+    message_ += "; a supervisor can unlock it (u)";
   }
-  message_ = response.locked()
-                 ? "identity check FAILED: the number is now LOCKED for SIM change; a "
-                   "supervisor can unlock it (u)"
-                 : "identity check FAILED: " + std::to_string(response.attempts_left()) +
-                       " attempt(s) left before the number is locked";
 }
 
 void CaseScreen::Payment() {
@@ -281,9 +292,7 @@ void CaseScreen::Apply(const grpc::Status& status, const v1::Case& sim_case) {
   message_ = "ok: " + FormatCaseLine(case_);
 }
 
-void CaseScreen::Refused(const grpc::Status& status) {
-  message_ = "refused: " + DescribeRefusal(status);
-}
+void CaseScreen::Refused(const grpc::Status& status) { message_ = RefusalLine(status); }
 
 std::optional<std::string> CaseScreen::Ask(std::string_view prompt, Echo echo) {
   out_ << prompt;

@@ -1,6 +1,9 @@
 // CaseScreen: the clerk's guided screen for the SIM-replacement case of the
 // ticket being served, reached from the counter screen with 'k'.
 //
+// A ticket that has no case (one not of the SIM-replacement service) gets
+// one only after a warning and an explicit 'y'.
+//
 // It shows the case (masked data, fee, records, the account once the
 // identity check has passed) and what the next step needs. 'n' asks for
 // exactly that step's inputs, one line each (Escape cancels on a terminal),
@@ -36,10 +39,13 @@ class CaseScreen {
   CaseScreen(const CaseClient& cases, client::KeyReader& keys, std::ostream& out)
       : cases_(cases), keys_(keys), out_(out) {}
 
-  // Finds the case of `ticket_id` (opening one if the ticket has none) and
-  // runs the screen until 'q' or end of input. Returns one line for the
-  // counter screen: where the case was left, or why it could not be shown.
-  std::string Run(int64_t ticket_id);
+  // Finds the case of `ticket_id` and runs the screen until 'q' or end of
+  // input. A ticket without a case gets one only after a warning and the
+  // clerk's 'y' (ManualCaseWarning; any other key opens none). `ticket`
+  // names the ticket in those lines ("N005"; empty: "ticket id N"). Returns
+  // one line for the counter screen: where the case was left, or why there
+  // is none.
+  std::string Run(int64_t ticket_id, std::string_view ticket = "");
 
  private:
   // How an answer is echoed when input is piped.

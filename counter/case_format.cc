@@ -249,6 +249,27 @@ std::string FormatCase(const v1::Case& c, std::string_view time_zone) {
   return text;
 }
 
+std::string FormatIdentityOutcome(const v1::CheckIdentityResponse& response) {
+  if (response.passed()) return "identity check passed";
+  if (response.locked()) return "identity check failed: the number is now LOCKED for SIM change";
+  const int left = response.attempts_left();
+  std::string text = "identity check failed: " + std::to_string(left) +
+                     (left == 1 ? " attempt left" : " attempts left");
+  if (!response.sim_case().question().empty()) {
+    text += "; the next question is: " + response.sim_case().question();
+  }
+  return text;
+}
+
+std::string ManualCaseWarning(std::string_view ticket) {
+  const std::string t(ticket);
+  return "! " + t + " has no SIM-replacement case. Serving a ticket of the SIM-replacement\n"
+         "! service opens its case by itself; open one by hand only to replace this\n"
+         "! customer's SIM card. While the case is open, " + t +
+         " cannot be finished (done),\n"
+         "! marked a no-show or transferred until the case is closed or cancelled.\n";
+}
+
 std::string FieldErrors(const grpc::Status& status) {
   const std::vector<std::string> lines = ViolationLines(status);
   if (lines.empty()) return "  " + status.error_message();

@@ -70,6 +70,19 @@ std::string FormatNextStep(const v1::Case& sim_case);
 // "case 12: awaiting payment" — one line after a step.
 std::string FormatCaseLine(const v1::Case& sim_case);
 
+// The outcome of an identity check, one line: "identity check passed";
+// "identity check failed: 2 attempts left; the next question is: <question>"
+// (the server picks another question after each failure, so the clerk must
+// ask the new one); or "identity check failed: the number is now LOCKED for
+// SIM change". No final newline.
+std::string FormatIdentityOutcome(const v1::CheckIdentityResponse& response);
+
+// What opening a case by hand for `ticket` (e.g. "N005"), which has none,
+// means; said before the clerk confirms. The API does not say which services
+// hold a case (the server's configuration does: sim_replacement), so the
+// clerk decides, warned. Lines, each ending in a newline.
+std::string ManualCaseWarning(std::string_view ticket);
+
 // --- refusals --------------------------------------------------------------
 
 // Every field violation of a google.rpc.BadRequest in the status details, one

@@ -138,11 +138,9 @@ grpc::Status CounterClient::SendTransition(
   request.set_ticket_id(resolved.id);
   request.set_ticket_number(resolved.number);
   Response response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
-  context.set_wait_for_ready(true);  // sent once: wait for a connection, do not retry
-  client::AddCredentials(&context, options_);
-  status = ((*counter_stub_).*method)(&context, request, &response);
+  status = client::CallOnce(options_, [&](grpc::ClientContext* context) {
+    return ((*counter_stub_).*method)(context, request, &response);
+  });
   if (status.ok()) *out = std::move(response);
   return status;
 }
@@ -210,9 +208,17 @@ grpc::Status CounterClient::Return(const client::TicketRef& ticket, v1::Ticket* 
 grpc::Status CounterClient::WatchBoard(const BoardCallback& on_message,
                                        client::StreamCanceller* canceller,
                                        bool wait_for_ready) const {
+  return client::WithSessionRenewal(options_, [&](const std::string& token) {
+    return WatchBoardOnce(on_message, canceller, wait_for_ready, token);
+  });
+}
+
+grpc::Status CounterClient::WatchBoardOnce(const BoardCallback& on_message,
+                                           client::StreamCanceller* canceller,
+                                           bool wait_for_ready, const std::string& token) const {
   grpc::ClientContext context;
   context.set_wait_for_ready(wait_for_ready);
-  client::AddCredentials(&context, options_);
+  client::AddBearer(&context, token);
   CancellerAttachment attachment(canceller, &context);
   if (!attachment.attached()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
 
@@ -233,6 +239,66 @@ grpc::Status CounterClient::WatchBoard(const BoardCallback& on_message,
   }
   grpc::Status status = reader->Finish();
   return stopped ? grpc::Status::OK : status;
+}
+
+namespace {
+
+// Whether a board stream that ended with `code` (not cancelled by us) may
+// work again later: the server ended it, stopped, restarted, failed or was
+// unreachable. Refusals that a retry cannot mend are not.
+bool WorthReconnecting(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::CANCELLED:  // by the server (shutdown), not by us
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNKNOWN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+grpc::Status CounterClient::WatchBoardLive(const BoardCallback& on_message,
+                                           const BoardLinkCallback& on_link,
+                                           client::StreamCanceller* canceller,
+                                           client::BackoffPolicy policy) const {
+  client::Backoff backoff(policy);
+  bool connected_once = false;
+  bool lost = false;
+  bool stop = false;
+  for (;;) {
+    // After a loss, wait_for_ready: while the server is unreachable the
+    // attempt waits (quietly, until gRPC's own reconnection, capped at 10 s
+    // by MakeChannel, gets through); the back-off spaces out attempts the
+    // server answers at once, as while it stops.
+    grpc::Status status = WatchBoard(
+        [&](const v1::WatchBoardResponse& message) {
+          if (!connected_once || lost) {
+            connected_once = true;
+            backoff.Reset();
+            if (lost) {
+              lost = false;
+              on_link(BoardLink::kBack, grpc::Status::OK);
+            }
+          }
+          stop = !on_message(message);
+          return !stop;
+        },
+        canceller, /*wait_for_ready=*/lost);
+    if (stop || canceller->cancelled()) return grpc::Status::OK;
+    if (!connected_once || !WorthReconnecting(status.error_code())) return status;
+    if (!lost) {
+      lost = true;
+      on_link(BoardLink::kLost, status);
+    }
+    if (canceller->WaitFor(backoff.Next())) return grpc::Status::OK;
+  }
 }
 
 }  // namespace shop::queue::counter

@@ -6,6 +6,9 @@
 // Every method returns the server's grpc::Status and fills its out-parameter
 // only when the status is OK. The server's refusals (FAILED_PRECONDITION,
 // NOT_FOUND, ...) come back unchanged, so a face can show them as they are.
+// With a session from a file (CallOptions::token_file), a call refused with
+// UNAUTHENTICATED is sent once more if the file holds a new session (a
+// logout and login elsewhere); UNAUTHENTICATED then means the session ended.
 //
 // Retries: reads (Get, ListTickets), Open, Close and CallNext are retried on
 // UNAVAILABLE and DEADLINE_EXCEEDED as CallOptions says; CallNext makes ONE
@@ -46,6 +49,15 @@ namespace v1 = ::shop::queue::v1;
 
 // Called with each board message; return false to stop watching.
 using BoardCallback = std::function<bool(const v1::WatchBoardResponse&)>;
+
+// What WatchBoardLive says about its connection.
+enum class BoardLink {
+  kLost,  // the stream ended or failed after it had worked: reconnecting
+  kBack,  // after kLost, a new stream delivered its first message
+};
+// Called when the board's connection changes, with the status that ended
+// the stream (kLost) or OK (kBack).
+using BoardLinkCallback = std::function<void(BoardLink, const grpc::Status&)>;
 
 class CounterClient {
  public:
@@ -100,8 +112,30 @@ class CounterClient {
                           client::StreamCanceller* canceller = nullptr,
                           bool wait_for_ready = false) const;
 
+  // Streams the board into `on_message` until `canceller` (not null) is
+  // cancelled (OK) or `on_message` returns false (OK). When the stream ends
+  // or fails after it has worked (the server stopped, restarts, the network
+  // dropped), it tells `on_link` kLost once and reconnects without a word
+  // per attempt: each attempt waits for the server to be reachable
+  // (wait_for_ready), and attempts the server refuses at once (while it
+  // stops) are spaced out with back-off (see client::Backoff; `backoff`
+  // 0.5 s doubling to 10 s, +-20%, by default). It tells kBack once a new
+  // stream delivers its first message (a fresh snapshot). Cancelling also
+  // ends a wait. An error before the first message (the server cannot
+  // be reached, the token is refused) is returned as is, and so is one that
+  // retrying cannot mend (PERMISSION_DENIED, UNAUTHENTICATED without a new
+  // session, ...), even after kLost.
+  grpc::Status WatchBoardLive(const BoardCallback& on_message, const BoardLinkCallback& on_link,
+                              client::StreamCanceller* canceller,
+                              client::BackoffPolicy backoff = {}) const;
+
  private:
   using Stub = v1::CounterService::StubInterface;
+
+  // One board stream with `token` (see WatchBoard).
+  grpc::Status WatchBoardOnce(const BoardCallback& on_message,
+                              client::StreamCanceller* canceller, bool wait_for_ready,
+                              const std::string& token) const;
 
   // `ticket`, or the counter's current ticket if it is empty.
   grpc::Status ResolveTicket(const client::TicketRef& ticket, client::TicketRef* resolved) const;

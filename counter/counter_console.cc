@@ -21,11 +21,12 @@ constexpr std::string_view kKeys =
 std::string_view CounterKeyHelp() {
   return "n  call the next ticket            c  call a chosen ticket (R017, Enter)\n"
          "r  recall the current ticket       s  start serving (customer arrived)\n"
-         "d  done: serving finished          x  no-show: customer did not come\n"
+         "d  done: serving finished          x  no-show: customer did not come (asks)\n"
          "t  transfer (then service letter)  p  park the ticket being served\n"
          "u  return a parked ticket (R017, Enter)\n"
          "o  open the counter (services, Enter)   z  close the counter\n"
          "l  list waiting tickets            k  SIM-replacement case of the ticket\n"
+         "                                      (asks before opening one by hand)\n"
          "?  this help                       q  quit";
 }
 
@@ -47,7 +48,9 @@ void CounterConsole::Render() {
        << " ----\n";
   v1::GetCounterResponse counter;
   grpc::Status status = client_.Get(&counter);
-  if (!status.ok()) {
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    out_ << "counter: " << kSessionEnded << '\n';
+  } else if (!status.ok()) {
     out_ << "counter: unavailable (" << client::DescribeStatus(status) << ")\n";
   } else {
     out_ << FormatCounter(counter.counter()) << '\n';
@@ -77,7 +80,7 @@ bool CounterConsole::HandleKey(char key) {
     case 'r': Report(client_.Recall(0, &ticket), ticket); break;
     case 's': Start(); break;
     case 'd': Report(client_.Complete(0, &ticket), ticket); break;
-    case 'x': Report(client_.NoShow(0, &ticket), ticket); break;
+    case 'x': NoShow(); break;
     case 'p': Report(client_.Park(0, &ticket), ticket); break;
     case 't': Transfer(); break;
     case 'u': ReturnParked(); break;
@@ -173,6 +176,34 @@ void CounterConsole::Start() {
   }
 }
 
+void CounterConsole::NoShow() {
+  v1::GetCounterResponse counter;
+  grpc::Status status = client_.Get(&counter);
+  if (!status.ok()) return Refused(status);
+  const int64_t ticket_id = counter.counter().current_ticket_id();
+  if (ticket_id == 0) {
+    message_ = "no current ticket";
+    return;
+  }
+  const std::string label = counter.current_ticket().display_number().empty()
+                                ? "ticket id " + std::to_string(ticket_id)
+                                : counter.current_ticket().display_number();
+  if (!Confirm("mark " + label + " as a no-show? (y/N): ")) {
+    message_ = "not marked: " + label + " stays";
+    return;
+  }
+  v1::Ticket ticket;
+  Report(client_.NoShow(ticket_id, &ticket), ticket);  // the ticket asked about
+}
+
+bool CounterConsole::Confirm(std::string_view question) {
+  out_ << '\n' << question;
+  std::optional<char> key = keys_.ReadKey();
+  if (key && *key != '\n' && *key != '\x1b') out_ << *key;
+  out_ << '\n';
+  return key && (*key == 'y' || *key == 'Y');
+}
+
 void CounterConsole::CaseOfCurrentTicket() {
   if (cases_ == nullptr) {
     message_ = "the case screen is not available here";
@@ -187,7 +218,7 @@ void CounterConsole::CaseOfCurrentTicket() {
     return;
   }
   CaseScreen screen(*cases_, keys_, out_);
-  message_ = screen.Run(ticket_id);
+  message_ = screen.Run(ticket_id, counter.current_ticket().display_number());
 }
 
 void CounterConsole::Report(const grpc::Status& status, const v1::Ticket& ticket) {
@@ -201,9 +232,7 @@ std::optional<std::string> CounterConsole::ReadAnswer() {
   return answer;
 }
 
-void CounterConsole::Refused(const grpc::Status& status) {
-  message_ = "refused: " + client::DescribeStatus(status);
-}
+void CounterConsole::Refused(const grpc::Status& status) { message_ = RefusalLine(status); }
 
 std::optional<client::TicketRef> CounterConsole::AskTicket(std::string_view prompt) {
   out_ << '\n' << prompt;

@@ -2,7 +2,11 @@
 // counter's state, its current ticket and the waiting counts, and acts on
 // single keys (n next, r recall, s start, d done, x no-show, t transfer,
 // p park, u return, c call, o open, z close, l list, k case, ? help, q quit).
-// After each key it shows the result or the server's refusal as it came.
+// 'x' (it cannot be undone) asks first, y/N, naming the ticket; so does 'k'
+// on a ticket without a case (see CaseScreen).
+// After each key it shows the result or the server's refusal as it came
+// (code and message), except a refused session: "session ended: log in
+// again with `counter login`" (a new login is picked up by itself).
 // 'k' opens the SIM-replacement case screen (CaseScreen) for the current
 // ticket when the console was given a CaseClient.
 //
@@ -49,6 +53,10 @@ class CounterConsole {
   void Close();
   void ListWaiting();
   void Start();
+  // Asks before marking the current ticket a no-show.
+  void NoShow();
+  // Prints `question` and reads one key: true for y/Y only.
+  bool Confirm(std::string_view question);
   // The case screen for the current ticket.
   void CaseOfCurrentTicket();
   // Shows the outcome of a transition.

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/client/text.h"
+#include "counter/case_format.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -87,6 +88,11 @@ std::string FormatBoardCall(const v1::BoardCall& call) {
   if (call.recall_count() > 0) text += " (recall " + std::to_string(call.recall_count()) + ")";
   if (call.appointment()) text += "  appointment";
   return text;
+}
+
+std::string RefusalLine(const grpc::Status& status) {
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) return std::string(kSessionEnded);
+  return "refused: " + DescribeRefusal(status);
 }
 
 }  // namespace shop::queue::counter

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <grpcpp/support/status.h>
+
 #include "shop/queue/v1/board_service.pb.h"
 #include "shop/queue/v1/resources.pb.h"
 
@@ -34,6 +36,17 @@ std::string FormatWaiting(const std::vector<v1::Ticket>& waiting,
 
 // "waiting: R 3 | N 0" from a board message's counts.
 std::string FormatWaiting(const v1::WatchBoardResponse& board);
+
+// What the clerk's screens say when the server refuses the session
+// (UNAUTHENTICATED after the client classes found no newer session in the
+// session file): logged out, expired, or never logged in.
+inline constexpr std::string_view kSessionEnded =
+    "session ended: log in again with `counter login`";
+
+// The line a clerk's screen shows for a refused call: "refused: CODE:
+// message" (with every bad field, see DescribeRefusal in case_format.h), or
+// kSessionEnded for UNAUTHENTICATED.
+std::string RefusalLine(const grpc::Status& status);
 
 // "R017 -> Counter 3", plus " (recall 1)" after a recall and "  appointment"
 // for an appointment ticket.

@@ -3,6 +3,7 @@
 // interactive screen) and runs one command. Exit codes: 0 ok, 1 an RPC
 // failed (or was refused), 2 bad usage.
 #include <pthread.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -54,6 +55,7 @@ struct Selected {
 
 int Fail(const grpc::Status& status) {
   std::cerr << "error: " << client::DescribeStatus(status) << '\n';
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) std::cerr << kSessionEnded << '\n';
   return kExitRpcError;
 }
 
@@ -183,25 +185,25 @@ bool PrintBoardMessage(const v1::WatchBoardResponse& message, std::string* last_
   return true;
 }
 
-// Watches until cancelled; reconnects when the server ends the stream or
-// becomes unreachable after the first message.
+// Watches until cancelled, reconnecting (see CounterClient::WatchBoardLive):
+// one line on standard error when the connection drops, then quiet while it
+// reconnects, one line when it is back.
 grpc::Status WatchUntilCancelled(const CounterClient& counter,
                                  client::StreamCanceller* canceller) {
   std::string last_waiting;
-  bool connected_once = false;
-  for (;;) {
-    grpc::Status status = counter.WatchBoard(
-        [&](const v1::WatchBoardResponse& message) {
-          connected_once = true;
-          return PrintBoardMessage(message, &last_waiting);
-        },
-        canceller, /*wait_for_ready=*/connected_once);
-    if (canceller->cancelled()) return grpc::Status::OK;
-    const bool lost = status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE;
-    if (!connected_once || !lost) return status;
-    std::cerr << "board: connection lost (" << client::DescribeStatus(status)
-              << "); reconnecting...\n";
-  }
+  return counter.WatchBoardLive(
+      [&](const v1::WatchBoardResponse& message) {
+        return PrintBoardMessage(message, &last_waiting);
+      },
+      [](BoardLink link, const grpc::Status& why) {
+        if (link == BoardLink::kLost) {
+          std::cerr << "board: connection lost (" << client::DescribeStatus(why)
+                    << "); reconnecting...\n";
+        } else {
+          std::cerr << "board: connection is back\n";
+        }
+      },
+      canceller);
 }
 
 int RunBoard(const CounterClient& counter, const Flags&) {
@@ -298,9 +300,18 @@ int RunCaseCommand(const CaseSelection& selected, const Flags& flags) {
   }
   const CaseClient cases(client::Connect(flags.conn), flags.conn.branch, flags.counter,
                          client::ToCallOptions(flags.conn, client::DefaultTokenFile()));
-  CaseIo io{std::cout, std::cerr, [](const std::string& prompt) {
-              return client::ReadSecretLine(prompt);
-            }};
+  CaseIo io{std::cout, std::cerr,
+            [](const std::string& prompt) { return client::ReadSecretLine(prompt); }};
+  if (isatty(STDIN_FILENO)) {
+    io.confirm = [](const std::string& prompt) -> std::optional<bool> {
+      std::cerr << prompt << std::flush;
+      client::KeyReader keys;
+      const std::optional<char> key = keys.ReadKey();
+      std::cerr << (key && *key != '\n' && *key != '\x1b' ? std::string(1, *key) : "") << '\n';
+      if (!key) return std::nullopt;
+      return *key == 'y' || *key == 'Y';
+    };
+  }
   return selected.run(cases, io);
 }
 

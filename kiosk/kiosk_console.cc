@@ -3,8 +3,8 @@
 #include <array>
 #include <cctype>
 
-#include "common/client/errors.h"
-#include "common/client/rpc.h"
+#include "common/client/customer_text.h"
+#include "common/client/log.h"
 #include "common/client/text.h"
 #include "kiosk/slip.h"
 
@@ -74,9 +74,13 @@ void KioskConsole::CheckInBooking() {
   CheckIn check_in;
   grpc::Status status = client_.CheckInBooking(code, &check_in);
   if (!status.ok()) {
+    // The customer has not chosen a language yet: say it in all three.
+    client::LogFailure(client::CustomerActionName(client::CustomerAction::kCheckIn), status);
     out_ << "\nНе удалось зарегистрироваться по записи / The booking could not be checked in / "
-            "无法签到\n"
-         << "(" << client::DescribeRefusal(status) << ")\n";
+            "无法签到\n";
+    for (v1::Language language : {v1::LANGUAGE_RU, v1::LANGUAGE_EN, v1::LANGUAGE_ZH}) {
+      out_ << client::CustomerText(status, client::CustomerAction::kCheckIn, language) << '\n';
+    }
     return;
   }
   v1::Language language = check_in.issued.ticket().language();
@@ -101,7 +105,7 @@ bool KioskConsole::LoadServices(v1::Language language, std::vector<v1::Service>*
   grpc::Status status = client_.GetBranch(&branch);
   if (status.ok()) status = client_.ListServices(services);
   if (!status.ok()) {
-    ShowFailure(language, status);
+    ShowFailure(language, status, client::CustomerAction::kShowServices);
     return false;
   }
   if (!branch.open_now()) {
@@ -161,16 +165,17 @@ void KioskConsole::IssueTicket(v1::Language language, const v1::Service& service
   v1::CreateTicketResponse issued;
   grpc::Status status = client_.TakeTicket(service.prefix(), language, priority, &issued);
   if (!status.ok()) {
-    ShowFailure(language, status);
+    ShowFailure(language, status, client::CustomerAction::kTakeTicket);
     return;
   }
   out_ << "\n\n" << FormatSlip(issued, language) << '\n'
        << Tr(Msg::kTakeTicket, language) << '\n';
 }
 
-void KioskConsole::ShowFailure(v1::Language language, const grpc::Status& status) {
+void KioskConsole::ShowFailure(v1::Language language, const grpc::Status& status,
+                               client::CustomerAction action) {
   out_ << '\n' << Tr(Msg::kCannotIssue, language) << '\n'
-       << "(" << client::DescribeStatus(status) << ")\n";
+       << client::TellCustomer(status, action, language) << '\n';
 }
 
 }  // namespace shop::queue::kiosk

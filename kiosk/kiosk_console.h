@@ -3,9 +3,13 @@
 // slip is printed and the screen starts again for the next customer. A
 // customer with an online booking presses 'b' on the first screen instead and
 // types the booking code: the check-in's slip is printed (in the booking's
-// language), or the server's reason when the code is wrong, used or too early
-// (an empty code or Escape goes back). 'q' on the first screen (or end of
-// input) quits.
+// language), or why not when the code is wrong, used or too early, in all
+// three languages (an empty code or Escape goes back). 'q' on the first
+// screen (or end of input) quits.
+//
+// Failures are shown as sentences in the customer's language with what to do
+// (client::CustomerText); the status code and the server's message go to the
+// client log (standard error), never to the screen.
 //
 // Thread-safety: use from one thread.
 // Ownership: borrows the client, the key reader and the stream; they must
@@ -16,6 +20,7 @@
 #include <ostream>
 #include <vector>
 
+#include "common/client/customer_text.h"
 #include "common/client/keys.h"
 #include "kiosk/kiosk_client.h"
 
@@ -53,7 +58,8 @@ class KioskConsole {
   std::optional<v1::PriorityClass> ChoosePriority(v1::Language language);
   void IssueTicket(v1::Language language, const v1::Service& service,
                    v1::PriorityClass priority);
-  void ShowFailure(v1::Language language, const grpc::Status& status);
+  void ShowFailure(v1::Language language, const grpc::Status& status,
+                   client::CustomerAction action);
 
   const KioskClient& client_;
   client::KeyReader& keys_;

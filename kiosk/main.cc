@@ -1,6 +1,8 @@
 // kiosk: the terminal face of the hall kiosk. Parses the command line, builds
 // a KioskClient and runs one command. Exit codes: 0 ok, 1 an RPC failed
-// (or the server refused), 2 bad usage.
+// (or the server refused), 2 bad usage. A failed call prints a sentence for
+// the customer in --lang to standard error; its code and the server's
+// message go to the log (also standard error).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -13,7 +15,7 @@
 
 #include "common/client/keys.h"
 #include "common/client/cli.h"
-#include "common/client/errors.h"
+#include "common/client/customer_text.h"
 #include "common/client/rpc.h"
 #include "common/client/text.h"
 #include "kiosk/kiosk_client.h"
@@ -38,19 +40,20 @@ struct Flags {
 
 using Command = std::function<int(const KioskClient&, const Flags&)>;
 
-int Fail(const grpc::Status& status) {
-  std::cerr << "error: " << client::DescribeStatus(status) << '\n';
-  return kExitRpcError;
-}
-
 v1::Language LanguageOf(const Flags& flags) {
   return client::ParseLanguage(flags.lang).value_or(v1::LANGUAGE_RU);
+}
+
+// Tells the customer (in --lang) and the log; returns the exit code.
+int Fail(const grpc::Status& status, const Flags& flags, client::CustomerAction action) {
+  std::cerr << client::TellCustomer(status, action, LanguageOf(flags)) << '\n';
+  return kExitRpcError;
 }
 
 int RunServices(const KioskClient& kiosk, const Flags& flags) {
   std::vector<v1::Service> services;
   grpc::Status status = kiosk.ListServices(&services);
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return Fail(status, flags, client::CustomerAction::kShowServices);
   std::size_t name_width = 7;
   for (const v1::Service& s : services) {
     name_width = std::max(name_width, client::DisplayWidth(client::ServiceName(s, LanguageOf(flags))));
@@ -70,7 +73,7 @@ int RunTake(const KioskClient& kiosk, const Flags& flags) {
       client::ParsePriority(flags.priority).value_or(v1::PRIORITY_CLASS_UNSPECIFIED);
   v1::CreateTicketResponse issued;
   grpc::Status status = kiosk.TakeTicket(flags.prefix, LanguageOf(flags), priority, &issued);
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return Fail(status, flags, client::CustomerAction::kTakeTicket);
   std::cout << FormatSlip(issued, LanguageOf(flags));
   return 0;
 }
@@ -78,10 +81,7 @@ int RunTake(const KioskClient& kiosk, const Flags& flags) {
 int RunCheckIn(const KioskClient& kiosk, const Flags& flags) {
   CheckIn check_in;
   grpc::Status status = kiosk.CheckInBooking(flags.code, &check_in);
-  if (!status.ok()) {
-    std::cerr << "error: " << client::DescribeRefusal(status) << '\n';
-    return kExitRpcError;
-  }
+  if (!status.ok()) return Fail(status, flags, client::CustomerAction::kCheckIn);
   // The slip in the booking's language unless --lang says otherwise.
   v1::Language language = check_in.issued.ticket().language();
   if (flags.lang_given || language == v1::LANGUAGE_UNSPECIFIED) language = LanguageOf(flags);
@@ -92,7 +92,7 @@ int RunCheckIn(const KioskClient& kiosk, const Flags& flags) {
 int RunTicket(const KioskClient& kiosk, const Flags& flags) {
   v1::Ticket ticket;
   grpc::Status status = kiosk.GetTicket(client::ParseTicketRef(flags.ticket).value(), &ticket);
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return Fail(status, flags, client::CustomerAction::kShowTicket);
   std::cout << ticket.display_number() << " (id " << ticket.ticket_id() << "): "
             << client::TicketStateName(ticket.state()) << ", service "
             << ticket.service_prefix() << '\n';

@@ -31,7 +31,14 @@ std::shared_ptr<grpc::Channel> Connect(const ConnectionFlags& flags) {
 CallOptions ToCallOptions(const ConnectionFlags& flags, const std::string& token_file) {
   CallOptions options;
   options.deadline = std::chrono::milliseconds(flags.deadline_ms);
-  options.token = FindToken(flags.token, token_file);
+  const char* env = std::getenv("SHOP_QUEUE_TOKEN");
+  if (!flags.token.empty() || (env != nullptr && *env != '\0')) {
+    options.token = FindToken(flags.token, token_file);
+  } else {
+    // From the file: read again when the server refuses it (a new login).
+    options.token_file = std::make_shared<TokenFile>(token_file);
+    options.token = options.token_file->token();
+  }
   return options;
 }
 

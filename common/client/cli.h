@@ -33,7 +33,9 @@ void AddConnectionOptions(CLI::App& app, ConnectionFlags& flags, const std::stri
 // and exits with kExitUsage.
 std::shared_ptr<grpc::Channel> Connect(const ConnectionFlags& flags);
 
-// Deadline and token (found as FindToken does, with `token_file` last).
+// Deadline and token (found as FindToken does, with `token_file` last). A
+// token from the file comes with CallOptions::token_file set, so calls pick
+// up a new session written there later (see common/client/rpc.h).
 CallOptions ToCallOptions(const ConnectionFlags& flags, const std::string& token_file);
 
 // For public services that need no credentials (BookingService): the

@@ -1,5 +1,6 @@
 #include "common/client/rpc.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -28,25 +29,63 @@ std::string ReadFile(const std::string& path, const char* what) {
 }  // namespace
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address, const TlsFiles& tls) {
-  if (!tls.enabled()) return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  // gRPC's own reconnection back-off grows to 120 s by default; a kiosk or
+  // board whose server comes back should notice within seconds.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 500);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 10000);
+  if (!tls.enabled()) {
+    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  }
   grpc::SslCredentialsOptions options;
   if (!tls.ca.empty()) options.pem_root_certs = ReadFile(tls.ca, "--tls-ca");
   if (!tls.cert.empty()) options.pem_cert_chain = ReadFile(tls.cert, "--tls-cert");
   if (!tls.key.empty()) options.pem_private_key = ReadFile(tls.key, "--tls-key");
-  return grpc::CreateChannel(address, grpc::SslCredentials(options));
+  return grpc::CreateCustomChannel(address, grpc::SslCredentials(options), args);
+}
+
+namespace {
+
+std::string FirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (in && std::getline(in, line)) return line;
+  return {};
+}
+
+}  // namespace
+
+TokenFile::TokenFile(std::string path) : path_(std::move(path)), token_(FirstLine(path_)) {}
+
+std::string TokenFile::token() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return token_;
+}
+
+std::optional<std::string> TokenFile::Renewed(const std::string& refused) {
+  std::string now = FirstLine(path_);
+  std::lock_guard<std::mutex> lock(mu_);
+  token_ = now;
+  if (now.empty() || now == refused) return std::nullopt;
+  return now;
+}
+
+std::string CurrentToken(const CallOptions& options) {
+  return options.token_file ? options.token_file->token() : options.token;
+}
+
+void AddBearer(grpc::ClientContext* context, const std::string& token) {
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
 }
 
 void AddCredentials(grpc::ClientContext* context, const CallOptions& options) {
-  if (!options.token.empty()) context->AddMetadata("authorization", "Bearer " + options.token);
+  AddBearer(context, CurrentToken(options));
 }
 
 std::string FindToken(const std::string& flag, const std::string& token_file) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("SHOP_QUEUE_TOKEN"); env && *env) return env;
-  std::ifstream in(token_file);
-  std::string line;
-  if (in && std::getline(in, line)) return line;
-  return {};
+  return FirstLine(token_file);
 }
 
 std::string DefaultTokenFile() {
@@ -153,10 +192,30 @@ bool IsRetryable(grpc::StatusCode code) {
          code == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
+Backoff::Backoff(BackoffPolicy policy)
+    : policy_(policy), base_(policy.first), random_(std::random_device()()) {}
+
+std::chrono::milliseconds Backoff::Next() {
+  const std::chrono::milliseconds base = base_;
+  base_ = std::min(base_ * 2, policy_.max);
+  std::uniform_real_distribution<double> factor(1.0 - policy_.jitter, 1.0 + policy_.jitter);
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(static_cast<double>(base.count()) * factor(random_)));
+}
+
+void Backoff::Reset() { base_ = policy_.first; }
+
 void StreamCanceller::Cancel() {
   std::lock_guard<std::mutex> lock(mu_);
   cancelled_ = true;
   if (context_ != nullptr) context_->TryCancel();
+  cancelled_cv_.notify_all();
+}
+
+bool StreamCanceller::WaitFor(std::chrono::milliseconds delay) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  cancelled_cv_.wait_for(lock, delay, [this] { return cancelled_; });
+  return cancelled_;
 }
 
 bool StreamCanceller::cancelled() const {

@@ -93,6 +93,7 @@ class FakeBookingService final : public v1::BookingService::Service {
   std::atomic<bool> exhausted{false};           // every call: RESOURCE_EXHAUSTED
   std::atomic<bool> cancel_unavailable{false};  // CancelBooking always UNAVAILABLE
   std::atomic<bool> dated_lists_invalid{false};  // ListSlots with a date: INVALID_ARGUMENT
+  std::atomic<bool> slot_full{false};            // CreateBooking: the slot is full
 
   grpc::Status ListSlots(grpc::ServerContext*, const v1::ListSlotsRequest* request,
                          v1::ListSlotsResponse* response) override {
@@ -113,6 +114,10 @@ class FakeBookingService final : public v1::BookingService::Service {
     if (exhausted) return Exhausted();
     if (unavailable_creates.fetch_sub(1) > 0) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "try again");
+    }
+    if (slot_full) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          "the slot at 2024-05-01 14:30 is full; choose another time");
     }
     if (reject_create) {
       return BadFields({{"name", "the name is required"},
@@ -476,7 +481,7 @@ TEST_F(BookingClientTest, BookCommandPrintsEveryBadField) {
   fake_.reject_create = true;
   EXPECT_EQ(Run("book --service R --at \"2024-05-01 14:30\""), kExitRefused);
   EXPECT_EQ(err_.str(),
-            "error: INVALID_ARGUMENT: correct these fields:\n"
+            "Please check what you entered:\n"
             "  name: the name is required\n"
             "  phone: not a Russian mobile number\n"
             "  email: not an e-mail address\n");
@@ -485,8 +490,7 @@ TEST_F(BookingClientTest, BookCommandPrintsEveryBadField) {
 TEST_F(BookingClientTest, RateLimitIsARefusalWithTheServersAdvice) {
   fake_.exhausted = true;
   EXPECT_EQ(Run("slots --service R"), kExitRefused);
-  EXPECT_EQ(err_.str(),
-            "error: RESOURCE_EXHAUSTED: too many requests from this address; retry in 3 s\n");
+  EXPECT_EQ(err_.str(), "Too many requests. Please try again in 3 s.\n");
   EXPECT_EQ(fake_.calls().size(), 1u);  // not retried
 }
 
@@ -503,13 +507,14 @@ TEST_F(BookingClientTest, UsageErrors) {
 TEST_F(BookingClientTest, UnreachableServerIsExitCodeTwo) {
   std::ostringstream out, err;
   BookingIo io{out, err};
-  EXPECT_EQ(Refused(io, grpc::Status(grpc::StatusCode::UNAVAILABLE, "down")),
-            kExitUsageOrConnection);
-  EXPECT_EQ(Refused(io, grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "")),
-            kExitUsageOrConnection);
-  EXPECT_EQ(Refused(io, grpc::Status(grpc::StatusCode::NOT_FOUND, "no")), kExitRefused);
-  EXPECT_EQ(Refused(io, grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "full")),
-            kExitRefused);
+  const auto refused = [&io](grpc::StatusCode code, const std::string& message) {
+    return Refused(io, grpc::Status(code, message), client::CustomerAction::kShowBooking,
+                   v1::LANGUAGE_EN);
+  };
+  EXPECT_EQ(refused(grpc::StatusCode::UNAVAILABLE, "down"), kExitUsageOrConnection);
+  EXPECT_EQ(refused(grpc::StatusCode::DEADLINE_EXCEEDED, ""), kExitUsageOrConnection);
+  EXPECT_EQ(refused(grpc::StatusCode::NOT_FOUND, "no"), kExitRefused);
+  EXPECT_EQ(refused(grpc::StatusCode::FAILED_PRECONDITION, "full"), kExitRefused);
 }
 
 TEST_F(BookingClientTest, SlotsCommandPassesTheQueryAndPrintsLocalTimes) {
@@ -547,7 +552,46 @@ TEST_F(BookingClientTest, ShowCancelAndMove) {
   EXPECT_THAT(out_.str(), HasSubstr("Moved: service R, Mon 2024-11-04 09:00-09:20"));
 
   EXPECT_EQ(Run("show --code WRONG --phone +79161234567"), kExitRefused);
-  EXPECT_EQ(err_.str(), "error: NOT_FOUND: no such booking\n");
+  EXPECT_EQ(err_.str(),
+            "No booking was found with this code and phone number. Please check both and try "
+            "again.\n");
+}
+
+// Customers read a sentence in their language (--lang) and what to do, not
+// the code and the server's message (issue 11).
+TEST_F(BookingClientTest, RefusalsAreSentencesInTheCustomersLanguage) {
+  fake_.slot_full = true;
+  EXPECT_EQ(Run("book --service R --at \"2024-05-01 14:30\" --name N --phone P --lang zh"),
+            kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("该时段已约满。请选择其他时间。"));
+  EXPECT_THAT(err_.str(), Not(HasSubstr("FAILED_PRECONDITION")));
+  EXPECT_THAT(err_.str(), Not(HasSubstr("is full")));
+
+  EXPECT_EQ(Run("show --code WRONG --phone +79161234567 --lang ru"), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("Запись с таким кодом и номером телефона не найдена."));
+  EXPECT_THAT(err_.str(), Not(HasSubstr("NOT_FOUND")));
+
+  // Without --lang: English, like the rest of the program's text.
+  EXPECT_EQ(Run("show --code WRONG --phone +79161234567"), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("No booking was found with this code and phone number."));
+}
+
+TEST(BookingCommandsTest, UnreachableServerIsASentenceForTheCustomer) {
+  client::CallOptions options;
+  options.deadline = 500ms;
+  options.first_backoff = 1ms;
+  options.max_attempts = 2;
+  const BookingClient client(client::MakeChannel("127.0.0.1:1"), "demo", options);
+  CLI::App app{"booking"};
+  BookingFlags flags;
+  BookingCommand command;
+  AddBookingCommands(app, flags, command);
+  app.parse("slots --service R --lang zh", /*program_name_included=*/false);
+  std::ostringstream out, err;
+  BookingIo io{out, err};
+  EXPECT_EQ(command(client, io), kExitUsageOrConnection);
+  EXPECT_THAT(err.str(), HasSubstr("系统暂时无法使用。请一分钟后再试，或咨询工作人员。"));
+  EXPECT_THAT(err.str(), Not(HasSubstr("UNAVAILABLE")));
 }
 
 // --- text ----------------------------------------------------------------------

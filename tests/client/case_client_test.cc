@@ -108,6 +108,7 @@ class FakeCaseService final : public v1::CaseService::Service {
     *response->mutable_sim_case() = SampleCase(
         request->case_id(),
         passed ? v1::CASE_STATE_AWAITING_PAYMENT : v1::CASE_STATE_AWAITING_IDENTITY);
+    if (!passed) response->mutable_sim_case()->set_question("How much was the last top-up?");
     response->set_passed(passed);
     response->set_attempts_left(passed ? 0 : 2);
     return grpc::Status::OK;
@@ -582,7 +583,76 @@ TEST_F(CaseClientTest, ScriptedFailedIdentityCheckExitsOne) {
   std::ostringstream out, err;
   CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); }};
   EXPECT_EQ(cli.selected().run(NewClient(), io), 1);
-  EXPECT_NE(out.str().find("identity check FAILED; 2 attempt(s) left"), std::string::npos);
+  EXPECT_NE(out.str().find("identity check failed: 2 attempts left"), std::string::npos);
+}
+
+// After a failed check the server asks another question: say so, and which.
+TEST_F(CaseClientTest, ScriptedFailedIdentityCheckShowsTheNextQuestion) {
+  fake_.identity_fails = true;
+  CaseCommandLine cli;
+  ASSERT_EQ(cli.Parse("case identity --case 7 --doc-type ru_passport --doc-number \"4509 "
+                      "123456\" --face-ok --answer Tula"),
+            "");
+  std::ostringstream out, err;
+  CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); }};
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 1);
+  EXPECT_NE(out.str().find("identity check failed: 2 attempts left; the next question is: How "
+                           "much was the last top-up?"),
+            std::string::npos)
+      << out.str();
+}
+
+// `case open` of a ticket without a case opens one by hand only when told so
+// (the API does not say which services hold a case).
+TEST_F(CaseClientTest, ScriptedOpenOfATicketWithoutACaseNeedsYes) {
+  fake_.get_by_ticket_not_found = true;
+  CaseCommandLine cli;
+  ASSERT_EQ(cli.Parse("case open --ticket 42"), "");
+  std::ostringstream out, err;
+  CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); }};
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 2);
+  EXPECT_NE(err.str().find("has no SIM-replacement case"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("--yes"), std::string::npos) << err.str();
+  EXPECT_EQ(fake_.calls(), std::vector<std::string>{"GetCase"});
+
+  CaseCommandLine yes;
+  ASSERT_EQ(yes.Parse("case open --ticket 42 --yes"), "");
+  std::ostringstream out2, err2;
+  CaseIo io2{out2, err2, [](const std::string&) { return std::optional<std::string>(); }};
+  EXPECT_EQ(yes.selected().run(NewClient(), io2), 0) << err2.str();
+  v1::OpenCaseRequest request;
+  ASSERT_TRUE(fake_.Last("OpenCase", &request));
+  EXPECT_EQ(request.ticket_id(), 42);
+}
+
+TEST_F(CaseClientTest, ScriptedOpenAsksOnATerminal) {
+  fake_.get_by_ticket_not_found = true;
+  CaseCommandLine cli;
+  ASSERT_EQ(cli.Parse("case open --ticket 42"), "");
+  std::ostringstream out, err;
+  std::string asked;
+  bool answer = false;
+  CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); },
+            [&](const std::string& prompt) {
+              asked = prompt;
+              return std::optional<bool>(answer);
+            }};
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 1);  // no
+  EXPECT_EQ(asked, "open a SIM-replacement case for ticket id 42 by hand? (y/N): ");
+  EXPECT_EQ(fake_.calls(), std::vector<std::string>{"GetCase"});
+  answer = true;
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 0) << err.str();
+  EXPECT_EQ(fake_.calls().back(), "OpenCase");
+}
+
+TEST_F(CaseClientTest, ScriptedOpenShowsAnExistingCaseWithoutOpeningAnother) {
+  CaseCommandLine cli;
+  ASSERT_EQ(cli.Parse("case open --ticket 42"), "");
+  std::ostringstream out, err;
+  CaseIo io{out, err, [](const std::string&) { return std::optional<std::string>(); }};
+  EXPECT_EQ(cli.selected().run(NewClient(), io), 0) << err.str();
+  EXPECT_EQ(fake_.calls(), std::vector<std::string>{"GetCase"});
+  EXPECT_NE(out.str().find("Case 12 (ticket id 42"), std::string::npos) << out.str();
 }
 
 // --- the guided screen, driven by piped input ----------------------------------
@@ -625,6 +695,7 @@ TEST(KeyReaderLineTest, SecretLineIsTheFirstLineOfPipedInput) {
 TEST_F(CaseClientTest, ScreenOpensACaseAndWalksTheFormWithoutEchoingPersonalData) {
   fake_.get_by_ticket_not_found = true;
   PipedInput input(
+      "y\n"  // open a case by hand: the ticket has none
       "n\n"
       "+7 903 555-01-02\nMegaFon\nlost\nIvan Petrov\npassport\n4510 654321\n"
       "ivan@example.com\nmaybe\ny\n"
@@ -731,6 +802,21 @@ TEST_F(CaseClientTest, ScreenCancelWithoutSupervisorWhenUnpaid) {
   ASSERT_TRUE(fake_.Last("CancelCase", &request));
   EXPECT_EQ(request.reason(), "customer left");
   EXPECT_FALSE(request.has_supervisor());
+}
+
+TEST_F(CaseClientTest, ScreenShowsTheNextQuestionAfterAFailedIdentityCheck) {
+  fake_.set_state_for_get(v1::CASE_STATE_AWAITING_IDENTITY);
+  fake_.identity_fails = true;
+  PipedInput input("n\npassport\n4510 654321\ny\nTula\nq\n");
+  client::KeyReader keys(input.fd());
+  std::ostringstream out;
+  const CaseClient cases = NewClient();
+  CaseScreen screen(cases, keys, out);
+  EXPECT_EQ(screen.Run(42), "left case 12: awaiting identity check");
+  EXPECT_NE(out.str().find("identity check failed: 2 attempts left; the next question is: How "
+                           "much was the last top-up?"),
+            std::string::npos)
+      << out.str();
 }
 
 }  // namespace

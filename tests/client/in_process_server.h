@@ -1,6 +1,6 @@
-// InProcessServer: a gRPC server on 127.0.0.1 (a free port) hosting fake
-// services for client tests. Shuts down (cancelling open streams) when
-// destroyed. Not thread-safe; the services must outlive it.
+// InProcessServer: a gRPC server on 127.0.0.1 (a free port, or the one given)
+// hosting fake services for client tests. Shuts down (cancelling open
+// streams) when destroyed. Not thread-safe; the services must outlive it.
 #pragma once
 
 #include <chrono>
@@ -18,9 +18,12 @@ namespace shop::queue::test_support {
 
 class InProcessServer {
  public:
-  explicit InProcessServer(std::initializer_list<grpc::Service*> services) {
+  // `port` 0: a free port. Another port: that one (for a server that comes
+  // back where an earlier one was).
+  explicit InProcessServer(std::initializer_list<grpc::Service*> services, int port = 0) {
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort("127.0.0.1:" + std::to_string(port),
+                             grpc::InsecureServerCredentials(), &port_);
     for (grpc::Service* service : services) builder.RegisterService(service);
     server_ = builder.BuildAndStart();
   }
@@ -29,6 +32,7 @@ class InProcessServer {
   }
 
   bool started() const { return server_ != nullptr && port_ > 0; }
+  int port() const { return port_; }
   std::shared_ptr<grpc::Channel> NewChannel() const {
     return client::MakeChannel("127.0.0.1:" + std::to_string(port_));
   }

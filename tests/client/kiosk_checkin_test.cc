@@ -135,6 +135,9 @@ class FakeKiosk final : public v1::KioskService::Service {
     if (unavailable_checkins.fetch_sub(1) > 0) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "try again");
     }
+    if (request->code() == "EARLY-0000") {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "too early: check in from 14:00");
+    }
     if (request->code() == "USED-0000") {
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "this booking is already checked in");
@@ -256,11 +259,59 @@ TEST(KioskConsoleCheckInTest, BKeyAsksForTheCodeAndPrintsTheSlipOrTheServersReas
   // The slip in the booking's language (English here).
   EXPECT_THAT(screen, HasSubstr("Appointment at: 14:30\n"));
   EXPECT_THAT(screen, HasSubstr("Please take your ticket"));
-  EXPECT_THAT(screen, HasSubstr("(NOT_FOUND: no booking with this code)"));
-  EXPECT_THAT(screen, HasSubstr("(FAILED_PRECONDITION: this booking is already checked in)"));
+  // Why not, as sentences for the customer (in every language: none is
+  // chosen yet), not the server's codes and messages.
+  EXPECT_THAT(screen, HasSubstr("No booking was found with this code."));
+  EXPECT_THAT(screen, HasSubstr("This cannot be done right now. Please ask a member of staff."));
+  EXPECT_THAT(screen, Not(HasSubstr("NOT_FOUND")));
   const auto requests = fake.requests();
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_EQ(requests[0].code(), "K7M2-QX9D");
+}
+
+// Customers read a sentence in their language and what to do; the code and
+// the server's message are for the log (issue 11).
+TEST(KioskConsoleCheckInTest, RefusalsAreSentencesForTheCustomer) {
+  FakeKiosk fake;
+  test_support::InProcessServer server({&fake});
+  const KioskClient kiosk(server.NewChannel(), "demo", FastRetries());
+  PipedInput input("b EARLY-0000 b NOPE-0000 q");
+  client::KeyReader keys(input.fd());
+  std::ostringstream out;
+  KioskConsole console(kiosk, keys, out);
+  EXPECT_EQ(console.Run(), 0);
+  const std::string screen = out.str();
+  // Before a language is chosen: every language, with the time it opens.
+  EXPECT_THAT(screen, HasSubstr("Слишком рано для регистрации. Регистрация по вашей записи "
+                                "начнётся в 14:00."));
+  EXPECT_THAT(screen, HasSubstr("It is too early to check in. Check-in for your booking opens "
+                                "at 14:00."));
+  EXPECT_THAT(screen, HasSubstr("签到时间未到。请从14:00起签到。"));
+  EXPECT_THAT(screen, HasSubstr("No booking was found with this code. Please check the code or "
+                                "ask a member of staff."));
+  EXPECT_THAT(screen, Not(HasSubstr("FAILED_PRECONDITION")));
+  EXPECT_THAT(screen, Not(HasSubstr("NOT_FOUND")));
+  EXPECT_THAT(screen, Not(HasSubstr("too early:")));
+  EXPECT_THAT(screen, Not(HasSubstr("no booking with this code")));
+}
+
+TEST(KioskConsoleTest, ServerDownIsASentenceInTheChosenLanguage) {
+  // Nothing listens on port 1.
+  client::CallOptions options = FastRetries();
+  options.deadline = 500ms;
+  options.max_attempts = 2;
+  const KioskClient kiosk(client::MakeChannel("127.0.0.1:1"), "demo", options);
+  PipedInput input("1 3 q");
+  client::KeyReader keys(input.fd());
+  std::ostringstream out;
+  KioskConsole console(kiosk, keys, out);
+  EXPECT_EQ(console.Run(), 0);
+  const std::string screen = out.str();
+  EXPECT_THAT(screen, HasSubstr("Сервер недоступен. Попробуйте через минуту или обратитесь к "
+                                "сотруднику."));
+  EXPECT_THAT(screen, HasSubstr("系统暂时无法使用。请一分钟后再试，或咨询工作人员。"));
+  EXPECT_THAT(screen, Not(HasSubstr("UNAVAILABLE")));
+  EXPECT_THAT(screen, Not(HasSubstr("failed to connect")));
 }
 
 }  // namespace

@@ -41,7 +41,8 @@ TEST(TicketNumber, ParsesWhatPeopleType) {
 TEST(TicketNumber, TheCounterAndTheKioskNameTicketsByTheirPrintedNumber) {
   auto clock = std::make_shared<ManualClock>(At("Europe/Moscow", 2026, 3, 10, 10, 0));
   testing::TestServer server(testing::AlwaysOpenConfig(), clock);
-  kiosk::KioskClient kiosk(server.Channel(), "test");
+  // A kiosk's device token does not expire (the clock moves a day below).
+  kiosk::KioskClient kiosk(server.ChannelWith(server.Token(Role::kKiosk)), "test");
   counter::CounterClient desk(server.Channel(), "test", "1");
   v1::CreateTicketResponse slip;
   for (int i = 0; i < 3; ++i)
