@@ -7,7 +7,7 @@
 // Every method returns the server's grpc::Status and fills its out-parameter
 // only when the status is OK. Refusals come back unchanged: INVALID_ARGUMENT
 // carries a google.rpc.BadRequest with every bad field in its details (see
-// FieldErrors in counter/case_format.h), FAILED_PRECONDITION names the step
+// client::FieldErrors in common/client/errors.h), FAILED_PRECONDITION names the step
 // the case waits for.
 //
 // Retries: only the reads (Get, GetByTicket) are retried on UNAVAILABLE and

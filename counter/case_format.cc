@@ -7,8 +7,6 @@
 #include "absl/time/time.h"
 #include "common/client/rpc.h"
 #include "common/client/text.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -81,24 +79,6 @@ std::string RecordLine(const v1::CaseRecord& r, std::string_view time_zone) {
   if (!r.supervisor().empty()) line += "  supervisor " + r.supervisor();
   if (!r.detail().empty()) line += "  (" + r.detail() + ")";
   return line;
-}
-
-// "  field: description" for each violation of each BadRequest in the
-// status details; empty when there are none (or the details do not parse).
-std::vector<std::string> ViolationLines(const grpc::Status& status) {
-  std::vector<std::string> lines;
-  google::rpc::Status details;
-  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
-    return lines;
-  }
-  for (const google::protobuf::Any& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& violation : bad.field_violations()) {
-      lines.push_back("  " + violation.field() + ": " + violation.description());
-    }
-  }
-  return lines;
 }
 
 }  // namespace
@@ -268,20 +248,6 @@ std::string ManualCaseWarning(std::string_view ticket) {
          "! customer's SIM card. While the case is open, " + t +
          " cannot be finished (done),\n"
          "! marked a no-show or transferred until the case is closed or cancelled.\n";
-}
-
-std::string FieldErrors(const grpc::Status& status) {
-  const std::vector<std::string> lines = ViolationLines(status);
-  if (lines.empty()) return "  " + status.error_message();
-  std::string text;
-  for (const std::string& line : lines) text += (text.empty() ? "" : "\n") + line;
-  return text;
-}
-
-std::string DescribeRefusal(const grpc::Status& status) {
-  if (ViolationLines(status).empty()) return client::DescribeStatus(status);
-  return std::string(client::StatusCodeName(status.error_code())) + ": correct these fields:\n" +
-         FieldErrors(status);
 }
 
 }  // namespace shop::queue::counter

@@ -16,6 +16,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include "common/client/errors.h"
 #include "shop/queue/v1/case_service.pb.h"
 
 namespace shop::queue::counter {
@@ -85,14 +86,9 @@ std::string ManualCaseWarning(std::string_view ticket);
 
 // --- refusals --------------------------------------------------------------
 
-// Every field violation of a google.rpc.BadRequest in the status details, one
-// per line as "  phone: <description>" (no final newline). Without such
-// details: "  " + the status message.
-std::string FieldErrors(const grpc::Status& status);
-
-// A refusal for the clerk: "CODE: message"; for INVALID_ARGUMENT with field
-// violations, "INVALID_ARGUMENT: correct these fields:" followed by the
-// FieldErrors lines. No final newline.
-std::string DescribeRefusal(const grpc::Status& status);
+// Refusals for the clerk: client::FieldErrors and client::DescribeRefusal
+// (common/client/errors.h), shared with the booking program.
+using client::DescribeRefusal;
+using client::FieldErrors;
 
 }  // namespace shop::queue::counter

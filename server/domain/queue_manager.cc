@@ -183,36 +183,48 @@ Status RecordTicketEvent(QueueTx& tx, const TicketEvent& e) {
   return tx.AppendAudit(r);
 }
 
+namespace {
+
+// The clerk's right to a counter whose row is `row`: PERMISSION_DENIED when
+// another clerk has it open, or (unless `closed_ok`) when it is closed.
+Status ClerkMayUse(const std::optional<CounterRow>& row, const std::string& counter_id,
+                   const Principal& clerk, bool closed_ok) {
+  if (!row || !row->open) {
+    if (closed_ok) return Status::Ok();
+    return Status::PermissionDenied("counter " + counter_id +
+                                    " is closed; a clerk acts only at a counter he has open "
+                                    "(open it first, or ask a supervisor)");
+  }
+  if (row->clerk_login == clerk.id) return Status::Ok();
+  return Status::PermissionDenied("counter " + counter_id + " is open by " +
+                                  (row->clerk_login.empty() ? "someone else" : row->clerk_login) +
+                                  "; a clerk acts only at his own counter");
+}
+
+Status CheckClerk(QueueTx& tx, const std::string& branch_id, const std::string& counter_id,
+                  const Principal* who, bool closed_ok) {
+  if (!who || who->role != Role::kClerk) return Status::Ok();
+  auto row = tx.GetCounter(branch_id, counter_id);
+  if (!row.ok()) return row.status();
+  return ClerkMayUse(*row, counter_id, *who, closed_ok);
+}
+
+}  // namespace
+
 // A clerk may act only at a counter he has open himself; supervisors and
 // admins (and internal callers, who == nullptr) anywhere. A closed counter
 // belongs to nobody: its parked tickets and their cases wait for whoever
 // opens it next (or a supervisor).
 Status CheckCounterOwner(QueueTx& tx, const std::string& branch_id,
                          const std::string& counter_id, const Principal* who) {
-  if (!who || who->role != Role::kClerk) return Status::Ok();
-  auto row = tx.GetCounter(branch_id, counter_id);
-  if (!row.ok()) return row.status();
-  if (!row->has_value() || !(*row)->open)
-    return Status::PermissionDenied("counter " + counter_id +
-                                    " is closed; a clerk acts only at a counter he has open "
-                                    "(open it first, or ask a supervisor)");
-  if ((*row)->clerk_login != who->id)
-    return Status::PermissionDenied("counter " + counter_id + " is open by " +
-                                    ((*row)->clerk_login.empty() ? "someone else"
-                                                                 : (*row)->clerk_login) +
-                                    "; a clerk acts only at his own counter");
-  return Status::Ok();
+  return CheckClerk(tx, branch_id, counter_id, who, /*closed_ok=*/false);
 }
 
 // Opening or closing: a clerk may take a closed counter or change his own;
 // a counter another clerk has open is his until he closes it.
 Status CheckCounterNotTaken(QueueTx& tx, const std::string& branch_id,
                             const std::string& counter_id, const Principal* who) {
-  if (!who || who->role != Role::kClerk) return Status::Ok();
-  auto row = tx.GetCounter(branch_id, counter_id);
-  if (!row.ok()) return row.status();
-  if (!row->has_value() || !(*row)->open) return Status::Ok();
-  return CheckCounterOwner(tx, branch_id, counter_id, who);
+  return CheckClerk(tx, branch_id, counter_id, who, /*closed_ok=*/true);
 }
 
 Result<Ticket> IssueTicket(QueueTx& tx, const BranchConfig& branch, const std::string& service,

@@ -21,6 +21,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "tests/client/in_process_server.h"
+#include "tests/client/piped_input.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -657,20 +658,7 @@ TEST_F(CaseClientTest, ScriptedOpenShowsAnExistingCaseWithoutOpeningAnother) {
 
 // --- the guided screen, driven by piped input ----------------------------------
 
-// A pipe whose read end holds `input`, as if piped into the program.
-class PipedInput {
- public:
-  explicit PipedInput(const std::string& input) {
-    EXPECT_EQ(pipe(fds_), 0);
-    EXPECT_EQ(write(fds_[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
-    close(fds_[1]);
-  }
-  ~PipedInput() { close(fds_[0]); }
-  int fd() const { return fds_[0]; }
-
- private:
-  int fds_[2] = {-1, -1};
-};
+using ::shop::queue::testing::PipedInput;
 
 TEST(KeyReaderLineTest, PipedLinesFollowTheirKey) {
   PipedInput input("k\nIvan Petrov\n\n  +7 916 123-45-67 \ny secret word \nq");

@@ -17,6 +17,7 @@
 #include "counter/case_client.h"
 #include "counter/counter_client.h"
 #include "tests/client/in_process_server.h"
+#include "tests/client/piped_input.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -108,20 +109,7 @@ class FakeCases final : public v1::CaseService::Service {
   std::vector<std::string> calls_;
 };
 
-// A pipe whose read end holds `input`, as if piped into the program.
-class PipedInput {
- public:
-  explicit PipedInput(const std::string& input) {
-    EXPECT_EQ(pipe(fds_), 0);
-    EXPECT_EQ(write(fds_[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
-    close(fds_[1]);
-  }
-  ~PipedInput() { close(fds_[0]); }
-  int fd() const { return fds_[0]; }
-
- private:
-  int fds_[2] = {-1, -1};
-};
+using ::shop::queue::testing::PipedInput;
 
 class CounterConsoleTest : public ::testing::Test {
  protected:

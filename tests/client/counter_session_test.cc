@@ -20,6 +20,7 @@
 #include "counter/counter_console.h"
 #include "shop/queue/v1/auth_service.grpc.pb.h"
 #include "tests/service/test_server.h"
+#include "tests/client/piped_input.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -56,20 +57,7 @@ void Logout(testing::TestServer& server, const std::string& token) {
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
-// A pipe whose read end holds `input`, as if piped into the program.
-class PipedInput {
- public:
-  explicit PipedInput(const std::string& input) {
-    EXPECT_EQ(pipe(fds_), 0);
-    EXPECT_EQ(write(fds_[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
-    close(fds_[1]);
-  }
-  ~PipedInput() { close(fds_[0]); }
-  int fd() const { return fds_[0]; }
-
- private:
-  int fds_[2] = {-1, -1};
-};
+using ::shop::queue::testing::PipedInput;
 
 class CounterSessionTest : public ::testing::Test {
  protected:

@@ -1,4 +1,5 @@
 #include "common/client/keys.h"
+#include "tests/client/piped_input.h"
 
 #include <unistd.h>
 
@@ -9,20 +10,7 @@
 namespace shop::queue::client {
 namespace {
 
-// A pipe whose read end holds `input`, as if piped into the program.
-class PipedInput {
- public:
-  explicit PipedInput(const std::string& input) {
-    EXPECT_EQ(pipe(fds_), 0);
-    EXPECT_EQ(write(fds_[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
-    close(fds_[1]);
-  }
-  ~PipedInput() { close(fds_[0]); }
-  int fd() const { return fds_[0]; }
-
- private:
-  int fds_[2] = {-1, -1};
-};
+using ::shop::queue::testing::PipedInput;
 
 TEST(KeyReaderTest, PipedInputSkipsWhitespaceAndEndsAtEof) {
   PipedInput input(" 2\n r \n\n 0q");

@@ -20,6 +20,7 @@
 #include "kiosk/kiosk_console.h"
 #include "kiosk/slip.h"
 #include "tests/client/in_process_server.h"
+#include "tests/client/piped_input.h"
 
 namespace shop::queue::kiosk {
 namespace {
@@ -230,19 +231,7 @@ TEST(KioskCheckInTest, WrongCodeIsTheServersAnswer) {
 
 // --- the kiosk screen's 'b' key ---------------------------------------------------
 
-class PipedInput {
- public:
-  explicit PipedInput(const std::string& input) {
-    EXPECT_EQ(pipe(fds_), 0);
-    EXPECT_EQ(write(fds_[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
-    close(fds_[1]);
-  }
-  ~PipedInput() { close(fds_[0]); }
-  int fd() const { return fds_[0]; }
-
- private:
-  int fds_[2] = {-1, -1};
-};
+using ::shop::queue::testing::PipedInput;
 
 TEST(KioskConsoleCheckInTest, BKeyAsksForTheCodeAndPrintsTheSlipOrTheServersReason) {
   FakeKiosk fake;
