@@ -63,8 +63,9 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& binary,
   }
   p->dir_ = tmpl;
   std::ofstream(p->dir_ + "/bench.toml") << config_toml;
-  if (!p->AddBenchAccount(binary, error)) return nullptr;
+  // Serving creates the database; the account is added while it serves.
   if (!p->Spawn(binary, error) || !p->WaitForPort(error)) return nullptr;
+  if (!p->AddBenchAccount(binary, error)) return nullptr;
   return p;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the server and clients, and runs the
 # server on its embedded default: the SQLite file data/queue.db and the
-# built-in demo branch, on 127.0.0.1:50051. Idempotent; Ctrl-C stops it.
+# built-in demo branch, on 127.0.0.1:50051, with demo staff, the demo
+# register and a kiosk token added while it runs. Idempotent; Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -10,6 +11,25 @@ cmake --build build -j2 --target queue-server kiosk counter booking
 mkdir -p data
 DB=data/queue.db
 Q=build/server/queue-server
+LISTEN=${LISTEN:-127.0.0.1:50051}
+PORT_FILE=data/.run-demo-port
+# Serving creates (and migrates) the database, so the server starts first;
+# the admin commands below fill it while it runs. A server that cannot start
+# says why, and this script stops with it.
+rm -f "$PORT_FILE"
+"$Q" --listen "$LISTEN" --db "$DB" --port-file "$PORT_FILE" "$@" &
+SERVER=$!
+# Ctrl-C (or a failing step below) stops the server gracefully with SIGTERM.
+trap 'kill -TERM "$SERVER" 2>/dev/null || true' INT TERM EXIT
+until [[ -s $PORT_FILE ]]; do
+  if ! kill -0 "$SERVER" 2>/dev/null; then
+    status=0
+    wait "$SERVER" || status=$?
+    exit "$status"
+  fi
+  sleep 0.1
+done
+rm -f "$PORT_FILE"
 # Demo accounts (first run only; staff-add refuses an existing login).
 add_staff() { printf '%s\n' "$4" | "$Q" staff-add --db "$DB" --login "$1" --role "$2" --name "$3" >/dev/null 2>&1 || true; }
 add_staff clerk1 clerk "Demo Clerk" clerk1-demo
@@ -24,12 +44,11 @@ if token=$("$Q" device-issue --db "$DB" --name demo-kiosk --kind kiosk 2>/dev/nu
   mkdir -p "$(dirname "$KIOSK_TOKEN_FILE")"
   (umask 077; echo "$token" > "$KIOSK_TOKEN_FILE")
 fi
-LISTEN=${LISTEN:-127.0.0.1:50051}
 S=""
 [[ $LISTEN == 127.0.0.1:50051 ]] || S=" --server $LISTEN"
 cat <<MSG
 
-queue-server is starting on $LISTEN with the demo branch "demo".
+queue-server is running on $LISTEN with the demo branch "demo".
 Demo staff (password in brackets): clerk1 (clerk1-demo), super1 (super1-demo),
 admin1 (admin1-demo). The demo kiosk's token is in $KIOSK_TOKEN_FILE.
 In another terminal, from this directory:
@@ -51,4 +70,12 @@ Appointments (what the web site does, no login):
 Stop the server with Ctrl-C.
 
 MSG
-exec "$Q" --listen "$LISTEN" --db "$DB" "$@"
+# Until Ctrl-C: a signal ends the first wait early, the second waits for the
+# graceful stop.
+status=0
+wait "$SERVER" || status=$?
+if kill -0 "$SERVER" 2>/dev/null; then
+  status=0
+  wait "$SERVER" || status=$?
+fi
+exit "$status"

@@ -23,6 +23,27 @@ int Refused(const Status& st) {
   return st.code() == Status::Code::kInternal || st.code() == Status::Code::kUnavailable ? 2 : 1;
 }
 
+// The existing database of `t` (never created or migrated here), or nullptr
+// after printing why.
+std::unique_ptr<SqliteStore> OpenExisting(const Target& t) {
+  SqliteStoreOptions options;
+  options.mode = SqliteStoreOptions::OpenMode::kExisting;
+  auto store = SqliteStore::Open(t.db_path, options);
+  if (store.ok()) return std::move(store).value();
+  if (store.status().code() == Status::Code::kNotFound) {
+    std::fprintf(stderr,
+                 "database %s does not exist%s. Admin commands never create a database: start "
+                 "the server once with --db %s (serving creates it), then run this again\n",
+                 t.db_path.c_str(),
+                 t.db_given ? "" : " (no --db given: the default is queue.db in this directory)",
+                 t.db_path.c_str());
+  } else {
+    std::fprintf(stderr, "cannot open database %s: %s\n", t.db_path.c_str(),
+                 store.status().message().c_str());
+  }
+  return nullptr;
+}
+
 // The store with the configuration's branches in it.
 std::unique_ptr<SqliteStore> OpenStore(const Target& t, ServerConfig* config_out) {
   auto config = t.config_path.empty() ? ParseConfig(DemoConfigText(), "built-in demo")
@@ -31,14 +52,15 @@ std::unique_ptr<SqliteStore> OpenStore(const Target& t, ServerConfig* config_out
     std::fprintf(stderr, "configuration: %s\n", config.status().message().c_str());
     return nullptr;
   }
-  auto store = SqliteStore::Open(t.db_path);
-  if (!store.ok() || !(*store)->SyncConfig(*config).ok()) {
-    std::fprintf(stderr, "cannot open %s: %s\n", t.db_path.c_str(),
-                 store.ok() ? "configuration sync failed" : store.status().ToString().c_str());
+  auto store = OpenExisting(t);
+  if (!store) return nullptr;
+  if (Status st = store->SyncConfig(*config); !st.ok()) {
+    std::fprintf(stderr, "database %s: configuration sync failed: %s\n", t.db_path.c_str(),
+                 st.ToString().c_str());
     return nullptr;
   }
   if (config_out) *config_out = std::move(config).value();
-  return std::move(store).value();
+  return store;
 }
 
 std::string ReadLineNoEcho(const char* prompt) {
@@ -65,11 +87,11 @@ int StaffAdd(const Target& t, const std::string& login, const std::string& displ
              const std::string& role_name) {
   auto role = ParseRole(role_name);
   if (!role) return Refused(Status::InvalidArgument("role", "role must be clerk, supervisor or admin"));
+  auto store = OpenStore(t, nullptr);  // before asking: a missing database stops here
+  if (!store) return 2;
   std::string password = ReadLineNoEcho("password: ");
   if (isatty(STDIN_FILENO) && ReadLineNoEcho("again: ") != password)
     return Refused(Status::InvalidArgument("password", "the two passwords differ"));
-  auto store = OpenStore(t, nullptr);
-  if (!store) return 2;
   SystemClock clock;
   crypto::SodiumSecrets secrets;
   AuthManager auth(*store, clock, secrets);
@@ -113,13 +135,9 @@ int DeviceRevoke(const Target& t, const std::string& name) {
 }
 
 int VerifyAudit(const Target& t) {
-  auto store = SqliteStore::Open(t.db_path);
-  if (!store.ok()) {
-    std::fprintf(stderr, "cannot open %s: %s\n", t.db_path.c_str(),
-                 store.status().ToString().c_str());
-    return 2;
-  }
-  auto verdict = (*store)->VerifyAudit();
+  auto store = OpenExisting(t);
+  if (!store) return 2;
+  auto verdict = store->VerifyAudit();
   if (!verdict.ok()) {
     std::fprintf(stderr, "cannot read the audit log: %s\n", verdict.status().ToString().c_str());
     return 2;

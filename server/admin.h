@@ -1,7 +1,9 @@
 // The admin commands of queue-server (run against the database file, with
 // the server running or not): staff accounts, device tokens, and audit
-// verification. Each returns the process exit code: 0 done, 1 refused or
-// broken, 2 could not run.
+// verification. They never create or migrate a database (serving does): a
+// missing file, or one of another schema version, is an error naming it.
+// Each returns the process exit code: 0 done, 1 refused or broken, 2 could
+// not run.
 #pragma once
 
 #include <string>
@@ -11,6 +13,7 @@ namespace shop::queue::admin {
 struct Target {
   std::string db_path;
   std::string config_path;  // empty: the built-in demo
+  bool db_given = true;     // false: db_path is --db's default
 };
 
 // Password from standard input (first line); on a terminal, asked twice

@@ -53,8 +53,11 @@ int main(int argc, char** argv) {
   CLI::App app{"queue-server: the shop service-desk queue server (gRPC, shop.queue.v1)"};
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")
       ->capture_default_str();
-  app.add_option("--db", db_path, "SQLite database file (created if missing)")
-      ->capture_default_str();
+  CLI::Option* db_option =
+      app.add_option("--db", db_path,
+                     "SQLite database file; serving creates and migrates it, admin commands "
+                     "need it to exist")
+          ->capture_default_str();
   app.add_option("--config", config_path, "branch configuration (TOML); default: built-in demo");
   app.add_option("--port-file", port_file, "write the bound port to this file once listening");
   app.add_option("--log-level", log_level, std::string(kLogLevels) + " (any case)")
@@ -97,7 +100,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::set_level(*level);
-  const shop::queue::admin::Target target{db_path, config_path};
+  const shop::queue::admin::Target target{db_path, config_path, db_option->count() > 0};
   if (verify->parsed()) return shop::queue::admin::VerifyAudit(target);
   if (staff_add->parsed()) return shop::queue::admin::StaffAdd(target, login, name, role);
   if (device_issue->parsed()) return shop::queue::admin::DeviceIssue(target, name, kind, branch);

@@ -363,6 +363,8 @@ inline constexpr const char* kRollbackTo = "ROLLBACK TO request";
 inline constexpr const char* kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
 inline constexpr const char* kGetVersion = "SELECT version FROM schema_version";
+inline constexpr const char* kHasVersionTable =
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
 inline constexpr const char* kInsertVersion = "INSERT INTO schema_version (version) VALUES (?1)";
 inline constexpr const char* kSetVersion = "UPDATE schema_version SET version = ?1";
 

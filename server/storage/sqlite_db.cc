@@ -72,9 +72,12 @@ bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQL
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, Mode mode) {
   sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_NOMUTEX |
-              (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
-                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags = SQLITE_OPEN_NOMUTEX;
+  switch (mode) {
+    case Mode::kReadWrite: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case Mode::kReadWriteExisting: flags |= SQLITE_OPEN_READWRITE; break;
+    case Mode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+  }
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     Status st = ErrorStatus(rc, raw, "open " + path);
@@ -85,7 +88,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, Mode mode) {
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
   std::string pragmas = "PRAGMA foreign_keys=ON;";
-  if (mode == Mode::kReadWrite)
+  if (mode != Mode::kReadOnly)
     pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
   QUEUE_RETURN_IF_ERROR(db->Exec(pragmas));
   return db;

@@ -89,10 +89,11 @@ class StatementFaults final : public FaultHook {
 
 class Db {
  public:
-  enum class Mode { kReadWrite, kReadOnly };
-  // Opens (creating if needed for kReadWrite) the database at `path` and
-  // applies the connection settings (WAL, synchronous=FULL, foreign keys,
-  // busy timeout).
+  // kReadWrite creates a missing file; kReadWriteExisting and kReadOnly
+  // never do (a missing file is an error).
+  enum class Mode { kReadWrite, kReadWriteExisting, kReadOnly };
+  // Opens the database at `path` and applies the connection settings (WAL,
+  // synchronous=FULL, foreign keys, busy timeout).
   static Result<std::unique_ptr<Db>> Open(const std::string& path, Mode mode);
   ~Db();
   Db(const Db&) = delete;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <exception>
+#include <filesystem>
 #include <future>
 #include <limits>
 #include <sstream>
@@ -1159,6 +1160,34 @@ class SqliteTx final : public QueueTx {
   const bool writable_;
 };
 
+// For OpenMode::kExisting: OK only when `db` is a queue database at this
+// program's schema version; changes nothing.
+Status CheckVersion(Db& db) {
+  auto has = db.Prepare(sql::kHasVersionTable);
+  if (!has.ok()) return has.status();
+  const bool table = (*has)->Step() && (*has)->Int(0) > 0;
+  QUEUE_RETURN_IF_ERROR((*has)->status());
+  (*has)->Reset();
+  if (!table)
+    return Status::FailedPrecondition("not a queue-server database (it has no schema version)");
+  auto get = db.Prepare(sql::kGetVersion);
+  if (!get.ok()) return get.status();
+  const int64_t version = (*get)->Step() ? (*get)->Int(0) : 0;
+  QUEUE_RETURN_IF_ERROR((*get)->status());
+  (*get)->Reset();
+  const int64_t latest = SqliteStore::LatestSchemaVersion();
+  if (version > latest)
+    return Status::FailedPrecondition("schema version " + std::to_string(version) +
+                                      " is newer than this program's (" +
+                                      std::to_string(latest) + "); upgrade the program");
+  if (version < latest)
+    return Status::FailedPrecondition("schema version " + std::to_string(version) +
+                                      " is older than this program's (" +
+                                      std::to_string(latest) +
+                                      "); start queue-server on this database once to migrate it");
+  return Status::Ok();
+}
+
 Status Migrate(Db& db) {
   QUEUE_RETURN_IF_ERROR(db.Exec(sql::kCreateVersionTable));
   QUEUE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
@@ -1210,9 +1239,17 @@ int SqliteStore::LatestSchemaVersion() {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        SqliteStoreOptions options) {
-  auto writer = Db::Open(path, Db::Mode::kReadWrite);
+  const bool existing = options.mode == SqliteStoreOptions::OpenMode::kExisting;
+  if (existing) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+      return Status::NotFound("database " + path + " does not exist");
+  }
+  // Without the CREATE flag as well, so a file removed meanwhile is not
+  // created either.
+  auto writer = Db::Open(path, existing ? Db::Mode::kReadWriteExisting : Db::Mode::kReadWrite);
   if (!writer.ok()) return writer.status();
-  QUEUE_RETURN_IF_ERROR(Migrate(**writer));
+  QUEUE_RETURN_IF_ERROR(existing ? CheckVersion(**writer) : Migrate(**writer));
   if (options.max_page_count > 0)
     QUEUE_RETURN_IF_ERROR(
         (*writer)->Exec("PRAGMA max_page_count=" + std::to_string(options.max_page_count)));

@@ -18,7 +18,9 @@
 // Checkpoints: a background thread runs PASSIVE checkpoints periodically.
 //
 // Open() creates the file if needed and applies the schema migrations in
-// order; a database newer than this program is refused.
+// order; a database newer than this program is refused. With
+// OpenMode::kExisting (the admin commands) it neither creates nor migrates:
+// the file must exist and be at this program's schema version.
 //
 // Thread-safe. Destroying the store stops the writer after the queued work.
 #pragma once
@@ -50,6 +52,12 @@ struct AuditVerdict {
 };
 
 struct SqliteStoreOptions {
+  // kCreateOrMigrate (serving): a missing file is created, an older schema
+  // migrated. kExisting (admin commands): NOT_FOUND for a missing file,
+  // FAILED_PRECONDITION for a file that is not at this program's schema
+  // version; nothing is created or changed by opening.
+  enum class OpenMode { kCreateOrMigrate, kExisting };
+  OpenMode mode = OpenMode::kCreateOrMigrate;
   // Read connections open at most; more concurrent reads wait for one. Each
   // holds its own page cache, so this bounds memory too.
   int reader_connections = 8;

@@ -104,6 +104,8 @@ class CaseProcessTest : public ::testing::Test {
           << TestIccid(i) << R"("})";
     reg << "]}\n";
     reg.close();
+    // Serving creates the database; the admin commands run while it serves.
+    StartServer();
     std::string out;
     ASSERT_EQ(RunCommand(bin + " register-load '" + dir_.File("register.json") + "' --db '" + db_ + "'",
                   &out),
@@ -115,15 +117,24 @@ class CaseProcessTest : public ::testing::Test {
     ASSERT_EQ(RunCommand("echo boss-password | " + bin + " staff-add --db '" + db_ +
                   "' --login boss --name 'The Boss' --role supervisor"),
               0);
-    Start();
+    Connect();
   }
 
+  // Starts (or restarts) the server and logs the clerk in.
   void Start() {
+    StartServer();
+    Connect();
+  }
+
+  void StartServer() {
     server_.reset();
     server_ = std::make_unique<testing::ServerProcess>(
         QUEUE_SERVER_PATH, db_, dir_.path().string(),
         std::vector<std::string>{"--log-level", "debug"}, log_);
     ASSERT_GT(server_->port(), 0);
+  }
+
+  void Connect() {
     // The clerk's own session.
     auto auth = pb::AuthService::NewStub(client::MakeChannel(server_->address()));
     grpc::ClientContext ctx;

@@ -8,10 +8,11 @@ SERVER=$1
 BUF=$2
 DIR=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
-TOKEN=$("$SERVER" device-issue --db "$DIR/q.db" --name smoke-kiosk --kind kiosk 2>/dev/null)
 "$SERVER" --listen 127.0.0.1:0 --db "$DIR/q.db" --port-file "$DIR/port" --log-level warn &
 PID=$!
 for _ in $(seq 1 100); do [[ -s $DIR/port ]] && break; sleep 0.05; done
+# Serving created the database; admin commands work while it runs.
+TOKEN=$("$SERVER" device-issue --db "$DIR/q.db" --name smoke-kiosk --kind kiosk 2>/dev/null)
 URL="http://127.0.0.1:$(cat "$DIR/port")"
 CURL=("$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 10s)
 

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -109,6 +110,36 @@ TEST(SqliteStore, RefusesADatabaseFromANewerServer) {
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Status::Code::kFailedPrecondition);
   EXPECT_NE(store.status().message().find("newer"), std::string::npos);
+}
+
+// The admin commands' mode: an existing database at this schema version, or
+// an error; nothing is created or migrated by trying.
+TEST(SqliteStore, OpeningAnExistingDatabaseNeverCreatesOrMigrates) {
+  TempDir dir;
+  const std::string path = dir.File("q.db");
+  SqliteStoreOptions existing;
+  existing.mode = SqliteStoreOptions::OpenMode::kExisting;
+  auto missing = SqliteStore::Open(path, existing);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(missing.status().message().find(path), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path)) << "opening created the file";
+
+  { ASSERT_TRUE(SqliteStore::Open(path).ok()); }  // serving creates it
+  EXPECT_TRUE(SqliteStore::Open(path, existing).ok());
+
+  const int64_t latest = SqliteStore::LatestSchemaVersion();
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, ("UPDATE schema_version SET version = " + std::to_string(latest - 1)).c_str(),
+               nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto older = SqliteStore::Open(path, existing);
+  ASSERT_FALSE(older.ok());
+  EXPECT_EQ(older.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(older.status().message().find("older"), std::string::npos)
+      << older.status().message();
+  EXPECT_EQ(QueryInt(path, "SELECT version FROM schema_version"), latest - 1) << "not migrated";
 }
 
 TEST(SqliteStore, AFailedWriteDoesNotFailItsNeighbours) {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -27,11 +28,6 @@ constexpr const char* kPassword = "test-supervisor-password";
 ServerProcess::ServerProcess(const std::string& binary, const std::string& db,
                              const std::string& dir, const std::vector<std::string>& extra_args,
                              const std::string& log_file) {
-  // The account the tests act as (already there after a restart: ignored).
-  std::string add = "echo '" + std::string(kPassword) + "' | '" + binary + "' staff-add --db '" +
-                    db + "' --login " + kSupervisor + " --name Tester --role supervisor " +
-                    ">/dev/null 2>&1";
-  (void)std::system(add.c_str());
   const std::string port_file = dir + "/port";
   std::remove(port_file.c_str());
   std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--db", db,
@@ -65,6 +61,18 @@ ServerProcess::ServerProcess(const std::string& binary, const std::string& db,
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
+  if (port_ == 0) return;
+  // The account the tests act as, added while the server runs (admin
+  // commands never create a database: serving does). After a restart it is
+  // already there: the refusal is ignored.
+  std::string config;
+  auto flag = std::find(extra_args.begin(), extra_args.end(), "--config");
+  if (flag != extra_args.end() && flag + 1 != extra_args.end())
+    config = " --config '" + *(flag + 1) + "'";
+  std::string add = "echo '" + std::string(kPassword) + "' | '" + binary + "' staff-add --db '" +
+                    db + "'" + config + " --login " + kSupervisor +
+                    " --name Tester --role supervisor >/dev/null 2>&1";
+  (void)std::system(add.c_str());
 }
 
 ServerProcess::~ServerProcess() {

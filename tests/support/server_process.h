@@ -26,7 +26,7 @@ class ServerProcess {
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // A new connection whose calls carry a supervisor's session token (the
-  // account is created in the database before the server starts).
+  // account is added with `queue-server staff-add` once the server listens).
   std::shared_ptr<grpc::Channel> NewChannel();
   // A supervisor session token, logging in over `credentials` the first time.
   std::string Token(const std::shared_ptr<grpc::ChannelCredentials>& credentials =
