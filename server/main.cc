@@ -15,6 +15,7 @@
 #include "server/config/config_loader.h"
 #include "server/service/server.h"
 #include "server/crypto/pii_key.h"
+#include "server/storage/server_lock.h"
 #include "server/storage/sqlite_store.h"
 
 namespace {
@@ -118,6 +119,11 @@ int main(int argc, char** argv) {
                     ? shop::queue::ParseConfig(shop::queue::DemoConfigText(), "built-in demo")
                     : shop::queue::LoadConfigFile(config_path);
   if (!config.ok()) return Fail("configuration: " + config.status().message());
+
+  // One serving process per database file, held until exit (admin commands
+  // do not take it).
+  auto lock = shop::queue::ServerLock::Acquire(db_path);
+  if (!lock.ok()) return Fail(lock.status().message());
 
   shop::queue::SqliteStoreOptions store_options;
   store_options.max_page_count = max_db_pages;

@@ -1,5 +1,11 @@
 #include "server/service/server.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -25,6 +31,45 @@ Result<std::string> ReadPem(const std::string& path, const std::string& flag) {
   if (buf.str().find("-----BEGIN") == std::string::npos)
     return Status::InvalidArgument(flag, flag + " file " + path + " is not PEM");
   return buf.str();
+}
+
+// Why `listen` ("HOST:PORT", "[::1]:PORT") cannot be bound, and what to do,
+// found by binding it ourselves the way gRPC does (SO_REUSEADDR, no
+// SO_REUSEPORT): gRPC only logs its reason. Empty when the probe binds
+// (gRPC's log then says more).
+std::string BindProblem(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return "";
+  std::string host = listen.substr(0, colon);
+  const std::string port = listen.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found) != 0)
+    return "the host or port cannot be resolved";
+  std::string why;
+  for (addrinfo* a = found; a != nullptr && why.empty(); a = a->ai_next) {
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    int one = 1;
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      const int err = errno;
+      why = err == EADDRINUSE ? "the port is in use (another queue-server, or another "
+                                "program, listens there): stop that one or choose another "
+                                "--listen"
+            : err == EADDRNOTAVAIL ? "this machine has no such address: choose another --listen"
+            : err == EACCES        ? "permission denied (ports below 1024 need privileges)"
+                                   : std::strerror(err);
+    }
+    ::close(fd);
+  }
+  freeaddrinfo(found);
+  return why;
 }
 
 }  // namespace
@@ -69,6 +114,10 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default on Linux: a second server on a port in
+  // use would then "listen" too and the kernel would spread connections over
+  // both. Without it the bind fails and we say so.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   auto credentials = s->options_.credentials ? s->options_.credentials
                                              : grpc::InsecureServerCredentials();
   builder.AddListeningPort(s->options_.listen, credentials, &s->port_);
@@ -79,8 +128,12 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   builder.RegisterService(s->case_service_.get());
   builder.RegisterService(s->booking_service_.get());
   s->server_ = builder.BuildAndStart();
-  if (!s->server_ || s->port_ == 0)
-    return Status::Unavailable("cannot listen on " + s->options_.listen);
+  if (!s->server_ || s->port_ == 0) {
+    const std::string why = BindProblem(s->options_.listen);
+    return Status::Unavailable("cannot listen on " + s->options_.listen +
+                               (why.empty() ? std::string(" (gRPC's log above says why)")
+                                            : ": " + why));
+  }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   s->sweeper_ = std::thread([p = s.get()] { p->SweepLoop(); });
   return s;

@@ -3,7 +3,9 @@
 // reflection and the expiry sweeper. main() and the tests both start it.
 //
 // Start() returns once the server listens; port() tells the port actually
-// bound (useful with "127.0.0.1:0"). Shutdown() refuses new calls, lets
+// bound (useful with "127.0.0.1:0"). A port in use is refused (no
+// SO_REUSEPORT: two servers never share one), with a message naming the
+// address. Shutdown() refuses new calls, lets
 // running ones finish (up to the grace period), ends board streams and stops
 // the sweeper. In order: health turns NOT_SERVING, new calls get
 // UNAVAILABLE, board streams end, running calls finish, then gRPC stops.

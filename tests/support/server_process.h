@@ -24,6 +24,8 @@ class ServerProcess {
   ~ServerProcess();  // SIGKILL if still running
 
   int port() const { return port_; }
+  // The child's process id while it runs (-1 after it exited).
+  pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // A new connection whose calls carry a supervisor's session token (the
   // account is added with `queue-server staff-add` once the server listens).
