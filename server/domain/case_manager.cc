@@ -83,6 +83,19 @@ std::string Hint(const SimCase& c, const std::string& question) {
   return "";
 }
 
+// A case can be cancelled before card issue only: afterwards the new card is
+// bound to the number and the case must reach its end at the counter.
+constexpr std::initializer_list<CaseState> kCancellable = {
+    CaseState::kAwaitingForm, CaseState::kAwaitingIdentity, CaseState::kAwaitingPayment,
+    CaseState::kAwaitingCard};
+constexpr const char* kCancelRefusal = "only a case before card issue can be cancelled";
+
+bool Cancellable(CaseState s) {
+  for (CaseState c : kCancellable)
+    if (c == s) return true;
+  return false;
+}
+
 uint32_t RandomBits() {
   thread_local std::mt19937 gen{std::random_device{}()};
   return gen() & ((1u << 30) - 1);
@@ -553,9 +566,14 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
   if (sup) CheckConfirmInput(*sup, bad);
   QUEUE_RETURN_IF_ERROR(AllFields(std::move(bad)));
   // Whether a supervisor is needed depends on the case; look before asking
-  // for a password, and check again inside the transaction.
+  // for a password, and check again inside the transaction. A case that can
+  // no longer be cancelled says so first: nobody should fetch a supervisor
+  // (or spend a password attempt) to hear it.
   auto current = Get(branch_id, case_id, who);
   if (!current.ok()) return current.status();
+  if (!Cancellable(current->c.state))
+    return Status::FailedPrecondition("case " + std::to_string(case_id) + " is " +
+                                      CaseStateName(current->c.state) + "; " + kCancelRefusal);
   auto paid = [](const SimCase& c) {
     return c.payment && *c.payment != PaymentMethod::kWaived && c.fee_roubles > 0;
   };
@@ -569,9 +587,7 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
     if (!s.ok()) return s.status();
     supervisor = *s;
   }
-  return Step(branch_id, case_id, who,
-              {CaseState::kAwaitingForm, CaseState::kAwaitingIdentity,
-               CaseState::kAwaitingPayment, CaseState::kAwaitingCard},
+  return Step(branch_id, case_id, who, kCancellable,
               [&](QueueTx& tx, SimCase& c, absl::Time now) -> Status {
     std::string sup_name = supervisor ? ActorName(&*supervisor) : "";
     if (paid(c)) {
@@ -586,7 +602,7 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
     c.finished = now;
     return AddRecord(tx, c, now, ActorName(&who), "cancel", "cancelled", "reason=" + why,
                      sup_name);
-  }, "only a case before card issue can be cancelled");
+  }, kCancelRefusal);
 }
 
 Status CaseManager::Unlock(const std::string& phone, const std::string& reason,

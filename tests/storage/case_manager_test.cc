@@ -615,6 +615,26 @@ TEST_F(CaseTest, ErasureRemovesPersonalFieldsAfterRetentionAndKeepsTheRest) {
   EXPECT_EQ(v.records.size(), 7u);
 }
 
+// A case past card issue cannot be cancelled whoever confirms: that is said
+// at once, before anybody is sent for a supervisor (or a wrong supervisor
+// password is counted).
+TEST_F(CaseTest, CancellingAfterCardIssueIsRefusedForTheStateBeforeAskingForASupervisor) {
+  int64_t id = CaseAt(CaseState::kAwaitingBlock);  // paid in cash, card issued
+  auto r = cases_->Cancel(kBranch, id, "changed mind", std::nullopt, clerk_);
+  EXPECT_EQ(r.status().code(), C::kFailedPrecondition) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("before card issue"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(r.status().message().find("supervisor"), std::string::npos) << r.status().message();
+  auto wrong = cases_->Cancel(kBranch, id, "changed mind", SupervisorConfirm{"boss", "nope"},
+                              clerk_);
+  EXPECT_EQ(wrong.status().code(), C::kFailedPrecondition) << wrong.status().ToString();
+  ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+  ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());
+  auto closed = cases_->Cancel(kBranch, id, "changed mind", std::nullopt, clerk_);
+  EXPECT_EQ(closed.status().code(), C::kFailedPrecondition) << closed.status().ToString();
+  EXPECT_EQ(Get(id).c.state, CaseState::kClosed);
+}
+
 // Random step sequences with random bad inputs and failures: a card is never
 // issued without a passed identity check and a payment or waiver, and a
 // number never has two active cards.
