@@ -186,6 +186,11 @@ std::optional<std::string> NormalizeReferenceCode(std::string_view typed) {
   return out;
 }
 
+std::string DisplayReferenceCode(std::string_view code) {
+  if (code.size() != kCodeLength) return std::string(code);
+  return std::string(code.substr(0, 4)) + "-" + std::string(code.substr(4));
+}
+
 CheckInVerdict JudgeCheckIn(const BookingConfig& cfg, absl::Time slot_start, absl::Time now) {
   if (now < slot_start - cfg.checkin_early) return CheckInVerdict::kTooEarly;
   if (now <= slot_start + cfg.checkin_late) return CheckInVerdict::kOnTime;

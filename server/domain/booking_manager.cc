@@ -37,6 +37,22 @@ std::string LocalTime(const BranchConfig& b, absl::Time t, const char* fmt) {
   return absl::FormatTime(fmt, t, b.time_zone);
 }
 
+// What became of a checked-in booking's ticket once it left the queue, for
+// "its ticket R005 ...".
+std::string TicketFate(const Ticket& t) {
+  switch (t.state) {
+    case TicketState::kWaiting: return "is waiting";
+    case TicketState::kCalled: return "was called to counter " + t.counter_id;
+    case TicketState::kServing: return "is being served at counter " + t.counter_id;
+    case TicketState::kParked: return "was set aside at counter " + t.counter_id + "; ask there";
+    case TicketState::kDone: return "was served";
+    case TicketState::kNoShow: return "was called and marked a no-show";
+    case TicketState::kCancelled: return "was cancelled";
+    case TicketState::kExpired: return "expired at closing time";
+  }
+  return "is " + std::string(StateName(t.state));
+}
+
 }  // namespace
 
 BookingManager::BookingManager(const ServerConfig& config, Store& store, const Clock& clock,
@@ -263,23 +279,30 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
     auto found = tx.GetBookingByCode(*normal);
     if (!found.ok()) return found.status();
     if (!found->has_value() || (*found)->branch_id != branch_id)
-      return Status::NotFound("no booking with code " + *normal + " at this branch");
+      return Status::NotFound("no booking with code " + DisplayReferenceCode(*normal) +
+                              " at this branch");
     Booking k = **found;
-    if (k.state == BookingState::kCheckedIn) {  // a second press: the same ticket
+    const std::string shown = DisplayReferenceCode(*normal);
+    if (k.state == BookingState::kCheckedIn) {
       auto t = LoadTicket(tx, branch_id, k.ticket_id);
       if (!t.ok()) return t.status();
+      // A second press while the ticket waits: the same ticket. Once it has
+      // been called (or ended), the code is used up: no new slip.
+      if (t->state != TicketState::kWaiting)
+        return Status::FailedPrecondition("booking " + shown + " was already used: its ticket " +
+                                          t->DisplayNumber() + " " + TicketFate(*t));
       ticket = *t;
       result.late = k.late_walk_in;
       result.booking = k;
       return Status::Ok();
     }
     if (k.state == BookingState::kCancelled)
-      return Status::FailedPrecondition("booking " + *normal + " was cancelled");
+      return Status::FailedPrecondition("booking " + shown + " was cancelled");
     const BranchConfig& b = **branch;
     const bool same_day = absl::ToCivilDay(now, b.time_zone) ==
                           absl::ToCivilDay(k.slot_start, b.time_zone);
     if (k.state == BookingState::kNoShow && !same_day)
-      return Status::FailedPrecondition("booking " + *normal + " was for " +
+      return Status::FailedPrecondition("booking " + shown + " was for " +
                                         LocalTime(b, k.slot_start, "%Y-%m-%d %H:%M") +
                                         " and has expired");
     CheckInVerdict v = JudgeCheckIn(b.booking, k.slot_start, now);
@@ -290,7 +313,7 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
           LocalTime(b, k.slot_start - b.booking.checkin_early, "%H:%M") +
           (same_day ? "" : LocalTime(b, k.slot_start, " on %Y-%m-%d")));
     if (v == CheckInVerdict::kLate && !same_day)
-      return Status::FailedPrecondition("booking " + *normal + " was for another day");
+      return Status::FailedPrecondition("booking " + shown + " was for another day");
     const BookingState before = k.state;
     Result<Ticket> t = Status::Internal("unset");
     if (v == CheckInVerdict::kOnTime) {
@@ -359,7 +382,7 @@ Result<int> BookingManager::QueueReminders() {
       const BranchConfig* b = config_.FindBranch(k.branch_id);
       if (!b || k.slot_start - b->booking.reminder_before > now) continue;
       const ServiceConfig* s = b->FindService(k.service_prefix);
-      std::string code = k.code.substr(0, 4) + "-" + k.code.substr(4);
+      std::string code = DisplayReferenceCode(k.code);
       std::string text = "Reminder: " + (s ? s->names[1] : k.service_prefix) + " at " +
                          b->display_name + ", " + LocalTime(*b, k.slot_start, "%Y-%m-%d %H:%M") +
                          ". Booking code " + code + ". Check in at the kiosk from " +

@@ -93,6 +93,18 @@ class BookingTest : public ::testing::Test {
     return resp.ticket();
   }
 
+  // Calls the next ticket to counter 1 and leaves it called: its id, or -1.
+  int64_t CallOnly() {
+    grpc::ClientContext ctx;
+    pb::CallNextTicketRequest req;
+    req.set_branch_id("test");
+    req.set_counter_id("1");
+    req.set_request_id("next-" + std::to_string(++seq_));
+    pb::CallNextTicketResponse resp;
+    auto st = counter_->CallNextTicket(&ctx, req, &resp);
+    return st.ok() ? resp.ticket().ticket_id() : -1;
+  }
+
   int64_t CallNext() {
     grpc::ClientContext ctx;
     pb::CallNextTicketRequest req;
@@ -382,6 +394,56 @@ TEST_F(BookingTest, ADueAppointmentGoesBeforeEarlierWalkInsButNotBeforeItsTime) 
   clock_->Set(Local(14, 0));
   EXPECT_EQ(CallNext(), appointment) << "due now: before the walk-in who came earlier";
   EXPECT_EQ(CallNext(), w2);
+}
+
+// A code whose ticket has left the queue (called, served, ...) was used: a
+// second press while the ticket still waits gives the same ticket, later
+// presses are refused and say what became of the ticket (no new slip).
+TEST_F(BookingTest, ACodeWhoseTicketLeftTheQueueWasUsed) {
+  OpenCounter();
+  pb::Booking b;
+  ASSERT_TRUE(Book(Local(14, 0), "+79165555555", &b).ok());
+  clock_->Set(Local(13, 50));
+  pb::CheckInBookingResponse r;
+  ASSERT_TRUE(CheckIn(b.code(), &r).ok());
+  const pb::Ticket ticket = r.ticket();
+  ASSERT_TRUE(CheckIn(b.code(), &r).ok()) << "a second press while it waits";
+  EXPECT_EQ(r.ticket().ticket_id(), ticket.ticket_id());
+
+  clock_->Set(Local(14, 0));
+  ASSERT_EQ(CallOnly(), ticket.ticket_id());
+  auto called = CheckIn(b.code(), &r);
+  EXPECT_EQ(called.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << called.error_message();
+  EXPECT_NE(called.error_message().find("booking " + b.code() + " was already used: its ticket " +
+                                        ticket.display_number()),
+            std::string::npos)
+      << called.error_message();
+  EXPECT_NE(called.error_message().find("counter 1"), std::string::npos) << called.error_message();
+
+  for (const char* step : {"start", "done"}) {
+    grpc::ClientContext ctx;
+    if (std::string(step) == "start") {
+      pb::StartTicketRequest req;
+      req.set_branch_id("test");
+      req.set_counter_id("1");
+      req.set_ticket_id(ticket.ticket_id());
+      pb::StartTicketResponse out;
+      ASSERT_TRUE(counter_->StartTicket(&ctx, req, &out).ok());
+    } else {
+      pb::CompleteTicketRequest req;
+      req.set_branch_id("test");
+      req.set_counter_id("1");
+      req.set_ticket_id(ticket.ticket_id());
+      pb::CompleteTicketResponse out;
+      ASSERT_TRUE(counter_->CompleteTicket(&ctx, req, &out).ok());
+    }
+  }
+  auto done = CheckIn(b.code(), &r);
+  EXPECT_EQ(done.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << done.error_message();
+  EXPECT_NE(done.error_message().find("was already used: its ticket " + ticket.display_number() +
+                                      " was served"),
+            std::string::npos)
+      << done.error_message();
 }
 
 class BookingLimitTest : public BookingTest {
