@@ -8,7 +8,8 @@
 namespace shop::queue {
 namespace {
 
-constexpr size_t kMaxReasonLength = 500;
+constexpr size_t kMinReasonLength = 3;    // characters
+constexpr size_t kMaxReasonLength = 500;  // characters
 
 std::string CaseSubject(int64_t case_id) { return "case:" + std::to_string(case_id); }
 
@@ -36,15 +37,24 @@ Status AddRecord(QueueTx& tx, const SimCase& c, absl::Time now, const std::strin
   return tx.AppendAudit(a);
 }
 
-// Free text a person wrote (a reason): required, bounded, one line. Adds a
-// violation to `bad` when it is not.
+// Free text a person wrote (a reason): required, 3 to 500 characters (not
+// bytes: "да" is two), one line. Adds a violation to `bad` when it is not.
 std::string ReasonText(const std::string& reason, std::vector<FieldViolation>& bad) {
   std::string r;
   for (char ch : reason) r += (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
   while (!r.empty() && r.back() == ' ') r.pop_back();
   while (!r.empty() && r.front() == ' ') r.erase(r.begin());
-  if (r.size() < 3) bad.push_back({"reason", "is required: say why, in a few words"});
-  if (r.size() > kMaxReasonLength) bad.push_back({"reason", "is longer than 500 characters"});
+  const auto characters = DecodeUtf8(r);
+  if (r.empty())
+    bad.push_back({"reason", "is required: say why, in a few words"});
+  else if (!characters)
+    bad.push_back({"reason", "is not valid UTF-8 text"});
+  else if (characters->size() < kMinReasonLength)
+    bad.push_back({"reason", "is too short: say why in a few words (at least " +
+                                 std::to_string(kMinReasonLength) + " characters)"});
+  else if (characters->size() > kMaxReasonLength)
+    bad.push_back({"reason", "is longer than " + std::to_string(kMaxReasonLength) +
+                                 " characters"});
   return r;
 }
 

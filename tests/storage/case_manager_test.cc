@@ -635,6 +635,24 @@ TEST_F(CaseTest, CancellingAfterCardIssueIsRefusedForTheStateBeforeAskingForASup
   EXPECT_EQ(Get(id).c.state, CaseState::kClosed);
 }
 
+TEST_F(CaseTest, AShortReasonIsCalledTooShortAndAnEmptyOneRequired) {
+  int64_t id = CaseAt(CaseState::kAwaitingPayment);
+  auto message_for = [&](const std::string& reason) {
+    auto r = cases_->Waive(kBranch, id, reason, {"boss", "boss-pw"}, clerk_);
+    EXPECT_EQ(r.status().code(), C::kInvalidArgument) << reason;
+    auto v = r.status().violations();
+    return v.empty() ? std::string() : v.front().field + " " + v.front().description;
+  };
+  const std::string short_one = message_for("x");
+  EXPECT_NE(short_one.find("reason is too short"), std::string::npos) << short_one;
+  EXPECT_NE(short_one.find("at least 3 characters"), std::string::npos) << short_one;
+  EXPECT_EQ(short_one.find("required"), std::string::npos) << short_one;
+  // Characters, not bytes: two Cyrillic letters are still too short.
+  EXPECT_NE(message_for("да").find("too short"), std::string::npos);
+  EXPECT_NE(message_for("   ").find("is required"), std::string::npos);
+  EXPECT_TRUE(cases_->Waive(kBranch, id, "ok.", {"boss", "boss-pw"}, clerk_).ok());
+}
+
 // Random step sequences with random bad inputs and failures: a card is never
 // issued without a passed identity check and a payment or waiver, and a
 // number never has two active cards.
