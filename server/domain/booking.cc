@@ -186,6 +186,40 @@ std::optional<std::string> NormalizeReferenceCode(std::string_view typed) {
   return out;
 }
 
+std::string ReferenceCodeProblem(std::string_view typed) {
+  constexpr std::string_view kLookAlikes = "0O1ILU";  // what the alphabet leaves out
+  constexpr const char* kCheck = "; check the code on the confirmation";
+  std::string never;  // look-alikes typed, upper case, each once, in order
+  bool other = false;
+  size_t length = 0;
+  for (char c : typed) {
+    if (c == '-' || IsSpace(static_cast<unsigned char>(c))) continue;
+    ++length;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (kCodeAlphabet.find(c) != std::string_view::npos) continue;
+    if (kLookAlikes.find(c) != std::string_view::npos) {
+      if (never.find(c) == std::string::npos) never += c;
+    } else {
+      other = true;
+    }
+  }
+  if (!never.empty()) {
+    std::string list;
+    for (size_t i = 0; i < never.size(); ++i) {
+      if (i > 0) list += i + 1 == never.size() ? " and " : ", ";
+      list += std::string("'") + never[i] + "'";
+    }
+    return list + (never.size() == 1 ? " is" : " are") +
+           " never used in booking codes (they have no 0, O, 1, I, L or U)" + kCheck;
+  }
+  if (other)
+    return std::string("a booking code has only Latin letters and digits, like K7M2-QX9D") +
+           kCheck;
+  if (length == 0) return "the booking code is required (8 letters and digits, like K7M2-QX9D)";
+  return "a booking code has " + std::to_string(kCodeLength) +
+         " letters and digits, like K7M2-QX9D; this one has " + std::to_string(length) + kCheck;
+}
+
 std::string DisplayReferenceCode(std::string_view code) {
   if (code.size() != kCodeLength) return std::string(code);
   return std::string(code.substr(0, 4)) + "-" + std::string(code.substr(4));

@@ -101,6 +101,10 @@ std::string NewReferenceCode(std::string_view random_bytes);
 // The code as typed ("ab2c-d3ef": dashes, spaces, lower case) in its
 // canonical form, or nullopt when it cannot be a code.
 std::optional<std::string> NormalizeReferenceCode(std::string_view typed);
+// Why `typed` is no reference code (NormalizeReferenceCode gave nullopt), for
+// the person who typed it: the characters no code has, named ("'1' is never
+// used in booking codes ..."), or other signs, or the length.
+std::string ReferenceCodeProblem(std::string_view typed);
 // A canonical code the way people see it: "K7M2-QX9D" (anything else as is).
 std::string DisplayReferenceCode(std::string_view code);
 

@@ -269,8 +269,7 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
   auto branch = Branch(branch_id);
   if (!branch.ok()) return branch.status();
   auto normal = NormalizeReferenceCode(code);
-  if (!normal)
-    return Status::InvalidArgument("code", "a booking code has 8 letters and digits, e.g. K7M2-QX9D");
+  if (!normal) return Status::InvalidArgument("code", ReferenceCodeProblem(code));
   const absl::Time now = clock_.Now();
   CheckInResult result;
   Ticket ticket;

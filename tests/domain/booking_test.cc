@@ -270,6 +270,22 @@ TEST(ReferenceCode, RefusesWhatCannotBeACode) {
     EXPECT_FALSE(NormalizeReferenceCode(typed).has_value()) << typed;
 }
 
+TEST(ReferenceCode, AProblemNamesTheCharactersNoCodeHas) {
+  EXPECT_EQ(ReferenceCodeProblem("XXXX-1111"),
+            "'1' is never used in booking codes (they have no 0, O, 1, I, L or U); check the "
+            "code on the confirmation");
+  EXPECT_NE(ReferenceCodeProblem("0o1i-lu22").find("'0', 'O', '1', 'I', 'L' and 'U' are never"),
+            std::string::npos)
+      << ReferenceCodeProblem("0o1i-lu22");
+  // Cyrillic letters that look Latin (a Russian keyboard), other signs.
+  EXPECT_NE(ReferenceCodeProblem("К7М2-QX9D").find("only Latin letters and digits"),
+            std::string::npos);
+  EXPECT_NE(ReferenceCodeProblem("K7M2_QX9D").find("only Latin letters and digits"),
+            std::string::npos);
+  EXPECT_NE(ReferenceCodeProblem("K7M2-QX9D-2").find("this one has 9"), std::string::npos);
+  EXPECT_NE(ReferenceCodeProblem(" - ").find("required"), std::string::npos);
+}
+
 TEST(CheckIn, WindowBoundaries) {
   BookingConfig cfg;  // early 30 min, late 15 min
   const absl::Time start = Local(2026, 3, 10, 12, 0);

@@ -446,6 +446,27 @@ TEST_F(BookingTest, ACodeWhoseTicketLeftTheQueueWasUsed) {
       << done.error_message();
 }
 
+// Characters that no code has are named, so the customer looks again at the
+// confirmation instead of retyping the same thing.
+TEST_F(BookingTest, ACodeWithCharactersNoCodeUsesSaysWhichOnes) {
+  pb::CheckInBookingResponse r;
+  auto one = CheckIn("XXXX-1111", &r);
+  EXPECT_EQ(one.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(one.error_message().find("'1' is never used in booking codes"), std::string::npos)
+      << one.error_message();
+  EXPECT_NE(one.error_message().find("check the code on the confirmation"), std::string::npos)
+      << one.error_message();
+  auto two = CheckIn("k7m2-oxid", &r);
+  EXPECT_EQ(two.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(two.error_message().find("'O' and 'I' are never used"), std::string::npos)
+      << two.error_message();
+  auto length = CheckIn("K7M2-QX9", &r);
+  EXPECT_EQ(length.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(length.error_message().find("8 letters and digits"), std::string::npos)
+      << length.error_message();
+  EXPECT_NE(length.error_message().find("7"), std::string::npos) << length.error_message();
+}
+
 class BookingLimitTest : public BookingTest {
  protected:
   BookingLimitTest() : BookingTest(BookingConfig(/*per_minute=*/60, /*burst=*/5)) {}
