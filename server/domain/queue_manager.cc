@@ -80,14 +80,20 @@ std::optional<Ticket> BusyWith(const std::vector<Ticket>& at_counter) {
   return std::nullopt;
 }
 
+// OK when the counter holds no called or serving ticket; otherwise the
+// refusal says what the clerk can do with that ticket in its state (a called
+// ticket cannot be parked, a serving one is no no-show).
 Status CounterIsFree(QueueTx& tx, const std::string& branch_id, const std::string& counter_id) {
   auto at = tx.ListAtCounter(branch_id, counter_id);
   if (!at.ok()) return at.status();
-  if (auto busy = BusyWith(*at))
-    return Status::FailedPrecondition("counter " + counter_id + " is still busy with " +
-                                      busy->DisplayNumber() + " (" + StateName(busy->state) +
-                                      "); finish, park, transfer or mark it a no-show first");
-  return Status::Ok();
+  auto busy = BusyWith(*at);
+  if (!busy) return Status::Ok();
+  const char* what = busy->state == TicketState::kCalled
+                         ? "start serving it, recall it, mark it a no-show or transfer it first"
+                         : "finish it, park it or transfer it first";
+  return Status::FailedPrecondition("counter " + counter_id + " is still busy with " +
+                                    busy->DisplayNumber() + " (" + StateName(busy->state) +
+                                    "); " + what);
 }
 
 // A ticket with a SIM-replacement case still open cannot end or leave the

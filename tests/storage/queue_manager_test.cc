@@ -209,6 +209,31 @@ TEST_F(QueueManagerTest, ParkAndReturn) {
   EXPECT_EQ(back->ticket.state, TicketState::kCalled);
 }
 
+// A busy counter says what can be done with its ticket in the state it is
+// in (a called ticket cannot be parked; a serving one is not a no-show).
+TEST_F(QueueManagerTest, ABusyCounterSaysWhatCanBeDoneWithItsTicket) {
+  auto first = Take("R");
+  Take("R");
+  ASSERT_TRUE(manager_->OpenCounter("test", "1", {}).ok());
+  ASSERT_TRUE(manager_->CallNext("test", "1", NextId()).ok());
+  auto called = manager_->CallNext("test", "1", NextId());
+  ASSERT_EQ(called.status().code(), Status::Code::kFailedPrecondition);
+  const std::string when_called = called.status().message();
+  for (const char* what : {"R001", "called", "start", "recall", "no-show", "transfer"})
+    EXPECT_NE(when_called.find(what), std::string::npos) << what << ": " << when_called;
+  EXPECT_EQ(when_called.find("park"), std::string::npos) << when_called;
+  EXPECT_EQ(when_called.find("finish"), std::string::npos) << when_called;
+
+  ASSERT_TRUE(manager_->Act("test", "1", first->ticket.id, CounterAction::kStart).ok());
+  auto serving = manager_->CallNext("test", "1", NextId());
+  ASSERT_EQ(serving.status().code(), Status::Code::kFailedPrecondition);
+  const std::string when_serving = serving.status().message();
+  for (const char* what : {"R001", "serving", "finish", "park", "transfer"})
+    EXPECT_NE(when_serving.find(what), std::string::npos) << what << ": " << when_serving;
+  EXPECT_EQ(when_serving.find("no-show"), std::string::npos) << when_serving;
+  EXPECT_EQ(when_serving.find("recall"), std::string::npos) << when_serving;
+}
+
 TEST_F(QueueManagerTest, WaitingTicketsExpireAtClosingTime) {
   auto t = Take("R");
   clock_.Set(At(kZone, 2026, 3, 10, 20, 59));
