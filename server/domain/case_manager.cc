@@ -405,7 +405,13 @@ Result<IdentityOutcome> CaseManager::CheckIdentity(const std::string& branch_id,
       c.identity_passed = true;
       c.state = CaseState::kAwaitingPayment;
       outcome.passed = true;
-      return AddRecord(tx, c, now, ActorName(&who), "identity", "passed", detail);
+      QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, ActorName(&who), "identity", "passed", detail));
+      if (c.fee_roubles != 0) return Status::Ok();
+      // Nothing to pay: the fee is settled here, with its own record, so the
+      // records still show a settled fee before any card.
+      c.payment = PaymentMethod::kNoFee;
+      c.state = CaseState::kAwaitingCard;
+      return AddRecord(tx, c, now, "system:fee", "payment", "settled", "no fee, amount=0");
     }
     outcome.locked = a.RecordFailure(now);
     outcome.attempts_left =
@@ -480,7 +486,7 @@ Result<CaseView> CaseManager::IssueCard(const std::string& branch_id, int64_t ca
               [&](QueueTx& tx, SimCase& c, absl::Time now) -> Status {
     // The rule that matters most, checked here again in the same
     // transaction whatever the state says.
-    if (!c.identity_passed || !c.payment || !c.form)
+    if (!c.identity_passed || !FeeSettled(c) || !c.form)
       return Status::FailedPrecondition(
           "a card is issued only after a passed identity check and a payment or waiver");
     auto card = tx.GetStockCard(iccid);
@@ -514,7 +520,7 @@ Result<CaseView> CaseManager::BlockOldCard(const std::string& branch_id, int64_t
   const BranchConfig* b = config_.FindBranch(branch_id);
   return Step(branch_id, case_id, who, {CaseState::kAwaitingBlock},
               [&](QueueTx& tx, SimCase& c, absl::Time now) -> Status {
-    if (!c.identity_passed || !c.payment || !c.form || c.new_iccid.empty())
+    if (!c.identity_passed || !FeeSettled(c) || !c.form || c.new_iccid.empty())
       return Status::FailedPrecondition("the old card is blocked only after a new card is issued");
     auto sub = tx.GetSubscriber(c.form->phone);
     if (!sub.ok()) return sub.status();
@@ -584,11 +590,8 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
   if (!Cancellable(current->c.state))
     return Status::FailedPrecondition("case " + std::to_string(case_id) + " is " +
                                       CaseStateName(current->c.state) + "; " + kCancelRefusal);
-  auto paid = [](const SimCase& c) {
-    return c.payment && *c.payment != PaymentMethod::kWaived && c.fee_roubles > 0;
-  };
   std::optional<Principal> supervisor;
-  if (paid(current->c)) {
+  if (FeeTaken(current->c)) {
     if (!sup)
       return Status::PermissionDenied(
           "the fee was paid: cancelling needs a supervisor's confirmation "
@@ -600,7 +603,7 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
   return Step(branch_id, case_id, who, kCancellable,
               [&](QueueTx& tx, SimCase& c, absl::Time now) -> Status {
     std::string sup_name = supervisor ? ActorName(&*supervisor) : "";
-    if (paid(c)) {
+    if (FeeTaken(c)) {
       if (!supervisor) return Status::Aborted("the case was paid meanwhile; try again");
       c.refunded = true;
       QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, ActorName(&who), "refund", "refunded",
@@ -684,7 +687,9 @@ std::string CaseManager::Summary(const CaseView& v, const BranchConfig& b) {
          "\n";
   }
   if (c.payment) {
-    if (*c.payment == PaymentMethod::kWaived)
+    if (*c.payment == PaymentMethod::kNoFee)
+      s += "Fee: none\n";
+    else if (*c.payment == PaymentMethod::kWaived)
       s += "Fee: " + std::to_string(c.fee_roubles) + " roubles, waived\n";
     else
       s += "Fee: " + std::to_string(c.fee_roubles) + " roubles, paid by " +

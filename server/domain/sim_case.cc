@@ -177,8 +177,25 @@ const char* PaymentMethodName(PaymentMethod m) {
     case PaymentMethod::kCash: return "cash";
     case PaymentMethod::kCard: return "card";
     case PaymentMethod::kWaived: return "waived";
+    case PaymentMethod::kNoFee: return "no_fee";
   }
   return "unknown";
+}
+
+bool FeeSettled(const SimCase& c) {
+  if (!c.payment) return false;
+  switch (*c.payment) {
+    case PaymentMethod::kCash:
+    case PaymentMethod::kCard:
+    case PaymentMethod::kWaived: return true;
+    case PaymentMethod::kNoFee: return c.fee_roubles == 0;
+  }
+  return false;
+}
+
+bool FeeTaken(const SimCase& c) {
+  return c.payment && (*c.payment == PaymentMethod::kCash || *c.payment == PaymentMethod::kCard) &&
+         c.fee_roubles > 0;
 }
 
 const char* QuestionText(QuestionKind q) {

@@ -42,8 +42,11 @@ enum class ReplacementReason : uint8_t { kLost = 1, kStolen = 2, kDamaged = 3, k
 const char* ReasonName(ReplacementReason r);  // "lost", "stolen", "damaged", "format_change"
 std::optional<ReplacementReason> ParseReason(std::string_view name);
 
-enum class PaymentMethod : uint8_t { kCash = 1, kCard = 2, kWaived = 3 };
-const char* PaymentMethodName(PaymentMethod m);
+// How the fee was settled. Stored as these numbers; never renumber. kNoFee:
+// the fee table says 0 for the operator and reason, so the passed identity
+// check settled it by itself (no money, no receipt).
+enum class PaymentMethod : uint8_t { kCash = 1, kCard = 2, kWaived = 3, kNoFee = 4 };
+const char* PaymentMethodName(PaymentMethod m);  // "cash", "card", "waived", "no_fee"
 
 // The knowledge question the server picks from the register.
 enum class QuestionKind : uint8_t { kLastTopUp = 1, kRecentCall = 2 };
@@ -115,6 +118,14 @@ struct CaseRecord {
   std::string supervisor;  // who confirmed, for supervisor actions; else ""
   std::string detail;   // never raw personal data
 };
+
+// Whether the case's fee is settled: paid in cash or by card, waived by a
+// supervisor, or no fee at all (only when the fee is really 0). A card is
+// issued only after this and a passed identity check.
+bool FeeSettled(const SimCase& c);
+// Whether money was taken (cash or card, a fee above 0): cancelling then
+// needs a supervisor and records a refund.
+bool FeeTaken(const SimCase& c);
 
 // The step a state waits for, as a name for messages ("form", "identity
 // check", ...).

@@ -14,6 +14,16 @@ namespace {
 
 std::string Method(const char* name) { return std::string("/shop.queue.v1.CaseService/") + name; }
 
+pb::PaymentMethod PaymentToProto(PaymentMethod m) {
+  switch (m) {
+    case PaymentMethod::kCash: return pb::PAYMENT_METHOD_CASH;
+    case PaymentMethod::kCard: return pb::PAYMENT_METHOD_CARD;
+    case PaymentMethod::kWaived: return pb::PAYMENT_METHOD_WAIVED;
+    case PaymentMethod::kNoFee: return pb::PAYMENT_METHOD_NO_FEE;
+  }
+  return pb::PAYMENT_METHOD_UNSPECIFIED;
+}
+
 void ToProto(const CaseView& v, const ServerConfig& config, pb::Case* out) {
   using service::ToProto;  // times, from convert.h
   const SimCase& c = v.c;
@@ -38,8 +48,7 @@ void ToProto(const CaseView& v, const ServerConfig& config, pb::Case* out) {
   out->set_question(v.question);
   out->set_identity_passed(c.identity_passed);
   out->set_fee_roubles(c.fee_roubles);
-  if (c.payment)
-    out->set_payment_method(static_cast<pb::PaymentMethod>(static_cast<int>(*c.payment)));
+  if (c.payment) out->set_payment_method(PaymentToProto(*c.payment));
   out->set_receipt_number(c.receipt_number);
   out->set_new_iccid(c.new_iccid);
   out->set_refunded(c.refunded);

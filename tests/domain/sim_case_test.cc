@@ -45,6 +45,25 @@ std::vector<std::string> Fields(const Status& st) {
   return out;
 }
 
+// "No fee" settles only a fee that is really 0; money was taken only in
+// cash or by card.
+TEST(SimCase, FeeSettledAndTaken) {
+  SimCase c;
+  c.fee_roubles = 300;
+  EXPECT_FALSE(FeeSettled(c));
+  for (PaymentMethod m : {PaymentMethod::kCash, PaymentMethod::kCard, PaymentMethod::kWaived}) {
+    c.payment = m;
+    EXPECT_TRUE(FeeSettled(c)) << PaymentMethodName(m);
+    EXPECT_EQ(FeeTaken(c), m != PaymentMethod::kWaived) << PaymentMethodName(m);
+  }
+  c.payment = PaymentMethod::kNoFee;
+  EXPECT_FALSE(FeeSettled(c)) << "no fee, but the fee is 300";
+  EXPECT_FALSE(FeeTaken(c));
+  c.fee_roubles = 0;
+  EXPECT_TRUE(FeeSettled(c));
+  EXPECT_FALSE(FeeTaken(c));
+}
+
 TEST(CaseNames, StatesReasonsMethods) {
   EXPECT_EQ(std::string(CaseStateName(CaseState::kAwaitingForm)), "awaiting_form");
   EXPECT_EQ(std::string(CaseStateName(CaseState::kAwaitingIdentity)), "awaiting_identity");
@@ -58,6 +77,7 @@ TEST(CaseNames, StatesReasonsMethods) {
   EXPECT_EQ(std::string(PaymentMethodName(PaymentMethod::kCash)), "cash");
   EXPECT_EQ(std::string(PaymentMethodName(PaymentMethod::kCard)), "card");
   EXPECT_EQ(std::string(PaymentMethodName(PaymentMethod::kWaived)), "waived");
+  EXPECT_EQ(std::string(PaymentMethodName(PaymentMethod::kNoFee)), "no_fee");
   EXPECT_NE(std::string(QuestionText(QuestionKind::kLastTopUp)).find("top-up"),
             std::string::npos);
   EXPECT_NE(std::string(QuestionText(QuestionKind::kRecentCall)).find("called"),

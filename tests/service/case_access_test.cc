@@ -118,14 +118,15 @@ class CaseAccessTest : public ::testing::Test {
     return started.case_id();
   }
 
-  grpc::Status SubmitForm(Desk& d, const std::string& branch, int64_t case_id) {
+  grpc::Status SubmitForm(Desk& d, const std::string& branch, int64_t case_id,
+                          pb::ReplacementReason reason = pb::REPLACEMENT_REASON_LOST) {
     pb::SubmitCaseFormRequest req;
     req.set_branch_id(branch);
     req.set_case_id(case_id);
     pb::CaseForm* f = req.mutable_form();
     f->set_phone(kPhone);
     f->set_operator_id("megafon");
-    f->set_reason(pb::REPLACEMENT_REASON_LOST);
+    f->set_reason(reason);
     f->set_full_name("Ivanova Maria");
     f->set_document_type(pb::DOCUMENT_TYPE_RU_PASSPORT);
     f->set_document_number(kDoc);
@@ -263,6 +264,23 @@ TEST_F(CaseAccessTest, ReadingACaseNeedsItsCounterAndTheRegisterOnlyAfterItsOwnI
       << by_ticket.error_message();
   EXPECT_FALSE(c.has_account());
   EXPECT_TRUE(Get(super_, "test", id, &c).ok());
+}
+
+// A fee of 0 (format change in the test fee table) reaches the API as
+// PAYMENT_METHOD_NO_FEE, settled by the identity check: no payment step.
+TEST_F(CaseAccessTest, AZeroFeeIsSettledAsNoFeeThroughTheApi) {
+  ASSERT_TRUE(OpenCounter(clerk1_, "test", "1").ok());
+  const int64_t id = ServeCase(clerk1_, "test", "1");
+  ASSERT_TRUE(SubmitForm(clerk1_, "test", id, pb::REPLACEMENT_REASON_FORMAT_CHANGE).ok());
+  ASSERT_TRUE(PassIdentity(clerk1_, "test", id).ok());
+  pb::Case c;
+  ASSERT_TRUE(Get(clerk1_, "test", id, &c).ok());
+  EXPECT_EQ(c.fee_roubles(), 0);
+  EXPECT_EQ(c.payment_method(), pb::PAYMENT_METHOD_NO_FEE);
+  EXPECT_EQ(c.state(), pb::CASE_STATE_AWAITING_CARD);
+  EXPECT_TRUE(c.receipt_number().empty());
+  grpc::Status pay = Pay(clerk1_, "test", id);
+  EXPECT_EQ(pay.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << pay.error_message();
 }
 
 TEST_F(CaseAccessTest, ANumberHasOneOpenCaseAcrossBranchesAndASecondIsAuditedAsAFraudSignal) {

@@ -653,14 +653,52 @@ TEST_F(CaseTest, AShortReasonIsCalledTooShortAndAnEmptyOneRequired) {
   EXPECT_TRUE(cases_->Waive(kBranch, id, "ok.", {"boss", "boss-pw"}, clerk_).ok());
 }
 
+// The fee table says 0 (format_change): the passed identity check settles
+// it, the case goes straight to card issue, the records still show a
+// settled fee before the card, and the summary says there was none.
+TEST_F(CaseTest, AZeroFeeIsSettledByThePassedIdentityCheck) {
+  int64_t id = ServeNewCase();
+  CaseFormInput form = Form(kAnna);
+  form.reason = "format_change";
+  auto submitted = cases_->SubmitForm(kBranch, id, form, clerk_);
+  ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
+  EXPECT_EQ(submitted->c.fee_roubles, 0);
+  Get(id);
+  auto idn = cases_->CheckIdentity(kBranch, id, Identity(kAnna), clerk_);
+  ASSERT_TRUE(idn.ok()) << idn.status().ToString();
+  ASSERT_TRUE(idn->passed);
+  EXPECT_EQ(idn->view.c.state, CaseState::kAwaitingCard);
+  EXPECT_EQ(idn->view.next_step, "card issue");
+  EXPECT_EQ(idn->view.c.payment, PaymentMethod::kNoFee);
+  EXPECT_TRUE(idn->view.c.receipt_number.empty()) << "no money taken, no receipt";
+  const CaseRecord& settled = idn->view.records.back();
+  EXPECT_EQ(settled.step, "payment");
+  EXPECT_EQ(settled.outcome, "settled");
+  EXPECT_NE(settled.detail.find("no fee"), std::string::npos) << settled.detail;
+  EXPECT_EQ(cases_->Pay(kBranch, id, {"cash"}, clerk_).status().code(), C::kFailedPrecondition);
+
+  ASSERT_TRUE(cases_->IssueCard(kBranch, id, NextStock("megafon"), clerk_).ok());
+  ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+  auto closed = cases_->Close(kBranch, id, clerk_);
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  std::vector<std::string> steps;
+  for (const auto& r : closed->records) steps.push_back(r.step);
+  EXPECT_EQ(steps, (std::vector<std::string>{"open", "form", "identity", "payment", "card",
+                                             "block", "close"}));
+  const std::string summary = CaseManager::Summary(*closed, config_.branches[0]);
+  EXPECT_NE(summary.find("Fee: none\n"), std::string::npos) << summary;
+  EXPECT_EQ(summary.find("paid by"), std::string::npos) << summary;
+}
+
 // Random step sequences with random bad inputs and failures: a card is never
-// issued without a passed identity check and a payment or waiver, and a
-// number never has two active cards.
+// issued without a passed identity check and a payment, waiver or zero fee
+// settled, and a number never has two active cards. Some forms are for a
+// format change, whose fee is 0.
 TEST_F(CaseTest, RandomStepSequencesKeepTheInvariants) {
   std::mt19937 rng(20261125);
   const Person* people[] = {&kAnna, &kBoris, &kVera};
   const int kSequences = 1500;
-  int issued = 0, closed = 0;
+  int issued = 0, closed = 0, no_fee = 0;
   for (int seq = 0; seq < kSequences; ++seq) {
     const Person& p = *people[rng() % 3];
     int64_t id = ServeNewCase();
@@ -674,6 +712,7 @@ TEST_F(CaseTest, RandomStepSequencesKeepTheInvariants) {
       switch (op) {
         case 0: {
           CaseFormInput f = Form(p);
+          if (rng() % 5 == 0) f.reason = "format_change";  // no fee
           if (rng() % 4 == 0) f.document_number = "12";
           if (rng() % 5 == 0) f.phone = people[rng() % 3]->phone;  // maybe another's number
           (void)cases_->SubmitForm(kBranch, id, f, clerk_);
@@ -722,7 +761,10 @@ TEST_F(CaseTest, RandomStepSequencesKeepTheInvariants) {
     bool passed = false, settled = false;
     for (const auto& r : v.records) {
       if (r.step == "identity" && r.outcome == "passed") passed = true;
-      if (r.step == "payment") settled = true;
+      if (r.step == "payment") {
+        ASSERT_TRUE(passed) << "case " << id << ": fee settled before the identity check";
+        settled = true;
+      }
       if (r.step == "card") {
         ASSERT_TRUE(passed && settled) << "case " << id << ": card issued too early";
         ++issued;
@@ -730,7 +772,11 @@ TEST_F(CaseTest, RandomStepSequencesKeepTheInvariants) {
     }
     if (!v.c.new_iccid.empty()) {
       ASSERT_TRUE(v.c.identity_passed);
-      ASSERT_TRUE(v.c.payment.has_value());
+      ASSERT_TRUE(FeeSettled(v.c));
+    }
+    if (v.c.payment == PaymentMethod::kNoFee) {
+      ASSERT_EQ(v.c.fee_roubles, 0) << "case " << id;
+      ++no_fee;
     }
     // Free the counter for the next sequence. A case with a card issued
     // must end at the counter.
@@ -761,6 +807,7 @@ TEST_F(CaseTest, RandomStepSequencesKeepTheInvariants) {
   }
   EXPECT_GT(issued, 20) << "the sequences should reach card issue often enough to mean something";
   EXPECT_GT(closed, 5);
+  EXPECT_GT(no_fee, 5) << "zero-fee cases should be among them";
 }
 
 }  // namespace
