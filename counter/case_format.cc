@@ -48,6 +48,7 @@ void AddLine(std::string* text, const std::string& line) {
 }
 
 std::string FeeText(const v1::Case& c) {
+  if (c.payment_method() == v1::PAYMENT_METHOD_NO_FEE) return "no fee";
   if (c.fee_roubles() == 0 && c.payment_method() == v1::PAYMENT_METHOD_UNSPECIFIED) return "";
   std::string text = "fee " + std::to_string(c.fee_roubles()) + " roubles, ";
   switch (c.payment_method()) {
