@@ -480,7 +480,8 @@ Result<CaseView> CaseManager::Waive(const std::string& branch_id, int64_t case_i
 }
 
 Result<CaseView> CaseManager::IssueCard(const std::string& branch_id, int64_t case_id,
-                                        const std::string& iccid, const Principal& who) {
+                                        const std::string& typed_iccid, const Principal& who) {
+  const std::string iccid = NormalizeIccid(typed_iccid);  // "8970 1020 ..." as printed
   QUEUE_RETURN_IF_ERROR(ValidateIccid(iccid, "iccid"));
   return Step(branch_id, case_id, who, {CaseState::kAwaitingCard},
               [&](QueueTx& tx, SimCase& c, absl::Time now) -> Status {

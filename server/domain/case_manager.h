@@ -97,6 +97,7 @@ class CaseManager {
                        const Principal& who);
   Result<CaseView> Waive(const std::string& branch_id, int64_t case_id, const std::string& reason,
                          const SupervisorConfirm& sup, const Principal& who);
+  // `iccid` as typed: spaces and dashes between the digits are ignored.
   Result<CaseView> IssueCard(const std::string& branch_id, int64_t case_id,
                              const std::string& iccid, const Principal& who);
   Result<CaseView> BlockOldCard(const std::string& branch_id, int64_t case_id,

@@ -214,13 +214,20 @@ bool LuhnValid(std::string_view digits) {
   return sum % 10 == 0;
 }
 
+std::string NormalizeIccid(std::string_view typed) {
+  std::string out;
+  for (char c : typed)
+    if (c != ' ' && c != '-' && c != '\t') out += c;
+  return out;
+}
+
 Status ValidateIccid(std::string_view iccid, const std::string& field) {
   auto bad = [&](const std::string& rule) {
     return Status::InvalidArgument(field, field + ": " + rule);
   };
   if (iccid.empty()) return bad("is required (the 19 or 20 digits printed on the card)");
   for (char c : iccid)
-    if (!IsDigit(c)) return bad("only digits are allowed (no spaces or letters)");
+    if (!IsDigit(c)) return bad("only digits are allowed (no letters or other signs)");
   if (iccid.size() != 19 && iccid.size() != 20)
     return bad("must be 19 or 20 digits, not " + std::to_string(iccid.size()));
   if (iccid.substr(0, 2) != "89") return bad("must start with 89 (a telecom card)");

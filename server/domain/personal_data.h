@@ -43,6 +43,10 @@ bool LuhnValid(std::string_view digits);
 // (telecom), with a valid Luhn check digit. kInvalidArgument naming `field`
 // and saying which rule failed.
 Status ValidateIccid(std::string_view iccid, const std::string& field = "iccid");
+// An ICCID as typed or read off the card, in groups ("8970 1020 0050 0000
+// 016", "8970-1020-..."): the spaces and dashes dropped; anything else is
+// kept for ValidateIccid to refuse.
+std::string NormalizeIccid(std::string_view typed);
 
 // Strict UTF-8 to code points; nullopt for anything malformed (overlong
 // forms, surrogates, stray bytes). Names are counted and checked with it.

@@ -143,6 +143,17 @@ TEST(Iccid, SpacesAreNotDigits) {
   EXPECT_FALSE(ValidateIccid("8970 1021 0123 4567 898").ok());
 }
 
+TEST(Iccid, NormalizingDropsTheSpacesAndDashesOfPrintedGroups) {
+  EXPECT_EQ(NormalizeIccid("8970 1021 0123 4567 898"), "8970102101234567898");
+  EXPECT_EQ(NormalizeIccid("8970-1021-0123-4567-898"), "8970102101234567898");
+  EXPECT_EQ(NormalizeIccid(" 8970\t1021 0123-4567 898 "), "8970102101234567898");
+  EXPECT_TRUE(ValidateIccid(NormalizeIccid("8970 1021 0123 4567 898")).ok());
+  // Anything else stays, so the rule that refuses it is named.
+  EXPECT_EQ(NormalizeIccid("8970 1021 O123 4567 898"), "89701021O1234567898");
+  EXPECT_NE(ValidateIccid(NormalizeIccid("8970 1021 O123 4567 898")).message().find("only digits"),
+            std::string::npos);
+}
+
 TEST(Mask, PhoneShowsCountryAndLastFour) {
   EXPECT_EQ(MaskPhone("+79123456789"), "+7******6789");
   EXPECT_EQ(MaskPhone("12345678"), "****5678");

@@ -690,6 +690,25 @@ TEST_F(CaseTest, AZeroFeeIsSettledByThePassedIdentityCheck) {
   EXPECT_EQ(summary.find("paid by"), std::string::npos) << summary;
 }
 
+TEST_F(CaseTest, AnIccidTypedWithSpacesOrDashesIsTheSameCard) {
+  int64_t id = CaseAt(CaseState::kAwaitingCard);
+  const std::string card = NextStock("megafon");  // 19 digits
+  const std::string spaced = card.substr(0, 4) + " " + card.substr(4, 4) + " " +
+                             card.substr(8, 4) + "-" + card.substr(12, 4) + " " + card.substr(16);
+  auto issued = cases_->IssueCard(kBranch, id, spaced, clerk_);
+  ASSERT_TRUE(issued.ok()) << spaced << ": " << issued.status().ToString();
+  EXPECT_EQ(issued->c.new_iccid, card);
+  EXPECT_EQ(issued->records.back().detail, "iccid=" + card);
+  ASSERT_TRUE(cases_->BlockOldCard(kBranch, id, clerk_).ok());
+  ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());
+  // Letters are still refused, with the rule.
+  int64_t other = CaseAt(CaseState::kAwaitingCard, kBoris);
+  auto letters = cases_->IssueCard(kBranch, other, "8970 1020 0050 0000 01X", clerk_);
+  EXPECT_EQ(letters.status().code(), C::kInvalidArgument);
+  EXPECT_NE(letters.status().message().find("only digits"), std::string::npos)
+      << letters.status().message();
+}
+
 // Random step sequences with random bad inputs and failures: a card is never
 // issued without a passed identity check and a payment, waiver or zero fee
 // settled, and a number never has two active cards. Some forms are for a
