@@ -111,8 +111,18 @@ uint32_t RandomBits() {
   return gen() & ((1u << 30) - 1);
 }
 
+// A time a person reads ("2026-03-11 10:00"): always in the branch's zone.
 std::string ShortTime(absl::Time t, absl::TimeZone tz) {
   return absl::FormatTime("%Y-%m-%d %H:%M", t, tz);
+}
+
+// The refusal for a number under the identity lock, with its end in the
+// branch's local time.
+Status LockedNumber(const std::string& phone, absl::Time until, const BranchConfig& b) {
+  return Status::FailedPrecondition("number " + MaskPhone(phone) +
+                                    " is locked for SIM change after failed identity checks, "
+                                    "until " + ShortTime(until, b.time_zone) +
+                                    "; only a supervisor can unlock it earlier");
 }
 
 }  // namespace
@@ -294,6 +304,7 @@ Result<CaseView> CaseManager::SubmitForm(const std::string& branch_id, int64_t c
   if (!fee)
     return Status::InvalidArgument("reason", "the fee table has no fee for " + form->operator_id +
                                                  " / " + ReasonName(form->reason));
+  const BranchConfig* b = config_.FindBranch(branch_id);  // Step checks it is there
   std::string refusal;
   auto v = Step(branch_id, case_id, who, {CaseState::kAwaitingForm},
                 [&](QueueTx& tx, SimCase& c, absl::Time now) -> Status {
@@ -332,11 +343,7 @@ Result<CaseView> CaseManager::SubmitForm(const std::string& branch_id, int64_t c
     if (!attempts.ok()) return attempts.status();
     if (attempts->Locked(now)) {
       refusal = "identity_lock";
-      return Status::FailedPrecondition(
-          "number " + MaskPhone(form->phone) +
-          " is locked for SIM change after failed identity checks, until " +
-          ShortTime(attempts->locked_until, absl::UTCTimeZone()) +
-          " UTC; only a supervisor can unlock it");
+      return LockedNumber(form->phone, attempts->locked_until, *b);
     }
     auto question = PickQuestion(s, RandomBits());
     if (!question)
@@ -377,6 +384,7 @@ Result<IdentityOutcome> CaseManager::CheckIdentity(const std::string& branch_id,
     bad.push_back({"answer", "the customer's answer to the question is required"});
   if (!bad.empty()) return Status::InvalidFields(std::move(bad));
   const std::string doc_hash = hasher_.Hash("document", *number);
+  const BranchConfig* b = config_.FindBranch(branch_id);  // Step checks it is there
 
   IdentityOutcome outcome;
   auto v = Step(branch_id, case_id, who, {CaseState::kAwaitingIdentity},
@@ -385,11 +393,7 @@ Result<IdentityOutcome> CaseManager::CheckIdentity(const std::string& branch_id,
     auto attempts = tx.GetIdentityAttempts(c.form->phone);
     if (!attempts.ok()) return attempts.status();
     IdentityAttempts a = *attempts;
-    if (a.Locked(now))
-      return Status::FailedPrecondition(
-          "number " + MaskPhone(c.form->phone) +
-          " is locked for SIM change after failed identity checks; only a supervisor can "
-          "unlock it");
+    if (a.Locked(now)) return LockedNumber(c.form->phone, a.locked_until, *b);
     auto sub = tx.GetSubscriber(c.form->phone);
     if (!sub.ok()) return sub.status();
     if (!sub->has_value()) return Status::NotFound("the number left the operator register");

@@ -709,6 +709,29 @@ TEST_F(CaseTest, AnIccidTypedWithSpacesOrDashesIsTheSameCard) {
       << letters.status().message();
 }
 
+// Times people read are the branch's (Moscow, UTC+3): locked at 10:00 on
+// 10 March for 24 hours means "until 2026-03-11 10:00", not 07:00 UTC.
+TEST_F(CaseTest, TheLockoutMessagesGiveTheBranchsLocalTime) {
+  int64_t id = CaseAt(CaseState::kAwaitingIdentity);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(cases_->CheckIdentity(kBranch, id, Identity(kAnna, false), clerk_).ok());
+  Get(id);
+  auto again = cases_->CheckIdentity(kBranch, id, Identity(kAnna), clerk_);
+  ASSERT_EQ(again.status().code(), C::kFailedPrecondition);
+  for (const std::string& msg : {again.status().message()}) {
+    EXPECT_NE(msg.find("until 2026-03-11 10:00"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("UTC"), std::string::npos) << msg;
+  }
+  ASSERT_TRUE(cases_->Cancel(kBranch, id, "number locked", std::nullopt, clerk_).ok());
+  ASSERT_TRUE(queue_->Act(kBranch, "1", last_ticket_, CounterAction::kComplete, &clerk_).ok());
+  int64_t next = ServeNewCase();
+  auto form = cases_->SubmitForm(kBranch, next, Form(kAnna), clerk_);
+  ASSERT_EQ(form.status().code(), C::kFailedPrecondition);
+  EXPECT_NE(form.status().message().find("until 2026-03-11 10:00"), std::string::npos)
+      << form.status().message();
+  EXPECT_EQ(form.status().message().find("UTC"), std::string::npos) << form.status().message();
+}
+
 // Random step sequences with random bad inputs and failures: a card is never
 // issued without a passed identity check and a payment, waiver or zero fee
 // settled, and a number never has two active cards. Some forms are for a
