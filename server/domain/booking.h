@@ -108,6 +108,20 @@ std::string ReferenceCodeProblem(std::string_view typed);
 // A canonical code the way people see it: "K7M2-QX9D" (anything else as is).
 std::string DisplayReferenceCode(std::string_view code);
 
+// A booking's reminder (queued for its phone and e-mail), in the booking's
+// language (Russian, English or Chinese). The facts come already written
+// for people: the service's name in that language, times in the branch's
+// zone. All reminder texts live here.
+struct ReminderFacts {
+  std::string service;        // "Замена SIM" / "SIM replacement" / "补办SIM卡"
+  std::string branch;         // the branch's display name
+  std::string slot;           // "2026-03-10 16:00", local
+  std::string code;           // "K7M2-QX9D"
+  std::string checkin_from;   // "15:30", local
+  std::string checkin_until;  // "16:15", local
+};
+std::string ReminderText(Language language, const ReminderFacts& f);
+
 // What checking in at `now` means for an active booking.
 enum class CheckInVerdict {
   kTooEarly,   // before start - early window: come back later

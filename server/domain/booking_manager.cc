@@ -381,13 +381,17 @@ Result<int> BookingManager::QueueReminders() {
       const BranchConfig* b = config_.FindBranch(k.branch_id);
       if (!b || k.slot_start - b->booking.reminder_before > now) continue;
       const ServiceConfig* s = b->FindService(k.service_prefix);
-      std::string code = DisplayReferenceCode(k.code);
-      std::string text = "Reminder: " + (s ? s->names[1] : k.service_prefix) + " at " +
-                         b->display_name + ", " + LocalTime(*b, k.slot_start, "%Y-%m-%d %H:%M") +
-                         ". Booking code " + code + ". Check in at the kiosk from " +
-                         LocalTime(*b, k.slot_start - b->booking.checkin_early, "%H:%M") +
-                         " to " + LocalTime(*b, k.slot_start + b->booking.checkin_late, "%H:%M") +
-                         ".";
+      // The service's name in the booking's language (English if the
+      // configuration has none in it).
+      std::string service = k.service_prefix;
+      if (s) service = s->names[static_cast<int>(k.language) - 1];
+      if (s && service.empty()) service = s->names[1];
+      const std::string text = ReminderText(
+          k.language,
+          {service, b->display_name,
+           LocalTime(*b, k.slot_start, "%Y-%m-%d %H:%M"), DisplayReferenceCode(k.code),
+           LocalTime(*b, k.slot_start - b->booking.checkin_early, "%H:%M"),
+           LocalTime(*b, k.slot_start + b->booking.checkin_late, "%H:%M")});
       OutboxMessage sms{0, now, "sms", k.phone, text, Subject(k)};
       QUEUE_RETURN_IF_ERROR(tx.EnqueueMessage(sms));
       if (!k.email.empty()) {

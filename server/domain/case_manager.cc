@@ -531,13 +531,15 @@ Result<CaseView> CaseManager::BlockOldCard(const std::string& branch_id, int64_t
     if (!sub.ok()) return sub.status();
     if (!sub->has_value()) return Status::NotFound("the number left the operator register");
     c.old_iccid = (*sub)->active_iccid;
+    // The language the customer chose at the kiosk, for the notice's
+    // second half.
+    auto ticket = LoadTicket(tx, branch_id, c.ticket_id);
+    if (!ticket.ok()) return ticket.status();
     // One transaction: the new card works exactly when the old one stops.
     QUEUE_RETURN_IF_ERROR(tx.SwapActiveCard(c.form->phone, c.old_iccid, c.new_iccid, now));
-    std::string text = "The SIM card of your number " + MaskPhone(c.form->phone) +
-                       " was replaced at " + b->display_name + " on " +
-                       ShortTime(now, b->time_zone) + " (case " + std::to_string(c.case_id) +
-                       "). If you did not ask for this, call your operator at once or come to "
-                       "any shop with your passport to dispute it.";
+    const std::string text =
+        SimChangeNotice(ticket->language, {MaskPhone(c.form->phone), b->display_name,
+                                           ShortTime(now, b->time_zone), c.case_id});
     OutboxMessage to_number{0, now, "sms", c.form->phone, text, CaseSubject(c.case_id)};
     QUEUE_RETURN_IF_ERROR(tx.EnqueueMessage(to_number));
     if (!c.form->contact.empty() && c.form->contact != c.form->phone) {

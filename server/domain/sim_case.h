@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/domain/branch.h"
 #include "server/domain/personal_data.h"
 #include "server/domain/status.h"
 
@@ -186,6 +187,23 @@ struct OutboxMessage {
   std::string text;
   std::string subject;    // "case:12"
 };
+
+// The notice of a SIM change, for the number and the contact. The facts come
+// already written for people (the number masked, the time in the branch's
+// zone). All its texts live here.
+struct SimChangeFacts {
+  std::string phone_masked;  // "+7******4567"
+  std::string branch;        // the branch's display name
+  std::string time;          // "2026-03-10 10:00", local
+  int64_t case_id = 0;
+};
+// The notice in one language (Russian, English or Chinese).
+std::string SimChangeNoticeText(Language language, const SimChangeFacts& f);
+// The notice as sent: in Russian first (the number is Russian, and whoever
+// holds it need not be the person at the counter, whose kiosk language a
+// fraudster chooses), then in the language the customer chose at the kiosk,
+// or English when that was Russian.
+std::string SimChangeNotice(Language customer, const SimChangeFacts& f);
 
 // Checks the customer's answer to `q` against the register: the last top-up
 // amount in roubles, or any of the recently called numbers (normalised).

@@ -6,12 +6,14 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
 #include "shop/queue/v1/booking_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "server/domain/personal_data.h"
 #include "tests/service/test_server.h"
 
 namespace shop::queue {
@@ -55,7 +57,8 @@ class BookingTest : public ::testing::Test {
         counter_(pb::CounterService::NewStub(server_.Channel())) {}
 
   grpc::Status Book(absl::Time slot, const std::string& phone, pb::Booking* out = nullptr,
-                    pb::BookingService::Stub* stub = nullptr) {
+                    pb::BookingService::Stub* stub = nullptr,
+                    pb::Language language = pb::LANGUAGE_UNSPECIFIED) {
     grpc::ClientContext ctx;
     // A fresh connection among 20 opened at once may still be connecting.
     ctx.set_wait_for_ready(true);
@@ -67,6 +70,7 @@ class BookingTest : public ::testing::Test {
     req.set_name("Anna Petrova");
     req.set_phone(phone);
     req.set_request_id("book-" + phone + "-" + std::to_string(absl::ToUnixSeconds(slot)));
+    req.set_language(language);
     pb::CreateBookingResponse resp;
     auto st = (stub ? stub : booking_.get())->CreateBooking(&ctx, req, &resp);
     if (out) *out = resp.booking();
@@ -465,6 +469,63 @@ TEST_F(BookingTest, ACodeWithCharactersNoCodeUsesSaysWhichOnes) {
   EXPECT_NE(length.error_message().find("8 letters and digits"), std::string::npos)
       << length.error_message();
   EXPECT_NE(length.error_message().find("7"), std::string::npos) << length.error_message();
+}
+
+// Reminders speak the booking's language, with the branch's local times.
+TEST_F(BookingTest, RemindersAreInTheBookingsLanguage) {
+  struct Case {
+    pb::Language language;
+    const char* phone;
+  };
+  const Case cases[] = {{pb::LANGUAGE_RU, "+79166666661"},
+                        {pb::LANGUAGE_EN, "+79166666662"},
+                        {pb::LANGUAGE_ZH, "+79166666663"}};
+  std::vector<pb::Booking> booked;
+  for (const Case& c : cases) {
+    pb::Booking b;
+    ASSERT_TRUE(Book(Local(16, 0), c.phone, &b, nullptr, c.language).ok());
+    booked.push_back(b);
+  }
+  clock_->Set(Local(14, 1));
+  EXPECT_EQ(*server_.server().bookings().QueueReminders(), 3);
+  auto text_of = [&](int booking_id) {
+    std::string text;
+    Status st = server_.store().Read([&](QueueTx& tx) -> Status {
+      auto out = tx.OutboxFor("booking:" + std::to_string(booking_id));
+      if (!out.ok()) return out.status();
+      if (out->size() == 1) text = out->front().text;
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return text;
+  };
+  auto has = [](const std::string& text, char32_t lo, char32_t hi) {
+    auto cps = DecodeUtf8(text);
+    return cps && std::any_of(cps->begin(), cps->end(),
+                              [&](char32_t c) { return c >= lo && c <= hi; });
+  };
+  for (int i = 0; i < 3; ++i) {
+    const std::string text = text_of(i + 1);
+    SCOPED_TRACE(text);
+    EXPECT_NE(text.find(booked[i].code()), std::string::npos);
+    EXPECT_NE(text.find("16:00"), std::string::npos) << "the slot in Moscow time";
+    EXPECT_NE(text.find("15:30"), std::string::npos) << "check-in opens, Moscow time";
+    const bool cyrillic = has(text, 0x400, 0x4FF), chinese = has(text, 0x4E00, 0x9FFF);
+    switch (cases[i].language) {
+      case pb::LANGUAGE_RU:
+        EXPECT_TRUE(cyrillic);
+        EXPECT_FALSE(chinese);
+        break;
+      case pb::LANGUAGE_EN:
+        EXPECT_FALSE(cyrillic);
+        EXPECT_FALSE(chinese);
+        EXPECT_NE(text.find("Reminder"), std::string::npos);
+        break;
+      default:
+        EXPECT_TRUE(chinese);
+        EXPECT_FALSE(cyrillic);
+    }
+  }
 }
 
 class BookingLimitTest : public BookingTest {

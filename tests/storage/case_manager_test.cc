@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -61,6 +62,18 @@ const Person kBoris{"+79032223344", "beeline", "Boris Ivanov", "4510 654321", 30
                     TestIccid(2)};
 const Person kVera{"+79773334455", "tele2", "Vera Smirnova", "4511 777888", 150, "+79161234567",
                    TestIccid(3)};
+
+// Whether `text` (UTF-8) has Cyrillic letters / CJK ideographs.
+bool HasCyrillic(const std::string& text) {
+  auto cps = DecodeUtf8(text);
+  return cps && std::any_of(cps->begin(), cps->end(),
+                            [](char32_t c) { return c >= 0x400 && c <= 0x4FF; });
+}
+bool HasChinese(const std::string& text) {
+  auto cps = DecodeUtf8(text);
+  return cps && std::any_of(cps->begin(), cps->end(),
+                            [](char32_t c) { return c >= 0x4E00 && c <= 0x9FFF; });
+}
 
 class CaseTest : public ::testing::Test {
  protected:
@@ -128,8 +141,8 @@ class CaseTest : public ::testing::Test {
   }
 
   // A new R ticket called and started at counter 1; returns its case id.
-  int64_t ServeNewCase() {
-    auto t = queue_->CreateTicket({kBranch, "R", Language::kRu, Priority::kNone,
+  int64_t ServeNewCase(Language language = Language::kRu) {
+    auto t = queue_->CreateTicket({kBranch, "R", language, Priority::kNone,
                                    "req-" + std::to_string(++seq_)});
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     auto called = queue_->CallChosen(kBranch, "1", t->ticket.id, &clerk_);
@@ -162,8 +175,8 @@ class CaseTest : public ::testing::Test {
   }
 
   // Walks a fresh case up to (not including) `stop`.
-  int64_t CaseAt(CaseState stop, const Person& p = kAnna) {
-    int64_t id = ServeNewCase();
+  int64_t CaseAt(CaseState stop, const Person& p = kAnna, Language language = Language::kRu) {
+    int64_t id = ServeNewCase(language);
     if (stop == CaseState::kAwaitingForm) return id;
     EXPECT_TRUE(cases_->SubmitForm(kBranch, id, Form(p), clerk_).ok());
     if (stop == CaseState::kAwaitingIdentity) return id;
@@ -730,6 +743,47 @@ TEST_F(CaseTest, TheLockoutMessagesGiveTheBranchsLocalTime) {
   EXPECT_NE(form.status().message().find("until 2026-03-11 10:00"), std::string::npos)
       << form.status().message();
   EXPECT_EQ(form.status().message().find("UTC"), std::string::npos) << form.status().message();
+}
+
+// The notice of a SIM change goes to a Russian number, maybe not to the
+// person at the counter: always in Russian first, then in the language the
+// customer chose at the kiosk (English when that was Russian).
+TEST_F(CaseTest, TheSimChangeNoticeIsInRussianThenInTheCustomersLanguage) {
+  auto notices = [&](int64_t id) {
+    std::vector<std::string> texts;
+    Status st = store_->Read([&](QueueTx& tx) -> Status {
+      auto out = tx.OutboxFor("case:" + std::to_string(id));
+      if (!out.ok()) return out.status();
+      for (const auto& m : *out) texts.push_back(m.text);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ(texts.size(), 2u) << "to the number and to the contact";
+    return texts;
+  };
+  int64_t ru = CaseAt(CaseState::kAwaitingClose, kAnna, Language::kRu);
+  for (const std::string& text : notices(ru)) {
+    EXPECT_TRUE(HasCyrillic(text)) << text;
+    const size_t english = text.find("If you did not ask");
+    EXPECT_NE(english, std::string::npos) << text;
+    EXPECT_TRUE(HasCyrillic(text.substr(0, english))) << "Russian first: " << text;
+    EXPECT_FALSE(HasChinese(text)) << text;
+    EXPECT_NE(text.find("2026-03-10 10:00"), std::string::npos) << "the branch's time: " << text;
+  }
+  ASSERT_TRUE(cases_->Close(kBranch, ru, clerk_).ok());
+
+  int64_t zh = CaseAt(CaseState::kAwaitingClose, kBoris, Language::kZh);
+  for (const std::string& text : notices(zh)) {
+    ASSERT_TRUE(HasCyrillic(text)) << text;
+    ASSERT_TRUE(HasChinese(text)) << text;
+    auto cps = DecodeUtf8(text);
+    auto first_cjk = std::find_if(cps->begin(), cps->end(),
+                                  [](char32_t c) { return c >= 0x4E00 && c <= 0x9FFF; });
+    EXPECT_TRUE(std::any_of(cps->begin(), first_cjk,
+                            [](char32_t c) { return c >= 0x400 && c <= 0x4FF; }))
+        << "Russian first: " << text;
+    EXPECT_EQ(text.find("If you did not ask"), std::string::npos) << text;
+  }
 }
 
 // Random step sequences with random bad inputs and failures: a card is never
