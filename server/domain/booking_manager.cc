@@ -270,6 +270,7 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
   if (!branch.ok()) return branch.status();
   auto normal = NormalizeReferenceCode(code);
   if (!normal) return Status::InvalidArgument("code", ReferenceCodeProblem(code));
+  const std::string shown = DisplayReferenceCode(*normal);  // "K7M2-QX9D"
   const absl::Time now = clock_.Now();
   CheckInResult result;
   Ticket ticket;
@@ -278,10 +279,8 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
     auto found = tx.GetBookingByCode(*normal);
     if (!found.ok()) return found.status();
     if (!found->has_value() || (*found)->branch_id != branch_id)
-      return Status::NotFound("no booking with code " + DisplayReferenceCode(*normal) +
-                              " at this branch");
+      return Status::NotFound("no booking with code " + shown + " at this branch");
     Booking k = **found;
-    const std::string shown = DisplayReferenceCode(*normal);
     if (k.state == BookingState::kCheckedIn) {
       auto t = LoadTicket(tx, branch_id, k.ticket_id);
       if (!t.ok()) return t.status();

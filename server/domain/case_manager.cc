@@ -493,7 +493,8 @@ Result<CaseView> CaseManager::IssueCard(const std::string& branch_id, int64_t ca
     // transaction whatever the state says.
     if (!c.identity_passed || !FeeSettled(c) || !c.form)
       return Status::FailedPrecondition(
-          "a card is issued only after a passed identity check and a payment or waiver");
+          "a card is issued only after a passed identity check and a settled fee (paid, waived, "
+          "or no fee)");
     auto card = tx.GetStockCard(iccid);
     if (!card.ok()) return card.status();
     if (!card->has_value())
