@@ -38,8 +38,8 @@ KioskModel::KioskModel(ModelOptions options, QObject* parent)
 
 void KioskModel::start() {
   printer_timer_.start();
-  emit requestBranch();
-  emit requestPrinterCheck();
+  Q_EMIT requestBranch();
+  Q_EMIT requestPrinterCheck();
 }
 
 QString KioskModel::language() const { return Q(client::LanguageCode(language_)); }
@@ -125,16 +125,16 @@ QVariantMap KioskModel::textsIn(const QString& language) const {
 void KioskModel::chooseLanguage(const QString& code) {
   language_ = client::ParseLanguage(code.toStdString()).value_or(v1::LANGUAGE_RU);
   texts_ = ScreenTexts(language_);
-  emit languageChanged();
-  emit branchChanged();  // service names and waits are in the language
-  emit priorityChanged();
-  emit resultChanged();
-  emit slipChanged();
+  Q_EMIT languageChanged();
+  Q_EMIT branchChanged();  // service names and waits are in the language
+  Q_EMIT priorityChanged();
+  Q_EMIT resultChanged();
+  Q_EMIT slipChanged();
   if (screen_ == "start") {
     priority_ = 0;
-    emit priorityChanged();
+    Q_EMIT priorityChanged();
     setScreen("services");
-    emit requestBranch();  // fresh waits
+    Q_EMIT requestBranch();  // fresh waits
   }
 }
 
@@ -142,7 +142,7 @@ void KioskModel::showPriority() { setScreen("priority"); }
 
 void KioskModel::choosePriority(int priority_class) {
   priority_ = priority_class;
-  emit priorityChanged();
+  Q_EMIT priorityChanged();
   setScreen("services");
 }
 
@@ -151,12 +151,12 @@ void KioskModel::takeTicket(const QString& prefix) {
   setError({});
   setBusy(true);
   ++attempt_;
-  emit requestTicket(attempt_, prefix, language_, priority_);
+  Q_EMIT requestTicket(attempt_, prefix, language_, priority_);
 }
 
 void KioskModel::showCheckIn() {
   code_.clear();
-  emit codeChanged();
+  Q_EMIT codeChanged();
   setError({});
   setScreen("checkin");
 }
@@ -166,13 +166,13 @@ void KioskModel::typeKey(const QString& key) {
   for (QChar c : key.toUpper()) {
     if (c.isLetterOrNumber() && c.unicode() < 128) code_ += c;  // dashes and spaces ignored
   }
-  emit codeChanged();
+  Q_EMIT codeChanged();
 }
 
 void KioskModel::erase() {
   if (code_.isEmpty()) return;
   code_.chop(1);
-  emit codeChanged();
+  Q_EMIT codeChanged();
 }
 
 void KioskModel::submitCode() {
@@ -180,7 +180,7 @@ void KioskModel::submitCode() {
   setError({});
   setBusy(true);
   ++attempt_;
-  emit requestCheckIn(attempt_, code_, language_);
+  Q_EMIT requestCheckIn(attempt_, code_, language_);
 }
 
 void KioskModel::back() {
@@ -190,9 +190,9 @@ void KioskModel::back() {
 
 void KioskModel::home() {
   priority_ = 0;
-  emit priorityChanged();
+  Q_EMIT priorityChanged();
   code_.clear();
-  emit codeChanged();
+  Q_EMIT codeChanged();
   setError({});
   setScreen("start");
 }
@@ -208,7 +208,7 @@ void KioskModel::showScreen(const QString& screen) { setScreen(screen); }
 void KioskModel::onBranchLoaded(const v1::Branch& branch, const QList<v1::Service>& services) {
   branch_ = branch;
   services_ = services;
-  emit branchChanged();
+  Q_EMIT branchChanged();
 }
 
 void KioskModel::onBranchFailed(const QString&) {
@@ -241,18 +241,18 @@ void KioskModel::onRequestFailed(int attempt, const QString& customer_text) {
 
 void KioskModel::showResult(const v1::CreateTicketResponse& issued, const SlipParts& parts) {
   issued_ = issued;
-  emit resultChanged();
+  Q_EMIT resultChanged();
   slip_ = options_.has_printer ? Slip::kPrinting : Slip::kNone;
-  emit slipChanged();
+  Q_EMIT slipChanged();
   setScreen("result");
-  emit ticketShown(number());
-  if (options_.has_printer) emit requestPrint(attempt_, parts, qrUrl(), options_.paper_dots);
+  Q_EMIT ticketShown(number());
+  if (options_.has_printer) Q_EMIT requestPrint(attempt_, parts, qrUrl(), options_.paper_dots);
 }
 
 void KioskModel::onPrinted(int attempt, int state, const QString& detail) {
   if (attempt == attempt_) {
     slip_ = state == v1::PRINTER_STATE_OK ? Slip::kPrinted : Slip::kFailed;
-    emit slipChanged();
+    Q_EMIT slipChanged();
   }
   setPrinter(state, detail);
 }
@@ -261,7 +261,7 @@ void KioskModel::onPrinterChecked(int state, const QString& detail) {
   // Every check is reported (at start and every minute), changes at once.
   const bool changed = state != printer_state_;
   setPrinter(state, detail);
-  if (!changed) emit reportPrinter(printer_state_, printer_detail_);
+  if (!changed) Q_EMIT reportPrinter(printer_state_, printer_detail_);
 }
 
 void KioskModel::setPrinter(int state, const QString& detail) {
@@ -269,28 +269,28 @@ void KioskModel::setPrinter(int state, const QString& detail) {
   printer_state_ = state;
   printer_detail_ = detail.left(200);
   if (changed) {
-    emit printerStateChanged();
-    emit reportPrinter(printer_state_, printer_detail_);
+    Q_EMIT printerStateChanged();
+    Q_EMIT reportPrinter(printer_state_, printer_detail_);
   }
 }
 
 void KioskModel::onReachable(bool up) {
   if (up == reachable_) return;
   reachable_ = up;
-  emit reachableChanged();
+  Q_EMIT reachableChanged();
   if (!up) {
     setBusy(false);
     ++attempt_;  // an answer still on its way no longer counts
     setScreen("out-of-service");
   } else {
     home();
-    emit requestBranch();
-    emit reportPrinter(printer_state_, printer_detail_);  // the server may have missed it
+    Q_EMIT requestBranch();
+    Q_EMIT reportPrinter(printer_state_, printer_detail_);  // the server may have missed it
   }
 }
 
 void KioskModel::onPrinterReported(bool ok, const QString& code) {
-  emit printerReported(ok, code);
+  Q_EMIT printerReported(ok, code);
 }
 
 // --- state --------------------------------------------------------------------
@@ -298,7 +298,7 @@ void KioskModel::onPrinterReported(bool ok, const QString& code) {
 void KioskModel::setScreen(const QString& screen) {
   if (screen != screen_) {
     screen_ = screen;
-    emit screenChanged();
+    Q_EMIT screenChanged();
   }
   touched();
 }
@@ -306,14 +306,14 @@ void KioskModel::setScreen(const QString& screen) {
 void KioskModel::setBusy(bool busy) {
   if (busy != busy_) {
     busy_ = busy;
-    emit busyChanged();
+    Q_EMIT busyChanged();
   }
 }
 
 void KioskModel::setError(const QString& text) {
   if (text != error_text_) {
     error_text_ = text;
-    emit errorTextChanged();
+    Q_EMIT errorTextChanged();
   }
 }
 

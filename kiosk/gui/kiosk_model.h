@@ -119,7 +119,7 @@ class KioskModel : public QObject {
   // Starts the timers and asks for the branch and the printer state.
   void start();
 
- public slots:
+ public Q_SLOTS:
   void onBranchLoaded(const shop::queue::v1::Branch& branch,
                       const QList<shop::queue::v1::Service>& services);
   void onBranchFailed(const QString& text);
@@ -132,7 +132,7 @@ class KioskModel : public QObject {
   void onReachable(bool up);
   void onPrinterReported(bool ok, const QString& code);
 
- signals:
+ Q_SIGNALS:
   void screenChanged();
   void languageChanged();
   void branchChanged();

@@ -27,11 +27,11 @@ void RpcWorker::loadBranch() {
   std::vector<v1::Service> services;
   if (status.ok()) status = kiosk_->ListServices(&services);
   if (!status.ok()) {
-    emit branchFailed(QString::fromStdString(client::TellCustomer(
+    Q_EMIT branchFailed(QString::fromStdString(client::TellCustomer(
         status, client::CustomerAction::kShowServices, v1::LANGUAGE_RU)));
     return;
   }
-  emit branchLoaded(branch, QList<v1::Service>(services.begin(), services.end()));
+  Q_EMIT branchLoaded(branch, QList<v1::Service>(services.begin(), services.end()));
 }
 
 void RpcWorker::takeTicket(int attempt, const QString& prefix, int language, int priority) {
@@ -40,24 +40,24 @@ void RpcWorker::takeTicket(int attempt, const QString& prefix, int language, int
       kiosk_->TakeTicket(prefix.toStdString(), static_cast<v1::Language>(language),
                          static_cast<v1::PriorityClass>(priority), &issued);
   if (!status.ok()) {
-    emit requestFailed(attempt, QString::fromStdString(client::TellCustomer(
+    Q_EMIT requestFailed(attempt, QString::fromStdString(client::TellCustomer(
                                     status, client::CustomerAction::kTakeTicket,
                                     static_cast<v1::Language>(language))));
     return;
   }
-  emit ticketIssued(attempt, issued);
+  Q_EMIT ticketIssued(attempt, issued);
 }
 
 void RpcWorker::checkIn(int attempt, const QString& code, int language) {
   CheckIn result;
   const grpc::Status status = kiosk_->CheckInBooking(code.toStdString(), &result);
   if (!status.ok()) {
-    emit requestFailed(attempt, QString::fromStdString(client::TellCustomer(
+    Q_EMIT requestFailed(attempt, QString::fromStdString(client::TellCustomer(
                                     status, client::CustomerAction::kCheckIn,
                                     static_cast<v1::Language>(language))));
     return;
   }
-  emit checkedIn(attempt, result.issued, result.late, result.slot_start);
+  Q_EMIT checkedIn(attempt, result.issued, result.late, result.slot_start);
 }
 
 void StatusWorker::start() {
@@ -76,26 +76,26 @@ void StatusWorker::stop() {
 
 void StatusWorker::probe() {
   v1::Branch branch;
-  emit reachable(probe_->GetBranch(&branch).ok());
+  Q_EMIT reachable(probe_->GetBranch(&branch).ok());
 }
 
 void StatusWorker::reportPrinter(int state, const QString& detail) {
   v1::Device device;
   const grpc::Status status = ReportPrinterState(*probe_, static_cast<v1::PrinterState>(state),
                                                  detail.toStdString(), &device);
-  emit printerReported(status.ok(), QString::fromStdString(
+  Q_EMIT printerReported(status.ok(), QString::fromStdString(
                                         std::string(client::StatusCodeName(status.error_code()))));
 }
 
 void PrintWorker::print(int attempt, const SlipParts& parts, const QString& qr, int width_dots) {
   const QImage slip = printer::DrawSlip(parts, qr, width_dots);
   const printer::PrinterStatus status = printer_.Print(printer::EncodeRasterJob(slip));
-  emit printed(attempt, status.state, QString::fromStdString(status.detail));
+  Q_EMIT printed(attempt, status.state, QString::fromStdString(status.detail));
 }
 
 void PrintWorker::check() {
   const printer::PrinterStatus status = printer_.Check();
-  emit checked(status.state, QString::fromStdString(status.detail));
+  Q_EMIT checked(status.state, QString::fromStdString(status.detail));
 }
 
 }  // namespace shop::queue::kiosk::gui

@@ -41,13 +41,13 @@ class RpcWorker : public QObject {
  public:
   explicit RpcWorker(std::shared_ptr<const KioskClient> kiosk) : kiosk_(std::move(kiosk)) {}
 
- public slots:
+ public Q_SLOTS:
   void loadBranch();
   // `attempt` numbers the customer's tap; answers carry it back.
   void takeTicket(int attempt, const QString& prefix, int language, int priority);
   void checkIn(int attempt, const QString& code, int language);
 
- signals:
+ Q_SIGNALS:
   void branchLoaded(const shop::queue::v1::Branch& branch,
                     const QList<shop::queue::v1::Service>& services);
   void branchFailed(const QString& customer_text_ru);
@@ -68,13 +68,13 @@ class StatusWorker : public QObject {
   StatusWorker(std::shared_ptr<const KioskClient> probe, std::chrono::milliseconds interval)
       : probe_(std::move(probe)), interval_(interval) {}
 
- public slots:
+ public Q_SLOTS:
   // Starts probing (call on the worker's thread, e.g. from QThread::started).
   void start();
   void stop();
   void reportPrinter(int state, const QString& detail);
 
- signals:
+ Q_SIGNALS:
   void reachable(bool up);
   // The server stored the report (ok) or not (the status code's name).
   void printerReported(bool ok, const QString& code);
@@ -92,13 +92,13 @@ class PrintWorker : public QObject {
  public:
   explicit PrintWorker(printer::PrinterTarget target) : printer_(std::move(target)) {}
 
- public slots:
+ public Q_SLOTS:
   // Draws the slip (`qr`: the status link, may be empty), sends it.
   void print(int attempt, const shop::queue::kiosk::SlipParts& parts, const QString& qr,
              int width_dots);
   void check();
 
- signals:
+ Q_SIGNALS:
   void printed(int attempt, int state, const QString& detail);
   void checked(int state, const QString& detail);
 

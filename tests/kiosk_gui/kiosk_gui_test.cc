@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -62,10 +63,8 @@ int ContentPixels(const QImage& image) {
   std::map<QRgb, int> counts;
   for (int y = 0; y < rgb.height(); y += 2)
     for (int x = 0; x < rgb.width(); x += 2) ++counts[rgb.pixel(x, y)];
-  QRgb background = 0;
   int most = 0;
-  for (auto [colour, n] : counts)
-    if (n > most) most = n, background = colour;
+  for (const auto& entry : counts) most = std::max(most, entry.second);
   return (rgb.width() / 2) * (rgb.height() / 2) - most;
 }
 
