@@ -3,7 +3,6 @@
 #include <mutex>
 
 #include "common/client/customer_text.h"
-#include "kiosk/gui/device_report.h"
 #include "kiosk/printer/escpos.h"
 #include "kiosk/printer/slip_image.h"
 
@@ -81,8 +80,8 @@ void StatusWorker::probe() {
 
 void StatusWorker::reportPrinter(int state, const QString& detail) {
   v1::Device device;
-  const grpc::Status status = ReportPrinterState(*probe_, static_cast<v1::PrinterState>(state),
-                                                 detail.toStdString(), &device);
+  const grpc::Status status = probe_->ReportDeviceStatus(static_cast<v1::PrinterState>(state),
+                                                         detail.toStdString(), &device);
   Q_EMIT printerReported(status.ok(), QString::fromStdString(
                                         std::string(client::StatusCodeName(status.error_code()))));
 }
