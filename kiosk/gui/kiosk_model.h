@@ -21,10 +21,9 @@
 #include <QVariantList>
 #include <QVariantMap>
 
+#include "kiosk/gui/meta_types.h"
 #include "kiosk/slip.h"
 #include "shop/queue/v1/kiosk_service.pb.h"
-
-Q_DECLARE_METATYPE(shop::queue::kiosk::SlipParts)
 
 namespace shop::queue::kiosk::gui {
 

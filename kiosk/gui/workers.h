@@ -23,13 +23,10 @@
 #include <QTimer>
 
 #include "kiosk/gui/kiosk_model.h"
+#include "kiosk/gui/meta_types.h"
 #include "kiosk/kiosk_client.h"
 #include "kiosk/printer/printer.h"
 
-Q_DECLARE_METATYPE(shop::queue::v1::Branch)
-Q_DECLARE_METATYPE(shop::queue::v1::Service)
-Q_DECLARE_METATYPE(shop::queue::v1::CreateTicketResponse)
-Q_DECLARE_METATYPE(google::protobuf::Timestamp)
 
 namespace shop::queue::kiosk::gui {
 
