@@ -105,8 +105,17 @@ class KioskGuiTest : public ::testing::Test {
   }
   QQuickItem* Find(const QString& name) { return FindIn(app_->view().rootObject(), name); }
 
+  // Lets the scene lay out what changed (positioners place their items when
+  // polished, just before a frame): waits for the next frame.
+  void Settle() {
+    QSignalSpy swapped(&app_->view(), &QQuickWindow::frameSwapped);
+    app_->view().update();
+    swapped.wait(1000);
+  }
+
   // A finger on the item's centre.
   void Tap(const QString& name) {
+    Settle();
     QQuickItem* item = Find(name);
     ASSERT_NE(item, nullptr) << name.toStdString() << " is not on screen";
     const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
