@@ -35,7 +35,7 @@ constexpr Row kRows[] = {
      "请到柜台咨询"},
     {"opensAt", "Откроется", "Opens", "开门时间"},
     {"noCounter", "Сейчас нет открытых окон", "No counter open now", "当前无开放窗口"},
-    {"wait", "Ожидание", "Wait", "等候"},
+    {"wait", "Ожидание", "Wait", "预计等候"},
     {"lateNote", "Вы опоздали: это талон живой очереди", "You are late: this is a walk-in ticket",
      "您已迟到：这是普通排队号票"},
     {"statusQr", "Следите за очередью на телефоне", "Follow your place on your phone",

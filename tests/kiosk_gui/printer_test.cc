@@ -2,6 +2,7 @@
 // raster bands, cut) and decoded back; the printer targets (file:, tcp://,
 // cups:) and the paper status (DLE EOT 4) against a fake network printer.
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -126,6 +127,9 @@ TEST(EscPosTest, AJobStartsWithInitHoldsRasterBandsAndEndsWithACut) {
   EXPECT_EQ(decoded->image.convertToFormat(QImage::Format_RGB32),
             mono.convertToFormat(QImage::Format_RGB32));
   EXPECT_GT(DarkPixels(decoded->image, QRect(0, 0, slip.width(), slip.height() / 3)), 2000);
+  // What the printer would print, for people to look at.
+  std::filesystem::create_directories(KIOSK_SCREENSHOT_DIR);
+  EXPECT_TRUE(decoded->image.save(KIOSK_SCREENSHOT_DIR "/kiosk-slip-zh.png"));
 }
 
 TEST(EscPosTest, DecodeRefusesGarbageAndTruncation) {
