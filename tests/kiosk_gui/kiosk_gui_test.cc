@@ -438,5 +438,28 @@ TEST_F(KioskGuiTest, ScreenshotsOfEveryScreenInThreeLanguages) {
   Shot("services-closed-en");
 }
 
+TEST(GuiSettingsTest, TheConfigFileSetsAndFlagsOverride) {
+  testing::TempDir dir;
+  const std::string path = dir.File("kiosk.toml");
+  std::ofstream(path) << "server = \"10.0.0.5:50051\"\nbranch = \"tverskaya\"\n"
+                         "printer = \"tcp://10.0.0.9:9100\"\npaper-mm = 58\nwindowed = true\n"
+                         "status-url = \"https://q.example/t\"\n";
+  std::vector<std::string> args = {"kiosk-gui", "--config", path, "--branch", "arbat"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  GuiSettings settings;
+  EXPECT_FALSE(ParseGuiSettings(static_cast<int>(argv.size()), argv.data(), &settings).has_value());
+  EXPECT_EQ(settings.conn.server, "10.0.0.5:50051");
+  EXPECT_EQ(settings.conn.branch, "arbat");  // the flag wins
+  EXPECT_EQ(settings.printer, "tcp://10.0.0.9:9100");
+  EXPECT_EQ(settings.paper_mm, 58);
+  EXPECT_FALSE(settings.fullscreen);
+  EXPECT_EQ(settings.status_url, "https://q.example/t");
+
+  std::ofstream(path) << "no-such-setting = \"x\"\n";
+  GuiSettings bad;
+  EXPECT_EQ(ParseGuiSettings(static_cast<int>(argv.size()), argv.data(), &bad), 2);
+}
+
 }  // namespace
 }  // namespace shop::queue::kiosk::gui
