@@ -14,7 +14,7 @@ fi
 mkdir -p docs/screenshots
 copied=0
 for name in start-ru services-en services-zh services-closed-en priority-en checkin-en \
-            result-ru result-zh result-printer-out-ru out-of-service; do
+            result-ru result-zh result-printer-out-ru out-of-service slip-zh; do
   file="$src/kiosk-$name.png"
   if [ -f "$file" ]; then
     cp "$file" docs/screenshots/
