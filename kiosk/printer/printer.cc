@@ -46,7 +46,9 @@ std::string Errno(std::string_view what, int error) {
 // Writes all of `data`, waiting up to `timeout` each time the fd is not ready.
 bool WriteAll(int fd, std::string_view data, std::chrono::milliseconds timeout, int* error) {
   while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
+    // A socket that the printer closed must give EPIPE, not kill the kiosk.
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == ENOTSOCK) n = ::write(fd, data.data(), data.size());
     if (n > 0) {
       data.remove_prefix(static_cast<std::size_t>(n));
       continue;

@@ -67,7 +67,7 @@ class FakeTcpPrinter {
         while ((at = pending.find("\x10\x04\x04")) != std::string::npos) {
           ++queries_;
           const char answer = static_cast<char>(status_.load());
-          (void)!::write(fd, &answer, 1);
+          (void)!::send(fd, &answer, 1, MSG_NOSIGNAL);
           pending.erase(at, 3);
         }
         std::lock_guard lock(mu_);

@@ -92,7 +92,7 @@ class TcpRelay {
         }
         const int to = i == 0 ? b : a;
         for (ssize_t off = 0; off < n;) {
-          const ssize_t w = ::write(to, buf + off, static_cast<std::size_t>(n - off));
+          const ssize_t w = ::send(to, buf + off, static_cast<std::size_t>(n - off), MSG_NOSIGNAL);
           if (w <= 0) {
             closed = true;
             break;
