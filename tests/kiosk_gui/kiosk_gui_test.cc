@@ -113,13 +113,15 @@ class KioskGuiTest : public ::testing::Test {
     swapped.wait(1000);
   }
 
-  // A finger on the item's centre.
-  void Tap(const QString& name) {
+  // A finger on the item's centre, `times` times in a row at the same spot
+  // (whatever the screen shows by the second tap).
+  void Tap(const QString& name, int times = 1) {
     Settle();
     QQuickItem* item = Find(name);
     ASSERT_NE(item, nullptr) << name.toStdString() << " is not on screen";
     const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(&app_->view(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+    for (int i = 0; i < times; ++i)
+      QTest::mouseClick(&app_->view(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
   }
 
   bool WaitScreen(const QString& screen, int ms = 10000) {
@@ -194,8 +196,13 @@ TEST_F(KioskGuiTest, ADoubleTapIssuesExactlyOneTicketAndItsSlipPrints) {
   EXPECT_EQ(model().screen(), "start");
   Tap("lang_en");
   ASSERT_TRUE(WaitScreen("services"));
-  Tap("service_R");
-  Tap("service_R");  // the same finger again, while the first is in flight
+  // A double tap while the first request is still in flight (held in the
+  // server until both taps are in).
+  server_.pausing().HoldNext(testing::PausingStore::Op::kWrite);
+  Tap("service_R", 2);
+  ASSERT_TRUE(server_.pausing().WaitUntilHeld(absl::Seconds(5)));
+  EXPECT_TRUE(model().busy());
+  server_.pausing().Resume();
   ASSERT_TRUE(WaitScreen("result"));
   EXPECT_EQ(Text("numberText"), "R001");
   EXPECT_EQ(model().position(), 0);
