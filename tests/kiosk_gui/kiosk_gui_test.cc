@@ -27,6 +27,7 @@
 #include "shop/queue/v1/booking_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "tests/kiosk_gui/fake_printer.h"
+#include "tests/kiosk_gui/image_checks.h"
 #include "tests/kiosk_gui/tcp_relay.h"
 #include "tests/service/test_server.h"
 
@@ -50,12 +51,8 @@ ServerConfig KioskConfig() {
   return c;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::DarkPixels;
+using testing::ReadFile;
 
 // Pixels that differ from the most common colour (the background).
 int ContentPixels(const QImage& image) {
@@ -122,6 +119,14 @@ class KioskGuiTest : public ::testing::Test {
     const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
     for (int i = 0; i < times; ++i)
       QTest::mouseClick(&app_->view(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+  }
+
+  // From the start screen: a language, then a service; waits for the result.
+  void TakeTicket(const char* lang, const char* prefix) {
+    Tap(QString("lang_") + lang);
+    ASSERT_TRUE(WaitScreen("services"));
+    Tap(QString("service_") + prefix);
+    ASSERT_TRUE(WaitScreen("result"));
   }
 
   bool WaitScreen(const QString& screen, int ms = 10000) {
@@ -219,18 +224,13 @@ TEST_F(KioskGuiTest, ADoubleTapIssuesExactlyOneTicketAndItsSlipPrints) {
   EXPECT_TRUE(job->starts_with_init);
   EXPECT_TRUE(job->ends_with_cut);
   EXPECT_EQ(job->image.width(), 576);
-  int dark = 0;
-  for (int y = 0; y < job->image.height() / 3; ++y)
-    for (int x = 0; x < job->image.width(); ++x) dark += qGray(job->image.pixel(x, y)) < 128;
-  EXPECT_GT(dark, 2000) << "the slip's text region is empty";
+  EXPECT_GT(DarkPixels(job->image, QRect(0, 0, job->image.width(), job->image.height() / 3)), 2000)
+      << "the slip's text region is empty";
 
   // The next tap is the next ticket.
   Tap("homeButton");
   ASSERT_TRUE(WaitScreen("start"));
-  Tap("lang_ru");
-  ASSERT_TRUE(WaitScreen("services"));
-  Tap("service_R");
-  ASSERT_TRUE(WaitScreen("result"));
+  ASSERT_NO_FATAL_FAILURE(TakeTicket("ru", "R"));
   EXPECT_EQ(Text("numberText"), "R002");
   EXPECT_EQ(Waiting("R"), 2);
 }
@@ -304,10 +304,7 @@ TEST_F(KioskGuiTest, CheckInByCodeWithTheServersAnswersInWords) {
 TEST_F(KioskGuiTest, APrinterWithoutPaperLeavesTheNumberLargeAndTellsStaff) {
   testing::FakeTcpPrinter device(0x72);  // paper end
   Start(device.spec());
-  Tap("lang_zh");
-  ASSERT_TRUE(WaitScreen("services"));
-  Tap("service_R");
-  ASSERT_TRUE(WaitScreen("result"));
+  ASSERT_NO_FATAL_FAILURE(TakeTicket("zh", "R"));
   ASSERT_TRUE(QTest::qWaitFor([&] { return model().printerFailed(); }, 5000));
   EXPECT_EQ(Text("numberText"), "R001");
   EXPECT_EQ(Text("slipText"), ScreenTexts(v1::LANGUAGE_ZH).value("printerOut").toString());
@@ -342,10 +339,7 @@ TEST_F(KioskGuiTest, APrinterWithoutPaperLeavesTheNumberLargeAndTellsStaff) {
 
 TEST_F(KioskGuiTest, AMissingPrinterDirectoryIsAPrinterOutOfOrder) {
   Start("file:" + dir_.File("unplugged/slip.bin"));
-  Tap("lang_ru");
-  ASSERT_TRUE(WaitScreen("services"));
-  Tap("service_P");
-  ASSERT_TRUE(WaitScreen("result"));
+  ASSERT_NO_FATAL_FAILURE(TakeTicket("ru", "P"));
   ASSERT_TRUE(QTest::qWaitFor([&] { return model().printerFailed(); }, 5000));
   EXPECT_EQ(Text("numberText"), "P001");
   EXPECT_EQ(model().printerState(), v1::PRINTER_STATE_OFFLINE);
@@ -371,10 +365,7 @@ TEST_F(KioskGuiTest, ServerDownShowsOutOfServiceWithinThreeSecondsAndComesBack) 
 
   relay.Start();
   ASSERT_TRUE(WaitScreen("start", 20000)) << "no recovery";
-  Tap("lang_en");
-  ASSERT_TRUE(WaitScreen("services"));
-  Tap("service_R");
-  ASSERT_TRUE(WaitScreen("result"));
+  ASSERT_NO_FATAL_FAILURE(TakeTicket("en", "R"));
   EXPECT_EQ(Text("numberText"), "R001");
 }
 

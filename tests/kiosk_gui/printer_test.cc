@@ -18,6 +18,7 @@
 #include "kiosk/printer/slip_image.h"
 #include "kiosk/slip.h"
 #include "tests/kiosk_gui/fake_printer.h"
+#include "tests/kiosk_gui/image_checks.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue::kiosk::printer {
@@ -43,22 +44,8 @@ v1::CreateTicketResponse Issued() {
   return issued;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Dark pixels of `image` inside `rect`.
-int DarkPixels(const QImage& image, QRect rect) {
-  rect = rect.intersected(image.rect());
-  int dark = 0;
-  for (int y = rect.top(); y <= rect.bottom(); ++y)
-    for (int x = rect.left(); x <= rect.right(); ++x)
-      if (qGray(image.pixel(x, y)) < 128) ++dark;
-  return dark;
-}
+using testing::DarkPixels;
+using testing::ReadFile;
 
 TEST(SlipImageTest, EveryLanguageDrawsTextAtThePaperWidth) {
   for (v1::Language language : {v1::LANGUAGE_RU, v1::LANGUAGE_EN, v1::LANGUAGE_ZH}) {
