@@ -33,6 +33,46 @@ absl::Duration FromPb(const google::protobuf::Duration& d) {
   return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
 }
 
+// Takes a ticket of `service` in branch "test".
+grpc::Status Take(pb::KioskService::Stub& kiosk, const std::string& service,
+                  const std::string& request_id, pb::CreateTicketResponse* out = nullptr,
+                  pb::Language language = pb::LANGUAGE_UNSPECIFIED,
+                  pb::PriorityClass priority = pb::PRIORITY_CLASS_UNSPECIFIED) {
+  grpc::ClientContext ctx;
+  pb::CreateTicketRequest req;
+  req.set_branch_id("test");
+  req.set_service_prefix(service);
+  req.set_language(language);
+  req.set_priority_class(priority);
+  req.set_request_id(request_id);
+  pb::CreateTicketResponse resp;
+  return kiosk.CreateTicket(&ctx, req, out ? out : &resp);
+}
+
+// Opens counter `id` of branch "test" for all its services.
+grpc::Status OpenCounter(pb::CounterService::Stub& counter, const std::string& id) {
+  grpc::ClientContext ctx;
+  pb::OpenCounterRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id(id);
+  pb::OpenCounterResponse resp;
+  return counter.OpenCounter(&ctx, req, &resp);
+}
+
+// Calls the next ticket to counter `id`: its printed number, or "" if refused.
+std::string CallNext(pb::CounterService::Stub& counter, const std::string& id,
+                     const std::string& request_id) {
+  grpc::ClientContext ctx;
+  pb::CallNextTicketRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id(id);
+  req.set_request_id(request_id);
+  pb::CallNextTicketResponse resp;
+  auto st = counter.CallNextTicket(&ctx, req, &resp);
+  EXPECT_TRUE(st.ok()) << st.error_message();
+  return st.ok() ? resp.ticket().display_number() : "";
+}
+
 // The test branch (open 09:00-21:00 Monday to Saturday) plus a second branch
 // "other"; R opens a case.
 ServerConfig TwoBranches() {
@@ -287,13 +327,7 @@ TEST_F(DevicesTest, BoardGetsAMessageWhenAPrinterFailsAndWhenItIsFixed) {
   ASSERT_TRUE(Report(kiosk, pb::PRINTER_STATE_ERROR, "cover open").ok());
   EXPECT_EQ(board.Next().device_faults_size(), 1);
   auto ks = pb::KioskService::NewStub(server_.ChannelWith(kiosk));
-  grpc::ClientContext ctx;
-  pb::CreateTicketRequest req;
-  req.set_branch_id("test");
-  req.set_service_prefix("N");
-  req.set_request_id("walk-1");
-  pb::CreateTicketResponse resp;
-  ASSERT_TRUE(ks->CreateTicket(&ctx, req, &resp).ok());
+  ASSERT_TRUE(Take(*ks, "N", "walk-1").ok());
   auto after = board.Next();
   ASSERT_EQ(after.device_faults_size(), 1);
   EXPECT_EQ(after.device_faults(0).detail(), "cover open");
@@ -302,35 +336,11 @@ TEST_F(DevicesTest, BoardGetsAMessageWhenAPrinterFailsAndWhenItIsFixed) {
 TEST_F(DevicesTest, BoardCallsCarryLanguageAndService) {
   auto kiosk = pb::KioskService::NewStub(server_.ChannelWith(DeviceToken("hall-1")));
   auto counter = pb::CounterService::NewStub(server_.Channel());
-  {
-    grpc::ClientContext ctx;
-    pb::CreateTicketRequest req;
-    req.set_branch_id("test");
-    req.set_service_prefix("N");
-    req.set_language(pb::LANGUAGE_ZH);
-    req.set_request_id("zh-1");
-    pb::CreateTicketResponse resp;
-    ASSERT_TRUE(kiosk->CreateTicket(&ctx, req, &resp).ok());
-  }
-  {
-    grpc::ClientContext ctx;
-    pb::OpenCounterRequest req;
-    req.set_branch_id("test");
-    req.set_counter_id("2");
-    pb::OpenCounterResponse resp;
-    ASSERT_TRUE(counter->OpenCounter(&ctx, req, &resp).ok());
-  }
+  ASSERT_TRUE(Take(*kiosk, "N", "zh-1", nullptr, pb::LANGUAGE_ZH).ok());
+  ASSERT_TRUE(OpenCounter(*counter, "2").ok());
   Board board(server_, DeviceToken("screen-1", Role::kBoard));
   EXPECT_EQ(board.Next().calls_size(), 0);
-  {
-    grpc::ClientContext ctx;
-    pb::CallNextTicketRequest req;
-    req.set_branch_id("test");
-    req.set_counter_id("2");
-    req.set_request_id("next-1");
-    pb::CallNextTicketResponse resp;
-    ASSERT_TRUE(counter->CallNextTicket(&ctx, req, &resp).ok());
-  }
+  EXPECT_EQ(CallNext(*counter, "2", "next-1"), "N001");
   auto call = board.Next();
   ASSERT_EQ(call.calls_size(), 1);
   EXPECT_EQ(call.calls(0).display_number(), "N001");
@@ -424,25 +434,9 @@ TEST_F(DueAppointmentsTest, DueSoonOrOverdueEarliestFirst) {
   EXPECT_EQ(snap.due_appointments(2).display_number(), nc);
   // Once called, an appointment is no longer "due" on the board.
   auto counter = pb::CounterService::NewStub(server_.Channel());
-  {
-    grpc::ClientContext ctx;
-    pb::OpenCounterRequest req;
-    req.set_branch_id("test");
-    req.set_counter_id("1");
-    pb::OpenCounterResponse resp;
-    ASSERT_TRUE(counter->OpenCounter(&ctx, req, &resp).ok());
-  }
+  ASSERT_TRUE(OpenCounter(*counter, "1").ok());
   EXPECT_EQ(board.Next().due_appointments_size(), 3);  // the counter opened
-  {
-    grpc::ClientContext ctx;
-    pb::CallNextTicketRequest req;
-    req.set_branch_id("test");
-    req.set_counter_id("1");
-    req.set_request_id("next-1");
-    pb::CallNextTicketResponse resp;
-    ASSERT_TRUE(counter->CallNextTicket(&ctx, req, &resp).ok());
-    EXPECT_EQ(resp.ticket().display_number(), na);
-  }
+  EXPECT_EQ(CallNext(*counter, "1", "next-1"), na);
   auto called = board.Next();
   ASSERT_EQ(called.due_appointments_size(), 2);
   EXPECT_EQ(called.due_appointments(0).display_number(), nb);
@@ -474,14 +468,9 @@ TEST_F(DevicesTest, ServicesSayTheirEstimatedWaitAndWhetherTheyOpenACase) {
   auto kiosk = pb::KioskService::NewStub(server_.ChannelWith(DeviceToken("hall-1")));
   auto take = [&](const std::string& service, pb::PriorityClass priority,
                   pb::CreateTicketResponse* out) {
-    grpc::ClientContext ctx;
-    pb::CreateTicketRequest req;
-    req.set_branch_id("test");
-    req.set_service_prefix(service);
-    req.set_priority_class(priority);
-    req.set_request_id("t-" + std::to_string(++seq_));
-    pb::CreateTicketResponse resp;
-    ASSERT_TRUE(kiosk->CreateTicket(&ctx, req, out ? out : &resp).ok());
+    ASSERT_TRUE(Take(*kiosk, service, "t-" + std::to_string(++seq_), out,
+                     pb::LANGUAGE_UNSPECIFIED, priority)
+                    .ok());
   };
   auto services = [&] {
     grpc::ClientContext ctx;
@@ -513,14 +502,7 @@ TEST_F(DevicesTest, ServicesSayTheirEstimatedWaitAndWhetherTheyOpenACase) {
 
   // Counters 1 (R, N, P) and 2 (R, N) open: two serve R.
   auto counter = pb::CounterService::NewStub(server_.Channel());
-  for (const char* id : {"1", "2"}) {
-    grpc::ClientContext ctx;
-    pb::OpenCounterRequest req;
-    req.set_branch_id("test");
-    req.set_counter_id(id);
-    pb::OpenCounterResponse resp;
-    ASSERT_TRUE(counter->OpenCounter(&ctx, req, &resp).ok());
-  }
+  for (const char* id : {"1", "2"}) ASSERT_TRUE(OpenCounter(*counter, id).ok());
   auto two = services();
   EXPECT_EQ(two["R"].open_counter_count(), 2);
   EXPECT_EQ(FromPb(two["R"].estimated_wait()), absl::Minutes(15));
