@@ -33,55 +33,22 @@ absl::Duration FromPb(const google::protobuf::Duration& d) {
   return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
 }
 
-// Takes a ticket of `service` in branch "test".
-grpc::Status Take(pb::KioskService::Stub& kiosk, const std::string& service,
-                  const std::string& request_id, pb::CreateTicketResponse* out = nullptr,
-                  pb::Language language = pb::LANGUAGE_UNSPECIFIED,
-                  pb::PriorityClass priority = pb::PRIORITY_CLASS_UNSPECIFIED) {
-  grpc::ClientContext ctx;
-  pb::CreateTicketRequest req;
-  req.set_branch_id("test");
-  req.set_service_prefix(service);
-  req.set_language(language);
-  req.set_priority_class(priority);
-  req.set_request_id(request_id);
-  pb::CreateTicketResponse resp;
-  return kiosk.CreateTicket(&ctx, req, out ? out : &resp);
-}
-
-// Opens counter `id` of branch "test" for all its services.
-grpc::Status OpenCounter(pb::CounterService::Stub& counter, const std::string& id) {
-  grpc::ClientContext ctx;
-  pb::OpenCounterRequest req;
-  req.set_branch_id("test");
-  req.set_counter_id(id);
-  pb::OpenCounterResponse resp;
-  return counter.OpenCounter(&ctx, req, &resp);
-}
+using testing::OpenCounter;
 
 // Calls the next ticket to counter `id`: its printed number, or "" if refused.
 std::string CallNext(pb::CounterService::Stub& counter, const std::string& id,
                      const std::string& request_id) {
-  grpc::ClientContext ctx;
-  pb::CallNextTicketRequest req;
-  req.set_branch_id("test");
-  req.set_counter_id(id);
-  req.set_request_id(request_id);
-  pb::CallNextTicketResponse resp;
-  auto st = counter.CallNextTicket(&ctx, req, &resp);
+  pb::Ticket called;
+  auto st = testing::CallNext(counter, id, request_id, &called);
   EXPECT_TRUE(st.ok()) << st.error_message();
-  return st.ok() ? resp.ticket().display_number() : "";
+  return st.ok() ? called.display_number() : "";
 }
 
 // The test branch (open 09:00-21:00 Monday to Saturday) plus a second branch
 // "other"; R opens a case.
 ServerConfig TwoBranches() {
-  ServerConfig c = testing::TestConfig(kZone);
+  ServerConfig c = testing::TwoBranchConfig(kZone);
   c.branches[0].services[0].opens_case = true;
-  BranchConfig other = c.branches[0];
-  other.branch_id = "other";
-  other.display_name = "Other shop";
-  c.branches.push_back(other);
   return c;
 }
 
@@ -329,7 +296,7 @@ TEST_F(DevicesTest, BoardGetsAMessageWhenAPrinterFailsAndWhenItIsFixed) {
   ASSERT_TRUE(Report(kiosk, pb::PRINTER_STATE_ERROR, "cover open").ok());
   EXPECT_EQ(board.Next().device_faults_size(), 1);
   auto ks = pb::KioskService::NewStub(server_.ChannelWith(kiosk));
-  ASSERT_TRUE(Take(*ks, "N", "walk-1").ok());
+  ASSERT_TRUE(testing::TakeTicket(*ks, "N", "walk-1").ok());
   auto after = board.Next();
   ASSERT_EQ(after.device_faults_size(), 1);
   EXPECT_EQ(after.device_faults(0).detail(), "cover open");
@@ -338,7 +305,7 @@ TEST_F(DevicesTest, BoardGetsAMessageWhenAPrinterFailsAndWhenItIsFixed) {
 TEST_F(DevicesTest, BoardCallsCarryLanguageAndService) {
   auto kiosk = pb::KioskService::NewStub(server_.ChannelWith(DeviceToken("hall-1")));
   auto counter = pb::CounterService::NewStub(server_.Channel());
-  ASSERT_TRUE(Take(*kiosk, "N", "zh-1", nullptr, pb::LANGUAGE_ZH).ok());
+  ASSERT_TRUE(testing::TakeTicket(*kiosk, "N", "zh-1", nullptr, pb::LANGUAGE_ZH).ok());
   ASSERT_TRUE(OpenCounter(*counter, "2").ok());
   Board board(server_, DeviceToken("screen-1", Role::kBoard));
   EXPECT_EQ(board.Next().calls_size(), 0);
@@ -470,8 +437,8 @@ TEST_F(DevicesTest, ServicesSayTheirEstimatedWaitAndWhetherTheyOpenACase) {
   auto kiosk = pb::KioskService::NewStub(server_.ChannelWith(DeviceToken("hall-1")));
   auto take = [&](const std::string& service, pb::PriorityClass priority,
                   pb::CreateTicketResponse* out) {
-    ASSERT_TRUE(Take(*kiosk, service, "t-" + std::to_string(++seq_), out,
-                     pb::LANGUAGE_UNSPECIFIED, priority)
+    ASSERT_TRUE(testing::TakeTicket(*kiosk, service, "t-" + std::to_string(++seq_), out,
+                                    pb::LANGUAGE_UNSPECIFIED, priority)
                     .ok());
   };
   auto services = [&] {
