@@ -8,12 +8,48 @@
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/case_service.pb.h"
-#include "shop/queue/v1/counter_service.pb.h"
-#include "shop/queue/v1/kiosk_service.pb.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
 
 #include <grpcpp/generic/generic_stub.h>
 
 namespace shop::queue::testing {
+
+grpc::Status TakeTicket(v1::KioskService::StubInterface& kiosk, const std::string& service,
+                        const std::string& request_id, v1::CreateTicketResponse* out,
+                        v1::Language language, v1::PriorityClass priority) {
+  grpc::ClientContext ctx;
+  v1::CreateTicketRequest req;
+  req.set_branch_id("test");
+  req.set_service_prefix(service);
+  req.set_language(language);
+  req.set_priority_class(priority);
+  req.set_request_id(request_id);
+  v1::CreateTicketResponse resp;
+  return kiosk.CreateTicket(&ctx, req, out ? out : &resp);
+}
+
+grpc::Status OpenCounter(v1::CounterService::StubInterface& counter, const std::string& id) {
+  grpc::ClientContext ctx;
+  v1::OpenCounterRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id(id);
+  v1::OpenCounterResponse resp;
+  return counter.OpenCounter(&ctx, req, &resp);
+}
+
+grpc::Status CallNext(v1::CounterService::StubInterface& counter, const std::string& id,
+                      const std::string& request_id, v1::Ticket* out) {
+  grpc::ClientContext ctx;
+  v1::CallNextTicketRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id(id);
+  req.set_request_id(request_id);
+  v1::CallNextTicketResponse resp;
+  grpc::Status st = counter.CallNextTicket(&ctx, req, &resp);
+  if (out) *out = resp.ticket();
+  return st;
+}
 
 ServerConfig AlwaysOpenConfig() {
   ServerConfig c = TestConfig();
