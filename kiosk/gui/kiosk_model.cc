@@ -12,9 +12,13 @@ QString Q(std::string_view s) {
   return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
+// The choices of the priority screen; the last one takes a choice back.
 constexpr v1::PriorityClass kPriorities[] = {
     v1::PRIORITY_CLASS_ELDERLY, v1::PRIORITY_CLASS_DISABLED, v1::PRIORITY_CLASS_PREGNANT,
-    v1::PRIORITY_CLASS_WITH_CHILDREN};
+    v1::PRIORITY_CLASS_WITH_CHILDREN, v1::PRIORITY_CLASS_UNSPECIFIED};
+
+// How often the services screen asks for fresh waiting counts and waits.
+constexpr int kRefreshMs = 10000;
 
 // "02.12 09:00" in the branch's zone (UTC if it cannot be loaded).
 QString LocalDayAndTime(const google::protobuf::Timestamp& t, const std::string& zone) {
@@ -34,10 +38,15 @@ KioskModel::KioskModel(ModelOptions options, QObject* parent)
   });
   printer_timer_.setInterval(options_.printer_report_seconds * 1000);
   connect(&printer_timer_, &QTimer::timeout, this, &KioskModel::requestPrinterCheck);
+  refresh_.setInterval(kRefreshMs);
+  connect(&refresh_, &QTimer::timeout, this, [this] {
+    if (screen_ == "services" && !busy_) Q_EMIT requestBranch();
+  });
 }
 
 void KioskModel::start() {
   printer_timer_.start();
+  refresh_.start();
   Q_EMIT requestBranch();
   Q_EMIT requestPrinterCheck();
 }

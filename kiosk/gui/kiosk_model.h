@@ -182,6 +182,7 @@ class KioskModel : public QObject {
   QString printer_detail_;
   QTimer idle_;
   QTimer printer_timer_;
+  QTimer refresh_;  // fresh waits while the services screen shows
 };
 
 }  // namespace shop::queue::kiosk::gui

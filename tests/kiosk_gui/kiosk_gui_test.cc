@@ -262,6 +262,16 @@ TEST_F(KioskGuiTest, PriorityServiceIsAskedForAndGiven) {
   Tap(QString("priority_%1").arg(static_cast<int>(v1::PRIORITY_CLASS_PREGNANT)));
   ASSERT_TRUE(WaitScreen("services"));
   EXPECT_FALSE(model().priorityText().isEmpty());
+  // Taken back, and chosen again.
+  Tap("priorityButton");
+  ASSERT_TRUE(WaitScreen("priority"));
+  Tap("priority_0");
+  ASSERT_TRUE(WaitScreen("services"));
+  EXPECT_TRUE(model().priorityText().isEmpty());
+  Tap("priorityButton");
+  ASSERT_TRUE(WaitScreen("priority"));
+  Tap(QString("priority_%1").arg(static_cast<int>(v1::PRIORITY_CLASS_PREGNANT)));
+  ASSERT_TRUE(WaitScreen("services"));
   Tap("service_N");
   ASSERT_TRUE(WaitScreen("result"));
   EXPECT_EQ(model().issued().ticket().priority_class(), v1::PRIORITY_CLASS_PREGNANT);

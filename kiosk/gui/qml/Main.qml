@@ -166,8 +166,8 @@ Rectangle {
                     Tile {
                         objectName: "priority_" + modelData.value
                         width: (priorityGrid.width - priorityGrid.spacing) / 2
-                        height: 180
-                        tint: "#6a1b9a"
+                        height: 140
+                        tint: modelData.value === 0 ? "#546e7a" : "#6a1b9a"
                         title: modelData.text
                         titleSize: 40
                         onTapped: kiosk.choosePriority(modelData.value)
