@@ -166,7 +166,7 @@ Rectangle {
                     Tile {
                         objectName: "priority_" + modelData.value
                         width: (priorityGrid.width - priorityGrid.spacing) / 2
-                        height: 140
+                        height: 128
                         tint: modelData.value === 0 ? "#546e7a" : "#6a1b9a"
                         title: modelData.text
                         titleSize: 40
