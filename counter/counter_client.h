@@ -104,6 +104,12 @@ class CounterClient {
   grpc::Status Park(const client::TicketRef& ticket, v1::Ticket* out) const;
   grpc::Status Return(const client::TicketRef& ticket, v1::Ticket* out) const;
 
+  // The branch's hall devices that have reported, those that need staff
+  // first, then by id.
+  grpc::Status ListDevices(std::vector<v1::Device>* out) const;
+  // The branch's IANA time zone, as the board's first message names it.
+  grpc::Status BranchTimeZone(std::string* out) const;
+
   // Streams the branch's board into `on_message` until the server ends the
   // stream (OK), an error, `on_message` returns false (OK), or `canceller`
   // (may be null) is cancelled (CANCELLED). No deadline. With wait_for_ready

@@ -162,7 +162,35 @@ std::string Footer(v1::Language language) {
   return text;
 }
 
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
 }  // namespace
+
+SlipParts MakeSlipParts(const v1::CreateTicketResponse& issued, v1::Language language,
+                        const google::protobuf::Timestamp* slot_start, bool late) {
+  SlipParts parts;
+  parts.branch = issued.branch().display_name();
+  parts.service = client::ServiceName(issued.service(), language);
+  parts.your_number = std::string(Tr(Msg::kYourNumber, language));
+  parts.number = issued.ticket().display_number();
+  if (slot_start != nullptr && late) {
+    parts.late_lines = {std::string(CheckInText(CheckInLine::kLateWindow, language)),
+                        std::string(CheckInText(CheckInLine::kLateWalkIn, language))};
+  }
+  parts.details = Lines(Details(issued, language, slot_start, slot_start != nullptr && late));
+  parts.footer = std::string(Tr(Msg::kWatchBoard, language));
+  return parts;
+}
 
 std::string BigText(std::string_view text, std::size_t width) {
   // Every row has the same width, so one left margin keeps the letters aligned.

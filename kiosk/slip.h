@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "shop/queue/v1/kiosk_service.pb.h"
 
@@ -33,6 +34,22 @@ std::string FormatSlip(const v1::CreateTicketResponse& issued, v1::Language lang
 std::string FormatCheckInSlip(const v1::CreateTicketResponse& issued, bool late,
                               const google::protobuf::Timestamp& slot_start,
                               v1::Language language);
+
+// The slip's text in parts, for a face that lays them out itself (the
+// printed raster slip of kiosk/printer): the same words as FormatSlip (with
+// `slot_start` nullptr) or FormatCheckInSlip (with the booking's slot).
+struct SlipParts {
+  std::string branch;                   // may be empty
+  std::string service;                  // in the language; may be empty
+  std::string your_number;              // "Your number" in the language
+  std::string number;                   // "R017"
+  std::vector<std::string> late_lines;  // a late check-in's two lines, else empty
+  std::vector<std::string> details;     // "Issued: 14:05", "Appointment at: 14:30", ...
+  std::string footer;                   // "Watch the board ..."
+};
+SlipParts MakeSlipParts(const v1::CreateTicketResponse& issued, v1::Language language,
+                        const google::protobuf::Timestamp* slot_start = nullptr,
+                        bool late = false);
 
 // `text` in 5-line block letters (A-Z, 0-9; anything else is a blank), each
 // line centred in `width` columns and ending in '\n'.

@@ -12,6 +12,13 @@ PACKAGES=(
   libabsl-dev tzdata
   clang libclang-rt-14-dev
   libsodium-dev openssl
+  # Graphical faces (kiosk-gui, board): Qt 6.4 Quick, offline speech, QR codes,
+  # Chinese glyphs.
+  qt6-base-dev qt6-declarative-dev qt6-multimedia-dev
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+  qml6-module-qtquick-window qml6-module-qtquick-templates
+  qml6-module-qtqml-workerscript
+  libespeak-ng-dev espeak-ng-data libqrencode-dev fonts-noto-cjk fonts-dejavu-core
 )
 
 missing=()

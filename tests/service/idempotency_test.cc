@@ -17,35 +17,8 @@ class IdempotencyTest : public ::testing::Test {
  protected:
   grpc::Status Take(pb::KioskService::Stub& kiosk, const std::string& service,
                     const std::string& request_id, pb::Ticket* out) {
-    grpc::ClientContext ctx;
-    pb::CreateTicketRequest req;
-    req.set_branch_id("test");
-    req.set_service_prefix(service);
-    req.set_request_id(request_id);
     pb::CreateTicketResponse resp;
-    grpc::Status st = kiosk.CreateTicket(&ctx, req, &resp);
-    *out = resp.ticket();
-    return st;
-  }
-
-  grpc::Status Open(pb::CounterService::Stub& counter, const std::string& id) {
-    grpc::ClientContext ctx;
-    pb::OpenCounterRequest req;
-    req.set_branch_id("test");
-    req.set_counter_id(id);
-    pb::OpenCounterResponse resp;
-    return counter.OpenCounter(&ctx, req, &resp);
-  }
-
-  grpc::Status Next(pb::CounterService::Stub& counter, const std::string& id,
-                    const std::string& request_id, pb::Ticket* out) {
-    grpc::ClientContext ctx;
-    pb::CallNextTicketRequest req;
-    req.set_branch_id("test");
-    req.set_counter_id(id);
-    req.set_request_id(request_id);
-    pb::CallNextTicketResponse resp;
-    grpc::Status st = counter.CallNextTicket(&ctx, req, &resp);
+    grpc::Status st = testing::TakeTicket(kiosk, service, request_id, &resp);
     *out = resp.ticket();
     return st;
   }
@@ -84,22 +57,22 @@ TEST_F(IdempotencyTest, ACallNextRequestIdIsTheClerksOwn) {
   auto boris = pb::CounterService::NewStub(server_.ChannelWith(server_.StaffToken(Role::kClerk, "boris")));
   pb::Ticket t;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Take(*kiosk, "R", "t" + std::to_string(i), &t).ok());
-  ASSERT_TRUE(Open(*anna, "1").ok());
-  ASSERT_TRUE(Open(*boris, "2").ok());
+  ASSERT_TRUE(testing::OpenCounter(*anna, "1").ok());
+  ASSERT_TRUE(testing::OpenCounter(*boris, "2").ok());
 
   pb::Ticket called, again, by_boris, bad;
-  ASSERT_TRUE(Next(*anna, "1", "call-1", &called).ok());
-  ASSERT_TRUE(Next(*anna, "1", "call-1", &again).ok());
+  ASSERT_TRUE(testing::CallNext(*anna, "1", "call-1", &called).ok());
+  ASSERT_TRUE(testing::CallNext(*anna, "1", "call-1", &again).ok());
   EXPECT_EQ(again.ticket_id(), called.ticket_id()) << "a retry gets the same customer";
 
   // Boris with Anna's id: a customer of his own, never hers.
-  grpc::Status st = Next(*boris, "2", "call-1", &by_boris);
+  grpc::Status st = testing::CallNext(*boris, "2", "call-1", &by_boris);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_NE(by_boris.ticket_id(), called.ticket_id());
   EXPECT_EQ(by_boris.counter_id(), "2");
 
   // Anna's id from another counter: refused.
-  st = Next(*anna, "3", "call-1", &bad);
+  st = testing::CallNext(*anna, "3", "call-1", &bad);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << st.error_message();
   EXPECT_EQ(bad.ticket_id(), 0);
 }

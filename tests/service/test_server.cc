@@ -8,12 +8,48 @@
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/case_service.pb.h"
-#include "shop/queue/v1/counter_service.pb.h"
-#include "shop/queue/v1/kiosk_service.pb.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
 
 #include <grpcpp/generic/generic_stub.h>
 
 namespace shop::queue::testing {
+
+grpc::Status TakeTicket(v1::KioskService::StubInterface& kiosk, const std::string& service,
+                        const std::string& request_id, v1::CreateTicketResponse* out,
+                        v1::Language language, v1::PriorityClass priority) {
+  grpc::ClientContext ctx;
+  v1::CreateTicketRequest req;
+  req.set_branch_id("test");
+  req.set_service_prefix(service);
+  req.set_language(language);
+  req.set_priority_class(priority);
+  req.set_request_id(request_id);
+  v1::CreateTicketResponse resp;
+  return kiosk.CreateTicket(&ctx, req, out ? out : &resp);
+}
+
+grpc::Status OpenCounter(v1::CounterService::StubInterface& counter, const std::string& id) {
+  grpc::ClientContext ctx;
+  v1::OpenCounterRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id(id);
+  v1::OpenCounterResponse resp;
+  return counter.OpenCounter(&ctx, req, &resp);
+}
+
+grpc::Status CallNext(v1::CounterService::StubInterface& counter, const std::string& id,
+                      const std::string& request_id, v1::Ticket* out) {
+  grpc::ClientContext ctx;
+  v1::CallNextTicketRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id(id);
+  req.set_request_id(request_id);
+  v1::CallNextTicketResponse resp;
+  grpc::Status st = counter.CallNextTicket(&ctx, req, &resp);
+  if (out) *out = resp.ticket();
+  return st;
+}
 
 ServerConfig AlwaysOpenConfig() {
   ServerConfig c = TestConfig();
@@ -24,24 +60,28 @@ ServerConfig AlwaysOpenConfig() {
 TestServer::TestServer(std::shared_ptr<const Clock> clock)
     : TestServer(AlwaysOpenConfig(), std::move(clock)) {}
 
-TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock) {
-  db_path_ = dir_.File("queue.db");
+TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock)
+    : db_path_(dir_.File("queue.db")), config_(std::move(config)), clock_(std::move(clock)) {
+  hasher_ = std::make_shared<crypto::HmacPiiHasher>(std::string(32, 't'));
+  Start();
+  supervisor_token_ = StaffToken(Role::kSupervisor, kSupervisorLogin);
+}
+
+void TestServer::Start() {
   auto store = SqliteStore::Open(db_path_);
   if (!store.ok()) throw std::runtime_error(store.status().ToString());
   store_ = std::move(store).value();
   pausing_ = std::make_shared<PausingStore>(store_);
   QueueServerOptions options;
   options.listen = "127.0.0.1:0";
-  options.config = std::move(config);
+  options.config = config_;
   options.store = pausing_;
-  options.clock = std::move(clock);
+  options.clock = clock_;
   options.drain_linger = absl::ZeroDuration();
-  hasher_ = std::make_shared<crypto::HmacPiiHasher>(std::string(32, 't'));
   options.pii_hasher = hasher_;
   auto server = QueueServer::Start(std::move(options));
   if (!server.ok()) throw std::runtime_error(server.status().ToString());
   server_ = std::move(server).value();
-  supervisor_token_ = StaffToken(Role::kSupervisor, kSupervisorLogin);
 }
 
 TestServer::~TestServer() {
@@ -49,6 +89,15 @@ TestServer::~TestServer() {
   server_.reset();
   pausing_.reset();
   store_.reset();
+}
+
+void TestServer::Restart() {
+  pausing_->Resume();
+  server_->Shutdown(absl::Seconds(5));
+  server_.reset();
+  pausing_.reset();
+  store_.reset();
+  Start();
 }
 
 std::shared_ptr<grpc::Channel> TestServer::AnonymousChannel() const {

@@ -9,6 +9,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "server/service/server.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
 #include "server/storage/sqlite_store.h"
 #include "tests/support/pausing_store.h"
 #include "tests/support/test_config.h"
@@ -48,10 +50,20 @@ class TestServer {
   PausingStore& pausing() { return *pausing_; }
   std::string db_path() const { return db_path_; }
   void Shutdown(absl::Duration grace = absl::Seconds(5)) { server_->Shutdown(grace); }
+  // Stops the server, closes the database, and starts a new server (on a new
+  // port) with the same configuration and clock on the same SQLite file:
+  // what a restart keeps, it kept in the file. Channels made before point at
+  // the old port: make new ones.
+  void Restart();
 
  private:
+  // Opens the store at db_path_ and starts the server on it.
+  void Start();
+
   TempDir dir_;
   std::string db_path_;
+  ServerConfig config_;
+  std::shared_ptr<const Clock> clock_;
   std::shared_ptr<const PiiHasher> hasher_;
   std::shared_ptr<SqliteStore> store_;
   std::shared_ptr<PausingStore> pausing_;
@@ -62,6 +74,17 @@ class TestServer {
 
 // The test branch, open 00:00-24:00 every day.
 ServerConfig AlwaysOpenConfig();
+
+// Calls on branch "test" that many service tests make. Each returns the
+// call's status and fills `out` (may be null) from the response.
+grpc::Status TakeTicket(v1::KioskService::StubInterface& kiosk, const std::string& service,
+                        const std::string& request_id, v1::CreateTicketResponse* out = nullptr,
+                        v1::Language language = v1::LANGUAGE_UNSPECIFIED,
+                        v1::PriorityClass priority = v1::PRIORITY_CLASS_UNSPECIFIED);
+// Opens counter `id` for all the services it may serve.
+grpc::Status OpenCounter(v1::CounterService::StubInterface& counter, const std::string& id);
+grpc::Status CallNext(v1::CounterService::StubInterface& counter, const std::string& id,
+                      const std::string& request_id, v1::Ticket* out = nullptr);
 
 // Every RPC of the API, from the proto descriptors.
 std::vector<const google::protobuf::MethodDescriptor*> AllMethods();

@@ -18,7 +18,6 @@ namespace shop::queue {
 namespace {
 
 using testing::TempDir;
-using testing::TestBranch;
 using testing::TestConfig;
 
 // Runs statements on their own connection; the SQLite result code.
@@ -64,16 +63,6 @@ const absl::Time kSlotA = kT0 + absl::Hours(24);
 const absl::Time kSlotB = kSlotA + absl::Minutes(20);
 const absl::Time kSlotC = kSlotA + absl::Minutes(40);
 
-// Branches "test" and "other", each as testing::TestBranch.
-ServerConfig TwoBranches() {
-  ServerConfig c = TestConfig();
-  BranchConfig other = TestBranch();
-  other.branch_id = "other";
-  other.display_name = "Other shop";
-  c.branches.push_back(other);
-  return c;
-}
-
 class BookingStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -81,7 +70,7 @@ class BookingStoreTest : public ::testing::Test {
     auto s = SqliteStore::Open(path_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
-    ASSERT_TRUE(store_->SyncConfig(TwoBranches()).ok());
+    ASSERT_TRUE(store_->SyncConfig(testing::TwoBranchConfig()).ok());  // "test" and "other"
   }
 
   // An active booking of service R in branch "test", not yet stored.

@@ -32,6 +32,15 @@ ServerConfig TestConfig(const std::string& zone) {
   return c;
 }
 
+ServerConfig TwoBranchConfig(const std::string& zone) {
+  ServerConfig c = TestConfig(zone);
+  BranchConfig other = c.branches[0];
+  other.branch_id = "other";
+  other.display_name = "Other shop";
+  c.branches.push_back(std::move(other));
+  return c;
+}
+
 ServerConfig CaseTestConfig(const std::string& zone) {
   ServerConfig c = TestConfig(zone);
   for (auto& h : c.branches[0].hours) h = DayHours{0, 24 * 60};

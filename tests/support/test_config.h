@@ -16,6 +16,9 @@ namespace shop::queue::testing {
 // Saturday, closed Sunday, max_recalls 2.
 BranchConfig TestBranch(const std::string& zone = "Europe/Moscow");
 ServerConfig TestConfig(const std::string& zone = "Europe/Moscow");
+// TestConfig plus a second branch "other" ("Other shop"), the same in all
+// else.
+ServerConfig TwoBranchConfig(const std::string& zone = "Europe/Moscow");
 // TestConfig open around the clock, where serving an R ticket opens a
 // SIM-replacement case, with fees for megafon, beeline and tele2 (lost 300,
 // stolen 300, damaged 150, format_change 0).

@@ -1,0 +1,329 @@
+#include "kiosk/gui/kiosk_model.h"
+
+#include "absl/time/time.h"
+#include "common/client/text.h"
+#include "kiosk/gui/gui_text.h"
+#include "kiosk/printer/qr_code.h"
+
+namespace shop::queue::kiosk::gui {
+namespace {
+
+QString Q(std::string_view s) {
+  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+// The choices of the priority screen; the last one takes a choice back.
+constexpr v1::PriorityClass kPriorities[] = {
+    v1::PRIORITY_CLASS_ELDERLY, v1::PRIORITY_CLASS_DISABLED, v1::PRIORITY_CLASS_PREGNANT,
+    v1::PRIORITY_CLASS_WITH_CHILDREN, v1::PRIORITY_CLASS_UNSPECIFIED};
+
+// How often the services screen asks for fresh waiting counts and waits.
+constexpr int kRefreshMs = 10000;
+
+// "02.12 09:00" in the branch's zone (UTC if it cannot be loaded).
+QString LocalDayAndTime(const google::protobuf::Timestamp& t, const std::string& zone) {
+  absl::TimeZone tz = absl::UTCTimeZone();
+  if (!zone.empty()) absl::LoadTimeZone(zone, &tz);
+  return Q(absl::FormatTime("%d.%m %H:%M", absl::FromUnixSeconds(t.seconds()), tz));
+}
+
+}  // namespace
+
+KioskModel::KioskModel(ModelOptions options, QObject* parent)
+    : QObject(parent), options_(std::move(options)), texts_(ScreenTexts(language_)) {
+  idle_.setSingleShot(true);
+  idle_.setInterval(options_.idle_seconds * 1000);
+  connect(&idle_, &QTimer::timeout, this, [this] {
+    if (screen_ != "start" && screen_ != "out-of-service" && !busy_) home();
+  });
+  printer_timer_.setInterval(options_.printer_report_seconds * 1000);
+  connect(&printer_timer_, &QTimer::timeout, this, &KioskModel::requestPrinterCheck);
+  refresh_.setInterval(kRefreshMs);
+  connect(&refresh_, &QTimer::timeout, this, [this] {
+    if (screen_ == "services" && !busy_) Q_EMIT requestBranch();
+  });
+}
+
+void KioskModel::start() {
+  printer_timer_.start();
+  refresh_.start();
+  Q_EMIT requestBranch();
+  Q_EMIT requestPrinterCheck();
+}
+
+QString KioskModel::language() const { return Q(client::LanguageCode(language_)); }
+
+QVariantList KioskModel::priorities() const {
+  QVariantList list;
+  for (v1::PriorityClass p : kPriorities) {
+    list.append(QVariantMap{{"value", static_cast<int>(p)},
+                            {"text", Q(client::PriorityText(p, language_))}});
+  }
+  return list;
+}
+
+QString KioskModel::branchName() const {
+  return branch_.display_name().empty() ? options_.branch_id : Q(branch_.display_name());
+}
+
+QString KioskModel::opensText() const {
+  if (branch_.open_now() || !branch_.has_next_open_time()) return {};
+  return texts_.value("opensAt").toString() + ' ' +
+         LocalDayAndTime(branch_.next_open_time(), branch_.time_zone());
+}
+
+QVariantList KioskModel::services() const {
+  QVariantList list;
+  for (const v1::Service& s : services_) {
+    list.append(QVariantMap{
+        {"prefix", Q(s.prefix())},
+        {"name", Q(client::ServiceName(s, language_))},
+        {"waiting", s.waiting_count()},
+        {"waitText", Q(client::FormatWait(s.estimated_wait(), language_))},
+        {"counterOpen", s.open_counter_count() > 0},
+    });
+  }
+  return list;
+}
+
+QString KioskModel::priorityText() const {
+  if (priority_ == 0) return {};
+  return Q(client::PriorityText(static_cast<v1::PriorityClass>(priority_), language_));
+}
+
+QString KioskModel::number() const { return Q(issued_.ticket().display_number()); }
+
+QString KioskModel::serviceName() const {
+  return Q(client::ServiceName(issued_.service(), language_));
+}
+
+QString KioskModel::waitText() const {
+  return Q(client::FormatWait(issued_.ticket().estimated_wait(), language_));
+}
+
+QString KioskModel::qrUrl() const {
+  if (issued_.ticket().ticket_id() == 0) return {};
+  return printer::TicketStatusUrl(options_.status_url, options_.branch_id,
+                                  issued_.ticket().ticket_id());
+}
+
+QString KioskModel::qrSource() const {
+  const QString url = qrUrl();
+  if (url.isEmpty()) return {};
+  return "image://qr/" + QString::fromLatin1(url.toUtf8().toHex());
+}
+
+QString KioskModel::slipText() const {
+  switch (slip_) {
+    case Slip::kPrinting: return texts_.value("pleaseWait").toString();
+    case Slip::kPrinted: return texts_.value("takeSlip").toString();
+    case Slip::kFailed: return texts_.value("printerOut").toString();
+    case Slip::kNone: break;
+  }
+  return {};
+}
+
+bool KioskModel::printerFailed() const { return slip_ == Slip::kFailed; }
+
+QVariantMap KioskModel::textsIn(const QString& language) const {
+  return ScreenTexts(client::ParseLanguage(language.toStdString()).value_or(v1::LANGUAGE_RU));
+}
+
+// --- taps -------------------------------------------------------------------
+
+void KioskModel::chooseLanguage(const QString& code) {
+  language_ = client::ParseLanguage(code.toStdString()).value_or(v1::LANGUAGE_RU);
+  texts_ = ScreenTexts(language_);
+  Q_EMIT languageChanged();
+  Q_EMIT branchChanged();  // service names and waits are in the language
+  Q_EMIT priorityChanged();
+  Q_EMIT resultChanged();
+  Q_EMIT slipChanged();
+  if (screen_ == "start") {
+    priority_ = 0;
+    Q_EMIT priorityChanged();
+    setScreen("services");
+    Q_EMIT requestBranch();  // fresh waits
+  }
+}
+
+void KioskModel::showPriority() { setScreen("priority"); }
+
+void KioskModel::choosePriority(int priority_class) {
+  priority_ = priority_class;
+  Q_EMIT priorityChanged();
+  setScreen("services");
+}
+
+void KioskModel::takeTicket(const QString& prefix) {
+  if (busy_ || screen_ != "services") return;  // a second tap of the same touch
+  setError({});
+  setBusy(true);
+  ++attempt_;
+  Q_EMIT requestTicket(attempt_, prefix, language_, priority_);
+}
+
+void KioskModel::showCheckIn() {
+  code_.clear();
+  Q_EMIT codeChanged();
+  setError({});
+  setScreen("checkin");
+}
+
+void KioskModel::typeKey(const QString& key) {
+  if (code_.size() >= 16) return;
+  for (QChar c : key.toUpper()) {
+    if (c.isLetterOrNumber() && c.unicode() < 128) code_ += c;  // dashes and spaces ignored
+  }
+  Q_EMIT codeChanged();
+}
+
+void KioskModel::erase() {
+  if (code_.isEmpty()) return;
+  code_.chop(1);
+  Q_EMIT codeChanged();
+}
+
+void KioskModel::submitCode() {
+  if (busy_ || screen_ != "checkin" || code_.isEmpty()) return;
+  setError({});
+  setBusy(true);
+  ++attempt_;
+  Q_EMIT requestCheckIn(attempt_, code_, language_);
+}
+
+void KioskModel::back() {
+  setError({});
+  setScreen(screen_ == "services" ? "start" : "services");
+}
+
+void KioskModel::home() {
+  priority_ = 0;
+  Q_EMIT priorityChanged();
+  code_.clear();
+  Q_EMIT codeChanged();
+  setError({});
+  setScreen("start");
+}
+
+void KioskModel::touched() {
+  if (idle_.interval() > 0) idle_.start();
+}
+
+void KioskModel::showScreen(const QString& screen) { setScreen(screen); }
+
+// --- answers ----------------------------------------------------------------
+
+void KioskModel::onBranchLoaded(const v1::Branch& branch, const QList<v1::Service>& services) {
+  branch_ = branch;
+  services_ = services;
+  Q_EMIT branchChanged();
+}
+
+void KioskModel::onBranchFailed(const QString&) {
+  // The probe decides about "out of service"; the last known services stay.
+}
+
+void KioskModel::onTicketIssued(int attempt, const v1::CreateTicketResponse& issued) {
+  if (attempt != attempt_) return;
+  setBusy(false);
+  result_note_.clear();
+  showResult(issued, MakeSlipParts(issued, language_));
+}
+
+void KioskModel::onCheckedIn(int attempt, const v1::CreateTicketResponse& issued, bool late,
+                             const google::protobuf::Timestamp& slot_start) {
+  if (attempt != attempt_) return;
+  setBusy(false);
+  const std::string zone = issued.branch().time_zone();
+  result_note_ = late ? texts_.value("lateNote").toString()
+                      : texts_.value("appointmentAt").toString() + texts_.value("separator").toString() +
+                            Q(client::FormatLocalTime(slot_start, zone));
+  showResult(issued, MakeSlipParts(issued, language_, &slot_start, late));
+}
+
+void KioskModel::onRequestFailed(int attempt, const QString& customer_text) {
+  if (attempt != attempt_) return;
+  setBusy(false);
+  setError(customer_text);
+}
+
+void KioskModel::showResult(const v1::CreateTicketResponse& issued, const SlipParts& parts) {
+  issued_ = issued;
+  Q_EMIT resultChanged();
+  slip_ = options_.has_printer ? Slip::kPrinting : Slip::kNone;
+  Q_EMIT slipChanged();
+  setScreen("result");
+  Q_EMIT ticketShown(number());
+  if (options_.has_printer) Q_EMIT requestPrint(attempt_, parts, qrUrl(), options_.paper_dots);
+}
+
+void KioskModel::onPrinted(int attempt, int state, const QString& detail) {
+  if (attempt == attempt_) {
+    slip_ = state == v1::PRINTER_STATE_OK ? Slip::kPrinted : Slip::kFailed;
+    Q_EMIT slipChanged();
+  }
+  setPrinter(state, detail);
+}
+
+void KioskModel::onPrinterChecked(int state, const QString& detail) {
+  // Every check is reported (at start and every minute), changes at once.
+  const bool changed = state != printer_state_;
+  setPrinter(state, detail);
+  if (!changed) Q_EMIT reportPrinter(printer_state_, printer_detail_);
+}
+
+void KioskModel::setPrinter(int state, const QString& detail) {
+  const bool changed = state != printer_state_;
+  printer_state_ = state;
+  printer_detail_ = detail.left(200);
+  if (changed) {
+    Q_EMIT printerStateChanged();
+    Q_EMIT reportPrinter(printer_state_, printer_detail_);
+  }
+}
+
+void KioskModel::onReachable(bool up) {
+  if (up == reachable_) return;
+  reachable_ = up;
+  Q_EMIT reachableChanged();
+  if (!up) {
+    setBusy(false);
+    ++attempt_;  // an answer still on its way no longer counts
+    setScreen("out-of-service");
+  } else {
+    home();
+    Q_EMIT requestBranch();
+    Q_EMIT reportPrinter(printer_state_, printer_detail_);  // the server may have missed it
+  }
+}
+
+void KioskModel::onPrinterReported(bool ok, const QString& code) {
+  Q_EMIT printerReported(ok, code);
+}
+
+// --- state --------------------------------------------------------------------
+
+void KioskModel::setScreen(const QString& screen) {
+  if (screen != screen_) {
+    screen_ = screen;
+    Q_EMIT screenChanged();
+  }
+  touched();
+}
+
+void KioskModel::setBusy(bool busy) {
+  if (busy != busy_) {
+    busy_ = busy;
+    Q_EMIT busyChanged();
+  }
+}
+
+void KioskModel::setError(const QString& text) {
+  if (text != error_text_) {
+    error_text_ = text;
+    Q_EMIT errorTextChanged();
+  }
+}
+
+}  // namespace shop::queue::kiosk::gui

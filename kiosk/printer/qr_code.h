@@ -1,0 +1,27 @@
+// QR codes (libqrencode) as images, and the address a ticket's QR code
+// links to.
+//
+// The link: until the web pages exist (a later issue), the kiosk builds it
+// from --status-url BASE as BASE + "/" + branch + "/" + ticket_id, for
+// example https://queue.example.shop/t/demo/42.
+//
+// Thread-safety: pure functions; safe from any thread.
+#pragma once
+
+#include <cstdint>
+
+#include <QImage>
+#include <QString>
+
+namespace shop::queue::kiosk::printer {
+
+// The ticket's status page: `base` (a trailing '/' is dropped) + "/" +
+// `branch` + "/" + `ticket_id`. Empty when `base` is empty.
+QString TicketStatusUrl(const QString& base, const QString& branch, std::int64_t ticket_id);
+
+// `text` as a QR code (error correction M), `module_px` pixels per module,
+// with the standard 4-module quiet zone, black on white. A null image if
+// `text` is empty or cannot be encoded.
+QImage QrCodeImage(const QString& text, int module_px);
+
+}  // namespace shop::queue::kiosk::printer

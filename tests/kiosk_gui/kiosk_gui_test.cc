@@ -1,0 +1,473 @@
+// kiosk-gui against a real queue server on loopback, driven by taps on its
+// Qt Quick screens (QTest mouse clicks on the QML items): one tap, one
+// ticket (double taps and retries too); check-in by code with the server's
+// answers in words; the result screen and the printed slip (file: and a
+// fake network printer without paper); server down and back; idle return;
+// screenshots of every screen in ru, en and zh (written to the build
+// directory, checked for content and, in Chinese, for real glyphs).
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include <QElapsedTimer>
+#include <QQuickItem>
+#include <QRawFont>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "kiosk/gui/gui_settings.h"
+#include "kiosk/gui/gui_text.h"
+#include "kiosk/gui/kiosk_app.h"
+#include "kiosk/kiosk_client.h"
+#include "kiosk/printer/escpos.h"
+#include "shop/queue/v1/booking_service.grpc.pb.h"
+#include "shop/queue/v1/counter_service.grpc.pb.h"
+#include "tests/kiosk_gui/fake_printer.h"
+#include "tests/kiosk_gui/image_checks.h"
+#include "tests/kiosk_gui/tcp_relay.h"
+#include "tests/service/test_server.h"
+
+namespace shop::queue::kiosk::gui {
+namespace {
+
+constexpr const char* kZone = "Europe/Moscow";
+
+absl::Time Local(int h, int m) { return testing::At(kZone, 2026, 3, 10, h, m); }  // a Tuesday
+
+ServerConfig KioskConfig() {
+  ServerConfig c = testing::TestConfig(kZone);  // 09:00-21:00 Mon-Sat
+  BranchConfig& b = c.branches[0];
+  b.display_name = "Тверская 1 · Tverskaya 1";
+  b.services[0].slot_length = absl::Minutes(30);  // R
+  b.booking.seats_per_slot = 10;
+  b.booking.min_lead = absl::Hours(1);
+  b.booking.horizon_days = 14;
+  b.booking.checkin_early = absl::Minutes(30);
+  b.booking.checkin_late = absl::Minutes(15);
+  return c;
+}
+
+using testing::DarkPixels;
+using testing::ReadFile;
+
+// Pixels that differ from the most common colour (the background).
+int ContentPixels(const QImage& image) {
+  const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+  std::map<QRgb, int> counts;
+  for (int y = 0; y < rgb.height(); y += 2)
+    for (int x = 0; x < rgb.width(); x += 2) ++counts[rgb.pixel(x, y)];
+  int most = 0;
+  for (const auto& entry : counts) most = std::max(most, entry.second);
+  return (rgb.width() / 2) * (rgb.height() / 2) - most;
+}
+
+class KioskGuiTest : public ::testing::Test {
+ protected:
+  KioskGuiTest()
+      : clock_(std::make_shared<ManualClock>(Local(10, 0))),
+        server_(KioskConfig(), clock_),
+        token_(server_.Token(Role::kKiosk)) {}
+
+  GuiSettings Settings(const std::string& printer) {
+    GuiSettings s;
+    s.conn.server = server_.address();
+    s.conn.branch = "test";
+    s.conn.token = token_;
+    s.printer = printer;
+    s.status_url = "https://queue.example.shop/t";
+    s.fullscreen = false;
+    return s;
+  }
+
+  void Start(GuiSettings settings, AppTiming timing = {}) {
+    app_ = std::make_unique<KioskApp>(settings, timing);
+    app_->Show(false);
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&app_->view()));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !model().services().isEmpty(); }, 10000))
+        << "the services never came";
+  }
+  void Start(const std::string& printer = "") { Start(Settings(printer)); }
+
+  KioskModel& model() { return app_->model(); }
+
+  static QQuickItem* FindIn(QQuickItem* item, const QString& name) {
+    if (item->objectName() == name && item->isVisible()) return item;
+    for (QQuickItem* child : item->childItems())
+      if (QQuickItem* found = FindIn(child, name)) return found;
+    return nullptr;
+  }
+  QQuickItem* Find(const QString& name) { return FindIn(app_->view().rootObject(), name); }
+
+  // Lets the scene lay out what changed (positioners place their items when
+  // polished, just before a frame): waits for the next frame.
+  void Settle() {
+    QSignalSpy swapped(&app_->view(), &QQuickWindow::frameSwapped);
+    app_->view().update();
+    swapped.wait(1000);
+  }
+
+  // A finger on the item's centre, `times` times in a row at the same spot
+  // (whatever the screen shows by the second tap).
+  void Tap(const QString& name, int times = 1) {
+    Settle();
+    QQuickItem* item = Find(name);
+    ASSERT_NE(item, nullptr) << name.toStdString() << " is not on screen";
+    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    for (int i = 0; i < times; ++i)
+      QTest::mouseClick(&app_->view(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+  }
+
+  // From the start screen: a language, then a service; waits for the result.
+  void TakeTicket(const char* lang, const char* prefix) {
+    Tap(QString("lang_") + lang);
+    ASSERT_TRUE(WaitScreen("services"));
+    Tap(QString("service_") + prefix);
+    ASSERT_TRUE(WaitScreen("result"));
+  }
+
+  bool WaitScreen(const QString& screen, int ms = 10000) {
+    return QTest::qWaitFor([&] { return model().screen() == screen; }, ms);
+  }
+
+  QString Text(const QString& name) {
+    QQuickItem* item = Find(name);
+    return item ? item->property("text").toString() : QString();
+  }
+
+  // Waiting tickets of service `prefix`, as the server counts them.
+  int Waiting(const std::string& prefix) {
+    KioskClient kiosk(server_.Channel(), "test");
+    std::vector<v1::Service> services;
+    EXPECT_TRUE(kiosk.ListServices(&services).ok());
+    for (const v1::Service& s : services)
+      if (s.prefix() == prefix) return s.waiting_count();
+    return -1;
+  }
+
+  std::string Book(absl::Time slot, const std::string& phone) {
+    auto booking = v1::BookingService::NewStub(server_.AnonymousChannel());
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::CreateBookingRequest req;
+    req.set_branch_id("test");
+    req.set_service_prefix("R");
+    req.mutable_start_time()->set_seconds(absl::ToUnixSeconds(slot));
+    req.set_name("Anna Petrova");
+    req.set_phone(phone);
+    req.set_request_id("book-" + phone);
+    req.set_language(v1::LANGUAGE_EN);
+    v1::CreateBookingResponse resp;
+    const grpc::Status status = booking->CreateBooking(&ctx, req, &resp);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return resp.booking().code();
+  }
+
+  void TypeCode(const std::string& code) {
+    for (char c : code) {
+      if (c == '-') continue;
+      Tap(QString("key_") + QChar(c).toUpper());
+    }
+  }
+
+  std::string ScreenshotPath(const std::string& name) {
+    std::filesystem::create_directories(KIOSK_SCREENSHOT_DIR);
+    return std::string(KIOSK_SCREENSHOT_DIR) + "/kiosk-" + name + ".png";
+  }
+
+  // Saves the screen and checks it is not blank; returns the image.
+  QImage Shot(const std::string& name) {
+    const QImage image = app_->Grab();
+    EXPECT_FALSE(image.isNull());
+    EXPECT_TRUE(image.save(QString::fromStdString(ScreenshotPath(name))));
+    EXPECT_GT(ContentPixels(image), image.width() * image.height() / 4 / 50)
+        << name << " looks blank";
+    return image;
+  }
+
+  std::shared_ptr<ManualClock> clock_;
+  testing::TestServer server_;
+  std::string token_;
+  testing::TempDir dir_;
+  std::unique_ptr<KioskApp> app_;
+};
+
+TEST_F(KioskGuiTest, ADoubleTapIssuesExactlyOneTicketAndItsSlipPrints) {
+  const std::string slip = dir_.File("slip.bin");
+  Start("file:" + slip);
+  EXPECT_EQ(model().screen(), "start");
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+  // A double tap while the first request is still in flight (held in the
+  // server until both taps are in).
+  server_.pausing().HoldNext(testing::PausingStore::Op::kWrite);
+  Tap("service_R", 2);
+  ASSERT_TRUE(server_.pausing().WaitUntilHeld(absl::Seconds(5)));
+  EXPECT_TRUE(model().busy());
+  server_.pausing().Resume();
+  ASSERT_TRUE(WaitScreen("result"));
+  EXPECT_EQ(Text("numberText"), "R001");
+  EXPECT_EQ(model().position(), 0);
+  // Taps that came late are not sent either: nothing more arrives.
+  QTest::qWait(500);
+  EXPECT_EQ(Waiting("R"), 1);
+
+  const QString take_slip = ScreenTexts(v1::LANGUAGE_EN).value("takeSlip").toString();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return Text("slipText") == take_slip; }, 5000))
+      << Text("slipText").toStdString();
+  EXPECT_FALSE(model().printerFailed());
+  const std::optional<printer::DecodedJob> job = printer::DecodeRasterJob(ReadFile(slip));
+  ASSERT_TRUE(job.has_value());
+  EXPECT_TRUE(job->starts_with_init);
+  EXPECT_TRUE(job->ends_with_cut);
+  EXPECT_EQ(job->image.width(), 576);
+  EXPECT_GT(DarkPixels(job->image, QRect(0, 0, job->image.width(), job->image.height() / 3)), 2000)
+      << "the slip's text region is empty";
+
+  // The next tap is the next ticket.
+  Tap("homeButton");
+  ASSERT_TRUE(WaitScreen("start"));
+  ASSERT_NO_FATAL_FAILURE(TakeTicket("ru", "R"));
+  EXPECT_EQ(Text("numberText"), "R002");
+  EXPECT_EQ(Waiting("R"), 2);
+}
+
+TEST_F(KioskGuiTest, ARetryAfterALostAnswerIsStillOneTicket) {
+  GuiSettings settings = Settings("");
+  settings.conn.deadline_ms = 400;
+  Start(settings);
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+  // The ticket is committed, but its answer is held past the deadline, so
+  // the client sends the request again (with the same request_id).
+  server_.pausing().HoldNext(testing::PausingStore::Op::kWrite);
+  Tap("service_R");
+  ASSERT_TRUE(server_.pausing().WaitUntilHeld(absl::Seconds(5)));
+  QTest::qWait(700);  // the first attempt's deadline passes
+  server_.pausing().Resume();
+  ASSERT_TRUE(WaitScreen("result"));
+  EXPECT_EQ(Text("numberText"), "R001");
+  EXPECT_EQ(Waiting("R"), 1);
+}
+
+TEST_F(KioskGuiTest, PriorityServiceIsAskedForAndGiven) {
+  Start();
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+  Tap("priorityButton");
+  ASSERT_TRUE(WaitScreen("priority"));
+  Tap(QString("priority_%1").arg(static_cast<int>(v1::PRIORITY_CLASS_PREGNANT)));
+  ASSERT_TRUE(WaitScreen("services"));
+  EXPECT_FALSE(model().priorityText().isEmpty());
+  // Taken back, and chosen again.
+  Tap("priorityButton");
+  ASSERT_TRUE(WaitScreen("priority"));
+  Tap("priority_0");
+  ASSERT_TRUE(WaitScreen("services"));
+  EXPECT_TRUE(model().priorityText().isEmpty());
+  Tap("priorityButton");
+  ASSERT_TRUE(WaitScreen("priority"));
+  Tap(QString("priority_%1").arg(static_cast<int>(v1::PRIORITY_CLASS_PREGNANT)));
+  ASSERT_TRUE(WaitScreen("services"));
+  Tap("service_N");
+  ASSERT_TRUE(WaitScreen("result"));
+  EXPECT_EQ(model().issued().ticket().priority_class(), v1::PRIORITY_CLASS_PREGNANT);
+  EXPECT_EQ(Text("numberText"), "N001");
+}
+
+TEST_F(KioskGuiTest, CheckInByCodeWithTheServersAnswersInWords) {
+  const std::string code = Book(Local(11, 30), "+79161234567");
+  ASSERT_FALSE(code.empty());
+  Start();
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+  Tap("checkInButton");
+  ASSERT_TRUE(WaitScreen("checkin"));
+
+  // A code that does not exist: said in words, no code numbers.
+  TypeCode("ZZZZ-ZZZZ");
+  Tap("submitCode");
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().errorText().isEmpty(); }, 5000));
+  EXPECT_EQ(model().screen(), "checkin");
+  EXPECT_FALSE(model().errorText().contains("NOT_FOUND"));
+  for (int i = 0; i < 8; ++i) Tap("eraseKey");
+  EXPECT_TRUE(model().code().isEmpty());
+
+  // Too early (10:00 for 11:30; check-in opens 30 minutes before): from when.
+  TypeCode(code);
+  EXPECT_EQ(Text("codeText").remove('-'), QString::fromStdString(code).remove('-').toUpper());
+  Tap("submitCode");
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().errorText().isEmpty(); }, 5000));
+  EXPECT_TRUE(model().errorText().contains("11:00")) << model().errorText().toStdString();
+
+  // In time: the ticket, with the appointment time.
+  clock_->Set(Local(11, 10));
+  Tap("submitCode");
+  ASSERT_TRUE(WaitScreen("result"));
+  EXPECT_EQ(Text("numberText"), "R001");
+  EXPECT_TRUE(model().resultNote().contains("11:30")) << model().resultNote().toStdString();
+}
+
+TEST_F(KioskGuiTest, APrinterWithoutPaperLeavesTheNumberLargeAndTellsStaff) {
+  testing::FakeTcpPrinter device(0x72);  // paper end
+  Start(device.spec());
+  ASSERT_NO_FATAL_FAILURE(TakeTicket("zh", "R"));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return model().printerFailed(); }, 5000));
+  EXPECT_EQ(Text("numberText"), "R001");
+  EXPECT_EQ(Text("slipText"), ScreenTexts(v1::LANGUAGE_ZH).value("printerOut").toString());
+  EXPECT_NE(Find("qrImage"), nullptr);
+  EXPECT_EQ(model().printerState(), v1::PRINTER_STATE_OUT_OF_PAPER);
+  Shot("result-printer-out-zh");
+
+  // Staff see the fault.
+  auto counter = v1::CounterService::NewStub(server_.Channel());
+  bool listed = QTest::qWaitFor(
+      [&] {
+        grpc::ClientContext ctx;
+        v1::ListDevicesRequest req;
+        req.set_branch_id("test");
+        v1::ListDevicesResponse resp;
+        if (!counter->ListDevices(&ctx, req, &resp).ok()) return false;
+        for (const v1::Device& d : resp.devices())
+          if (d.printer_state() == v1::PRINTER_STATE_OUT_OF_PAPER) return true;
+        return false;
+      },
+      5000);
+  EXPECT_TRUE(listed) << "ListDevices does not show the kiosk's printer out of paper";
+
+  // The kiosk keeps working without paper.
+  Tap("homeButton");
+  ASSERT_TRUE(WaitScreen("start"));
+  Tap("lang_ru");
+  Tap("service_R");
+  ASSERT_TRUE(WaitScreen("result"));
+  EXPECT_EQ(Text("numberText"), "R002");
+}
+
+TEST_F(KioskGuiTest, AMissingPrinterDirectoryIsAPrinterOutOfOrder) {
+  Start("file:" + dir_.File("unplugged/slip.bin"));
+  ASSERT_NO_FATAL_FAILURE(TakeTicket("ru", "P"));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return model().printerFailed(); }, 5000));
+  EXPECT_EQ(Text("numberText"), "P001");
+  EXPECT_EQ(model().printerState(), v1::PRINTER_STATE_OFFLINE);
+  Shot("result-printer-out-ru");
+}
+
+TEST_F(KioskGuiTest, ServerDownShowsOutOfServiceWithinThreeSecondsAndComesBack) {
+  testing::TcpRelay relay(server_.server().port());
+  GuiSettings settings = Settings("");
+  settings.conn.server = relay.address();
+  Start(settings);
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+
+  relay.Stop();
+  QElapsedTimer down;
+  down.start();
+  ASSERT_TRUE(WaitScreen("out-of-service", 3000)) << "still " << model().screen().toStdString();
+  EXPECT_LE(down.elapsed(), 3000);
+  // The screen answers while the server is away (never frozen): a frame renders.
+  EXPECT_FALSE(app_->Grab().isNull());
+  Shot("out-of-service");
+
+  relay.Start();
+  ASSERT_TRUE(WaitScreen("start", 20000)) << "no recovery";
+  ASSERT_NO_FATAL_FAILURE(TakeTicket("en", "R"));
+  EXPECT_EQ(Text("numberText"), "R001");
+}
+
+TEST_F(KioskGuiTest, UntouchedItReturnsToTheStartScreen) {
+  GuiSettings settings = Settings("");
+  settings.idle_seconds = 1;  // 20 by default
+  Start(settings);
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+  Tap("priorityButton");
+  ASSERT_TRUE(WaitScreen("priority"));
+  QElapsedTimer idle;
+  idle.start();
+  ASSERT_TRUE(WaitScreen("start", 3000));
+  EXPECT_GE(idle.elapsed(), 900);
+}
+
+TEST_F(KioskGuiTest, ScreenshotsOfEveryScreenInThreeLanguages) {
+  Start("file:" + dir_.File("slip.bin"));
+  const QRawFont font = QRawFont::fromFont(QGuiApplication::font());
+  ASSERT_TRUE(font.isValid());
+  for (const char* lang : {"ru", "en", "zh"}) {
+    const std::string l = lang;
+    model().home();
+    ASSERT_TRUE(WaitScreen("start"));
+    Shot("start-" + l);
+    Tap(QString("lang_") + lang);
+    ASSERT_TRUE(WaitScreen("services"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !model().services().isEmpty(); }, 5000));
+    const QImage services = Shot("services-" + l);
+    Tap("priorityButton");
+    ASSERT_TRUE(WaitScreen("priority"));
+    Shot("priority-" + l);
+    Tap("priorityBack");
+    ASSERT_TRUE(WaitScreen("services"));
+    Tap("checkInButton");
+    ASSERT_TRUE(WaitScreen("checkin"));
+    TypeCode("K7M2Q");
+    Shot("checkin-" + l);
+    Tap("checkinBack");
+    ASSERT_TRUE(WaitScreen("services"));
+    Tap("service_R");
+    ASSERT_TRUE(WaitScreen("result"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !model().slipText().isEmpty() &&
+                                             model().slipText() != model().texts().value("pleaseWait"); },
+                                5000));
+    Shot("result-" + l);
+
+    if (l == "zh") {
+      // Every Chinese word on the screens has a glyph in the font drawn with.
+      const QVariantMap texts = model().texts();
+      for (auto it = texts.begin(); it != texts.end(); ++it) {
+        for (QChar c : it.value().toString()) {
+          if (c.script() == QChar::Script_Han) {
+            EXPECT_TRUE(font.supportsCharacter(c)) << it.key().toStdString();
+          }
+        }
+      }
+      EXPECT_TRUE(model().texts().value("chooseService").toString().contains(QString::fromUtf8("选择")));
+    }
+  }
+  // A closed branch says when it opens.
+  clock_->Set(Local(22, 0));
+  model().home();
+  Tap("lang_en");
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().branchOpen(); }, 5000));
+  QTest::qWait(200);
+  Shot("services-closed-en");
+}
+
+TEST(GuiSettingsTest, TheConfigFileSetsAndFlagsOverride) {
+  testing::TempDir dir;
+  const std::string path = dir.File("kiosk.toml");
+  std::ofstream(path) << "server = \"10.0.0.5:50051\"\nbranch = \"tverskaya\"\n"
+                         "printer = \"tcp://10.0.0.9:9100\"\npaper-mm = 58\nwindowed = true\n"
+                         "status-url = \"https://q.example/t\"\n";
+  std::vector<std::string> args = {"kiosk-gui", "--config", path, "--branch", "arbat"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  GuiSettings settings;
+  EXPECT_FALSE(ParseGuiSettings(static_cast<int>(argv.size()), argv.data(), &settings).has_value());
+  EXPECT_EQ(settings.conn.server, "10.0.0.5:50051");
+  EXPECT_EQ(settings.conn.branch, "arbat");  // the flag wins
+  EXPECT_EQ(settings.printer, "tcp://10.0.0.9:9100");
+  EXPECT_EQ(settings.paper_mm, 58);
+  EXPECT_FALSE(settings.fullscreen);
+  EXPECT_EQ(settings.status_url, "https://q.example/t");
+
+  std::ofstream(path) << "no-such-setting = \"x\"\n";
+  GuiSettings bad;
+  EXPECT_EQ(ParseGuiSettings(static_cast<int>(argv.size()), argv.data(), &bad), 2);
+}
+
+}  // namespace
+}  // namespace shop::queue::kiosk::gui
