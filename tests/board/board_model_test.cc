@@ -1,0 +1,309 @@
+// The hall board against a real queue server on loopback: a call made at a
+// counter reaches the model within 1 s and is announced; 20 calls in 2 s
+// are all announced in order, none cut off; a server restart shows
+// "reconnecting" (the last state stays) and then the new calls, each said
+// once; screenshots of the board are written and are not blank.
+// Headless: QT_QPA_PLATFORM=offscreen, QT_QUICK_BACKEND=software.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QImage>
+#include <QThread>
+
+#include <gtest/gtest.h>
+
+#include "board/board_model.h"
+#include "board/board_view.h"
+#include "board/voice.h"
+#include "common/client/rpc.h"
+#include "counter/counter_client.h"
+#include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "tests/board/restartable_server.h"
+
+namespace shop::queue::board {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RestartableServer;
+
+#ifndef BOARD_SCREENSHOT_DIR
+#define BOARD_SCREENSHOT_DIR "screenshots"
+#endif
+
+// Runs the UI event loop until `done` or `limit`.
+template <typename Done>
+bool SpinUntil(Done done, std::chrono::milliseconds limit) {
+  QElapsedTimer timer;
+  timer.start();
+  while (!done()) {
+    if (timer.elapsed() > limit.count()) return false;
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    QThread::msleep(5);
+  }
+  return true;
+}
+
+// A counter (supervisor session) and a kiosk on the server.
+class Hall {
+ public:
+  explicit Hall(RestartableServer& server) { Connect(server); }
+  void Connect(RestartableServer& server) {
+    channel_ = client::CreateChannelWithToken(server.address(), grpc::InsecureChannelCredentials(),
+                                              server.SupervisorToken());
+    kiosk_ = v1::KioskService::NewStub(channel_);
+  }
+  std::string Take(const std::string& prefix, v1::Language language = v1::LANGUAGE_RU) {
+    v1::CreateTicketRequest request;
+    request.set_branch_id("test");
+    request.set_service_prefix(prefix);
+    request.set_request_id(client::NewRequestId());
+    request.set_language(language);
+    v1::CreateTicketResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 5s);
+    grpc::Status status = kiosk_->CreateTicket(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << client::DescribeStatus(status);
+    return response.ticket().display_number();
+  }
+  counter::CounterClient Counter(const std::string& id) const {
+    return counter::CounterClient(channel_, "test", id);
+  }
+  // Opens counter `id` and calls the next ticket there; its number.
+  std::string CallNext(const std::string& id) {
+    counter::CounterClient counter = Counter(id);
+    v1::Counter opened;
+    EXPECT_TRUE(counter.Open({}, &opened).ok());
+    v1::Ticket ticket;
+    grpc::Status status = counter.CallNext(&ticket);
+    EXPECT_TRUE(status.ok()) << client::DescribeStatus(status);
+    return ticket.display_number();
+  }
+  // Serves and finishes the counter's current ticket.
+  void Finish(const std::string& id) {
+    counter::CounterClient counter = Counter(id);
+    v1::Ticket ticket;
+    ASSERT_TRUE(counter.Start({}, &ticket).ok());
+    ASSERT_TRUE(counter.Complete({}, &ticket).ok());
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::KioskService::Stub> kiosk_;
+};
+
+// The board as the program assembles it, with a recording sound output.
+class Board {
+ public:
+  explicit Board(RestartableServer& server, double time_scale = 0.02)
+      : output_(time_scale), queue_(synth_, output_, VoiceSettings()) {
+    BoardModel::Options options;
+    options.announce = [this](const BoardCallView& call) {
+      announced_.push_back(call.display_number + "#" + std::to_string(call.recall_count));
+      queue_.Enqueue(ToAnnouncement(call));
+    };
+    model_ = std::make_unique<BoardModel>(options);
+    client::CallOptions call_options;
+    call_options.token = server.board_token();
+    feed_ = std::make_unique<BoardFeed>(client::MakeChannel(server.address()), "test",
+                                        call_options, model_.get());
+    feed_->Start();
+  }
+  ~Board() { feed_->Stop(); }
+
+  BoardModel& model() { return *model_; }
+  AnnouncementQueue& queue() { return queue_; }
+  RecordingAudioOutput& output() { return output_; }
+  const std::vector<std::string>& announced() const { return announced_; }
+
+ private:
+  EspeakSynthesizer synth_;
+  RecordingAudioOutput output_;
+  AnnouncementQueue queue_;
+  std::vector<std::string> announced_;
+  std::unique_ptr<BoardModel> model_;
+  std::unique_ptr<BoardFeed> feed_;
+};
+
+std::string ScreenshotPath(const std::string& name) {
+  std::filesystem::create_directories(BOARD_SCREENSHOT_DIR);
+  return std::string(BOARD_SCREENSHOT_DIR) + "/" + name;
+}
+
+// Saves the board's screen and checks it is drawn.
+void Shoot(BoardModel& model, const std::string& name) {
+  BoardView view(&model);
+  ASSERT_NE(view.window(), nullptr);
+  view.Show(/*fullscreen=*/false, 1280, 720);
+  const QImage image = view.Grab();
+  ASSERT_FALSE(image.isNull());
+  EXPECT_TRUE(LooksDrawn(image)) << name << " looks blank";
+  EXPECT_TRUE(image.save(QString::fromStdString(ScreenshotPath(name)), "PNG"));
+  view.window()->close();
+}
+
+TEST(BoardModelTest, ACallAtACounterAppearsWithinOneSecondAndIsAnnounced) {
+  RestartableServer server;
+  Hall hall(server);
+  Board board(server);
+  ASSERT_TRUE(SpinUntil([&] { return board.model().hasData(); }, 10s));
+  EXPECT_EQ(board.model().connectionState(), "connected");
+  const std::string number = hall.Take("R");
+  ASSERT_TRUE(SpinUntil([&] { return !board.model().waiting().isEmpty(); }, 2s));
+
+  QElapsedTimer since_call;
+  const std::string called = hall.CallNext("1");
+  since_call.start();
+  ASSERT_EQ(called, number);
+  ASSERT_TRUE(SpinUntil(
+      [&] { return board.model().newestNumber() == QString::fromStdString(number); }, 1000ms))
+      << "the call did not reach the board within 1 s";
+  EXPECT_LT(since_call.elapsed(), 1000);
+  EXPECT_EQ(board.model().newestCounter(), "Counter 1");
+  EXPECT_TRUE(board.model().newestBlinking());
+  EXPECT_EQ(board.announced(), std::vector<std::string>{number + "#0"});
+  ASSERT_TRUE(board.queue().WaitIdle(20s));
+  EXPECT_EQ(board.output().played().size(), 1u);
+
+  // A recall shows the ticket again and is said again.
+  counter::CounterClient counter = hall.Counter("1");
+  v1::Ticket ticket;
+  ASSERT_TRUE(counter.Recall({}, &ticket).ok());
+  ASSERT_TRUE(SpinUntil([&] { return board.announced().size() == 2; }, 2s));
+  EXPECT_EQ(board.announced()[1], number + "#1");
+  EXPECT_EQ(board.model().newestRecall(), 1);
+}
+
+TEST(BoardModelTest, TwentyCallsInTwoSecondsAreAllAnnouncedInOrderNoneCutOff) {
+  RestartableServer server;
+  Hall hall(server);
+  Board board(server);
+  ASSERT_TRUE(SpinUntil([&] { return board.model().hasData(); }, 10s));
+  for (int i = 0; i < 20; ++i) hall.Take(i % 2 == 0 ? "R" : "N");
+
+  std::vector<std::string> called;
+  std::thread counter_thread([&] {
+    for (int i = 0; i < 20; ++i) {
+      called.push_back(hall.CallNext("1"));
+      hall.Finish("1");
+    }
+  });
+  QElapsedTimer timer;
+  timer.start();
+  while (true) {
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    if (called.size() == 20 && board.announced().size() >= 20) break;
+    if (timer.elapsed() > 20000) break;
+    QThread::msleep(5);
+  }
+  counter_thread.join();
+  ASSERT_EQ(called.size(), 20u);
+  std::vector<std::string> expected;
+  for (const std::string& n : called) expected.push_back(n + "#0");
+  EXPECT_EQ(board.announced(), expected);
+
+  ASSERT_TRUE(board.queue().WaitIdle(60s));
+  const auto played = board.queue().played();
+  ASSERT_EQ(played.size(), 20u);
+  for (std::size_t i = 0; i < played.size(); ++i) EXPECT_EQ(played[i].display_number, called[i]);
+  const auto clips = board.output().played();
+  ASSERT_EQ(clips.size(), 20u);
+  for (std::size_t i = 0; i < clips.size(); ++i) {
+    EXPECT_EQ(clips[i].samples_played, clips[i].samples_given) << "clip " << i << " cut off";
+    if (i > 0) EXPECT_LE(clips[i - 1].end, clips[i].start) << "clips overlap at " << i;
+  }
+}
+
+TEST(BoardModelTest, ServerRestartShowsReconnectingThenCatchesUpWithoutRepeats) {
+  RestartableServer server;
+  Hall hall(server);
+  Board board(server);
+  ASSERT_TRUE(SpinUntil([&] { return board.model().hasData(); }, 10s));
+  hall.Take("R");
+  hall.Take("N");
+  hall.Take("P");
+  const std::string first = hall.CallNext("1");
+  ASSERT_TRUE(SpinUntil([&] { return board.announced().size() == 1; }, 2s));
+  Shoot(board.model(), "board-calls.png");
+
+  server.Stop();
+  QElapsedTimer down;
+  down.start();
+  ASSERT_TRUE(SpinUntil([&] { return board.model().connectionState() == "reconnecting"; }, 8s));
+  EXPECT_GE(down.elapsed(), 4500) << "said reconnecting before 5 s";
+  // The last known state stays on the screen.
+  EXPECT_EQ(board.model().newestNumber(), QString::fromStdString(first));
+  EXPECT_FALSE(board.model().waiting().isEmpty());
+  Shoot(board.model(), "board-reconnecting.png");
+
+  server.Start();
+  hall.Connect(server);
+  // Calls made before the board is back are caught up from the snapshot.
+  const std::string second = hall.CallNext("2");
+  ASSERT_TRUE(SpinUntil([&] { return board.model().connectionState() == "connected"; }, 20s));
+  const std::string third = hall.CallNext("3");
+  ASSERT_TRUE(SpinUntil([&] { return board.announced().size() >= 3; }, 3s));
+  EXPECT_EQ(board.announced(),
+            (std::vector<std::string>{first + "#0", second + "#0", third + "#0"}));
+  EXPECT_EQ(board.model().newestNumber(), QString::fromStdString(third));
+  // Both earlier calls are still listed under the newest.
+  const QVariantList calls = board.model().calls();
+  ASSERT_EQ(calls.size(), 2);
+  EXPECT_EQ(calls[0].toMap()["number"].toString(), QString::fromStdString(second));
+  EXPECT_EQ(calls[1].toMap()["number"].toString(), QString::fromStdString(first));
+}
+
+TEST(BoardModelTest, ScreenshotWithCallsWaitingCountsAndServiceNames) {
+  RestartableServer server;
+  Hall hall(server);
+  Board board(server);
+  ASSERT_TRUE(SpinUntil([&] { return board.model().hasData(); }, 10s));
+  for (int i = 0; i < 6; ++i) hall.Take("R", i % 2 ? v1::LANGUAGE_EN : v1::LANGUAGE_ZH);
+  for (int i = 0; i < 3; ++i) hall.Take("N");
+  hall.Take("P");
+  hall.CallNext("3");
+  hall.Finish("3");
+  hall.CallNext("2");
+  hall.Finish("2");
+  hall.CallNext("1");
+  ASSERT_TRUE(SpinUntil([&] { return board.announced().size() == 3; }, 3s));
+  ASSERT_TRUE(SpinUntil([&] { return !board.model().branchName().isEmpty(); }, 3s));
+  EXPECT_EQ(board.model().branchName(), "Test shop");
+  const QVariantList waiting = board.model().waiting();
+  ASSERT_EQ(waiting.size(), 3);
+  EXPECT_EQ(waiting[0].toMap()["name"].toString(), QString::fromUtf8("Замена SIM"));
+  EXPECT_EQ(waiting[0].toMap()["nameZh"].toString(), QString::fromUtf8("补办SIM卡"));
+  EXPECT_EQ(board.model().calls().size(), 2);
+  Shoot(board.model(), "board.png");
+}
+
+TEST(BoardModelTest, NoServerAtAllShowsReconnectingAfterFiveSeconds) {
+  BoardModel::Options options;
+  BoardModel model(options);
+  client::CallOptions call_options;
+  BoardFeed feed(client::MakeChannel("127.0.0.1:1"), "test", call_options, &model);
+  feed.Start();
+  EXPECT_EQ(model.connectionState(), "connecting");
+  QElapsedTimer timer;
+  timer.start();
+  ASSERT_TRUE(SpinUntil([&] { return model.connectionState() == "reconnecting"; }, 8s));
+  EXPECT_GE(timer.elapsed(), 4500);
+  feed.Stop();
+}
+
+}  // namespace
+}  // namespace shop::queue::board
+
+int main(int argc, char** argv) {
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  if (qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND")) qputenv("QT_QUICK_BACKEND", "software");
+  QGuiApplication app(argc, argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
