@@ -209,7 +209,7 @@ void BoardFeed::Post(F apply) {
 }
 
 void BoardFeed::FetchBranch() {
-  auto stub = v1::KioskService::NewStub(channel_);
+  std::unique_ptr<v1::KioskService::StubInterface> stub = v1::KioskService::NewStub(channel_);
   v1::GetBranchRequest branch_request;
   branch_request.set_branch_id(branch_id_);
   v1::GetBranchResponse branch;

@@ -216,7 +216,9 @@ TEST(BoardModelTest, TwentyCallsInTwoSecondsAreAllAnnouncedInOrderNoneCutOff) {
   ASSERT_EQ(clips.size(), 20u);
   for (std::size_t i = 0; i < clips.size(); ++i) {
     EXPECT_EQ(clips[i].samples_played, clips[i].samples_given) << "clip " << i << " cut off";
-    if (i > 0) EXPECT_LE(clips[i - 1].end, clips[i].start) << "clips overlap at " << i;
+    if (i > 0) {
+      EXPECT_LE(clips[i - 1].end, clips[i].start) << "clips overlap at " << i;
+    }
   }
 }
 

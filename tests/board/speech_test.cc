@@ -124,7 +124,9 @@ TEST(AnnouncementTest, TwentyCallsPlayInOrderWithoutOverlap) {
   for (std::size_t i = 0; i < clips.size(); ++i) {
     EXPECT_EQ(clips[i].samples_played, clips[i].samples_given) << "clip " << i << " cut off";
     EXPECT_GT(clips[i].clip.Rms(), 0.02);
-    if (i > 0) EXPECT_LE(clips[i - 1].end, clips[i].start) << "clips " << i - 1 << " and " << i;
+    if (i > 0) {
+      EXPECT_LE(clips[i - 1].end, clips[i].start) << "clips " << i - 1 << " and " << i;
+    }
   }
   // The bilingual ones are longer than the Russian-only ones next to them.
   EXPECT_GT(clips[1].clip.duration(), clips[0].clip.duration());
