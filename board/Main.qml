@@ -107,13 +107,16 @@ Window {
                     opacity: newest.lit ? 0.28 : 0
                 }
                 Row {
+                    id: newestRow
                     anchors.centerIn: parent
-                    spacing: 4 * u
+                    spacing: 3 * u
                     visible: board.newestNumber.length > 0
+                    // A long counter name shrinks the line rather than leave the panel.
+                    scale: Math.min(1, (newest.width - 4 * u) / Math.max(1, implicitWidth))
                     Text {
                         text: board.newestNumber
                         color: accent
-                        font.pixelSize: 17 * u
+                        font.pixelSize: 16 * u
                         font.bold: true
                     }
                     Text {

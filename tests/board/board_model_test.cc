@@ -279,8 +279,13 @@ TEST(BoardModelTest, ScreenshotWithCallsWaitingCountsAndServiceNames) {
   EXPECT_EQ(board.model().branchName(), "Test shop");
   const QVariantList waiting = board.model().waiting();
   ASSERT_EQ(waiting.size(), 3);
-  EXPECT_EQ(waiting[0].toMap()["name"].toString(), QString::fromUtf8("Замена SIM"));
-  EXPECT_EQ(waiting[0].toMap()["nameZh"].toString(), QString::fromUtf8("补办SIM卡"));
+  QVariantMap r;
+  for (const QVariant& row : waiting) {
+    if (row.toMap()["prefix"].toString() == "R") r = row.toMap();
+  }
+  EXPECT_EQ(r["name"].toString().toStdString(), "Замена SIM");
+  EXPECT_EQ(r["nameZh"].toString().toStdString(), "补办SIM卡");
+  EXPECT_EQ(r["count"].toInt(), 4);  // 6 taken, 2 called
   EXPECT_EQ(board.model().calls().size(), 2);
   Shoot(board.model(), "board.png");
 }
