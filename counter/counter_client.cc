@@ -84,6 +84,26 @@ grpc::Status CounterClient::CallNext(v1::Ticket* out) const {
   return status;
 }
 
+grpc::Status CounterClient::ListDevices(std::vector<v1::Device>* out) const {
+  v1::ListDevicesRequest request;
+  request.set_branch_id(branch_id_);
+  v1::ListDevicesResponse response;
+  grpc::Status status =
+      client::UnaryWithRetry(options_, *counter_stub_, &Stub::ListDevices, request, &response);
+  if (status.ok()) out->assign(response.devices().begin(), response.devices().end());
+  return status;
+}
+
+grpc::Status CounterClient::BranchTimeZone(std::string* out) const {
+  std::string zone;
+  grpc::Status status = WatchBoard([&](const v1::WatchBoardResponse& first) {
+    zone = first.time_zone();
+    return false;  // the snapshot is enough
+  });
+  if (status.ok()) *out = zone;
+  return status;
+}
+
 grpc::Status CounterClient::ResolveTicket(const client::TicketRef& ticket,
                                           client::TicketRef* resolved) const {
   if (!ticket.empty()) {

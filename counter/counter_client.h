@@ -99,6 +99,12 @@ class CounterClient {
   grpc::Status Park(const client::TicketRef& ticket, v1::Ticket* out) const;
   grpc::Status Return(const client::TicketRef& ticket, v1::Ticket* out) const;
 
+  // The branch's hall devices that have reported, those that need staff
+  // first, then by id.
+  grpc::Status ListDevices(std::vector<v1::Device>* out) const;
+  // The branch's IANA time zone, as the board's first message names it.
+  grpc::Status BranchTimeZone(std::string* out) const;
+
   // The branch's board stream: see client::BoardClient (this forwards to
   // one, on the channel given).
   grpc::Status WatchBoard(const BoardCallback& on_message,

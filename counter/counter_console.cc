@@ -65,6 +65,12 @@ void CounterConsole::Render() {
     out_ << FormatWaiting(waiting, std::vector<std::string>(served.begin(), served.end()))
          << '\n';
   }
+  // Devices that need someone (a kiosk out of paper), one line each.
+  std::vector<v1::Device> devices;
+  if (client_.ListDevices(&devices).ok()) {
+    google::protobuf::RepeatedPtrField<v1::Device> listed(devices.begin(), devices.end());
+    for (const std::string& line : FaultLines(listed)) out_ << line << '\n';
+  }
   out_ << kKeys << '\n';
   if (!message_.empty()) out_ << '\n' << message_ << '\n';
   out_ << "> ";

@@ -39,7 +39,8 @@ class CounterConsole {
   int Run();
 
  private:
-  // Redraws the screen: state, current ticket, waiting counts, the last
+  // Redraws the screen: state, current ticket, waiting counts, a line per
+  // device that needs staff ("! kiosk hall-1: printer out of paper"), the last
   // result, the prompt.
   void Render();
   // Acts on one key; false means quit.

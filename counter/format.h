@@ -48,6 +48,17 @@ inline constexpr std::string_view kSessionEnded =
 // kSessionEnded for UNAUTHENTICATED.
 std::string RefusalLine(const grpc::Status& status);
 
+// "kiosk hall-1: printer out of paper (since 14:02)": a device as staff see
+// it in `counter devices`, the time (when the printer state last changed)
+// HH:MM in `time_zone` (IANA; empty: this machine's zone); the device's
+// detail, if any, after the time ("(since 14:02; cover open)").
+std::string FormatDevice(const v1::Device& device, std::string_view time_zone);
+
+// "! kiosk hall-1: printer out of paper", one line for each device of
+// `devices` that needs staff (its printer not OK and not absent), in order.
+std::vector<std::string> FaultLines(
+    const google::protobuf::RepeatedPtrField<v1::Device>& devices);
+
 // "R017 -> Counter 3", plus " (recall 1)" after a recall and "  appointment"
 // for an appointment ticket.
 std::string FormatBoardCall(const v1::BoardCall& call);

@@ -147,6 +147,18 @@ int RunClose(const CounterClient& counter, const Flags&) {
   return PrintCounter(status, closed);
 }
 
+int RunDevices(const CounterClient& counter, const Flags&) {
+  std::vector<v1::Device> devices;
+  grpc::Status status = counter.ListDevices(&devices);
+  if (!status.ok()) return Fail(status);
+  std::string zone;
+  status = counter.BranchTimeZone(&zone);
+  if (!status.ok()) return Fail(status);
+  for (const v1::Device& device : devices) std::cout << FormatDevice(device, zone) << '\n';
+  if (devices.empty()) std::cout << "no device has reported\n";
+  return 0;
+}
+
 // Not a Command: the screen needs the case client too (see Main).
 int RunInteractive(const CounterClient& counter, const CaseClient& cases) {
   client::KeyReader keys;
@@ -173,14 +185,26 @@ void BlockStopSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-bool PrintBoardMessage(const v1::WatchBoardResponse& message, std::string* last_waiting) {
+// What the board printed last, so that unchanged lines are not repeated.
+struct BoardShown {
+  std::string waiting;
+  std::vector<std::string> faults;
+};
+
+bool PrintBoardMessage(const v1::WatchBoardResponse& message, BoardShown* shown) {
   if (message.snapshot()) std::cout << "-- board of the branch (recent calls) --\n";
   for (const v1::BoardCall& call : message.calls()) {
     std::cout << FormatBoardCall(call) << '\n';
   }
   const std::string waiting = FormatWaiting(message);
-  if (message.snapshot() || waiting != *last_waiting) std::cout << "   " << waiting << '\n';
-  *last_waiting = waiting;
+  if (message.snapshot() || waiting != shown->waiting) std::cout << "   " << waiting << '\n';
+  shown->waiting = waiting;
+  std::vector<std::string> faults = FaultLines(message.device_faults());
+  if (message.snapshot() || faults != shown->faults) {
+    for (const std::string& line : faults) std::cout << line << '\n';
+    if (faults.empty() && !shown->faults.empty()) std::cout << "   devices: no faults\n";
+  }
+  shown->faults = std::move(faults);
   std::cout.flush();
   return true;
 }
@@ -190,11 +214,9 @@ bool PrintBoardMessage(const v1::WatchBoardResponse& message, std::string* last_
 // reconnects, one line when it is back.
 grpc::Status WatchUntilCancelled(const CounterClient& counter,
                                  client::StreamCanceller* canceller) {
-  std::string last_waiting;
+  BoardShown shown;
   return counter.WatchBoardLive(
-      [&](const v1::WatchBoardResponse& message) {
-        return PrintBoardMessage(message, &last_waiting);
-      },
+      [&](const v1::WatchBoardResponse& message) { return PrintBoardMessage(message, &shown); },
       [](BoardLink link, const grpc::Status& why) {
         if (link == BoardLink::kLost) {
           std::cerr << "board: connection lost (" << client::DescribeStatus(why)
@@ -284,6 +306,8 @@ void AddCommands(CLI::App& app, Flags& flags, Selected& selected) {
       ->check(client::TicketArg())
       ->required();
   AddCommand(app, selected, "board", "Print the hall board live until Ctrl-C", RunBoard, false);
+  AddCommand(app, selected, "devices", "The branch's kiosks and their printers, faults first",
+             RunDevices, false);
   AddCommand(app, selected, "interactive", "Clerk's keyboard screen (k: the SIM case screen)",
              Command());  // run by Main with the case client
   app.add_subcommand("login", "Log in as a staff member (asks for the password)")

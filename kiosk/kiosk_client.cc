@@ -24,6 +24,19 @@ grpc::Status KioskClient::GetBranch(v1::Branch* out) const {
   return status;
 }
 
+grpc::Status KioskClient::ReportDeviceStatus(v1::PrinterState state, std::string_view detail,
+                                             v1::Device* out) const {
+  v1::ReportDeviceStatusRequest request;
+  request.set_branch_id(branch_id_);
+  request.set_printer_state(state);
+  request.set_detail(std::string(detail));
+  v1::ReportDeviceStatusResponse response;
+  grpc::Status status =
+      client::UnaryWithRetry(options_, *stub_, &Stub::ReportDeviceStatus, request, &response);
+  if (status.ok() && out != nullptr) *out = std::move(*response.mutable_device());
+  return status;
+}
+
 grpc::Status KioskClient::ListServices(std::vector<v1::Service>* out) const {
   std::vector<v1::Service> services;
   v1::ListServicesRequest request;

@@ -1,6 +1,6 @@
 // KioskClient: what a kiosk in the shop hall does, over KioskService: read the
 // branch and its services, issue a ticket, check in an online booking by its
-// code, look a ticket up. It holds no UI:
+// code, look a ticket up, report its printer's state. It holds no UI:
 // the terminal program drives it today, a touch screen can drive it later.
 //
 // Every method returns the server's grpc::Status (or the last one after
@@ -75,6 +75,13 @@ class KioskClient {
   // A ticket with its current state, position and estimated wait.
   // `ticket`: an id, or the printed number of today's ticket ("R017").
   grpc::Status GetTicket(const client::TicketRef& ticket, v1::Ticket* out) const;
+
+  // Reports this kiosk's printer: `state` (not UNSPECIFIED) and a short
+  // `detail` (at most 200 characters, one line, no personal data). The
+  // device is the one the token names. A report only states the present,
+  // so it is retried as is. `out` (may be null) gets the device as stored.
+  grpc::Status ReportDeviceStatus(v1::PrinterState state, std::string_view detail,
+                                  v1::Device* out) const;
 
  private:
   std::unique_ptr<v1::KioskService::StubInterface> stub_;

@@ -35,6 +35,8 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.KioskService/CreateTicket", kKioskAndStaff},
       {"/shop.queue.v1.KioskService/GetTicket", kKioskAndStaff},
       {"/shop.queue.v1.KioskService/CheckInBooking", kKioskAndStaff},
+      // A kiosk reports its own printer; nobody reports for it.
+      {"/shop.queue.v1.KioskService/ReportDeviceStatus", {Role::kKiosk}},
       // The online booking site calls these without credentials; each client
       // address is rate-limited instead (BookingServiceImpl).
       {"/shop.queue.v1.BookingService/ListSlots", RoleSet::Public()},
@@ -55,6 +57,7 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.CounterService/TransferTicket", kCounterStaff},
       {"/shop.queue.v1.CounterService/ParkTicket", kCounterStaff},
       {"/shop.queue.v1.CounterService/ReturnTicket", kCounterStaff},
+      {"/shop.queue.v1.CounterService/ListDevices", kCounterStaff},
       {"/shop.queue.v1.BoardService/WatchBoard", kEveryone},
       // Supervisor actions among these also carry a supervisor's own
       // credentials, checked by CaseManager (AuthManager::ConfirmSupervisor).

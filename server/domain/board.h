@@ -1,5 +1,6 @@
-// BoardHub: in-process fan-out of board updates (calls and waiting counts) to
-// the watchers of a branch. Updates are published after their transaction
+// BoardHub: in-process fan-out of board updates (calls, and the branch's
+// state: waiting counts, due appointments, device faults) to the watchers of
+// a branch. Updates are published after their transaction
 // commits.
 //
 // Each subscription has a bounded queue; a watcher that falls far behind
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/domain/device.h"
 #include "server/domain/store.h"
 
 namespace shop::queue {
@@ -29,10 +31,27 @@ struct BoardCallView {
   std::string counter_display_name;
 };
 
+// An appointment ticket checked in, waiting, due soon or overdue.
+struct DueAppointmentView {
+  int64_t ticket_id = 0;
+  std::string display_number;
+  std::string service_prefix;
+  absl::Time due_time;
+};
+
 struct BoardUpdate {
   std::vector<BoardCallView> calls;        // newest last
+  // The branch's state, in every update:
   std::map<std::string, int> waiting;      // prefix -> waiting count, every service
+  std::vector<DueAppointmentView> due;     // earliest first, at most kMaxDue
+  std::vector<DeviceStatus> device_faults;  // devices that need staff, staff order
+  std::string time_zone;                   // IANA
+  std::string branch_display_name;
   bool snapshot = false;
+
+  // Due appointments: due within kDueWithin from now, or overdue.
+  static constexpr absl::Duration kDueWithin = absl::Minutes(30);
+  static constexpr int kMaxDue = 10;
 };
 
 class BoardSubscription {

@@ -20,6 +20,14 @@ int WeekdayIndex(absl::Weekday d) {
   return 0;
 }
 
+// The instant of `minute` minutes after local midnight of `day` in `tz`. A
+// local time the clocks skip (a daylight-saving gap) is the instant they jump
+// to; a repeated one is its first occurrence.
+absl::Time LocalTime(absl::CivilDay day, int minute, absl::TimeZone tz) {
+  const absl::TimeZone::TimeInfo ti = tz.At(absl::CivilSecond(absl::CivilMinute(day) + minute));
+  return ti.kind == absl::TimeZone::TimeInfo::SKIPPED ? ti.trans : ti.pre;
+}
+
 bool IsPrefix(const std::string& p) { return p.size() == 1 && p[0] >= 'A' && p[0] <= 'Z'; }
 
 }  // namespace
@@ -45,7 +53,23 @@ std::optional<absl::Time> BranchConfig::ClosingTime(absl::Time t) const {
   if (closed_dates.count(absl::FormatCivilTime(day))) return std::nullopt;
   const auto& h = hours[WeekdayIndex(absl::GetWeekday(day))];
   if (!h) return std::nullopt;
-  return absl::FromCivil(absl::CivilMinute(day) + h->close_minute, time_zone);
+  return LocalTime(day, h->close_minute, time_zone);
+}
+
+std::optional<absl::Time> BranchConfig::NextOpenTime(absl::Time t) const {
+  const absl::Time horizon = t + kNextOpenHorizon;
+  const absl::CivilDay first = absl::ToCivilDay(t, time_zone);
+  // One day more than the horizon's days: the last day's opening may still
+  // fall inside it.
+  for (absl::CivilDay day = first; day <= first + 15; ++day) {
+    if (closed_dates.count(absl::FormatCivilTime(day))) continue;
+    const auto& h = hours[WeekdayIndex(absl::GetWeekday(day))];
+    if (!h) continue;
+    absl::Time open = LocalTime(day, h->open_minute, time_zone);
+    if (open > horizon) break;
+    if (open > t) return open;
+  }
+  return std::nullopt;
 }
 
 bool BranchConfig::IsOpen(absl::Time t) const {
@@ -53,8 +77,8 @@ bool BranchConfig::IsOpen(absl::Time t) const {
   if (closed_dates.count(absl::FormatCivilTime(day))) return false;
   const auto& h = hours[WeekdayIndex(absl::GetWeekday(day))];
   if (!h) return false;
-  absl::Time open = absl::FromCivil(absl::CivilMinute(day) + h->open_minute, time_zone);
-  absl::Time close = absl::FromCivil(absl::CivilMinute(day) + h->close_minute, time_zone);
+  absl::Time open = LocalTime(day, h->open_minute, time_zone);
+  absl::Time close = LocalTime(day, h->close_minute, time_zone);
   return t >= open && t < close;
 }
 

@@ -77,6 +77,13 @@ struct BranchConfig {
   // Closing time of the business day that `t` falls in; nullopt when the
   // branch is closed that whole day.
   std::optional<absl::Time> ClosingTime(absl::Time t) const;
+  // The first moment after `t` at which the branch opens (a day's opening
+  // time on a day with hours that is not a closed date), looking at most
+  // kNextOpenHorizon ahead; nullopt when it does not open in that time.
+  // Local times are the branch's zone: an opening time that falls into a
+  // daylight-saving gap is the instant the clocks jump to.
+  std::optional<absl::Time> NextOpenTime(absl::Time t) const;
+  static constexpr absl::Duration kNextOpenHorizon = absl::Hours(24 * 14);
 
   // Checks internal consistency (unique prefixes and counter ids, counters
   // serving known services, sane hours). Field names in errors are config keys.

@@ -57,8 +57,10 @@ Status RecordCounter(QueueTx& tx, const CounterRow& c, absl::Time now, const Pri
 }
 
 CallRecord CallOf(const Ticket& t) {
-  return CallRecord{t.id, t.DisplayNumber(), t.counter_id, t.call_time, t.recall_count,
-                    t.origin == Origin::kAppointment};
+  return CallRecord{t.id,           t.DisplayNumber(),
+                    t.counter_id,   t.call_time,
+                    t.recall_count, t.origin == Origin::kAppointment,
+                    t.language,     t.service_prefix};
 }
 
 const char* ActionName(CounterAction a) {
@@ -367,15 +369,33 @@ void QueueManager::PublishAfterCommit(const BranchConfig& b, const std::vector<C
     const CounterConfig* cc = b.FindCounter(c.counter_id);
     u.calls.push_back({c, cc ? cc->display_name : c.counter_id});
   }
-  Status st = store_.Read([&](QueueTx& tx) {
-    auto counts = tx.WaitingCounts(b.branch_id);
-    if (!counts.ok()) return counts.status();
-    u.waiting = *counts;
-    return Status::Ok();
-  });
+  absl::Time now = clock_.Now();
+  Status st = store_.Read([&](QueueTx& tx) { return FillBranchState(tx, b, now, u); });
   if (!st.ok()) return;
-  for (const auto& s : b.services) u.waiting.emplace(s.prefix, 0);
   board_.Publish(b.branch_id, u);
+}
+
+void QueueManager::PublishBoardState(const std::string& branch_id) {
+  if (const BranchConfig* b = config_.FindBranch(branch_id)) PublishAfterCommit(*b, {});
+}
+
+Status QueueManager::FillBranchState(QueueTx& tx, const BranchConfig& b, absl::Time now,
+                                     BoardUpdate& u) {
+  auto counts = tx.WaitingCounts(b.branch_id);
+  if (!counts.ok()) return counts.status();
+  u.waiting = *counts;
+  for (const auto& s : b.services) u.waiting.emplace(s.prefix, 0);
+  auto due = tx.DueAppointments(b.branch_id, now + BoardUpdate::kDueWithin, BoardUpdate::kMaxDue);
+  if (!due.ok()) return due.status();
+  u.due.clear();
+  for (const Ticket& t : *due)
+    u.due.push_back({t.id, t.DisplayNumber(), t.service_prefix, t.due_time});
+  auto devices = tx.ListDeviceStatus(b.branch_id);
+  if (!devices.ok()) return devices.status();
+  u.device_faults = Faults(std::move(*devices));
+  u.time_zone = b.time_zone_name;
+  u.branch_display_name = b.display_name;
+  return Status::Ok();
 }
 
 Result<std::vector<ServiceView>> QueueManager::ListServices(const std::string& branch_id) {
@@ -395,12 +415,30 @@ Result<std::vector<ServiceView>> QueueManager::ListServices(const std::string& b
       if (!rate.ok()) return rate.status();
       v.open_counters = rate->open_counters;
       v.average_service_time = rate->average;
+      // A ticket taken now is a walk-in: due appointments, priority tickets
+      // and the walk-ins already waiting go before it.
+      int ahead = 0;
+      for (QueueTier tier : {QueueTier::kDueAppointment, QueueTier::kPriority, QueueTier::kWalkIn}) {
+        auto n = tx.CountWaiting(branch_id, s.prefix, tier, now, nullptr);
+        if (!n.ok()) return n.status();
+        ahead += *n;
+      }
+      v.estimated_wait = EstimateWait(ahead, rate->average, rate->open_counters);
       out.push_back(v);
     }
     return Status::Ok();
   });
   if (!st.ok()) return st;
   return out;
+}
+
+Result<ServiceView> QueueManager::GetService(const std::string& branch_id,
+                                             const std::string& prefix) {
+  auto all = ListServices(branch_id);
+  if (!all.ok()) return all.status();
+  for (const ServiceView& v : *all)
+    if (v.config->prefix == prefix) return v;
+  return Status::NotFound("branch " + branch_id + " has no service " + Quoted(prefix));
 }
 
 Result<const BranchConfig*> ValidateCreateTicket(const ServerConfig& config,
@@ -775,6 +813,7 @@ Result<BoardUpdate> QueueManager::BoardSnapshot(const std::string& branch_id, in
   if (!b.ok()) return b.status();
   BoardUpdate u;
   u.snapshot = true;
+  absl::Time now = clock_.Now();
   Status st = store_.Read([&](QueueTx& tx) -> Status {
     auto calls = tx.RecentCalls(branch_id, recent_calls);
     if (!calls.ok()) return calls.status();
@@ -782,13 +821,9 @@ Result<BoardUpdate> QueueManager::BoardSnapshot(const std::string& branch_id, in
       const CounterConfig* cc = (*b)->FindCounter(it->counter_id);
       u.calls.push_back({*it, cc ? cc->display_name : it->counter_id});
     }
-    auto counts = tx.WaitingCounts(branch_id);
-    if (!counts.ok()) return counts.status();
-    u.waiting = *counts;
-    return Status::Ok();
+    return FillBranchState(tx, **b, now, u);
   });
   if (!st.ok()) return st;
-  for (const auto& s : (*b)->services) u.waiting.emplace(s.prefix, 0);
   return u;
 }
 

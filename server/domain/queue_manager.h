@@ -40,6 +40,9 @@ struct ServiceView {
   int waiting = 0;
   int open_counters = 0;
   absl::Duration average_service_time;
+  // What a ticket taken now can expect: the tickets called before it, times
+  // the average, over the open counters (one when none is open).
+  absl::Duration estimated_wait;
 };
 
 struct CounterView {
@@ -69,6 +72,8 @@ class QueueManager {
   // Kiosk.
   Result<const BranchConfig*> GetBranch(const std::string& branch_id) const;
   Result<std::vector<ServiceView>> ListServices(const std::string& branch_id);
+  // One service of ListServices; NOT_FOUND for a prefix the branch lacks.
+  Result<ServiceView> GetService(const std::string& branch_id, const std::string& prefix);
   // `who` (when given) is the authenticated caller: it is named in the audit
   // log, and at a counter a clerk may act only on a counter he opened
   // (supervisors on any). Tests and tools may pass nullptr.
@@ -108,6 +113,9 @@ class QueueManager {
 
   // Board: the first message of a stream.
   Result<BoardUpdate> BoardSnapshot(const std::string& branch_id, int recent_calls);
+  // Sends watching boards the branch's state as it is now (no calls): after
+  // a change that lives outside the queue, such as a device's status.
+  void PublishBoardState(const std::string& branch_id);
 
   // Expires tickets still waiting or parked after closing time or from an
   // earlier business day. Returns how many expired.
@@ -127,6 +135,10 @@ class QueueManager {
   Result<TicketView> View(QueueTx& tx, const BranchConfig& b, const Ticket& t, absl::Time now);
   Result<TicketView> ViewAfterWrite(const BranchConfig& b, const Ticket& t);
   void PublishAfterCommit(const BranchConfig& b, const std::vector<CallRecord>& calls);
+  // The branch's state every board message carries (waiting counts, due
+  // appointments, device faults, zone and name), read in `tx` at `now`.
+  static Status FillBranchState(QueueTx& tx, const BranchConfig& b, absl::Time now,
+                                BoardUpdate& u);
 
   // What the wait estimate of a service needs: the rolling average service
   // time and the open counters serving it. Kept for kRateTtl (an estimate

@@ -27,6 +27,7 @@
 #include "server/domain/auth.h"
 #include "server/domain/booking.h"
 #include "server/domain/branch.h"
+#include "server/domain/device.h"
 #include "server/domain/queue_policy.h"
 #include "server/domain/sim_case.h"
 #include "server/domain/status.h"
@@ -70,6 +71,8 @@ struct CallRecord {
   absl::Time time;
   int recall_count = 0;
   bool appointment = false;
+  Language language = Language::kRu;  // the customer's, for the announcement
+  std::string service_prefix;
 };
 
 struct StaffAccount {
@@ -173,6 +176,18 @@ class QueueTx {
   virtual Status RevokeDevice(const std::string& name) = 0;
   virtual Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id,
                                                       int limit) = 0;
+  // Waiting appointment tickets due at or before `due_by` (overdue ones
+  // included), earliest due first, at most `limit`.
+  virtual Result<std::vector<Ticket>> DueAppointments(const std::string& branch_id,
+                                                      absl::Time due_by, int limit) = 0;
+
+  // Hall devices' last reported status (device.h).
+  virtual Result<std::optional<DeviceStatus>> GetDeviceStatus(const std::string& branch_id,
+                                                              const std::string& device_id) = 0;
+  // Inserts or replaces the device's status.
+  virtual Status SaveDeviceStatus(const DeviceStatus& d) = 0;
+  // Every device of the branch that has reported, in no particular order.
+  virtual Result<std::vector<DeviceStatus>> ListDeviceStatus(const std::string& branch_id) = 0;
 
   // SIM-replacement cases (sim_case.h).
   // Inserts `c` and sets c.case_id. ALREADY_EXISTS if the ticket already has

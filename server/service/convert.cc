@@ -23,7 +23,10 @@ void ToProto(const BranchConfig& b, absl::Time now, pb::Branch* out) {
   out->set_display_name(b.display_name);
   out->set_time_zone(b.time_zone_name);
   out->set_business_day(b.BusinessDay(now));
-  out->set_open_now(b.IsOpen(now));
+  const bool open = b.IsOpen(now);
+  out->set_open_now(open);
+  if (!open)
+    if (auto next = b.NextOpenTime(now)) ToProto(*next, out->mutable_next_open_time());
 }
 
 void ToProto(const ServiceView& s, const std::string& branch_id, pb::Service* out) {
@@ -35,7 +38,11 @@ void ToProto(const ServiceView& s, const std::string& branch_id, pb::Service* ou
   out->set_waiting_count(s.waiting);
   out->set_open_counter_count(s.open_counters);
   ToProto(s.average_service_time, out->mutable_average_service_duration());
+  ToProto(s.estimated_wait, out->mutable_estimated_wait());
+  out->set_opens_case(s.config->opens_case);
 }
+
+pb::Language ToProto(Language l) { return static_cast<pb::Language>(static_cast<int>(l)); }
 
 pb::TicketState ToProto(TicketState s) {
   switch (s) {
@@ -62,7 +69,7 @@ void ToProto(const Ticket& t, const ServerConfig& config, pb::Ticket* out) {
   out->set_priority_class(static_cast<pb::PriorityClass>(static_cast<int>(t.priority)));
   out->set_origin(t.origin == Origin::kAppointment ? pb::TICKET_ORIGIN_APPOINTMENT
                                                    : pb::TICKET_ORIGIN_WALK_IN);
-  out->set_language(static_cast<pb::Language>(static_cast<int>(t.language)));
+  out->set_language(ToProto(t.language));
   ToProto(t.issue_time, out->mutable_issue_time());
   if (t.due_time != absl::InfinitePast()) ToProto(t.due_time, out->mutable_due_time());
   if (t.call_time != absl::InfinitePast()) ToProto(t.call_time, out->mutable_call_time());
@@ -99,12 +106,59 @@ void ToProto(const BoardUpdate& u, pb::WatchBoardResponse* out) {
     ToProto(c.call.time, bc->mutable_call_time());
     bc->set_recall_count(c.call.recall_count);
     bc->set_appointment(c.call.appointment);
+    bc->set_language(ToProto(c.call.language));
+    bc->set_service_prefix(c.call.service_prefix);
   }
   for (const auto& [prefix, n] : u.waiting) {
     pb::WaitingCount* w = out->add_waiting_counts();
     w->set_service_prefix(prefix);
     w->set_waiting_count(n);
   }
+  for (const auto& d : u.due) {
+    pb::DueAppointment* a = out->add_due_appointments();
+    a->set_ticket_id(d.ticket_id);
+    a->set_display_number(d.display_number);
+    a->set_service_prefix(d.service_prefix);
+    ToProto(d.due_time, a->mutable_due_time());
+  }
+  for (const auto& d : u.device_faults) ToProto(d, out->add_device_faults());
+  out->set_time_zone(u.time_zone);
+  out->set_branch_display_name(u.branch_display_name);
+}
+
+pb::PrinterState ToProto(PrinterState s) {
+  switch (s) {
+    case PrinterState::kOk: return pb::PRINTER_STATE_OK;
+    case PrinterState::kOutOfPaper: return pb::PRINTER_STATE_OUT_OF_PAPER;
+    case PrinterState::kOffline: return pb::PRINTER_STATE_OFFLINE;
+    case PrinterState::kError: return pb::PRINTER_STATE_ERROR;
+    case PrinterState::kNone: return pb::PRINTER_STATE_NONE;
+  }
+  return pb::PRINTER_STATE_UNSPECIFIED;
+}
+
+Result<PrinterState> FromProto(pb::PrinterState s) {
+  switch (s) {
+    case pb::PRINTER_STATE_OK: return PrinterState::kOk;
+    case pb::PRINTER_STATE_OUT_OF_PAPER: return PrinterState::kOutOfPaper;
+    case pb::PRINTER_STATE_OFFLINE: return PrinterState::kOffline;
+    case pb::PRINTER_STATE_ERROR: return PrinterState::kError;
+    case pb::PRINTER_STATE_NONE: return PrinterState::kNone;
+    case pb::PRINTER_STATE_UNSPECIFIED:
+      return Status::InvalidArgument("printer_state", "printer_state is required");
+    default:
+      return Status::InvalidArgument("printer_state",
+                                     "unknown printer state " + std::to_string(s));
+  }
+}
+
+void ToProto(const DeviceStatus& d, pb::Device* out) {
+  out->set_branch_id(d.branch_id);
+  out->set_device_id(d.device_id);
+  out->set_printer_state(ToProto(d.printer_state));
+  out->set_detail(d.detail);
+  ToProto(d.report_time, out->mutable_report_time());
+  ToProto(d.change_time, out->mutable_change_time());
 }
 
 Result<int64_t> ParsePageToken(const std::string& token) {

@@ -15,6 +15,7 @@ namespace pb = ::shop::queue::v1;
 
 void ToProto(absl::Time t, google::protobuf::Timestamp* out);
 void ToProto(absl::Duration d, google::protobuf::Duration* out);
+// next_open_time only while the branch is closed (and opens within 14 days).
 void ToProto(const BranchConfig& b, absl::Time now, pb::Branch* out);
 void ToProto(const ServiceView& s, const std::string& branch_id, pb::Service* out);
 // Tickets carry their branch's time zone (from `config`).
@@ -22,8 +23,14 @@ void ToProto(const TicketView& v, const ServerConfig& config, pb::Ticket* out);
 void ToProto(const Ticket& t, const ServerConfig& config, pb::Ticket* out);
 void ToProto(const CounterView& c, pb::Counter* out);
 void ToProto(const BoardUpdate& u, pb::WatchBoardResponse* out);
+void ToProto(const DeviceStatus& d, pb::Device* out);
+pb::PrinterState ToProto(PrinterState s);
+// A reported printer state: a known value other than UNSPECIFIED, or
+// INVALID_ARGUMENT naming printer_state.
+Result<PrinterState> FromProto(pb::PrinterState s);
 
 pb::TicketState ToProto(TicketState s);
+pb::Language ToProto(Language l);
 // Field-checked conversions from requests.
 Result<Language> FromProto(pb::Language l);
 Result<Priority> FromProto(pb::PriorityClass p);

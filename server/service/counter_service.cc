@@ -169,4 +169,16 @@ grpc::Status CounterServiceImpl::TransferTicket(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status CounterServiceImpl::ListDevices(grpc::ServerContext* ctx,
+                                             const pb::ListDevicesRequest* req,
+                                             pb::ListDevicesResponse* resp) {
+  return GuardAs(entry_, ctx, *req, Method("ListDevices"), [&](const Principal* who) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
+    auto devices = devices_.List(req->branch_id());
+    if (!devices.ok()) return devices.status();
+    for (const auto& d : *devices) ToProto(d, resp->add_devices());
+    return Status::Ok();
+  });
+}
+
 }  // namespace shop::queue::service

@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include "server/service/convert.h"
 #include "server/service/errors.h"
 #include "server/service/services.h"
@@ -61,16 +63,12 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
     auto view = manager_.CreateTicket(in, who);
     if (!view.ok()) return view.status();
     ToProto(*view, manager_.config(), resp->mutable_ticket());
+    // The ticket stands; the branch and service beside it are for the
+    // screen, so a failure to read them leaves them out rather than failing.
     auto branch = manager_.GetBranch(in.branch_id);
-    if (branch.ok()) {
-      ToProto(**branch, manager_.clock().Now(), resp->mutable_branch());
-      if (const ServiceConfig* s = (*branch)->FindService(view->ticket.service_prefix)) {
-        ServiceView sv;
-        sv.config = s;
-        ToProto(sv, in.branch_id, resp->mutable_service());
-        resp->mutable_service()->clear_average_service_duration();
-      }
-    }
+    if (branch.ok()) ToProto(**branch, manager_.clock().Now(), resp->mutable_branch());
+    auto service = manager_.GetService(in.branch_id, view->ticket.service_prefix);
+    if (service.ok()) ToProto(*service, in.branch_id, resp->mutable_service());
     return Status::Ok();
   });
 }
@@ -86,6 +84,26 @@ grpc::Status KioskServiceImpl::GetTicket(grpc::ServerContext* ctx,
     auto view = manager_.GetTicket(req->branch_id(), *id);
     if (!view.ok()) return view.status();
     ToProto(*view, manager_.config(), resp->mutable_ticket());
+    return Status::Ok();
+  });
+}
+
+grpc::Status KioskServiceImpl::ReportDeviceStatus(grpc::ServerContext* ctx,
+                                                  const pb::ReportDeviceStatusRequest* req,
+                                                  pb::ReportDeviceStatusResponse* resp) {
+  return GuardAs(entry_, ctx, *req, std::string(kPrefix) + "ReportDeviceStatus",
+                 [&](const Principal* who) -> Status {
+    QUEUE_RETURN_IF_ERROR(CheckBranch(who, req->branch_id()));
+    if (!who) return Status::Unauthenticated("a kiosk reports with its device token");
+    auto state = FromProto(req->printer_state());
+    if (!state.ok()) return state.status();
+    auto report = devices_.Report(*who, req->branch_id(), *state, req->detail());
+    if (!report.ok()) return report.status();
+    if (report->changed())
+      spdlog::info("device {}/{}: printer {} (was {})", report->status.branch_id,
+                   report->status.device_id, PrinterStateName(report->status.printer_state),
+                   report->before ? PrinterStateName(*report->before) : "not reported");
+    ToProto(report->status, resp->mutable_device());
     return Status::Ok();
   });
 }

@@ -154,8 +154,10 @@ QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(option
       options_.config.booking_api.burst);
   booking_service_ = std::make_unique<service::BookingServiceImpl>(
       options_.config, *bookings_, *booking_limiter_, entry_);
-  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, *bookings_, entry_);
-  counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, entry_);
+  devices_ = std::make_unique<DeviceManager>(options_.config, *options_.store, *options_.clock,
+                                             *manager_);
+  kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, *bookings_, *devices_, entry_);
+  counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, *devices_, entry_);
   board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_, entry_);
   auth_service_ = std::make_unique<service::AuthServiceImpl>(*auth_, entry_);
 }

@@ -24,6 +24,7 @@
 #include "server/domain/board.h"
 #include "server/domain/booking_manager.h"
 #include "server/domain/case_manager.h"
+#include "server/domain/device_manager.h"
 #include "server/domain/rate_limit.h"
 #include "server/domain/clock.h"
 #include "server/domain/queue_manager.h"
@@ -86,6 +87,7 @@ class QueueServer {
   std::unique_ptr<AuthManager> auth_;
   std::unique_ptr<CaseManager> cases_;
   std::unique_ptr<BookingManager> bookings_;
+  std::unique_ptr<DeviceManager> devices_;
   std::unique_ptr<RateLimiter> booking_limiter_;
   std::unique_ptr<grpc::Service> booking_service_;
   std::unique_ptr<grpc::Service> case_service_;

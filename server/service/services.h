@@ -10,6 +10,7 @@
 #include "server/domain/board.h"
 #include "server/domain/booking_manager.h"
 #include "server/domain/case_manager.h"
+#include "server/domain/device_manager.h"
 #include "server/domain/rate_limit.h"
 #include "server/domain/queue_manager.h"
 #include "server/service/errors.h"
@@ -26,8 +27,9 @@ namespace pb = ::shop::queue::v1;
 
 class KioskServiceImpl final : public pb::KioskService::Service {
  public:
-  KioskServiceImpl(QueueManager& manager, BookingManager& bookings, Entry& entry)
-      : manager_(manager), bookings_(bookings), entry_(entry) {}
+  KioskServiceImpl(QueueManager& manager, BookingManager& bookings, DeviceManager& devices,
+                   Entry& entry)
+      : manager_(manager), bookings_(bookings), devices_(devices), entry_(entry) {}
   grpc::Status GetBranch(grpc::ServerContext* ctx, const pb::GetBranchRequest* req,
                          pb::GetBranchResponse* resp) override;
   grpc::Status ListServices(grpc::ServerContext* ctx, const pb::ListServicesRequest* req,
@@ -38,16 +40,21 @@ class KioskServiceImpl final : public pb::KioskService::Service {
                          pb::GetTicketResponse* resp) override;
   grpc::Status CheckInBooking(grpc::ServerContext* ctx, const pb::CheckInBookingRequest* req,
                               pb::CheckInBookingResponse* resp) override;
+  grpc::Status ReportDeviceStatus(grpc::ServerContext* ctx,
+                                  const pb::ReportDeviceStatusRequest* req,
+                                  pb::ReportDeviceStatusResponse* resp) override;
 
  private:
   QueueManager& manager_;
   BookingManager& bookings_;
+  DeviceManager& devices_;
   Entry& entry_;
 };
 
 class CounterServiceImpl final : public pb::CounterService::Service {
  public:
-  CounterServiceImpl(QueueManager& manager, Entry& entry) : manager_(manager), entry_(entry) {}
+  CounterServiceImpl(QueueManager& manager, DeviceManager& devices, Entry& entry)
+      : manager_(manager), devices_(devices), entry_(entry) {}
   grpc::Status GetCounter(grpc::ServerContext* ctx, const pb::GetCounterRequest* req,
                           pb::GetCounterResponse* resp) override;
   grpc::Status OpenCounter(grpc::ServerContext* ctx, const pb::OpenCounterRequest* req,
@@ -74,12 +81,15 @@ class CounterServiceImpl final : public pb::CounterService::Service {
                           pb::ParkTicketResponse* resp) override;
   grpc::Status ReturnTicket(grpc::ServerContext* ctx, const pb::ReturnTicketRequest* req,
                             pb::ReturnTicketResponse* resp) override;
+  grpc::Status ListDevices(grpc::ServerContext* ctx, const pb::ListDevicesRequest* req,
+                           pb::ListDevicesResponse* resp) override;
 
  private:
   template <typename Req>
   grpc::Status ActOn(grpc::ServerContext* ctx, const char* method, const Req& req,
                      CounterAction action, pb::Ticket* out);
   QueueManager& manager_;
+  DeviceManager& devices_;
   Entry& entry_;
 };
 

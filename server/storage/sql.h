@@ -349,6 +349,23 @@ DROP INDEX bookings_by_request;
 CREATE UNIQUE INDEX bookings_by_request ON bookings (branch_id, phone, request_id)
   WHERE erased = 0;
 )sql",
+    // 9 -> 10: hall devices' last reported status (server/domain/device.h).
+    //  - device_id: the device's name from its token; printer_state:
+    //    PrinterState (1 ok .. 5 none); detail: the device's short text.
+    //  - report_us: the last report; change_us: when printer_state changed.
+    //  - tickets_due: the board's due appointments (waiting, by due time).
+    R"sql(
+CREATE TABLE device_status (
+  branch_id     TEXT NOT NULL REFERENCES branches(branch_id),
+  device_id     TEXT NOT NULL,
+  printer_state INTEGER NOT NULL CHECK (printer_state BETWEEN 1 AND 5),
+  detail        TEXT NOT NULL,
+  report_us     INTEGER NOT NULL,
+  change_us     INTEGER NOT NULL,
+  PRIMARY KEY (branch_id, device_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX tickets_due ON tickets (branch_id, due_us) WHERE state = 1 AND origin = 2;
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -479,9 +496,30 @@ inline constexpr const char* kInsertEvent =
     "counter_id, recall_count, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 inline constexpr const char* kRecentCalls =
     "SELECT e.ticket_id, t.number_prefix, t.number, e.counter_id, e.at_us, e.recall_count, "
-    "t.origin, e.kind FROM ticket_events e JOIN tickets t ON t.ticket_id = e.ticket_id "
+    "t.origin, e.kind, t.language, t.service_prefix FROM ticket_events e "
+    "JOIN tickets t ON t.ticket_id = e.ticket_id "
     "WHERE e.branch_id = ?1 AND e.kind IN ('call', 'recall', 'return') "
     "ORDER BY e.event_id DESC LIMIT ?2";
+
+// ?1 branch, ?2 due by (us), ?3 limit: waiting appointment tickets due by
+// then, earliest first.
+inline constexpr const char* kDueAppointments =
+    "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND state = 1 "
+    "AND origin = 2 AND due_us <= ?2 ORDER BY due_us, issue_us, ticket_id LIMIT ?3";
+
+// Hall devices' status: the column list and its readers in sqlite_store.cc
+// (ReadDeviceStatus, SaveDeviceStatus) go together.
+#define SHOP_QUEUE_DEVICE_STATUS_COLUMNS \
+  "branch_id, device_id, printer_state, detail, report_us, change_us"
+inline constexpr const char* kGetDeviceStatus =
+    "SELECT " SHOP_QUEUE_DEVICE_STATUS_COLUMNS " FROM device_status "
+    "WHERE branch_id = ?1 AND device_id = ?2";
+inline constexpr const char* kListDeviceStatus =
+    "SELECT " SHOP_QUEUE_DEVICE_STATUS_COLUMNS " FROM device_status WHERE branch_id = ?1";
+inline constexpr const char* kSaveDeviceStatus =
+    "INSERT INTO device_status (" SHOP_QUEUE_DEVICE_STATUS_COLUMNS ") "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (branch_id, device_id) DO UPDATE SET "
+    "printer_state = ?3, detail = ?4, report_us = ?5, change_us = ?6";
 
 inline constexpr const char* kLastAudit =
     "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";

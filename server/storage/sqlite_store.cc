@@ -57,6 +57,18 @@ Ticket ReadTicket(const Stmt& s) {
   return t;
 }
 
+// A row of SHOP_QUEUE_DEVICE_STATUS_COLUMNS.
+DeviceStatus ReadDeviceStatus(const Stmt& s) {
+  DeviceStatus d;
+  d.branch_id = s.Text(0);
+  d.device_id = s.Text(1);
+  d.printer_state = static_cast<PrinterState>(s.Int(2));
+  d.detail = s.Text(3);
+  d.report_time = absl::FromUnixMicros(s.Int(4));
+  d.change_time = absl::FromUnixMicros(s.Int(5));
+  return d;
+}
+
 std::string JoinPrefixes(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& p : v) {
@@ -587,8 +599,55 @@ class SqliteTx final : public QueueTx {
       c.time = absl::FromUnixMicros(s.Int(4));
       c.recall_count = static_cast<int>(s.Int(5));
       c.appointment = s.Int(6) == static_cast<int64_t>(Origin::kAppointment);
+      c.language = static_cast<Language>(s.Int(8));
+      c.service_prefix = s.Text(9);
       out.push_back(c);
     }
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Result<std::vector<Ticket>> DueAppointments(const std::string& branch_id, absl::Time due_by,
+                                              int limit) override {
+    std::vector<Ticket> out;
+    auto st = db_.Prepare(sql::kDueAppointments);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, branch_id).Bind(2, absl::ToUnixMicros(due_by)).Bind(3, int64_t{limit});
+    QUEUE_RETURN_IF_ERROR(Collect(**st, out));
+    return out;
+  }
+
+  Result<std::optional<DeviceStatus>> GetDeviceStatus(const std::string& branch_id,
+                                                      const std::string& device_id) override {
+    auto st = db_.Prepare(sql::kGetDeviceStatus);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id).Bind(2, device_id);
+    std::optional<DeviceStatus> out;
+    if (s.Step()) out = ReadDeviceStatus(s);
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status SaveDeviceStatus(const DeviceStatus& d) override {
+    QUEUE_RETURN_IF_ERROR(RequireWritable());
+    auto st = db_.Prepare(sql::kSaveDeviceStatus);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    // In SHOP_QUEUE_DEVICE_STATUS_COLUMNS order.
+    s.Bind(1, d.branch_id).Bind(2, d.device_id).Bind(3, int64_t(d.printer_state));
+    s.Bind(4, d.detail).Bind(5, absl::ToUnixMicros(d.report_time));
+    s.Bind(6, absl::ToUnixMicros(d.change_time));
+    return s.Run();
+  }
+
+  Result<std::vector<DeviceStatus>> ListDeviceStatus(const std::string& branch_id) override {
+    auto st = db_.Prepare(sql::kListDeviceStatus);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, branch_id);
+    std::vector<DeviceStatus> out;
+    while (s.Step()) out.push_back(ReadDeviceStatus(s));
     QUEUE_RETURN_IF_ERROR(s.status());
     return out;
   }

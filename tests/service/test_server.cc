@@ -24,24 +24,28 @@ ServerConfig AlwaysOpenConfig() {
 TestServer::TestServer(std::shared_ptr<const Clock> clock)
     : TestServer(AlwaysOpenConfig(), std::move(clock)) {}
 
-TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock) {
-  db_path_ = dir_.File("queue.db");
+TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock)
+    : db_path_(dir_.File("queue.db")), config_(std::move(config)), clock_(std::move(clock)) {
+  hasher_ = std::make_shared<crypto::HmacPiiHasher>(std::string(32, 't'));
+  Start();
+  supervisor_token_ = StaffToken(Role::kSupervisor, kSupervisorLogin);
+}
+
+void TestServer::Start() {
   auto store = SqliteStore::Open(db_path_);
   if (!store.ok()) throw std::runtime_error(store.status().ToString());
   store_ = std::move(store).value();
   pausing_ = std::make_shared<PausingStore>(store_);
   QueueServerOptions options;
   options.listen = "127.0.0.1:0";
-  options.config = std::move(config);
+  options.config = config_;
   options.store = pausing_;
-  options.clock = std::move(clock);
+  options.clock = clock_;
   options.drain_linger = absl::ZeroDuration();
-  hasher_ = std::make_shared<crypto::HmacPiiHasher>(std::string(32, 't'));
   options.pii_hasher = hasher_;
   auto server = QueueServer::Start(std::move(options));
   if (!server.ok()) throw std::runtime_error(server.status().ToString());
   server_ = std::move(server).value();
-  supervisor_token_ = StaffToken(Role::kSupervisor, kSupervisorLogin);
 }
 
 TestServer::~TestServer() {
@@ -49,6 +53,15 @@ TestServer::~TestServer() {
   server_.reset();
   pausing_.reset();
   store_.reset();
+}
+
+void TestServer::Restart() {
+  pausing_->Resume();
+  server_->Shutdown(absl::Seconds(5));
+  server_.reset();
+  pausing_.reset();
+  store_.reset();
+  Start();
 }
 
 std::shared_ptr<grpc::Channel> TestServer::AnonymousChannel() const {

@@ -48,10 +48,20 @@ class TestServer {
   PausingStore& pausing() { return *pausing_; }
   std::string db_path() const { return db_path_; }
   void Shutdown(absl::Duration grace = absl::Seconds(5)) { server_->Shutdown(grace); }
+  // Stops the server, closes the database, and starts a new server (on a new
+  // port) with the same configuration and clock on the same SQLite file:
+  // what a restart keeps, it kept in the file. Channels made before point at
+  // the old port: make new ones.
+  void Restart();
 
  private:
+  // Opens the store at db_path_ and starts the server on it.
+  void Start();
+
   TempDir dir_;
   std::string db_path_;
+  ServerConfig config_;
+  std::shared_ptr<const Clock> clock_;
   std::shared_ptr<const PiiHasher> hasher_;
   std::shared_ptr<SqliteStore> store_;
   std::shared_ptr<PausingStore> pausing_;

@@ -225,3 +225,108 @@ TEST(SqliteStore, FullDiskIsResourceExhaustedAndLosesNothing) {
 
 }  // namespace
 }  // namespace shop::queue
+
+namespace shop::queue {
+namespace {
+
+// The board's due appointments: waiting appointment tickets due by the
+// given time, earliest first, as many as asked; walk-ins, called tickets and
+// other branches' tickets are not among them.
+TEST(SqliteStore, DueAppointmentsAreWaitingAppointmentsEarliestFirst) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("q.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  std::vector<int64_t> ids;  // appointments due at t0 + 12 min, + 11, ... + 1
+  // An appointment ticket of R due at `due`, in `state`.
+  auto appointment = [&](QueueTx& tx, absl::Time due, TicketState state) -> Result<Ticket> {
+    Ticket t;
+    t.branch_id = "test";
+    t.number_prefix = t.service_prefix = "R";
+    t.business_day = "2027-01-15";
+    auto n = tx.NextNumber("test", "R", t.business_day);
+    if (!n.ok()) return n.status();
+    t.number = *n;
+    t.origin = Origin::kAppointment;
+    t.due_time = due;
+    t.state = state;
+    t.issue_time = t0;
+    if (state == TicketState::kCalled) {
+      t.call_time = t0;
+      t.counter_id = "1";
+    }
+    QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
+    return t;
+  };
+  ASSERT_TRUE((*store)
+                  ->Write([&](QueueTx& tx) -> Status {
+                    for (int i = 12; i >= 1; --i) {
+                      auto t = appointment(tx, t0 + absl::Minutes(i), TicketState::kWaiting);
+                      if (!t.ok()) return t.status();
+                      ids.push_back(t->id);
+                    }
+                    auto walk_in = NewTicket(tx, "N", "2027-01-15");
+                    if (!walk_in.ok()) return walk_in.status();
+                    return appointment(tx, t0, TicketState::kCalled).status();
+                  })
+                  .ok());
+  std::vector<Ticket> due;
+  ASSERT_TRUE((*store)
+                  ->Read([&](QueueTx& tx) -> Status {
+                    auto r = tx.DueAppointments("test", t0 + absl::Minutes(11), 10);
+                    if (!r.ok()) return r.status();
+                    due = *r;
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(due.size(), 10u);  // 11 are due by then; the limit holds
+  EXPECT_EQ(due.front().id, ids[11]);  // due at + 1 min
+  EXPECT_EQ(due.front().due_time, t0 + absl::Minutes(1));
+  EXPECT_EQ(due.back().id, ids[2]);  // due at + 10 min
+  for (size_t i = 1; i < due.size(); ++i) EXPECT_LT(due[i - 1].due_time, due[i].due_time);
+}
+
+// A device's status is one row per branch and device: saved again, it
+// replaces the row; it is still there after the store is reopened.
+TEST(SqliteStore, DeviceStatusIsUpsertedAndKept) {
+  TempDir dir;
+  const std::string path = dir.File("q.db");
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  {
+    auto store = SqliteStore::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
+    DeviceStatus d{"test", "hall-1", PrinterState::kOk, "", t0, t0};
+    ASSERT_TRUE((*store)->Write([&](QueueTx& tx) { return tx.SaveDeviceStatus(d); }).ok());
+    d.printer_state = PrinterState::kOutOfPaper;
+    d.detail = "paper end";
+    d.report_time = d.change_time = t0 + absl::Minutes(1);
+    ASSERT_TRUE((*store)->Write([&](QueueTx& tx) { return tx.SaveDeviceStatus(d); }).ok());
+  }
+  EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM device_status"), 1);
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  std::optional<DeviceStatus> got;
+  std::vector<DeviceStatus> all;
+  ASSERT_TRUE((*store)
+                  ->Read([&](QueueTx& tx) -> Status {
+                    auto one = tx.GetDeviceStatus("test", "hall-1");
+                    if (!one.ok()) return one.status();
+                    got = *one;
+                    auto list = tx.ListDeviceStatus("test");
+                    if (!list.ok()) return list.status();
+                    all = *list;
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->printer_state, PrinterState::kOutOfPaper);
+  EXPECT_EQ(got->detail, "paper end");
+  EXPECT_EQ(got->change_time, t0 + absl::Minutes(1));
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].device_id, "hall-1");
+}
+
+}  // namespace
+}  // namespace shop::queue
