@@ -27,13 +27,13 @@ BoardModel::BoardModel(Options options, QObject* parent)
   blink_timer_.setInterval(static_cast<int>(kBlinkFor.count()));
   connect(&blink_timer_, &QTimer::timeout, this, [this] {
     blinking_ = false;
-    emit changed();
+    Q_EMIT changed();
   });
   tick_timer_.setInterval(1000);
   connect(&tick_timer_, &QTimer::timeout, this, [this] {
-    emit clockChanged();
+    Q_EMIT clockChanged();
     // Old calls leave the screen as time passes.
-    if (!state_.calls().empty() && !Visible(state_.calls().back())) emit changed();
+    if (!state_.calls().empty() && !Visible(state_.calls().back())) Q_EMIT changed();
   });
   tick_timer_.start();
 }
@@ -127,7 +127,7 @@ void BoardModel::SetConnection(QString state) {
   if (connection_ == state) return;
   client::ClientLog()->info("board: {}", state.toStdString());
   connection_ = std::move(state);
-  emit changed();
+  Q_EMIT changed();
 }
 
 void BoardModel::ApplyMessage(const v1::WatchBoardResponse& message) {
@@ -146,10 +146,10 @@ void BoardModel::ApplyMessage(const v1::WatchBoardResponse& message) {
     for (const BoardCallView& call : fresh) options_.announce(call);
   }
   connection_ = QStringLiteral("connected");
-  emit changed();
+  Q_EMIT changed();
   if (was_down) {
     client::ClientLog()->info("board: connected");
-    emit dataArrived();
+    Q_EMIT dataArrived();
   }
 }
 
@@ -173,8 +173,8 @@ void BoardModel::SetBranch(const std::string& name, const std::string& time_zone
                            std::map<std::string, ServiceName> services) {
   state_.SetBranchFallback(name, time_zone);
   if (!services.empty()) services_ = std::move(services);
-  emit changed();
-  emit clockChanged();
+  Q_EMIT changed();
+  Q_EMIT clockChanged();
 }
 
 BoardFeed::BoardFeed(std::shared_ptr<grpc::ChannelInterface> channel, std::string branch_id,

@@ -87,7 +87,7 @@ class BoardModel : public QObject {
   void SetBranch(const std::string& name, const std::string& time_zone,
                  std::map<std::string, ServiceName> services);
 
- signals:
+ Q_SIGNALS:
   void changed();
   void clockChanged();
   // Emitted on the first message after start or after a reconnection.

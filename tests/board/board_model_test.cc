@@ -24,6 +24,7 @@
 #include "board/voice.h"
 #include "common/client/rpc.h"
 #include "counter/counter_client.h"
+#include "shop/queue/v1/booking_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
 #include "tests/board/restartable_server.h"
 
@@ -54,9 +55,13 @@ bool SpinUntil(Done done, std::chrono::milliseconds limit) {
 class Hall {
  public:
   explicit Hall(RestartableServer& server) { Connect(server); }
+  explicit Hall(std::shared_ptr<grpc::Channel> supervisor) { Connect(std::move(supervisor)); }
   void Connect(RestartableServer& server) {
-    channel_ = client::CreateChannelWithToken(server.address(), grpc::InsecureChannelCredentials(),
-                                              server.SupervisorToken());
+    Connect(client::CreateChannelWithToken(server.address(), grpc::InsecureChannelCredentials(),
+                                           server.SupervisorToken()));
+  }
+  void Connect(std::shared_ptr<grpc::Channel> supervisor) {
+    channel_ = std::move(supervisor);
     kiosk_ = v1::KioskService::NewStub(channel_);
   }
   std::string Take(const std::string& prefix, v1::Language language = v1::LANGUAGE_RU) {
@@ -101,17 +106,22 @@ class Hall {
 // The board as the program assembles it, with a recording sound output.
 class Board {
  public:
-  explicit Board(RestartableServer& server, double time_scale = 0.02)
-      : output_(time_scale), queue_(synth_, output_, VoiceSettings()) {
+  explicit Board(RestartableServer& server)
+      : Board(server.address(), server.board_token(), nullptr) {}
+  // `now_unix`: the server's clock, when it is a manual one.
+  Board(const std::string& address, const std::string& token,
+        std::function<int64_t()> now_unix)
+      : output_(/*time_scale=*/0.02), queue_(synth_, output_, VoiceSettings()) {
     BoardModel::Options options;
+    options.now_unix = std::move(now_unix);
     options.announce = [this](const BoardCallView& call) {
       announced_.push_back(call.display_number + "#" + std::to_string(call.recall_count));
       queue_.Enqueue(ToAnnouncement(call));
     };
     model_ = std::make_unique<BoardModel>(options);
     client::CallOptions call_options;
-    call_options.token = server.board_token();
-    feed_ = std::make_unique<BoardFeed>(client::MakeChannel(server.address()), "test",
+    call_options.token = token;
+    feed_ = std::make_unique<BoardFeed>(client::MakeChannel(address), "test",
                                         call_options, model_.get());
     feed_->Start();
   }
@@ -288,6 +298,77 @@ TEST(BoardModelTest, ScreenshotWithCallsWaitingCountsAndServiceNames) {
   EXPECT_EQ(r["count"].toInt(), 4);  // 6 taken, 2 called
   EXPECT_EQ(board.model().calls().size(), 2);
   Shoot(board.model(), "board.png");
+}
+
+// With the server's branch state (issue 12 server): an appointment due soon
+// and overdue in the branch's zone, and a kiosk whose printer is out of paper.
+TEST(BoardModelTest, ScreenshotWithDueAppointmentsAndAFault) {
+  const std::string zone = "Europe/Moscow";
+  ServerConfig config = testing::AlwaysOpenConfig();
+  BranchConfig& branch = config.branches[0];
+  branch.services[0].slot_length = absl::Minutes(30);
+  branch.booking.seats_per_slot = 20;
+  branch.booking.min_lead = absl::Minutes(30);
+  branch.booking.checkin_early = absl::Minutes(60);
+  branch.booking.checkin_late = absl::Minutes(15);
+  auto clock = std::make_shared<ManualClock>(testing::At(zone, 2026, 3, 10, 10, 0));
+  testing::TestServer server(config, clock);
+
+  auto booking = v1::BookingService::NewStub(server.AnonymousChannel());
+  std::vector<std::string> codes;
+  for (int i = 0; i < 2; ++i) {
+    grpc::ClientContext context;
+    v1::CreateBookingRequest request;
+    request.set_branch_id("test");
+    request.set_service_prefix("R");
+    request.mutable_start_time()->set_seconds(
+        absl::ToUnixSeconds(testing::At(zone, 2026, 3, 10, 11, 30 * i)));
+    request.set_name("Test Customer");
+    request.set_phone("+7916000000" + std::to_string(i));
+    request.set_request_id("book-" + std::to_string(i));
+    v1::CreateBookingResponse response;
+    ASSERT_TRUE(booking->CreateBooking(&context, request, &response).ok());
+    codes.push_back(response.booking().code());
+  }
+  clock->Set(testing::At(zone, 2026, 3, 10, 11, 5));  // 11:00 overdue, 11:30 due soon
+  auto kiosk_token = server.Token(Role::kKiosk);
+  auto kiosk = v1::KioskService::NewStub(server.ChannelWith(kiosk_token));
+  for (const std::string& code : codes) {
+    grpc::ClientContext context;
+    v1::CheckInBookingRequest request;
+    request.set_branch_id("test");
+    request.set_code(code);
+    v1::CheckInBookingResponse response;
+    ASSERT_TRUE(kiosk->CheckInBooking(&context, request, &response).ok());
+  }
+  {
+    grpc::ClientContext context;
+    v1::ReportDeviceStatusRequest request;
+    request.set_branch_id("test");
+    request.set_printer_state(v1::PRINTER_STATE_OUT_OF_PAPER);
+    v1::ReportDeviceStatusResponse response;
+    ASSERT_TRUE(kiosk->ReportDeviceStatus(&context, request, &response).ok());
+  }
+  Hall hall(server.Channel());
+  hall.Take("N", v1::LANGUAGE_EN);
+  hall.Take("P");
+
+  Board board(server.address(), server.Token(Role::kBoard),
+              [clock] { return absl::ToUnixSeconds(clock->Now()); });
+  ASSERT_TRUE(SpinUntil([&] { return board.model().hasData(); }, 10s));
+  hall.CallNext("3");
+  ASSERT_TRUE(SpinUntil([&] { return board.announced().size() == 1; }, 3s));
+  const QVariantList due = board.model().due();
+  ASSERT_EQ(due.size(), 2);
+  EXPECT_EQ(due[0].toMap()["time"].toString(), "11:00");  // in the branch's zone
+  EXPECT_TRUE(due[0].toMap()["overdue"].toBool());
+  EXPECT_EQ(due[1].toMap()["time"].toString(), "11:30");
+  EXPECT_FALSE(due[1].toMap()["overdue"].toBool());
+  ASSERT_EQ(board.model().faults().size(), 1);
+  EXPECT_EQ(board.model().faults()[0].toStdString(),
+            "kiosk kiosk-" + std::to_string(1) + ": printer out of paper");
+  EXPECT_EQ(board.model().clock(), "11:05");
+  Shoot(board.model(), "board-appointments-faults.png");
 }
 
 TEST(BoardModelTest, NoServerAtAllShowsReconnectingAfterFiveSeconds) {
