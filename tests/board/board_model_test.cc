@@ -164,7 +164,7 @@ TEST(BoardModelTest, ACallAtACounterAppearsWithinOneSecondAndIsAnnounced) {
   Board board(server);
   ASSERT_TRUE(SpinUntil([&] { return board.model().hasData(); }, 10s));
   EXPECT_EQ(board.model().connectionState(), "connected");
-  const std::string number = hall.Take("R");
+  const std::string number = hall.Take("R", v1::LANGUAGE_EN);
   ASSERT_TRUE(SpinUntil([&] { return !board.model().waiting().isEmpty(); }, 2s));
 
   QElapsedTimer since_call;
@@ -179,7 +179,11 @@ TEST(BoardModelTest, ACallAtACounterAppearsWithinOneSecondAndIsAnnounced) {
   EXPECT_TRUE(board.model().newestBlinking());
   EXPECT_EQ(board.announced(), std::vector<std::string>{number + "#0"});
   ASSERT_TRUE(board.queue().WaitIdle(20s));
-  EXPECT_EQ(board.output().played().size(), 1u);
+  ASSERT_EQ(board.output().played().size(), 1u);
+  // The customer chose English at the kiosk: Russian, then English.
+  ASSERT_EQ(board.queue().played().size(), 1u);
+  EXPECT_EQ(board.queue().played()[0].customer_language, SpeechLanguage::kEn);
+  EXPECT_GT(board.output().played()[0].clip.duration(), 4000ms);  // Russian alone: ~3 s
 
   // A recall shows the ticket again and is said again.
   counter::CounterClient counter = hall.Counter("1");
