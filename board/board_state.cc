@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/client/device_text.h"
+
 namespace shop::queue::board {
 
 SpeechLanguage ToSpeechLanguage(v1::Language language) {
@@ -36,18 +38,6 @@ Announcement ToAnnouncement(const BoardCallView& call) {
   a.counter_id = call.counter_id;
   a.customer_language = call.language;
   return a;
-}
-
-std::string FaultLine(const v1::Device& device) {
-  std::string what;
-  switch (device.printer_state()) {
-    case v1::PRINTER_STATE_OUT_OF_PAPER: what = "printer out of paper"; break;
-    case v1::PRINTER_STATE_OFFLINE: what = "printer offline"; break;
-    case v1::PRINTER_STATE_ERROR: what = "printer error"; break;
-    case v1::PRINTER_STATE_NONE: what = "no printer"; break;
-    default: what = "needs attention"; break;
-  }
-  return "kiosk " + device.device_id() + ": " + what;
 }
 
 void BoardState::AddCall(const BoardCallView& call) {
@@ -94,7 +84,9 @@ std::vector<BoardCallView> BoardState::Apply(const v1::WatchBoardResponse& messa
     due_.push_back({due.display_number(), due.service_prefix(), due.due_time().seconds()});
   }
   faults_.clear();
-  for (const v1::Device& device : message.device_faults()) faults_.push_back(FaultLine(device));
+  for (const v1::Device& device : message.device_faults()) {
+    if (client::DeviceNeedsStaff(device)) faults_.push_back(client::DeviceStateLine(device));
+  }
   time_zone_ = message.time_zone().empty() ? fallback_zone_ : message.time_zone();
   branch_name_ =
       message.branch_display_name().empty() ? fallback_name_ : message.branch_display_name();

@@ -96,8 +96,6 @@ class BoardState {
 };
 
 BoardCallView ToView(const v1::BoardCall& call);
-// "kiosk hall-1: printer out of paper".
-std::string FaultLine(const v1::Device& device);
 SpeechLanguage ToSpeechLanguage(v1::Language language);
 // What to say for a call.
 Announcement ToAnnouncement(const BoardCallView& call);
