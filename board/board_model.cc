@@ -33,7 +33,11 @@ BoardModel::BoardModel(Options options, QObject* parent)
   connect(&tick_timer_, &QTimer::timeout, this, [this] {
     Q_EMIT clockChanged();
     // Old calls leave the screen as time passes.
-    if (!state_.calls().empty() && !Visible(state_.calls().back())) Q_EMIT changed();
+    const int visible = VisibleCalls();
+    if (visible != visible_calls_) {
+      visible_calls_ = visible;
+      Q_EMIT changed();
+    }
   });
   tick_timer_.start();
 }
@@ -45,6 +49,12 @@ int64_t BoardModel::Now() const {
 bool BoardModel::Visible(const BoardCallView& call) const {
   return Now() - call.call_time_unix <=
          std::chrono::duration_cast<std::chrono::seconds>(options_.recent).count();
+}
+
+int BoardModel::VisibleCalls() const {
+  int n = 0;
+  for (const BoardCallView& call : state_.calls()) n += Visible(call) ? 1 : 0;
+  return n;
 }
 
 QString BoardModel::LocalTime(int64_t unix_seconds) const {
@@ -146,6 +156,7 @@ void BoardModel::ApplyMessage(const v1::WatchBoardResponse& message) {
     for (const BoardCallView& call : fresh) options_.announce(call);
   }
   connection_ = QStringLiteral("connected");
+  visible_calls_ = VisibleCalls();
   Q_EMIT changed();
   if (was_down) {
     client::ClientLog()->info("board: connected");

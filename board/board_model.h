@@ -96,6 +96,7 @@ class BoardModel : public QObject {
  private:
   int64_t Now() const;
   bool Visible(const BoardCallView& call) const;
+  int VisibleCalls() const;
   void SetConnection(QString state);
 
   Options options_;
@@ -104,6 +105,7 @@ class BoardModel : public QObject {
   QString connection_ = QStringLiteral("connecting");
   bool link_up_ = false;
   bool blinking_ = false;
+  int visible_calls_ = 0;  // as last signalled
   QTimer reconnecting_timer_;
   QTimer blink_timer_;
   QTimer tick_timer_;

@@ -15,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QImage>
+#include <QProcess>
 #include <QThread>
 
 #include <gtest/gtest.h>
@@ -374,6 +375,39 @@ TEST(BoardModelTest, ScreenshotWithDueAppointmentsAndAFault) {
   EXPECT_EQ(board.model().clock(), "11:05");
   Shoot(board.model(), "board-appointments-faults.png");
 }
+
+#ifdef BOARD_BINARY
+// The program itself: flags, the stream, and --screenshot after the first
+// real frame (the calls are on it), then exit 0.
+TEST(BoardProgramTest, ScreenshotFlagRendersTheLiveBoardAndExits) {
+  RestartableServer server;
+  Hall hall(server);
+  hall.Take("R");
+  hall.CallNext("2");
+  const std::string path = ScreenshotPath("board-program.png");
+  std::filesystem::remove(path);
+  QProcess board;
+  board.setProcessChannelMode(QProcess::ForwardedChannels);
+  board.start(BOARD_BINARY, {"--server", QString::fromStdString(server.address()), "--branch",
+                             "test", "--token", QString::fromStdString(server.board_token()),
+                             "--windowed", "--screenshot", QString::fromStdString(path)});
+  ASSERT_TRUE(board.waitForFinished(30000));
+  EXPECT_EQ(board.exitStatus(), QProcess::NormalExit);
+  EXPECT_EQ(board.exitCode(), 0);
+  const QImage image(QString::fromStdString(path));
+  ASSERT_FALSE(image.isNull());
+  EXPECT_TRUE(LooksDrawn(image));
+  // The big yellow number of the newest call is drawn in the calls panel.
+  int yellow = 0;
+  for (int y = 0; y < image.height() / 2; y += 2) {
+    for (int x = 0; x < image.width() / 2; x += 2) {
+      const QRgb p = image.pixel(x, y);
+      if (qRed(p) > 200 && qGreen(p) > 160 && qBlue(p) < 80) ++yellow;
+    }
+  }
+  EXPECT_GT(yellow, 500) << "no call number on the screenshot";
+}
+#endif
 
 TEST(BoardModelTest, NoServerAtAllShowsReconnectingAfterFiveSeconds) {
   BoardModel::Options options;
