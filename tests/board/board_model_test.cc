@@ -376,6 +376,20 @@ TEST(BoardModelTest, ScreenshotWithDueAppointmentsAndAFault) {
   Shoot(board.model(), "board-appointments-faults.png");
 }
 
+TEST(BoardModelTest, ARefusedTokenSaysSo) {
+  RestartableServer server;
+  BoardModel::Options options;
+  BoardModel model(options);
+  client::CallOptions call_options;
+  call_options.token = "not-a-token";
+  BoardFeed feed(client::MakeChannel(server.address()), "test", call_options, &model);
+  feed.Start();
+  EXPECT_TRUE(SpinUntil([&] { return model.connectionState() == "refused"; }, 3s))
+      << model.connectionState().toStdString();
+  EXPECT_FALSE(model.hasData());
+  feed.Stop();
+}
+
 #ifdef BOARD_BINARY
 // The program itself: flags, the stream, and --screenshot after the first
 // real frame (the calls are on it), then exit 0.
