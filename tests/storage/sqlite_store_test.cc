@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -43,8 +44,10 @@ std::string QueryText(const std::string& path, const std::string& sql) {
   return v;
 }
 
-// Inserts the next ticket of `prefix`; errors come back as values.
-Result<Ticket> NewTicket(QueueTx& tx, const std::string& prefix, const std::string& day) {
+// Inserts the next ticket of `prefix` (after `edit`, if given, changed it);
+// errors come back as values.
+Result<Ticket> NewTicket(QueueTx& tx, const std::string& prefix, const std::string& day,
+                         const std::function<void(Ticket&)>& edit = nullptr) {
   Ticket t;
   t.branch_id = "test";
   t.number_prefix = prefix;
@@ -54,6 +57,7 @@ Result<Ticket> NewTicket(QueueTx& tx, const std::string& prefix, const std::stri
   if (!n.ok()) return n.status();
   t.number = *n;
   t.issue_time = absl::FromUnixSeconds(1'800'000'000);
+  if (edit) edit(t);
   QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
   return t;
 }
@@ -240,24 +244,16 @@ TEST(SqliteStore, DueAppointmentsAreWaitingAppointmentsEarliestFirst) {
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
   std::vector<int64_t> ids;  // appointments due at t0 + 12 min, + 11, ... + 1
   // An appointment ticket of R due at `due`, in `state`.
-  auto appointment = [&](QueueTx& tx, absl::Time due, TicketState state) -> Result<Ticket> {
-    Ticket t;
-    t.branch_id = "test";
-    t.number_prefix = t.service_prefix = "R";
-    t.business_day = "2027-01-15";
-    auto n = tx.NextNumber("test", "R", t.business_day);
-    if (!n.ok()) return n.status();
-    t.number = *n;
-    t.origin = Origin::kAppointment;
-    t.due_time = due;
-    t.state = state;
-    t.issue_time = t0;
-    if (state == TicketState::kCalled) {
-      t.call_time = t0;
-      t.counter_id = "1";
-    }
-    QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
-    return t;
+  auto appointment = [&](QueueTx& tx, absl::Time due, TicketState state) {
+    return NewTicket(tx, "R", "2027-01-15", [&](Ticket& t) {
+      t.origin = Origin::kAppointment;
+      t.due_time = due;
+      t.state = state;
+      if (state == TicketState::kCalled) {
+        t.call_time = t0;
+        t.counter_id = "1";
+      }
+    });
   };
   ASSERT_TRUE((*store)
                   ->Write([&](QueueTx& tx) -> Status {
