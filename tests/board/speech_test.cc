@@ -1,7 +1,11 @@
 // The board's voice without Qt: the words of a call in ru, en and zh (as a
 // person says them), espeak-ng rendering each to real audio, and the
 // announcement queue playing calls in order, each to its end.
+#include <espeak-ng/speak_lib.h>
+
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -74,6 +78,32 @@ TEST(EspeakTest, EachLanguageRendersToAudibleSpeech) {
     EXPECT_LE(pcm.duration(), 6000ms);
     EXPECT_GT(pcm.Rms(), 0.03);
   }
+}
+
+// The Chinese call is said in Mandarin throughout: espeak-ng does not fall
+// back to English letters ("(en)" in its phoneme trace) for any of it, as it
+// does for 号, 请, 到 and 口 written in characters.
+TEST(EspeakTest, ChineseCallStaysMandarin) {
+  EspeakSynthesizer synth;
+  ASSERT_TRUE(synth.ok());
+  const auto trace_of = [&](const Utterance& u) {
+    char* buffer = nullptr;
+    std::size_t size = 0;
+    FILE* trace = open_memstream(&buffer, &size);
+    espeak_SetPhonemeTrace(espeakPHONEMES_IPA, trace);
+    (void)synth.Synthesize(u, SpeechLanguage::kZh);
+    espeak_SetPhonemeTrace(0, nullptr);
+    std::fclose(trace);
+    std::string text(buffer, size);
+    std::free(buffer);
+    return text;
+  };
+  const std::string ours = trace_of(SpokenCall("R017", "Counter 3", "3", SpeechLanguage::kZh));
+  EXPECT_EQ(ours.find("(en)"), std::string::npos) << ours;
+  EXPECT_NE(ours.find("tɕhˈi"), std::string::npos) << ours;  // 七 of 十七
+  // The characters as written would not be (this is why `espeak` differs).
+  const Utterance written{"R 十七号，请到三号窗口", "R 十七号，请到三号窗口"};
+  EXPECT_NE(trace_of(written).find("(en)"), std::string::npos);
 }
 
 TEST(EspeakTest, ChimeIsAudibleAndShort) {
