@@ -3,32 +3,6 @@
 #include <utility>
 
 namespace shop::queue::counter {
-namespace {
-
-// Detaches a context from a StreamCanceller when the stream's scope ends, so
-// Cancel() never touches a destroyed context.
-class CancellerAttachment {
- public:
-  CancellerAttachment(client::StreamCanceller* canceller, grpc::ClientContext* context)
-      : canceller_(canceller) {
-    attached_ = canceller_ == nullptr || canceller_->Attach(context);
-  }
-  ~CancellerAttachment() {
-    if (canceller_ != nullptr) canceller_->Attach(nullptr);
-  }
-  CancellerAttachment(const CancellerAttachment&) = delete;
-  CancellerAttachment& operator=(const CancellerAttachment&) = delete;
-
-  // False if the canceller was cancelled before the stream started.
-  bool attached() const { return attached_; }
-
- private:
-  client::StreamCanceller* canceller_;
-  bool attached_ = true;
-};
-
-}  // namespace
-
 CounterClient::CounterClient(std::shared_ptr<grpc::ChannelInterface> channel,
                              std::string branch_id, std::string counter_id,
                              client::CallOptions options)
@@ -40,7 +14,7 @@ CounterClient::CounterClient(std::unique_ptr<v1::CounterService::StubInterface> 
                              std::string branch_id, std::string counter_id,
                              client::CallOptions options)
     : counter_stub_(std::move(counter_stub)),
-      board_stub_(std::move(board_stub)),
+      board_(std::move(board_stub), branch_id, options),
       branch_id_(std::move(branch_id)),
       counter_id_(std::move(counter_id)),
       options_(options) {}
@@ -228,97 +202,14 @@ grpc::Status CounterClient::Return(const client::TicketRef& ticket, v1::Ticket* 
 grpc::Status CounterClient::WatchBoard(const BoardCallback& on_message,
                                        client::StreamCanceller* canceller,
                                        bool wait_for_ready) const {
-  return client::WithSessionRenewal(options_, [&](const std::string& token) {
-    return WatchBoardOnce(on_message, canceller, wait_for_ready, token);
-  });
+  return board_.WatchBoard(on_message, canceller, wait_for_ready);
 }
-
-grpc::Status CounterClient::WatchBoardOnce(const BoardCallback& on_message,
-                                           client::StreamCanceller* canceller,
-                                           bool wait_for_ready, const std::string& token) const {
-  grpc::ClientContext context;
-  context.set_wait_for_ready(wait_for_ready);
-  client::AddBearer(&context, token);
-  CancellerAttachment attachment(canceller, &context);
-  if (!attachment.attached()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
-
-  v1::WatchBoardRequest request;
-  request.set_branch_id(branch_id_);
-  std::unique_ptr<grpc::ClientReaderInterface<v1::WatchBoardResponse>> reader =
-      board_stub_->WatchBoard(&context, request);
-  v1::WatchBoardResponse message;
-  bool stopped = false;
-  while (reader->Read(&message)) {
-    if (!on_message(message)) {
-      stopped = true;
-      context.TryCancel();
-      while (reader->Read(&message)) {
-      }  // drain what was in flight
-      break;
-    }
-  }
-  grpc::Status status = reader->Finish();
-  return stopped ? grpc::Status::OK : status;
-}
-
-namespace {
-
-// Whether a board stream that ended with `code` (not cancelled by us) may
-// work again later: the server ended it, stopped, restarted, failed or was
-// unreachable. Refusals that a retry cannot mend are not.
-bool WorthReconnecting(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::CANCELLED:  // by the server (shutdown), not by us
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-    case grpc::StatusCode::ABORTED:
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-    case grpc::StatusCode::INTERNAL:
-    case grpc::StatusCode::UNKNOWN:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
 
 grpc::Status CounterClient::WatchBoardLive(const BoardCallback& on_message,
                                            const BoardLinkCallback& on_link,
                                            client::StreamCanceller* canceller,
                                            client::BackoffPolicy policy) const {
-  client::Backoff backoff(policy);
-  bool connected_once = false;
-  bool lost = false;
-  bool stop = false;
-  for (;;) {
-    // After a loss, wait_for_ready: while the server is unreachable the
-    // attempt waits (quietly, until gRPC's own reconnection, capped at 10 s
-    // by MakeChannel, gets through); the back-off spaces out attempts the
-    // server answers at once, as while it stops.
-    grpc::Status status = WatchBoard(
-        [&](const v1::WatchBoardResponse& message) {
-          if (!connected_once || lost) {
-            connected_once = true;
-            backoff.Reset();
-            if (lost) {
-              lost = false;
-              on_link(BoardLink::kBack, grpc::Status::OK);
-            }
-          }
-          stop = !on_message(message);
-          return !stop;
-        },
-        canceller, /*wait_for_ready=*/lost);
-    if (stop || canceller->cancelled()) return grpc::Status::OK;
-    if (!connected_once || !WorthReconnecting(status.error_code())) return status;
-    if (!lost) {
-      lost = true;
-      on_link(BoardLink::kLost, status);
-    }
-    if (canceller->WaitFor(backoff.Next())) return grpc::Status::OK;
-  }
+  return board_.WatchBoardLive(on_message, on_link, canceller, policy);
 }
 
 }  // namespace shop::queue::counter

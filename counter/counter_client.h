@@ -38,6 +38,7 @@
 
 #include <grpcpp/channel.h>
 
+#include "common/client/board_client.h"
 #include "common/client/rpc.h"
 #include "common/client/ticket_ref.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
@@ -47,17 +48,11 @@ namespace shop::queue::counter {
 
 namespace v1 = ::shop::queue::v1;
 
-// Called with each board message; return false to stop watching.
-using BoardCallback = std::function<bool(const v1::WatchBoardResponse&)>;
-
-// What WatchBoardLive says about its connection.
-enum class BoardLink {
-  kLost,  // the stream ended or failed after it had worked: reconnecting
-  kBack,  // after kLost, a new stream delivered its first message
-};
-// Called when the board's connection changes, with the status that ended
-// the stream (kLost) or OK (kBack).
-using BoardLinkCallback = std::function<void(BoardLink, const grpc::Status&)>;
+// The board stream's types live in common/client/board_client.h (the hall
+// display uses them too); the counter's names for them:
+using client::BoardCallback;
+using client::BoardLink;
+using client::BoardLinkCallback;
 
 class CounterClient {
  public:
@@ -110,38 +105,17 @@ class CounterClient {
   // The branch's IANA time zone, as the board's first message names it.
   grpc::Status BranchTimeZone(std::string* out) const;
 
-  // Streams the branch's board into `on_message` until the server ends the
-  // stream (OK), an error, `on_message` returns false (OK), or `canceller`
-  // (may be null) is cancelled (CANCELLED). No deadline. With wait_for_ready
-  // the call waits for the server to come up instead of failing at once.
+  // The branch's board stream: see client::BoardClient (this forwards to
+  // one, on the channel given).
   grpc::Status WatchBoard(const BoardCallback& on_message,
                           client::StreamCanceller* canceller = nullptr,
                           bool wait_for_ready = false) const;
-
-  // Streams the board into `on_message` until `canceller` (not null) is
-  // cancelled (OK) or `on_message` returns false (OK). When the stream ends
-  // or fails after it has worked (the server stopped, restarts, the network
-  // dropped), it tells `on_link` kLost once and reconnects without a word
-  // per attempt: each attempt waits for the server to be reachable
-  // (wait_for_ready), and attempts the server refuses at once (while it
-  // stops) are spaced out with back-off (see client::Backoff; `backoff`
-  // 0.5 s doubling to 10 s, +-20%, by default). It tells kBack once a new
-  // stream delivers its first message (a fresh snapshot). Cancelling also
-  // ends a wait. An error before the first message (the server cannot
-  // be reached, the token is refused) is returned as is, and so is one that
-  // retrying cannot mend (PERMISSION_DENIED, UNAUTHENTICATED without a new
-  // session, ...), even after kLost.
   grpc::Status WatchBoardLive(const BoardCallback& on_message, const BoardLinkCallback& on_link,
                               client::StreamCanceller* canceller,
                               client::BackoffPolicy backoff = {}) const;
 
  private:
   using Stub = v1::CounterService::StubInterface;
-
-  // One board stream with `token` (see WatchBoard).
-  grpc::Status WatchBoardOnce(const BoardCallback& on_message,
-                              client::StreamCanceller* canceller, bool wait_for_ready,
-                              const std::string& token) const;
 
   // `ticket`, or the counter's current ticket if it is empty.
   grpc::Status ResolveTicket(const client::TicketRef& ticket, client::TicketRef* resolved) const;
@@ -161,7 +135,7 @@ class CounterClient {
                           v1::Ticket* out) const;
 
   std::unique_ptr<v1::CounterService::StubInterface> counter_stub_;
-  std::unique_ptr<v1::BoardService::StubInterface> board_stub_;
+  client::BoardClient board_;
   std::string branch_id_;
   std::string counter_id_;
   client::CallOptions options_;

@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "common/client/device_text.h"
 #include "common/client/text.h"
 #include "counter/case_format.h"
 
@@ -20,28 +21,10 @@ std::string JoinCounts(const std::vector<std::pair<std::string, int>>& counts) {
   return text;
 }
 
-// "kiosk hall-1: printer out of paper".
-std::string DeviceState(const v1::Device& device) {
-  std::string text = "kiosk " + device.device_id() + ": ";
-  switch (device.printer_state()) {
-    case v1::PRINTER_STATE_OK: return text + "printer ok";
-    case v1::PRINTER_STATE_OUT_OF_PAPER: return text + "printer out of paper";
-    case v1::PRINTER_STATE_OFFLINE: return text + "printer offline";
-    case v1::PRINTER_STATE_ERROR: return text + "printer error";
-    case v1::PRINTER_STATE_NONE: return text + "no printer";
-    default: return text + "printer state unknown";
-  }
-}
-
-bool NeedsStaff(const v1::Device& device) {
-  return device.printer_state() != v1::PRINTER_STATE_OK &&
-         device.printer_state() != v1::PRINTER_STATE_NONE;
-}
-
 }  // namespace
 
 std::string FormatDevice(const v1::Device& device, std::string_view time_zone) {
-  std::string text = DeviceState(device) + " (since " +
+  std::string text = client::DeviceStateLine(device) + " (since " +
                      client::FormatLocalTime(device.change_time(), time_zone);
   if (!device.detail().empty()) text += "; " + device.detail();
   return text + ")";
@@ -51,7 +34,7 @@ std::vector<std::string> FaultLines(
     const google::protobuf::RepeatedPtrField<v1::Device>& devices) {
   std::vector<std::string> lines;
   for (const v1::Device& device : devices)
-    if (NeedsStaff(device)) lines.push_back("! " + DeviceState(device));
+    if (client::DeviceNeedsStaff(device)) lines.push_back("! " + client::DeviceStateLine(device));
   return lines;
 }
 
