@@ -5,9 +5,16 @@
 # register and a kiosk token added while it runs. Idempotent; Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# --gui (first argument): also build and start the touch kiosk (kiosk-gui) and
+# the hall board (board) in windows on this desktop. Other arguments go to
+# queue-server.
+GUI=0
+if [[ ${1:-} == --gui ]]; then GUI=1; shift; fi
+TARGETS=(queue-server kiosk counter booking)
+((GUI)) && TARGETS+=(kiosk-gui board)
 ./scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j2 --target queue-server kiosk counter booking
+cmake --build build -j2 --target "${TARGETS[@]}"
 mkdir -p data
 DB=data/queue.db
 Q=build/server/queue-server
@@ -20,7 +27,8 @@ rm -f "$PORT_FILE"
 "$Q" --listen "$LISTEN" --db "$DB" --port-file "$PORT_FILE" "$@" &
 SERVER=$!
 # Ctrl-C (or a failing step below) stops the server gracefully with SIGTERM.
-trap 'kill -TERM "$SERVER" 2>/dev/null || true' INT TERM EXIT
+FACES=()
+trap 'kill -TERM "${FACES[@]}" "$SERVER" 2>/dev/null || true' INT TERM EXIT
 until [[ -s $PORT_FILE ]]; do
   if ! kill -0 "$SERVER" 2>/dev/null; then
     status=0
@@ -46,6 +54,22 @@ if token=$("$Q" device-issue --db "$DB" --name demo-kiosk --kind kiosk 2>/dev/nu
 fi
 S=""
 [[ $LISTEN == 127.0.0.1:50051 ]] || S=" --server $LISTEN"
+if ((GUI)); then
+  BOARD_TOKEN_FILE=$HOME/.config/shop-queue/board-token
+  if token=$("$Q" device-issue --db "$DB" --name demo-board --kind board 2>/dev/null); then
+    mkdir -p "$(dirname "$BOARD_TOKEN_FILE")"
+    (umask 077; echo "$token" > "$BOARD_TOKEN_FILE")
+  fi
+  if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
+    echo "run-demo: --gui needs a desktop (no DISPLAY or WAYLAND_DISPLAY); kiosk-gui and board not started" >&2
+  else
+    build/kiosk/gui/kiosk-gui --windowed --server "$LISTEN" --printer file:data/last-slip.bin &
+    FACES+=($!)
+    build/board/board --windowed --server "$LISTEN" --token-file "$BOARD_TOKEN_FILE" &
+    FACES+=($!)
+    echo "run-demo: kiosk-gui (slips go to data/last-slip.bin) and board started in windows"
+  fi
+fi
 cat <<MSG
 
 queue-server is running on $LISTEN with the demo branch "demo".
