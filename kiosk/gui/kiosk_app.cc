@@ -72,7 +72,8 @@ KioskApp::KioskApp(const GuiSettings& settings, AppTiming timing) {
   model_->showScreen("start");
 
   rpc_ = new RpcWorker(kiosk);
-  status_ = new StatusWorker(probe, std::chrono::milliseconds(timing.probe_interval_ms));
+  status_ = new StatusWorker(probe, std::chrono::milliseconds(timing.probe_interval_ms),
+                             timing.probe_failures_to_down);
   print_ = new PrintWorker(*target);
   rpc_->moveToThread(&rpc_thread_);
   status_->moveToThread(&status_thread_);

@@ -19,7 +19,10 @@ namespace shop::queue::kiosk::gui {
 // Tuning for tests; main() uses the defaults.
 struct AppTiming {
   int probe_interval_ms = 1000;   // health probe period
-  int probe_deadline_ms = 1000;   // each probe's deadline (so down within ~2 s)
+  // Each probe's deadline; two failed probes in a row are "out of service"
+  // (the server gone for ~2 s), which shows within 3 s.
+  int probe_deadline_ms = 800;
+  int probe_failures_to_down = 2;
   int printer_report_seconds = 60;
 };
 

@@ -11,6 +11,11 @@
 #include <map>
 #include <sstream>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <QElapsedTimer>
@@ -22,6 +27,7 @@
 #include "kiosk/gui/gui_settings.h"
 #include "kiosk/gui/gui_text.h"
 #include "kiosk/gui/kiosk_app.h"
+#include "kiosk/gui/workers.h"
 #include "kiosk/kiosk_client.h"
 #include "kiosk/printer/escpos.h"
 #include "shop/queue/v1/booking_service.grpc.pb.h"
@@ -444,6 +450,101 @@ TEST_F(KioskGuiTest, ScreenshotsOfEveryScreenInThreeLanguages) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return !model().branchOpen(); }, 5000));
   QTest::qWait(200);
   Shot("services-closed-en");
+}
+
+// The model alone (no server, no window): answers and probes in any order.
+class KioskModelTest : public ::testing::Test {
+ protected:
+  KioskModelTest() : model_(Options()) {
+    QObject::connect(&model_, &KioskModel::requestTicket, &model_,
+                     [this](int attempt, const QString&, int, int) { attempt_ = attempt; });
+  }
+  static ModelOptions Options() {
+    ModelOptions o;
+    o.branch_id = "test";
+    o.has_printer = false;
+    return o;
+  }
+  static v1::CreateTicketResponse Ticket(const std::string& number) {
+    v1::CreateTicketResponse r;
+    r.mutable_ticket()->set_ticket_id(7);
+    r.mutable_ticket()->set_display_number(number);
+    return r;
+  }
+  // On the services screen with a tap's request in flight.
+  void TapService() {
+    model_.chooseLanguage("en");
+    ASSERT_EQ(model_.screen(), "services");
+    model_.takeTicket("R");
+    ASSERT_TRUE(model_.busy());
+    ASSERT_GT(attempt_, 0);
+  }
+  KioskModel model_;
+  int attempt_ = 0;
+};
+
+TEST_F(KioskModelTest, ATicketAnsweredWhileOutOfServiceIsShownWhenTheServerIsBack) {
+  ASSERT_NO_FATAL_FAILURE(TapService());
+  model_.onReachable(false);
+  EXPECT_EQ(model_.screen(), "out-of-service");
+  // Still awaited: a tap cannot ask for a second ticket.
+  EXPECT_TRUE(model_.busy());
+  model_.onTicketIssued(attempt_, Ticket("R001"));
+  EXPECT_EQ(model_.screen(), "out-of-service");
+  model_.onReachable(true);
+  EXPECT_EQ(model_.screen(), "result");
+  EXPECT_EQ(model_.number(), "R001");
+  EXPECT_FALSE(model_.busy());
+}
+
+TEST_F(KioskModelTest, AProbeFailureDoesNotClearANumberOnScreen) {
+  ASSERT_NO_FATAL_FAILURE(TapService());
+  model_.onTicketIssued(attempt_, Ticket("R001"));
+  ASSERT_EQ(model_.screen(), "result");
+  model_.onReachable(false);
+  EXPECT_EQ(model_.screen(), "result");
+  EXPECT_EQ(model_.number(), "R001");
+  // Leaving it while the server is away: out of service.
+  model_.home();
+  EXPECT_EQ(model_.screen(), "out-of-service");
+  model_.onReachable(true);
+  EXPECT_EQ(model_.screen(), "start");
+}
+
+TEST_F(KioskModelTest, AnAnswerArrivingAfterTheServerIsBackIsStillShown) {
+  ASSERT_NO_FATAL_FAILURE(TapService());
+  model_.onReachable(false);
+  model_.onReachable(true);
+  model_.onTicketIssued(attempt_, Ticket("R001"));
+  EXPECT_EQ(model_.screen(), "result");
+  EXPECT_EQ(model_.number(), "R001");
+}
+
+// One lost probe is not an outage: "down" only after two failures in a row.
+TEST(StatusWorkerTest, OneFailedProbeIsNotOutOfService) {
+  // A port bound but not listening: every connection is refused.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string target = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  client::CallOptions options;
+  options.deadline = std::chrono::milliseconds(500);
+  options.max_attempts = 1;
+  auto probe = std::make_shared<const KioskClient>(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), "test", options);
+  StatusWorker worker(probe, std::chrono::milliseconds(100), 2);
+  QSignalSpy reachable(&worker, &StatusWorker::reachable);
+  worker.start();  // probes at once, then every 100 ms on this thread
+  ASSERT_TRUE(QTest::qWaitFor([&] { return reachable.count() >= 2; }, 10000));
+  worker.stop();
+  EXPECT_TRUE(reachable.at(0).at(0).toBool()) << "down after a single failed probe";
+  EXPECT_FALSE(reachable.at(1).at(0).toBool()) << "not down after two failed probes";
+  ::close(fd);
 }
 
 TEST(GuiSettingsTest, TheConfigFileSetsAndFlagsOverride) {
