@@ -10,6 +10,7 @@
 #include <QQuickView>
 #include <QThread>
 
+#include "common/client/rpc.h"
 #include "kiosk/gui/gui_settings.h"
 #include "kiosk/gui/kiosk_model.h"
 #include "kiosk/gui/workers.h"
@@ -43,6 +44,10 @@ class KioskApp {
  private:
   std::unique_ptr<KioskModel> model_;
   std::unique_ptr<QQuickView> view_;
+  // Cancel the workers' gRPC calls on exit (the destructor).
+  std::shared_ptr<client::StreamCanceller> rpc_cancel_ = std::make_shared<client::StreamCanceller>();
+  std::shared_ptr<client::StreamCanceller> status_cancel_ =
+      std::make_shared<client::StreamCanceller>();
   QThread rpc_thread_, status_thread_, print_thread_;
   RpcWorker* rpc_ = nullptr;        // deleted on its thread's finish
   StatusWorker* status_ = nullptr;  // "

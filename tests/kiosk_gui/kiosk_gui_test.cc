@@ -555,6 +555,34 @@ TEST(StatusWorkerTest, OneFailedProbeIsNotOutOfService) {
   ::close(fd);
 }
 
+// A server that accepts connections and never answers: every call waits
+// for its whole deadline, and is retried.
+TEST(KioskAppTest, ExitDoesNotWaitForCallsInFlight) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 16), 0);  // connections complete in the backlog, unanswered
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  GuiSettings settings;
+  settings.conn.server = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  settings.conn.branch = "test";
+  settings.conn.token = "unused";
+  settings.fullscreen = false;
+  auto app = std::make_unique<KioskApp>(settings);
+  app->Show(false);
+  app->model().chooseLanguage("en");  // asks for the services: 4 attempts x 3 s
+  QTest::qWait(500);
+  QElapsedTimer exit;
+  exit.start();
+  app.reset();
+  EXPECT_LT(exit.elapsed(), 3000) << "exit waited for the calls in flight";
+  ::close(fd);
+}
+
 TEST(GuiSettingsTest, TheConfigFileSetsAndFlagsOverride) {
   testing::TempDir dir;
   const std::string path = dir.File("kiosk.toml");
