@@ -601,6 +601,22 @@ TEST(GuiSettingsTest, TheConfigFileSetsAndFlagsOverride) {
   EXPECT_FALSE(settings.fullscreen);
   EXPECT_EQ(settings.status_url, "https://q.example/t");
 
+  // Either name of the pair, true or false, in the file.
+  for (const auto& [line, fullscreen] :
+       std::vector<std::pair<std::string, bool>>{{"fullscreen = false\n", false},
+                                                 {"fullscreen = true\n", true},
+                                                 {"windowed = false\n", true},
+                                                 {"windowed = true\n", false}}) {
+    std::ofstream(path) << line;
+    std::vector<std::string> file_args = {"kiosk-gui", "--config", path};
+    std::vector<char*> file_argv;
+    for (std::string& a : file_args) file_argv.push_back(a.data());
+    GuiSettings from_file;
+    EXPECT_FALSE(ParseGuiSettings(static_cast<int>(file_argv.size()), file_argv.data(), &from_file)
+                     .has_value());
+    EXPECT_EQ(from_file.fullscreen, fullscreen) << line;
+  }
+
   std::ofstream(path) << "no-such-setting = \"x\"\n";
   GuiSettings bad;
   EXPECT_EQ(ParseGuiSettings(static_cast<int>(argv.size()), argv.data(), &bad), 2);
