@@ -230,7 +230,7 @@ TEST_F(KioskGuiTest, ADoubleTapIssuesExactlyOneTicketAndItsSlipPrints) {
   EXPECT_EQ(Waiting("R"), 1);
 
   const QString take_slip = ScreenTexts(v1::LANGUAGE_EN).value("takeSlip").toString();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return Text("slipText") == take_slip; }, 5000))
+  ASSERT_TRUE(QTest::qWaitFor([&] { return Text("slipText") == take_slip; }, 10000))
       << Text("slipText").toStdString();
   EXPECT_FALSE(model().printerFailed());
   const std::optional<printer::DecodedJob> job = printer::DecodeRasterJob(ReadFile(slip));
@@ -304,7 +304,7 @@ TEST_F(KioskGuiTest, CheckInByCodeWithTheServersAnswersInWords) {
   // A code that does not exist: said in words, no code numbers.
   TypeCode("ZZZZ-ZZZZ");
   Tap("submitCode");
-  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().errorText().isEmpty(); }, 5000));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().errorText().isEmpty(); }, 10000));
   EXPECT_EQ(model().screen(), "checkin");
   EXPECT_FALSE(model().errorText().contains("NOT_FOUND"));
   for (int i = 0; i < 8; ++i) Tap("eraseKey");
@@ -314,7 +314,7 @@ TEST_F(KioskGuiTest, CheckInByCodeWithTheServersAnswersInWords) {
   TypeCode(code);
   EXPECT_EQ(Text("codeText").remove('-'), QString::fromStdString(code).remove('-').toUpper());
   Tap("submitCode");
-  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().errorText().isEmpty(); }, 5000));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().errorText().isEmpty(); }, 10000));
   EXPECT_TRUE(model().errorText().contains("11:00")) << model().errorText().toStdString();
 
   // In time: the ticket, with the appointment time.
@@ -329,7 +329,7 @@ TEST_F(KioskGuiTest, APrinterWithoutPaperLeavesTheNumberLargeAndTellsStaff) {
   testing::FakeTcpPrinter device(0x72);  // paper end
   Start(device.spec());
   ASSERT_NO_FATAL_FAILURE(TakeTicket("zh", "R"));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return model().printerFailed(); }, 5000));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return model().printerFailed(); }, 10000));
   EXPECT_EQ(Text("numberText"), "R001");
   EXPECT_EQ(Text("slipText"), ScreenTexts(v1::LANGUAGE_ZH).value("printerOut").toString());
   EXPECT_NE(Find("qrImage"), nullptr);
@@ -349,7 +349,7 @@ TEST_F(KioskGuiTest, APrinterWithoutPaperLeavesTheNumberLargeAndTellsStaff) {
           if (d.printer_state() == v1::PRINTER_STATE_OUT_OF_PAPER) return true;
         return false;
       },
-      5000);
+      10000);
   EXPECT_TRUE(listed) << "ListDevices does not show the kiosk's printer out of paper";
 
   // The kiosk keeps working without paper.
@@ -364,7 +364,7 @@ TEST_F(KioskGuiTest, APrinterWithoutPaperLeavesTheNumberLargeAndTellsStaff) {
 TEST_F(KioskGuiTest, AMissingPrinterDirectoryIsAPrinterOutOfOrder) {
   Start("file:" + dir_.File("unplugged/slip.bin"));
   ASSERT_NO_FATAL_FAILURE(TakeTicket("ru", "P"));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return model().printerFailed(); }, 5000));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return model().printerFailed(); }, 10000));
   EXPECT_EQ(Text("numberText"), "P001");
   EXPECT_EQ(model().printerState(), v1::PRINTER_STATE_OFFLINE);
   Shot("result-printer-out-ru");
@@ -403,7 +403,7 @@ TEST_F(KioskGuiTest, UntouchedItReturnsToTheStartScreen) {
   ASSERT_TRUE(WaitScreen("priority"));
   QElapsedTimer idle;
   idle.start();
-  ASSERT_TRUE(WaitScreen("start", 3000));
+  ASSERT_TRUE(WaitScreen("start", 10000));  // a 1 s timer, on a loaded machine
   EXPECT_GE(idle.elapsed(), 900);
 }
 
@@ -418,7 +418,7 @@ TEST_F(KioskGuiTest, ScreenshotsOfEveryScreenInThreeLanguages) {
     Shot("start-" + l);
     Tap(QString("lang_") + lang);
     ASSERT_TRUE(WaitScreen("services"));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !model().services().isEmpty(); }, 5000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !model().services().isEmpty(); }, 10000));
     const QImage services = Shot("services-" + l);
     Tap("priorityButton");
     ASSERT_TRUE(WaitScreen("priority"));
@@ -435,7 +435,7 @@ TEST_F(KioskGuiTest, ScreenshotsOfEveryScreenInThreeLanguages) {
     ASSERT_TRUE(WaitScreen("result"));
     ASSERT_TRUE(QTest::qWaitFor([&] { return !model().slipText().isEmpty() &&
                                              model().slipText() != model().texts().value("pleaseWait"); },
-                                5000));
+                                10000));
     Shot("result-" + l);
 
     if (l == "zh") {
@@ -455,7 +455,7 @@ TEST_F(KioskGuiTest, ScreenshotsOfEveryScreenInThreeLanguages) {
   clock_->Set(Local(22, 0));
   model().home();
   Tap("lang_en");
-  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().branchOpen(); }, 5000));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().branchOpen(); }, 10000));
   QTest::qWait(200);
   Shot("services-closed-en");
 }
@@ -579,7 +579,8 @@ TEST(KioskAppTest, ExitDoesNotWaitForCallsInFlight) {
   QElapsedTimer exit;
   exit.start();
   app.reset();
-  EXPECT_LT(exit.elapsed(), 3000) << "exit waited for the calls in flight";
+  // Without cancelling: the rest of a 3 s attempt, and 3 more (~12 s).
+  EXPECT_LT(exit.elapsed(), 5000) << "exit waited for the calls in flight";
   ::close(fd);
 }
 

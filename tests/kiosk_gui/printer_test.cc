@@ -179,7 +179,7 @@ TEST(PrinterTest, TcpPrinterWithPaperPrintsAndWithoutPaperSaysSo) {
   Printer printer(*ParsePrinterTarget(device.spec(), nullptr), std::chrono::milliseconds(1000));
   const std::string job = EncodeRasterJob(DrawSlip(MakeSlipParts(Issued(), v1::LANGUAGE_EN), {}, kDots80mm));
   EXPECT_EQ(printer.Print(job).state, v1::PRINTER_STATE_OK);
-  for (int i = 0; i < 100 && device.received().size() < job.size(); ++i)
+  for (int i = 0; i < 500 && device.received().size() < job.size(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(device.received(), job);
   EXPECT_EQ(device.status_queries(), 1);
