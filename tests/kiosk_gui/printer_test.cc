@@ -190,6 +190,19 @@ TEST(PrinterTest, TcpPrinterWithPaperPrintsAndWithoutPaperSaysSo) {
   EXPECT_EQ(device.received(), job) << "nothing is sent to a printer without paper";
 }
 
+TEST(PrinterTest, StatusQueryBytesInsideTheRasterAreTheJobs) {
+  testing::FakeTcpPrinter device(0x12);
+  Printer printer(*ParsePrinterTarget(device.spec(), nullptr), std::chrono::milliseconds(1000));
+  // One band of one row whose pixels happen to read DLE EOT 4.
+  const std::string job = std::string("\x1b@\x1dv0\x00\x04\x00\x01\x00\x10\x04\x04\x10", 14) +
+                          std::string("\x1dV\x42\x18", 4);
+  EXPECT_EQ(printer.Print(job).state, v1::PRINTER_STATE_OK);
+  for (int i = 0; i < 500 && device.received().size() < job.size(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(device.received(), job);
+  EXPECT_EQ(device.status_queries(), 1);
+}
+
 TEST(PrinterTest, RefusedConnectionIsOffline) {
   // A port bound but not listening, held while the test runs: certainly
   // closed (a just-freed port could be taken by another test).
