@@ -62,6 +62,32 @@ class TokenFile {
   std::string token_;  // guarded by mu_
 };
 
+// Lets one thread stop a streaming call that another thread is blocked in.
+// Cancel() before the call starts makes the call end at once; Cancel() during
+// it cancels its ClientContext. Once cancelled it stays cancelled.
+class StreamCanceller {
+ public:
+  StreamCanceller() = default;
+  StreamCanceller(const StreamCanceller&) = delete;
+  StreamCanceller& operator=(const StreamCanceller&) = delete;
+
+  void Cancel();
+  bool cancelled() const;
+  // Waits up to `delay` or until cancelled; returns cancelled().
+  bool WaitFor(std::chrono::milliseconds delay) const;
+
+  // For the code running the stream: registers the context to cancel
+  // (nullptr to unregister). Returns false if already cancelled, in which case
+  // the caller should not start the call.
+  bool Attach(grpc::ClientContext* context);
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::condition_variable cancelled_cv_;
+  grpc::ClientContext* context_ = nullptr;  // guarded by mu_
+  bool cancelled_ = false;                  // guarded by mu_
+};
+
 // How a client calls the server.
 struct CallOptions {
   // Deadline of each attempt, from the moment the attempt starts.
@@ -76,6 +102,10 @@ struct CallOptions {
   // Where the token comes from, if from a file: calls send its latest token
   // and renew a refused one (see the note at the top).
   std::shared_ptr<TokenFile> token_file;
+  // If set, Cancel() on it ends the call in progress at once (CANCELLED)
+  // and stops its retries, for a program that is shutting down. One call at
+  // a time per canceller (one client used by one thread).
+  std::shared_ptr<StreamCanceller> canceller;
 };
 
 // The token a call sends now: token_file's if set, else `token`.
@@ -167,15 +197,22 @@ grpc::Status CallWithRetry(const CallOptions& options, Attempt&& attempt) {
     const int attempts = options.max_attempts < 1 ? 1 : options.max_attempts;
     std::chrono::milliseconds backoff = options.first_backoff;
     grpc::Status status;
+    const grpc::Status cancelled(grpc::StatusCode::CANCELLED, "cancelled");
     for (int i = 0; i < attempts; ++i) {
       if (i > 0) {
-        std::this_thread::sleep_for(backoff);
+        if (options.canceller) {
+          if (options.canceller->WaitFor(backoff)) return cancelled;
+        } else {
+          std::this_thread::sleep_for(backoff);
+        }
         backoff *= 2;
       }
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + options.deadline);
       AddBearer(&context, token);
+      if (options.canceller && !options.canceller->Attach(&context)) return cancelled;
       status = attempt(&context);
+      if (options.canceller) options.canceller->Attach(nullptr);
       if (!IsRetryable(status.error_code())) break;
     }
     return status;
@@ -194,7 +231,11 @@ grpc::Status CallOnce(const CallOptions& options, Attempt&& attempt) {
     context.set_deadline(std::chrono::system_clock::now() + options.deadline);
     context.set_wait_for_ready(true);
     AddBearer(&context, token);
-    return attempt(&context);
+    if (options.canceller && !options.canceller->Attach(&context))
+      return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    grpc::Status status = attempt(&context);
+    if (options.canceller) options.canceller->Attach(nullptr);
+    return status;
   });
 }
 
@@ -235,30 +276,5 @@ class Backoff {
   std::mt19937 random_;
 };
 
-// Lets one thread stop a streaming call that another thread is blocked in.
-// Cancel() before the call starts makes the call end at once; Cancel() during
-// it cancels its ClientContext. Once cancelled it stays cancelled.
-class StreamCanceller {
- public:
-  StreamCanceller() = default;
-  StreamCanceller(const StreamCanceller&) = delete;
-  StreamCanceller& operator=(const StreamCanceller&) = delete;
-
-  void Cancel();
-  bool cancelled() const;
-  // Waits up to `delay` or until cancelled; returns cancelled().
-  bool WaitFor(std::chrono::milliseconds delay) const;
-
-  // For the code running the stream: registers the context to cancel
-  // (nullptr to unregister). Returns false if already cancelled, in which case
-  // the caller should not start the call.
-  bool Attach(grpc::ClientContext* context);
-
- private:
-  mutable std::mutex mu_;
-  mutable std::condition_variable cancelled_cv_;
-  grpc::ClientContext* context_ = nullptr;  // guarded by mu_
-  bool cancelled_ = false;                  // guarded by mu_
-};
 
 }  // namespace shop::queue::client

@@ -27,7 +27,15 @@ std::optional<std::vector<std::string>> ConfigArgs(const std::string& path) {
     for (const auto& [key, node] : table) {
       const std::string flag = "--" + std::string(key.str());
       if (const auto* b = node.as_boolean()) {
-        if (b->get()) args.push_back(flag);
+        // A flag pair says false with its other name: `fullscreen = false`
+        // is --windowed, `windowed = false` is --fullscreen.
+        if (b->get()) {
+          args.push_back(flag);
+        } else if (flag == "--fullscreen") {
+          args.push_back("--windowed");
+        } else if (flag == "--windowed") {
+          args.push_back("--fullscreen");
+        }
       } else if (const auto* s = node.as_string()) {
         args.push_back(flag);
         args.push_back(s->get());

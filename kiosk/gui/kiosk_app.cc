@@ -48,11 +48,14 @@ KioskApp::KioskApp(const GuiSettings& settings, AppTiming timing) {
   InitKioskQml();
   RegisterWorkerTypes();
   const std::shared_ptr<grpc::Channel> channel = client::Connect(settings.conn);
-  const client::CallOptions options =
+  client::CallOptions options =
       client::ToCallOptions(settings.conn, client::DefaultKioskTokenFile());
   client::CallOptions probe_options = options;
   probe_options.deadline = std::chrono::milliseconds(timing.probe_deadline_ms);
   probe_options.max_attempts = 1;
+  // On exit, calls in flight (with their retries) end at once.
+  options.canceller = rpc_cancel_;
+  probe_options.canceller = status_cancel_;
   auto kiosk = std::make_shared<const KioskClient>(channel, settings.conn.branch, options);
   auto probe = std::make_shared<const KioskClient>(channel, settings.conn.branch, probe_options);
 
@@ -72,7 +75,8 @@ KioskApp::KioskApp(const GuiSettings& settings, AppTiming timing) {
   model_->showScreen("start");
 
   rpc_ = new RpcWorker(kiosk);
-  status_ = new StatusWorker(probe, std::chrono::milliseconds(timing.probe_interval_ms));
+  status_ = new StatusWorker(probe, std::chrono::milliseconds(timing.probe_interval_ms),
+                             timing.probe_failures_to_down);
   print_ = new PrintWorker(*target);
   rpc_->moveToThread(&rpc_thread_);
   status_->moveToThread(&status_thread_);
@@ -111,6 +115,9 @@ KioskApp::KioskApp(const GuiSettings& settings, AppTiming timing) {
 }
 
 KioskApp::~KioskApp() {
+  // A worker may be inside a call that retries for many seconds: end it.
+  rpc_cancel_->Cancel();
+  status_cancel_->Cancel();
   if (status_thread_.isRunning())
     QMetaObject::invokeMethod(status_, &StatusWorker::stop, Qt::BlockingQueuedConnection);
   for (QThread* t : {&rpc_thread_, &status_thread_, &print_thread_}) {

@@ -10,6 +10,7 @@
 #include <QQuickView>
 #include <QThread>
 
+#include "common/client/rpc.h"
 #include "kiosk/gui/gui_settings.h"
 #include "kiosk/gui/kiosk_model.h"
 #include "kiosk/gui/workers.h"
@@ -19,7 +20,10 @@ namespace shop::queue::kiosk::gui {
 // Tuning for tests; main() uses the defaults.
 struct AppTiming {
   int probe_interval_ms = 1000;   // health probe period
-  int probe_deadline_ms = 1000;   // each probe's deadline (so down within ~2 s)
+  // Each probe's deadline; two failed probes in a row are "out of service"
+  // (the server gone for ~2 s), which shows within 3 s.
+  int probe_deadline_ms = 800;
+  int probe_failures_to_down = 2;
   int printer_report_seconds = 60;
 };
 
@@ -40,6 +44,10 @@ class KioskApp {
  private:
   std::unique_ptr<KioskModel> model_;
   std::unique_ptr<QQuickView> view_;
+  // Cancel the workers' gRPC calls on exit (the destructor).
+  std::shared_ptr<client::StreamCanceller> rpc_cancel_ = std::make_shared<client::StreamCanceller>();
+  std::shared_ptr<client::StreamCanceller> status_cancel_ =
+      std::make_shared<client::StreamCanceller>();
   QThread rpc_thread_, status_thread_, print_thread_;
   RpcWorker* rpc_ = nullptr;        // deleted on its thread's finish
   StatusWorker* status_ = nullptr;  // "

@@ -194,6 +194,7 @@ void KioskModel::submitCode() {
 
 void KioskModel::back() {
   setError({});
+  if (!reachable_) return home();
   setScreen(screen_ == "services" ? "start" : "services");
 }
 
@@ -203,7 +204,7 @@ void KioskModel::home() {
   code_.clear();
   Q_EMIT codeChanged();
   setError({});
-  setScreen("start");
+  setScreen(reachable_ ? "start" : "out-of-service");
 }
 
 void KioskModel::touched() {
@@ -227,8 +228,7 @@ void KioskModel::onBranchFailed(const QString&) {
 void KioskModel::onTicketIssued(int attempt, const v1::CreateTicketResponse& issued) {
   if (attempt != attempt_) return;
   setBusy(false);
-  result_note_.clear();
-  showResult(issued, MakeSlipParts(issued, language_));
+  showOrHold(issued, MakeSlipParts(issued, language_), {});
 }
 
 void KioskModel::onCheckedIn(int attempt, const v1::CreateTicketResponse& issued, bool late,
@@ -236,10 +236,23 @@ void KioskModel::onCheckedIn(int attempt, const v1::CreateTicketResponse& issued
   if (attempt != attempt_) return;
   setBusy(false);
   const std::string zone = issued.branch().time_zone();
-  result_note_ = late ? texts_.value("lateNote").toString()
-                      : texts_.value("appointmentAt").toString() + texts_.value("separator").toString() +
-                            Q(client::FormatLocalTime(slot_start, zone));
-  showResult(issued, MakeSlipParts(issued, language_, &slot_start, late));
+  const QString note =
+      late ? texts_.value("lateNote").toString()
+           : texts_.value("appointmentAt").toString() + texts_.value("separator").toString() +
+                 Q(client::FormatLocalTime(slot_start, zone));
+  showOrHold(issued, MakeSlipParts(issued, language_, &slot_start, late), note);
+}
+
+void KioskModel::showOrHold(const v1::CreateTicketResponse& issued, const SlipParts& parts,
+                            const QString& note) {
+  // The ticket exists on the server: it is never dropped. Out of service,
+  // it waits for the server to come back and is shown then.
+  if (!reachable_) {
+    held_ = Held{issued, parts, note};
+    return;
+  }
+  result_note_ = note;
+  showResult(issued, parts);
 }
 
 void KioskModel::onRequestFailed(int attempt, const QString& customer_text) {
@@ -288,11 +301,19 @@ void KioskModel::onReachable(bool up) {
   reachable_ = up;
   Q_EMIT reachableChanged();
   if (!up) {
-    setBusy(false);
-    ++attempt_;  // an answer still on its way no longer counts
-    setScreen("out-of-service");
+    // A request still on its way stays awaited (busy: no second ticket from
+    // a new tap); its answer is shown once the server is back. A number on
+    // the result screen stays until the customer or the idle timer leaves.
+    if (screen_ != "result") setScreen("out-of-service");
   } else {
-    home();
+    if (held_) {
+      const Held held = std::move(*held_);
+      held_.reset();
+      result_note_ = held.note;
+      showResult(held.issued, held.parts);
+    } else if (screen_ != "result") {
+      home();
+    }
     Q_EMIT requestBranch();
     Q_EMIT reportPrinter(printer_state_, printer_detail_);  // the server may have missed it
   }

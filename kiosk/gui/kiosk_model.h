@@ -14,6 +14,8 @@
 // Thread-safety: UI thread only.
 #pragma once
 
+#include <optional>
+
 #include <QImage>
 #include <QObject>
 #include <QString>
@@ -161,6 +163,9 @@ class KioskModel : public QObject {
   void setBusy(bool busy);
   void setError(const QString& text);
   void showResult(const v1::CreateTicketResponse& issued, const SlipParts& parts);
+  // Shows a ticket that arrived, or holds it while out of service.
+  void showOrHold(const v1::CreateTicketResponse& issued, const SlipParts& parts,
+                  const QString& note);
   void setPrinter(int state, const QString& detail);
 
   ModelOptions options_;
@@ -178,6 +183,13 @@ class KioskModel : public QObject {
   QString result_note_;
   enum class Slip { kNone, kPrinting, kPrinted, kFailed } slip_ = Slip::kNone;
   bool reachable_ = true;
+  // A ticket that arrived while out of service, shown once the server is back.
+  struct Held {
+    v1::CreateTicketResponse issued;
+    SlipParts parts;
+    QString note;
+  };
+  std::optional<Held> held_;
   int printer_state_ = 0;
   QString printer_detail_;
   QTimer idle_;

@@ -2,6 +2,7 @@
 // --config FILE), builds KioskApp and runs the Qt event loop. With
 // --screenshot PATH it renders the first screen once the branch has been
 // asked for, saves it as PNG and exits (0, or 1 if it could not be saved).
+#include <csignal>
 #include <cstdio>
 
 #include <QFont>
@@ -15,6 +16,9 @@
 
 int main(int argc, char** argv) {
   using namespace shop::queue::kiosk;
+  // A printer or helper that goes away mid-write must give EPIPE, not end
+  // the kiosk.
+  std::signal(SIGPIPE, SIG_IGN);
   gui::GuiSettings settings;
   if (std::optional<int> exit_code = gui::ParseGuiSettings(argc, argv, &settings)) return *exit_code;
   std::string error;

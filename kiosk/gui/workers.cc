@@ -75,7 +75,13 @@ void StatusWorker::stop() {
 
 void StatusWorker::probe() {
   v1::Branch branch;
-  Q_EMIT reachable(probe_->GetBranch(&branch).ok());
+  if (probe_->GetBranch(&branch).ok()) {
+    failures_ = 0;
+    up_ = true;
+  } else if (++failures_ >= failures_to_down_) {
+    up_ = false;
+  }
+  Q_EMIT reachable(up_);
 }
 
 void StatusWorker::reportPrinter(int state, const QString& detail) {

@@ -62,8 +62,11 @@ class StatusWorker : public QObject {
   Q_OBJECT
  public:
   // `probe`: a client whose calls have a short deadline and no retry.
-  StatusWorker(std::shared_ptr<const KioskClient> probe, std::chrono::milliseconds interval)
-      : probe_(std::move(probe)), interval_(interval) {}
+  // `failures_to_down`: consecutive failed probes before reachable(false)
+  // (one lost probe is not an outage).
+  StatusWorker(std::shared_ptr<const KioskClient> probe, std::chrono::milliseconds interval,
+               int failures_to_down = 2)
+      : probe_(std::move(probe)), interval_(interval), failures_to_down_(failures_to_down) {}
 
  public Q_SLOTS:
   // Starts probing (call on the worker's thread, e.g. from QThread::started).
@@ -72,6 +75,8 @@ class StatusWorker : public QObject {
   void reportPrinter(int state, const QString& detail);
 
  Q_SIGNALS:
+  // The server answered a probe (up), or the last `failures_to_down`
+  // probes in a row failed (down); sent on every probe.
   void reachable(bool up);
   // The server stored the report (ok) or not (the status code's name).
   void printerReported(bool ok, const QString& code);
@@ -81,6 +86,9 @@ class StatusWorker : public QObject {
 
   std::shared_ptr<const KioskClient> probe_;
   std::chrono::milliseconds interval_;
+  int failures_to_down_;
+  int failures_ = 0;
+  bool up_ = true;
   QTimer* timer_ = nullptr;  // owned by this (parented), lives on the worker thread
 };
 

@@ -7,7 +7,8 @@ namespace {
 
 constexpr char kEsc = 0x1B;
 constexpr char kGs = 0x1D;
-constexpr int kFeedLines = 4;
+// Extra feed past the cutter position before the cut (about 3 mm).
+constexpr int kCutFeedUnits = 24;
 
 void PutLe16(std::string& out, int value) {
   out.push_back(static_cast<char>(value & 0xFF));
@@ -51,8 +52,10 @@ std::string EncodeRasterJob(const QImage& image, int band_rows) {
       job.append(reinterpret_cast<const char*>(mono.constScanLine(y)), bytes_per_row);
     }
   }
-  job += {kEsc, 'd', static_cast<char>(kFeedLines)};
-  job += {kGs, 'V', 66, 0};  // feed to the cutter and cut partially
+  // GS V 66 n feeds the paper to the cutter plus n motion units, then cuts
+  // partially: the last printed row clears the cutter and no more paper is
+  // fed than that (a separate ESC d before it would feed twice).
+  job += {kGs, 'V', 66, static_cast<char>(kCutFeedUnits)};
   return job;
 }
 

@@ -7,13 +7,17 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
+#include <thread>
 
 #include "kiosk/printer/escpos.h"
 
@@ -35,12 +39,13 @@ class Fd {
   int fd_;
 };
 
-PrinterStatus Status(v1::PrinterState state, std::string detail = {}) {
-  return {state, std::move(detail)};
+PrinterStatus Status(v1::PrinterState state, std::string detail = {}, int error = 0) {
+  return {state, std::move(detail), error};
 }
 
+// "what: the error's words" (thread-safe, unlike strerror).
 std::string Errno(std::string_view what, int error) {
-  return std::string(what) + ": " + std::strerror(error);
+  return std::string(what) + ": " + std::generic_category().message(error);
 }
 
 // Writes all of `data`, waiting up to `timeout` each time the fd is not ready.
@@ -91,9 +96,13 @@ int ConnectTcp(const PrinterTarget& target, std::chrono::milliseconds timeout, i
     return -1;
   }
   int result = -1;
+  *error = EHOSTUNREACH;  // no address at all
   for (addrinfo* a = found; a != nullptr && result < 0; a = a->ai_next) {
     const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) continue;
+    if (fd < 0) {
+      *error = errno;  // a real error, should every address fail here
+      continue;
+    }
     if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
       result = fd;
       break;
@@ -130,18 +139,40 @@ PrinterStatus AskThenWrite(int fd, std::string_view job, std::chrono::millisecon
   }
   int error = 0;
   if (!job.empty() && !WriteAll(fd, job, timeout, &error)) {
-    return Status(v1::PRINTER_STATE_ERROR, Errno("write error", error));
+    return Status(v1::PRINTER_STATE_ERROR, Errno("write error", error), error);
   }
   return Status(v1::PRINTER_STATE_OK);
+}
+
+// Ends the sending side (FIN after the last byte), then reads and drops
+// what the printer still sends until it closes or `limit` passes, so that a
+// close with unread data cannot reset the connection and drop the end of
+// the job (the cut).
+void CloseGently(int fd, std::chrono::milliseconds limit) {
+  ::shutdown(fd, SHUT_WR);
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        give_up - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return;
+    char buf[256];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) return;  // the printer closed (or failed): done
+  }
 }
 
 PrinterStatus OpenFailure(int error) {
   // Nothing there (unplugged, no such directory or device): offline.
   if (error == ENOENT || error == ENODEV || error == ENXIO || error == ECONNREFUSED ||
       error == EHOSTUNREACH || error == ENETUNREACH || error == ETIMEDOUT) {
-    return Status(v1::PRINTER_STATE_OFFLINE, Errno("cannot reach printer", error));
+    return Status(v1::PRINTER_STATE_OFFLINE, Errno("cannot reach printer", error), error);
   }
-  return Status(v1::PRINTER_STATE_ERROR, Errno("cannot open printer", error));
+  return Status(v1::PRINTER_STATE_ERROR, Errno("cannot open printer", error), error);
 }
 
 bool LpInstalled() {
@@ -157,34 +188,56 @@ bool LpInstalled() {
   return false;
 }
 
-// `lp -d QUEUE -o raw` with `job` on its standard input.
-PrinterStatus PrintWithLp(const std::string& queue, std::string_view job) {
+// `lp -d QUEUE -o raw FILE` with the job in a temporary file: no pipe to
+// lp (no SIGPIPE, no blocking write), and lp is waited for at most
+// `limit`, then killed.
+PrinterStatus PrintWithLp(const std::string& queue, std::string_view job,
+                          std::chrono::milliseconds limit) {
   if (!LpInstalled()) return Status(v1::PRINTER_STATE_ERROR, "lp is not installed (cups-client)");
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return Status(v1::PRINTER_STATE_ERROR, Errno("pipe", errno));
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec) dir = "/tmp";
+  std::string path = (dir / "kiosk-slip-XXXXXX").string();
+  Fd file(::mkostemp(path.data(), O_CLOEXEC));
+  if (file.get() < 0) return Status(v1::PRINTER_STATE_ERROR, Errno("lp job file", errno), errno);
+  struct Unlink {
+    std::string path;
+    ~Unlink() { ::unlink(path.c_str()); }
+  } unlink_later{path};
+  int error = 0;
+  if (!WriteAll(file.get(), job, std::chrono::seconds(5), &error))
+    return Status(v1::PRINTER_STATE_ERROR, Errno("lp job file", error), error);
+
   const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    return Status(v1::PRINTER_STATE_ERROR, Errno("fork", errno));
-  }
+  if (pid < 0) return Status(v1::PRINTER_STATE_ERROR, Errno("fork", errno), errno);
   if (pid == 0) {
-    ::dup2(pipe_fds[0], STDIN_FILENO);
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
-    ::execlp("lp", "lp", "-d", queue.c_str(), "-o", "raw", static_cast<char*>(nullptr));
+    const int devnull = ::open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+      ::dup2(devnull, STDIN_FILENO);
+      ::dup2(devnull, STDOUT_FILENO);
+    }
+    ::execlp("lp", "lp", "-d", queue.c_str(), "-o", "raw", "--", path.c_str(),
+             static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  ::close(pipe_fds[0]);
-  int error = 0;
-  const bool written = WriteAll(pipe_fds[1], job, std::chrono::seconds(10), &error);
-  ::close(pipe_fds[1]);
   int wait_status = 0;
-  while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &wait_status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) {
+      return Status(v1::PRINTER_STATE_ERROR, Errno("lp", errno), errno);
+    }
+    if (std::chrono::steady_clock::now() >= give_up) {
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+      }
+      return Status(v1::PRINTER_STATE_ERROR, "lp did not finish in time", ETIMEDOUT);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  if (!written) return Status(v1::PRINTER_STATE_ERROR, Errno("lp input", error));
   if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
-    return Status(v1::PRINTER_STATE_ERROR, "lp failed for queue " + queue);
+    return Status(v1::PRINTER_STATE_ERROR, "lp failed for queue " + queue.substr(0, 64));
   }
   return Status(v1::PRINTER_STATE_OK);
 }
@@ -257,10 +310,12 @@ PrinterStatus Printer::Print(std::string_view job) {
       int error = 0;
       Fd fd(ConnectTcp(target_, timeout_, &error));
       if (fd.get() < 0) return OpenFailure(error);
-      return AskThenWrite(fd.get(), job, timeout_);
+      const PrinterStatus status = AskThenWrite(fd.get(), job, timeout_);
+      CloseGently(fd.get(), std::min(timeout_, std::chrono::milliseconds(1000)));
+      return status;
     }
     case Kind::kCups:
-      return PrintWithLp(target_.queue, job);
+      return PrintWithLp(target_.queue, job, timeout_ * 10);  // lp talks to cupsd
   }
   return Status(v1::PRINTER_STATE_ERROR, "unknown printer kind");
 }

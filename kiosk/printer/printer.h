@@ -42,6 +42,7 @@ std::optional<PrinterTarget> ParsePrinterTarget(std::string_view spec, std::stri
 struct PrinterStatus {
   v1::PrinterState state = v1::PRINTER_STATE_UNSPECIFIED;
   std::string detail;
+  int error = 0;  // the errno behind the state, if any (0: none)
   bool operator==(const PrinterStatus&) const = default;
 };
 
@@ -55,7 +56,8 @@ class Printer {
   // Sends `job` (ESC/POS bytes). OK when it was handed over; OUT_OF_PAPER when
   // the printer said so before printing (nothing is sent then); OFFLINE when
   // it cannot be reached (no device, connection refused, missing directory);
-  // ERROR for a write error or a failed `lp`; NONE with no printer.
+  // ERROR for a write error or a failed `lp` (or one still running after
+  // 10 x `timeout`: killed); NONE with no printer.
   PrinterStatus Print(std::string_view job);
 
   // The printer's state now, without printing (for the periodic report).

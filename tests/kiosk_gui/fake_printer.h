@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -53,8 +54,11 @@ class FakeTcpPrinter {
       if (::poll(&p, 1, 50) <= 0) continue;
       const int fd = ::accept(listen_fd_, nullptr, nullptr);
       if (fd < 0) continue;
-      // One connection at a time, as a real printer's raw port.
+      // One connection at a time, as a real printer's raw port. DLE EOT 4
+      // is a status query only outside a job: once ESC @ starts the job,
+      // every byte is the job's (raster data can hold 10 04 04 too).
       std::string pending;
+      bool in_job = false;
       for (;;) {
         pollfd c{fd, POLLIN, 0};
         if (stop_) break;
@@ -63,16 +67,36 @@ class FakeTcpPrinter {
         const ssize_t n = ::read(fd, buf, sizeof buf);
         if (n <= 0) break;
         pending.append(buf, static_cast<std::size_t>(n));
-        std::size_t at;
-        while ((at = pending.find("\x10\x04\x04")) != std::string::npos) {
-          ++queries_;
-          const char answer = static_cast<char>(status_.load());
-          (void)!::send(fd, &answer, 1, MSG_NOSIGNAL);
-          pending.erase(at, 3);
+        while (!in_job) {
+          const std::size_t query = pending.find("\x10\x04\x04");
+          const std::size_t init = pending.find("\x1b\x40");
+          if (query != std::string::npos && (init == std::string::npos || query < init)) {
+            ++queries_;
+            const char answer = static_cast<char>(status_.load());
+            (void)!::send(fd, &answer, 1, MSG_NOSIGNAL);
+            std::lock_guard lock(mu_);
+            received_ += pending.substr(0, query);
+            pending.erase(0, query + 3);
+          } else if (init != std::string::npos) {
+            in_job = true;
+          } else {
+            // Keep a possible start of a query or of ESC @ for the next read.
+            const std::size_t keep = std::min<std::size_t>(pending.size(), 2);
+            std::lock_guard lock(mu_);
+            received_ += pending.substr(0, pending.size() - keep);
+            pending.erase(0, pending.size() - keep);
+            break;
+          }
         }
+        if (in_job) {
+          std::lock_guard lock(mu_);
+          received_ += pending;
+          pending.clear();
+        }
+      }
+      {
         std::lock_guard lock(mu_);
         received_ += pending;
-        pending.clear();
       }
       ::close(fd);
     }
