@@ -195,6 +195,50 @@ TEST(BoardModelTest, ACallAtACounterAppearsWithinOneSecondAndIsAnnounced) {
   EXPECT_EQ(board.model().newestRecall(), 1);
 }
 
+// The server resets recall_count to 0 when a transferred ticket is called at
+// its new counter and when a parked ticket is called back: both are new
+// calls, shown blinking and said again (with the new counter).
+TEST(BoardModelTest, TransferredAndReturnedTicketsAreAnnouncedAgain) {
+  RestartableServer server;
+  Hall hall(server);
+  Board board(server);
+  ASSERT_TRUE(SpinUntil([&] { return board.model().hasData(); }, 10s));
+  const std::string number = hall.Take("R");
+  ASSERT_EQ(hall.CallNext("1"), number);
+  ASSERT_TRUE(SpinUntil([&] { return board.announced().size() == 1; }, 1000ms));
+
+  // Transferred to N and called at counter 2.
+  counter::CounterClient one = hall.Counter("1");
+  v1::Ticket ticket;
+  ASSERT_TRUE(one.Transfer({}, "N", &ticket).ok());
+  counter::CounterClient two = hall.Counter("2");
+  v1::Counter opened;
+  ASSERT_TRUE(two.Open({}, &opened).ok());
+  grpc::Status status = two.Call(ticket.ticket_id(), &ticket);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  ASSERT_TRUE(SpinUntil([&] { return board.announced().size() == 2; }, 1000ms))
+      << "the call at the new counter was not announced within 1 s";
+  EXPECT_EQ(board.announced()[1], number + "#0");
+  EXPECT_EQ(board.model().newestNumber(), QString::fromStdString(number));
+  EXPECT_EQ(board.model().newestCounter(), "Counter 2");
+  EXPECT_TRUE(board.model().newestBlinking());
+
+  // Parked at counter 2, then called back.
+  ASSERT_TRUE(two.Start({}, &ticket).ok());
+  ASSERT_TRUE(two.Park({}, &ticket).ok());
+  status = two.Return(ticket.ticket_id(), &ticket);
+  ASSERT_TRUE(status.ok()) << client::DescribeStatus(status);
+  ASSERT_TRUE(SpinUntil([&] { return board.announced().size() == 3; }, 1000ms))
+      << "the return from parking was not announced within 1 s";
+  EXPECT_EQ(board.announced()[2], number + "#0");
+  EXPECT_EQ(board.model().newestCounter(), "Counter 2");
+  ASSERT_TRUE(board.queue().WaitIdle(60s));
+  const auto played = board.queue().played();
+  ASSERT_EQ(played.size(), 3u);
+  EXPECT_EQ(played[1].counter_id, "2");
+  EXPECT_EQ(played[2].counter_id, "2");
+}
+
 TEST(BoardModelTest, TwentyCallsInTwoSecondsAreAllAnnouncedInOrderNoneCutOff) {
   RestartableServer server;
   Hall hall(server);
