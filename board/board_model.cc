@@ -169,6 +169,7 @@ void BoardModel::SetLink(bool up, const grpc::Status& why) {
   if (why.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
       why.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
     link_up_ = false;
+    reconnecting_timer_.stop();  // "refused" stays until the server answers
     SetConnection(QStringLiteral("refused"));
     return;
   }
