@@ -4,9 +4,11 @@
 // "reconnecting" (the last state stays) and then the new calls, each said
 // once; screenshots of the board are written and are not blank.
 // Headless: QT_QPA_PLATFORM=offscreen, QT_QUICK_BACKEND=software.
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -246,23 +248,40 @@ TEST(BoardModelTest, TwentyCallsInTwoSecondsAreAllAnnouncedInOrderNoneCutOff) {
   ASSERT_TRUE(SpinUntil([&] { return board.model().hasData(); }, 10s));
   for (int i = 0; i < 20; ++i) hall.Take(i % 2 == 0 ? "R" : "N");
 
-  std::vector<std::string> called;
+  // Written by the counter thread, read here: guarded by called_mu.
+  std::mutex called_mu;
+  std::vector<std::string> called_by_counter;
+  std::atomic<int64_t> calling_ms{-1};
   std::thread counter_thread([&] {
+    QElapsedTimer calling;
+    calling.start();
     for (int i = 0; i < 20; ++i) {
-      called.push_back(hall.CallNext("1"));
-      hall.Finish("1");
+      std::string number = hall.CallNext("1");
+      {
+        std::lock_guard<std::mutex> lock(called_mu);
+        called_by_counter.push_back(std::move(number));
+      }
+      if (i < 19) hall.Finish("1");
     }
+    calling_ms = calling.elapsed();
   });
+  auto called_count = [&] {
+    std::lock_guard<std::mutex> lock(called_mu);
+    return called_by_counter.size();
+  };
   QElapsedTimer timer;
   timer.start();
   while (true) {
     QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-    if (called.size() == 20 && board.announced().size() >= 20) break;
+    if (called_count() == 20 && board.announced().size() >= 20) break;
     if (timer.elapsed() > 20000) break;
     QThread::msleep(5);
   }
   counter_thread.join();
+  const std::vector<std::string> called = called_by_counter;  // the thread has ended
   ASSERT_EQ(called.size(), 20u);
+  // The issue's load: 20 calls within 2 s (each call, serve and finish).
+  EXPECT_LE(calling_ms.load(), 2000) << "the counter took too long to make the 20 calls";
   std::vector<std::string> expected;
   for (const std::string& n : called) expected.push_back(n + "#0");
   EXPECT_EQ(board.announced(), expected);
@@ -431,6 +450,12 @@ TEST(BoardModelTest, ARefusedTokenSaysSo) {
   EXPECT_TRUE(SpinUntil([&] { return model.connectionState() == "refused"; }, 3s))
       << model.connectionState().toStdString();
   EXPECT_FALSE(model.hasData());
+  // Past the 5 s "reconnecting" delay (from start-up) it still says refused.
+  QElapsedTimer since;
+  since.start();
+  EXPECT_FALSE(SpinUntil([&] { return model.connectionState() != "refused"; }, 6s))
+      << "flipped to " << model.connectionState().toStdString() << " after "
+      << since.elapsed() << " ms";
   feed.Stop();
 }
 
