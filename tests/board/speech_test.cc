@@ -162,6 +162,27 @@ TEST(AnnouncementTest, TwentyCallsPlayInOrderWithoutOverlap) {
   EXPECT_GT(clips[1].clip.duration(), clips[0].clip.duration());
 }
 
+// A board runs 24/7: the queue keeps only the last kPlayedKept announcements.
+TEST(AnnouncementTest, PlayedAnnouncementsStayBounded) {
+  EspeakSynthesizer synth;
+  RecordingAudioOutput output;
+  VoiceSettings off;
+  off.enabled = false;  // nothing to synthesise: fast
+  AnnouncementQueue queue(synth, output, off);
+  const std::size_t n = AnnouncementQueue::kPlayedKept * 3 + 7;
+  for (std::size_t i = 1; i <= n; ++i) {
+    Announcement a;
+    a.ticket_id = static_cast<int64_t>(i);
+    queue.Enqueue(a);
+  }
+  ASSERT_TRUE(queue.WaitIdle(30s));
+  EXPECT_EQ(queue.played_count(), n);
+  const auto played = queue.played();
+  ASSERT_EQ(played.size(), AnnouncementQueue::kPlayedKept);
+  EXPECT_EQ(played.front().ticket_id, static_cast<int64_t>(n - AnnouncementQueue::kPlayedKept + 1));
+  EXPECT_EQ(played.back().ticket_id, static_cast<int64_t>(n));
+}
+
 TEST(AnnouncementTest, VoiceOffPlaysNothingButKeepsOrder) {
   EspeakSynthesizer synth;
   RecordingAudioOutput output;
