@@ -130,6 +130,22 @@ TEST(AnnouncementTest, RussianThenTheCustomersLanguageIfAllowed) {
   EXPECT_EQ(AnnouncementUtterances(a, VoiceSettings()).size(), 1u);
 }
 
+// espeak-ng reads [[...]] as phonemes: a counter name cannot smuggle any in.
+TEST(SpeechTest, BracketsInNamesNeverReachEspeakAsPhonemes) {
+  for (SpeechLanguage language : {SpeechLanguage::kRu, SpeechLanguage::kEn, SpeechLanguage::kZh}) {
+    const Utterance u = SpokenCall("R017", "Desk [[h'@U]] [x]", "desk", language);
+    EXPECT_EQ(u.text.find('['), std::string::npos) << u.text;
+    EXPECT_EQ(u.text.find(']'), std::string::npos) << u.text;
+    EXPECT_NE(u.text.find("Desk h'@U x"), std::string::npos) << u.text;
+    // The name reaches espeak-ng as words (the Chinese form's own
+    // [[phonemes]] are elsewhere in it).
+    EXPECT_NE(u.espeak.find("Desk h'@U x"), std::string::npos) << u.espeak;
+    if (language != SpeechLanguage::kZh) {
+      EXPECT_EQ(u.espeak.find('['), std::string::npos) << u.espeak;
+    }
+  }
+}
+
 // 20 calls queued at once are all played, in order, one after another, each
 // to its end (nothing overlaps, nothing is cut short).
 TEST(AnnouncementTest, TwentyCallsPlayInOrderWithoutOverlap) {
