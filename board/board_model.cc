@@ -80,7 +80,7 @@ QString BoardModel::newestCounter() const {
 
 int BoardModel::newestRecall() const {
   const auto& calls = state_.calls();
-  return calls.empty() ? 0 : calls.front().recall_count;
+  return calls.empty() || !Visible(calls.front()) ? 0 : calls.front().recall_count;
 }
 
 QVariantList BoardModel::calls() const {
