@@ -80,7 +80,7 @@ QString BoardModel::newestCounter() const {
 
 int BoardModel::newestRecall() const {
   const auto& calls = state_.calls();
-  return calls.empty() ? 0 : calls.front().recall_count;
+  return calls.empty() || !Visible(calls.front()) ? 0 : calls.front().recall_count;
 }
 
 QVariantList BoardModel::calls() const {
@@ -169,6 +169,7 @@ void BoardModel::SetLink(bool up, const grpc::Status& why) {
   if (why.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
       why.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
     link_up_ = false;
+    reconnecting_timer_.stop();  // "refused" stays until the server answers
     SetConnection(QStringLiteral("refused"));
     return;
   }

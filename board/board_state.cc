@@ -26,6 +26,7 @@ BoardCallView ToView(const v1::BoardCall& call) {
   view.service_prefix = call.service_prefix();
   view.language = ToSpeechLanguage(call.language());
   view.call_time_unix = call.call_time().seconds();
+  view.call_time_us = call.call_time().seconds() * 1000000 + call.call_time().nanos() / 1000;
   return view;
 }
 
@@ -64,11 +65,18 @@ std::vector<BoardCallView> BoardState::Apply(const v1::WatchBoardResponse& messa
   for (const v1::BoardCall& call : message.calls()) {
     const BoardCallView view = ToView(call);
     AddCall(view);
-    const auto key = std::make_pair(view.ticket_id, view.recall_count);
+    const auto key = std::make_pair(view.call_time_us, view.ticket_id);
     if (!announced_.insert(key).second) continue;  // said already
     if (first && message.snapshot()) continue;     // history at start-up
     if (message.snapshot() && now_unix - view.call_time_unix > kCatchUpWindow.count()) continue;
     to_announce.push_back(view);
+  }
+  // Forget what no snapshot can announce again: older than the catch-up
+  // window (a minute's margin), and beyond kMaxRemembered the oldest.
+  const int64_t forget_before_us = (now_unix - kCatchUpWindow.count() - 60) * 1000000;
+  while (!announced_.empty() && (announced_.begin()->first < forget_before_us ||
+                                 announced_.size() > kMaxRemembered)) {
+    announced_.erase(announced_.begin());
   }
   std::stable_sort(to_announce.begin(), to_announce.end(),
                    [](const BoardCallView& a, const BoardCallView& b) {

@@ -4,7 +4,9 @@
 // Calls: the snapshot replaces the list (the server's recent calls), each
 // later message adds its call; a ticket appears once, at its newest call
 // (a recall moves it to the top again). Announcing: each call
-// (ticket_id, recall_count) is announced at most once. The very first
+// (ticket_id, call_time) is announced at most once (the server resets
+// recall_count on a new call, a return from parking and a transfer, so the
+// count alone does not tell calls apart; the call time does). The very first
 // snapshot is history (nothing is said for it); a snapshot after a
 // reconnection announces the calls it holds that were not seen before and
 // are recent (kCatchUpWindow), oldest first, so nothing called while the
@@ -43,6 +45,7 @@ struct BoardCallView {
   std::string service_prefix;
   SpeechLanguage language = SpeechLanguage::kRu;
   int64_t call_time_unix = 0;  // seconds
+  int64_t call_time_us = 0;    // microseconds (what tells calls of a ticket apart)
 };
 
 struct WaitingView {
@@ -62,6 +65,9 @@ class BoardState {
   static constexpr std::chrono::seconds kCatchUpWindow{300};
   // At most this many calls are kept.
   static constexpr std::size_t kMaxCalls = 50;
+  // Announced calls are remembered while a snapshot could still announce
+  // them (kCatchUpWindow and a minute more), and at most this many.
+  static constexpr std::size_t kMaxRemembered = 1000;
 
   // Applies one message; returns the calls to announce now, oldest first.
   // `now_unix`: the current time (seconds).
@@ -76,6 +82,8 @@ class BoardState {
   const std::string& time_zone() const { return time_zone_; }
   const std::string& branch_name() const { return branch_name_; }
   bool has_data() const { return messages_ > 0; }
+  // How many announced calls are remembered (tests: it stays bounded).
+  std::size_t remembered() const { return announced_.size(); }
 
   // From GetBranch, when the stream does not carry them.
   void SetBranchFallback(std::string name, std::string time_zone);
@@ -91,7 +99,8 @@ class BoardState {
   std::string branch_name_;
   std::string fallback_name_;
   std::string fallback_zone_;
-  std::set<std::pair<int64_t, int>> announced_;
+  // (call_time_us, ticket_id), oldest first.
+  std::set<std::pair<int64_t, int64_t>> announced_;
   int64_t messages_ = 0;
 };
 

@@ -11,7 +11,9 @@
 
 namespace shop::queue::board {
 
-// Plays clips on the system's default output device.
+// Plays clips on the system's default output device, each to its end (a
+// tail of silence longer than the sink's buffer, so stopping the sink when it
+// goes idle cuts nothing heard). Each clip waits at most its length + 3 s.
 class QtAudioOutput final : public AudioOutput {
  public:
   void Play(const Pcm& clip) override;

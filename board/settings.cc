@@ -1,7 +1,9 @@
 #include "board/settings.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <string_view>
 
 #include <toml++/toml.h>
@@ -39,6 +41,18 @@ void Read(const toml::table& table, std::string_view key, T* out) {
   if (std::optional<T> value = table[key].value<T>()) *out = *value;
 }
 
+// The first key of `table` not in `known`, as "prefix.key"; "" if none.
+std::string UnknownKey(const toml::table& table, std::initializer_list<std::string_view> known,
+                       const std::string& prefix) {
+  for (const auto& [key, value] : table) {
+    (void)value;
+    if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+      return prefix + std::string(key.str());
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string DefaultBoardTokenFile() {
@@ -54,6 +68,17 @@ std::string LoadBoardConfig(const std::string& path, BoardSettings* s) {
   } catch (const toml::parse_error& e) {
     return path + ": " + std::string(e.description());
   }
+  // A misspelt key would silently keep the default: refuse it instead.
+  std::string unknown =
+      UnknownKey(root, {"server", "branch", "token", "token_file", "deadline_ms", "fullscreen",
+                        "recent_minutes", "mute", "tls", "voice"}, "");
+  if (const toml::table* tls = root["tls"].as_table(); unknown.empty() && tls) {
+    unknown = UnknownKey(*tls, {"ca", "cert", "key"}, "tls.");
+  }
+  if (const toml::table* voice = root["voice"].as_table(); unknown.empty() && voice) {
+    unknown = UnknownKey(*voice, {"enabled", "chime", "volume", "languages"}, "voice.");
+  }
+  if (!unknown.empty()) return path + ": unknown key \"" + unknown + "\"";
   Read(root, "server", &s->connection.server);
   Read(root, "branch", &s->connection.branch);
   Read(root, "token", &s->connection.token);

@@ -247,10 +247,26 @@ std::optional<int> CounterNumber(std::string_view counter_name, std::string_view
   return std::nullopt;
 }
 
-Utterance SpokenCall(std::string_view display_number, std::string_view counter_name,
+namespace {
+
+// espeak-ng is given espeakPHONEMES: "[[" in a name would start phonemes.
+// Names (and numbers) are words only: brackets are dropped.
+std::string WithoutBrackets(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c != '[' && c != ']') out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+Utterance SpokenCall(std::string_view display_number_given, std::string_view counter_name,
                      std::string_view counter_id, SpeechLanguage language) {
+  const std::string number_text = WithoutBrackets(display_number_given);
+  const std::string_view display_number = number_text;
   const std::optional<int> counter = CounterNumber(counter_name, counter_id);
-  const std::string named(counter_name.empty() ? counter_id : counter_name);
+  const std::string named = WithoutBrackets(counter_name.empty() ? counter_id : counter_name);
   Utterance u;
   switch (language) {
     case SpeechLanguage::kRu:

@@ -49,7 +49,8 @@ struct Utterance {
 };
 
 // The whole call: "эр семнадцать, окно три". A counter without a number is
-// said by its name (or id).
+// said by its name (or id). Brackets are dropped from the number and the
+// name, so nothing given can reach espeak-ng as [[phonemes]].
 Utterance SpokenCall(std::string_view display_number, std::string_view counter_name,
                      std::string_view counter_id, SpeechLanguage language);
 

@@ -195,7 +195,12 @@ bool AnnouncementQueue::WaitIdle(std::chrono::milliseconds limit) {
 
 std::vector<Announcement> AnnouncementQueue::played() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return played_;
+  return {played_.begin(), played_.end()};
+}
+
+std::size_t AnnouncementQueue::played_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return played_count_;
 }
 
 void AnnouncementQueue::SetSettings(VoiceSettings settings) {
@@ -238,6 +243,8 @@ void AnnouncementQueue::Run() {
 
     lock.lock();
     played_.push_back(std::move(a));
+    if (played_.size() > kPlayedKept) played_.pop_front();
+    ++played_count_;
     busy_ = false;
     cv_.notify_all();
   }

@@ -144,8 +144,12 @@ class AnnouncementQueue {
   void Enqueue(Announcement a);
   // Waits until every announcement enqueued so far has been played.
   bool WaitIdle(std::chrono::milliseconds limit);
-  // The announcements played so far, in order (for tests and the log).
+  // At most this many played announcements are kept (a board runs 24/7).
+  static constexpr std::size_t kPlayedKept = 100;
+  // The last kPlayedKept announcements played, in order (for tests).
   std::vector<Announcement> played() const;
+  // How many announcements have been played in all.
+  std::size_t played_count() const;
   void SetSettings(VoiceSettings settings);
 
  private:
@@ -157,7 +161,8 @@ class AnnouncementQueue {
   std::condition_variable cv_;
   VoiceSettings settings_;           // guarded by mu_
   std::deque<Announcement> queue_;   // guarded by mu_
-  std::vector<Announcement> played_;  // guarded by mu_
+  std::deque<Announcement> played_;  // guarded by mu_; the last kPlayedKept
+  std::size_t played_count_ = 0;     // guarded by mu_
   bool busy_ = false;                // guarded by mu_
   bool stop_ = false;                // guarded by mu_
   std::thread worker_;

@@ -72,6 +72,58 @@ TEST(BoardStateTest, ReconnectionSnapshotCatchesUpOnRecentCallsOnly) {
   EXPECT_EQ(state.calls().size(), 4u);  // all shown
 }
 
+// The server resets recall_count to 0 on a new call, a return from parking
+// and a transfer: a second call of a ticket with the same count is a new
+// call (its call time differs) and is said again.
+TEST(BoardStateTest, ACallAgainWithRecallCountZeroIsAnnouncedAgain) {
+  BoardState state;
+  v1::WatchBoardResponse snapshot;
+  snapshot.set_snapshot(true);
+  (void)state.Apply(snapshot, kNow);
+  v1::WatchBoardResponse call;
+  *call.add_calls() = Call(1, "R001", 0, kNow);
+  EXPECT_EQ(Numbers(state.Apply(call, kNow)), std::vector<std::string>{"R001#0"});
+  v1::WatchBoardResponse transferred;  // called again at counter 5
+  *transferred.add_calls() = Call(1, "R001", 0, kNow + 40);
+  transferred.mutable_calls(0)->set_counter_id("5");
+  transferred.mutable_calls(0)->set_counter_display_name("Counter 5");
+  const auto said = state.Apply(transferred, kNow + 40);
+  ASSERT_EQ(Numbers(said), std::vector<std::string>{"R001#0"});
+  EXPECT_EQ(said[0].counter_name, "Counter 5");
+  // Within the same second, told apart by the microseconds.
+  v1::WatchBoardResponse returned;
+  *returned.add_calls() = Call(1, "R001", 0, kNow + 40);
+  returned.mutable_calls(0)->mutable_call_time()->set_nanos(500'000'000);
+  EXPECT_EQ(Numbers(state.Apply(returned, kNow + 40)), std::vector<std::string>{"R001#0"});
+  EXPECT_TRUE(state.Apply(returned, kNow + 41).empty());  // a duplicate
+}
+
+// A board runs for months: what it remembers of announced calls stays
+// bounded, and forgetting does not make a snapshot repeat a call.
+TEST(BoardStateTest, RememberedCallsStayBounded) {
+  BoardState state;
+  v1::WatchBoardResponse snapshot;
+  snapshot.set_snapshot(true);
+  (void)state.Apply(snapshot, kNow);
+  int64_t now = kNow;
+  for (int i = 1; i <= 5000; ++i) {
+    now += 2;  // a call every 2 s, for almost 3 hours
+    v1::WatchBoardResponse call;
+    *call.add_calls() = Call(i, "R" + std::to_string(i), 0, now);
+    ASSERT_EQ(state.Apply(call, now).size(), 1u);
+    ASSERT_LE(state.remembered(), BoardState::kMaxRemembered);
+  }
+  // Only the catch-up window (and a minute) is kept: 360 s / 2 s.
+  EXPECT_LE(state.remembered(), 181u);
+  // A reconnection snapshot with the server's recent calls says none again.
+  v1::WatchBoardResponse again;
+  again.set_snapshot(true);
+  for (int i = 4951; i <= 5000; ++i) {
+    *again.add_calls() = Call(i, "R" + std::to_string(i), 0, kNow + 2 * i);
+  }
+  EXPECT_TRUE(state.Apply(again, now + 1).empty());
+}
+
 TEST(BoardStateTest, WaitingDueFaultsAndZone) {
   BoardState state;
   state.SetBranchFallback("Demo shop", "Europe/Moscow");

@@ -54,5 +54,26 @@ TEST(BoardSettingsTest, DefaultsAndBadInput) {
   EXPECT_EQ(ParseArgs({"--config", path}, &bad_file), 2);
 }
 
+// A misspelt key is an error naming it, not a silently kept default.
+TEST(BoardSettingsTest, UnknownKeysAreRefusedByName) {
+  testing::TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"recent-minutes = 5\n", "\"recent-minutes\""},
+      {"[voice]\nvolum = 5\n", "\"voice.volum\""},
+      {"[tls]\ncafile = \"x\"\n", "\"tls.cafile\""},
+  };
+  for (const auto& [text, named] : cases) {
+    const std::string path = dir.File("typo.toml");
+    std::ofstream(path) << text;
+    BoardSettings s;
+    const std::string error = LoadBoardConfig(path, &s);
+    EXPECT_NE(error.find("unknown key " + named), std::string::npos) << text << ": " << error;
+  }
+  const std::string path = dir.File("ok.toml");
+  std::ofstream(path) << "recent_minutes = 5\n[voice]\nvolume = 5\n";
+  BoardSettings s;
+  EXPECT_EQ(LoadBoardConfig(path, &s), "");
+}
+
 }  // namespace
 }  // namespace shop::queue::board

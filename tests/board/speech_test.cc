@@ -130,6 +130,22 @@ TEST(AnnouncementTest, RussianThenTheCustomersLanguageIfAllowed) {
   EXPECT_EQ(AnnouncementUtterances(a, VoiceSettings()).size(), 1u);
 }
 
+// espeak-ng reads [[...]] as phonemes: a counter name cannot smuggle any in.
+TEST(SpeechTest, BracketsInNamesNeverReachEspeakAsPhonemes) {
+  for (SpeechLanguage language : {SpeechLanguage::kRu, SpeechLanguage::kEn, SpeechLanguage::kZh}) {
+    const Utterance u = SpokenCall("R017", "Desk [[h'@U]] [x]", "desk", language);
+    EXPECT_EQ(u.text.find('['), std::string::npos) << u.text;
+    EXPECT_EQ(u.text.find(']'), std::string::npos) << u.text;
+    EXPECT_NE(u.text.find("Desk h'@U x"), std::string::npos) << u.text;
+    // The name reaches espeak-ng as words (the Chinese form's own
+    // [[phonemes]] are elsewhere in it).
+    EXPECT_NE(u.espeak.find("Desk h'@U x"), std::string::npos) << u.espeak;
+    if (language != SpeechLanguage::kZh) {
+      EXPECT_EQ(u.espeak.find('['), std::string::npos) << u.espeak;
+    }
+  }
+}
+
 // 20 calls queued at once are all played, in order, one after another, each
 // to its end (nothing overlaps, nothing is cut short).
 TEST(AnnouncementTest, TwentyCallsPlayInOrderWithoutOverlap) {
@@ -160,6 +176,27 @@ TEST(AnnouncementTest, TwentyCallsPlayInOrderWithoutOverlap) {
   }
   // The bilingual ones are longer than the Russian-only ones next to them.
   EXPECT_GT(clips[1].clip.duration(), clips[0].clip.duration());
+}
+
+// A board runs 24/7: the queue keeps only the last kPlayedKept announcements.
+TEST(AnnouncementTest, PlayedAnnouncementsStayBounded) {
+  EspeakSynthesizer synth;
+  RecordingAudioOutput output;
+  VoiceSettings off;
+  off.enabled = false;  // nothing to synthesise: fast
+  AnnouncementQueue queue(synth, output, off);
+  const std::size_t n = AnnouncementQueue::kPlayedKept * 3 + 7;
+  for (std::size_t i = 1; i <= n; ++i) {
+    Announcement a;
+    a.ticket_id = static_cast<int64_t>(i);
+    queue.Enqueue(a);
+  }
+  ASSERT_TRUE(queue.WaitIdle(30s));
+  EXPECT_EQ(queue.played_count(), n);
+  const auto played = queue.played();
+  ASSERT_EQ(played.size(), AnnouncementQueue::kPlayedKept);
+  EXPECT_EQ(played.front().ticket_id, static_cast<int64_t>(n - AnnouncementQueue::kPlayedKept + 1));
+  EXPECT_EQ(played.back().ticket_id, static_cast<int64_t>(n));
 }
 
 TEST(AnnouncementTest, VoiceOffPlaysNothingButKeepsOrder) {
