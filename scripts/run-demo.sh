@@ -47,19 +47,25 @@ add_staff admin1 admin "Demo Admin" admin1-demo
 # blank SIM cards in stock; loading it again changes nothing.
 "$Q" register-load server/config/demo_register.json --db "$DB" >/dev/null
 # A kiosk token for the demo kiosk, kept where `kiosk` looks by default.
+# issue_token FILE NAME KIND: a device token for a new database into FILE; when
+# the database already has NAME but FILE is missing (another user, a wiped
+# home), a second device NAME-<time> instead.
+issue_token() {
+  local token
+  if ! token=$("$Q" device-issue --db "$DB" --name "$2" --kind "$3" 2>/dev/null); then
+    [[ -s $1 ]] && return 0
+    token=$("$Q" device-issue --db "$DB" --name "$2-$(date +%s)" --kind "$3" 2>/dev/null) || return 0
+  fi
+  mkdir -p "$(dirname "$1")"
+  (umask 077; echo "$token" > "$1")
+}
 KIOSK_TOKEN_FILE=${SHOP_QUEUE_KIOSK_TOKEN_FILE:-$HOME/.config/shop-queue/kiosk-token}
-if token=$("$Q" device-issue --db "$DB" --name demo-kiosk --kind kiosk 2>/dev/null); then
-  mkdir -p "$(dirname "$KIOSK_TOKEN_FILE")"
-  (umask 077; echo "$token" > "$KIOSK_TOKEN_FILE")
-fi
+issue_token "$KIOSK_TOKEN_FILE" demo-kiosk kiosk
 S=""
 [[ $LISTEN == 127.0.0.1:50051 ]] || S=" --server $LISTEN"
 if ((GUI)); then
   BOARD_TOKEN_FILE=$HOME/.config/shop-queue/board-token
-  if token=$("$Q" device-issue --db "$DB" --name demo-board --kind board 2>/dev/null); then
-    mkdir -p "$(dirname "$BOARD_TOKEN_FILE")"
-    (umask 077; echo "$token" > "$BOARD_TOKEN_FILE")
-  fi
+  issue_token "$BOARD_TOKEN_FILE" demo-board board
   if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
     echo "run-demo: --gui needs a desktop (no DISPLAY or WAYLAND_DISPLAY); kiosk-gui and board not started" >&2
   else
