@@ -432,15 +432,6 @@ Result<std::vector<ServiceView>> QueueManager::ListServices(const std::string& b
   return out;
 }
 
-Result<ServiceView> QueueManager::GetService(const std::string& branch_id,
-                                             const std::string& prefix) {
-  auto all = ListServices(branch_id);
-  if (!all.ok()) return all.status();
-  for (const ServiceView& v : *all)
-    if (v.config->prefix == prefix) return v;
-  return Status::NotFound("branch " + branch_id + " has no service " + Quoted(prefix));
-}
-
 Result<const BranchConfig*> ValidateCreateTicket(const ServerConfig& config,
                                                  const CreateTicketInput& in) {
   if (in.branch_id.empty()) return Status::InvalidArgument("branch_id", "branch_id is required");

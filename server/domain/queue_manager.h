@@ -72,8 +72,6 @@ class QueueManager {
   // Kiosk.
   Result<const BranchConfig*> GetBranch(const std::string& branch_id) const;
   Result<std::vector<ServiceView>> ListServices(const std::string& branch_id);
-  // One service of ListServices; NOT_FOUND for a prefix the branch lacks.
-  Result<ServiceView> GetService(const std::string& branch_id, const std::string& prefix);
   // `who` (when given) is the authenticated caller: it is named in the audit
   // log, and at a counter a clerk may act only on a counter he opened
   // (supervisors on any). Tests and tools may pass nullptr.

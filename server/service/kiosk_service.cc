@@ -64,15 +64,13 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
     if (!view.ok()) return view.status();
     ToProto(*view, manager_.config(), resp->mutable_ticket());
     // The ticket stands; the branch and service beside it are for the slip
-    // and the screen. If the service's counts cannot be read, its names from
-    // the configuration still go out.
+    // and the screen: the service's names from the configuration, no counts
+    // (they would cost the hot path of every kiosk four more reads; the
+    // ticket carries its own position and wait, ListServices the counts).
     auto branch = manager_.GetBranch(in.branch_id);
     if (!branch.ok()) return Status::Ok();
     ToProto(**branch, manager_.clock().Now(), resp->mutable_branch());
-    auto service = manager_.GetService(in.branch_id, view->ticket.service_prefix);
-    if (service.ok()) {
-      ToProto(*service, in.branch_id, resp->mutable_service());
-    } else if (const ServiceConfig* s = (*branch)->FindService(view->ticket.service_prefix)) {
+    if (const ServiceConfig* s = (*branch)->FindService(view->ticket.service_prefix)) {
       ServiceView names_only;
       names_only.config = s;
       ToProto(names_only, in.branch_id, resp->mutable_service());

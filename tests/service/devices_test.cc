@@ -476,15 +476,18 @@ TEST_F(DevicesTest, ServicesSayTheirEstimatedWaitAndWhetherTheyOpenACase) {
   EXPECT_EQ(two["R"].open_counter_count(), 2);
   EXPECT_EQ(FromPb(two["R"].estimated_wait()), absl::Minutes(15));
 
-  // CreateTicket's service is the same view, with the new ticket now ahead
-  // of whoever comes next; and its branch is open (no next opening).
+  // CreateTicket's service carries the names for the slip (no counts: the
+  // ticket has its own wait); the next customer's wait is in ListServices.
+  // Its branch is open (no next opening).
   pb::CreateTicketResponse created;
   take("R", pb::PRIORITY_CLASS_UNSPECIFIED, &created);
   EXPECT_EQ(created.service().prefix(), "R");
+  EXPECT_FALSE(created.service().name_en().empty());
   EXPECT_TRUE(created.service().opens_case());
-  EXPECT_EQ(created.service().waiting_count(), 4);
-  EXPECT_EQ(FromPb(created.service().estimated_wait()), absl::Minutes(20));
   EXPECT_EQ(FromPb(created.ticket().estimated_wait()), absl::Minutes(15));
+  auto after = services();
+  EXPECT_EQ(after["R"].waiting_count(), 4);
+  EXPECT_EQ(FromPb(after["R"].estimated_wait()), absl::Minutes(20));
   EXPECT_TRUE(created.branch().open_now());
   EXPECT_FALSE(created.branch().has_next_open_time());
 }
