@@ -280,7 +280,7 @@ Window {
         Text {
             anchors { left: parent.left; leftMargin: 2.5 * u; right: parent.right; rightMargin: 2.5 * u
                       verticalCenter: parent.verticalCenter }
-            text: "⚠ Нужен сотрудник · Staff needed:  " + board.faults.join("   ·   ")
+            text: "⚠ Нужен сотрудник · Staff needed: " + board.faults.join("   ·   ")
             color: "white"
             font.pixelSize: 2.6 * u
             elide: Text.ElideRight

@@ -21,10 +21,20 @@ constexpr v1::PriorityClass kPriorities[] = {
 constexpr int kRefreshMs = 10000;
 
 // "02.12 09:00" in the branch's zone (UTC if it cannot be loaded).
-QString LocalDayAndTime(const google::protobuf::Timestamp& t, const std::string& zone) {
+// The day and time as a reader of `language` writes them: "11.03 09:00",
+// "11 Mar 09:00", "3月11日 09:00" (a bare "11.03" reads as November 3 in
+// English).
+QString LocalDayAndTime(const google::protobuf::Timestamp& t, const std::string& zone,
+                        v1::Language language) {
   absl::TimeZone tz = absl::UTCTimeZone();
   if (!zone.empty()) absl::LoadTimeZone(zone, &tz);
-  return Q(absl::FormatTime("%d.%m %H:%M", absl::FromUnixSeconds(t.seconds()), tz));
+  const absl::Time at = absl::FromUnixSeconds(t.seconds());
+  if (language == v1::LANGUAGE_EN) return Q(absl::FormatTime("%d %b %H:%M", at, tz));
+  if (language == v1::LANGUAGE_ZH) {
+    const absl::CivilMinute m = absl::ToCivilMinute(at, tz);
+    return QString("%1月%2日 %3").arg(m.month()).arg(m.day()).arg(Q(absl::FormatTime("%H:%M", at, tz)));
+  }
+  return Q(absl::FormatTime("%d.%m %H:%M", at, tz));
 }
 
 }  // namespace
@@ -69,7 +79,7 @@ QString KioskModel::branchName() const {
 QString KioskModel::opensText() const {
   if (branch_.open_now() || !branch_.has_next_open_time()) return {};
   return texts_.value("opensAt").toString() + ' ' +
-         LocalDayAndTime(branch_.next_open_time(), branch_.time_zone());
+         LocalDayAndTime(branch_.next_open_time(), branch_.time_zone(), language_);
 }
 
 QVariantList KioskModel::services() const {
