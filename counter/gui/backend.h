@@ -1,0 +1,161 @@
+// Backend: the desktop counter's link to the server. It owns the channel,
+// the session token and the clerk's clients (CounterClient, CaseClient) and
+// runs every call on its own worker threads, handing the result back to the
+// UI thread, so no gRPC call ever runs on the UI thread.
+//
+// Sessions: a call the server refuses with UNAUTHENTICATED (the session ended
+// or expired) is held, and sessionExpired() is emitted once. After the clerk
+// logs in again (setToken) every held call is sent again with the new token;
+// the server refused it before doing anything, so sending it again applies
+// it once. abandonSession() answers the held calls with the refusal instead.
+// The screens keep what was typed meanwhile: nothing is cleared on expiry.
+//
+// Calls are sent as the client classes send them: reads and call-next (one
+// request id per press) are retried; every other step exactly once, so a
+// button press is never applied twice.
+//
+// Thread-safety: construct and use on the UI thread; the worker threads only
+// run the calls given to run() with a snapshot of the clients.
+// Ownership: the destructor waits for the calls in flight to end (their
+// results are then dropped).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <QMetaObject>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QThreadPool>
+
+#include <grpcpp/channel.h>
+
+#include "common/client/rpc.h"
+#include "counter/case_client.h"
+#include "counter/counter_client.h"
+
+namespace shop::queue::counter::gui {
+
+// The clients of one session and counter, immutable once made.
+struct Clients {
+  std::shared_ptr<grpc::Channel> channel;
+  std::shared_ptr<const CounterClient> counter;
+  std::shared_ptr<const CaseClient> cases;
+  std::string branch_id;
+  std::string counter_id;
+  client::CallOptions options;  // as the clients use them (token included)
+};
+
+class Backend : public QObject {
+  Q_OBJECT
+ public:
+  // `session_file`: where a login here is kept (as `counter login` keeps
+  // it); "" keeps it in memory only. `options.token` is the session to
+  // start with ("" when the clerk must log in).
+  Backend(std::shared_ptr<grpc::Channel> channel, std::string server_address,
+          std::string branch_id, std::string counter_id, client::CallOptions options,
+          std::string session_file, QObject* parent = nullptr);
+  ~Backend() override;
+
+  const std::string& server_address() const { return server_address_; }
+  const std::string& branch_id() const { return clients_->branch_id; }
+  const std::string& counter_id() const { return clients_->counter_id; }
+  bool hasToken() const { return !clients_->options.token.empty(); }
+  std::shared_ptr<const Clients> clients() const { return clients_; }
+
+  // Acts as counter `counter_id` from now on (the clients are rebuilt).
+  void setCounterId(const std::string& counter_id);
+  // The staff login of this session, as the clerk typed it or the server
+  // named it ("" when unknown).
+  const QString& login() const { return login_; }
+  void setLogin(const QString& login) { login_ = login; }
+
+  // A new session (after a login): rebuilds the clients with `token`, keeps
+  // it in the session file (if any) and sends the held calls again.
+  // Returns false with *error when the file could not be written (the
+  // session is used anyway).
+  bool setToken(const std::string& token, std::string* error = nullptr);
+  // The clerk gave up logging in again: the held calls end with their
+  // UNAUTHENTICATED status.
+  void abandonSession();
+  // Logs out (AuthService.Logout) and forgets the session and the file;
+  // `done` gets the status on the UI thread.
+  void logout(QObject* context, std::function<void(const grpc::Status&)> done);
+
+  // Whether calls are in flight (a screen disables its buttons meanwhile).
+  bool busy() const { return in_flight_ > 0; }
+
+  // Runs `call(clients, &out)` on a worker thread, then `done(status, out)`
+  // on the UI thread, unless `context` is gone by then. See the session note
+  // above for UNAUTHENTICATED.
+  template <typename T>
+  void run(QObject* context, std::function<grpc::Status(const Clients&, T*)> call,
+           std::function<void(const grpc::Status&, const T&)> done) {
+    auto attempt = std::make_shared<std::function<void()>>();
+    *attempt = [this, context = QPointer<QObject>(context), call = std::move(call),
+                done = std::move(done), attempt]() {
+      std::shared_ptr<const Clients> snapshot = clients_;
+      ++in_flight_;
+      if (in_flight_ == 1) Q_EMIT busyChanged(true);
+      pool_.start([this, snapshot, context, call, done, attempt]() {
+        auto out = std::make_shared<T>();
+        grpc::Status status = call(*snapshot, out.get());
+        QMetaObject::invokeMethod(
+            this,
+            [this, status, out, context, done, attempt, snapshot]() {
+              --in_flight_;
+              if (in_flight_ == 0) Q_EMIT busyChanged(false);
+              if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
+                  snapshot->options.token == clients_->options.token && !shutting_down_) {
+                Hold(*attempt, [context, done, status] {
+                  if (context) done(status, T());
+                });
+                return;
+              }
+              if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+                // Sent with an older session while a new one came: again.
+                if (!shutting_down_) (*attempt)();
+                return;
+              }
+              Q_EMIT callEnded(status.error_code());
+              if (context) done(status, *out);
+            },
+            Qt::QueuedConnection);
+      });
+    };
+    (*attempt)();
+  }
+
+ Q_SIGNALS:
+  // The server refused the session; calls are held until setToken() or
+  // abandonSession().
+  void sessionExpired();
+  void busyChanged(bool busy);
+  // Every call's end (not held ones), for the connection banner.
+  void callEnded(grpc::StatusCode code);
+
+ private:
+  struct Held {
+    std::function<void()> resend;
+    std::function<void()> refuse;
+  };
+  void Hold(std::function<void()> resend, std::function<void()> refuse);
+  void Rebuild(std::string counter_id, std::string token);
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::string server_address_;
+  std::string session_file_;
+  QString login_;
+  std::shared_ptr<const Clients> clients_;
+  std::vector<Held> held_;
+  int in_flight_ = 0;
+  bool shutting_down_ = false;
+  QThreadPool pool_;
+};
+
+}  // namespace shop::queue::counter::gui
