@@ -92,24 +92,29 @@ class Backend : public QObject {
 
   // Runs `call(clients, &out)` on a worker thread, then `done(status, out)`
   // on the UI thread, unless `context` is gone by then. See the session note
-  // above for UNAUTHENTICATED.
+  // above for UNAUTHENTICATED; with `session_call` false (Login itself) an
+  // UNAUTHENTICATED answer goes to `done` like any other.
   template <typename T>
   void run(QObject* context, std::function<grpc::Status(const Clients&, T*)> call,
-           std::function<void(const grpc::Status&, const T&)> done) {
+           std::function<void(const grpc::Status&, const T&)> done, bool session_call = true) {
     auto attempt = std::make_shared<std::function<void()>>();
     *attempt = [this, context = QPointer<QObject>(context), call = std::move(call),
-                done = std::move(done), attempt]() {
+                done = std::move(done), attempt, session_call]() {
       std::shared_ptr<const Clients> snapshot = clients_;
       ++in_flight_;
       if (in_flight_ == 1) Q_EMIT busyChanged(true);
-      pool_.start([this, snapshot, context, call, done, attempt]() {
+      pool_.start([this, snapshot, context, call, done, attempt, session_call]() {
         auto out = std::make_shared<T>();
         grpc::Status status = call(*snapshot, out.get());
         QMetaObject::invokeMethod(
             this,
-            [this, status, out, context, done, attempt, snapshot]() {
+            [this, status, out, context, done, attempt, snapshot, session_call]() {
               --in_flight_;
               if (in_flight_ == 0) Q_EMIT busyChanged(false);
+              if (!session_call) {
+                if (context) done(status, *out);
+                return;
+              }
               if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
                   snapshot->options.token == clients_->options.token && !shutting_down_) {
                 Hold(*attempt, [context, done, status] {

@@ -10,6 +10,8 @@
 
 #include <QString>
 
+#include <grpcpp/support/status.h>
+
 #include "google/protobuf/timestamp.pb.h"
 #include "shop/queue/v1/case_service.pb.h"
 #include "shop/queue/v1/counter_service.pb.h"

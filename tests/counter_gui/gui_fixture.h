@@ -112,6 +112,19 @@ class CounterGuiServer {
     return resp.ticket().display_number();
   }
 
+  // The kiosk reports its printer (a device fault when not OK).
+  void ReportPrinter(v1::PrinterState state, const std::string& detail = "") {
+    v1::ReportDeviceStatusRequest req;
+    req.set_branch_id("test");
+    req.set_printer_state(state);
+    req.set_detail(detail);
+    v1::ReportDeviceStatusResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Status st = kiosk_->ReportDeviceStatus(&ctx, req, &resp);
+    if (!st.ok()) throw std::runtime_error(st.error_message());
+  }
+
   // A Backend for counter `counter_id` with `token` ("" : not logged in).
   std::unique_ptr<counter::gui::Backend> NewBackend(const std::string& counter_id,
                                                     const std::string& token,

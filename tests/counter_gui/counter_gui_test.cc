@@ -1,0 +1,335 @@
+// The desktop counter driven through its widgets against a real server on
+// loopback: login, open, the ticket actions and their keys, the live queue
+// (board stream), transfers and parking, device faults, the branch's time
+// zone, the SIM case from the main window, session expiry and a server
+// restart mid-case. Screenshots go to build/screenshots.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+#include "absl/time/time.h"
+#include "counter/gui/main_window.h"
+#include "tests/counter_gui/gui_fixture.h"
+
+namespace shop::queue::testing {
+namespace {
+
+using counter::gui::MainWindow;
+using namespace std::chrono_literals;
+
+class CounterGuiTest : public ::testing::Test {
+ protected:
+  // A window for counter `counter_id` with `token` ("" : it asks to log in).
+  std::unique_ptr<MainWindow> NewWindow(const std::string& counter_id, const std::string& token) {
+    backend_ = server_.NewBackend(counter_id, token);
+    auto window = std::make_unique<MainWindow>(backend_.get(), counter::gui::WindowOptions{});
+    window->resize(1280, 800);
+    window->show();
+    window->activateWindow();
+    EXPECT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+    window->begin();
+    return window;
+  }
+
+  template <typename W>
+  static W* Find(QWidget* root, const char* name) {
+    W* w = root->findChild<W*>(QString::fromLatin1(name));
+    EXPECT_NE(w, nullptr) << name;
+    return w;
+  }
+  static QString Text(QWidget* root, const char* name) {
+    QLabel* l = Find<QLabel>(root, name);
+    return l ? l->text() : QString();
+  }
+  static bool OnWorkPage(MainWindow* w) {
+    auto* stack = w->findChild<QStackedWidget*>(QStringLiteral("mainStack"));
+    return stack && stack->currentWidget()->objectName() == QStringLiteral("workPage");
+  }
+  // Presses the action button `name` once it is enabled.
+  static void Press(QWidget* root, const char* name) {
+    QPushButton* b = Find<QPushButton>(root, name);
+    ASSERT_NE(b, nullptr);
+    ASSERT_TRUE(WaitUntil([b] { return b->isEnabled(); })) << name << " stays disabled";
+    b->click();
+  }
+  static bool ListHas(QWidget* root, const char* list, const QString& needle) {
+    QListWidget* l = root->findChild<QListWidget*>(QString::fromLatin1(list));
+    if (!l) return false;
+    for (int i = 0; i < l->count(); ++i)
+      if (l->item(i)->text().contains(needle)) return true;
+    return false;
+  }
+  // The counter's ticket as the server has it.
+  v1::GetCounterResponse ServerCounter(const std::string& token, const std::string& counter_id) {
+    counter::CounterClient c(client::MakeChannel(server_.address()), "test", counter_id,
+                             OptionsWith(token));
+    v1::GetCounterResponse out;
+    grpc::Status st = c.Get(&out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+  std::vector<v1::Ticket> ServerTickets(const std::string& token, v1::TicketState state) {
+    counter::CounterClient c(client::MakeChannel(server_.address()), "test", "1",
+                             OptionsWith(token));
+    std::vector<v1::Ticket> out;
+    EXPECT_TRUE(c.ListTickets(state, &out).ok());
+    return out;
+  }
+  static client::CallOptions OptionsWith(const std::string& token) {
+    client::CallOptions o;
+    o.token = token;
+    return o;
+  }
+  // Opens the counter from the start page and waits for the work page.
+  void OpenFromStartPage(MainWindow* w, const QString& counter_id) {
+    auto* stack = w->findChild<QStackedWidget*>(QStringLiteral("mainStack"));
+    ASSERT_TRUE(WaitUntil([stack] {
+      return stack->currentWidget()->objectName() == QStringLiteral("startPage");
+    }));
+    QLineEdit* id = Find<QLineEdit>(w, "startCounter");
+    id->setText(counter_id);
+    Press(w, "startOpen");
+    ASSERT_TRUE(WaitUntil([w] { return OnWorkPage(w); })) << Text(w, "startMessage").toStdString();
+  }
+
+  CounterGuiServer server_;
+  std::unique_ptr<counter::gui::Backend> backend_;
+};
+
+TEST_F(CounterGuiTest, LoginOpenCallStartDoneByKeys) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-a");
+  auto w = NewWindow("", "");
+  // No session: the login dialog first; a wrong password is said so.
+  ASSERT_TRUE(WaitUntil([&] { return w->loginDialog() != nullptr; }));
+  QDialog* login = w->loginDialog();
+  Find<QLineEdit>(login, "loginUser")->setText("clerk-a");
+  Find<QLineEdit>(login, "loginPassword")->setText("wrong-password");
+  Find<QPushButton>(login, "loginOk")->click();
+  QLabel* error = Find<QLabel>(login, "loginError");
+  ASSERT_TRUE(WaitUntil([&] { return error->text().contains("Wrong login or password"); }))
+      << error->text().toStdString();
+  Find<QLineEdit>(login, "loginPassword")->setText(kGuiPassword);
+  Find<QPushButton>(login, "loginOk")->click();
+  ASSERT_TRUE(WaitUntil([&] { return w->loginDialog() == nullptr; }));
+  OpenFromStartPage(w.get(), "1");
+  EXPECT_TRUE(Text(w.get(), "statusClerk").contains("clerk-a"));
+  EXPECT_TRUE(Text(w.get(), "statusCounter").contains("open"));
+
+  const std::string number = server_.TakeTicket("P");
+  ASSERT_TRUE(WaitUntil([&] { return ListHas(w.get(), "waitingList", QString::fromStdString(number)); }));
+  SaveScreenshot(w.get(), "counter-queue");
+
+  // One key per action (shortcuts go to the active window).
+  QApplication::setActiveWindow(w.get());
+  ASSERT_TRUE(QTest::qWaitForWindowActive(w.get()));
+  QTest::keyClick(w.get(), Qt::Key_F2);  // next
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(number); }));
+  EXPECT_TRUE(Text(w.get(), "ticketDetails").contains("called"));
+  ASSERT_TRUE(WaitUntil([&] { return Find<QPushButton>(w.get(), "actionStart")->isEnabled(); }));
+  QTest::keyClick(w.get(), Qt::Key_F4);  // start
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketDetails").contains("serving"); }));
+  SaveScreenshot(w.get(), "counter-main");
+  ASSERT_TRUE(WaitUntil([&] { return Find<QPushButton>(w.get(), "actionDone")->isEnabled(); }));
+  QTest::keyClick(w.get(), Qt::Key_F5);  // done
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QStringLiteral("—"); }));
+
+  // The server's records match the presses.
+  auto done = ServerTickets(token, v1::TICKET_STATE_DONE);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].display_number(), number);
+  EXPECT_EQ(done[0].counter_id(), "1");
+  EXPECT_EQ(ServerCounter(token, "1").counter().clerk_login(), "clerk-a");
+
+  // Close the counter from the window.
+  Press(w.get(), "closeCounter");
+  ASSERT_TRUE(WaitUntil([&] { return !OnWorkPage(w.get()); }));
+  EXPECT_FALSE(ServerCounter(token, "1").counter().open());
+}
+
+TEST_F(CounterGuiTest, QueuePanelShowsAKioskTicketWithinOneSecond) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-b");
+  auto w = NewWindow("2", token);
+  OpenFromStartPage(w.get(), "2");
+  QLabel* counts = Find<QLabel>(w.get(), "waitingCounts");
+  ASSERT_TRUE(WaitUntil([&] { return !counts->text().isEmpty(); }));  // the stream is up
+  for (int i = 0; i < 3; ++i) {
+    QElapsedTimer timer;
+    timer.start();
+    const std::string number = server_.TakeTicket(i % 2 ? "N" : "R");
+    ASSERT_TRUE(WaitUntil(
+        [&] { return ListHas(w.get(), "waitingList", QString::fromStdString(number)); }, 5s));
+    EXPECT_LT(timer.elapsed(), 1000) << number << " took " << timer.elapsed() << " ms";
+  }
+  // A ticket of a service this counter does not serve is not listed.
+  const std::string other = server_.TakeTicket("P");
+  QTest::qWait(500);
+  EXPECT_FALSE(ListHas(w.get(), "waitingList", QString::fromStdString(other)));
+  EXPECT_TRUE(counts->text().contains("R: 2")) << counts->text().toStdString();
+}
+
+TEST_F(CounterGuiTest, TransferParkReturnAndCallChosen) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-c");
+  auto w = NewWindow("1", token);
+  OpenFromStartPage(w.get(), "1");
+  const std::string first = server_.TakeTicket("N");
+  const std::string second = server_.TakeTicket("N");
+  ASSERT_TRUE(WaitUntil([&] { return ListHas(w.get(), "waitingList", QString::fromStdString(second)); }));
+
+  // Call the second one out of order: choose it in the queue.
+  QListWidget* queue = Find<QListWidget>(w.get(), "waitingList");
+  for (int i = 0; i < queue->count(); ++i)
+    if (queue->item(i)->text().contains(QString::fromStdString(second))) queue->setCurrentRow(i);
+  Press(w.get(), "actionCallChosen");
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(second); }));
+
+  // Transfer it to P.
+  QComboBox* target = Find<QComboBox>(w.get(), "transferTarget");
+  ASSERT_TRUE(WaitUntil([&] { return target->findData(QStringLiteral("P")) >= 0; }));
+  target->setCurrentIndex(target->findData(QStringLiteral("P")));
+  Press(w.get(), "actionTransfer");
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QStringLiteral("—"); }));
+  // Called again (from P's queue), it shows where it came from.
+  ASSERT_TRUE(WaitUntil([&] { return ListHas(w.get(), "waitingList", QString::fromStdString(second)); }));
+  for (int i = 0; i < queue->count(); ++i)
+    if (queue->item(i)->text().contains(QString::fromStdString(second))) queue->setCurrentRow(i);
+  Press(w.get(), "actionCallChosen");
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(second); }));
+  EXPECT_TRUE(Text(w.get(), "ticketTransfers").contains("N → P")) << Text(w.get(), "ticketTransfers").toStdString();
+  EXPECT_EQ(ServerCounter(token, "1").current_ticket_transfers_size(), 1);
+
+  // Park it, return it.
+  Press(w.get(), "actionStart");
+  Press(w.get(), "actionPark");
+  ASSERT_TRUE(WaitUntil([&] { return ListHas(w.get(), "parkedList", QString::fromStdString(second)); }));
+  Press(w.get(), "actionReturn");
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(second); }));
+  EXPECT_EQ(ServerCounter(token, "1").current_ticket().display_number(), second);
+  // A refusal is shown in words: recall is refused for a ticket being served? Recall
+  // only for called tickets: the button is disabled rather than refused.
+  EXPECT_FALSE(Find<QPushButton>(w.get(), "actionRecall")->isEnabled());
+}
+
+TEST_F(CounterGuiTest, DeviceFaultInTheStatusBarAndTimesInTheBranchZone) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-d");
+  auto w = NewWindow("1", token);
+  OpenFromStartPage(w.get(), "1");
+  server_.ReportPrinter(v1::PRINTER_STATE_OUT_OF_PAPER, "paper end");
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "statusDevices").contains("out of paper"); }))
+      << Text(w.get(), "statusDevices").toStdString();
+
+  const std::string number = server_.TakeTicket("R");
+  Press(w.get(), "actionNext");
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(number); }));
+  // "Waiting since HH:MM" in Moscow time (the branch's), not this machine's.
+  const v1::Ticket t = ServerCounter(token, "1").current_ticket();
+  absl::TimeZone moscow;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Moscow", &moscow));
+  const absl::Time issued = absl::FromUnixSeconds(t.issue_time().seconds());
+  const std::string local = absl::FormatTime("%H:%M", issued, moscow);
+  const std::string utc = absl::FormatTime("%H:%M", issued, absl::UTCTimeZone());
+  ASSERT_NE(local, utc);
+  EXPECT_TRUE(Text(w.get(), "ticketDetails").contains(QString::fromStdString("since " + local)))
+      << Text(w.get(), "ticketDetails").toStdString();
+  server_.ReportPrinter(v1::PRINTER_STATE_OK);
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "statusDevices").isEmpty(); }));
+}
+
+TEST_F(CounterGuiTest, RefusalsAreShownInWords) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-e");
+  const std::string other = server_.Staff(Role::kClerk, "clerk-f");
+  // Another clerk holds counter 2: opening it here is refused, in words.
+  {
+    counter::CounterClient c(client::MakeChannel(server_.address()), "test", "2", OptionsWith(other));
+    v1::Counter opened;
+    ASSERT_TRUE(c.Open({}, &opened).ok());
+  }
+  auto w = NewWindow("2", token);
+  auto* stack = w->findChild<QStackedWidget*>(QStringLiteral("mainStack"));
+  ASSERT_TRUE(WaitUntil([&] { return stack->currentWidget()->objectName() == "workPage"; }))
+      << "the counter is open (by another clerk)";
+  // Acting at another clerk's counter: the server's message is shown.
+  server_.TakeTicket("R");
+  Press(w.get(), "actionNext");
+  QLabel* message = Find<QLabel>(w.get(), "actionMessage");
+  ASSERT_TRUE(WaitUntil([&] { return message->text().contains("counter"); }));
+  EXPECT_TRUE(message->text().contains("clerk-f") || message->text().contains("another") ||
+              message->text().contains("not"))
+      << message->text().toStdString();
+  EXPECT_EQ(ServerCounter(token, "2").current_ticket().ticket_id(), 0) << "nothing called";
+}
+
+
+TEST_F(CounterGuiTest, AnExpiredSessionAsksThePasswordAndSendsThePressOnce) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-g");
+  auto w = NewWindow("1", token);
+  OpenFromStartPage(w.get(), "1");
+  const std::string number = server_.TakeTicket("N");
+  server_.TakeTicket("N");
+  ASSERT_TRUE(WaitUntil([&] { return ListHas(w.get(), "waitingList", QString::fromStdString(number)); }));
+  // The session ends (expiry, or a logout elsewhere) while the window is open.
+  ASSERT_TRUE(server_.server().server().auth().Logout(token).ok());
+  Press(w.get(), "actionNext");
+  ASSERT_TRUE(WaitUntil([&] { return w->loginDialog() != nullptr; }));
+  EXPECT_TRUE(OnWorkPage(w.get())) << "the screen stays";
+  EXPECT_EQ(ServerTickets(server_.Staff(Role::kSupervisor, "super-g"), v1::TICKET_STATE_CALLED).size(), 0u);
+  QDialog* login = w->loginDialog();
+  EXPECT_EQ(Find<QLineEdit>(login, "loginUser")->text(), QString());  // --token: login unknown
+  Find<QLineEdit>(login, "loginUser")->setText("clerk-g");
+  Find<QLineEdit>(login, "loginPassword")->setText(kGuiPassword);
+  Find<QPushButton>(login, "loginOk")->click();
+  // The held press goes out once, with the new session.
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(number); }));
+  QTest::qWait(300);
+  const auto called = ServerTickets(server_.Staff(Role::kSupervisor, "super-h"), v1::TICKET_STATE_CALLED);
+  ASSERT_EQ(called.size(), 1u) << "one press, one ticket called";
+  EXPECT_EQ(called[0].display_number(), number);
+}
+
+TEST_F(CounterGuiTest, AServerRestartShowsTheBannerAndRecovers) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-h");
+  auto w = NewWindow("1", token);
+  OpenFromStartPage(w.get(), "1");
+  QLabel* banner = Find<QLabel>(w.get(), "connectionBanner");
+  ASSERT_TRUE(WaitUntil([&] { return !Find<QLabel>(w.get(), "waitingCounts")->text().isEmpty(); }));
+  EXPECT_FALSE(banner->isVisible());
+  server_.server().Shutdown(absl::Seconds(1));
+  ASSERT_TRUE(WaitUntil([&] { return banner->isVisible(); }, 10s));
+  EXPECT_TRUE(Text(w.get(), "statusServer").contains("unreachable"));
+  server_.server().RestartOnSamePort();
+  // The session survives (kept in the database); the board stream comes back.
+  ASSERT_TRUE(WaitUntil([&] { return !banner->isVisible(); }, 20s));
+  const std::string number = server_.TakeTicket("P");
+  ASSERT_TRUE(WaitUntil([&] { return ListHas(w.get(), "waitingList", QString::fromStdString(number)); }, 10s));
+  Press(w.get(), "actionNext");
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(number); }));
+}
+
+TEST_F(CounterGuiTest, AnUnreachableServerShowsTheBanner) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-i");
+  client::CallOptions options;
+  options.token = token;
+  options.deadline = 500ms;
+  options.max_attempts = 1;
+  // Nothing listens on port 1.
+  counter::gui::Backend backend(client::MakeChannel("127.0.0.1:1"), "127.0.0.1:1", "test", "1",
+                                options, "");
+  MainWindow w(&backend, {});
+  w.show();
+  w.begin();
+  ASSERT_TRUE(WaitUntil([&] { return Find<QLabel>(&w, "connectionBanner")->isVisible(); }));
+  EXPECT_TRUE(Text(&w, "statusServer").contains("unreachable"));
+  EXPECT_TRUE(Text(&w, "startMessage").contains("cannot be reached"));
+  SaveScreenshot(&w, "counter-offline");
+}
+
+}  // namespace
+}  // namespace shop::queue::testing
