@@ -14,6 +14,8 @@
 #include <QStackedWidget>
 #include <QTest>
 
+#include "counter/case_client.h"
+
 #include <gtest/gtest.h>
 
 #include "absl/time/time.h"
@@ -99,6 +101,68 @@ class CounterGuiTest : public ::testing::Test {
     id->setText(counter_id);
     Press(w, "startOpen");
     ASSERT_TRUE(WaitUntil([w] { return OnWorkPage(w); })) << Text(w, "startMessage").toStdString();
+  }
+
+  // The page the case widget shows ("caseFormPage", "caseIdentityPage", ...).
+  static QString CasePage(MainWindow* w) {
+    for (QStackedWidget* stack : w->caseWidget()->findChildren<QStackedWidget*>()) {
+      QWidget* page = stack->currentWidget();
+      if (page && page->objectName().startsWith("case") && page->objectName().endsWith("Page"))
+        return page->objectName();
+    }
+    return {};
+  }
+  static bool CaseOn(MainWindow* w, const char* page) {
+    return w->caseWidget()->isVisible() && CasePage(w) == QString::fromLatin1(page);
+  }
+  // Fills the case form with the register's subscriber.
+  static void FillForm(MainWindow* w) {
+    Find<QLineEdit>(w, "formPhone")->setText(QString::fromLatin1(kGuiPhone));
+    QComboBox* op = Find<QComboBox>(w, "formOperator");
+    op->setCurrentIndex(op->findData(QStringLiteral("megafon")));
+    QComboBox* reason = Find<QComboBox>(w, "formReason");
+    reason->setCurrentIndex(reason->findData(static_cast<int>(v1::REPLACEMENT_REASON_LOST)));
+    Find<QLineEdit>(w, "formFullName")->setText(QStringLiteral("Ivanova Maria"));
+    QComboBox* doc = Find<QComboBox>(w, "formDocumentType");
+    doc->setCurrentIndex(doc->findData(static_cast<int>(v1::DOCUMENT_TYPE_RU_PASSPORT)));
+    Find<QLineEdit>(w, "formDocumentNumber")->setText(QString::fromLatin1(kGuiDocument));
+    Find<QLineEdit>(w, "formContact")->setText(QStringLiteral("maria@example.org"));
+    Find<QCheckBox>(w, "formConsent")->setChecked(true);
+  }
+  // Answers the identity check right.
+  static void PassIdentity(MainWindow* w) {
+    QComboBox* doc = Find<QComboBox>(w, "idDocumentType");
+    doc->setCurrentIndex(doc->findData(static_cast<int>(v1::DOCUMENT_TYPE_RU_PASSPORT)));
+    Find<QLineEdit>(w, "idDocumentNumber")->setText(QString::fromLatin1(kGuiDocument));
+    Find<QCheckBox>(w, "idFaceMatches")->setChecked(true);
+    const QString question = Text(w, "idQuestion");
+    Find<QLineEdit>(w, "idAnswer")->setText(question.contains("top-up")
+                                                ? QString::number(kGuiTopUp)
+                                                : QString::fromLatin1(kGuiRecentCall));
+    Press(w, "idCheck");
+  }
+  // The case of the counter's ticket as the server has it.
+  v1::Case ServerCase(const std::string& token, int64_t ticket_id) {
+    counter::CaseClient c(client::MakeChannel(server_.address()), "test", "1", OptionsWith(token));
+    v1::Case out;
+    grpc::Status st = c.GetByTicket(ticket_id, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+  static int Records(const v1::Case& c, const std::string& step) {
+    int n = 0;
+    for (const auto& r : c.records()) n += r.step() == step;
+    return n;
+  }
+  // Opens counter 1, calls and starts a new R ticket: its id.
+  int64_t ServeR(MainWindow* w, const std::string& token) {
+    OpenFromStartPage(w, "1");
+    const std::string number = server_.TakeTicket("R");
+    Press(w, "actionNext");
+    EXPECT_TRUE(WaitUntil([&] { return Text(w, "ticketNumber") == QString::fromStdString(number); }));
+    Press(w, "actionStart");
+    EXPECT_TRUE(WaitUntil([&] { return CaseOn(w, "caseFormPage"); })) << CasePage(w).toStdString();
+    return ServerCounter(token, "1").current_ticket().ticket_id();
   }
 
   CounterGuiServer server_;
@@ -329,6 +393,100 @@ TEST_F(CounterGuiTest, AnUnreachableServerShowsTheBanner) {
   EXPECT_TRUE(Text(&w, "statusServer").contains("unreachable"));
   EXPECT_TRUE(Text(&w, "startMessage").contains("cannot be reached"));
   SaveScreenshot(&w, "counter-offline");
+}
+
+TEST_F(CounterGuiTest, TheWholeSimCaseFromTheMainWindow) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-j");
+  auto w = NewWindow("1", token);
+  const int64_t ticket_id = ServeR(w.get(), token);
+  ASSERT_GT(ticket_id, 0);
+  FillForm(w.get());
+  Press(w.get(), "formSubmit");
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); })) << CasePage(w.get()).toStdString();
+  PassIdentity(w.get());
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "casePaymentPage"); })) << CasePage(w.get()).toStdString();
+  SaveScreenshot(w.get(), "counter-case-in-window");
+  Press(w.get(), "payCard");
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseCardPage"); }));
+  QLineEdit* iccid = Find<QLineEdit>(w.get(), "cardIccid");
+  iccid->setFocus();
+  QTest::keyClicks(iccid, QString::fromStdString(TestIccid(101)));
+  QTest::keyClick(iccid, Qt::Key_Return);  // the scanner's Enter
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseBlockPage"); }));
+  Press(w.get(), "blockOldCard");
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseClosePage"); }));
+  Press(w.get(), "caseClose");
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseSummaryPage"); }));
+  // Closing the case completed the ticket; the counter is free.
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QStringLiteral("—"); }));
+  const v1::Case c = ServerCase(token, ticket_id);
+  EXPECT_EQ(c.state(), v1::CASE_STATE_CLOSED);
+  EXPECT_EQ(c.payment_method(), v1::PAYMENT_METHOD_CARD);
+  EXPECT_EQ(c.new_iccid(), TestIccid(101));
+  for (const char* step : {"form", "payment", "card", "block", "close"})
+    EXPECT_EQ(Records(c, step), 1) << step;
+  auto done = ServerTickets(token, v1::TICKET_STATE_DONE);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].ticket_id(), ticket_id);
+}
+
+TEST_F(CounterGuiTest, SessionExpiryMidCaseKeepsTheFormAndSendsItOnce) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-k");
+  auto w = NewWindow("1", token);
+  const int64_t ticket_id = ServeR(w.get(), token);
+  FillForm(w.get());
+  ASSERT_TRUE(server_.server().server().auth().Logout(token).ok());
+  Press(w.get(), "formSubmit");
+  ASSERT_TRUE(WaitUntil([&] { return w->loginDialog() != nullptr; }));
+  // What was typed stays on the screen behind the dialog.
+  EXPECT_EQ(Find<QLineEdit>(w.get(), "formDocumentNumber")->text(), QString::fromLatin1(kGuiDocument));
+  EXPECT_TRUE(CaseOn(w.get(), "caseFormPage"));
+  QDialog* login = w->loginDialog();
+  Find<QLineEdit>(login, "loginUser")->setText("clerk-k");
+  Find<QLineEdit>(login, "loginPassword")->setText(kGuiPassword);
+  Find<QPushButton>(login, "loginOk")->click();
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); })) << CasePage(w.get()).toStdString();
+  const std::string fresh = server_.Staff(Role::kSupervisor, "super-k");
+  EXPECT_EQ(Records(ServerCase(fresh, ticket_id), "form"), 1);
+}
+
+TEST_F(CounterGuiTest, AServerRestartMidCaseCarriesOnWhereItWas) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-l");
+  auto w = NewWindow("1", token);
+  const int64_t ticket_id = ServeR(w.get(), token);
+  FillForm(w.get());
+  Press(w.get(), "formSubmit");
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); }));
+  QLabel* banner = Find<QLabel>(w.get(), "connectionBanner");
+  server_.server().Shutdown(absl::Seconds(1));
+  ASSERT_TRUE(WaitUntil([&] { return banner->isVisible(); }, 10s));
+  server_.server().RestartOnSamePort();
+  ASSERT_TRUE(WaitUntil([&] { return !banner->isVisible(); }, 20s));
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); }));
+  PassIdentity(w.get());
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "casePaymentPage"); })) << CasePage(w.get()).toStdString();
+  const v1::Case c = ServerCase(token, ticket_id);
+  EXPECT_EQ(Records(c, "form"), 1);
+  EXPECT_EQ(Records(c, "identity"), 1);
+  EXPECT_TRUE(c.identity_passed());
+}
+
+TEST_F(CounterGuiTest, ACaseLeftOpenIsFoundAgainAtThatCounter) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-m");
+  int64_t ticket_id = 0;
+  {
+    auto w = NewWindow("1", token);
+    ticket_id = ServeR(w.get(), token);
+    FillForm(w.get());
+    Press(w.get(), "formSubmit");
+    ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); }));
+  }  // the app is closed
+  backend_.reset();
+  auto w = NewWindow("1", token);
+  ASSERT_TRUE(WaitUntil([&] { return OnWorkPage(w.get()); }));
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); })) << CasePage(w.get()).toStdString();
+  EXPECT_EQ(w->caseWidget()->currentCase().ticket_id(), ticket_id);
+  EXPECT_FALSE(Text(w.get(), "idQuestion").isEmpty());
 }
 
 }  // namespace
