@@ -640,7 +640,15 @@ void CaseWidget::reload() {
   Send<v1::Case>(
       [case_id](const Clients& c, v1::Case* out) { return c.cases->Get(case_id, out); },
       [this](const grpc::Status& status, const v1::Case& fresh) {
-        if (status.ok()) return showCase(fresh);
+        if (status.ok()) {
+          showCase(fresh);
+          // After a lost answer: say where the case is now.
+          if (message_->text().startsWith(kNoAnswer))
+            Say(QString(kNoAnswer) + "\nRead again: the case is " +
+                    Q(counter::CaseStateName(case_.state())) + ".",
+                true);
+          return;
+        }
         Say(message_->text() + (message_->text().isEmpty() ? "" : "\n") +
                 "Could not read the case again: " + Q(status.error_message()),
             true);

@@ -3,6 +3,7 @@
 // fee waiver, and the summary as PDF.
 #include "counter/gui/case_widget.h"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -366,6 +367,50 @@ TEST_F(CaseWidgetTest, CancelBeforeCardIssueWithReason) {
   EXPECT_EQ(Page(), "caseFinishedPage");
   EXPECT_EQ(ServerCase().state(), v1::CASE_STATE_CANCELLED);
   EXPECT_FALSE(Find<QPushButton>("caseCancel")->isVisible());
+}
+
+TEST_F(CaseWidgetTest, LostAnswerReadsTheCaseAgainAndNeverResends) {
+  ToPayment();
+  // The payment commits, but its answer never reaches the counter in time.
+  server_.server().pausing().HoldNext(PausingStore::Op::kWrite);
+  QTest::mouseClick(Find<QPushButton>("payCash"), Qt::LeftButton);
+  ASSERT_TRUE(server_.server().pausing().WaitUntilHeld(absl::Seconds(5)));
+  ASSERT_TRUE(WaitUntil([&] { return Message().contains("did not answer"); },
+                        std::chrono::seconds(20)))
+      << Message().toStdString();
+  // Read again, not sent again: the case is where the server has it.
+  ASSERT_TRUE(WaitUntil([&] { return Page() == "caseCardPage"; }, std::chrono::seconds(20)))
+      << Page().toStdString();
+  server_.server().pausing().Resume();
+  ASSERT_TRUE(Idle());
+  EXPECT_TRUE(Message().contains("Read again: the case is awaiting card"))
+      << Message().toStdString();
+  EXPECT_FALSE(Message().contains("Refused")) << Message().toStdString();
+  int payments = 0;
+  const v1::Case now = ServerCase();
+  for (const v1::CaseRecord& r : now.records()) payments += r.step() == "payment";
+  EXPECT_EQ(payments, 1);
+}
+
+TEST_F(CaseWidgetTest, FinishedCaseLoadedLaterShowsItsRecords) {
+  Click("caseCancel");
+  QTest::keyClicks(Find<QLineEdit>("cancelReason"), "customer changed his mind");
+  Click("cancelConfirm");
+  const v1::Case cancelled = ServerCase();
+  ASSERT_EQ(cancelled.state(), v1::CASE_STATE_CANCELLED);
+
+  CaseWidget later(backend_.get());
+  later.resize(900, 700);
+  later.show();
+  later.showCase(cancelled);
+  auto* pages = later.findChild<QStackedWidget*>("casePages");
+  ASSERT_NE(pages, nullptr);
+  EXPECT_EQ(pages->currentWidget()->objectName(), "caseFinishedPage");
+  EXPECT_TRUE(later.findChild<QLabel*>("caseFinishedText")->text().contains("Cancelled"));
+  EXPECT_EQ(later.findChild<QListWidget*>("caseRecords")->count(), cancelled.records_size());
+  for (QPushButton* button : later.findChildren<QPushButton*>()) {
+    EXPECT_FALSE(button->isVisible()) << button->objectName().toStdString();
+  }
 }
 
 TEST(CaseSummaryPdf, WritesAPdf) {
