@@ -343,6 +343,48 @@ TEST_F(CaseWidgetTest, IdentityLockUnlockedBySupervisorOnly) {
   EXPECT_TRUE(ServerCase().identity_passed());
 }
 
+TEST_F(CaseWidgetTest, LockFromAnEarlierCaseShownOnTheNextForm) {
+  FillForm();
+  Click("formSubmit");
+  ASSERT_EQ(Page(), "caseIdentityPage") << Message().toStdString();
+  for (int i = 0; i < 3; ++i) AnswerIdentity("999");
+  ASSERT_TRUE(Find<QPushButton>("idUnlock")->isVisible());
+  Click("caseCancel");
+  QTest::keyClicks(Find<QLineEdit>("cancelReason"), "customer will come back tomorrow");
+  Click("cancelConfirm");
+  ASSERT_EQ(ServerCase().state(), v1::CASE_STATE_CANCELLED);
+
+  // The next customer's case for the same number, at the same counter.
+  const auto clients = backend_->clients();
+  v1::Ticket ticket;
+  clients->counter->Complete({}, &ticket);  // if the cancel left it open
+  server_.TakeTicket("R");
+  grpc::Status status = clients->counter->CallNext(&ticket);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  status = clients->counter->StartServing(ticket.ticket_id(), &ticket, &case_id_);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  widget_->loadForTicket(ticket.ticket_id());
+  ASSERT_TRUE(WaitUntil([&] { return widget_->currentCase().case_id() == case_id_; }));
+  ASSERT_EQ(Page(), "caseFormPage");
+  EXPECT_FALSE(Find<QWidget>("idLockPanel")->isVisible());
+  EXPECT_TRUE(Find<QLineEdit>("formPhone")->text().isEmpty());  // a new case, a new form
+
+  FillForm();
+  Click("formSubmit");
+  EXPECT_EQ(Page(), "caseFormPage");
+  EXPECT_TRUE(Message().contains("locked")) << Message().toStdString();
+  EXPECT_TRUE(Find<QPushButton>("idUnlock")->isVisible());
+  EXPECT_FALSE(Find<QLineEdit>("idUnlockPhone")->isVisible());
+  EXPECT_EQ(Find<QLineEdit>("formFullName")->text(), "Ivanova Maria");  // kept
+
+  Click("idUnlock");
+  Confirm("super-a", "identity confirmed by the operator hotline");
+  EXPECT_EQ(OpenDialog(), nullptr);
+  EXPECT_FALSE(Find<QWidget>("idLockPanel")->isVisible());
+  Click("formSubmit");
+  EXPECT_EQ(Page(), "caseIdentityPage") << Message().toStdString();
+}
+
 TEST_F(CaseWidgetTest, FeeWaivedBySupervisor) {
   ToPayment();
   Click("payWaive");
