@@ -1125,7 +1125,10 @@ void CaseWidget::UpdatePages() {
       default: page = finished_page_;
     }
   }
+  const bool arrived = pages_->currentWidget() != page;
   pages_->setCurrentWidget(page);
+  // A scanner types where the focus is: on the card page, into the ICCID.
+  if (arrived && page == card_page_) card_iccid_->setFocus();
 
   // Identity: only the question; the register stays hidden.
   id_question_->setText(Q(case_.question()));

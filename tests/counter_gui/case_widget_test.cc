@@ -411,6 +411,31 @@ TEST_F(CaseWidgetTest, CancelBeforeCardIssueWithReason) {
   EXPECT_FALSE(Find<QPushButton>("caseCancel")->isVisible());
 }
 
+TEST_F(CaseWidgetTest, PaidCaseCancelledWithSupervisorAndRefund) {
+  ToPayment();
+  Click("payCash");
+  ASSERT_EQ(Page(), "caseCardPage") << Message().toStdString();
+  QSignalSpy cancelled(widget_.get(), &CaseWidget::caseCancelled);
+  Click("caseCancel");
+  QTest::keyClicks(Find<QLineEdit>("cancelReason"), "no blank card of this format");
+  Click("cancelConfirm");
+  // Paid: a supervisor confirms the refund; the clerk's own login is refused.
+  Confirm("clerk-a", "");
+  SupervisorDialog* dialog = OpenDialog();
+  ASSERT_NE(dialog, nullptr);
+  EXPECT_TRUE(dialog->findChild<QLabel*>("supervisorError")->isVisible());
+  EXPECT_EQ(cancelled.count(), 0);
+  EXPECT_EQ(ServerCase().state(), v1::CASE_STATE_AWAITING_CARD);
+  Confirm("super-a", "");
+  EXPECT_EQ(OpenDialog(), nullptr);
+  ASSERT_EQ(cancelled.count(), 1);
+  EXPECT_EQ(Page(), "caseFinishedPage");
+  const v1::Case c = ServerCase();
+  EXPECT_EQ(c.state(), v1::CASE_STATE_CANCELLED);
+  EXPECT_TRUE(c.refunded());
+  EXPECT_TRUE(Message().contains("refunded")) << Message().toStdString();
+}
+
 TEST_F(CaseWidgetTest, LostAnswerReadsTheCaseAgainAndNeverResends) {
   ToPayment();
   // The payment commits, but its answer never reaches the counter in time.
