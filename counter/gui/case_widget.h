@@ -14,14 +14,29 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
 
+#include <QPointer>
 #include <QString>
 #include <QWidget>
 
 #include "counter/gui/backend.h"
 #include "shop/queue/v1/case_service.pb.h"
 
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QStackedWidget;
+
 namespace shop::queue::counter::gui {
+
+class SupervisorDialog;
 
 class CaseWidget : public QWidget {
   Q_OBJECT
@@ -49,6 +64,138 @@ class CaseWidget : public QWidget {
   void noCase();
   // A line for the window's message area (also shown on the page).
   void message(const QString& text, bool error);
+
+ private:
+  // The pages, built once.
+  QWidget* BuildFormPage();
+  QWidget* BuildIdentityPage();
+  QWidget* BuildPaymentPage();
+  QWidget* BuildCardPage();
+  QWidget* BuildBlockPage();
+  QWidget* BuildClosePage();
+  QWidget* BuildSummaryPage();
+  QWidget* BuildFinishedPage();
+
+  // Sends one call for the shown case (buttons disabled meanwhile); `done`
+  // runs only if the same case is still shown.
+  template <typename T>
+  void Send(std::function<grpc::Status(const Clients&, T*)> call,
+            std::function<void(const grpc::Status&, const T&)> done);
+  // The common end of a step: shows the new case, or the refusal (a lost
+  // answer or a step out of order reads the case again).
+  void StepDone(const grpc::Status& status, const v1::Case& updated, const QString& done_text);
+  // Refusals other than field errors; true when handled by reading again.
+  void ShowRefusal(const grpc::Status& status);
+  // A supervisor's confirmation: the dialog, then `send` with it; the
+  // dialog comes back with the refusal while the server refuses the
+  // supervisor (PERMISSION_DENIED or bad fields).
+  void AskSupervisor(const QString& action, bool needs_reason,
+                     std::function<void(SupervisorDialog*)> send);
+  // `done` for a call sent from AskSupervisor: true when the dialog went
+  // back to the supervisor (the caller stops there).
+  bool BackToSupervisor(SupervisorDialog* dialog, const grpc::Status& status);
+
+  void Say(const QString& text, bool error);
+  void ClearFormErrors();
+  void ResetInputs();
+  void UpdateHeader();
+  void UpdatePages();
+  void UpdateRecords();
+  void UpdateButtons();
+  void UpdateLuhn();
+  bool IdentityLocked() const;
+
+  // Step actions.
+  void SubmitForm();
+  void CheckIdentity();
+  void Unlock();
+  void Pay(v1::PaymentMethod method);
+  void Waive();
+  void IssueCard();
+  void BlockOldCard();
+  void CloseCase();
+  void StartCancel();
+  void ConfirmCancel();
+  void PrintSummaryPage();
+  void SavePdf();
+
+  Backend* backend_;
+  v1::Case case_;
+  bool has_case_ = false;
+  bool busy_ = false;
+  QString summary_;
+  // The number as typed on the form in this session (the case holds it
+  // masked only), for an unlock.
+  QString typed_phone_;
+  // Lock records of the case already unlocked in this session.
+  int unlocked_locks_ = 0;
+  // The server refused a step because the number is locked (the lock may
+  // come from another case of the same number).
+  bool lock_refused_ = false;
+  // The message line holds why the typed ICCID was not sent.
+  bool iccid_refused_ = false;
+
+  QLabel* header_;
+  QLabel* hint_;
+  QLabel* message_;
+  QStackedWidget* pages_;
+  QListWidget* records_;
+  QWidget* empty_page_;
+
+  QWidget* form_page_;
+  QLineEdit* form_phone_;
+  QComboBox* form_operator_;
+  QComboBox* form_reason_;
+  QLineEdit* form_full_name_;
+  QComboBox* form_document_type_;
+  QLineEdit* form_document_number_;
+  QLineEdit* form_contact_;
+  QCheckBox* form_consent_;
+  QPushButton* form_submit_;
+  std::map<std::string, QLabel*> form_errors_;  // by the server's field name
+
+  QWidget* identity_page_;
+  QComboBox* id_document_type_;
+  QLineEdit* id_document_number_;
+  QCheckBox* id_face_;
+  QLabel* id_question_;
+  QLineEdit* id_answer_;
+  QLabel* id_attempts_;
+  QPushButton* id_check_;
+  QWidget* lock_panel_;
+  QLabel* id_lock_;
+  QLineEdit* id_unlock_phone_;
+  QPushButton* id_unlock_;
+
+  QWidget* payment_page_;
+  QLabel* pay_account_;
+  QLabel* pay_fee_;
+  QPushButton* pay_cash_;
+  QPushButton* pay_card_;
+  QPushButton* pay_waive_;
+
+  QWidget* card_page_;
+  QLabel* pay_receipt_;
+  QLineEdit* card_iccid_;
+  QLabel* card_luhn_;
+  QPushButton* card_issue_;
+
+  QWidget* block_page_;
+  QPushButton* block_old_card_;
+  QWidget* close_page_;
+  QPushButton* close_;
+  QWidget* summary_page_;
+  QPlainTextEdit* summary_text_;
+  QPushButton* summary_print_;
+  QPushButton* summary_pdf_;
+  QWidget* finished_page_;
+  QLabel* finished_text_;
+
+  QPushButton* cancel_;
+  QWidget* cancel_panel_;
+  QLineEdit* cancel_reason_;
+  QPushButton* cancel_confirm_;
+  QPushButton* cancel_back_;
 };
 
 }  // namespace shop::queue::counter::gui
