@@ -15,8 +15,7 @@
 #include <QTextCursor>
 #include <QTextDocument>
 
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
+#include "counter/gui/ticket_text.h"
 
 namespace shop::queue::counter::gui {
 namespace {
@@ -30,16 +29,6 @@ QFont SummaryFont(double point_size) {
   if (QFontDatabase::families().contains(kSummaryFamily)) font.setFamily(kSummaryFamily);
   font.setPointSizeF(point_size);
   return font;
-}
-
-absl::TimeZone ZoneOf(const std::string& name) {
-  absl::TimeZone zone = absl::LocalTimeZone();
-  if (!name.empty() && !absl::LoadTimeZone(name, &zone)) zone = absl::UTCTimeZone();
-  return zone;
-}
-
-QString LocalDateTime(absl::Time t, const std::string& zone) {
-  return QString::fromStdString(absl::FormatTime("%Y-%m-%d %H:%M", t, ZoneOf(zone)));
 }
 
 }  // namespace
@@ -61,35 +50,33 @@ bool PrintSummary(const v1::Case& sim_case, const QString& summary, QPrinter* pr
   QTextBlockFormat spaced;
   spaced.setBottomMargin(12);
   cursor.setBlockFormat(spaced);
-  cursor.insertText(
-      QString::fromUtf8("SIM card replacement \u2014 case %1").arg(sim_case.case_id()), title);
+  // The summary is in the customer's language (the server wrote it): its
+  // first line (the shop) is the title, and nothing here adds words of
+  // another language.
+  QStringList lines = summary.split('\n');
+  while (!lines.isEmpty() && lines.back().isEmpty()) lines.removeLast();
+  const QString heading = lines.isEmpty() ? QString::number(sim_case.case_id()) : lines.takeFirst();
+  cursor.insertText(heading, title);
 
   QTextCharFormat body;
   body.setFont(SummaryFont(11));
-  cursor.insertBlock(QTextBlockFormat());
   // One paragraph per line of the summary: its line breaks are kept, long
   // lines wrap.
-  const QStringList lines = summary.split('\n');
-  for (int i = 0; i < lines.size(); ++i) {
-    if (i > 0) cursor.insertBlock();
-    cursor.insertText(lines[i], body);
+  for (const QString& line : lines) {
+    cursor.insertBlock();
+    cursor.insertText(line, body);
   }
 
+  // When it was printed, in the branch's zone.
   QTextCharFormat small;
   small.setFont(SummaryFont(9));
   QTextBlockFormat above;
   above.setTopMargin(18);
   cursor.insertBlock(above);
-  QString dates;
-  if (sim_case.has_finish_time()) {
-    const absl::Time finished = absl::FromUnixSeconds(sim_case.finish_time().seconds()) +
-                                absl::Nanoseconds(sim_case.finish_time().nanos());
-    dates = QString("Closed %1. ").arg(LocalDateTime(finished, sim_case.time_zone()));
-  }
-  dates += QString("Printed %1").arg(LocalDateTime(absl::Now(), sim_case.time_zone()));
+  QString printed = LocalDateTime(Now(), sim_case.time_zone());
   if (!sim_case.time_zone().empty())
-    dates += QString(" (%1)").arg(QString::fromStdString(sim_case.time_zone()));
-  cursor.insertText(dates, small);
+    printed += QString(" (%1)").arg(QString::fromStdString(sim_case.time_zone()));
+  cursor.insertText(printed, small);
 
   // Page by page: each page shows its slice of the laid-out document.
   const double height = page.height();

@@ -20,11 +20,11 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
-#include "absl/time/time.h"
 #include "common/client/errors.h"
 #include "counter/case_format.h"
 #include "counter/gui/case_print.h"
 #include "counter/gui/supervisor_dialog.h"
+#include "counter/gui/ticket_text.h"
 
 namespace shop::queue::counter::gui {
 namespace {
@@ -39,15 +39,6 @@ QString Q(const std::string& text) { return QString::fromStdString(text); }
 QString Q(std::string_view text) { return QString::fromUtf8(text.data(), text.size()); }
 
 bool IsSet(const google::protobuf::Timestamp& t) { return t.seconds() != 0 || t.nanos() != 0; }
-
-// A time of the case, in the case's zone (the branch's).
-QString CaseTime(const google::protobuf::Timestamp& t, const std::string& zone_name,
-                 const char* format) {
-  absl::TimeZone zone = absl::LocalTimeZone();
-  if (!zone_name.empty() && !absl::LoadTimeZone(zone_name, &zone)) zone = absl::UTCTimeZone();
-  const absl::Time time = absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  return Q(absl::FormatTime(format, time, zone));
-}
 
 // The server's field name without the request's message prefix.
 std::string FieldName(const std::string& field) {
@@ -1147,7 +1138,7 @@ void CaseWidget::UpdatePages() {
                           .arg(Q(a.holder_name_masked()), Q(a.operator_id()),
                                Q(a.active_iccid_last4()));
     account += IsSet(a.last_sim_change())
-                   ? ", last SIM change " + CaseTime(a.last_sim_change(), case_.time_zone(),
+                   ? ", last SIM change " + FormatIn(a.last_sim_change(), case_.time_zone(),
                                                      "%Y-%m-%d")
                    : QString(", no SIM change before");
     pay_account_->setText(account);
@@ -1164,7 +1155,7 @@ void CaseWidget::UpdatePages() {
   if (page == finished_page_) {
     QStringList lines;
     const QString finished = IsSet(case_.finish_time())
-                                 ? CaseTime(case_.finish_time(), case_.time_zone(),
+                                 ? FormatIn(case_.finish_time(), case_.time_zone(),
                                             "%Y-%m-%d %H:%M")
                                  : QString();
     if (case_.state() == v1::CASE_STATE_CANCELLED) {
@@ -1194,7 +1185,7 @@ void CaseWidget::UpdateRecords() {
   records_->clear();
   for (const v1::CaseRecord& r : case_.records()) {
     QString line = QString("%1  %2  %3  %4")
-                       .arg(CaseTime(r.time(), case_.time_zone(), "%H:%M:%S"), Q(r.step()),
+                       .arg(FormatIn(r.time(), case_.time_zone(), "%H:%M:%S"), Q(r.step()),
                             Q(r.outcome()), Q(r.actor()));
     if (!r.supervisor().empty()) line += " (supervisor " + Q(r.supervisor()) + ")";
     if (!r.detail().empty()) line += "  " + Q(r.detail());

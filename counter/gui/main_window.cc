@@ -96,6 +96,7 @@ MainWindow::MainWindow(Backend* backend, WindowOptions options, QWidget* parent)
     RefreshCounter();
   });
   connect(case_, &CaseWidget::noCase, this, [this] { case_->hide(); });
+  connect(case_, &CaseWidget::caseChanged, this, [this](const v1::Case&) { UpdateButtons(); });
   resize(1280, 800);
 }
 
@@ -601,12 +602,22 @@ void MainWindow::UpdateButtons() {
   const bool called = has && t.state() == v1::TICKET_STATE_CALLED;
   const bool serving = has && t.state() == v1::TICKET_STATE_SERVING;
   const bool free = !called && !serving;  // nothing called or served here
+  // While the ticket's case is open the server refuses done and transfer:
+  // the case closes (or is cancelled) first.
+  const v1::CaseState case_state =
+      case_->hasCase() && case_->currentCase().ticket_id() == t.ticket_id()
+          ? case_->currentCase().state()
+          : v1::CASE_STATE_UNSPECIFIED;
+  const bool case_open = case_state != v1::CASE_STATE_UNSPECIFIED &&
+                         case_state != v1::CASE_STATE_CLOSED &&
+                         case_state != v1::CASE_STATE_CANCELLED;
   next_->setEnabled(!busy && open && free);
   recall_->setEnabled(!busy && called);
   start_->setEnabled(!busy && called);
-  done_->setEnabled(!busy && serving);
+  done_->setEnabled(!busy && serving && !case_open);
   no_show_->setEnabled(!busy && called);
-  transfer_->setEnabled(!busy && (called || serving) && transfer_target_->count() > 0);
+  transfer_->setEnabled(!busy && (called || serving) && !case_open &&
+                       transfer_target_->count() > 0);
   park_->setEnabled(!busy && serving);
   return_->setEnabled(!busy && free && !parked_.empty());
   call_chosen_->setEnabled(!busy && open && free && waiting_list_->currentItem() &&

@@ -6,9 +6,8 @@
 #include "common/client/rpc.h"
 
 namespace shop::queue::counter::gui {
-namespace {
-
-QString Format(const google::protobuf::Timestamp& t, const std::string& zone, const char* format) {
+QString FormatIn(const google::protobuf::Timestamp& t, const std::string& zone,
+                 const char* format) {
   if (t.seconds() == 0 && t.nanos() == 0) return {};
   absl::TimeZone tz = absl::UTCTimeZone();
   const bool known = !zone.empty() && absl::LoadTimeZone(zone, &tz);
@@ -18,14 +17,12 @@ QString Format(const google::protobuf::Timestamp& t, const std::string& zone, co
   return text;
 }
 
-}  // namespace
-
 QString LocalTime(const google::protobuf::Timestamp& t, const std::string& zone) {
-  return Format(t, zone, "%H:%M");
+  return FormatIn(t, zone, "%H:%M");
 }
 
 QString LocalDateTime(const google::protobuf::Timestamp& t, const std::string& zone) {
-  return Format(t, zone, "%Y-%m-%d %H:%M");
+  return FormatIn(t, zone, "%Y-%m-%d %H:%M");
 }
 
 google::protobuf::Timestamp Now() {

@@ -19,6 +19,10 @@
 
 namespace shop::queue::counter::gui {
 
+// `t` formatted by absl::FormatTime's `format` in the IANA zone `zone` (""
+// or unknown: UTC, marked " UTC"); "" for an unset time.
+QString FormatIn(const google::protobuf::Timestamp& t, const std::string& zone,
+                 const char* format);
 // "14:05" of `t` in the IANA zone `zone` ("" or unknown: UTC, marked
 // " UTC"); "" for an unset time.
 QString LocalTime(const google::protobuf::Timestamp& t, const std::string& zone);

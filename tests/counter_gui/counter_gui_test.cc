@@ -405,6 +405,9 @@ TEST_F(CounterGuiTest, TheWholeSimCaseFromTheMainWindow) {
   ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); })) << CasePage(w.get()).toStdString();
   PassIdentity(w.get());
   ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "casePaymentPage"); })) << CasePage(w.get()).toStdString();
+  // An open case: done and transfer wait for it (the server would refuse).
+  EXPECT_FALSE(Find<QPushButton>(w.get(), "actionDone")->isEnabled());
+  EXPECT_FALSE(Find<QPushButton>(w.get(), "actionTransfer")->isEnabled());
   SaveScreenshot(w.get(), "counter-case-in-window");
   Press(w.get(), "payCard");
   ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseCardPage"); }));
