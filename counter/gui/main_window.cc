@@ -96,7 +96,12 @@ MainWindow::MainWindow(Backend* backend, WindowOptions options, QWidget* parent)
     RefreshCounter();
   });
   connect(case_, &CaseWidget::noCase, this, [this] { case_->hide(); });
-  connect(case_, &CaseWidget::caseChanged, this, [this](const v1::Case&) { UpdateButtons(); });
+  // The case area shows once a case is there (a ticket without one never
+  // shows it).
+  connect(case_, &CaseWidget::caseChanged, this, [this](const v1::Case&) {
+    case_->show();
+    UpdateButtons();
+  });
   resize(1280, 800);
 }
 
@@ -422,8 +427,10 @@ void MainWindow::ShowCounter(const v1::GetCounterResponse& state) {
   // A case left open (the app closed, the PC restarted) is found again.
   const v1::Ticket& t = state.current_ticket();
   if (t.ticket_id() != 0 && t.state() == v1::TICKET_STATE_SERVING) {
-    if (!case_->hasCase() || case_->currentCase().ticket_id() != t.ticket_id()) {
-      case_->show();
+    // Asked once per ticket (and again after a reconnect).
+    if ((!case_->hasCase() || case_->currentCase().ticket_id() != t.ticket_id()) &&
+        case_looked_up_ != t.ticket_id()) {
+      case_looked_up_ = t.ticket_id();
       case_->loadForTicket(t.ticket_id());
     }
   } else if (t.ticket_id() == 0 && had_ticket && case_->hasCase() &&
@@ -575,6 +582,7 @@ void MainWindow::SetOffline(bool offline) {
     if (was_offline_) {
       was_offline_ = false;
       // Back: what changed meanwhile is read again.
+      case_looked_up_ = 0;
       RefreshCounter();
       if (case_->hasCase()) case_->reload();
     }
@@ -764,7 +772,7 @@ void MainWindow::Start() {
       [this](const grpc::Status& status, const Started& started) {
         AfterTicketCall(QStringLiteral("Serving"), status, started.ticket);
         if (status.ok() && started.case_id != 0) {
-          case_->show();
+          case_looked_up_ = started.ticket.ticket_id();
           case_->loadForTicket(started.ticket.ticket_id());
         }
       });

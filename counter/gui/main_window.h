@@ -116,6 +116,7 @@ class MainWindow : public QMainWindow {
   bool was_offline_ = false;
   bool feed_started_ = false;
   bool acting_ = false;  // an action's request is on its way
+  int64_t case_looked_up_ = 0;  // the serving ticket whose case was asked for
   QDialog* login_dialog_ = nullptr;
   QTimer lists_timer_;  // coalesces board events into one list read
   QTimer retry_timer_;  // reads the counter again while the server is away

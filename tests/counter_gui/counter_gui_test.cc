@@ -201,6 +201,8 @@ TEST_F(CounterGuiTest, LoginOpenCallStartDoneByKeys) {
   ASSERT_TRUE(WaitUntil([&] { return Find<QPushButton>(w.get(), "actionStart")->isEnabled(); }));
   QTest::keyClick(w.get(), Qt::Key_F4);  // start
   ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketDetails").contains("serving"); }));
+  QTest::qWait(300);  // the case lookup's answer
+  EXPECT_FALSE(w->caseWidget()->isVisible()) << "a P ticket has no case";
   SaveScreenshot(w.get(), "counter-main");
   ASSERT_TRUE(WaitUntil([&] { return Find<QPushButton>(w.get(), "actionDone")->isEnabled(); }));
   QTest::keyClick(w.get(), Qt::Key_F5);  // done
