@@ -49,7 +49,8 @@ grpc::Status Login(const std::shared_ptr<grpc::Channel>& channel, const std::str
   return st;
 }
 
-bool SaveToken(const std::string& token_file, const std::string& token, std::string* error) {
+bool SaveToken(const std::string& token_file, const std::string& token, std::string* error,
+               const std::string& login) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(token_file).parent_path(), ec);
   mode_t old_mask = umask(077);  // the token is a credential: owner only
@@ -57,12 +58,20 @@ bool SaveToken(const std::string& token_file, const std::string& token, std::str
   {
     std::ofstream out(token_file, std::ios::trunc);
     out << token << "\n";
+    if (!login.empty()) out << login << "\n";
     out.flush();
     ok = static_cast<bool>(out);
   }
   umask(old_mask);
   if (!ok && error) *error = "cannot write the session file " + token_file;
   return ok;
+}
+
+std::string SavedLogin(const std::string& token_file) {
+  std::ifstream in(token_file);
+  std::string line;
+  if (!std::getline(in, line) || !std::getline(in, line)) return {};
+  return line;
 }
 
 int LoginAndSave(const std::shared_ptr<grpc::Channel>& channel, const std::string& login,
@@ -74,7 +83,7 @@ int LoginAndSave(const std::shared_ptr<grpc::Channel>& channel, const std::strin
     return 1;
   }
   std::string error;
-  if (!SaveToken(token_file, resp.token(), &error)) {
+  if (!SaveToken(token_file, resp.token(), &error, login)) {
     std::cerr << "error: " << error << "\n";
     return 2;
   }

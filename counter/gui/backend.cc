@@ -47,14 +47,18 @@ void Backend::setCounterId(const std::string& counter_id) {
   Rebuild(counter_id, clients_->options.token);
 }
 
-bool Backend::setToken(const std::string& token, std::string* error) {
+void Backend::setToken(const std::string& token) {
   Rebuild(clients_->counter_id, token);
-  bool saved = true;
-  if (!session_file_.empty()) saved = client::SaveToken(session_file_, token, error);
+  if (!session_file_.empty()) {
+    // A small write, but a file: off the UI thread like every other I/O.
+    pool_.start([file = session_file_, token, login = login_.toStdString()] {
+      std::string ignored;
+      client::SaveToken(file, token, &ignored, login);
+    });
+  }
   std::vector<Held> held;
   held.swap(held_);
   for (Held& h : held) h.resend();
-  return saved;
 }
 
 void Backend::abandonSession() {
@@ -70,6 +74,8 @@ void Backend::Hold(std::function<void()> resend, std::function<void()> refuse) {
 }
 
 void Backend::logout(QObject* context, std::function<void(const grpc::Status&)> done) {
+  held_.clear();
+  ++generation_;
   // Not through run(): an ended session is what logout wants, not a reason
   // to ask for the password.
   std::shared_ptr<const Clients> snapshot = clients_;
@@ -83,7 +89,7 @@ void Backend::logout(QObject* context, std::function<void(const grpc::Status&)> 
     QMetaObject::invokeMethod(
         this,
         [this, status, context, done]() {
-          if (!session_file_.empty()) std::remove(session_file_.c_str());
+          if (!session_file_.empty()) pool_.start([file = session_file_] { std::remove(file.c_str()); });
           Rebuild(clients_->counter_id, "");
           login_.clear();
           if (context) done(status);

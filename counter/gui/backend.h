@@ -76,15 +76,15 @@ class Backend : public QObject {
   void setLogin(const QString& login) { login_ = login; }
 
   // A new session (after a login): rebuilds the clients with `token`, keeps
-  // it in the session file (if any) and sends the held calls again.
-  // Returns false with *error when the file could not be written (the
-  // session is used anyway).
-  bool setToken(const std::string& token, std::string* error = nullptr);
-  // The clerk gave up logging in again: the held calls end with their
-  // UNAUTHENTICATED status.
+  // it in the session file (if any; written on a worker thread, with the
+  // login on its second line) and sends the held calls again.
+  void setToken(const std::string& token);
+  // The clerk gave up logging in again, or someone else logged in: the held
+  // calls end with their UNAUTHENTICATED status instead of being sent.
   void abandonSession();
   // Logs out (AuthService.Logout) and forgets the session and the file;
-  // `done` gets the status on the UI thread.
+  // `done` gets the status on the UI thread. Held calls are dropped, and
+  // the answers of calls still on their way are ignored.
   void logout(QObject* context, std::function<void(const grpc::Status&)> done);
 
   // Whether calls are in flight (a screen disables its buttons meanwhile).
@@ -97,34 +97,42 @@ class Backend : public QObject {
   template <typename T>
   void run(QObject* context, std::function<grpc::Status(const Clients&, T*)> call,
            std::function<void(const grpc::Status&, const T&)> done, bool session_call = true) {
+    // The attempt refers to itself only weakly: it lives while a worker runs
+    // it, its answer is on the way or it is held, and is freed (with what its
+    // closures hold: passwords, a customer's form) as soon as it has ended.
     auto attempt = std::make_shared<std::function<void()>>();
+    std::weak_ptr<std::function<void()>> weak = attempt;
     *attempt = [this, context = QPointer<QObject>(context), call = std::move(call),
-                done = std::move(done), attempt, session_call]() {
+                done = std::move(done), weak, session_call]() {
+      std::shared_ptr<std::function<void()>> self = weak.lock();
+      if (!self) return;
       std::shared_ptr<const Clients> snapshot = clients_;
+      const uint64_t generation = generation_;
       ++in_flight_;
       if (in_flight_ == 1) Q_EMIT busyChanged(true);
-      pool_.start([this, snapshot, context, call, done, attempt, session_call]() {
+      pool_.start([this, snapshot, context, call, done, self, session_call, generation]() {
         auto out = std::make_shared<T>();
         grpc::Status status = call(*snapshot, out.get());
         QMetaObject::invokeMethod(
             this,
-            [this, status, out, context, done, attempt, snapshot, session_call]() {
+            [this, status, out, context, done, self, snapshot, session_call, generation]() {
               --in_flight_;
               if (in_flight_ == 0) Q_EMIT busyChanged(false);
+              // Sent before a logout: its answer is nobody's any more.
+              if (generation != generation_) return;
               if (!session_call) {
                 if (context) done(status, *out);
                 return;
               }
-              if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
-                  snapshot->options.token == clients_->options.token && !shutting_down_) {
-                Hold(*attempt, [context, done, status] {
-                  if (context) done(status, T());
-                });
-                return;
-              }
-              if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
-                // Sent with an older session while a new one came: again.
-                if (!shutting_down_) (*attempt)();
+              if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED && !shutting_down_) {
+                if (snapshot->options.token == clients_->options.token) {
+                  Hold([self] { (*self)(); }, [context, done, status] {
+                    if (context) done(status, T());
+                  });
+                } else {
+                  // Sent with an older session while a new one came: again.
+                  (*self)();
+                }
                 return;
               }
               Q_EMIT callEnded(status.error_code());
@@ -159,6 +167,7 @@ class Backend : public QObject {
   std::shared_ptr<const Clients> clients_;
   std::vector<Held> held_;
   int in_flight_ = 0;
+  uint64_t generation_ = 0;  // bumped by logout: older answers are dropped
   bool shutting_down_ = false;
   QThreadPool pool_;
 };

@@ -1,7 +1,6 @@
 #include "counter/gui/board_feed.h"
 
 #include <QMetaObject>
-#include <QPointer>
 
 namespace shop::queue::counter::gui {
 
@@ -11,32 +10,41 @@ BoardFeed::BoardFeed(QObject* parent) : QObject(parent) {
 
 BoardFeed::~BoardFeed() { stop(); }
 
+template <typename Emit>
+void BoardFeed::Post(uint64_t generation, Emit emit) {
+  // Runs on the UI thread; what a stopped stream posted is dropped.
+  QMetaObject::invokeMethod(
+      this,
+      [this, generation, emit = std::move(emit)] {
+        if (generation == generation_) emit();
+      },
+      Qt::QueuedConnection);
+}
+
 void BoardFeed::start(std::shared_ptr<const CounterClient> counter) {
   stop();
   auto canceller = std::make_shared<client::StreamCanceller>();
   canceller_ = canceller;
-  thread_ = std::thread([this, counter, canceller] {
+  const uint64_t generation = ++generation_;
+  thread_ = std::thread([this, counter, canceller, generation] {
     bool reported_down = false;
     for (;;) {
       bool first = true;
       grpc::Status status = counter->WatchBoardLive(
-          [this, canceller, &first, &reported_down](const v1::WatchBoardResponse& board) {
+          [&](const v1::WatchBoardResponse& board) {
             if (canceller->cancelled()) return false;
             if (first) {
               first = false;
               reported_down = false;
-              QMetaObject::invokeMethod(this, [this] { Q_EMIT linkChanged(true); },
-                                        Qt::QueuedConnection);
+              Post(generation, [this] { Q_EMIT linkChanged(true); });
             }
-            QMetaObject::invokeMethod(this, [this, board] { Q_EMIT message(board); },
-                                      Qt::QueuedConnection);
+            Post(generation, [this, board] { Q_EMIT message(board); });
             return true;
           },
-          [this, &reported_down](client::BoardLink link, const grpc::Status&) {
+          [&](client::BoardLink link, const grpc::Status&) {
             const bool up = link == client::BoardLink::kBack;
             reported_down = !up;
-            QMetaObject::invokeMethod(this, [this, up] { Q_EMIT linkChanged(up); },
-                                      Qt::QueuedConnection);
+            Post(generation, [this, up] { Q_EMIT linkChanged(up); });
           },
           canceller.get());
       if (canceller->cancelled() || status.ok()) return;
@@ -45,22 +53,21 @@ void BoardFeed::start(std::shared_ptr<const CounterClient> counter) {
         // once and try again.
         if (!reported_down) {
           reported_down = true;
-          QMetaObject::invokeMethod(this, [this] { Q_EMIT linkChanged(false); },
-                                    Qt::QueuedConnection);
+          Post(generation, [this] { Q_EMIT linkChanged(false); });
         }
         if (canceller->WaitFor(std::chrono::seconds(2))) return;
         continue;
       }
       const int code = status.error_code();
       const QString text = QString::fromStdString(client::DescribeStatus(status));
-      QMetaObject::invokeMethod(this, [this, code, text] { Q_EMIT ended(code, text); },
-                                Qt::QueuedConnection);
+      Post(generation, [this, code, text] { Q_EMIT ended(code, text); });
       return;
     }
   });
 }
 
 void BoardFeed::stop() {
+  ++generation_;
   if (canceller_) canceller_->Cancel();
   if (thread_.joinable()) thread_.join();
   canceller_.reset();

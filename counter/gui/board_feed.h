@@ -9,6 +9,7 @@
 // and joins the thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <thread>
 
@@ -43,7 +44,12 @@ class BoardFeed : public QObject {
   void ended(int code, const QString& text);
 
  private:
+  // Emits on the UI thread unless the stream of `generation` was stopped.
+  template <typename Emit>
+  void Post(uint64_t generation, Emit emit);
+
   std::shared_ptr<client::StreamCanceller> canceller_;
+  uint64_t generation_ = 0;  // UI thread only: the stream whose posts count
   std::thread thread_;
 };
 

@@ -603,13 +603,13 @@ void CaseWidget::showCase(const v1::Case& sim_case) {
 }
 
 void CaseWidget::loadForTicket(int64_t ticket_id) {
-  busy_ = true;
+  ++busy_;
   UpdateButtons();
   backend_->run<v1::Case>(
       this,
       [ticket_id](const Clients& c, v1::Case* out) { return c.cases->GetByTicket(ticket_id, out); },
       [this, ticket_id](const grpc::Status& status, const v1::Case& found) {
-        busy_ = false;
+        --busy_;
         UpdateButtons();
         if (status.ok()) return showCase(found);
         if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
@@ -664,12 +664,12 @@ template <typename T>
 void CaseWidget::Send(std::function<grpc::Status(const Clients&, T*)> call,
                       std::function<void(const grpc::Status&, const T&)> done) {
   const int64_t case_id = case_.case_id();
-  busy_ = true;
+  ++busy_;
   UpdateButtons();
   backend_->run<T>(this, std::move(call),
                    [this, case_id, done = std::move(done)](const grpc::Status& status,
                                                            const T& out) {
-                     busy_ = false;
+                     --busy_;
                      UpdateButtons();
                      // The ticket ended or another case came meanwhile.
                      if (!has_case_ || case_.case_id() != case_id) return;

@@ -53,6 +53,8 @@ class CaseWidget : public QWidget {
   // Forgets the case (the ticket ended elsewhere).
   void clear();
   bool hasCase() const;
+  // Whether a step or a read of the case is on its way.
+  bool busy() const { return busy_ > 0; }
   const v1::Case& currentCase() const;
 
  Q_SIGNALS:
@@ -122,7 +124,7 @@ class CaseWidget : public QWidget {
   Backend* backend_;
   v1::Case case_;
   bool has_case_ = false;
-  bool busy_ = false;
+  int busy_ = 0;  // calls of this case on their way
   QString summary_;
   // The number as typed on the form in this session (the case holds it
   // masked only), for an unlock.

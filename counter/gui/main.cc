@@ -6,11 +6,13 @@
 // once the first answers had a moment to arrive, saves it as PNG and exits
 // (0, or 1 if it could not be saved).
 #include <cstdio>
+#include <cstdlib>
 
 #include <QApplication>
 #include <QTimer>
 
 #include "common/client/cli.h"
+#include "common/client/login.h"
 #include "counter/gui/backend.h"
 #include "counter/gui/gui_settings.h"
 #include "counter/gui/main_window.h"
@@ -27,6 +29,9 @@ int main(int argc, char** argv) {
                                 settings.counter,
                                 client::ToCallOptions(settings.conn, settings.session_file),
                                 settings.session_file);
+  // A session saved by a login (here or `counter login`) names its clerk.
+  if (settings.conn.token.empty() && std::getenv("SHOP_QUEUE_TOKEN") == nullptr)
+    backend.setLogin(QString::fromStdString(client::SavedLogin(settings.session_file)));
   counter::gui::WindowOptions options;
   options.services = settings.services;
   options.login = QString::fromStdString(settings.login);

@@ -82,7 +82,10 @@ MainWindow::MainWindow(Backend* backend, WindowOptions options, QWidget* parent)
   });
   connect(backend_, &Backend::sessionExpired, this, &MainWindow::OnSessionExpired);
   connect(backend_, &Backend::callEnded, this, [this](grpc::StatusCode code) {
-    if (code == grpc::StatusCode::UNAVAILABLE) SetOffline(true);
+    if (code == grpc::StatusCode::UNAVAILABLE) {
+      SetOffline(true);
+      retry_timer_.start();  // a read that succeeds takes the banner down
+    }
   });
   connect(case_, &CaseWidget::message, this, &MainWindow::SetMessage);
   connect(case_, &CaseWidget::caseClosed, this, [this](const v1::Case&, const QString&) {
@@ -95,7 +98,10 @@ MainWindow::MainWindow(Backend* backend, WindowOptions options, QWidget* parent)
     SetMessage(QStringLiteral("Case cancelled. Finish the ticket with Done (F5)."), false);
     RefreshCounter();
   });
-  connect(case_, &CaseWidget::noCase, this, [this] { case_->hide(); });
+  connect(case_, &CaseWidget::noCase, this, [this] {
+    no_case_ticket_ = counter_.current_ticket().ticket_id();
+    case_->hide();
+  });
   // The case area shows once a case is there (a ticket without one never
   // shows it).
   connect(case_, &CaseWidget::caseChanged, this, [this](const v1::Case&) {
@@ -237,7 +243,11 @@ void MainWindow::BuildWorkPage() {
                               &MainWindow::CallChosen);
   call_chosen_->setParent(queue_box);
   queue_layout->addWidget(call_chosen_);
-  connect(waiting_list_, &QListWidget::itemDoubleClicked, this, [this] { CallChosen(); });
+  // A double click is the button's press: the same checks (nothing in
+  // flight, the counter free).
+  connect(waiting_list_, &QListWidget::itemDoubleClicked, this, [this] {
+    if (call_chosen_->isEnabled()) call_chosen_->click();
+  });
   connect(waiting_list_, &QListWidget::itemSelectionChanged, this, &MainWindow::UpdateButtons);
   right->addWidget(queue_box, 3);
 
@@ -261,6 +271,7 @@ void MainWindow::BuildWorkPage() {
   connect(close_counter_, &QPushButton::clicked, this, &MainWindow::CloseCounter);
   auto* logout = new QPushButton(QStringLiteral("Log out"), work_page_);
   logout->setObjectName(QStringLiteral("logout"));
+  logout_ = logout;
   connect(logout, &QPushButton::clicked, this, &MainWindow::Logout);
   auto* bottom = new QHBoxLayout();
   bottom->addWidget(close_counter_);
@@ -325,9 +336,12 @@ void MainWindow::OnSessionExpired() {
 }
 
 void MainWindow::OnLoggedIn(const QString& login, const std::string& token) {
+  // Presses held while the session was away are the previous clerk's:
+  // another login does not send them under its name.
+  const QString previous = backend_->login();
+  if (!previous.isEmpty() && previous != login) backend_->abandonSession();
   backend_->setLogin(login);
-  std::string error;
-  if (!backend_->setToken(token, &error)) SetMessage(Q(error), true);
+  backend_->setToken(token);
   UpdateStatus();
   // The board stream of an ended session ended too.
   if (!feed_started_ && counter_.counter().open()) {
@@ -408,7 +422,6 @@ void MainWindow::LoadServices() {
 }
 
 void MainWindow::ShowCounter(const v1::GetCounterResponse& state) {
-  const bool had_ticket = counter_.current_ticket().ticket_id();
   counter_ = state;
   if (!state.time_zone().empty()) time_zone_ = state.time_zone();
   if (!state.counter().open()) {
@@ -416,6 +429,20 @@ void MainWindow::ShowCounter(const v1::GetCounterResponse& state) {
     feed_.stop();
     feed_started_ = false;
     UpdateStatus();
+    return;
+  }
+  const QString holder = Q(state.counter().clerk_login());
+  if (!holder.isEmpty() && !backend_->login().isEmpty() && holder != backend_->login()) {
+    // Another clerk's counter: nothing of it (not his customer's case) here.
+    stack_->setCurrentWidget(start_page_);
+    start_message_->setText(
+        QStringLiteral("Counter %1 is open by %2: choose another counter, or %2 closes it first.")
+            .arg(Q(backend_->counter_id()), holder));
+    feed_.stop();
+    feed_started_ = false;
+    counter_.Clear();
+    UpdateStatus();
+    LoadServices();
     return;
   }
   stack_->setCurrentWidget(work_page_);
@@ -427,14 +454,16 @@ void MainWindow::ShowCounter(const v1::GetCounterResponse& state) {
   // A case left open (the app closed, the PC restarted) is found again.
   const v1::Ticket& t = state.current_ticket();
   if (t.ticket_id() != 0 && t.state() == v1::TICKET_STATE_SERVING) {
-    // Asked once per ticket (and again after a reconnect).
+    // Asked until the server says the ticket has none (again after a
+    // reconnect): after a logout, a refused call or a failed read the case
+    // comes back with the next read of the counter.
     if ((!case_->hasCase() || case_->currentCase().ticket_id() != t.ticket_id()) &&
-        case_looked_up_ != t.ticket_id()) {
-      case_looked_up_ = t.ticket_id();
+        no_case_ticket_ != t.ticket_id() && !case_->busy())
       case_->loadForTicket(t.ticket_id());
-    }
-  } else if (t.ticket_id() == 0 && had_ticket && case_->hasCase() &&
-             case_->currentCase().state() != v1::CASE_STATE_CLOSED) {
+  } else if (case_->hasCase() && case_->currentCase().state() != v1::CASE_STATE_CLOSED &&
+             case_->currentCase().state() != v1::CASE_STATE_CANCELLED) {
+    // Parked, transferred or ended: the case waits on the server (it comes
+    // back when its ticket is served here again).
     case_->clear();
     case_->hide();
   }
@@ -453,7 +482,8 @@ void MainWindow::ShowTicket() {
   }
   const int keep = transfer_target_->findData(chosen);
   if (keep >= 0) transfer_target_->setCurrentIndex(keep);
-  if (t.ticket_id() == 0) {
+  if (t.ticket_id() == 0 || t.state() == v1::TICKET_STATE_PARKED) {
+    // A parked ticket waits in "Parked here", not at the counter.
     number_->setText(QStringLiteral("—"));
     service_->setText(QStringLiteral("No customer at the counter"));
     details_->setText(QStringLiteral("Press Next (F2) to call the next customer."));
@@ -582,7 +612,7 @@ void MainWindow::SetOffline(bool offline) {
     if (was_offline_) {
       was_offline_ = false;
       // Back: what changed meanwhile is read again.
-      case_looked_up_ = 0;
+      no_case_ticket_ = 0;
       RefreshCounter();
       if (case_->hasCase()) case_->reload();
     }
@@ -626,11 +656,12 @@ void MainWindow::UpdateButtons() {
   no_show_->setEnabled(!busy && called);
   transfer_->setEnabled(!busy && (called || serving) && !case_open &&
                        transfer_target_->count() > 0);
-  park_->setEnabled(!busy && serving);
+  park_->setEnabled(!busy && serving && !case_->busy());
   return_->setEnabled(!busy && free && !parked_.empty());
   call_chosen_->setEnabled(!busy && open && free && waiting_list_->currentItem() &&
                            !waiting_list_->currentItem()->data(Qt::UserRole).isNull());
   close_counter_->setEnabled(!busy && open && free);
+  logout_->setEnabled(!busy);
   start_open_->setEnabled(!busy);
 }
 
@@ -642,9 +673,8 @@ void MainWindow::UpdateStatus() {
                                                 : Q(c.display_name());
   status_counter_->setText(c.open() ? QStringLiteral("%1 — open: %2").arg(name, prefixes.join(", "))
                                     : QStringLiteral("%1 — closed").arg(name));
-  QString clerk = backend_->login();
-  if (clerk.isEmpty()) clerk = Q(c.clerk_login());
-  status_clerk_->setText(clerk.isEmpty() ? QStringLiteral("clerk: (saved session)")
+  const QString clerk = backend_->login();
+  status_clerk_->setText(clerk.isEmpty() ? QStringLiteral("clerk: (session from --token)")
                                          : QStringLiteral("clerk: %1").arg(clerk));
   status_server_->setText(QStringLiteral("server %1 — %2")
                               .arg(Q(backend_->server_address()),
@@ -714,9 +744,12 @@ void MainWindow::AfterTicketCall(const QString& what, const grpc::Status& status
   UpdateButtons();
   if (!status.ok()) {
     SetMessage(QStringLiteral("%1: %2").arg(what, RefusalText(status)), true);
+    // A lost answer (the line dropped after the server took the press) or
+    // a state that moved on: show what really happened, never send again.
     if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+        status.error_code() == grpc::StatusCode::UNAVAILABLE ||
         status.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
-      RefreshCounter();  // what really happened
+      RefreshCounter();
     return;
   }
   SetMessage(QStringLiteral("%1: %2 %3").arg(what, Q(t.display_number()), TicketStateName(t.state())),
@@ -771,10 +804,7 @@ void MainWindow::Start() {
       },
       [this](const grpc::Status& status, const Started& started) {
         AfterTicketCall(QStringLiteral("Serving"), status, started.ticket);
-        if (status.ok() && started.case_id != 0) {
-          case_looked_up_ = started.ticket.ticket_id();
-          case_->loadForTicket(started.ticket.ticket_id());
-        }
+        if (status.ok() && started.case_id != 0) case_->loadForTicket(started.ticket.ticket_id());
       });
 }
 

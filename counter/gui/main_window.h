@@ -116,7 +116,7 @@ class MainWindow : public QMainWindow {
   bool was_offline_ = false;
   bool feed_started_ = false;
   bool acting_ = false;  // an action's request is on its way
-  int64_t case_looked_up_ = 0;  // the serving ticket whose case was asked for
+  int64_t no_case_ticket_ = 0;  // the serving ticket the server said has no case
   QDialog* login_dialog_ = nullptr;
   QTimer lists_timer_;  // coalesces board events into one list read
   QTimer retry_timer_;  // reads the counter again while the server is away
@@ -148,6 +148,7 @@ class MainWindow : public QMainWindow {
   QPushButton* return_;
   QPushButton* call_chosen_;
   QPushButton* close_counter_;
+  QPushButton* logout_;
   QLabel* counts_;
   QListWidget* waiting_list_;
   QListWidget* due_list_;

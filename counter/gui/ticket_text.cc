@@ -91,8 +91,9 @@ QString RefusalText(const grpc::Status& status) {
   const QString message = QString::fromStdString(status.error_message());
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
-      return QStringLiteral("The server cannot be reached (%1). Nothing was changed by this "
-                            "press; try again when the connection is back.")
+      return QStringLiteral("The server cannot be reached (%1). If it took the press before "
+                            "the line dropped, the screen shows it once the server is back: "
+                            "look before pressing again.")
           .arg(message);
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return QStringLiteral("The server did not answer in time: the action may or may not have "

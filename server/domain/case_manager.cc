@@ -704,6 +704,7 @@ struct SummaryWords {
   const char* new_card;
   const char* done_lines;  // the closing lines
   const char* reasons[4];  // lost, stolen, damaged, format change
+  const char* documents[3];  // passport, foreign passport, residence permit
 };
 
 constexpr SummaryWords kSummaryRu = {
@@ -712,19 +713,22 @@ constexpr SummaryWords kSummaryRu = {
     "оплачено наличными", "оплачено картой", "чек ", "Деньги возвращены.\n", "Новая карта: ",
     "Старая карта заблокирована; номер работает на новой карте.\n"
     "Если вы этого не просили, сразу позвоните оператору.\n",
-    {"утеряна", "украдена", "повреждена", "другой формат"}};
+    {"утеряна", "украдена", "повреждена", "другой формат"},
+    {"паспорт РФ", "загранпаспорт", "вид на жительство"}};
 constexpr SummaryWords kSummaryEn = {
     "SIM card replacement, case ", "Opened: ", "Closed: ", "Cancelled: ", "Number: ",
     "Reason: ", "Customer: ", "Fee: ", "Fee: none\n", " roubles", "waived",
     "paid by cash", "paid by card", "receipt ", "Refunded.\n", "New card: ",
     "The old card is blocked; the number works on the new card.\n"
     "If you did not ask for this, call your operator at once.\n",
-    {"lost", "stolen", "damaged", "format change"}};
+    {"lost", "stolen", "damaged", "format change"},
+    {"Russian passport", "international passport", "residence permit"}};
 constexpr SummaryWords kSummaryZh = {
     "补办SIM卡，案件 ", "开始：", "完成：", "取消：", "号码：", "原因：", "客户：", "费用：",
     "费用：无\n", " 卢布", "已由主管免除", "现金支付", "刷卡支付", "收据 ", "已退款。\n",
     "新卡：", "旧卡已停用；号码已在新卡上使用。\n如果这不是您本人的申请，请立即致电运营商。\n",
-    {"丢失", "被盗", "损坏", "更换规格"}};
+    {"丢失", "被盗", "损坏", "更换规格"},
+    {"俄罗斯护照", "国际护照", "居留证"}};
 
 const SummaryWords& WordsFor(Language language) {
   switch (language) {
@@ -745,6 +749,15 @@ const char* ReasonWord(const SummaryWords& w, ReplacementReason r) {
   return ReasonName(r);
 }
 
+const char* DocumentWord(const SummaryWords& w, DocumentType d) {
+  switch (d) {
+    case DocumentType::kRuPassport: return w.documents[0];
+    case DocumentType::kForeignPassport: return w.documents[1];
+    case DocumentType::kResidencePermit: return w.documents[2];
+  }
+  return DocumentTypeName(d);
+}
+
 }  // namespace
 
 std::string CaseManager::Summary(const CaseView& v, const BranchConfig& b) {
@@ -761,7 +774,7 @@ std::string CaseManager::Summary(const CaseView& v, const BranchConfig& b) {
     s += w.number + MaskPhone(c.form->phone) + " (" + c.form->operator_id + ")\n";
     s += std::string(w.reason) + ReasonWord(w, c.form->reason) + "\n";
     s += w.customer + MaskName(c.form->full_name) + ", " +
-         DocumentTypeName(c.form->document_type) + " " + MaskDocument(c.form->document_last4) +
+         DocumentWord(w, c.form->document_type) + " " + MaskDocument(c.form->document_last4) +
          "\n";
   }
   if (c.payment) {

@@ -31,8 +31,12 @@ using namespace std::chrono_literals;
 class CounterGuiTest : public ::testing::Test {
  protected:
   // A window for counter `counter_id` with `token` ("" : it asks to log in).
-  std::unique_ptr<MainWindow> NewWindow(const std::string& counter_id, const std::string& token) {
+  // `login`: the clerk the session is known to be (as a saved session names
+  // it); empty as with --token.
+  std::unique_ptr<MainWindow> NewWindow(const std::string& counter_id, const std::string& token,
+                                        const QString& login = {}) {
     backend_ = server_.NewBackend(counter_id, token);
+    backend_->setLogin(login);
     auto window = std::make_unique<MainWindow>(backend_.get(), counter::gui::WindowOptions{});
     window->resize(1280, 800);
     window->show();
@@ -169,6 +173,23 @@ class CounterGuiTest : public ::testing::Test {
   std::unique_ptr<counter::gui::Backend> backend_;
 };
 
+// Calls counter 1's next N ticket in `w`: its printed number.
+std::string CallAnN(CounterGuiServer& server, MainWindow* w) {
+  const std::string number = server.TakeTicket("N");
+  QListWidget* queue = w->findChild<QListWidget*>(QStringLiteral("waitingList"));
+  EXPECT_TRUE(WaitUntil([&] {
+    for (int i = 0; i < queue->count(); ++i)
+      if (queue->item(i)->text().contains(QString::fromStdString(number))) return true;
+    return false;
+  }));
+  QPushButton* next = w->findChild<QPushButton*>(QStringLiteral("actionNext"));
+  EXPECT_TRUE(WaitUntil([&] { return next->isEnabled(); }));
+  next->click();
+  QLabel* shown = w->findChild<QLabel*>(QStringLiteral("ticketNumber"));
+  EXPECT_TRUE(WaitUntil([&] { return shown->text() == QString::fromStdString(number); }));
+  return number;
+}
+
 TEST_F(CounterGuiTest, LoginOpenCallStartDoneByKeys) {
   const std::string token = server_.Staff(Role::kClerk, "clerk-a");
   auto w = NewWindow("", "");
@@ -276,12 +297,16 @@ TEST_F(CounterGuiTest, TransferParkReturnAndCallChosen) {
   Press(w.get(), "actionStart");
   Press(w.get(), "actionPark");
   ASSERT_TRUE(WaitUntil([&] { return ListHas(w.get(), "parkedList", QString::fromStdString(second)); }));
+  EXPECT_EQ(Text(w.get(), "ticketNumber"), QStringLiteral("—")) << "parked: nobody at the counter";
   Press(w.get(), "actionReturn");
   ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(second); }));
-  EXPECT_EQ(ServerCounter(token, "1").current_ticket().display_number(), second);
-  // A refusal is shown in words: recall is refused for a ticket being served? Recall
-  // only for called tickets: the button is disabled rather than refused.
-  EXPECT_FALSE(Find<QPushButton>(w.get(), "actionRecall")->isEnabled());
+  const v1::Ticket back = ServerCounter(token, "1").current_ticket();
+  EXPECT_EQ(back.display_number(), second);
+  // Returned means called back to this counter: start or recall, not done.
+  EXPECT_EQ(back.state(), v1::TICKET_STATE_CALLED);
+  ASSERT_TRUE(WaitUntil([&] { return Find<QPushButton>(w.get(), "actionStart")->isEnabled(); }));
+  EXPECT_FALSE(Find<QPushButton>(w.get(), "actionDone")->isEnabled());
+  EXPECT_FALSE(Find<QPushButton>(w.get(), "actionNext")->isEnabled());
 }
 
 TEST_F(CounterGuiTest, DeviceFaultInTheStatusBarAndTimesInTheBranchZone) {
@@ -309,55 +334,73 @@ TEST_F(CounterGuiTest, DeviceFaultInTheStatusBarAndTimesInTheBranchZone) {
   ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "statusDevices").isEmpty(); }));
 }
 
-TEST_F(CounterGuiTest, RefusalsAreShownInWords) {
+TEST_F(CounterGuiTest, AnotherClerksCounterIsNotShownAndItsRefusalIsInWords) {
   const std::string token = server_.Staff(Role::kClerk, "clerk-e");
   const std::string other = server_.Staff(Role::kClerk, "clerk-f");
-  // Another clerk holds counter 2: opening it here is refused, in words.
   {
     counter::CounterClient c(client::MakeChannel(server_.address()), "test", "2", OptionsWith(other));
     v1::Counter opened;
     ASSERT_TRUE(c.Open({}, &opened).ok());
   }
-  auto w = NewWindow("2", token);
-  auto* stack = w->findChild<QStackedWidget*>(QStringLiteral("mainStack"));
-  ASSERT_TRUE(WaitUntil([&] { return stack->currentWidget()->objectName() == "workPage"; }))
-      << "the counter is open (by another clerk)";
-  // Acting at another clerk's counter: the server's message is shown.
-  server_.TakeTicket("R");
-  Press(w.get(), "actionNext");
-  QLabel* message = Find<QLabel>(w.get(), "actionMessage");
-  ASSERT_TRUE(WaitUntil([&] { return message->text().contains("counter"); }));
-  EXPECT_TRUE(message->text().contains("clerk-f") || message->text().contains("another") ||
-              message->text().contains("not"))
+  auto w = NewWindow("2", token, QStringLiteral("clerk-e"));
+  QLabel* message = Find<QLabel>(w.get(), "startMessage");
+  ASSERT_TRUE(WaitUntil([&] { return message->text().contains("open by clerk-f"); }))
       << message->text().toStdString();
-  EXPECT_EQ(ServerCounter(token, "2").current_ticket().ticket_id(), 0) << "nothing called";
+  EXPECT_FALSE(OnWorkPage(w.get()));
+  EXPECT_TRUE(Text(w.get(), "statusClerk").contains("clerk-e"));
+  // Opening it anyway: the server's refusal, in its words.
+  Find<QPushButton>(w.get(), "startOpen")->click();
+  ASSERT_TRUE(WaitUntil([&] { return !message->text().contains("open by"); }));
+  ASSERT_TRUE(WaitUntil([&] { return !message->text().startsWith("Opening"); }));
+  EXPECT_TRUE(message->text().contains("clerk-f")) << message->text().toStdString();
+  EXPECT_FALSE(OnWorkPage(w.get()));
+  EXPECT_EQ(ServerCounter(other, "2").counter().clerk_login(), "clerk-f") << "still hers";
 }
-
 
 TEST_F(CounterGuiTest, AnExpiredSessionAsksThePasswordAndSendsThePressOnce) {
   const std::string token = server_.Staff(Role::kClerk, "clerk-g");
-  auto w = NewWindow("1", token);
+  auto w = NewWindow("1", token, QStringLiteral("clerk-g"));
   OpenFromStartPage(w.get(), "1");
-  const std::string number = server_.TakeTicket("N");
-  server_.TakeTicket("N");
-  ASSERT_TRUE(WaitUntil([&] { return ListHas(w.get(), "waitingList", QString::fromStdString(number)); }));
+  const std::string number = CallAnN(server_, w.get());
   // The session ends (expiry, or a logout elsewhere) while the window is open.
   ASSERT_TRUE(server_.server().server().auth().Logout(token).ok());
-  Press(w.get(), "actionNext");
+  Press(w.get(), "actionRecall");
   ASSERT_TRUE(WaitUntil([&] { return w->loginDialog() != nullptr; }));
   EXPECT_TRUE(OnWorkPage(w.get())) << "the screen stays";
-  EXPECT_EQ(ServerTickets(server_.Staff(Role::kSupervisor, "super-g"), v1::TICKET_STATE_CALLED).size(), 0u);
   QDialog* login = w->loginDialog();
-  EXPECT_EQ(Find<QLineEdit>(login, "loginUser")->text(), QString());  // --token: login unknown
-  Find<QLineEdit>(login, "loginUser")->setText("clerk-g");
+  EXPECT_EQ(Find<QLineEdit>(login, "loginUser")->text(), QStringLiteral("clerk-g"));
   Find<QLineEdit>(login, "loginPassword")->setText(kGuiPassword);
   Find<QPushButton>(login, "loginOk")->click();
-  // The held press goes out once, with the new session.
-  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketNumber") == QString::fromStdString(number); }));
+  // The held press goes out once, with the new session: recalled once.
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "ticketDetails").contains("Recalled 1"); }))
+      << Text(w.get(), "ticketDetails").toStdString();
   QTest::qWait(300);
-  const auto called = ServerTickets(server_.Staff(Role::kSupervisor, "super-h"), v1::TICKET_STATE_CALLED);
-  ASSERT_EQ(called.size(), 1u) << "one press, one ticket called";
-  EXPECT_EQ(called[0].display_number(), number);
+  const std::string fresh = server_.Staff(Role::kSupervisor, "super-g");
+  EXPECT_EQ(ServerCounter(fresh, "1").current_ticket().recall_count(), 1);
+  EXPECT_EQ(ServerCounter(fresh, "1").current_ticket().display_number(), number);
+}
+
+TEST_F(CounterGuiTest, AnotherClerkLoggingInDoesNotSendTheHeldPress) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-n");
+  server_.Staff(Role::kClerk, "clerk-o");
+  auto w = NewWindow("1", token, QStringLiteral("clerk-n"));
+  OpenFromStartPage(w.get(), "1");
+  CallAnN(server_, w.get());
+  ASSERT_TRUE(server_.server().server().auth().Logout(token).ok());
+  Press(w.get(), "actionRecall");
+  ASSERT_TRUE(WaitUntil([&] { return w->loginDialog() != nullptr; }));
+  QDialog* login = w->loginDialog();
+  Find<QLineEdit>(login, "loginUser")->setText("clerk-o");
+  Find<QLineEdit>(login, "loginPassword")->setText(kGuiPassword);
+  Find<QPushButton>(login, "loginOk")->click();
+  ASSERT_TRUE(WaitUntil([&] { return w->loginDialog() == nullptr; }));
+  // clerk-n's press was dropped (its refusal shown), not sent as clerk-o's.
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "actionMessage").contains("Recalled"); }));
+  QTest::qWait(300);
+  const std::string fresh = server_.Staff(Role::kSupervisor, "super-n");
+  EXPECT_EQ(ServerCounter(fresh, "1").current_ticket().recall_count(), 0);
+  // And clerk-o is not shown clerk-n's counter as his.
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "startMessage").contains("open by clerk-n"); }));
 }
 
 TEST_F(CounterGuiTest, AServerRestartShowsTheBannerAndRecovers) {
@@ -474,6 +517,22 @@ TEST_F(CounterGuiTest, AServerRestartMidCaseCarriesOnWhereItWas) {
   EXPECT_EQ(Records(c, "form"), 1);
   EXPECT_EQ(Records(c, "identity"), 1);
   EXPECT_TRUE(c.identity_passed());
+}
+
+TEST_F(CounterGuiTest, AfterLogoutAndLoginTheOpenCaseComesBack) {
+  const std::string token = server_.Staff(Role::kClerk, "clerk-p");
+  auto w = NewWindow("1", token, QStringLiteral("clerk-p"));
+  ServeR(w.get(), token);
+  FillForm(w.get());
+  Press(w.get(), "formSubmit");
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); }));
+  Press(w.get(), "logout");
+  ASSERT_TRUE(WaitUntil([&] { return w->loginDialog() != nullptr; }));
+  QDialog* login = w->loginDialog();
+  Find<QLineEdit>(login, "loginUser")->setText("clerk-p");
+  Find<QLineEdit>(login, "loginPassword")->setText(kGuiPassword);
+  Find<QPushButton>(login, "loginOk")->click();
+  ASSERT_TRUE(WaitUntil([&] { return CaseOn(w.get(), "caseIdentityPage"); })) << CasePage(w.get()).toStdString();
 }
 
 TEST_F(CounterGuiTest, ACaseLeftOpenIsFoundAgainAtThatCounter) {

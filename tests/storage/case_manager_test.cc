@@ -728,6 +728,7 @@ TEST_F(CaseTest, TheSummaryIsInTheCustomersLanguage) {
     EXPECT_NE(summary.find(want.paid), std::string::npos) << summary;
     EXPECT_NE(summary.find(want.done), std::string::npos) << summary;
     EXPECT_NE(summary.find("******"), std::string::npos) << "masked: " << summary;
+    EXPECT_EQ(summary.find("ru_passport"), std::string::npos) << "words, not keys: " << summary;
   }
 }
 
