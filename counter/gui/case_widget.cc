@@ -595,6 +595,11 @@ void CaseWidget::showCase(const v1::Case& sim_case) {
   if (!has_case_ || case_.case_id() != sim_case.case_id()) ResetInputs();
   case_ = sim_case;
   has_case_ = true;
+  // A finished case carries its summary: it can be printed again later.
+  if (!sim_case.summary().empty()) {
+    summary_ = Q(sim_case.summary());
+    summary_text_->setPlainText(summary_);
+  }
   UpdateHeader();
   UpdatePages();
   UpdateRecords();

@@ -165,6 +165,12 @@ Result<CaseView> CaseManager::ViewOf(QueueTx& tx, const SimCase& c) {
   }
   if (!CaseFinished(c.state)) v.next_step = StepName(c.state);
   v.hint = Hint(c, v.question);
+  if (CaseFinished(c.state)) {
+    // The summary is printed in the language chosen at the kiosk.
+    auto ticket = tx.GetTicket(c.branch_id, c.ticket_id);
+    if (!ticket.ok()) return ticket.status();
+    if (ticket->has_value()) v.customer_language = (*ticket)->language;
+  }
   return v;
 }
 
@@ -559,13 +565,11 @@ Result<CaseView> CaseManager::BlockOldCard(const std::string& branch_id, int64_t
 
 Result<CaseView> CaseManager::Close(const std::string& branch_id, int64_t case_id,
                                     const Principal& who) {
-  Language language = Language::kRu;
-  auto closed = Step(branch_id, case_id, who, {CaseState::kAwaitingClose},
+  return Step(branch_id, case_id, who, {CaseState::kAwaitingClose},
               [&](QueueTx& tx, SimCase& c, absl::Time now) -> Status {
     auto t = LoadTicket(tx, branch_id, c.ticket_id);
     if (!t.ok()) return t.status();
     Ticket ticket = *t;
-    language = ticket.language;
     TicketState before = ticket.state;
     Status done = CompleteTicket(ticket, c.counter_id, now);
     if (!done.ok())
@@ -581,8 +585,6 @@ Result<CaseView> CaseManager::Close(const std::string& branch_id, int64_t case_i
     return AddRecord(tx, c, now, ActorName(&who), "close", "closed",
                      "ticket=" + ticket.DisplayNumber() + " done");
   });
-  if (closed.ok()) closed->customer_language = language;
-  return closed;
 }
 
 Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_id,

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTest>
@@ -476,6 +477,17 @@ TEST_F(CounterGuiTest, TheWholeSimCaseFromTheMainWindow) {
   auto done = ServerTickets(token, v1::TICKET_STATE_DONE);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0].ticket_id(), ticket_id);
+  // The summary, in the customer's language (the ticket was taken in
+  // Russian), can be printed again later: a fresh widget reads it back.
+  EXPECT_NE(c.summary().find("Замена SIM-карты"), std::string::npos) << c.summary();
+  counter::gui::CaseWidget later(backend_.get());
+  later.resize(900, 700);
+  later.show();
+  later.loadForTicket(ticket_id);
+  auto* text = later.findChild<QPlainTextEdit*>(QStringLiteral("caseSummary"));
+  ASSERT_NE(text, nullptr);
+  ASSERT_TRUE(WaitUntil([&] { return text->toPlainText() == QString::fromStdString(c.summary()); }));
+  EXPECT_TRUE(later.findChild<QPushButton*>(QStringLiteral("summaryPrint"))->isVisible());
 }
 
 TEST_F(CounterGuiTest, SessionExpiryMidCaseKeepsTheFormAndSendsItOnce) {
