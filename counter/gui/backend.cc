@@ -19,6 +19,9 @@ Backend::Backend(std::shared_ptr<grpc::Channel> channel, std::string server_addr
   // this window renews it (setToken), and the file only keeps it.
   options.token = client::CurrentToken(options);
   options.token_file.reset();
+  // Closing the window cancels the retries still waiting (a lost server
+  // would otherwise hold the exit for every attempt of every read).
+  options.canceller = shutdown_;
   auto c = std::make_shared<Clients>();
   c->channel = channel_;
   c->branch_id = std::move(branch_id);
@@ -31,6 +34,7 @@ Backend::Backend(std::shared_ptr<grpc::Channel> channel, std::string server_addr
 
 Backend::~Backend() {
   shutting_down_ = true;
+  shutdown_->Cancel();
   pool_.waitForDone();
 }
 

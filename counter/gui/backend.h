@@ -16,8 +16,9 @@
 //
 // Thread-safety: construct and use on the UI thread; the worker threads only
 // run the calls given to run() with a snapshot of the clients.
-// Ownership: the destructor waits for the calls in flight to end (their
-// results are then dropped).
+// Ownership: the destructor cancels the retries of the calls in flight and
+// waits for them to end (their results are then dropped): at most one
+// deadline when the server is gone.
 #pragma once
 
 #include <cstdint>
@@ -160,6 +161,8 @@ class Backend : public QObject {
   void Hold(std::function<void()> resend, std::function<void()> refuse);
   void Rebuild(std::string counter_id, std::string token);
 
+  // Cancelled by the destructor: ends every call's retries and back-off.
+  std::shared_ptr<client::StreamCanceller> shutdown_ = std::make_shared<client::StreamCanceller>();
   std::shared_ptr<grpc::Channel> channel_;
   std::string server_address_;
   std::string session_file_;
