@@ -21,7 +21,8 @@ for name in kiosk-start-ru kiosk-services-en kiosk-services-zh kiosk-services-cl
             board board-reconnecting board-appointments-faults \
             counter-main counter-queue counter-offline counter-case-in-window \
             counter-case-form-errors counter-case-identity counter-case-locked \
-            counter-case-payment counter-case-card counter-case-block counter-case-summary; do
+            counter-case-payment counter-case-card counter-case-block counter-case-close \
+            counter-case-summary; do
   file="$src/$name.png"
   if [ -f "$file" ]; then
     cp "$file" docs/screenshots/

@@ -261,6 +261,7 @@ TEST_F(CaseWidgetTest, WholeCaseFromFormErrorsToSummary) {
 
   Click("blockOldCard");
   ASSERT_EQ(Page(), "caseClosePage") << Message().toStdString();
+  SaveScreenshot(widget_.get(), "counter-case-close");
 
   QSignalSpy closed(widget_.get(), &CaseWidget::caseClosed);
   QPushButton* close = Find<QPushButton>("caseClose");
