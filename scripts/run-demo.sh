@@ -5,12 +5,12 @@
 # register and a kiosk token added while it runs. Idempotent; Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# --gui (first argument): also build and start the touch kiosk (kiosk-gui) and
-# the hall board (board) in windows on this desktop. Other arguments go to
-# queue-server.
+# --gui (first argument): also build and start the touch kiosk (kiosk-gui),
+# the hall board (board) and the clerk's desktop counter (counter-gui, counter
+# 1) in windows on this desktop. Other arguments go to queue-server.
 GUI=0
 if [[ ${1:-} == --gui ]]; then GUI=1; shift; fi
-TARGETS=(queue-server kiosk counter booking)
+TARGETS=(queue-server kiosk counter counter-gui booking)
 ((GUI)) && TARGETS+=(kiosk-gui board)
 ./scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -67,13 +67,15 @@ if ((GUI)); then
   BOARD_TOKEN_FILE=$HOME/.config/shop-queue/board-token
   issue_token "$BOARD_TOKEN_FILE" demo-board board
   if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
-    echo "run-demo: --gui needs a desktop (no DISPLAY or WAYLAND_DISPLAY); kiosk-gui and board not started" >&2
+    echo "run-demo: --gui needs a desktop (no DISPLAY or WAYLAND_DISPLAY); kiosk-gui, board and counter-gui not started" >&2
   else
     build/kiosk/gui/kiosk-gui --windowed --server "$LISTEN" --printer file:data/last-slip.bin &
     FACES+=($!)
     build/board/board --windowed --server "$LISTEN" --token-file "$BOARD_TOKEN_FILE" &
     FACES+=($!)
-    echo "run-demo: kiosk-gui (slips go to data/last-slip.bin) and board started in windows"
+    build/counter/gui/counter-gui --server "$LISTEN" --counter 1 --user clerk1 &
+    FACES+=($!)
+    echo "run-demo: kiosk-gui (slips go to data/last-slip.bin), board and counter-gui (log in as clerk1) started in windows"
   fi
 fi
 cat <<MSG
@@ -89,8 +91,9 @@ In another terminal, from this directory:
   build/counter/counter$S --counter 1 next       # ... and calls the next ticket
   build/counter/counter$S --counter 1 interactive  # the clerk's keyboard screen
   build/counter/counter$S board                  # the hall board, live
+  build/counter/gui/counter-gui$S --counter 1    # the clerk's desktop app (needs a desktop)
 A SIM replacement (ticket R): start serving it and a case opens; walk it with
-the 'k' key in the interactive screen, or step by step with
+counter-gui's guided form, the 'k' key in the interactive screen, or step by step with
   build/counter/counter$S --counter 1 case show --ticket N
 Demo subscribers, their documents and answers: server/config/demo_register.json.
 Appointments (what the web site does, no login):

@@ -165,6 +165,12 @@ Result<CaseView> CaseManager::ViewOf(QueueTx& tx, const SimCase& c) {
   }
   if (!CaseFinished(c.state)) v.next_step = StepName(c.state);
   v.hint = Hint(c, v.question);
+  if (CaseFinished(c.state)) {
+    // The summary is printed in the language chosen at the kiosk.
+    auto ticket = tx.GetTicket(c.branch_id, c.ticket_id);
+    if (!ticket.ok()) return ticket.status();
+    if (ticket->has_value()) v.customer_language = (*ticket)->language;
+  }
   return v;
 }
 
@@ -678,36 +684,116 @@ Result<int> CaseManager::EraseExpired() {
   return erased;
 }
 
+namespace {
+
+// The summary's words in one language.
+struct SummaryWords {
+  const char* title;       // "SIM card replacement, case "
+  const char* opened;
+  const char* closed;
+  const char* cancelled;
+  const char* number;
+  const char* reason;
+  const char* customer;
+  const char* fee;
+  const char* no_fee;      // the whole "fee: none" line
+  const char* roubles;
+  const char* waived;
+  const char* paid_cash;
+  const char* paid_card;
+  const char* receipt;
+  const char* refunded;    // the whole line
+  const char* new_card;
+  const char* done_lines;  // the closing lines
+  const char* reasons[4];  // lost, stolen, damaged, format change
+  const char* documents[3];  // passport, foreign passport, residence permit
+};
+
+constexpr SummaryWords kSummaryRu = {
+    "Замена SIM-карты, заявка ", "Открыта: ", "Закрыта: ", "Отменена: ", "Номер: ",
+    "Причина: ", "Клиент: ", "Плата: ", "Плата: нет\n", " руб.", "отменена руководителем",
+    "оплачено наличными", "оплачено картой", "чек ", "Деньги возвращены.\n", "Новая карта: ",
+    "Старая карта заблокирована; номер работает на новой карте.\n"
+    "Если вы этого не просили, сразу позвоните оператору.\n",
+    {"утеряна", "украдена", "повреждена", "другой формат"},
+    {"паспорт РФ", "загранпаспорт", "вид на жительство"}};
+constexpr SummaryWords kSummaryEn = {
+    "SIM card replacement, case ", "Opened: ", "Closed: ", "Cancelled: ", "Number: ",
+    "Reason: ", "Customer: ", "Fee: ", "Fee: none\n", " roubles", "waived",
+    "paid by cash", "paid by card", "receipt ", "Refunded.\n", "New card: ",
+    "The old card is blocked; the number works on the new card.\n"
+    "If you did not ask for this, call your operator at once.\n",
+    {"lost", "stolen", "damaged", "format change"},
+    {"Russian passport", "international passport", "residence permit"}};
+constexpr SummaryWords kSummaryZh = {
+    "补办SIM卡，案件 ", "开始：", "完成：", "取消：", "号码：", "原因：", "客户：", "费用：",
+    "费用：无\n", " 卢布", "已由主管免除", "现金支付", "刷卡支付", "收据 ", "已退款。\n",
+    "新卡：", "旧卡已停用；号码已在新卡上使用。\n如果这不是您本人的申请，请立即致电运营商。\n",
+    {"丢失", "被盗", "损坏", "更换规格"},
+    {"俄罗斯护照", "国际护照", "居留证"}};
+
+const SummaryWords& WordsFor(Language language) {
+  switch (language) {
+    case Language::kEn: return kSummaryEn;
+    case Language::kZh: return kSummaryZh;
+    case Language::kRu: break;
+  }
+  return kSummaryRu;
+}
+
+const char* ReasonWord(const SummaryWords& w, ReplacementReason r) {
+  switch (r) {
+    case ReplacementReason::kLost: return w.reasons[0];
+    case ReplacementReason::kStolen: return w.reasons[1];
+    case ReplacementReason::kDamaged: return w.reasons[2];
+    case ReplacementReason::kFormatChange: return w.reasons[3];
+  }
+  return ReasonName(r);
+}
+
+const char* DocumentWord(const SummaryWords& w, DocumentType d) {
+  switch (d) {
+    case DocumentType::kRuPassport: return w.documents[0];
+    case DocumentType::kForeignPassport: return w.documents[1];
+    case DocumentType::kResidencePermit: return w.documents[2];
+  }
+  return DocumentTypeName(d);
+}
+
+}  // namespace
+
 std::string CaseManager::Summary(const CaseView& v, const BranchConfig& b) {
   const SimCase& c = v.c;
+  const SummaryWords& w = WordsFor(v.customer_language);
   std::string s;
   s += b.display_name + "\n";
-  s += "SIM card replacement, case " + std::to_string(c.case_id) + "\n";
-  s += "Opened: " + ShortTime(c.opened, b.time_zone) + "\n";
+  s += w.title + std::to_string(c.case_id) + "\n";
+  s += w.opened + ShortTime(c.opened, b.time_zone) + "\n";
   if (c.finished != absl::InfinitePast())
-    s += std::string(c.state == CaseState::kCancelled ? "Cancelled: " : "Closed: ") +
+    s += std::string(c.state == CaseState::kCancelled ? w.cancelled : w.closed) +
          ShortTime(c.finished, b.time_zone) + "\n";
   if (c.form) {
-    s += "Number: " + MaskPhone(c.form->phone) + " (" + c.form->operator_id + ")\n";
-    s += std::string("Reason: ") + ReasonName(c.form->reason) + "\n";
-    s += "Customer: " + MaskName(c.form->full_name) + ", " +
-         DocumentTypeName(c.form->document_type) + " " + MaskDocument(c.form->document_last4) +
+    s += w.number + MaskPhone(c.form->phone) + " (" + c.form->operator_id + ")\n";
+    s += std::string(w.reason) + ReasonWord(w, c.form->reason) + "\n";
+    s += w.customer + MaskName(c.form->full_name) + ", " +
+         DocumentWord(w, c.form->document_type) + " " + MaskDocument(c.form->document_last4) +
          "\n";
   }
   if (c.payment) {
-    if (*c.payment == PaymentMethod::kNoFee)
-      s += "Fee: none\n";
-    else if (*c.payment == PaymentMethod::kWaived)
-      s += "Fee: " + std::to_string(c.fee_roubles) + " roubles, waived\n";
-    else
-      s += "Fee: " + std::to_string(c.fee_roubles) + " roubles, paid by " +
-           PaymentMethodName(*c.payment) + ", receipt " + c.receipt_number + "\n";
-    if (c.refunded) s += "Refunded.\n";
+    if (*c.payment == PaymentMethod::kNoFee) {
+      s += w.no_fee;
+    } else {
+      s += w.fee + std::to_string(c.fee_roubles) + w.roubles + ", ";
+      if (*c.payment == PaymentMethod::kWaived)
+        s += std::string(w.waived) + "\n";
+      else
+        s += std::string(*c.payment == PaymentMethod::kCash ? w.paid_cash : w.paid_card) + ", " +
+             w.receipt + c.receipt_number + "\n";
+    }
+    if (c.refunded) s += w.refunded;
   }
-  if (!c.new_iccid.empty()) s += "New card: " + c.new_iccid + "\n";
-  if (c.state == CaseState::kClosed)
-    s += "The old card is blocked; the number works on the new card.\n"
-         "If you did not ask for this, call your operator at once.\n";
+  if (!c.new_iccid.empty()) s += w.new_card + c.new_iccid + "\n";
+  if (c.state == CaseState::kClosed) s += w.done_lines;
   return s;
 }
 

@@ -46,6 +46,9 @@ struct CaseView {
   // What the case waits for and what that step still needs, for the clerk.
   std::string next_step;
   std::string hint;
+  // The language the customer chose at the kiosk (known once the case is
+  // finished, for the summary).
+  Language customer_language = Language::kRu;
 };
 
 struct IdentityOutcome {

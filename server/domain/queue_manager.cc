@@ -549,6 +549,11 @@ Result<CounterView> QueueManager::GetCounter(const std::string& branch_id,
     if (!at.ok()) return at.status();
     v.current = BusyWith(*at);
     if (!v.current && !at->empty()) v.current = at->back();  // a parked ticket
+    if (v.current) {
+      auto transfers = tx.ListTransfers(branch_id, v.current->id);
+      if (!transfers.ok()) return transfers.status();
+      v.current_transfers = std::move(transfers).value();
+    }
     return Status::Ok();
   });
   if (!st.ok()) return st;

@@ -49,6 +49,7 @@ struct CounterView {
   CounterRow row;
   const CounterConfig* config = nullptr;
   std::optional<Ticket> current;  // called or serving (else the latest parked)
+  std::vector<TicketEvent> current_transfers;  // the current ticket's, oldest first
 };
 
 struct CreateTicketInput {

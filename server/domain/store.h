@@ -124,6 +124,9 @@ class QueueTx {
   // Tickets at a counter in called, serving or parked state.
   virtual Result<std::vector<Ticket>> ListAtCounter(const std::string& branch_id,
                                                     const std::string& counter_id) = 0;
+  // The "transfer" events of a ticket, oldest first (detail "R->P").
+  virtual Result<std::vector<TicketEvent>> ListTransfers(const std::string& branch_id,
+                                                         int64_t ticket_id) = 0;
   // Tickets in waiting or parked state on any day (candidates for expiry).
   virtual Result<std::vector<Ticket>> ListUnfinished(const std::string& branch_id) = 0;
   // Tickets of one business day with id > after_id, ordered by id; state

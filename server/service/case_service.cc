@@ -27,7 +27,11 @@ pb::PaymentMethod PaymentToProto(PaymentMethod m) {
 void ToProto(const CaseView& v, const ServerConfig& config, pb::Case* out) {
   using service::ToProto;  // times, from convert.h
   const SimCase& c = v.c;
-  if (const BranchConfig* b = config.FindBranch(c.branch_id)) out->set_time_zone(b->time_zone_name);
+  if (const BranchConfig* b = config.FindBranch(c.branch_id)) {
+    out->set_time_zone(b->time_zone_name);
+    if (c.state == CaseState::kClosed || c.state == CaseState::kCancelled)
+      out->set_summary(CaseManager::Summary(v, *b));
+  }
   out->set_case_id(c.case_id);
   out->set_branch_id(c.branch_id);
   out->set_ticket_id(c.ticket_id);

@@ -93,6 +93,17 @@ void ToProto(const CounterView& c, pb::Counter* out) {
   if (c.row.open)
     for (const auto& p : c.row.services) out->add_service_prefixes(p);
   out->set_current_ticket_id(c.current ? c.current->id : 0);
+  if (c.row.open) out->set_clerk_login(c.row.clerk_login);
+}
+
+void ToProto(const TicketEvent& transfer, pb::TicketTransfer* out) {
+  // detail is "FROM->TO" (QueueManager::Transfer).
+  const std::string& d = transfer.detail;
+  const size_t arrow = d.find("->");
+  out->set_from_service_prefix(arrow == std::string::npos ? "" : d.substr(0, arrow));
+  out->set_to_service_prefix(arrow == std::string::npos ? d : d.substr(arrow + 2));
+  out->set_counter_id(transfer.counter_id);
+  ToProto(transfer.time, out->mutable_time());
 }
 
 void ToProto(const BoardUpdate& u, pb::WatchBoardResponse* out) {

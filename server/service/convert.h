@@ -22,6 +22,8 @@ void ToProto(const ServiceView& s, const std::string& branch_id, pb::Service* ou
 void ToProto(const TicketView& v, const ServerConfig& config, pb::Ticket* out);
 void ToProto(const Ticket& t, const ServerConfig& config, pb::Ticket* out);
 void ToProto(const CounterView& c, pb::Counter* out);
+// A "transfer" ticket event as the counter shows it.
+void ToProto(const TicketEvent& transfer, pb::TicketTransfer* out);
 void ToProto(const BoardUpdate& u, pb::WatchBoardResponse* out);
 void ToProto(const DeviceStatus& d, pb::Device* out);
 pb::PrinterState ToProto(PrinterState s);

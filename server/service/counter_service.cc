@@ -39,9 +39,15 @@ Status FillTicket(const ServerConfig& config, const Result<TicketView>& v, pb::T
 grpc::Status CounterServiceImpl::GetCounter(grpc::ServerContext* ctx,
                                             const pb::GetCounterRequest* req,
                                             pb::GetCounterResponse* resp) {
-  return Guard(entry_, ctx, *req, Method("GetCounter"), [&] {
-    return FillCounter(manager_.config(), manager_.GetCounter(req->branch_id(), req->counter_id()),
-                       resp->mutable_counter(), resp->mutable_current_ticket());
+  return Guard(entry_, ctx, *req, Method("GetCounter"), [&]() -> Status {
+    Result<CounterView> view = manager_.GetCounter(req->branch_id(), req->counter_id());
+    QUEUE_RETURN_IF_ERROR(FillCounter(manager_.config(), view, resp->mutable_counter(),
+                                      resp->mutable_current_ticket()));
+    for (const TicketEvent& t : view->current_transfers)
+      ToProto(t, resp->add_current_ticket_transfers());
+    if (const BranchConfig* b = manager_.config().FindBranch(req->branch_id()))
+      resp->set_time_zone(b->time_zone_name);
+    return Status::Ok();
   });
 }
 
@@ -177,6 +183,8 @@ grpc::Status CounterServiceImpl::ListDevices(grpc::ServerContext* ctx,
     auto devices = devices_.List(req->branch_id());
     if (!devices.ok()) return devices.status();
     for (const auto& d : *devices) ToProto(d, resp->add_devices());
+    if (const BranchConfig* b = manager_.config().FindBranch(req->branch_id()))
+      resp->set_time_zone(b->time_zone_name);
     return Status::Ok();
   });
 }

@@ -366,6 +366,12 @@ CREATE TABLE device_status (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX tickets_due ON tickets (branch_id, due_us) WHERE state = 1 AND origin = 2;
 )sql",
+    // 10 -> 11: a ticket's transfers, as the counter shows them (partial:
+    // only transfer events, so issuing and calling write no extra index).
+    R"sql(
+CREATE INDEX ticket_events_transfers ON ticket_events (ticket_id, event_id)
+  WHERE kind = 'transfer';
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -494,6 +500,9 @@ inline constexpr const char* kSaveCounter =
 inline constexpr const char* kInsertEvent =
     "INSERT INTO ticket_events (ticket_id, branch_id, at_us, kind, from_state, to_state, "
     "counter_id, recall_count, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+inline constexpr const char* kListTransfers =
+    "SELECT at_us, counter_id, detail FROM ticket_events "
+    "WHERE ticket_id = ?1 AND branch_id = ?2 AND kind = 'transfer' ORDER BY event_id";
 inline constexpr const char* kRecentCalls =
     "SELECT e.ticket_id, t.number_prefix, t.number, e.counter_id, e.at_us, e.recall_count, "
     "t.origin, e.kind, t.language, t.service_prefix FROM ticket_events e "

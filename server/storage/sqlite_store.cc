@@ -344,6 +344,27 @@ class SqliteTx final : public QueueTx {
     return out;
   }
 
+  Result<std::vector<TicketEvent>> ListTransfers(const std::string& branch_id,
+                                                 int64_t ticket_id) override {
+    std::vector<TicketEvent> out;
+    auto st = db_.Prepare(sql::kListTransfers);
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.Bind(1, ticket_id).Bind(2, branch_id);
+    while (s.Step()) {
+      TicketEvent e;
+      e.ticket_id = ticket_id;
+      e.branch_id = branch_id;
+      e.time = absl::FromUnixMicros(s.Int(0));
+      e.kind = "transfer";
+      e.counter_id = s.Text(1);
+      e.detail = s.Text(2);
+      out.push_back(std::move(e));
+    }
+    QUEUE_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
   Result<std::vector<Ticket>> ListUnfinished(const std::string& branch_id) override {
     std::vector<Ticket> out;
     auto st = db_.Prepare(sql::kListUnfinished);

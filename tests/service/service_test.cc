@@ -111,6 +111,49 @@ TEST_F(ServiceTest, KioskToCounterToDone) {
   EXPECT_EQ(gresp.ticket().state(), pb::TICKET_STATE_DONE);
 }
 
+TEST_F(ServiceTest, GetCounterNamesTheZoneTheClerkAndTheTransfers) {
+  ASSERT_TRUE(Open("1").ok());
+  pb::Ticket t = Take("N", "kiosk-transfer");
+  pb::Ticket called;
+  ASSERT_TRUE(CallNext("1", "c-transfer-1", &called).ok());
+  pb::TransferTicketRequest treq;
+  treq.set_branch_id("test");
+  treq.set_counter_id("1");
+  treq.set_ticket_id(t.ticket_id());
+  treq.set_target_service_prefix("P");
+  pb::TransferTicketResponse tresp;
+  ASSERT_TRUE(counter_->TransferTicket(Ctx().get(), treq, &tresp).ok());
+  ASSERT_TRUE(CallNext("1", "c-transfer-2", &called).ok());
+  ASSERT_EQ(called.ticket_id(), t.ticket_id());
+
+  pb::GetCounterRequest req;
+  req.set_branch_id("test");
+  req.set_counter_id("1");
+  pb::GetCounterResponse resp;
+  ASSERT_TRUE(counter_->GetCounter(Ctx().get(), req, &resp).ok());
+  EXPECT_EQ(resp.time_zone(), "Europe/Moscow");
+  EXPECT_EQ(resp.counter().clerk_login(), TestServer::kSupervisorLogin);
+  ASSERT_EQ(resp.current_ticket_transfers_size(), 1);
+  const pb::TicketTransfer& m = resp.current_ticket_transfers(0);
+  EXPECT_EQ(m.from_service_prefix(), "N");
+  EXPECT_EQ(m.to_service_prefix(), "P");
+  EXPECT_EQ(m.counter_id(), "1");
+  EXPECT_GE(m.time().seconds(), t.issue_time().seconds());
+
+  // Another counter (closed, no ticket): no clerk, no transfers, the zone.
+  req.set_counter_id("3");
+  ASSERT_TRUE(counter_->GetCounter(Ctx().get(), req, &resp).ok());
+  EXPECT_EQ(resp.counter().clerk_login(), "");
+  EXPECT_EQ(resp.current_ticket_transfers_size(), 0);
+  EXPECT_EQ(resp.time_zone(), "Europe/Moscow");
+
+  pb::ListDevicesRequest dreq;
+  dreq.set_branch_id("test");
+  pb::ListDevicesResponse dresp;
+  ASSERT_TRUE(counter_->ListDevices(Ctx().get(), dreq, &dresp).ok());
+  EXPECT_EQ(dresp.time_zone(), "Europe/Moscow");
+}
+
 TEST_F(ServiceTest, StatusCodesMeanWhatTheySay) {
   pb::CreateTicketRequest req;
   req.set_branch_id("test");

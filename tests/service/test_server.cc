@@ -73,7 +73,7 @@ void TestServer::Start() {
   store_ = std::move(store).value();
   pausing_ = std::make_shared<PausingStore>(store_);
   QueueServerOptions options;
-  options.listen = "127.0.0.1:0";
+  options.listen = "127.0.0.1:" + std::to_string(listen_port_);
   options.config = config_;
   options.store = pausing_;
   options.clock = clock_;
@@ -98,6 +98,11 @@ void TestServer::Restart() {
   pausing_.reset();
   store_.reset();
   Start();
+}
+
+void TestServer::RestartOnSamePort() {
+  listen_port_ = server_->port();
+  Restart();
 }
 
 std::shared_ptr<grpc::Channel> TestServer::AnonymousChannel() const {

@@ -55,6 +55,9 @@ class TestServer {
   // what a restart keeps, it kept in the file. Channels made before point at
   // the old port: make new ones.
   void Restart();
+  // Restart(), on the same port as before: clients that keep their channel
+  // (a desktop app) find the new server by themselves.
+  void RestartOnSamePort();
 
  private:
   // Opens the store at db_path_ and starts the server on it.
@@ -70,6 +73,7 @@ class TestServer {
   std::unique_ptr<QueueServer> server_;
   std::string supervisor_token_;
   int accounts_ = 0;
+  int listen_port_ = 0;  // 0: a free port
 };
 
 // The test branch, open 00:00-24:00 every day.

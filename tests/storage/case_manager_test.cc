@@ -698,9 +698,38 @@ TEST_F(CaseTest, AZeroFeeIsSettledByThePassedIdentityCheck) {
   for (const auto& r : closed->records) steps.push_back(r.step);
   EXPECT_EQ(steps, (std::vector<std::string>{"open", "form", "identity", "payment", "card",
                                              "block", "close"}));
+  // The ticket was taken in Russian: the summary is the customer's.
+  EXPECT_EQ(closed->customer_language, Language::kRu);
   const std::string summary = CaseManager::Summary(*closed, config_.branches[0]);
-  EXPECT_NE(summary.find("Fee: none\n"), std::string::npos) << summary;
-  EXPECT_EQ(summary.find("paid by"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("Плата: нет\n"), std::string::npos) << summary;
+  EXPECT_EQ(summary.find("оплачено"), std::string::npos) << summary;
+}
+
+// The printed summary is in the language the customer chose at the kiosk.
+TEST_F(CaseTest, TheSummaryIsInTheCustomersLanguage) {
+  struct Want {
+    Language language;
+    const char* title;
+    const char* paid;
+    const char* done;
+  };
+  for (const Want& want : {Want{Language::kRu, "Замена SIM-карты, заявка ", "оплачено наличными",
+                                "Старая карта заблокирована"},
+                           Want{Language::kEn, "SIM card replacement, case ", "paid by cash",
+                                "The old card is blocked"},
+                           Want{Language::kZh, "补办SIM卡，案件 ", "现金支付", "旧卡已停用"}}) {
+    const Person& p = want.language == Language::kZh ? kBoris : kAnna;
+    int64_t id = CaseAt(CaseState::kAwaitingClose, p, want.language);
+    auto closed = cases_->Close(kBranch, id, clerk_);
+    ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+    EXPECT_EQ(closed->customer_language, want.language);
+    const std::string summary = CaseManager::Summary(*closed, config_.branches[0]);
+    EXPECT_NE(summary.find(want.title + std::to_string(id)), std::string::npos) << summary;
+    EXPECT_NE(summary.find(want.paid), std::string::npos) << summary;
+    EXPECT_NE(summary.find(want.done), std::string::npos) << summary;
+    EXPECT_NE(summary.find("******"), std::string::npos) << "masked: " << summary;
+    EXPECT_EQ(summary.find("ru_passport"), std::string::npos) << "words, not keys: " << summary;
+  }
 }
 
 TEST_F(CaseTest, AnIccidTypedWithSpacesOrDashesIsTheSameCard) {
