@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "common/client/errors.h"
+#include "common/luhn.h"
 #include "counter/case_format.h"
 #include "counter/gui/case_print.h"
 #include "counter/gui/supervisor_dialog.h"
@@ -105,21 +106,6 @@ struct IccidCheck {
   bool valid = false;
   QString text;  // what the clerk reads; "" for an empty field
 };
-
-bool LuhnValid(const std::string& digits) {
-  int sum = 0;
-  bool twice = false;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    int d = *it - '0';
-    if (twice) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    twice = !twice;
-  }
-  return sum % 10 == 0;
-}
 
 IccidCheck CheckIccid(const QString& typed) {
   IccidCheck check;

@@ -197,23 +197,6 @@ const char* DocumentFormatHint(DocumentType t) {
   return "an unknown document type";
 }
 
-bool LuhnValid(std::string_view digits) {
-  if (digits.empty()) return false;
-  int sum = 0;
-  bool twice = false;  // every second digit from the right, the check digit excluded
-  for (size_t i = digits.size(); i-- > 0;) {
-    if (!IsDigit(digits[i])) return false;
-    int d = digits[i] - '0';
-    if (twice) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    twice = !twice;
-  }
-  return sum % 10 == 0;
-}
-
 std::string NormalizeIccid(std::string_view typed) {
   std::string out;
   for (char c : typed)

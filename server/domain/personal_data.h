@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/luhn.h"
 #include "server/domain/status.h"
 
 namespace shop::queue {
@@ -37,8 +38,7 @@ std::optional<std::string> NormalizeDocumentNumber(DocumentType t, std::string_v
 // real could be someone's document (the demo register's were).
 const char* DocumentFormatHint(DocumentType t);
 
-// Luhn check over a string of digits (the last one is the check digit).
-bool LuhnValid(std::string_view digits);
+// LuhnValid (a string of digits, the check digit last): common/luhn.h.
 // An ICCID as printed on a SIM card: 19 or 20 digits, starting with "89"
 // (telecom), with a valid Luhn check digit. kInvalidArgument naming `field`
 // and saying which rule failed.
