@@ -18,7 +18,7 @@
 #include "common/client/ticket_ref.h"
 #include "counter/gui/dialogs.h"
 #include "counter/gui/ticket_text.h"
-#include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "kiosk/kiosk_client.h"
 
 namespace shop::queue::counter::gui {
 namespace {
@@ -396,18 +396,14 @@ void MainWindow::RefreshCounter() {
 }
 
 void MainWindow::LoadServices() {
-  backend_->run<v1::ListServicesResponse>(
+  backend_->run<std::vector<v1::Service>>(
       this,
-      [](const Clients& c, v1::ListServicesResponse* out) {
-        auto stub = v1::KioskService::NewStub(c.channel);
-        v1::ListServicesRequest request;
-        request.set_branch_id(c.branch_id);
-        return client::UnaryWithRetry(c.options, *stub, &v1::KioskService::Stub::ListServices,
-                                      request, out);
+      [](const Clients& c, std::vector<v1::Service>* out) {
+        return kiosk::KioskClient(c.channel, c.branch_id, c.options).ListServices(out);
       },
-      [this](const grpc::Status& status, const v1::ListServicesResponse& response) {
+      [this](const grpc::Status& status, const std::vector<v1::Service>& services) {
         if (!status.ok()) return;
-        services_.assign(response.services().begin(), response.services().end());
+        services_ = services;
         std::set<std::string> ticked;
         for (const auto& p : options_.services) ticked.insert(p);
         start_services_->clear();

@@ -72,17 +72,9 @@ class CounterGuiServer {
  public:
   CounterGuiServer() : server_(CaseTestConfig(), nullptr) {
     Status seeded = server_.store().Write([&](QueueTx& tx) -> Status {
-      Subscriber s;
-      s.phone = kGuiPhone;
-      s.operator_id = "megafon";
-      s.holder_name = "Ivanova Maria";
-      s.document_type = DocumentType::kRuPassport;
-      s.document_hash = server_.hasher().Hash("document", kGuiDocument);
-      s.document_last4 = "0111";
-      s.active_iccid = TestIccid(1);
-      s.recent_topups_roubles = {kGuiTopUp};
-      s.recent_calls = {kGuiRecentCall};
-      QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(s));
+      QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(TestSubscriber(server_.hasher(), kGuiPhone,
+                                                             kGuiDocument, kGuiTopUp,
+                                                             kGuiRecentCall)));
       for (int i = 100; i < 110; ++i)
         QUEUE_RETURN_IF_ERROR(tx.AddStockCard({TestIccid(i), "test", "megafon"}));
       return Status::Ok();

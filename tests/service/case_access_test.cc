@@ -41,17 +41,8 @@ class CaseAccessTest : public ::testing::Test {
  protected:
   CaseAccessTest() : server_(TwoBranches(), nullptr) {
     Status seeded = server_.store().Write([&](QueueTx& tx) -> Status {
-      Subscriber s;
-      s.phone = kPhone;
-      s.operator_id = "megafon";
-      s.holder_name = "Ivanova Maria";
-      s.document_type = DocumentType::kRuPassport;
-      s.document_hash = server_.hasher().Hash("document", "4509000111");
-      s.document_last4 = "0111";
-      s.active_iccid = TestIccid(1);
-      s.recent_topups_roubles = {kTopUp};
-      s.recent_calls = {"+79031112233"};
-      QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(s));
+      QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(
+          testing::TestSubscriber(server_.hasher(), kPhone, "4509000111", kTopUp, "+79031112233")));
       for (int i = 100; i < 110; ++i)
         QUEUE_RETURN_IF_ERROR(tx.AddStockCard({TestIccid(i), i < 105 ? "test" : "test2", "megafon"}));
       return Status::Ok();

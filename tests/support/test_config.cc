@@ -85,4 +85,20 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+Subscriber TestSubscriber(const PiiHasher& hasher, const std::string& phone,
+                          const std::string& document, int64_t topup,
+                          const std::string& recent_call) {
+  Subscriber s;
+  s.phone = phone;
+  s.operator_id = "megafon";
+  s.holder_name = "Ivanova Maria";
+  s.document_type = DocumentType::kRuPassport;
+  s.document_hash = hasher.Hash("document", document);
+  s.document_last4 = document.substr(document.size() - 4);
+  s.active_iccid = TestIccid(1);
+  s.recent_topups_roubles = {topup};
+  s.recent_calls = {recent_call};
+  return s;
+}
+
 }  // namespace shop::queue::testing

@@ -8,6 +8,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/domain/branch.h"
+#include "server/domain/personal_data.h"
+#include "server/domain/sim_case.h"
 
 namespace shop::queue::testing {
 
@@ -25,6 +27,14 @@ ServerConfig TwoBranchConfig(const std::string& zone = "Europe/Moscow");
 ServerConfig CaseTestConfig(const std::string& zone = "Europe/Moscow");
 // An ICCID (19 digits, "89" first, valid Luhn digit) numbered `n`.
 std::string TestIccid(int n);
+
+// A MegaFon subscriber "Ivanova Maria" of `phone` with a Russian passport
+// `document` (kept as `hasher` keeps it), card TestIccid(1), whose last
+// top-up was `topup` roubles and who last called `recent_call`: the answers
+// to the identity check's questions.
+Subscriber TestSubscriber(const PiiHasher& hasher, const std::string& phone,
+                          const std::string& document, int64_t topup,
+                          const std::string& recent_call);
 
 // The instant of a local civil time in `zone`.
 absl::Time At(const std::string& zone, int y, int mo, int d, int h, int mi, int s = 0);
