@@ -19,6 +19,9 @@ PACKAGES=(
   qml6-module-qtquick-window qml6-module-qtquick-templates
   qml6-module-qtqml-workerscript
   libespeak-ng-dev espeak-ng-data libqrencode-dev fonts-noto-cjk fonts-dejavu-core
+  # The HTTP face (Boost.Beast, headers only; OpenSSL for HTTPS) and its
+  # browser tests (Debian's Chromium, driven by playwright-core from npm).
+  libboost1.81-dev libssl-dev chromium
 )
 
 missing=()
