@@ -26,6 +26,8 @@
 
 namespace shop::queue {
 
+struct BranchConfig;
+
 struct BoardCallView {
   CallRecord call;
   std::string counter_display_name;
@@ -47,6 +49,8 @@ struct BoardUpdate {
   std::vector<DeviceStatus> device_faults;  // devices that need staff, staff order
   std::string time_zone;                   // IANA
   std::string branch_display_name;
+  // The branch's configuration (service names); lives as long as the server.
+  const BranchConfig* branch = nullptr;
   bool snapshot = false;
 
   // Due appointments: due within kDueWithin from now, or overdue.

@@ -430,6 +430,7 @@ Status QueueManager::FillBranchState(QueueTx& tx, const BranchConfig& b, absl::T
   auto counts = tx.WaitingCounts(b.branch_id);
   if (!counts.ok()) return counts.status();
   u.waiting = *counts;
+  u.branch = &b;
   for (const auto& s : b.services) u.waiting.emplace(s.prefix, 0);
   auto due = tx.DueAppointments(b.branch_id, now + BoardUpdate::kDueWithin, BoardUpdate::kMaxDue);
   if (!due.ok()) return due.status();

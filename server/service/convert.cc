@@ -125,6 +125,11 @@ void ToProto(const BoardUpdate& u, pb::WatchBoardResponse* out) {
     pb::WaitingCount* w = out->add_waiting_counts();
     w->set_service_prefix(prefix);
     w->set_waiting_count(n);
+    if (const ServiceConfig* s = u.branch ? u.branch->FindService(prefix) : nullptr) {
+      w->set_name_ru(s->names[0]);
+      w->set_name_en(s->names[1]);
+      w->set_name_zh(s->names[2]);
+    }
   }
   for (const auto& d : u.due) {
     pb::DueAppointment* a = out->add_due_appointments();
