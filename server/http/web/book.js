@@ -187,14 +187,15 @@
         showConfirmation(r.data.booking || {}, req.phone);
         return;
       }
-      showError(r.error, {
-        name: 'name-err', phone: 'phone-err', email: 'email-err', start_time: 'slot-err',
-        service_prefix: 'service-err', branch_id: 'branch-err'
-      }, { form: 'form-err', slot: 'slot-err' });
       if (r.error.http === 409) {
+        // The slot went (full, or too soon): offer the free ones again.
         onService().then(function () { put('slot-err', t('slotRefused', { msg: r.error.message })); });
         $('slot').focus();
       } else {
+        showError(r.error, {
+          name: 'name-err', phone: 'phone-err', email: 'email-err', start_time: 'slot-err',
+          service_prefix: 'service-err', branch_id: 'branch-err'
+        }, { form: 'form-err', slot: 'slot-err' });
         var bad = form.querySelector('[aria-invalid="true"]');
         if (bad) bad.focus();
       }
