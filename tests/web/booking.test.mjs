@@ -115,7 +115,7 @@ run('web_booking', async () => {
   await page.click('#book-btn');
   await page.waitForFunction(() => document.getElementById('slot-err').textContent.trim().length > 0, null, { timeout: 10000 });
   const slotErr = await page.textContent('#slot-err');
-  assert.match(slotErr, /cannot be booked/, 'the refusal is in words next to the slot picker: ' + slotErr);
+  assert.match(slotErr, /fully booked/, 'the refusal is in words next to the slot picker: ' + slotErr);
   assert.ok(await page.isHidden('#confirmation'), 'no confirmation for a full slot');
   await screenshot(page, args.screenshots, 'web-book-slot-full.png');
 
@@ -124,6 +124,7 @@ run('web_booking', async () => {
   await page.fill('#phone', '12');
   await page.click('#book-btn');
   await page.waitForFunction(() => document.getElementById('phone-err').textContent.trim().length > 0, null, { timeout: 10000 });
+  assert.match(await page.textContent('#phone-err'), /Russian mobile number/);
   assert.equal(await page.getAttribute('#phone', 'aria-invalid'), 'true');
   assert.ok(await page.isHidden('#confirmation'));
   await page.focus('#phone');

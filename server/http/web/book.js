@@ -85,17 +85,32 @@
     if (input && input.tagName !== 'P') input.setAttribute('aria-invalid', 'true');
   }
 
+  // The server's words (English) in the page's language where they are known.
+  function fieldText(field, description) {
+    if (/is required/.test(description)) return t('required');
+    if (field === 'phone' && /mobile number/.test(description)) return t('badPhone');
+    if (field === 'email' && /e-mail/.test(description)) return t('badEmail');
+    if (field === 'name' && /characters/.test(description)) return t('badName');
+    return description.charAt(0).toUpperCase() + description.slice(1);
+  }
+
+  function conflictText(message) {
+    if (/\bis full\b/.test(message)) return t('slotFull');
+    if (/already has an active booking/.test(message)) return t('phoneBusy');
+    return t('slotRefused', { msg: message });
+  }
+
   // fields: proto field name -> error element id; where: {form, slot, notFound}.
   function showError(error, fields, where) {
     if (error.kind === 'network') return put(where.form, t('network'));
     if (error.http === 429) return put(where.form, t('tooMany', { n: error.retryAfter || 60 }));
     if (error.http === 404 && where.notFound) return put(where.form, t('notFound'));
-    if (error.http === 409 && where.slot) return put(where.slot, t('slotRefused', { msg: error.message }));
+    if (error.http === 409 && where.slot) return put(where.slot, conflictText(error.message));
     if (error.http >= 500) return put(where.form, t('serverError'));
     if (error.violations.length) {
       error.violations.forEach(function (v) {
         var field = v.field.split('.').pop();
-        put(fields[field] || where.form, v.description || error.message);
+        put(fields[field] || where.form, v.description ? fieldText(field, v.description) : error.message);
       });
       return;
     }
@@ -189,7 +204,7 @@
       }
       if (r.error.http === 409) {
         // The slot went (full, or too soon): offer the free ones again.
-        onService().then(function () { put('slot-err', t('slotRefused', { msg: r.error.message })); });
+        onService().then(function () { put('slot-err', conflictText(r.error.message)); });
         $('slot').focus();
       } else {
         showError(r.error, {
