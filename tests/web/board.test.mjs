@@ -83,5 +83,11 @@ run('web_board', async () => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `nothing wider than the phone (scrollWidth ${width})`);
   await screenshot(page, args.screenshots, 'web-board-phone.png');
+
+  step('the server goes away: the board says it is reconnecting and keeps the calls');
+  await server.stop();
+  await page.waitForFunction(() => document.body.getAttribute('data-connection') === 'reconnecting', null, { timeout: 10000 });
+  assert.ok(await page.isVisible('#conn'), 'the reconnecting line is shown');
+  assert.ok((await page.textContent('#newest-number')).length > 0, 'the last call stays');
   assertNoProblems(page);
 });

@@ -130,4 +130,20 @@ run('web_booking', async () => {
   await page.focus('#phone');
   await screenshot(page, args.screenshots, 'web-book-errors.png');
   assertNoProblems(page);
+
+  step('over the rate limit: "too many attempts, retry in N s"; the server gone: a retry message');
+  const limited = await startServer(args, { configOptions: { bookingApi: { per_address_per_minute: 1, burst: 4 } } });
+  const zh = await newPage(browser, { width: 360, height: 740 }, { locale: 'ru-RU' });
+  await zh.goto(limited.base + '/book?lang=zh');
+  await slotsReady(zh, '#slot');  // ListBranches and ListSlots: 2 of 4
+  await zh.fill('#name', '王伟');
+  await zh.fill('#phone', PHONE);
+  for (let i = 0; i < 3; i++) await call(limited.base, '/api/v1/BookingService/ListBranches', {});
+  await zh.click('#book-btn');
+  await zh.waitForFunction(() => document.getElementById('form-err').textContent.trim() !== '', null, { timeout: 10000 });
+  assert.match(await zh.textContent('#form-err'), /尝试次数过多，请 \d+ 秒后重试/);
+  await limited.stop();
+  await zh.click('#book-btn');
+  await zh.waitForFunction(() => /无法连接服务器/.test(document.getElementById('form-err').textContent), null, { timeout: 10000 });
+  assertNoProblems(zh);
 });

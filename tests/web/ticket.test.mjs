@@ -83,6 +83,16 @@ run('web_ticket', async () => {
   const other = await newPage(browser, { width: 360, height: 740 }, { locale: 'en-US' });
   await other.goto(server.base + '/t/NoSuchToken0123456789');
   await waitText(other, '#notice', 'This link is no longer valid');
+
+  step('the server goes away: "Reconnecting…", the last state stays');
+  const fifth = statusPath((await kiosk(server, kioskToken, '--lang', 'ru', 'take', SERVICE)).stdout);
+  const live = await newPage(browser, { width: 360, height: 740 }, { locale: 'en-US' });
+  await live.goto(server.base + fifth);
+  await waitText(live, '#main-line', 'Вы следующий');  // Russian, as taken
+  await server.stop();
+  await waitText(live, '#banner', 'переподключение');
+  assert.ok(await live.isVisible('#number'), 'the number stays on screen');
   assertNoProblems(page);
   assertNoProblems(other);
+  assertNoProblems(live);
 });
