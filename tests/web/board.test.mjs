@@ -3,11 +3,12 @@
 // within a second of the call returning, with the waiting counts beside it.
 import assert from 'node:assert/strict';
 import {
-  parseArgs, run, step, startServer, launchBrowser, newPage, assertNoProblems, screenshot,
+  parseArgs, requirePlaywright, run, step, startServer, launchBrowser, newPage, assertNoProblems, screenshot,
   deviceIssue, staffAdd, kiosk, clerk,
 } from './lib.mjs';
 
 const args = parseArgs();
+requirePlaywright();
 const SERVICE = 'C';
 
 run('web_board', async () => {

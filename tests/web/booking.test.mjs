@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  parseArgs, run, step, startServer, launchBrowser, newPage, assertNoProblems, screenshot, call,
+  parseArgs, requirePlaywright, run, step, startServer, launchBrowser, newPage, assertNoProblems, screenshot, call,
 } from './lib.mjs';
 
 const args = parseArgs();
+requirePlaywright();
 const PHONE = '+7 916 000-11-22';
 
 async function slotsReady(page, select) {

@@ -67,6 +67,13 @@ export function step(text) { console.log(`[${new Date().toISOString().slice(11, 
 
 // playwright-core from tests/web/node_modules (scripts/install-playwright.sh),
 // or exit 77 (skipped) when it is not installed.
+export function requirePlaywright() {
+  if (!fs.existsSync(path.join(HERE, 'node_modules/playwright-core/index.mjs'))) {
+    console.log('SKIP: playwright-core is not installed (run scripts/install-playwright.sh)');
+    process.exit(SKIP);
+  }
+}
+
 export async function loadPlaywright() {
   const entry = path.join(HERE, 'node_modules/playwright-core/index.mjs');
   if (!fs.existsSync(entry)) {

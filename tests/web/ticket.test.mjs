@@ -4,11 +4,12 @@
 // reload), then calls the fourth: "Your turn: Counter 2", still the same page.
 import assert from 'node:assert/strict';
 import {
-  parseArgs, run, step, startServer, launchBrowser, newPage, assertNoProblems, screenshot,
+  parseArgs, requirePlaywright, run, step, startServer, launchBrowser, newPage, assertNoProblems, screenshot,
   deviceIssue, staffAdd, kiosk, clerk, statusPath, call,
 } from './lib.mjs';
 
 const args = parseArgs();
+requirePlaywright();
 const SERVICE = 'C';  // consultation: serving it opens no SIM case
 
 async function textOf(page, selector) { return ((await page.textContent(selector)) || '').trim(); }
