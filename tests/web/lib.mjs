@@ -65,8 +65,8 @@ export function run(name, body, { timeoutMs = 120000 } = {}) {
 
 export function step(text) { console.log(`[${new Date().toISOString().slice(11, 23)}] ${text}`); }
 
-// playwright-core from tests/web/node_modules (scripts/install-playwright.sh),
-// or exit 77 (skipped) when it is not installed.
+// playwright-core from tests/web/node_modules (scripts/install-playwright.sh):
+// exit 77 (skipped) when it is not installed. Call it before starting servers.
 export function requirePlaywright() {
   if (!fs.existsSync(path.join(HERE, 'node_modules/playwright-core/index.mjs'))) {
     console.log('SKIP: playwright-core is not installed (run scripts/install-playwright.sh)');
@@ -75,12 +75,8 @@ export function requirePlaywright() {
 }
 
 export async function loadPlaywright() {
-  const entry = path.join(HERE, 'node_modules/playwright-core/index.mjs');
-  if (!fs.existsSync(entry)) {
-    console.log('SKIP: playwright-core is not installed (run scripts/install-playwright.sh)');
-    process.exit(SKIP);
-  }
-  return import(entry);
+  requirePlaywright();  // tests call it first, before starting anything
+  return import(path.join(HERE, 'node_modules/playwright-core/index.mjs'));
 }
 
 export async function launchBrowser() {

@@ -27,6 +27,7 @@
   Picker.prototype.load = function (bb, prefix, tz) {
     var self = this, seq = ++this.seq;
     var keepDay = this.daySel.value;
+    var exclude = this.exclude ? new Date(this.exclude).getTime() : NaN;
     this.tz = tz || (bb && bb.branch.timeZone) || '';
     var from = (bb && bb.branch.businessDay) || Q.localDate(new Date(), this.tz);
     var days = Math.min(Math.max((bb && bb.horizonDays) || 14, 1), 31);
@@ -41,7 +42,7 @@
       if (r.ok) {
         if (r.data.timeZone) self.tz = r.data.timeZone;
         (r.data.slots || []).forEach(function (s) {
-          if ((s.seatsLeft || 0) <= 0) return;
+          if ((s.seatsLeft || 0) <= 0 || new Date(s.startTime).getTime() === exclude) return;
           var d = Q.localDate(new Date(s.startTime), self.tz);
           if (!self.byDay[d]) { self.byDay[d] = []; order.push(d); }
           self.byDay[d].push(s);
@@ -268,6 +269,7 @@
     var active = (b.state || 'BOOKING_STATE_ACTIVE') === 'BOOKING_STATE_ACTIVE';
     $('my-actions').hidden = !active;
     if (active && bb) {
+      movePicker.exclude = b.startTime;  // not the slot it already has
       movePicker.load(bb, b.servicePrefix, b.timeZone).then(function (n) {
         if (n === 0) put('my-slot-err', t('noSlots'));
       }, function (error) { showError(error, {}, { form: 'my-slot-err' }); });
@@ -330,7 +332,7 @@
     I18N.apply(lang);
     document.title = t('bookTitle');
     var current = $('lang-' + lang);
-    if (current) current.setAttribute('aria-current', 'true');
+    if (current) current.setAttribute("aria-current", "page");
     picker = new Picker($('day'), $('slot'));
     movePicker = new Picker($('my-day'), $('my-slot'));
     $('my-done').tabIndex = -1;
