@@ -100,7 +100,11 @@ async function contract(server) {
   step('a ticket token that does not exist: 404');
   assertStatus(track(await call(base, '/api/v1/TicketStatusService/GetTicketStatus', { token: 'nope' })), [400, 404], 'unknown token');
   assertStatus(track(await raw(base, 'GET', '/api/v1/tickets/nope/events')), [400, 404], 'events of a malformed token');
+  const unknown = 'AAAAAAAAAAAAAAAAAAAAAA';  // the shape of a real token (22 base64url characters)
+  assertStatus(track(await call(base, '/api/v1/TicketStatusService/GetTicketStatus', { token: unknown })), 404, 'an unknown well-formed token');
+  assertStatus(track(await raw(base, 'GET', `/api/v1/tickets/${unknown}/events`)), 404, 'events of an unknown well-formed token');
   assertStatus(track(await raw(base, 'GET', '/api/v1/boards/demo/events')), [401, 403], 'board events without a token');
+  assertStatus(track(await raw(base, 'GET', '/api/v1/boards/demo/events?token=wrong')), [401, 403], 'board events with a wrong token');
 
   step('pages and their headers');
   for (const p of ['/book', '/t/sometoken', '/board/demo']) {

@@ -37,6 +37,20 @@ run('web_booking', async () => {
   assert.ok(width <= 360, `nothing wider than the phone (scrollWidth ${width})`);
   await screenshot(page, args.screenshots, 'web-book.png');
 
+  step('keyboard: every control is reachable with Tab and shows its focus');
+  await page.focus('#branch');
+  const order = [];
+  for (let i = 0; i < 7; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return el.id + (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 ? '' : ' (no focus ring)');
+    }));
+  }
+  assert.deepEqual(order, ['service', 'day', 'slot', 'name', 'phone', 'email', 'book-btn'], 'tab order and focus rings');
+  assert.equal(await page.getAttribute('label[for=phone]', 'for'), 'phone');
+
   step('book the first free slot');
   const chosen = await page.inputValue('#slot');
   await page.click('#book-btn');
