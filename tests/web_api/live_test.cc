@@ -11,6 +11,7 @@ namespace shop::queue::testing {
 namespace {
 
 using nlohmann::json;
+using namespace std::chrono_literals;
 
 // Opens an event stream; the reply head is read, frames are left pending.
 std::unique_ptr<Conn> OpenStream(WebServer& web, const std::string& target, int* status,

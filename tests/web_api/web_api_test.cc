@@ -145,7 +145,8 @@ TEST(WebApi, BadRequestsGetAClear4xxAndTheServerKeepsServing) {
                       R"("name":"A","phone":"12","requestId":"x1"})");
   ExpectRefusal(bad, 400, 3, "bad phone");
   bool named = false;
-  for (const auto& d : Body(bad)["details"])
+  const json details = Body(bad)["details"];
+  for (const auto& d : details)
     for (const auto& v : d["fieldViolations"]) named |= v["field"] == "phone";
   EXPECT_TRUE(named) << bad.body;
   // None of that hurt: a good call still works.
