@@ -1,6 +1,7 @@
 #!/bin/sh
-# Copies the screenshots the test suite made (kiosk_gui_test, board_model_test
-# and the counter-gui tests write them to BUILD/screenshots) into
+# Copies the screenshots the test suite made (kiosk_gui_test, board_model_test,
+# the counter-gui tests and the web pages' browser tests write them to
+# BUILD/screenshots) into
 # docs/screenshots, where the README shows them.
 # Run the tests first: ./scripts/test.sh (or ctest in build/).
 # Usage: scripts/update-screenshots.sh [BUILD_DIR]   (default: build)
@@ -22,7 +23,9 @@ for name in kiosk-start-ru kiosk-services-en kiosk-services-zh kiosk-services-cl
             counter-main counter-queue counter-offline counter-case-in-window \
             counter-case-form-errors counter-case-identity counter-case-locked \
             counter-case-payment counter-case-card counter-case-block counter-case-close \
-            counter-case-summary; do
+            counter-case-summary \
+            web-book web-book-confirmation web-my-booking web-book-errors web-book-slot-full \
+            web-ticket-waiting web-ticket-called web-board web-board-phone; do
   file="$src/$name.png"
   if [ -f "$file" ]; then
     cp "$file" docs/screenshots/

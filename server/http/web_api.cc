@@ -1,6 +1,7 @@
 #include "server/http/web_api.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <optional>
@@ -128,6 +129,65 @@ Response MethodNotAllowed(const char* allow) {
   return r;
 }
 
+// Protobuf's JSON parser is lenient with some types (a bool given as the
+// string "yes" passes); the JSON mapping is not. This walks the body against
+// the message's descriptor and refuses a value of the wrong JSON type,
+// naming the field as the proto does ("start_time", "form.full_name").
+// Unknown fields are left to the parser, which refuses them too.
+Status CheckJsonTypes(const nlohmann::json& j, const google::protobuf::Descriptor* d,
+                      const std::string& prefix, int depth = 0) {
+  using google::protobuf::FieldDescriptor;
+  if (depth > 16) return Status::InvalidArgument("body", "the body nests too deep");
+  if (!j.is_object())
+    return Status::InvalidArgument(prefix.empty() ? "body" : prefix, "must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    const FieldDescriptor* f = d->FindFieldByJsonName(key);
+    if (!f) f = d->FindFieldByName(key);
+    if (!f || value.is_null()) continue;
+    const std::string name = prefix.empty() ? f->name() : prefix + "." + f->name();
+    auto check = [&](const nlohmann::json& v, const FieldDescriptor* fd) -> Status {
+      const char* want = nullptr;
+      switch (fd->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_BOOL:
+          if (!v.is_boolean()) want = "true or false";
+          break;
+        case FieldDescriptor::CPPTYPE_STRING:
+          if (!v.is_string()) want = "a string";
+          break;
+        case FieldDescriptor::CPPTYPE_ENUM:
+          if (!v.is_string() && !v.is_number_integer()) want = "an enum name";
+          break;
+        case FieldDescriptor::CPPTYPE_MESSAGE: {
+          const std::string type = fd->message_type()->full_name();
+          if (type == "google.protobuf.Timestamp" || type == "google.protobuf.Duration") {
+            if (!v.is_string()) want = "a string";
+          } else if (type.rfind("google.protobuf.", 0) != 0) {
+            return CheckJsonTypes(v, fd->message_type(), name, depth + 1);
+          }
+          break;
+        }
+        default:  // numbers: JSON numbers, or strings holding them (int64)
+          if (!v.is_number() && !v.is_string()) want = "a number";
+      }
+      if (want) return Status::InvalidArgument(name, "must be " + std::string(want));
+      return Status::Ok();
+    };
+    if (f->is_map()) {
+      if (!value.is_object()) return Status::InvalidArgument(name, "must be a JSON object");
+      for (const auto& [k, v] : value.items()) {
+        if (v.is_null()) continue;
+        QUEUE_RETURN_IF_ERROR(check(v, f->message_type()->map_value()));
+      }
+    } else if (f->is_repeated()) {
+      if (!value.is_array()) return Status::InvalidArgument(name, "must be a JSON array");
+      for (const auto& v : value) QUEUE_RETURN_IF_ERROR(check(v, f));
+    } else {
+      QUEUE_RETURN_IF_ERROR(check(value, f));
+    }
+  }
+  return Status::Ok();
+}
+
 // One JSON API route: the request message from the body, the call, the
 // response message back.
 template <typename Req, typename Resp>
@@ -135,6 +195,11 @@ Response Unary(const Request& http, service::PublicCalls& calls,
                Status (service::PublicCalls::*fn)(const Req&, Resp*)) {
   Req req;
   if (!http.body.empty()) {
+    const auto body = nlohmann::json::parse(http.body, nullptr, /*allow_exceptions=*/false);
+    if (!body.is_discarded()) {
+      Status types = CheckJsonTypes(body, Req::descriptor(), "");
+      if (!types.ok()) return ErrorResponse(types);
+    }
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;
     auto parsed = google::protobuf::util::JsonStringToMessage(http.body, &req, options);

@@ -123,7 +123,12 @@ TEST(WebApi, BadRequestsGetAClear4xxAndTheServerKeepsServing) {
   ExpectRefusal(web.Post(slots, "{not json"), 400, 3, "malformed JSON");
   ExpectRefusal(web.Post(slots, R"({"branchId": 5})"), 400, 3, "wrong type");
   ExpectRefusal(web.Post(slots, R"({"branchId": "test", "bogus": 1})"), 400, 3, "unknown field");
-  ExpectRefusal(web.Post(slots, R"({"onlyFree": "yes"})"), 400, 3, "wrong type (bool)");
+  ExpectRefusal(web.Post(slots, R"({"branchId": "test", "servicePrefix": "R", "onlyFree": "yes"})"),
+                400, 3, "a bool as a string");
+  ExpectRefusal(web.Post(slots, R"({"branchId": ["test"], "servicePrefix": "R"})"), 400, 3,
+                "an array for a string");
+  ExpectRefusal(web.Post("/api/v1/BookingService/CreateBooking", R"({"startTime": 5})"), 400, 3,
+                "a number for a timestamp");
   ExpectRefusal(web.Post(slots, R"({"branchId": ")" + std::string(5000, 'x') + R"("})"), 400, 3,
                 "field over the bounds");
   ExpectRefusal(web.Post(slots, std::string(1 << 20, ' ')), 413, 8, "huge body");

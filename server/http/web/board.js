@@ -9,7 +9,6 @@
   var branch = Q.pathPart(2);
   var RECENT = 8;
   var calls = [];       // BoardCall, newest first, one per ticket
-  var names = {};       // prefix -> {ru, en, zh} (bookable services, from ListBranches)
   var tz = '';
   var source = null;
   var retryTimer = 0;
@@ -69,7 +68,7 @@
     var ul = $('waiting');
     Q.clear(ul);
     (counts || []).forEach(function (w) {
-      var n = names[w.servicePrefix];
+      var n = w.nameRu || w.nameEn || w.nameZh ? { ru: w.nameRu, en: w.nameEn, zh: w.nameZh } : null;
       ul.appendChild(Q.el('li', null, [
         Q.el('span', { className: 'pfx' }, w.servicePrefix),
         Q.el('div', { className: 'names' }, n ? [
@@ -158,25 +157,10 @@
     };
   }
 
-  // The services' names for the waiting list (bookable services only; the
-  // others show their letter alone).
-  function loadNames() {
-    Q.api('BookingService/ListBranches', {}).then(function (r) {
-      if (!r.ok) return;
-      (r.data.branches || []).forEach(function (bb) {
-        if (!bb.branch || bb.branch.branchId !== branch) return;
-        (bb.services || []).forEach(function (s) { names[s.prefix] = { ru: s.nameRu, en: s.nameEn, zh: s.nameZh }; });
-        if (!tz) tz = bb.branch.timeZone || '';
-      });
-      if (lastMessage) renderWaiting(lastMessage.waitingCounts);
-    });
-  }
-
   function init() {
     conn('connecting');
     clock();
     setInterval(clock, 5000);
-    loadNames();
     connect();
   }
 
