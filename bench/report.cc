@@ -108,45 +108,36 @@ void PrintSse(std::ostream& out, const RunInfo& info) {
   if (!info.sse) return;
   const SseFigures& s = *info.sse;
   const BenchOptions& o = info.options;
-  out << Fmt("
-sse: %d streams (%d ticket pages, %d boards of %s), a call every %d ms, %d client "
-             "thread(s), RLIMIT_NOFILE %lld
-",
+  out << Fmt("\nsse: %d streams (%d ticket pages, %d boards of %s), a call every %d ms, %d client "
+             "thread(s), RLIMIT_NOFILE %lld\n",
              s.clients, s.ticket_pages, s.boards, (o.branch_prefix + "0").c_str(),
              o.sse_call_interval_ms, o.sse_threads, static_cast<long long>(s.nofile_limit));
   out << Fmt("  connected %d, failed to connect %d, not ready %d, dropped %d, ended %d "
-             "(all in %.2f s)
-",
+             "(all in %.2f s)\n",
              s.connected, s.connect_failed, s.not_ready, s.dropped, s.ended, s.connect_all_s);
   for (const auto& [why, n] : s.failures)
-    out << Fmt("    %s: %lld
-", why.c_str(), static_cast<long long>(n));
-  out << Fmt("  connect (to first frame)  p50 %.2f ms  p99 %.2f ms  max %.2f ms
-", s.connect.p50_ms,
+    out << Fmt("    %s: %lld\n", why.c_str(), static_cast<long long>(n));
+  out << Fmt("  connect (to first frame)  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", s.connect.p50_ms,
              s.connect.p99_ms, s.connect.max_ms);
   out << Fmt("  event delivery  p50 %.2f  p90 %.2f  p99 %.2f  max %.2f ms over %lld deliveries "
-             "(expected %lld, missed %lld) of %lld calls; %lld frames read
-",
+             "(expected %lld, missed %lld) of %lld calls; %lld frames read\n",
              s.delivery.p50_ms, s.delivery.p90_ms, s.delivery.p99_ms, s.delivery.max_ms,
              static_cast<long long>(s.delivery.count),
              static_cast<long long>(s.deliveries_expected), static_cast<long long>(s.missed),
              static_cast<long long>(s.calls), static_cast<long long>(s.frames));
-  out << Fmt("    target: p99 <= %.0f ms with %d clients: %s%s
-", kSseTargetP99Ms,
+  out << Fmt("    target: p99 <= %.0f ms with %d clients: %s%s\n", kSseTargetP99Ms,
              kSseTargetClients, Verdict(P99Met(s)).c_str(),
              s.clients < kSseTargetClients ? " (fewer clients than the target's)" : "");
   if (s.early || s.order_mismatch)
-    out << Fmt("    matching anomalies: early %lld, order_mismatch %lld
-",
+    out << Fmt("    matching anomalies: early %lld, order_mismatch %lld\n",
                static_cast<long long>(s.early), static_cast<long long>(s.order_mismatch));
   if (s.has_rss) {
     out << Fmt("  server RSS MiB: before %.1f (HWM %.1f), connected %.1f (HWM %.1f), end %.1f "
-               "(HWM %.1f)
-",
+               "(HWM %.1f)\n",
                Mib(s.before.rss_kib), Mib(s.before.hwm_kib), Mib(s.connected_status.rss_kib),
                Mib(s.connected_status.hwm_kib), Mib(s.after.rss_kib), Mib(s.after.hwm_kib));
-    out << Fmt("    target: RSS < %.0f MB: %s (peak %.1f MiB)
-", Mib(kSseTargetRssKib),
+    out << Fmt("    target: RSS < %.0f MB: %s (peak %.1f MiB: the largest VmRSS read, or VmHWM)\n",
+               Mib(kSseTargetRssKib),
                Verdict(PeakRssKib(s) < kSseTargetRssKib).c_str(), Mib(PeakRssKib(s)));
   }
 }
