@@ -81,6 +81,7 @@ grpc::Status KioskClient::CheckInBooking(std::string_view code, CheckIn* out) co
   if (!status.ok()) return status;
   CheckIn check_in;
   *check_in.issued.mutable_ticket() = std::move(*response.mutable_ticket());
+  check_in.issued.set_status_url(response.status_url());
   check_in.late = response.late();
   check_in.slot_start = response.start_time();
   // Best effort: the slip's branch name, time zone and service names.

@@ -155,9 +155,11 @@ std::string Details(const v1::CreateTicketResponse& issued, v1::Language languag
   return text;
 }
 
-std::string Footer(v1::Language language) {
+std::string Footer(const v1::CreateTicketResponse& issued, v1::Language language) {
   std::string text = Rule('-');
   text += std::string(Tr(Msg::kWatchBoard, language)) + '\n';
+  // The live page, for a phone: the printed slip has it as a QR code.
+  if (!issued.status_url().empty()) text += "Live: " + issued.status_url() + '\n';
   text += Rule('=');
   return text;
 }
@@ -213,7 +215,7 @@ std::string FormatSlip(const v1::CreateTicketResponse& issued, v1::Language lang
   std::string slip = Header(issued, language);
   slip += Number(issued.ticket(), language);
   slip += Details(issued, language);
-  slip += Footer(language);
+  slip += Footer(issued, language);
   return slip;
 }
 
@@ -228,7 +230,7 @@ std::string FormatCheckInSlip(const v1::CreateTicketResponse& issued, bool late,
     slip += Rule('-');
   }
   slip += Details(issued, language, &slot_start, late);
-  slip += Footer(language);
+  slip += Footer(issued, language);
   return slip;
 }
 

@@ -19,12 +19,15 @@ mkdir -p data
 DB=data/queue.db
 Q=build/server/queue-server
 LISTEN=${LISTEN:-127.0.0.1:50051}
+# The web pages (booking, live ticket, web board). 0.0.0.0:8080 lets a phone
+# on the same network open them.
+HTTP_LISTEN=${HTTP_LISTEN:-127.0.0.1:8080}
 PORT_FILE=data/.run-demo-port
 # Serving creates (and migrates) the database, so the server starts first;
 # the admin commands below fill it while it runs. A server that cannot start
 # says why, and this script stops with it.
 rm -f "$PORT_FILE"
-"$Q" --listen "$LISTEN" --db "$DB" --port-file "$PORT_FILE" "$@" &
+"$Q" --listen "$LISTEN" --http "$HTTP_LISTEN" --db "$DB" --port-file "$PORT_FILE" "$@" &
 SERVER=$!
 # Ctrl-C (or a failing step below) stops the server gracefully with SIGTERM.
 FACES=()
@@ -63,9 +66,11 @@ KIOSK_TOKEN_FILE=${SHOP_QUEUE_KIOSK_TOKEN_FILE:-$HOME/.config/shop-queue/kiosk-t
 issue_token "$KIOSK_TOKEN_FILE" demo-kiosk kiosk
 S=""
 [[ $LISTEN == 127.0.0.1:50051 ]] || S=" --server $LISTEN"
+BOARD_TOKEN_FILE=$HOME/.config/shop-queue/board-token
+issue_token "$BOARD_TOKEN_FILE" demo-board board
+WEB="http://$HTTP_LISTEN"
+[[ $HTTP_LISTEN == 0.0.0.0:* ]] && WEB="http://$(hostname):${HTTP_LISTEN##*:}"
 if ((GUI)); then
-  BOARD_TOKEN_FILE=$HOME/.config/shop-queue/board-token
-  issue_token "$BOARD_TOKEN_FILE" demo-board board
   if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
     echo "run-demo: --gui needs a desktop (no DISPLAY or WAYLAND_DISPLAY); kiosk-gui, board and counter-gui not started" >&2
   else
@@ -81,6 +86,11 @@ fi
 cat <<MSG
 
 queue-server is running on $LISTEN with the demo branch "demo".
+Web pages (open them in a browser; HTTP_LISTEN=0.0.0.0:8080 for a phone):
+  $WEB/book                  # book, move or cancel an appointment
+  $WEB/board/demo?token=$(cat "$BOARD_TOKEN_FILE" 2>/dev/null)
+                             # the hall board for a TV browser (opened once, the token is kept)
+  the "Live:" link on a slip # follows that ticket live (the QR code of a printed slip)
 Demo staff (password in brackets): clerk1 (clerk1-demo), super1 (super1-demo),
 admin1 (admin1-demo). The demo kiosk's token is in $KIOSK_TOKEN_FILE.
 In another terminal, from this directory:

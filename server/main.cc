@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <utility>
 #include <pthread.h>
 
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
   std::string db_path = "queue.db";
   std::string config_path;
   std::string port_file;
+  std::string http_listen;
+  std::string http_port_file;
   std::string log_level = "info";
   int64_t max_db_pages = 0;
   shop::queue::TlsFiles tls;
@@ -61,6 +64,11 @@ int main(int argc, char** argv) {
           ->capture_default_str();
   app.add_option("--config", config_path, "branch configuration (TOML); default: built-in demo");
   app.add_option("--port-file", port_file, "write the bound port to this file once listening");
+  app.add_option("--http", http_listen,
+                 "HOST:PORT for the web pages, JSON API and live streams (port 0 picks one); "
+                 "overrides [http] listen in the config; HTTPS with --tls-cert/--tls-key");
+  app.add_option("--http-port-file", http_port_file,
+                 "write the HTTP face's bound port to this file once listening");
   app.add_option("--log-level", log_level, std::string(kLogLevels) + " (any case)")
       ->capture_default_str();
   app.add_option("--max-db-pages", max_db_pages,
@@ -125,8 +133,19 @@ int main(int argc, char** argv) {
   auto lock = shop::queue::ServerLock::Acquire(db_path);
   if (!lock.ok()) return Fail(lock.status().message());
 
+  auto metrics = std::make_shared<shop::queue::Metrics>();
+  metrics->Describe("store_write_batch_size", shop::queue::Metrics::Type::kHistogram,
+                    "Write requests per SQLite transaction (group commit).",
+                    {1, 2, 4, 8, 16, 32, 64, 128, 256});
+  metrics->Describe("store_commit_seconds", shop::queue::Metrics::Type::kHistogram,
+                    "Time a COMMIT of the writer took (fsync included).",
+                    shop::queue::Metrics::LatencyBuckets());
   shop::queue::SqliteStoreOptions store_options;
   store_options.max_page_count = max_db_pages;
+  store_options.on_batch = [m = metrics.get()](size_t writes, absl::Duration commit, bool ok) {
+    m->Observe("store_write_batch_size", "", static_cast<double>(writes));
+    if (ok) m->Observe("store_commit_seconds", "", absl::ToDoubleSeconds(commit));
+  };
   auto store = shop::queue::SqliteStore::Open(db_path, store_options);
   if (!store.ok()) return Fail("database " + db_path + ": " + store.status().ToString());
 
@@ -140,6 +159,20 @@ int main(int argc, char** argv) {
 
   shop::queue::QueueServerOptions options;
   options.listen = listen;
+  options.metrics = metrics;
+  if (!http_listen.empty()) config->http.listen = http_listen;
+  if (!config->http.listen.empty() && !tls.cert.empty()) {
+    // The pages are served over HTTPS with the gRPC port's certificate.
+    auto read = [](const std::string& path, std::string* out) {
+      std::ifstream in(path);
+      std::stringstream buf;
+      buf << in.rdbuf();
+      *out = buf.str();
+      return static_cast<bool>(in) || !out->empty();
+    };
+    if (!read(tls.cert, &options.http_tls_cert_pem) || !read(tls.key, &options.http_tls_key_pem))
+      return Fail("TLS: cannot read --tls-cert or --tls-key for --http");
+  }
   options.credentials = *credentials;
   options.config = std::move(config).value();
   std::shared_ptr<shop::queue::SqliteStore> sqlite_store = std::move(store).value();
@@ -150,6 +183,15 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail("start: " + server.status().ToString());
 
   int port = (*server)->port();
+  if ((*server)->http_port() != 0) {
+    spdlog::info("web pages on port {}: booking {}/book, board {}/board/BRANCH, metrics /metrics",
+                 (*server)->http_port(), (*server)->public_url(), (*server)->public_url());
+    if (!http_port_file.empty()) {
+      std::string tmp = http_port_file + ".tmp";
+      { std::ofstream(tmp) << (*server)->http_port() << "\n"; }
+      std::rename(tmp.c_str(), http_port_file.c_str());
+    }
+  }
   spdlog::info("queue-server listening on port {} (--listen {}, {}), database {}, {} branch(es){}",
                port, listen,
                tls.cert.empty() ? "plain text"

@@ -72,7 +72,8 @@ std::optional<int> ParseGuiSettings(int argc, char** argv, GuiSettings* out) {
       ->check(CLI::IsMember({58, 80}))
       ->capture_default_str();
   app.add_option("--status-url", out->status_url,
-                 "Base of the ticket status link in the QR code: BASE/BRANCH/TICKET_ID");
+                 "Address of the server's web pages for the QR code (BASE/t/TOKEN) when the "
+                 "phones reach them by another address than the server's [http] public_url");
   app.add_flag("--fullscreen{true},--windowed{false}", out->fullscreen,
                "Full screen (default) or a window");
   app.add_option("--screenshot", out->screenshot,

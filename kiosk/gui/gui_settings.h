@@ -28,7 +28,7 @@ struct GuiSettings {
   client::ConnectionFlags conn;
   std::string printer;      // see kiosk/printer/printer.h; "" = none
   int paper_mm = 80;        // 58 or 80
-  std::string status_url;   // base of the QR link; "" = no QR code
+  std::string status_url;   // pages address for the QR link; "" = the server's own
   bool fullscreen = true;
   std::string screenshot;   // PNG path: render, save and exit
   std::string screen;       // first screen (for screenshots): start, services, ...

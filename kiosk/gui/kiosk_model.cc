@@ -113,8 +113,8 @@ QString KioskModel::waitText() const {
 
 QString KioskModel::qrUrl() const {
   if (issued_.ticket().ticket_id() == 0) return {};
-  return printer::TicketStatusUrl(options_.status_url, options_.branch_id,
-                                  issued_.ticket().ticket_id());
+  return printer::TicketStatusUrl(options_.status_url, Q(issued_.status_url()),
+                                  Q(issued_.ticket().status_token()));
 }
 
 QString KioskModel::qrSource() const {

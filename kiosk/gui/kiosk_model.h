@@ -33,7 +33,7 @@ namespace v1 = ::shop::queue::v1;
 
 struct ModelOptions {
   QString branch_id;
-  QString status_url;    // base of the QR link; empty: no QR code
+  QString status_url;    // pages address for the QR link; empty: the server's own
   int paper_dots = 576;  // printer width in dots
   int idle_seconds = 20;
   bool has_printer = true;

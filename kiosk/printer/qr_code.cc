@@ -8,11 +8,11 @@
 
 namespace shop::queue::kiosk::printer {
 
-QString TicketStatusUrl(const QString& base, const QString& branch, std::int64_t ticket_id) {
-  if (base.isEmpty()) return {};
+QString TicketStatusUrl(const QString& base, const QString& server_url, const QString& token) {
+  if (base.isEmpty() || token.isEmpty()) return server_url;
   QString url = base;
   while (url.endsWith('/')) url.chop(1);
-  return url + '/' + branch + '/' + QString::number(ticket_id);
+  return url + "/t/" + token;
 }
 
 QImage QrCodeImage(const QString& text, int module_px) {

@@ -15,9 +15,11 @@
 
 namespace shop::queue::kiosk::printer {
 
-// The ticket's status page: `base` (a trailing '/' is dropped) + "/" +
-// `branch` + "/" + `ticket_id`. Empty when `base` is empty.
-QString TicketStatusUrl(const QString& base, const QString& branch, std::int64_t ticket_id);
+// The ticket's live page for the QR code: the server's `server_url`
+// (CreateTicketResponse.status_url), or, when the kiosk is told another
+// address for the pages (`base`, a trailing '/' dropped), base + "/t/" +
+// `token`. Empty when there is neither.
+QString TicketStatusUrl(const QString& base, const QString& server_url, const QString& token);
 
 // `text` as a QR code (error correction M), `module_px` pixels per module,
 // with the standard 4-module quiet zone, black on white. A null image if

@@ -1,7 +1,10 @@
 #include "server/config/config_loader.h"
 
+#include <arpa/inet.h>
+
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -100,6 +103,57 @@ Status ParseBookingApi(const toml::node* node, BookingApiConfig& cfg, const std:
   if (!burst.ok()) return burst.status();
   if (*per_minute) cfg.per_address_per_minute = static_cast<int>(**per_minute);
   if (*burst) cfg.burst = static_cast<int>(**burst);
+  return Status::Ok();
+}
+
+// [http]: the HTTP face. Addresses are checked where they are used (the
+// listener names a bad one); proxies must be IP addresses.
+Status ParseHttp(const toml::node* node, HttpConfig& cfg, const std::string& origin) {
+  if (!node) return Status::Ok();
+  const toml::table* t = node->as_table();
+  if (!t) return Bad(origin, "http", "must be a table ([http])");
+  static const std::set<std::string> kKeys = {"listen", "public_url", "trusted_proxies",
+                                              "max_body_kib", "request_timeout_seconds",
+                                              "idle_timeout_seconds", "max_connections"};
+  for (const auto& [k, v] : *t)
+    if (!kKeys.count(std::string(k.str())))
+      return Bad(origin, "http." + std::string(k.str()), "unknown key");
+  if (const toml::node* n = t->get("listen")) {
+    auto v = n->value<std::string>();
+    if (!v) return Bad(origin, "http.listen", "must be a string \"HOST:PORT\"");
+    cfg.listen = *v;
+  }
+  if (const toml::node* n = t->get("public_url")) {
+    auto v = n->value<std::string>();
+    if (!v || !(v->rfind("http://", 0) == 0 || v->rfind("https://", 0) == 0) || v->size() > 200)
+      return Bad(origin, "http.public_url", "must be an http:// or https:// address");
+    cfg.public_url = *v;
+    while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
+  }
+  if (const toml::node* n = t->get("trusted_proxies")) {
+    const toml::array* a = n->as_array();
+    if (!a) return Bad(origin, "http.trusted_proxies", "must be an array of IP addresses");
+    for (const auto& e : *a) {
+      auto v = e.value<std::string>();
+      unsigned char buf[16];
+      if (!v || (inet_pton(AF_INET, v->c_str(), buf) != 1 &&
+                 inet_pton(AF_INET6, v->c_str(), buf) != 1))
+        return Bad(origin, "http.trusted_proxies", "must be an array of IP addresses");
+      cfg.trusted_proxies.push_back(*v);
+    }
+  }
+  auto kib = OptionalInt(*t, "max_body_kib", 1, 16 * 1024, origin, "http");
+  if (!kib.ok()) return kib.status();
+  if (*kib) cfg.max_body_bytes = **kib * 1024;
+  auto request = OptionalInt(*t, "request_timeout_seconds", 1, 600, origin, "http");
+  if (!request.ok()) return request.status();
+  if (*request) cfg.request_timeout = absl::Seconds(**request);
+  auto idle = OptionalInt(*t, "idle_timeout_seconds", 1, 3600, origin, "http");
+  if (!idle.ok()) return idle.status();
+  if (*idle) cfg.idle_timeout = absl::Seconds(**idle);
+  auto conns = OptionalInt(*t, "max_connections", 1, 1000000, origin, "http");
+  if (!conns.ok()) return conns.status();
+  if (*conns) cfg.max_connections = static_cast<int>(**conns);
   return Status::Ok();
 }
 
@@ -274,6 +328,7 @@ Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string
   QUEUE_RETURN_IF_ERROR(ParseFees(root["fees"].as_table(), config, origin));
   QUEUE_RETURN_IF_ERROR(ParsePrivacy(root["privacy"].as_table(), config, origin));
   QUEUE_RETURN_IF_ERROR(ParseBookingApi(root.get("booking_api"), config.booking_api, origin));
+  QUEUE_RETURN_IF_ERROR(ParseHttp(root.get("http"), config.http, origin));
   Status st = config.Validate();
   if (!st.ok()) return Bad(origin, st.field(), st.message());
   return config;

@@ -39,7 +39,9 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.KioskService/ReportDeviceStatus", {Role::kKiosk}},
       // The online booking site calls these without credentials; each client
       // address is rate-limited instead (BookingServiceImpl).
+      {"/shop.queue.v1.BookingService/ListBranches", RoleSet::Public()},
       {"/shop.queue.v1.BookingService/ListSlots", RoleSet::Public()},
+      {"/shop.queue.v1.TicketStatusService/GetTicketStatus", RoleSet::Public()},
       {"/shop.queue.v1.BookingService/CreateBooking", RoleSet::Public()},
       {"/shop.queue.v1.BookingService/GetBooking", RoleSet::Public()},
       {"/shop.queue.v1.BookingService/CancelBooking", RoleSet::Public()},

@@ -275,6 +275,7 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
   CheckInResult result;
   Ticket ticket;
   bool issued = false;
+  const std::string token = queue_.NewStatusToken();
   QUEUE_RETURN_IF_ERROR(store_.Write([&](QueueTx& tx) -> Status {
     auto found = tx.GetBookingByCode(*normal);
     if (!found.ok()) return found.status();
@@ -316,13 +317,13 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
     Result<Ticket> t = Status::Internal("unset");
     if (v == CheckInVerdict::kOnTime) {
       t = IssueTicket(tx, b, k.service_prefix, k.language, Priority::kNone, Origin::kAppointment,
-                      k.slot_start, now, who, Subject(k));
+                      k.slot_start, now, who, token, Subject(k));
     } else {
       if (!b.IsOpen(now))
         return Status::FailedPrecondition("the branch is closed now; tickets are issued during "
                                           "opening hours");
       t = IssueTicket(tx, b, k.service_prefix, k.language, Priority::kNone, Origin::kWalkIn,
-                      absl::InfinitePast(), now, who, Subject(k) + " late");
+                      absl::InfinitePast(), now, who, token, Subject(k) + " late");
     }
     if (!t.ok()) return t.status();
     k.state = BookingState::kCheckedIn;

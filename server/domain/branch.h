@@ -112,9 +112,26 @@ struct BookingApiConfig {
   int burst = 20;
 };
 
+// [http]: the HTTP face (pages, JSON API, live streams); off while `listen`
+// is empty.
+struct HttpConfig {
+  std::string listen;      // HOST:PORT; --http overrides it
+  // The address customers' phones reach the pages at ("https://q.shop.ru"),
+  // for the slip's QR code. Empty: http://HOST:PORT of `listen` (demo only).
+  std::string public_url;
+  // Reverse proxies whose X-Forwarded-For names the client (IP addresses).
+  // From any other peer the header is ignored.
+  std::vector<std::string> trusted_proxies;
+  int64_t max_body_bytes = 64 * 1024;
+  absl::Duration request_timeout = absl::Seconds(10);
+  absl::Duration idle_timeout = absl::Seconds(60);
+  int max_connections = 10000;
+};
+
 struct ServerConfig {
   std::vector<BranchConfig> branches;
   BookingApiConfig booking_api;
+  HttpConfig http;
   FeeTable fees;
   PrivacyConfig privacy;
   // The fee for an operator and reason; nullopt when the table has none.

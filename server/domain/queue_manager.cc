@@ -1,6 +1,7 @@
 #include "server/domain/queue_manager.h"
 
 #include <algorithm>
+#include <random>
 
 #include "server/domain/queue_policy.h"
 #include "server/domain/ticket_history.h"
@@ -237,8 +238,10 @@ Status CheckCounterNotTaken(QueueTx& tx, const std::string& branch_id,
 
 Result<Ticket> IssueTicket(QueueTx& tx, const BranchConfig& branch, const std::string& service,
                            Language language, Priority priority, Origin origin, absl::Time due,
-                           absl::Time now, const Principal* who, const std::string& detail) {
+                           absl::Time now, const Principal* who,
+                           const std::string& status_token, const std::string& detail) {
   Ticket t;
+  t.status_token = status_token;
   t.branch_id = branch.branch_id;
   t.number_prefix = service;
   t.service_prefix = service;
@@ -270,8 +273,51 @@ Status ValidateRequestId(const std::string& request_id, const std::string& field
 }
 
 QueueManager::QueueManager(const ServerConfig& config, Store& store, const Clock& clock,
-                           BoardHub& board)
-    : config_(config), store_(store), clock_(clock), board_(board) {}
+                           BoardHub& board, std::function<std::string(size_t)> random_bytes)
+    : config_(config), store_(store), clock_(clock), board_(board),
+      random_bytes_(std::move(random_bytes)) {
+  if (!random_bytes_)
+    random_bytes_ = [](size_t n) {
+      static thread_local std::random_device device;
+      std::string out(n, '\0');
+      for (char& c : out) c = static_cast<char>(device() & 0xff);
+      return out;
+    };
+}
+
+std::string QueueManager::NewStatusToken() const { return StatusToken(random_bytes_(16)); }
+
+Result<TicketView> QueueManager::GetTicketByStatusToken(const std::string& token) {
+  if (!IsStatusTokenShape(token))
+    return Status::InvalidArgument("token", "token is not a ticket link's token");
+  auto views = GetTicketsByStatusToken({token});
+  if (!views.ok()) return views.status();
+  if (!views->front())
+    return Status::NotFound("no current ticket with this link: it has ended or never existed");
+  return *views->front();
+}
+
+Result<std::vector<std::optional<TicketView>>> QueueManager::GetTicketsByStatusToken(
+    const std::vector<std::string>& tokens) {
+  std::vector<std::optional<TicketView>> out(tokens.size());
+  const absl::Time now = clock_.Now();
+  Status st = store_.Read([&](QueueTx& tx) -> Status {
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (!IsStatusTokenShape(tokens[i])) continue;
+      auto t = tx.TicketByStatusToken(tokens[i]);
+      if (!t.ok()) return t.status();
+      if (!t->has_value() || IsTerminal((*t)->state)) continue;
+      const BranchConfig* b = config_.FindBranch((*t)->branch_id);
+      if (!b) continue;
+      auto view = View(tx, *b, **t, now);
+      if (!view.ok()) return view.status();
+      out[i] = std::move(*view);
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
 
 Result<const BranchConfig*> QueueManager::Branch(const std::string& branch_id) const {
   if (branch_id.empty()) return Status::InvalidArgument("branch_id", "branch_id is required");
@@ -452,6 +498,7 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
   const BranchConfig& branch = **b;
 
   absl::Time now = clock_.Now();
+  const std::string token = NewStatusToken();
   Ticket out;
   bool created = false;
   Status st = store_.Write([&](QueueTx& tx) -> Status {
@@ -466,7 +513,7 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
       return Status::FailedPrecondition("branch " + branch.branch_id +
                                         " is closed now; tickets are issued during opening hours");
     auto t = IssueTicket(tx, branch, in.service_prefix, in.language, in.priority, Origin::kWalkIn,
-                         absl::InfinitePast(), now, who);
+                         absl::InfinitePast(), now, who, token);
     if (!t.ok()) return t.status();
     QUEUE_RETURN_IF_ERROR(tx.SaveRequest(t->branch_id, kMethodCreate, ActorName(who),
                                          in.request_id, CreateParams(in), t->id, now));
@@ -475,11 +522,15 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  if (created) PublishAfterCommit(branch, {});
+  if (created) {
+    issued_.fetch_add(1, std::memory_order_relaxed);
+    PublishAfterCommit(branch, {});
+  }
   return ViewAfterWrite(branch, out);
 }
 
 Result<TicketView> QueueManager::AnnounceIssued(const BranchConfig& b, const Ticket& t) {
+  issued_.fetch_add(1, std::memory_order_relaxed);
   PublishAfterCommit(b, {});
   return ViewAfterWrite(b, t);
 }

@@ -11,6 +11,8 @@
 // they must outlive it.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -65,7 +67,10 @@ enum class CounterAction { kRecall, kStart, kComplete, kNoShow, kPark, kReturn }
 
 class QueueManager {
  public:
-  QueueManager(const ServerConfig& config, Store& store, const Clock& clock, BoardHub& board);
+  // `random_bytes(n)` returns n bytes of a CSPRNG (status tokens); null: the
+  // standard library's std::random_device (tests).
+  QueueManager(const ServerConfig& config, Store& store, const Clock& clock, BoardHub& board,
+               std::function<std::string(size_t)> random_bytes = nullptr);
 
   const ServerConfig& config() const { return config_; }
   const Clock& clock() const { return clock_; }
@@ -78,6 +83,18 @@ class QueueManager {
   // (supervisors on any). Tests and tools may pass nullptr.
   Result<TicketView> CreateTicket(const CreateTicketInput& in, const Principal* who = nullptr);
   Result<TicketView> GetTicket(const std::string& branch_id, int64_t ticket_id);
+  // The customer's view of the ticket with this status token (a live page):
+  // NOT_FOUND alike for an unknown token and for a ticket that has ended;
+  // INVALID_ARGUMENT ("token") for a value that cannot be a token.
+  Result<TicketView> GetTicketByStatusToken(const std::string& token);
+  // The same for many tokens in one read (live pages): nullopt for each
+  // unknown or ended one.
+  Result<std::vector<std::optional<TicketView>>> GetTicketsByStatusToken(
+      const std::vector<std::string>& tokens);
+  // A fresh status token for a ticket about to be issued.
+  std::string NewStatusToken() const;
+  // Tickets issued by this process (kiosk and check-in), for metrics.
+  uint64_t issued_count() const { return issued_.load(std::memory_order_relaxed); }
   // The id of the ticket a caller names: `ticket_id`, or the printed number
   // of today's ticket (`ticket_number`, "R017", any case) in the branch's
   // business day. Both given: they must name the same ticket.
@@ -157,6 +174,8 @@ class QueueManager {
   Store& store_;
   const Clock& clock_;
   BoardHub& board_;
+  std::function<std::string(size_t)> random_bytes_;
+  std::atomic<uint64_t> issued_{0};
   std::mutex rate_mu_;
   std::map<std::pair<std::string, std::string>, ServiceRate> rates_;  // guarded by rate_mu_
 };

@@ -105,6 +105,8 @@ class QueueTx {
   // Writes `t` if its stored state is still `expected`; kAborted otherwise.
   virtual Status UpdateTicket(const Ticket& t, TicketState expected) = 0;
   virtual Result<std::optional<Ticket>> GetTicket(const std::string& branch_id, int64_t id) = 0;
+  // The ticket with this status token (Ticket::status_token), any branch.
+  virtual Result<std::optional<Ticket>> TicketByStatusToken(const std::string& token) = 0;
   // The ticket printed as `prefix` + `number` on `business_day`, if any.
   virtual Result<std::optional<Ticket>> TicketByNumber(const std::string& branch_id,
                                                        const std::string& prefix,

@@ -25,6 +25,33 @@ Status RequireCounter(const Ticket& t, std::string_view counter_id, std::string_
 
 }  // namespace
 
+std::string StatusToken(const std::string& random16) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t bits = 0;
+  int have = 0;
+  for (unsigned char c : random16) {
+    bits = (bits << 8) | c;
+    have += 8;
+    while (have >= 6) {
+      have -= 6;
+      out += kAlphabet[(bits >> have) & 63];
+    }
+  }
+  if (have > 0) out += kAlphabet[(bits << (6 - have)) & 63];
+  return out;
+}
+
+bool IsStatusTokenShape(std::string_view token) {
+  if (token.size() != 22) return false;
+  for (char c : token)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+          c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
 const char* StateName(TicketState s) {
   switch (s) {
     case TicketState::kWaiting: return "waiting";

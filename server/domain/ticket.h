@@ -42,6 +42,12 @@ enum class Priority { kNone = 0, kElderly = 1, kDisabled = 2, kPregnant = 3, kWi
 
 enum class Origin { kWalkIn = 1, kAppointment = 2 };
 
+// A ticket's status token from `random16`, 16 bytes of a CSPRNG: base64url
+// without padding, 22 characters. Unguessable, and unrelated to the id.
+std::string StatusToken(const std::string& random16);
+// Whether `token` has the shape of a status token (22 base64url characters).
+bool IsStatusTokenShape(std::string_view token);
+
 const char* StateName(TicketState s);
 bool IsTerminal(TicketState s);
 
@@ -63,6 +69,9 @@ struct Ticket {
   absl::Time finish_time = absl::InfinitePast();  // reached a terminal state
   std::string counter_id;      // empty unless called, serving or parked
   int recall_count = 0;
+  // The live page's credential (StatusToken); empty for tickets issued
+  // before there were pages.
+  std::string status_token;
 
   // "R017": prefix and at least three digits (R1000 after R999).
   std::string DisplayNumber() const;

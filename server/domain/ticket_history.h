@@ -26,10 +26,12 @@ TicketEvent EventFor(const Ticket& t, std::string kind, TicketState from, absl::
 Status RecordTicketEvent(QueueTx& tx, const TicketEvent& e);
 
 // Issues the next number of `service` for the current business day as a
-// waiting ticket (appointments with their due time) and records it.
+// waiting ticket (appointments with their due time) with `status_token`
+// (StatusToken) and records it.
 Result<Ticket> IssueTicket(QueueTx& tx, const BranchConfig& branch, const std::string& service,
                            Language language, Priority priority, Origin origin, absl::Time due,
-                           absl::Time now, const Principal* who, const std::string& detail = {});
+                           absl::Time now, const Principal* who, const std::string& status_token,
+                           const std::string& detail = {});
 
 // The ticket with `id` in the branch, or NOT_FOUND.
 Result<Ticket> LoadTicket(QueueTx& tx, const std::string& branch_id, int64_t id);

@@ -75,6 +75,7 @@ void ToProto(const Ticket& t, const ServerConfig& config, pb::Ticket* out) {
   if (t.call_time != absl::InfinitePast()) ToProto(t.call_time, out->mutable_call_time());
   out->set_counter_id(t.counter_id);
   out->set_recall_count(t.recall_count);
+  out->set_status_token(t.status_token);
 }
 
 void ToProto(const TicketView& v, const ServerConfig& config, pb::Ticket* out) {

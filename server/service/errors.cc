@@ -6,10 +6,52 @@
 
 #include <spdlog/spdlog.h>
 
+#include "absl/time/clock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace shop::queue::service {
+
+google::rpc::Status ToRpcStatus(const Status& st) {
+  google::rpc::Status out;
+  const grpc::Status g = ToGrpc(st);
+  if (!g.error_details().empty() && out.ParseFromString(g.error_details())) return out;
+  out.set_code(g.error_code());
+  out.set_message(g.error_message());
+  return out;
+}
+
+int HttpStatusOf(grpc::StatusCode code) {
+  using C = grpc::StatusCode;
+  switch (code) {
+    case C::OK: return 200;
+    case C::INVALID_ARGUMENT:
+    case C::OUT_OF_RANGE: return 400;
+    case C::UNAUTHENTICATED: return 401;
+    case C::PERMISSION_DENIED: return 403;
+    case C::NOT_FOUND: return 404;
+    case C::ALREADY_EXISTS:
+    case C::ABORTED:
+    case C::FAILED_PRECONDITION: return 409;
+    case C::RESOURCE_EXHAUSTED: return 429;
+    case C::CANCELLED: return 499;
+    case C::UNIMPLEMENTED: return 501;
+    case C::UNAVAILABLE: return 503;
+    case C::DEADLINE_EXCEEDED: return 504;
+    default: return 500;
+  }
+}
+
+const char* StatusCodeName(grpc::StatusCode code) {
+  static const char* kNames[] = {
+      "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",   "ALREADY_EXISTS",    "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",       "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  const int i = static_cast<int>(code);
+  return i >= 0 && i < static_cast<int>(std::size(kNames)) ? kNames[i] : "UNKNOWN";
+}
 
 grpc::Status ToGrpc(const Status& st) {
   using C = Status::Code;
@@ -155,6 +197,7 @@ grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx,
   CallGate& gate = entry.gate;
   if (!gate.Enter())
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is stopping; try again shortly");
+  const absl::Time began = absl::Now();
   struct Leave {
     CallGate& g;
     ~Leave() { g.Exit(); }
@@ -175,7 +218,9 @@ grpc::Status GuardAs(Entry& entry, grpc::ServerContext* ctx,
     else
       spdlog::debug("{} refused: {}", method, st.ToString());
   }
-  return ToGrpc(st);
+  grpc::Status out = ToGrpc(st);
+  if (entry.observe) entry.observe(method, out.error_code(), absl::Now() - began);
+  return out;
 }
 
 }  // namespace shop::queue::service

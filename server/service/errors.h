@@ -17,6 +17,7 @@
 #include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
+#include "google/rpc/status.pb.h"
 #include "server/domain/auth_manager.h"
 #include "server/domain/status.h"
 
@@ -25,6 +26,14 @@ namespace shop::queue::service {
 // Maps a domain Status to a gRPC status with the same meaning. For
 // INVALID_ARGUMENT the message starts with the field name ("service_prefix: ...").
 grpc::Status ToGrpc(const Status& st);
+// The same as google.rpc.Status (code, message, BadRequest details for
+// INVALID_ARGUMENT), for answers outside gRPC (the JSON API).
+google::rpc::Status ToRpcStatus(const Status& st);
+// The HTTP status a gRPC code maps to (INVALID_ARGUMENT 400, NOT_FOUND 404,
+// FAILED_PRECONDITION 409, RESOURCE_EXHAUSTED 429, UNAVAILABLE 503, ...).
+int HttpStatusOf(grpc::StatusCode code);
+// "OK", "INVALID_ARGUMENT", ... as gRPC spells them.
+const char* StatusCodeName(grpc::StatusCode code);
 
 // The bearer token a call carries ("authorization: Bearer TOKEN"), or "".
 std::string BearerToken(const grpc::ServerContextBase& ctx);
@@ -54,6 +63,9 @@ class CallGate {
 struct Entry {
   CallGate gate;
   AuthManager* auth = nullptr;
+  // Told of every finished call (metrics): method, gRPC code, time taken.
+  std::function<void(std::string_view method, grpc::StatusCode code, absl::Duration took)>
+      observe;
 };
 
 // The single authorisation point: resolves the call's token and checks the

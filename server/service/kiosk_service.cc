@@ -2,6 +2,7 @@
 
 #include "server/service/convert.h"
 #include "server/service/errors.h"
+#include "server/service/public_calls.h"
 #include "server/service/services.h"
 
 namespace shop::queue::service {
@@ -63,6 +64,7 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
     auto view = manager_.CreateTicket(in, who);
     if (!view.ok()) return view.status();
     ToProto(*view, manager_.config(), resp->mutable_ticket());
+    resp->set_status_url(StatusUrl(manager_.config(), view->ticket.status_token));
     // The ticket stands; the branch and service beside it are for the slip
     // and the screen: the service's names from the configuration, no counts
     // (they would cost the hot path of every kiosk four more reads; the

@@ -14,6 +14,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
 #include "server/crypto/pii_key.h"
 #include "server/crypto/secrets.h"
@@ -103,10 +104,14 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
     spdlog::warn("no personal-data key given: document hashes last for this run only");
     options.pii_hasher = std::make_shared<crypto::HmacPiiHasher>(options.secrets->NewToken());
   }
+  if (!options.metrics) options.metrics = std::make_shared<Metrics>();
   QUEUE_RETURN_IF_ERROR(options.config.Validate());
   QUEUE_RETURN_IF_ERROR(options.store->SyncConfig(options.config));
 
   std::unique_ptr<QueueServer> s(new QueueServer(std::move(options)));
+  // The HTTP face first: its address completes the slips' links before the
+  // first kiosk can ask for a ticket.
+  QUEUE_RETURN_IF_ERROR(s->StartHttp());
   // Reflection can describe grpc.health.v1.Health only if its descriptors are
   // linked in; touching one here keeps them.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
@@ -127,6 +132,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   builder.RegisterService(s->auth_service_.get());
   builder.RegisterService(s->case_service_.get());
   builder.RegisterService(s->booking_service_.get());
+  builder.RegisterService(s->ticket_status_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     const std::string why = BindProblem(s->options_.listen);
@@ -141,7 +147,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
 
 QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(options)) {
   manager_ = std::make_unique<QueueManager>(options_.config, *options_.store, *options_.clock,
-                                            board_);
+                                            board_, crypto::RandomBytes);
   auth_ = std::make_unique<AuthManager>(*options_.store, *options_.clock, *options_.secrets);
   entry_.auth = auth_.get();
   cases_ = std::make_unique<CaseManager>(options_.config, *options_.store, *options_.clock,
@@ -152,14 +158,114 @@ QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(option
   booking_limiter_ = std::make_unique<RateLimiter>(
       *options_.clock, options_.config.booking_api.per_address_per_minute,
       options_.config.booking_api.burst);
-  booking_service_ = std::make_unique<service::BookingServiceImpl>(
-      options_.config, *bookings_, *booking_limiter_, entry_);
+  public_calls_ = std::make_unique<service::PublicCalls>(options_.config, *manager_, *bookings_);
+  booking_service_ =
+      std::make_unique<service::BookingServiceImpl>(*public_calls_, *booking_limiter_, entry_);
+  ticket_status_service_ =
+      std::make_unique<service::TicketStatusServiceImpl>(*public_calls_, entry_);
   devices_ = std::make_unique<DeviceManager>(options_.config, *options_.store, *options_.clock,
                                              *manager_);
   kiosk_ = std::make_unique<service::KioskServiceImpl>(*manager_, *bookings_, *devices_, entry_);
   counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, *devices_, entry_);
   board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_, entry_);
   auth_service_ = std::make_unique<service::AuthServiceImpl>(*auth_, entry_);
+  DescribeMetrics();
+}
+
+void QueueServer::DescribeMetrics() {
+  Metrics& m = *options_.metrics;
+  using T = Metrics::Type;
+  m.Describe("grpc_requests_total", T::kCounter, "gRPC calls answered, by method and code.");
+  m.Describe("grpc_request_duration_seconds", T::kHistogram,
+             "Time inside a gRPC handler, by method.", Metrics::LatencyBuckets());
+  entry_.observe = [&m](std::string_view method, grpc::StatusCode code, absl::Duration took) {
+    m.Add("grpc_requests_total",
+          Metrics::Labels({{"method", method}, {"code", service::StatusCodeName(code)}}));
+    m.Observe("grpc_request_duration_seconds", Metrics::Labels({{"method", method}}),
+              absl::ToDoubleSeconds(took));
+  };
+  m.Describe("queue_tickets_issued_total", T::kCounter,
+             "Tickets issued by this process (kiosks and check-ins).");
+  m.AddCollector("queue_tickets_issued_total", [this](std::string& out) {
+    out += Metrics::Line("queue_tickets_issued_total", "",
+                         static_cast<double>(manager_->issued_count()));
+  });
+  m.Describe("queue_waiting_tickets", T::kGauge, "Tickets waiting, by branch and service.");
+  m.AddCollector("queue_waiting_tickets", [this](std::string& out) {
+    for (const BranchConfig& b : options_.config.branches) {
+      auto services = manager_->ListServices(b.branch_id);
+      if (!services.ok()) continue;
+      for (const ServiceView& s : *services)
+        out += Metrics::Line("queue_waiting_tickets",
+                             Metrics::Labels({{"branch", b.branch_id},
+                                              {"service", s.config->prefix}}),
+                             s.waiting);
+    }
+  });
+  m.Describe("queue_open_counters", T::kGauge, "Counters open, by branch.");
+  m.AddCollector("queue_open_counters", [this](std::string& out) {
+    for (const BranchConfig& b : options_.config.branches) {
+      int open = 0;
+      Status st = options_.store->Read([&](QueueTx& tx) -> Status {
+        auto counters = tx.ListCounters(b.branch_id);
+        if (!counters.ok()) return counters.status();
+        for (const CounterRow& c : *counters) open += c.open ? 1 : 0;
+        return Status::Ok();
+      });
+      if (st.ok())
+        out += Metrics::Line("queue_open_counters", Metrics::Labels({{"branch", b.branch_id}}),
+                             open);
+    }
+  });
+  m.Describe("http_sse_clients", T::kGauge, "Live event streams open, by kind.");
+  m.AddCollector("http_sse_clients", [this](std::string& out) {
+    if (!live_) return;
+    out += Metrics::Line("http_sse_clients", Metrics::Labels({{"kind", "board"}}),
+                         static_cast<double>(live_->board_streams()));
+    out += Metrics::Line("http_sse_clients", Metrics::Labels({{"kind", "ticket"}}),
+                         static_cast<double>(live_->ticket_streams()));
+  });
+  m.Describe("http_connections_open", T::kGauge, "HTTP connections open.");
+  m.AddCollector("http_connections_open", [this](std::string& out) {
+    if (http_)
+      out += Metrics::Line("http_connections_open", "",
+                           static_cast<double>(http_->stats().connections_open));
+  });
+}
+
+Status QueueServer::StartHttp() {
+  HttpConfig& cfg = options_.config.http;
+  if (cfg.listen.empty()) return Status::Ok();
+  live_ = std::make_unique<http::LiveHub>(*manager_, board_);
+  web_ = std::make_unique<http::WebApi>(http::WebApi::Deps{
+      options_.config, *public_calls_, *auth_, *booking_limiter_, *live_, *options_.metrics});
+  http::ServerOptions o;
+  o.listen = cfg.listen;
+  o.max_body_bytes = static_cast<size_t>(cfg.max_body_bytes);
+  o.request_timeout = cfg.request_timeout;
+  o.idle_timeout = cfg.idle_timeout;
+  o.max_connections = static_cast<size_t>(cfg.max_connections);
+  o.tls_cert_pem = options_.http_tls_cert_pem;
+  o.tls_key_pem = options_.http_tls_key_pem;
+  auto started = http::HttpServer::Start(
+      o, [web = web_.get()](const http::Request& r) { return web->Handle(r); });
+  if (!started.ok())
+    return started.status().code() == Status::Code::kInvalidArgument
+               ? Status::InvalidArgument("http", "--http: " + started.status().message())
+               : Status::Unavailable("--http: " + started.status().message());
+  http_ = std::move(started).value();
+  if (cfg.public_url.empty()) {
+    // Unset: this server's own address, as good as the listen address is
+    // for customers' phones (a wildcard becomes this machine's name).
+    std::string host = cfg.listen.substr(0, cfg.listen.rfind(':'));
+    if (host.empty() || host == "0.0.0.0" || host == "[::]") {
+      char name[256] = {};
+      host = gethostname(name, sizeof name - 1) == 0 ? name : "localhost";
+    }
+    cfg.public_url = std::string(options_.http_tls_cert_pem.empty() ? "http://" : "https://") +
+                     host + ":" + std::to_string(http_->port());
+  }
+  return Status::Ok();
 }
 
 QueueServer::~QueueServer() { Shutdown(absl::Seconds(5)); }
@@ -174,12 +280,16 @@ void QueueServer::Shutdown(absl::Duration grace) {
   if (server_) {
     auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
     server_->GetHealthCheckService()->SetServingStatus(false);
+    if (web_) web_->SetNotServing();
+    if (live_) live_->Shutdown();  // the web's live streams end first
+    if (http_) http_->Shutdown(grace);
     board_.Shutdown();  // ends the streams so they do not hold up the stop
     if (!entry_.gate.Drain(options_.drain_linger, grace))
       spdlog::warn("stopping with calls still running after {}", absl::FormatDuration(grace));
     server_->Shutdown(deadline);
     server_->Wait();
   }
+  if (http_) http_->Shutdown(grace);  // a start that failed after the HTTP face began
   if (sweeper_.joinable()) sweeper_.join();
 }
 

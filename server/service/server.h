@@ -1,6 +1,7 @@
 // QueueServer: the whole server assembled from its parts: storage, the
 // domain's QueueManager, the board hub, the gRPC services, health checking,
-// reflection and the expiry sweeper. main() and the tests both start it.
+// reflection, the expiry sweeper and, when configured, the HTTP face (pages,
+// JSON API, live streams; server/http/). main() and the tests both start it.
 //
 // Start() returns once the server listens; port() tells the port actually
 // bound (useful with "127.0.0.1:0"). A port in use is refused (no
@@ -29,7 +30,12 @@
 #include "server/domain/clock.h"
 #include "server/domain/queue_manager.h"
 #include "server/domain/store.h"
+#include "server/http/http_server.h"
+#include "server/http/live_hub.h"
+#include "server/http/web_api.h"
 #include "server/service/errors.h"
+#include "server/service/metrics.h"
+#include "server/service/public_calls.h"
 
 namespace shop::queue {
 
@@ -60,6 +66,12 @@ struct QueueServerOptions {
   // On shutdown, new calls get UNAVAILABLE for at least this long while the
   // running ones finish, before gRPC itself stops (see CallGate).
   absl::Duration drain_linger = absl::Seconds(1);
+  // The HTTP face listens on config.http.listen when that is set; HTTPS
+  // with this certificate and key (PEM text) when both are set.
+  std::string http_tls_cert_pem;
+  std::string http_tls_key_pem;
+  // Where counters and histograms go (/metrics); made here when null.
+  std::shared_ptr<Metrics> metrics;
 };
 
 class QueueServer {
@@ -68,6 +80,12 @@ class QueueServer {
   ~QueueServer();
 
   int port() const { return port_; }
+  // The HTTP face's port; 0 when it is off.
+  int http_port() const { return http_ ? http_->port() : 0; }
+  Metrics& metrics() { return *options_.metrics; }
+  // The address the slip's QR code links to ([http] public_url, or the
+  // HTTP face's own address); "" when the HTTP face is off.
+  const std::string& public_url() const { return options_.config.http.public_url; }
   // Stops accepting calls and waits for running ones up to `grace`.
   void Shutdown(absl::Duration grace = absl::Seconds(10));
   QueueManager& manager() { return *manager_; }
@@ -79,6 +97,8 @@ class QueueServer {
  private:
   explicit QueueServer(QueueServerOptions options);
   void SweepLoop();
+  Status StartHttp();
+  void DescribeMetrics();
 
   QueueServerOptions options_;
   BoardHub board_;
@@ -95,6 +115,11 @@ class QueueServer {
   std::unique_ptr<grpc::Service> kiosk_;
   std::unique_ptr<grpc::Service> counter_;
   std::unique_ptr<grpc::Service> board_service_;
+  std::unique_ptr<service::PublicCalls> public_calls_;
+  std::unique_ptr<grpc::Service> ticket_status_service_;
+  std::unique_ptr<http::LiveHub> live_;
+  std::unique_ptr<http::WebApi> web_;
+  std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 

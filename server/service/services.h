@@ -14,12 +14,14 @@
 #include "server/domain/rate_limit.h"
 #include "server/domain/queue_manager.h"
 #include "server/service/errors.h"
+#include "server/service/public_calls.h"
 #include "shop/queue/v1/auth_service.grpc.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/booking_service.grpc.pb.h"
 #include "shop/queue/v1/case_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "shop/queue/v1/ticket_status_service.grpc.pb.h"
 
 namespace shop::queue::service {
 
@@ -159,9 +161,10 @@ class CaseServiceImpl final : public pb::CaseService::Service {
 // limited by the RateLimiter (RESOURCE_EXHAUSTED beyond it).
 class BookingServiceImpl final : public pb::BookingService::Service {
  public:
-  BookingServiceImpl(const ServerConfig& config, BookingManager& bookings, RateLimiter& limiter,
-                     Entry& entry)
-      : config_(config), bookings_(bookings), limiter_(limiter), entry_(entry) {}
+  BookingServiceImpl(PublicCalls& calls, RateLimiter& limiter, Entry& entry)
+      : calls_(calls), limiter_(limiter), entry_(entry) {}
+  grpc::Status ListBranches(grpc::ServerContext* ctx, const pb::ListBranchesRequest* req,
+                            pb::ListBranchesResponse* resp) override;
   grpc::Status ListSlots(grpc::ServerContext* ctx, const pb::ListSlotsRequest* req,
                          pb::ListSlotsResponse* resp) override;
   grpc::Status CreateBooking(grpc::ServerContext* ctx, const pb::CreateBookingRequest* req,
@@ -179,13 +182,29 @@ class BookingServiceImpl final : public pb::BookingService::Service {
   grpc::Status Limited(grpc::ServerContext* ctx, const google::protobuf::Message& request,
                        const char* method,
                        const std::function<Status()>& body);
-  const ServerConfig& config_;
-  BookingManager& bookings_;
+  PublicCalls& calls_;
   RateLimiter& limiter_;
+  Entry& entry_;
+};
+
+// A ticket's live status for its holder: public, the status token (128
+// random bits) is the credential. Not rate-limited: the phones of a whole
+// hall may share one address on the shop's Wi-Fi, and one read is cheap.
+class TicketStatusServiceImpl final : public pb::TicketStatusService::Service {
+ public:
+  TicketStatusServiceImpl(PublicCalls& calls, Entry& entry) : calls_(calls), entry_(entry) {}
+  grpc::Status GetTicketStatus(grpc::ServerContext* ctx, const pb::GetTicketStatusRequest* req,
+                               pb::GetTicketStatusResponse* resp) override;
+
+ private:
+  PublicCalls& calls_;
   Entry& entry_;
 };
 
 // The caller's address without its port, from ServerContext::peer().
 std::string ClientAddress(const std::string& peer);
+// OK while `address` is within the limiter's budget; RESOURCE_EXHAUSTED
+// saying when to retry otherwise.
+Status LimitAddress(RateLimiter& limiter, const std::string& address);
 
 }  // namespace shop::queue::service

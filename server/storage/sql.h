@@ -372,6 +372,13 @@ CREATE INDEX tickets_due ON tickets (branch_id, due_us) WHERE state = 1 AND orig
 CREATE INDEX ticket_events_transfers ON ticket_events (ticket_id, event_id)
   WHERE kind = 'transfer';
 )sql",
+    // 11 -> 12: a ticket's live-page token (the slip's QR code). Tickets
+    // issued before have none. Unique, and indexed only where set.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN status_token TEXT;
+CREATE UNIQUE INDEX tickets_by_status_token ON tickets (status_token)
+  WHERE status_token IS NOT NULL;
+)sql",
 };
 
 // Transaction control, prepared once per connection.
@@ -413,19 +420,21 @@ inline constexpr const char* kUpsertSequence =
 #define SHOP_QUEUE_TICKET_COLUMNS                                                       \
   "ticket_id, branch_id, number_prefix, number, business_day, service_prefix, state, " \
   "priority, origin, language, issue_us, due_us, call_us, serve_us, finish_us, "       \
-  "counter_id, recall_count"
+  "counter_id, recall_count, status_token"
 
 inline constexpr const char* kInsertTicket =
     "INSERT INTO tickets (branch_id, number_prefix, number, business_day, service_prefix, "
     "state, priority, origin, language, issue_us, due_us, call_us, serve_us, finish_us, "
-    "counter_id, recall_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-    "?13, ?14, ?15, ?16)";
+    "counter_id, recall_count, status_token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+    "?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 inline constexpr const char* kUpdateTicket =
     "UPDATE tickets SET service_prefix = ?3, state = ?4, priority = ?5, due_us = ?6, "
     "call_us = ?7, serve_us = ?8, finish_us = ?9, counter_id = ?10, recall_count = ?11 "
     "WHERE branch_id = ?1 AND ticket_id = ?2 AND state = ?12";
 inline constexpr const char* kGetTicket =
     "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND ticket_id = ?2";
+inline constexpr const char* kTicketByStatusToken =
+    "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE status_token = ?1";
 // ?1 branch, ?2 number prefix, ?3 business day, ?4 number: a printed number
 // (the unique key of numbering).
 inline constexpr const char* kTicketByNumber =

@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "absl/time/clock.h"
 #include "server/crypto/sha256.h"
 #include "server/storage/sql.h"
 #include "server/storage/sqlite_db.h"
@@ -54,6 +55,7 @@ Ticket ReadTicket(const Stmt& s) {
   t.finish_time = ColTime(s, 14);
   t.counter_id = s.Text(15);
   t.recall_count = static_cast<int>(s.Int(16));
+  t.status_token = s.IsNull(17) ? std::string() : s.Text(17);
   return t;
 }
 
@@ -248,6 +250,8 @@ class SqliteTx final : public QueueTx {
     BindOpt(s, 12, t.call_time);
     BindOpt(s, 13, t.serve_time);
     BindOpt(s, 14, t.finish_time);
+    if (t.status_token.empty()) s.BindNull(17);
+    else s.Bind(17, t.status_token);
     s.Bind(15, t.counter_id).Bind(16, int64_t{t.recall_count});
     QUEUE_RETURN_IF_ERROR(s.Run());
     t.id = db_.LastInsertRowId();
@@ -276,6 +280,13 @@ class SqliteTx final : public QueueTx {
     auto st = db_.Prepare(sql::kGetTicket);
     if (!st.ok()) return st.status();
     (*st)->Bind(1, branch_id).Bind(2, id);
+    return OneTicket(**st);
+  }
+
+  Result<std::optional<Ticket>> TicketByStatusToken(const std::string& token) override {
+    auto st = db_.Prepare(sql::kTicketByStatusToken);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, token);
     return OneTicket(**st);
   }
 
@@ -1410,7 +1421,10 @@ void SqliteStore::RunBatch(std::vector<Pending*>& batch) {
     SqliteTx tx(*writer_, true);
     for (size_t i = 0; i < batch.size() && tx_error.ok(); ++i)
       tx_error = RunRequest(*batch[i]->fn, tx, &answers[i]);
+    const absl::Time commit_began = absl::Now();
     if (tx_error.ok()) tx_error = CommitWrite();
+    if (options_.on_batch)
+      options_.on_batch(batch.size(), absl::Now() - commit_began, tx_error.ok());
   }
   if (tx_error.ok()) {
     std::lock_guard lock(mu_);

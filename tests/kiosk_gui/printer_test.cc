@@ -281,8 +281,10 @@ TEST(PrinterTest, CupsWithoutLpIsAnError) {
 }
 
 TEST(QrCodeTest, StatusLinkAndImage) {
-  EXPECT_EQ(TicketStatusUrl("https://q.example/t/", "demo", 42), "https://q.example/t/demo/42");
-  EXPECT_TRUE(TicketStatusUrl("", "demo", 42).isEmpty());
+  EXPECT_EQ(TicketStatusUrl("https://q.example/", "http://srv/t/abc", "abc"),
+            "https://q.example/t/abc");
+  EXPECT_EQ(TicketStatusUrl("", "http://srv/t/abc", "abc"), "http://srv/t/abc");
+  EXPECT_TRUE(TicketStatusUrl("", "", "abc").isEmpty());
   const QImage qr = QrCodeImage("https://q.example/t/demo/42", 4);
   ASSERT_FALSE(qr.isNull());
   EXPECT_EQ(qr.width(), qr.height());
