@@ -123,6 +123,7 @@ int Run(const BenchOptions& opt, const Layout& layout) {
       r = RunPhase(phase, ctx);
     }
     r.server_peak = sampler.Finish();
+    if (info.sse && std::string(phase) == "sse") info.sse->phase_peak = r.server_peak;
     if (!r.setup_error.empty()) return SetupFailure(std::string(phase) + ": " + r.setup_error);
     results.push_back(std::move(r));
   }

@@ -40,6 +40,7 @@ struct SseFigures {
   int64_t nofile_limit = 0;         // RLIMIT_NOFILE soft limit in effect
   bool has_rss = false;
   ProcStatus before, connected_status, after;  // server VmRSS/VmHWM
+  ProcStatus phase_peak;  // the phase's 100 ms VmRSS samples (filled by main)
 };
 
 // Raises RLIMIT_NOFILE's soft limit (and the hard one if allowed) to at least
