@@ -47,7 +47,7 @@ struct DriverCall {
 // Creates `count` tickets in `branch`, round-robin over the services, with
 // `threads` kiosks. Their status tokens are the ticket pages' credentials.
 std::vector<SseTicket> CreateSseTickets(LoadContext& ctx, const std::string& branch, int count,
-                                        std::string* error) {
+                                        int first_n, std::string* error) {
   std::vector<SseTicket> tickets(count);
   std::atomic<int> next{0}, failed{0};
   std::mutex mu;
@@ -60,9 +60,9 @@ std::vector<SseTicket> CreateSseTickets(LoadContext& ctx, const std::string& bra
       for (int n; (n = next++) < count;) {
         pb::CreateTicketRequest req;
         req.set_branch_id(branch);
-        req.set_service_prefix(kServicePrefixes[n % kServicePrefixes.size()]);
+        req.set_service_prefix(kServicePrefixes[(first_n + n) % kServicePrefixes.size()]);
         req.set_language(pb::LANGUAGE_EN);
-        req.set_request_id(ctx.run_id + "-sse-" + std::to_string(n));
+        req.set_request_id(ctx.run_id + "-sse-" + std::to_string(first_n + n));
         grpc::ClientContext cc;
         SetDeadline(&cc, ctx.options.deadline_s);
         pb::CreateTicketResponse resp;
@@ -313,7 +313,13 @@ PhaseResult RunSse(LoadContext& ctx, ServerProcess* server, SseFigures* fig) {
   // Set-up, not timed: the ticket pages' tickets, a board token, the counters.
   Progress("creating " + std::to_string(fig->ticket_pages) + " tickets in " + branch);
   std::string error;
-  std::vector<SseTicket> tickets = CreateSseTickets(ctx, branch, fig->ticket_pages, &error);
+  std::vector<SseTicket> tickets = CreateSseTickets(ctx, branch, fig->ticket_pages, 0, &error);
+  // The driver needs tickets to call even with few (or no) ticket pages:
+  // more, behind the pages' tickets.
+  const int needed = static_cast<int>(opt.duration_s * 1000 / std::max(1, opt.sse_call_interval_ms) *
+                                      1.2) + 20;
+  if (error.empty() && fig->ticket_pages < needed)
+    CreateSseTickets(ctx, branch, needed - fig->ticket_pages, fig->ticket_pages, &error);
   if (!error.empty()) {
     result.setup_error = error;
     return result;
