@@ -98,7 +98,8 @@ void PrintPhases(std::ostream& out, const RunInfo& info, const std::vector<Phase
 
 std::string Verdict(bool met) { return met ? "met" : "NOT met"; }
 
-bool P99Met(const SseFigures& s) { return s.delivery.count > 0 && s.delivery.p99_ms <= kSseTargetP99Ms; }
+bool P99Judged(const SseFigures& s) { return s.clients >= kSseTargetClients && s.delivery.count > 0; }
+bool P99Met(const SseFigures& s) { return P99Judged(s) && s.delivery.p99_ms <= kSseTargetP99Ms; }
 // The largest VmRSS seen during the phase. VmHWM is printed beside it but
 // not judged: it covers the server's whole life (its start-up peak, earlier
 // phases).
@@ -129,8 +130,9 @@ void PrintSse(std::ostream& out, const RunInfo& info) {
              static_cast<long long>(s.deliveries_expected), static_cast<long long>(s.missed),
              static_cast<long long>(s.calls), static_cast<long long>(s.frames));
   out << Fmt("    target: p99 <= %.0f ms with %d clients: %s%s\n", kSseTargetP99Ms,
-             kSseTargetClients, Verdict(P99Met(s)).c_str(),
-             s.clients < kSseTargetClients ? " (fewer clients than the target's)" : "");
+             kSseTargetClients,
+             P99Judged(s) ? Verdict(P99Met(s)).c_str() : "not judged (fewer clients or no deliveries)",
+             "");
   if (s.early || s.order_mismatch)
     out << Fmt("    matching anomalies: early %lld, order_mismatch %lld\n",
                static_cast<long long>(s.early), static_cast<long long>(s.order_mismatch));
@@ -237,7 +239,7 @@ void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseRe
                 {"nofile_limit", s.nofile_limit}};
     sse["targets"] = {{"delivery_p99_ms", kSseTargetP99Ms},
                       {"at_clients", kSseTargetClients},
-                      {"delivery_p99_met", P99Met(s)},
+                      {"delivery_p99_met", P99Judged(s) ? Json(P99Met(s)) : Json(nullptr)},
                       {"server_rss_kib_below", kSseTargetRssKib}};
     if (s.has_rss) {
       sse["server_before"] = StatusJson(s.before);
