@@ -133,6 +133,9 @@ void PrintSse(std::ostream& out, const RunInfo& info) {
              kSseTargetClients,
              P99Judged(s) ? Verdict(P99Met(s)).c_str() : "not judged (fewer clients or no deliveries)",
              "");
+  out << Fmt("  per call: first stream reached after p50 %.2f / max %.2f ms, last stream after "
+             "p50 %.2f / max %.2f ms\n",
+             s.call_first.p50_ms, s.call_first.max_ms, s.call_last.p50_ms, s.call_last.max_ms);
   if (s.early || s.order_mismatch)
     out << Fmt("    matching anomalies: early %lld, order_mismatch %lld\n",
                static_cast<long long>(s.early), static_cast<long long>(s.order_mismatch));
@@ -229,6 +232,8 @@ void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseRe
                 {"delivery", OpJson(s.delivery, "sse", 0)},
                 {"ticket_delivery", OpJson(s.ticket_delivery, "sse", 0)},
                 {"board_delivery", OpJson(s.board_delivery, "sse", 0)},
+                {"call_first_delivery", OpJson(s.call_first, "sse", 0)},
+                {"call_last_delivery", OpJson(s.call_last, "sse", 0)},
                 {"calls", s.calls},
                 {"deliveries_expected", s.deliveries_expected},
                 {"deliveries", s.delivery.count},

@@ -210,6 +210,17 @@ std::string Key(std::string s) {
 }
 
 struct Matching {
+  explicit Matching(const std::vector<DriverCall>& c)
+      : calls(c), first(c.size(), Clock::duration::max()), last(c.size(), Clock::duration::min()) {}
+  void Record(OpStats& kind, const DriverCall& c, Clock::duration lag) {
+    kind.RecordLatency(lag);
+    all.RecordLatency(lag);
+    size_t i = &c - calls.data();
+    first[i] = std::min(first[i], lag);
+    last[i] = std::max(last[i], lag);
+  }
+  const std::vector<DriverCall>& calls;
+  std::vector<Clock::duration> first, last;  // per call: its earliest and latest delivery
   OpStats all, ticket, board;
   int64_t expected = 0, missed = 0, early = 0, order_mismatch = 0;
 };
@@ -250,8 +261,7 @@ void MatchTicket(const SseStreamResult& r, const SseTicket& t,
       ++m.early;
       continue;
     }
-    m.ticket.RecordLatency(frames[f].at - c.sent);
-    m.all.RecordLatency(frames[f].at - c.sent);
+    m.Record(m.ticket, c, frames[f].at - c.sent);
   }
 }
 
@@ -265,8 +275,7 @@ void MatchBoard(const SseStreamResult& r, const std::vector<DriverCall>& calls, 
     } else if (it->second < c.sent) {
       ++m.early;
     } else {
-      m.board.RecordLatency(it->second - c.sent);
-      m.all.RecordLatency(it->second - c.sent);
+      m.Record(m.board, c, it->second - c.sent);
     }
   }
 }
@@ -410,7 +419,7 @@ PhaseResult RunSse(LoadContext& ctx, ServerProcess* server, SseFigures* fig) {
   // Deliveries.
   std::map<std::string, std::vector<const DriverCall*>> by_prefix;
   for (const DriverCall& c : driver.calls) by_prefix[c.prefix].push_back(&c);
-  Matching m;
+  Matching m(driver.calls);
   for (int i = 0; i < fig->clients; ++i) {
     const SseStreamResult& r = pool.result(i);
     if (r.first_frame_at == Clock::time_point{}) continue;  // never connected
@@ -424,6 +433,16 @@ PhaseResult RunSse(LoadContext& ctx, ServerProcess* server, SseFigures* fig) {
   fig->missed = m.missed;
   fig->early = m.early;
   fig->order_mismatch = m.order_mismatch;
+  {
+    OpStats first, last;
+    for (size_t i = 0; i < driver.calls.size(); ++i) {
+      if (m.first[i] == Clock::duration::max()) continue;
+      first.RecordLatency(m.first[i]);
+      last.RecordLatency(m.last[i]);
+    }
+    fig->call_first = Summarize("sse_call_first", std::move(first), opt.duration_s);
+    fig->call_last = Summarize("sse_call_last", std::move(last), opt.duration_s);
+  }
 
   const double secs = opt.duration_s;
   fig->connect = Summarize("sse_connect", std::move(connect), secs);

@@ -31,6 +31,9 @@ struct SseFigures {
   double connect_all_s = 0;                 // from the burst until every stream connected/failed
   OpSummary connect;                        // connect start -> first frame
   OpSummary delivery, ticket_delivery, board_delivery;  // call sent -> matching frame read
+  // Over the calls: each call's earliest and latest delivery (how long the
+  // server took to reach its first stream, and its last).
+  OpSummary call_first, call_last;
   int64_t calls = 0;                // call-nexts that called a ticket
   int64_t deliveries_expected = 0;  // see README
   int64_t missed = 0;               // expected deliveries with no matching frame
