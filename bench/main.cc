@@ -12,11 +12,12 @@
 #include "bench/load.h"
 #include "bench/report.h"
 #include "bench/server_process.h"
+#include "bench/sse_load.h"
 
 namespace shop::bench {
 namespace {
 
-constexpr const char* kAllPhases[] = {"echo", "create", "cycle", "board"};
+constexpr const char* kAllPhases[] = {"echo", "create", "cycle", "board", "sse"};
 
 bool Selected(const BenchOptions& o, const std::string& phase) {
   return std::find(o.phases.begin(), o.phases.end(), phase) != o.phases.end();
@@ -72,9 +73,14 @@ int Run(const BenchOptions& opt, const Layout& layout) {
   info.cores = std::thread::hardware_concurrency();
   info.options = opt;
   std::unique_ptr<ServerProcess> server;
+  const bool sse = Selected(opt, "sse");
+  // The SSE streams need a descriptor each, here and in the server (which
+  // inherits the limit at fork).
+  if (sse) RaiseFileLimit(int64_t{opt.sse_clients} + 1024);
   if (opt.server.empty()) {
     std::string error;
-    server = ServerProcess::Start(opt.server_binary, ConfigToml(layout), &error);
+    // --http only with the SSE phase: the rest runs against a server without it.
+    server = ServerProcess::Start(opt.server_binary, ConfigToml(layout), &error, sse);
     if (!server) return SetupFailure(error);
     info.self_started = true;
     info.server_binary = opt.server_binary;
@@ -108,8 +114,16 @@ int Run(const BenchOptions& opt, const Layout& layout) {
     if (std::string e = PrefillIfNeeded(phase, ctx); !e.empty()) return SetupFailure(e);
     Progress(std::string("phase ") + phase);
     PeakSampler sampler(server ? server->pid() : 0);
-    PhaseResult r = RunPhase(phase, ctx);
+    PhaseResult r;
+    if (std::string(phase) == "sse") {
+      SseFigures figures;
+      r = RunSse(ctx, server.get(), &figures);
+      info.sse = figures;
+    } else {
+      r = RunPhase(phase, ctx);
+    }
     r.server_peak = sampler.Finish();
+    if (info.sse && std::string(phase) == "sse") info.sse->phase_peak = r.server_peak;
     if (!r.setup_error.empty()) return SetupFailure(std::string(phase) + ": " + r.setup_error);
     results.push_back(std::move(r));
   }
@@ -166,7 +180,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   app.add_option("--branch-prefix", opt.branch_prefix, "branch ids are PREFIX0, PREFIX1, ...")
       ->capture_default_str();
-  app.add_option("--phases", phases, "comma-separated subset of echo,create,cycle,board")
+  app.add_option("--phases", phases,
+                 "comma-separated subset of echo,create,cycle,board,sse (sse runs whenever "
+                 "--sse-clients > 0)")
       ->capture_default_str();
   app.add_option("--duration", opt.duration_s, "seconds per phase")
       ->capture_default_str()
@@ -196,6 +212,23 @@ int main(int argc, char** argv) {
   app.add_option("--deadline", opt.deadline_s, "deadline of every unary call, seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--sse-clients", opt.sse_clients,
+                 "SSE phase: concurrent Server-Sent-Events streams on the HTTP face "
+                 "(0 = phase off; the server is then started without --http)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  app.add_option("--sse-board-share", opt.sse_board_share,
+                 "SSE phase: fraction of the streams that are boards (the rest are ticket pages)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--sse-call-interval-ms", opt.sse_call_interval_ms,
+                 "SSE phase: one call-next every this long, round-robin over the first "
+                 "branch's counters")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60000));
+  app.add_option("--sse-threads", opt.sse_threads, "SSE phase: client event-loop threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 2));
   app.add_flag("--json", opt.json, "print one JSON document instead of the table");
   app.add_flag("--print-config", print_config,
                "print the queue-server TOML config for this layout and exit");
@@ -204,9 +237,18 @@ int main(int argc, char** argv) {
   opt.phases = SplitPhases(phases);
   for (const auto& p : opt.phases) {
     if (std::find(std::begin(kAllPhases), std::end(kAllPhases), p) == std::end(kAllPhases)) {
-      std::cerr << "queue-bench: unknown phase '" << p << "' (use echo,create,cycle,board)\n";
+      std::cerr << "queue-bench: unknown phase '" << p << "' (use echo,create,cycle,board,sse)\n";
       return 1;
     }
+  }
+  if (opt.sse_clients > 0 && !Selected(opt, "sse")) opt.phases.push_back("sse");
+  if (opt.sse_clients == 0 && Selected(opt, "sse")) {
+    std::cerr << "queue-bench: the sse phase needs --sse-clients N (N > 0)\n";
+    return 1;
+  }
+  if (opt.sse_clients > 0 && !opt.server.empty()) {
+    std::cerr << "queue-bench: the sse phase needs the self-started server (no --server)\n";
+    return 1;
   }
   if (opt.phases.empty()) {
     std::cerr << "queue-bench: --phases selects nothing\n";

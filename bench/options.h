@@ -28,6 +28,11 @@ struct BenchOptions {
   double board_rate = 20.0;
   int clerk_pause_ms = 0;  // cycle phase: pause after each call (0 = flat out)
   double deadline_s = 5.0;
+  // SSE phase (HTTP face): off while sse_clients is 0.
+  int sse_clients = 0;             // concurrent SSE streams
+  double sse_board_share = 0.5;    // fraction of them that are boards
+  int sse_call_interval_ms = 200;  // one call-next every this long, across b0's counters
+  int sse_threads = 1;             // client event-loop threads
   // Output.
   bool json = false;
 };

@@ -1,5 +1,6 @@
 #include "bench/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -27,8 +28,11 @@ double EchoOpsPerSecond(const std::vector<PhaseResult>& phases) {
   return 0;
 }
 
-// Board lag is not a call rate, so it has no ratio to echo.
-bool HasRatio(const OpSummary& op) { return op.name != "board_lag"; }
+// Board lag and the SSE rows are not call rates (sse_call is paced), so they
+// have no ratio to echo.
+bool HasRatio(const OpSummary& op) {
+  return op.name != "board_lag" && op.name.rfind("sse_", 0) != 0;
+}
 
 std::string ErrorText(const OpSummary& op) {
   if (op.errors.empty()) return "0";
@@ -92,6 +96,64 @@ void PrintPhases(std::ostream& out, const RunInfo& info, const std::vector<Phase
                info.stop->how.c_str(), info.stop->killed ? " (needed SIGKILL)" : "");
 }
 
+std::string Verdict(bool met) { return met ? "met" : "NOT met"; }
+
+bool P99Judged(const SseFigures& s) { return s.clients >= kSseTargetClients && s.delivery.count > 0; }
+bool P99Met(const SseFigures& s) { return P99Judged(s) && s.delivery.p99_ms <= kSseTargetP99Ms; }
+// The largest VmRSS seen during the phase. VmHWM is printed beside it but
+// not judged: it covers the server's whole life (its start-up peak, earlier
+// phases).
+int64_t PeakRssKib(const SseFigures& s) {
+  return std::max({s.before.rss_kib, s.connected_status.rss_kib, s.after.rss_kib,
+                   s.phase_peak.rss_kib});
+}
+
+void PrintSse(std::ostream& out, const RunInfo& info) {
+  if (!info.sse) return;
+  const SseFigures& s = *info.sse;
+  const BenchOptions& o = info.options;
+  out << Fmt("\nsse: %d streams (%d ticket pages, %d boards of %s), a call every %d ms, %d client "
+             "thread(s), RLIMIT_NOFILE %lld\n",
+             s.clients, s.ticket_pages, s.boards, (o.branch_prefix + "0").c_str(),
+             o.sse_call_interval_ms, o.sse_threads, static_cast<long long>(s.nofile_limit));
+  out << Fmt("  connected %d, failed to connect %d, not ready %d, dropped %d, ended %d "
+             "(all in %.2f s)\n",
+             s.connected, s.connect_failed, s.not_ready, s.dropped, s.ended, s.connect_all_s);
+  for (const auto& [why, n] : s.failures)
+    out << Fmt("    %s: %lld\n", why.c_str(), static_cast<long long>(n));
+  out << Fmt("  connect (to first frame)  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", s.connect.p50_ms,
+             s.connect.p99_ms, s.connect.max_ms);
+  out << Fmt("  event delivery  p50 %.2f  p90 %.2f  p99 %.2f  max %.2f ms over %lld deliveries "
+             "(expected %lld, missed %lld) of %lld calls; %lld frames read\n",
+             s.delivery.p50_ms, s.delivery.p90_ms, s.delivery.p99_ms, s.delivery.max_ms,
+             static_cast<long long>(s.delivery.count),
+             static_cast<long long>(s.deliveries_expected), static_cast<long long>(s.missed),
+             static_cast<long long>(s.calls), static_cast<long long>(s.frames));
+  out << Fmt("    target: p99 <= %.0f ms with %d clients: %s%s\n", kSseTargetP99Ms,
+             kSseTargetClients,
+             P99Judged(s) ? Verdict(P99Met(s)).c_str() : "not judged (fewer clients or no deliveries)",
+             "");
+  out << Fmt("  per call: first stream reached after p50 %.2f / max %.2f ms, last stream after "
+             "p50 %.2f / max %.2f ms\n",
+             s.call_first.p50_ms, s.call_first.max_ms, s.call_last.p50_ms, s.call_last.max_ms);
+  if (s.early || s.order_mismatch)
+    out << Fmt("    matching anomalies: early %lld, order_mismatch %lld\n",
+               static_cast<long long>(s.early), static_cast<long long>(s.order_mismatch));
+  if (s.has_rss) {
+    out << Fmt("  server RSS MiB: before %.1f (HWM %.1f), connected %.1f (HWM %.1f), end %.1f "
+               "(HWM %.1f)\n",
+               Mib(s.before.rss_kib), Mib(s.before.hwm_kib), Mib(s.connected_status.rss_kib),
+               Mib(s.connected_status.hwm_kib), Mib(s.after.rss_kib), Mib(s.after.hwm_kib));
+    out << Fmt("    target: RSS < %.0f MB: %s (peak VmRSS in the phase %.1f MiB)\n",
+               Mib(kSseTargetRssKib),
+               Verdict(PeakRssKib(s) < kSseTargetRssKib).c_str(), Mib(PeakRssKib(s)));
+  }
+}
+
+Json StatusJson(const ProcStatus& p) {
+  return {{"rss_kib", p.rss_kib}, {"hwm_kib", p.hwm_kib}, {"threads", p.threads}};
+}
+
 Json OpJson(const OpSummary& op, const std::string& phase, double echo) {
   Json j = {{"name", op.name},           {"phase", phase},
             {"count", op.count},         {"seconds", op.seconds},
@@ -108,6 +170,7 @@ void PrintTable(std::ostream& out, const RunInfo& info, const std::vector<PhaseR
   PrintHeader(out, info);
   PrintOperations(out, phases);
   PrintPhases(out, info, phases);
+  PrintSse(out, info);
 }
 
 void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseResult>& phases) {
@@ -124,7 +187,11 @@ void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseRe
                    {"counters", o.branches * o.counters_per_branch},
                    {"watchers", o.watchers},
                    {"board_rate", o.board_rate},
-                   {"deadline_s", o.deadline_s}};
+                   {"deadline_s", o.deadline_s},
+                   {"sse_clients", o.sse_clients},
+                   {"sse_board_share", o.sse_board_share},
+                   {"sse_call_interval_ms", o.sse_call_interval_ms},
+                   {"sse_threads", o.sse_threads}};
   Json server = {{"address", info.server_address}, {"self_started", info.self_started}};
   if (info.self_started) {
     server["binary"] = info.server_binary;
@@ -148,6 +215,45 @@ void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseRe
       phase["server_threads_peak"] = p.server_peak.threads;
     }
     j["phases"].push_back(phase);
+  }
+  if (info.sse) {
+    const SseFigures& s = *info.sse;
+    Json sse = {{"clients", s.clients},
+                {"ticket_pages", s.ticket_pages},
+                {"boards", s.boards},
+                {"connected", s.connected},
+                {"connect_failed", s.connect_failed},
+                {"not_ready", s.not_ready},
+                {"dropped", s.dropped},
+                {"ended", s.ended},
+                {"failures", s.failures},
+                {"connect_all_s", s.connect_all_s},
+                {"connect", OpJson(s.connect, "sse", 0)},
+                {"delivery", OpJson(s.delivery, "sse", 0)},
+                {"ticket_delivery", OpJson(s.ticket_delivery, "sse", 0)},
+                {"board_delivery", OpJson(s.board_delivery, "sse", 0)},
+                {"call_first_delivery", OpJson(s.call_first, "sse", 0)},
+                {"call_last_delivery", OpJson(s.call_last, "sse", 0)},
+                {"calls", s.calls},
+                {"deliveries_expected", s.deliveries_expected},
+                {"deliveries", s.delivery.count},
+                {"missed", s.missed},
+                {"early", s.early},
+                {"order_mismatch", s.order_mismatch},
+                {"frames", s.frames},
+                {"nofile_limit", s.nofile_limit}};
+    sse["targets"] = {{"delivery_p99_ms", kSseTargetP99Ms},
+                      {"at_clients", kSseTargetClients},
+                      {"delivery_p99_met", P99Judged(s) ? Json(P99Met(s)) : Json(nullptr)},
+                      {"server_rss_kib_below", kSseTargetRssKib}};
+    if (s.has_rss) {
+      sse["server_before"] = StatusJson(s.before);
+      sse["server_connected"] = StatusJson(s.connected_status);
+      sse["server_after"] = StatusJson(s.after);
+      sse["targets"]["server_rss_peak_kib"] = PeakRssKib(s);
+      sse["targets"]["server_rss_met"] = PeakRssKib(s) < kSseTargetRssKib;
+    }
+    j["sse"] = sse;
   }
   j["duplicates"] = info.duplicates;
   out << j.dump(2) << "\n";

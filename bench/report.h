@@ -11,6 +11,7 @@
 #include "bench/load.h"
 #include "bench/options.h"
 #include "bench/server_process.h"
+#include "bench/sse_load.h"
 
 namespace shop::bench {
 
@@ -23,6 +24,7 @@ struct RunInfo {
   ProcStatus idle;                 // server after start, before any load
   std::optional<StopResult> stop;  // how the self-started server stopped
   int64_t duplicates = 0;          // tickets called to two counters (must be 0)
+  std::optional<SseFigures> sse;   // the SSE phase ran
 };
 
 void PrintTable(std::ostream& out, const RunInfo& info, const std::vector<PhaseResult>& phases);

@@ -44,6 +44,8 @@ bool ReadProcStatus(pid_t pid, ProcStatus* out) {
     if (line.rfind("VmRSS:", 0) == 0) {
       out->rss_kib = std::strtoll(line.c_str() + 6, nullptr, 10);
       rss = true;
+    } else if (line.rfind("VmHWM:", 0) == 0) {
+      out->hwm_kib = std::strtoll(line.c_str() + 6, nullptr, 10);
     } else if (line.rfind("Threads:", 0) == 0) {
       out->threads = std::atoi(line.c_str() + 8);
       threads = true;
@@ -54,8 +56,10 @@ bool ReadProcStatus(pid_t pid, ProcStatus* out) {
 
 std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& binary,
                                                     const std::string& config_toml,
-                                                    std::string* error) {
+                                                    std::string* error, bool http) {
   std::unique_ptr<ServerProcess> p(new ServerProcess());
+  p->http_ = http;
+  p->binary_ = binary;
   std::string tmpl = (fs::temp_directory_path() / "queue-bench.XXXXXX").string();
   if (mkdtemp(tmpl.data()) == nullptr) {
     *error = "cannot create a temp dir under " + fs::temp_directory_path().string();
@@ -64,7 +68,9 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& binary,
   p->dir_ = tmpl;
   std::ofstream(p->dir_ + "/bench.toml") << config_toml;
   // Serving creates the database; the account is added while it serves.
-  if (!p->Spawn(binary, error) || !p->WaitForPort(error)) return nullptr;
+  if (!p->Spawn(binary, error) || !p->WaitForPort(p->dir_ + "/port", &p->port_, error))
+    return nullptr;
+  if (http && !p->WaitForPort(p->dir_ + "/http-port", &p->http_port_, error)) return nullptr;
   if (!p->AddBenchAccount(binary, error)) return nullptr;
   return p;
 }
@@ -86,6 +92,29 @@ bool ServerProcess::AddBenchAccount(const std::string& binary, std::string* erro
   return true;
 }
 
+std::string ServerProcess::IssueDevice(const std::string& name, const std::string& kind,
+                                       const std::string& branch, std::string* error) {
+  std::string cmd = "'" + binary_ + "' device-issue --db '" + dir_ + "/queue.db' --config '" +
+                    dir_ + "/bench.toml' --name '" + name + "' --kind " + kind + " --branch '" +
+                    branch + "' 2>/dev/null";
+  FILE* out = popen(cmd.c_str(), "r");
+  if (!out) {
+    *error = "cannot run " + binary_ + " device-issue";
+    return "";
+  }
+  char buf[512];
+  std::string token;
+  while (std::fgets(buf, sizeof buf, out)) token += buf;
+  int rc = pclose(out);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  if (rc != 0 || token.empty() || token.find('\n') != std::string::npos) {
+    *error = "queue-server device-issue --kind " + kind + " failed (status " + std::to_string(rc) +
+             ")";
+    return "";
+  }
+  return token;
+}
+
 bool ServerProcess::Spawn(const std::string& binary, std::string* error) {
   if (access(binary.c_str(), X_OK) != 0) {
     *error = "server binary not executable: " + binary;
@@ -96,6 +125,10 @@ bool ServerProcess::Spawn(const std::string& binary, std::string* error) {
       binary, "--listen",         "127.0.0.1:0", "--port-file",        dir_ + "/port",
       "--db", dir_ + "/queue.db", "--config",    dir_ + "/bench.toml", "--log-level",
       "warn"};
+  if (http_) {
+    for (std::string a : {"--http", "127.0.0.1:0", "--http-port-file"}) args.push_back(a);
+    args.push_back(dir_ + "/http-port");
+  }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -122,7 +155,7 @@ bool ServerProcess::Spawn(const std::string& binary, std::string* error) {
   return true;
 }
 
-bool ServerProcess::WaitForPort(std::string* error) {
+bool ServerProcess::WaitForPort(const std::string& file, int* port, std::string* error) {
   auto start = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - start < kStartTimeout) {
     int status = 0;
@@ -131,11 +164,12 @@ bool ServerProcess::WaitForPort(std::string* error) {
       *error = "queue-server exited at start (" + DescribeWaitStatus(status) + "):\n" + LogTail();
       return false;
     }
-    std::ifstream in(dir_ + "/port");
-    if (in >> port_ && port_ > 0) return true;
+    std::ifstream in(file);
+    if (in >> *port && *port > 0) return true;
     std::this_thread::sleep_for(20ms);
   }
-  *error = "queue-server wrote no port file within 15 s:\n" + LogTail();
+  *error = "queue-server wrote no " + fs::path(file).filename().string() +
+           " file within 15 s:\n" + LogTail();
   return false;
 }
 
@@ -199,6 +233,7 @@ void PeakSampler::Sample() {
   ProcStatus now;
   if (!ReadProcStatus(pid_, &now)) return;
   peak_.rss_kib = std::max(peak_.rss_kib, now.rss_kib);
+  peak_.hwm_kib = std::max(peak_.hwm_kib, now.hwm_kib);
   peak_.threads = std::max(peak_.threads, now.threads);
 }
 

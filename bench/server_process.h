@@ -7,7 +7,12 @@
 // SIGKILL if the server has not exited after 15 s, and deletes the temp dir.
 // The child gets SIGTERM if the benchmark dies first (PR_SET_PDEATHSIG).
 //
-// ProcStatus / PeakSampler read VmRSS and Threads from /proc/PID/status;
+// With `http` (the SSE phase), the server also gets `--http 127.0.0.1:0
+// --http-port-file ...` and Start() waits for that port too (http_port()).
+// IssueDevice() runs `queue-server device-issue` against the running
+// server's database and returns the device token it prints.
+//
+// ProcStatus / PeakSampler read VmRSS, VmHWM and Threads from /proc/PID/status;
 // PeakSampler samples every 100 ms on its own thread and keeps the peaks.
 //
 // Not thread-safe: one owner thread calls Start/Stop.
@@ -24,6 +29,7 @@ namespace shop::bench {
 
 struct ProcStatus {
   int64_t rss_kib = 0;  // VmRSS
+  int64_t hwm_kib = 0;  // VmHWM (peak RSS since the process started)
   int threads = 0;      // Threads
 };
 
@@ -44,7 +50,11 @@ class ServerProcess {
   static constexpr const char* kBenchPassword = "bench-password";
 
   static std::unique_ptr<ServerProcess> Start(const std::string& binary,
-                                              const std::string& config_toml, std::string* error);
+                                              const std::string& config_toml, std::string* error,
+                                              bool http = false);
+  // A device token ("kiosk" or "board") for `branch`; "" with *error set.
+  std::string IssueDevice(const std::string& name, const std::string& kind,
+                          const std::string& branch, std::string* error);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -52,18 +62,22 @@ class ServerProcess {
   StopResult Stop();
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
+  int http_port() const { return http_port_; }  // 0 unless started with `http`
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
 
  private:
   ServerProcess() = default;
   bool Spawn(const std::string& binary, std::string* error);
   bool AddBenchAccount(const std::string& binary, std::string* error);
-  bool WaitForPort(std::string* error);
+  bool WaitForPort(const std::string& file, int* port, std::string* error);
   std::string LogTail() const;
 
   std::string dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  bool http_ = false;
+  int http_port_ = 0;
+  std::string binary_;
   bool stopped_ = false;
   StopResult stop_result_;
 };
