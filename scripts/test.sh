@@ -13,6 +13,6 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOP_QUEUE_BUIL
 cmake --build build -j2
 (cd build && ctest --output-on-failure -j2 --timeout 900)
 # The benchmark once, short, as a smoke test (figures are printed, never judged).
-build/bench/queue-bench --duration 1 --warmup 0.2 --watchers 100 --prefill 2000
+build/bench/queue-bench --duration 1 --warmup 0.2 --watchers 100 --prefill 2000 --sse-clients 50
 # Fuzz request validation and the config loader briefly with ASan + UBSan.
 ./scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
