@@ -224,6 +224,48 @@ TEST(HttpTransportTest, HandlerExceptionIs500AndServingGoesOn) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST(HttpTransportTest, OddHandlerStatusesDoNotBreakTheConnection) {
+  auto server = StartOrDie({}, [](const Request& r) {
+    Response res;
+    res.body = "ignored";
+    res.status = r.path == "/none" ? 204 : 42;
+    return res;
+  });
+  ASSERT_TRUE(server);
+  Conn c(server->port());
+  ASSERT_TRUE(c.Send(Get("/none")));
+  auto r = c.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+  EXPECT_EQ(r->body, "");
+  ASSERT_TRUE(c.Send(Get("/bad")));
+  ExpectTransportError(c.ReadReply(), 500, 13);
+}
+
+TEST(HttpTransportTest, Ipv6PeerHasNoPort) {
+  ServerOptions o;
+  o.listen = "[::1]:0";
+  auto server = HttpServer::Start(o, Echo);
+  if (!server.ok()) GTEST_SKIP() << "no IPv6 loopback: " << server.status().ToString();
+  int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_port = htons(static_cast<uint16_t>((*server)->port()));
+  addr.sin6_addr = in6addr_loopback;
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string req = Get("/v6");
+  ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  std::string got;
+  char buf[4096];
+  while (got.find("body=") == std::string::npos) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_THAT(got, HasSubstr("peer=::1\n"));
+}
+
 TEST(HttpTransportTest, PortInUseIsUnavailable) {
   auto first = StartOrDie({});
   ASSERT_TRUE(first);
