@@ -361,6 +361,34 @@ TEST_F(TlsTest, RoundTripOverTls) {
   EXPECT_TRUE(plain.WaitClosed());
 }
 
+TEST_F(TlsTest, EventStreamOverTls) {
+  ServerOptions o;
+  o.tls_cert_pem = cert_;
+  o.tls_key_pem = key_;
+  StreamHub hub;
+  auto server = StartOrDie(o, [&hub](const Request&) {
+    Response res;
+    res.start_stream = [&hub](std::shared_ptr<EventStream> s) { hub.Add(std::move(s)); };
+    return res;
+  });
+  ASSERT_TRUE(server);
+  auto c = std::make_unique<Conn>(server->port(), /*tls=*/true);
+  ASSERT_TRUE(c->connected());
+  ASSERT_TRUE(c->Send(Get("/events")));
+  ASSERT_TRUE(c->ReadUntil("\r\n\r\n"));
+  ASSERT_TRUE(hub.WaitFor(1));
+  auto s = hub.All()[0];
+  std::atomic<int> closes{0};
+  s->OnClose([&] { ++closes; });
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(s->Send(std::make_shared<const std::string>(SseFrame("n", std::to_string(i)))));
+  auto got = c->ReadUntil("data: 2\n\n");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, SseFrame("n", "0") + SseFrame("n", "1") + SseFrame("n", "2"));
+  c.reset();
+  EXPECT_TRUE(Eventually([&] { return closes.load() == 1; }));
+}
+
 TEST_F(TlsTest, BadPemIsInvalidArgument) {
   ServerOptions o;
   o.tls_cert_pem = "-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n";

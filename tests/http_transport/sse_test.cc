@@ -175,6 +175,26 @@ TEST(SseTest, SlowClientOverTheQueueIsDisconnected) {
   EXPECT_TRUE(Eventually([&] { return server->stats().streams_open == 0; }));
 }
 
+TEST(SseTest, StalledClientIsCutAtTheWriteTimeout) {
+  StreamHub hub;
+  ServerOptions o;
+  o.max_stream_queue = 100000;  // only the write timeout can end it
+  o.write_timeout = absl::Milliseconds(500);
+  auto server = StartOrDie(o, StreamHandler(&hub));
+  ASSERT_TRUE(server);
+  auto c = OpenStream(server->port());
+  ASSERT_TRUE(c);
+  c->ShrinkReceiveBuffer();
+  ASSERT_TRUE(hub.WaitFor(1));
+  auto s = hub.All()[0];
+  std::atomic<bool> closed{false};
+  s->OnClose([&] { closed = true; });
+  const Frame big = MakeFrame("big", std::string(1 << 20, 'x'));
+  for (int i = 0; i < 32; ++i) s->Send(big);  // one shared 1 MB frame, 32 times
+  EXPECT_TRUE(Eventually([&] { return closed.load(); }, 10s));
+  EXPECT_FALSE(s->Send(big));
+}
+
 TEST(SseTest, HeartbeatArrivesWhenIdle) {
   StreamHub hub;
   ServerOptions o;
