@@ -113,6 +113,24 @@ TEST(HttpTransportTest, ContentLengthOverLimitIsRefusedBeforeTheBody) {
   EXPECT_EQ(server->stats().rejected, 1u);
 }
 
+TEST(HttpTransportTest, BodyAtTheLimitIsAccepted) {
+  ServerOptions o;
+  o.max_body_bytes = 200 * 1024;  // more than the read buffer holds at once
+  auto server = StartOrDie(o, [](const Request& r) {
+    Response res;
+    res.body = std::to_string(r.body.size());
+    return res;
+  });
+  ASSERT_TRUE(server);
+  Conn c(server->port());
+  ASSERT_TRUE(c.Send("POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 204800\r\n\r\n" +
+                     std::string(200 * 1024, 'b')));
+  auto r = c.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "204800");
+}
+
 TEST(HttpTransportTest, ChunkedBodyOverLimitIs413) {
   ServerOptions o;
   o.max_body_bytes = 1024;
@@ -387,6 +405,20 @@ TEST_F(TlsTest, EventStreamOverTls) {
   EXPECT_EQ(*got, SseFrame("n", "0") + SseFrame("n", "1") + SseFrame("n", "2"));
   c.reset();
   EXPECT_TRUE(Eventually([&] { return closes.load() == 1; }));
+}
+
+TEST_F(TlsTest, SilentClientIsCutAtTheHandshakeTimeout) {
+  ServerOptions o;
+  o.tls_cert_pem = cert_;
+  o.tls_key_pem = key_;
+  o.request_timeout = absl::Seconds(1);
+  auto server = StartOrDie(o);
+  ASSERT_TRUE(server);
+  Conn c(server->port());  // TCP only: no ClientHello ever comes
+  ASSERT_TRUE(c.connected());
+  const auto start = Clock::now();
+  EXPECT_TRUE(c.WaitClosed(5s));
+  EXPECT_LT(Clock::now() - start, 4s);
 }
 
 TEST_F(TlsTest, BadPemIsInvalidArgument) {
