@@ -8,6 +8,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -291,8 +292,30 @@ void Session<Stream>::ReadRequest() {
   parser_->header_limit(static_cast<uint32_t>(
       std::min<size_t>(core_->options.max_header_bytes, UINT32_MAX)));
   parser_->body_limit(core_->options.max_body_bytes);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = Self()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+}
+
+template <class Stream>
+void Session<Stream>::OnHeader(beast::error_code ec) {
+  if (ec || phase_ != Phase::kReading || parser_->is_done()) return OnRead(ec);
+  auto read_body = [self = Self()] {
+    bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                      [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+  };
+  // A client that asks (curl does for bodies over 1 kB) waits for this
+  // before it sends the body; the body limit was already checked against
+  // Content-Length by the parser.
+  const auto& head = parser_->get();
+  if (head.version() >= 11 && beast::iequals(head[bhttp::field::expect], "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    return net::async_write(stream_, net::buffer(kContinue),
+                            [self = Self(), read_body](beast::error_code ec, size_t) {
+                              if (ec) return self->OnRead(ec);
+                              read_body();
+                            });
+  }
+  read_body();
 }
 
 template <class Stream>

@@ -169,6 +169,7 @@ class Session final : public SessionBase {
   void WaitRequest();
   void ReadRequest();
   void OnRequestTimeout();
+  void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
   void Dispatch();
   void OnResponse(Response res);

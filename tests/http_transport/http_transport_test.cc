@@ -131,6 +131,22 @@ TEST(HttpTransportTest, BodyAtTheLimitIsAccepted) {
   EXPECT_EQ(r->body, "204800");
 }
 
+TEST(HttpTransportTest, ExpectContinueGetsA100BeforeTheBody) {
+  auto server = StartOrDie({});
+  ASSERT_TRUE(server);
+  Conn c(server->port());
+  ASSERT_TRUE(c.Send("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
+                     "Expect: 100-continue\r\n\r\n"));
+  auto interim = c.ReadUntil("\r\n\r\n");
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(*interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(c.Send("data"));
+  auto r = c.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_THAT(r->body, HasSubstr("body=data"));
+}
+
 TEST(HttpTransportTest, ChunkedBodyOverLimitIs413) {
   ServerOptions o;
   o.max_body_bytes = 1024;
