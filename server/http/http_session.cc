@@ -8,6 +8,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -291,8 +292,30 @@ void Session<Stream>::ReadRequest() {
   parser_->header_limit(static_cast<uint32_t>(
       std::min<size_t>(core_->options.max_header_bytes, UINT32_MAX)));
   parser_->body_limit(core_->options.max_body_bytes);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = Self()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+}
+
+template <class Stream>
+void Session<Stream>::OnHeader(beast::error_code ec) {
+  if (ec || phase_ != Phase::kReading || parser_->is_done()) return OnRead(ec);
+  auto read_body = [self = Self()] {
+    bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                      [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+  };
+  // A client that asks (curl does for bodies over 1 kB) waits for this
+  // before it sends the body; the body limit was already checked against
+  // Content-Length by the parser.
+  const auto& head = parser_->get();
+  if (head.version() >= 11 && beast::iequals(head[bhttp::field::expect], "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    return net::async_write(stream_, net::buffer(kContinue),
+                            [self = Self(), read_body](beast::error_code ec, size_t) {
+                              if (ec) return self->OnRead(ec);
+                              read_body();
+                            });
+  }
+  read_body();
 }
 
 template <class Stream>
@@ -375,15 +398,28 @@ void Session<Stream>::OnResponse(Response res) {
     if (stopping_ || core_->stopping.load()) return WriteError(503, "server stopping");
     return StartStream(std::move(res));
   }
-  res_ = std::make_unique<bhttp::response<bhttp::string_body>>();
-  res_->version(version_);
-  res_->result(static_cast<unsigned>(res.status));
-  for (auto& [name, value] : res.headers) res_->insert(name, value);
-  res_->set(bhttp::field::content_type, res.content_type);
-  res_->set(bhttp::field::date, HttpDate());
-  res_->body() = std::move(res.body);
-  res_->keep_alive(keep_alive_ && !stopping_ && !core_->stopping.load());
-  res_->prepare_payload();
+  // A status without a body (1xx, 204, 304) must not carry one, and Beast
+  // throws on the ones it cannot write: a handler's mistake is a 500, not
+  // an exception in the event loop.
+  if (res.status < 200 || res.status > 599) {
+    spdlog::error("http: handler answered status {}; sending 500", res.status);
+    return WriteInternalError();
+  }
+  if (res.status == 204 || res.status == 304) res.body.clear();
+  try {
+    res_ = std::make_unique<bhttp::response<bhttp::string_body>>();
+    res_->version(version_);
+    res_->result(static_cast<unsigned>(res.status));
+    for (auto& [name, value] : res.headers) res_->insert(name, value);
+    res_->set(bhttp::field::content_type, res.content_type);
+    res_->set(bhttp::field::date, HttpDate());
+    res_->body() = std::move(res.body);
+    res_->keep_alive(keep_alive_ && !stopping_ && !core_->stopping.load());
+    res_->prepare_payload();
+  } catch (const std::exception& e) {
+    spdlog::error("http: cannot write the handler's response: {}", e.what());
+    return WriteInternalError();
+  }
   WriteResponse();
 }
 
@@ -401,6 +437,12 @@ void Session<Stream>::WriteError(int status, std::string_view message) {
   res_->keep_alive(false);
   res_->prepare_payload();
   WriteResponse();
+}
+
+template <class Stream>
+void Session<Stream>::WriteInternalError() {
+  WriteError(500, "internal error");
+  core_->rejected.fetch_sub(1);  // the handler's fault, not a refused request
 }
 
 template <class Stream>
@@ -452,6 +494,7 @@ void Session<Stream>::OnHeadWritten(beast::error_code ec,
   if (ec || phase_ != Phase::kStreaming || stopping_) return CloseNow();
   stream_impl_ = std::make_shared<EventStreamImpl>(weak_from_this(), core_->options.max_stream_queue);
   core_->streams_open.fetch_add(1);
+  last_sent_ = std::chrono::steady_clock::now();
   ReadProbe();
   Arm(timer_, timer_gen_, core_->heartbeat, &Session::OnHeartbeat);
   core_->BeginWork();
@@ -483,7 +526,14 @@ void Session<Stream>::ReadProbe() {
 template <class Stream>
 void Session<Stream>::OnHeartbeat() {
   if (phase_ != Phase::kStreaming) return;
-  if (!writing_) {
+  // Only a stream quiet for a whole period needs the ping.
+  const auto quiet = std::chrono::steady_clock::now() - last_sent_;
+  if (writing_ || quiet < core_->heartbeat) {
+    const Duration wait = writing_ ? Duration(core_->heartbeat)
+                                   : Duration(core_->heartbeat) - quiet;
+    return Arm(timer_, timer_gen_, wait, &Session::OnHeartbeat);
+  }
+  {
     writing_ = true;
     Arm(write_timer_, write_gen_, core_->write_timeout, &Session::CloseNow);
     net::async_write(stream_, net::buffer(kPing), [self = Self()](beast::error_code ec, size_t) {
@@ -517,6 +567,7 @@ template <class Stream>
 void Session<Stream>::OnFramesWritten(beast::error_code ec) {
   Disarm(write_timer_, write_gen_);
   writing_ = false;
+  last_sent_ = std::chrono::steady_clock::now();
   batch_.clear();
   if (batch_.capacity() > 16) {
     std::vector<Frame>().swap(batch_);

@@ -169,10 +169,12 @@ class Session final : public SessionBase {
   void WaitRequest();
   void ReadRequest();
   void OnRequestTimeout();
+  void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
   void Dispatch();
   void OnResponse(Response res);
   void WriteError(int status, std::string_view message);
+  void WriteInternalError();
   void WriteResponse();
   void StartStream(Response res);
   void OnHeadWritten(beast::error_code ec, std::function<void(std::shared_ptr<EventStream>)> start);
@@ -204,6 +206,7 @@ class Session final : public SessionBase {
   bool keep_alive_ = false;
   unsigned version_ = 11;
   std::string peer_;
+  std::chrono::steady_clock::time_point last_sent_;  // a stream's last write
   beast::flat_buffer buffer_;  // released while idle, so idle peers cost little
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::unique_ptr<bhttp::response<bhttp::string_body>> res_;

@@ -113,6 +113,40 @@ TEST(HttpTransportTest, ContentLengthOverLimitIsRefusedBeforeTheBody) {
   EXPECT_EQ(server->stats().rejected, 1u);
 }
 
+TEST(HttpTransportTest, BodyAtTheLimitIsAccepted) {
+  ServerOptions o;
+  o.max_body_bytes = 200 * 1024;  // more than the read buffer holds at once
+  auto server = StartOrDie(o, [](const Request& r) {
+    Response res;
+    res.body = std::to_string(r.body.size());
+    return res;
+  });
+  ASSERT_TRUE(server);
+  Conn c(server->port());
+  ASSERT_TRUE(c.Send("POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 204800\r\n\r\n" +
+                     std::string(200 * 1024, 'b')));
+  auto r = c.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "204800");
+}
+
+TEST(HttpTransportTest, ExpectContinueGetsA100BeforeTheBody) {
+  auto server = StartOrDie({});
+  ASSERT_TRUE(server);
+  Conn c(server->port());
+  ASSERT_TRUE(c.Send("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
+                     "Expect: 100-continue\r\n\r\n"));
+  auto interim = c.ReadUntil("\r\n\r\n");
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(*interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(c.Send("data"));
+  auto r = c.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_THAT(r->body, HasSubstr("body=data"));
+}
+
 TEST(HttpTransportTest, ChunkedBodyOverLimitIs413) {
   ServerOptions o;
   o.max_body_bytes = 1024;
@@ -224,6 +258,48 @@ TEST(HttpTransportTest, HandlerExceptionIs500AndServingGoesOn) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST(HttpTransportTest, OddHandlerStatusesDoNotBreakTheConnection) {
+  auto server = StartOrDie({}, [](const Request& r) {
+    Response res;
+    res.body = "ignored";
+    res.status = r.path == "/none" ? 204 : 42;
+    return res;
+  });
+  ASSERT_TRUE(server);
+  Conn c(server->port());
+  ASSERT_TRUE(c.Send(Get("/none")));
+  auto r = c.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+  EXPECT_EQ(r->body, "");
+  ASSERT_TRUE(c.Send(Get("/bad")));
+  ExpectTransportError(c.ReadReply(), 500, 13);
+}
+
+TEST(HttpTransportTest, Ipv6PeerHasNoPort) {
+  ServerOptions o;
+  o.listen = "[::1]:0";
+  auto server = HttpServer::Start(o, Echo);
+  if (!server.ok()) GTEST_SKIP() << "no IPv6 loopback: " << server.status().ToString();
+  int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_port = htons(static_cast<uint16_t>((*server)->port()));
+  addr.sin6_addr = in6addr_loopback;
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string req = Get("/v6");
+  ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  std::string got;
+  char buf[4096];
+  while (got.find("body=") == std::string::npos) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_THAT(got, HasSubstr("peer=::1\n"));
+}
+
 TEST(HttpTransportTest, PortInUseIsUnavailable) {
   auto first = StartOrDie({});
   ASSERT_TRUE(first);
@@ -317,6 +393,48 @@ TEST_F(TlsTest, RoundTripOverTls) {
   Conn plain(server->port());
   ASSERT_TRUE(plain.Send(Get("/")));
   EXPECT_TRUE(plain.WaitClosed());
+}
+
+TEST_F(TlsTest, EventStreamOverTls) {
+  ServerOptions o;
+  o.tls_cert_pem = cert_;
+  o.tls_key_pem = key_;
+  StreamHub hub;
+  auto server = StartOrDie(o, [&hub](const Request&) {
+    Response res;
+    res.start_stream = [&hub](std::shared_ptr<EventStream> s) { hub.Add(std::move(s)); };
+    return res;
+  });
+  ASSERT_TRUE(server);
+  auto c = std::make_unique<Conn>(server->port(), /*tls=*/true);
+  ASSERT_TRUE(c->connected());
+  ASSERT_TRUE(c->Send(Get("/events")));
+  ASSERT_TRUE(c->ReadUntil("\r\n\r\n"));
+  ASSERT_TRUE(hub.WaitFor(1));
+  auto s = hub.All()[0];
+  std::atomic<int> closes{0};
+  s->OnClose([&] { ++closes; });
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(s->Send(std::make_shared<const std::string>(SseFrame("n", std::to_string(i)))));
+  auto got = c->ReadUntil("data: 2\n\n");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, SseFrame("n", "0") + SseFrame("n", "1") + SseFrame("n", "2"));
+  c.reset();
+  EXPECT_TRUE(Eventually([&] { return closes.load() == 1; }));
+}
+
+TEST_F(TlsTest, SilentClientIsCutAtTheHandshakeTimeout) {
+  ServerOptions o;
+  o.tls_cert_pem = cert_;
+  o.tls_key_pem = key_;
+  o.request_timeout = absl::Seconds(1);
+  auto server = StartOrDie(o);
+  ASSERT_TRUE(server);
+  Conn c(server->port());  // TCP only: no ClientHello ever comes
+  ASSERT_TRUE(c.connected());
+  const auto start = Clock::now();
+  EXPECT_TRUE(c.WaitClosed(5s));
+  EXPECT_LT(Clock::now() - start, 4s);
 }
 
 TEST_F(TlsTest, BadPemIsInvalidArgument) {
