@@ -113,6 +113,7 @@ Status ParseHttp(const toml::node* node, HttpConfig& cfg, const std::string& ori
   const toml::table* t = node->as_table();
   if (!t) return Bad(origin, "http", "must be a table ([http])");
   static const std::set<std::string> kKeys = {"listen", "public_url", "trusted_proxies",
+                                              "metrics_from",
                                               "max_body_kib", "request_timeout_seconds",
                                               "idle_timeout_seconds", "max_connections"};
   for (const auto& [k, v] : *t)
@@ -130,16 +131,20 @@ Status ParseHttp(const toml::node* node, HttpConfig& cfg, const std::string& ori
     cfg.public_url = *v;
     while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
   }
-  if (const toml::node* n = t->get("trusted_proxies")) {
+  for (auto [key, list] : {std::pair{"trusted_proxies", &cfg.trusted_proxies},
+                            std::pair{"metrics_from", &cfg.metrics_from}}) {
+    const toml::node* n = t->get(key);
+    if (!n) continue;
+    const std::string name = std::string("http.") + key;
     const toml::array* a = n->as_array();
-    if (!a) return Bad(origin, "http.trusted_proxies", "must be an array of IP addresses");
+    if (!a) return Bad(origin, name, "must be an array of IP addresses");
     for (const auto& e : *a) {
       auto v = e.value<std::string>();
       unsigned char buf[16];
       if (!v || (inet_pton(AF_INET, v->c_str(), buf) != 1 &&
                  inet_pton(AF_INET6, v->c_str(), buf) != 1))
-        return Bad(origin, "http.trusted_proxies", "must be an array of IP addresses");
-      cfg.trusted_proxies.push_back(*v);
+        return Bad(origin, name, "must be an array of IP addresses");
+      list->push_back(*v);
     }
   }
   auto kib = OptionalInt(*t, "max_body_kib", 1, 16 * 1024, origin, "http");

@@ -122,6 +122,9 @@ struct HttpConfig {
   // Reverse proxies whose X-Forwarded-For names the client (IP addresses).
   // From any other peer the header is ignored.
   std::vector<std::string> trusted_proxies;
+  // Who may read /metrics besides this machine (IP addresses of the
+  // Prometheus servers); loopback always may.
+  std::vector<std::string> metrics_from;
   int64_t max_body_bytes = 64 * 1024;
   absl::Duration request_timeout = absl::Seconds(10);
   absl::Duration idle_timeout = absl::Seconds(60);

@@ -5,6 +5,8 @@
 #include <future>
 #include <thread>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/ssl.h>
 
 #include <boost/asio/io_context.hpp>
@@ -206,6 +208,16 @@ void ServerImpl::OnAccept(beast::error_code ec, tcp::socket socket) {
   }
   beast::error_code opt_ec;
   socket.set_option(tcp::no_delay(true), opt_ec);  // frames go out at once
+  // A phone that leaves the network without closing its live page is
+  // noticed within about two minutes (the stream's small heartbeat never
+  // fills the send buffer, so the write timeout alone would not see it).
+  socket.set_option(net::socket_base::keep_alive(true), opt_ec);
+  const int fd = socket.native_handle();
+  const int idle = 60, interval = 15, count = 4, user_timeout_ms = 120000;
+  (void)::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  (void)::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  (void)::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+  (void)::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
   const bool reject = core_->connections_open.load() >= core_->options.max_connections;
   auto ex = socket.get_executor();
   if (tls_) {

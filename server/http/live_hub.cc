@@ -95,10 +95,15 @@ void LiveHub::AddTicket(const TicketView& first, std::shared_ptr<EventStream> st
     Branch& b = branches_[first.ticket.branch_id];
     EnsureSubscribed(first.ticket.branch_id, b);
     TicketWatch& w = b.tickets[token];
+    pb::GetTicketStatusResponse m;
+    service::ToStatusProto(first, queue_.config(), m.mutable_status());
+    std::string bytes = m.SerializeAsString();
     if (w.streams.empty()) {
-      pb::GetTicketStatusResponse m;
-      service::ToStatusProto(first, queue_.config(), m.mutable_status());
-      w.last = m.SerializeAsString();
+      w.last = std::move(bytes);
+      w.last_frame = std::make_shared<const std::string>(SseFrame("status", Json(m)));
+    } else if (bytes != w.last && w.last_frame) {
+      // The others' page moved on after this one's first read: catch up.
+      stream->Send(w.last_frame);
     }
     w.streams.push_back(std::move(stream));
     // It may have changed between the caller's read and now.
@@ -197,7 +202,8 @@ void LiveHub::RefreshTickets(const std::string& branch_id, std::vector<std::stri
       std::string bytes = m.SerializeAsString();
       if (bytes == w->second.last) continue;
       w->second.last = std::move(bytes);
-      SendAll(w->second.streams, std::make_shared<const std::string>(SseFrame("status", Json(m))));
+      w->second.last_frame = std::make_shared<const std::string>(SseFrame("status", Json(m)));
+      SendAll(w->second.streams, w->second.last_frame);
     }
   }
 }

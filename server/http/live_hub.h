@@ -58,6 +58,7 @@ class LiveHub {
   struct TicketWatch {
     std::vector<std::shared_ptr<EventStream>> streams;
     std::string last;  // the last status sent, serialized, to send only changes
+    std::shared_ptr<const std::string> last_frame;  // ... and as it was sent
   };
   struct Pending {  // a board stream between its snapshot read and going live
     std::shared_ptr<EventStream> stream;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -141,8 +142,9 @@ Status CheckJsonTypes(const nlohmann::json& j, const google::protobuf::Descripto
   if (!j.is_object())
     return Status::InvalidArgument(prefix.empty() ? "body" : prefix, "must be a JSON object");
   for (const auto& [key, value] : j.items()) {
-    const FieldDescriptor* f = d->FindFieldByJsonName(key);
-    if (!f) f = d->FindFieldByName(key);
+    const FieldDescriptor* f = d->FindFieldByName(key);
+    for (int i = 0; !f && i < d->field_count(); ++i)
+      if (d->field(i)->json_name() == key) f = d->field(i);
     if (!f || value.is_null()) continue;
     const std::string name = prefix.empty() ? f->name() : prefix + "." + f->name();
     auto check = [&](const nlohmann::json& v, const FieldDescriptor* fd) -> Status {
@@ -289,7 +291,20 @@ Response WebApi::Route(const Request& req, const std::string& path) {
       return serving_ ? JsonResponse(200, "{\"status\":\"SERVING\"}")
                       : JsonResponse(503, "{\"status\":\"NOT_SERVING\"}");
     });
-  if (path == "/metrics") return only_get([&] { return Metrics(); });
+  if (path == "/metrics")
+    return only_get([&] {
+      // Counts of the shop's traffic and queues are not for the public side;
+      // a scraper elsewhere is listed in [http] metrics_from.
+      const std::string peer = ClientAddressOf(req.peer, "", {});
+      const bool allowed = peer == "::1" || StartsWith(peer, "127.") ||
+                           StartsWith(peer, "::ffff:127.") ||
+                           std::find(d_.config.http.metrics_from.begin(),
+                                     d_.config.http.metrics_from.end(),
+                                     peer) != d_.config.http.metrics_from.end();
+      return allowed ? Metrics()
+                     : ErrorResponse(Status::PermissionDenied(
+                           "/metrics is for this machine and [http] metrics_from only"));
+    });
   if (path == "/qr.svg") return only_get([&] { return Qr(req); });
   if (StartsWith(path, "/static/")) return only_get([&] { return Static(path.substr(8)); });
   if (StartsWith(path, "/t/") && SafeSegment(path.substr(3)))
@@ -425,7 +440,10 @@ Response WebApi::BoardPage(const Request& req, const std::string& branch) {
   Response r = Redirect("/board/" + branch);
   r.headers.emplace_back("Set-Cookie", std::string(kBoardCookie) + "=" + token +
                                            "; Path=/; Max-Age=31536000; HttpOnly; "
-                                           "SameSite=Strict");
+                                           "SameSite=Strict" +
+                                           (StartsWith(d_.config.http.public_url, "https://")
+                                                ? "; Secure"
+                                                : ""));
   return r;
 }
 

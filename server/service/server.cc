@@ -289,7 +289,8 @@ void QueueServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(deadline);
     server_->Wait();
   }
-  if (http_) http_->Shutdown(grace);  // a start that failed after the HTTP face began
+  if (live_) live_->Shutdown();  // a start that failed after the HTTP face began
+  if (http_) http_->Shutdown(grace);
   if (sweeper_.joinable()) sweeper_.join();
 }
 
