@@ -13,12 +13,6 @@ namespace {
 
 namespace pb = ::shop::queue::v1;
 
-std::string Json(const google::protobuf::Message& m) {
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out);
-  return out;
-}
-
 // Sends `frame` to every open stream of `streams` and drops the closed ones.
 void SendAll(std::vector<std::shared_ptr<EventStream>>& streams,
              const std::shared_ptr<const std::string>& frame) {
@@ -26,6 +20,12 @@ void SendAll(std::vector<std::shared_ptr<EventStream>>& streams,
 }
 
 }  // namespace
+
+std::string ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(m, &out);
+  return out;
+}
 
 LiveHub::LiveHub(QueueManager& queue, BoardHub& board) : queue_(queue), board_(board) {
   thread_ = std::thread([this] { Loop(); });
@@ -36,13 +36,13 @@ LiveHub::~LiveHub() { Shutdown(); }
 std::string LiveHub::BoardFrame(const BoardUpdate& u) {
   pb::WatchBoardResponse m;
   service::ToProto(u, &m);
-  return SseFrame("board", Json(m));
+  return SseFrame("board", ToJson(m));
 }
 
 std::string LiveHub::StatusFrame(const TicketView& v, const ServerConfig& config) {
   pb::GetTicketStatusResponse m;
   service::ToStatusProto(v, config, m.mutable_status());
-  return SseFrame("status", Json(m));
+  return SseFrame("status", ToJson(m));
 }
 
 std::string LiveHub::EndedFrame() { return SseFrame("ended", "{}"); }
@@ -100,7 +100,7 @@ void LiveHub::AddTicket(const TicketView& first, std::shared_ptr<EventStream> st
     std::string bytes = m.SerializeAsString();
     if (w.streams.empty()) {
       w.last = std::move(bytes);
-      w.last_frame = std::make_shared<const std::string>(SseFrame("status", Json(m)));
+      w.last_frame = std::make_shared<const std::string>(SseFrame("status", ToJson(m)));
     } else if (bytes != w.last && w.last_frame) {
       // The others' page moved on after this one's first read: catch up.
       stream->Send(w.last_frame);
@@ -202,7 +202,7 @@ void LiveHub::RefreshTickets(const std::string& branch_id, std::vector<std::stri
       std::string bytes = m.SerializeAsString();
       if (bytes == w->second.last) continue;
       w->second.last = std::move(bytes);
-      w->second.last_frame = std::make_shared<const std::string>(SseFrame("status", Json(m)));
+      w->second.last_frame = std::make_shared<const std::string>(SseFrame("status", ToJson(m)));
       SendAll(w->second.streams, w->second.last_frame);
     }
   }

@@ -21,11 +21,17 @@
 #include <thread>
 #include <vector>
 
+#include <google/protobuf/message.h>
+
 #include "server/domain/board.h"
 #include "server/domain/queue_manager.h"
 #include "server/http/http_server.h"
 
 namespace shop::queue::http {
+
+// A message in protobuf's JSON mapping (lowerCamelCase, defaults left out),
+// as the JSON API and the live streams send it.
+std::string ToJson(const google::protobuf::Message& m);
 
 class LiveHub {
  public:

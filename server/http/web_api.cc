@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <set>
 
 #include "absl/time/clock.h"
 #include "server/http/client_address.h"
@@ -31,12 +30,6 @@ void Secure(Response& r) {
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
   r.headers.emplace_back("X-Frame-Options", "DENY");
   r.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
-}
-
-std::string Json(const google::protobuf::Message& m) {
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out);
-  return out;
 }
 
 Response JsonResponse(int status, std::string body) {
@@ -216,15 +209,40 @@ Response Unary(const Request& http, service::PublicCalls& calls,
   Resp resp;
   if (st.ok()) st = (calls.*fn)(req, &resp);
   if (!st.ok()) return ErrorResponse(st);
-  return JsonResponse(200, Json(resp));
+  return JsonResponse(200, ToJson(resp));
 }
+
+using P = service::PublicCalls;
+
+// The JSON API: each route one method of shop.queue.v1.
+struct ApiRoute {
+  const char* name;
+  bool limited;  // the booking calls share the per-address limit
+  Response (*call)(const Request&, P&);
+};
+constexpr ApiRoute kRoutes[] = {
+    {"BookingService/ListBranches", true,
+     [](const Request& r, P& c) { return Unary(r, c, &P::ListBranches); }},
+    {"BookingService/ListSlots", true,
+     [](const Request& r, P& c) { return Unary(r, c, &P::ListSlots); }},
+    {"BookingService/CreateBooking", true,
+     [](const Request& r, P& c) { return Unary(r, c, &P::CreateBooking); }},
+    {"BookingService/GetBooking", true,
+     [](const Request& r, P& c) { return Unary(r, c, &P::GetBooking); }},
+    {"BookingService/CancelBooking", true,
+     [](const Request& r, P& c) { return Unary(r, c, &P::CancelBooking); }},
+    {"BookingService/RescheduleBooking", true,
+     [](const Request& r, P& c) { return Unary(r, c, &P::RescheduleBooking); }},
+    {"TicketStatusService/GetTicketStatus", false,
+     [](const Request& r, P& c) { return Unary(r, c, &P::GetTicketStatus); }},
+};
 
 }  // namespace
 
 Response ErrorResponse(const Status& st) {
   const google::rpc::Status rpc = service::ToRpcStatus(st);
   Response r =
-      JsonResponse(service::HttpStatusOf(static_cast<grpc::StatusCode>(rpc.code())), Json(rpc));
+      JsonResponse(service::HttpStatusOf(static_cast<grpc::StatusCode>(rpc.code())), ToJson(rpc));
   return r;
 }
 
@@ -246,12 +264,8 @@ std::string WebApi::RouteOf(const std::string& path) {
   if (StartsWith(path, "/static/")) return "/static/:file";
   if (StartsWith(path, "/api/v1/tickets/")) return "/api/v1/tickets/:token/events";
   if (StartsWith(path, "/api/v1/boards/")) return "/api/v1/boards/:branch/events";
-  static const std::set<std::string> kApi = {
-      "/api/v1/BookingService/ListBranches",      "/api/v1/BookingService/ListSlots",
-      "/api/v1/BookingService/CreateBooking",     "/api/v1/BookingService/GetBooking",
-      "/api/v1/BookingService/CancelBooking",     "/api/v1/BookingService/RescheduleBooking",
-      "/api/v1/TicketStatusService/GetTicketStatus"};
-  if (kApi.count(path)) return path;
+  for (const ApiRoute& r : kRoutes)
+    if (path == std::string("/api/v1/") + r.name) return path;
   return "other";
 }
 
@@ -331,28 +345,6 @@ std::string WebApi::ClientOf(const Request& req) const {
 }
 
 Response WebApi::Api(const Request& req, const std::string& method_path) {
-  using P = service::PublicCalls;
-  struct ApiRoute {
-    const char* name;
-    bool limited;  // the booking calls share the per-address limit
-    Response (*call)(const Request&, P&);
-  };
-  static constexpr ApiRoute kRoutes[] = {
-      {"BookingService/ListBranches", true,
-       [](const Request& r, P& c) { return Unary(r, c, &P::ListBranches); }},
-      {"BookingService/ListSlots", true,
-       [](const Request& r, P& c) { return Unary(r, c, &P::ListSlots); }},
-      {"BookingService/CreateBooking", true,
-       [](const Request& r, P& c) { return Unary(r, c, &P::CreateBooking); }},
-      {"BookingService/GetBooking", true,
-       [](const Request& r, P& c) { return Unary(r, c, &P::GetBooking); }},
-      {"BookingService/CancelBooking", true,
-       [](const Request& r, P& c) { return Unary(r, c, &P::CancelBooking); }},
-      {"BookingService/RescheduleBooking", true,
-       [](const Request& r, P& c) { return Unary(r, c, &P::RescheduleBooking); }},
-      {"TicketStatusService/GetTicketStatus", false,
-       [](const Request& r, P& c) { return Unary(r, c, &P::GetTicketStatus); }},
-  };
   const ApiRoute* route = nullptr;
   for (const ApiRoute& candidate : kRoutes)
     if (method_path == candidate.name) route = &candidate;
