@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 #include "server/config/config_loader.h"
-#include "server/domain/queue_manager.h"
+#include "server/domain/queue/queue_manager.h"
 #include "server/service/convert.h"
 #include "shop/queue/v1/counter_service.pb.h"
 #include "shop/queue/v1/kiosk_service.pb.h"

@@ -10,8 +10,8 @@
 #include "server/config/register_file.h"
 #include "server/crypto/pii_key.h"
 #include "server/crypto/secrets.h"
-#include "server/domain/auth_manager.h"
-#include "server/storage/sqlite_store.h"
+#include "server/domain/staff/auth_manager.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace shop::queue::admin {
 namespace {
@@ -167,7 +167,7 @@ int RegisterLoad(const Target& t, const std::string& file) {
   auto reg = LoadRegisterFile(file, hasher);
   if (!reg.ok()) return Refused(reg.status());
   int added_stock = 0;
-  Status st = store->Write([&](QueueTx& tx) -> Status {
+  Status st = store->Write([&](WriteTx& tx) -> Status {
     QUEUE_RETURN_IF_ERROR(ApplyRegisterFile(tx, *reg, &added_stock));
     AuditRecord r;
     r.time = SystemClock().Now();
@@ -176,7 +176,7 @@ int RegisterLoad(const Target& t, const std::string& file) {
     r.subject = "register";
     r.detail = "subscribers=" + std::to_string(reg->subscribers.size()) +
                " new_stock_cards=" + std::to_string(added_stock);
-    return tx.AppendAudit(r);
+    return tx.audit().AppendAudit(r);
   });
   if (!st.ok()) return Refused(st);
   std::printf("register: %zu subscriber(s) loaded, %d new blank card(s) in stock\n",

@@ -17,7 +17,7 @@
 #include "server/service/server.h"
 #include "server/crypto/pii_key.h"
 #include "server/storage/server_lock.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace {
 

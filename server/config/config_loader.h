@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "server/domain/branch.h"
-#include "server/domain/status.h"
+#include "server/domain/common/branch.h"
+#include "server/domain/common/status.h"
 
 namespace shop::queue {
 

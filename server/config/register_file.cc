@@ -238,14 +238,14 @@ Result<RegisterFile> LoadRegisterFile(const std::string& path, const PiiHasher& 
   return ParseRegisterFile(buf.str(), path, hasher);
 }
 
-Status ApplyRegisterFile(QueueTx& tx, const RegisterFile& f, int* added_stock,
+Status ApplyRegisterFile(WriteTx& tx, const RegisterFile& f, int* added_stock,
                          int* added_subscribers) {
   int subscribers = 0, stock = 0;
   for (const auto& s : f.subscribers) {
-    auto existing = tx.GetSubscriber(s.phone);
+    auto existing = tx.cases().GetSubscriber(s.phone);
     if (!existing.ok()) return existing.status();
     if (!*existing) {
-      QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(s));
+      QUEUE_RETURN_IF_ERROR(tx.cases().SaveSubscriber(s));
       ++subscribers;
       continue;
     }
@@ -254,10 +254,10 @@ Status ApplyRegisterFile(QueueTx& tx, const RegisterFile& f, int* added_stock,
     Subscriber update = s;
     if (!(*existing)->active_iccid.empty()) update.active_iccid = (*existing)->active_iccid;
     update.last_sim_change = std::max(s.last_sim_change, (*existing)->last_sim_change);
-    QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(update));
+    QUEUE_RETURN_IF_ERROR(tx.cases().SaveSubscriber(update));
   }
   for (const auto& c : f.stock) {
-    Status st = tx.AddStockCard(c);
+    Status st = tx.cases().AddStockCard(c);
     if (st.code() == Status::Code::kAlreadyExists) continue;
     QUEUE_RETURN_IF_ERROR(st);
     ++stock;

@@ -26,9 +26,9 @@
 #include <string>
 #include <vector>
 
-#include "server/domain/personal_data.h"
-#include "server/domain/sim_case.h"
-#include "server/domain/status.h"
+#include "server/domain/common/personal_data.h"
+#include "server/domain/cases/sim_case.h"
+#include "server/domain/common/status.h"
 #include "server/domain/store.h"
 
 namespace shop::queue {
@@ -51,7 +51,7 @@ Result<RegisterFile> LoadRegisterFile(const std::string& path, const PiiHasher& 
 // through a case), and the later last SIM change wins. Stock cards already
 // known (in stock, issued or in the register) are skipped. The counts of
 // new subscribers and new stock cards go to the optional outputs.
-Status ApplyRegisterFile(QueueTx& tx, const RegisterFile& f, int* added_stock,
+Status ApplyRegisterFile(WriteTx& tx, const RegisterFile& f, int* added_stock,
                          int* added_subscribers = nullptr);
 
 }  // namespace shop::queue

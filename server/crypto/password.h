@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/domain/status.h"
+#include "server/domain/common/status.h"
 
 namespace shop::queue::crypto {
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "server/domain/personal_data.h"
-#include "server/domain/status.h"
+#include "server/domain/common/personal_data.h"
+#include "server/domain/common/status.h"
 
 namespace shop::queue::crypto {
 

@@ -2,7 +2,7 @@
 // tokens from libsodium, SHA-256 token hashes. Thread-safe.
 #pragma once
 
-#include "server/domain/auth_manager.h"
+#include "server/domain/staff/auth_manager.h"
 
 namespace shop::queue::crypto {
 

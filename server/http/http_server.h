@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "server/domain/status.h"
+#include "server/domain/common/status.h"
 
 namespace shop::queue::http {
 

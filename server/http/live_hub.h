@@ -23,8 +23,8 @@
 
 #include <google/protobuf/message.h>
 
-#include "server/domain/board.h"
-#include "server/domain/queue_manager.h"
+#include "server/domain/queue/board.h"
+#include "server/domain/queue/queue_manager.h"
 #include "server/http/http_server.h"
 
 namespace shop::queue::http {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "server/domain/status.h"
+#include "server/domain/common/status.h"
 
 namespace shop::queue::http {
 

@@ -14,8 +14,8 @@
 #include <functional>
 #include <string>
 
-#include "server/domain/auth_manager.h"
-#include "server/domain/rate_limit.h"
+#include "server/domain/staff/auth_manager.h"
+#include "server/domain/common/rate_limit.h"
 #include "server/http/http_server.h"
 #include "server/http/live_hub.h"
 #include "server/service/metrics.h"

@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "server/domain/queue_manager.h"
+#include "server/domain/queue/queue_manager.h"
 #include "shop/queue/v1/board_service.pb.h"
 #include "shop/queue/v1/resources.pb.h"
 

@@ -18,8 +18,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "google/rpc/status.pb.h"
-#include "server/domain/auth_manager.h"
-#include "server/domain/status.h"
+#include "server/domain/staff/auth_manager.h"
+#include "server/domain/common/status.h"
 
 namespace shop::queue::service {
 

@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "server/domain/personal_data.h"
+#include "server/domain/common/personal_data.h"
 #include "server/service/convert.h"
 
 namespace shop::queue::service {

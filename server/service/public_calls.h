@@ -6,9 +6,9 @@
 // Thread-safe; borrows the managers, which must outlive it.
 #pragma once
 
-#include "server/domain/booking_manager.h"
-#include "server/domain/queue_manager.h"
-#include "server/domain/status.h"
+#include "server/domain/booking/booking_manager.h"
+#include "server/domain/queue/queue_manager.h"
+#include "server/domain/common/status.h"
 #include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/ticket_status_service.pb.h"
 

@@ -148,6 +148,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
 QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(options)) {
   manager_ = std::make_unique<QueueManager>(options_.config, *options_.store, *options_.clock,
                                             board_, crypto::RandomBytes);
+  manager_->set_serving_hooks(&case_hooks_);
   auth_ = std::make_unique<AuthManager>(*options_.store, *options_.clock, *options_.secrets);
   entry_.auth = auth_.get();
   cases_ = std::make_unique<CaseManager>(options_.config, *options_.store, *options_.clock,
@@ -206,8 +207,8 @@ void QueueServer::DescribeMetrics() {
   m.AddCollector("queue_open_counters", [this](std::string& out) {
     for (const BranchConfig& b : options_.config.branches) {
       int open = 0;
-      Status st = options_.store->Read([&](QueueTx& tx) -> Status {
-        auto counters = tx.ListCounters(b.branch_id);
+      Status st = options_.store->Read([&](ReadTx& tx) -> Status {
+        auto counters = tx.tickets().ListCounters(b.branch_id);
         if (!counters.ok()) return counters.status();
         for (const CounterRow& c : *counters) open += c.open ? 1 : 0;
         return Status::Ok();

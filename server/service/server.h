@@ -21,14 +21,15 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "server/domain/auth_manager.h"
-#include "server/domain/board.h"
-#include "server/domain/booking_manager.h"
-#include "server/domain/case_manager.h"
-#include "server/domain/device_manager.h"
-#include "server/domain/rate_limit.h"
-#include "server/domain/clock.h"
-#include "server/domain/queue_manager.h"
+#include "server/domain/staff/auth_manager.h"
+#include "server/domain/queue/board.h"
+#include "server/domain/booking/booking_manager.h"
+#include "server/domain/cases/case_hooks.h"
+#include "server/domain/cases/case_manager.h"
+#include "server/domain/staff/device_manager.h"
+#include "server/domain/common/rate_limit.h"
+#include "server/domain/common/clock.h"
+#include "server/domain/queue/queue_manager.h"
 #include "server/domain/store.h"
 #include "server/http/http_server.h"
 #include "server/http/live_hub.h"
@@ -106,6 +107,7 @@ class QueueServer {
   std::unique_ptr<QueueManager> manager_;
   std::unique_ptr<AuthManager> auth_;
   std::unique_ptr<CaseManager> cases_;
+  CaseServingHooks case_hooks_;
   std::unique_ptr<BookingManager> bookings_;
   std::unique_ptr<DeviceManager> devices_;
   std::unique_ptr<RateLimiter> booking_limiter_;

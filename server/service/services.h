@@ -7,12 +7,12 @@
 
 #include <atomic>
 
-#include "server/domain/board.h"
-#include "server/domain/booking_manager.h"
-#include "server/domain/case_manager.h"
-#include "server/domain/device_manager.h"
-#include "server/domain/rate_limit.h"
-#include "server/domain/queue_manager.h"
+#include "server/domain/queue/board.h"
+#include "server/domain/booking/booking_manager.h"
+#include "server/domain/cases/case_manager.h"
+#include "server/domain/staff/device_manager.h"
+#include "server/domain/common/rate_limit.h"
+#include "server/domain/queue/queue_manager.h"
 #include "server/service/errors.h"
 #include "server/service/public_calls.h"
 #include "shop/queue/v1/auth_service.grpc.pb.h"

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "server/domain/status.h"
+#include "server/domain/common/status.h"
 
 namespace shop::queue {
 

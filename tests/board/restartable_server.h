@@ -10,7 +10,7 @@
 
 #include "server/crypto/pii_key.h"
 #include "server/service/server.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/service/test_server.h"
 #include "tests/support/test_config.h"
 

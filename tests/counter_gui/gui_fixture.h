@@ -22,7 +22,7 @@
 
 #include "common/client/rpc.h"
 #include "counter/gui/backend.h"
-#include "server/domain/sim_case.h"
+#include "server/domain/cases/sim_case.h"
 #include "server/domain/store.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
 #include "tests/service/test_server.h"
@@ -71,12 +71,12 @@ inline QImage SaveScreenshot(QWidget* widget, const std::string& name) {
 class CounterGuiServer {
  public:
   CounterGuiServer() : server_(CaseTestConfig(), nullptr) {
-    Status seeded = server_.store().Write([&](QueueTx& tx) -> Status {
-      QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(TestSubscriber(server_.hasher(), kGuiPhone,
+    Status seeded = server_.store().Write([&](WriteTx& tx) -> Status {
+      QUEUE_RETURN_IF_ERROR(tx.cases().SaveSubscriber(TestSubscriber(server_.hasher(), kGuiPhone,
                                                              kGuiDocument, kGuiTopUp,
                                                              kGuiRecentCall)));
       for (int i = 100; i < 110; ++i)
-        QUEUE_RETURN_IF_ERROR(tx.AddStockCard({TestIccid(i), "test", "megafon"}));
+        QUEUE_RETURN_IF_ERROR(tx.cases().AddStockCard({TestIccid(i), "test", "megafon"}));
       return Status::Ok();
     });
     if (!seeded.ok()) throw std::runtime_error(seeded.ToString());

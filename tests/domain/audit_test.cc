@@ -1,6 +1,6 @@
 // The audit chain: a sound chain verifies; a changed, removed or inserted
 // record is reported at exactly that record.
-#include "server/domain/audit.h"
+#include "server/domain/audit/audit.h"
 
 #include <functional>
 #include <vector>

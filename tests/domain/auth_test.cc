@@ -1,10 +1,10 @@
 // Roles and the policy table; login lockout and session expiry with a
 // manual clock.
-#include "server/domain/auth.h"
+#include "server/domain/staff/auth.h"
 
 #include <gtest/gtest.h>
 
-#include "server/domain/clock.h"
+#include "server/domain/common/clock.h"
 
 namespace shop::queue {
 namespace {

@@ -1,5 +1,5 @@
 // BoardHub fan-out, bounded queues and shutdown.
-#include "server/domain/board.h"
+#include "server/domain/queue/board.h"
 
 #include <thread>
 

@@ -1,7 +1,7 @@
 // Appointment rules as pure functions: slots in the branch's zone (closed days,
 // daylight saving), whether a slot may be booked now, reference codes,
 // check-in windows and the contact form.
-#include "server/domain/booking.h"
+#include "server/domain/booking/booking.h"
 
 #include <gtest/gtest.h>
 

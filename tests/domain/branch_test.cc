@@ -1,5 +1,5 @@
 // Business day and opening hours in the branch's time zone.
-#include "server/domain/branch.h"
+#include "server/domain/common/branch.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Device status reports: what a detail may hold, when the change time moves,
 // and the order staff see devices in.
-#include "server/domain/device.h"
+#include "server/domain/staff/device.h"
 
 #include <gtest/gtest.h>
 

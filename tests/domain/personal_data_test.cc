@@ -1,6 +1,6 @@
 // Personal-data formats: Russian mobile numbers, identity documents, ICCIDs,
 // and masking for logs and screens.
-#include "server/domain/personal_data.h"
+#include "server/domain/common/personal_data.h"
 
 #include <gtest/gtest.h>
 

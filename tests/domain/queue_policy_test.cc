@@ -1,5 +1,5 @@
 // Call-next order, position and estimated wait.
-#include "server/domain/queue_policy.h"
+#include "server/domain/queue/queue_policy.h"
 
 #include <gtest/gtest.h>
 

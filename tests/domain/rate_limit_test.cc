@@ -1,5 +1,5 @@
 // The per-address token bucket of the public booking API, with a manual clock.
-#include "server/domain/rate_limit.h"
+#include "server/domain/common/rate_limit.h"
 
 #include <gtest/gtest.h>
 

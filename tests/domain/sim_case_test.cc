@@ -1,13 +1,13 @@
 // The SIM-replacement case's plain rules: names, step order messages, the
 // identity lock, knowledge questions and the form check (every bad field at
 // once).
-#include "server/domain/sim_case.h"
+#include "server/domain/cases/sim_case.h"
 
 #include <set>
 
 #include <gtest/gtest.h>
 
-#include "server/domain/clock.h"
+#include "server/domain/common/clock.h"
 
 namespace shop::queue {
 namespace {

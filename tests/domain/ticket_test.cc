@@ -1,5 +1,5 @@
 // Every ticket transition, allowed and forbidden, from every state.
-#include "server/domain/ticket.h"
+#include "server/domain/queue/ticket.h"
 
 #include <functional>
 #include <map>

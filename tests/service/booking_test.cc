@@ -13,7 +13,7 @@
 #include "shop/queue/v1/booking_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
-#include "server/domain/personal_data.h"
+#include "server/domain/common/personal_data.h"
 #include "tests/service/test_server.h"
 
 namespace shop::queue {
@@ -354,8 +354,8 @@ TEST_F(BookingTest, NobodyCameBecomesANoShowAndRemindersGoToTheOutbox) {
   clock_->Set(Local(14, 1));
   EXPECT_EQ(*server_.server().bookings().QueueReminders(), 1);
   EXPECT_EQ(*server_.server().bookings().QueueReminders(), 0) << "once";
-  Status st = server_.store().Read([&](QueueTx& tx) -> Status {
-    auto out = tx.OutboxFor("booking:1");
+  Status st = server_.store().Read([&](ReadTx& tx) -> Status {
+    auto out = tx.outbox().OutboxFor("booking:1");
     EXPECT_EQ(out->size(), 1u);
     if (!out->empty()) {
       EXPECT_EQ(out->front().recipient, "+79163333333");
@@ -490,8 +490,8 @@ TEST_F(BookingTest, RemindersAreInTheBookingsLanguage) {
   EXPECT_EQ(*server_.server().bookings().QueueReminders(), 3);
   auto text_of = [&](int booking_id) {
     std::string text;
-    Status st = server_.store().Read([&](QueueTx& tx) -> Status {
-      auto out = tx.OutboxFor("booking:" + std::to_string(booking_id));
+    Status st = server_.store().Read([&](ReadTx& tx) -> Status {
+      auto out = tx.outbox().OutboxFor("booking:" + std::to_string(booking_id));
       if (!out.ok()) return out.status();
       if (out->size() == 1) text = out->front().text;
       return Status::Ok();

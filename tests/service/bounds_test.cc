@@ -11,7 +11,7 @@
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "server/domain/auth.h"
+#include "server/domain/staff/auth.h"
 #include "server/service/errors.h"
 #include "shop/queue/v1/booking_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"

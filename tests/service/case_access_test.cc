@@ -40,11 +40,11 @@ struct Desk {
 class CaseAccessTest : public ::testing::Test {
  protected:
   CaseAccessTest() : server_(TwoBranches(), nullptr) {
-    Status seeded = server_.store().Write([&](QueueTx& tx) -> Status {
-      QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(
+    Status seeded = server_.store().Write([&](WriteTx& tx) -> Status {
+      QUEUE_RETURN_IF_ERROR(tx.cases().SaveSubscriber(
           testing::TestSubscriber(server_.hasher(), kPhone, "4509000111", kTopUp, "+79031112233")));
       for (int i = 100; i < 110; ++i)
-        QUEUE_RETURN_IF_ERROR(tx.AddStockCard({TestIccid(i), i < 105 ? "test" : "test2", "megafon"}));
+        QUEUE_RETURN_IF_ERROR(tx.cases().AddStockCard({TestIccid(i), i < 105 ? "test" : "test2", "megafon"}));
       return Status::Ok();
     });
     EXPECT_TRUE(seeded.ok()) << seeded.ToString();

@@ -3,7 +3,7 @@
 // policy fails here.
 #include <gtest/gtest.h>
 
-#include "server/domain/auth.h"
+#include "server/domain/staff/auth.h"
 #include "shop/queue/v1/auth_service.pb.h"
 #include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/case_service.pb.h"

@@ -6,7 +6,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
-#include "server/domain/auth.h"
+#include "server/domain/staff/auth.h"
 #include "shop/queue/v1/auth_service.pb.h"
 #include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/case_service.pb.h"

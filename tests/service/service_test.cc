@@ -288,8 +288,8 @@ TEST_F(ServiceTest, ShutdownDrainsRunningCallsAndRefusesNewOnes) {
   ASSERT_TRUE(watcher->Read(&msg));
 
   // Held: the write of this create (the sweeper writes too).
-  server_.pausing().HoldNext(testing::PausingStore::Op::kWrite, [](QueueTx& tx) {
-    auto r = tx.FindRequest("test", "create_ticket",
+  server_.pausing().HoldNext(testing::PausingStore::Op::kWrite, [](ReadTx& tx) {
+    auto r = tx.tickets().FindRequest("test", "create_ticket",
                             std::string("supervisor:") + testing::TestServer::kSupervisorLogin,
                             "running-at-stop");
     return r.ok() && r->has_value();

@@ -11,7 +11,7 @@
 #include "server/service/server.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/pausing_store.h"
 #include "tests/support/test_config.h"
 

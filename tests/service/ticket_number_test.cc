@@ -9,7 +9,7 @@
 #include "common/client/ticket_ref.h"
 #include "counter/counter_client.h"
 #include "kiosk/kiosk_client.h"
-#include "server/domain/ticket.h"
+#include "server/domain/queue/ticket.h"
 #include "tests/service/test_server.h"
 
 namespace shop::queue {

@@ -1,6 +1,6 @@
 // Staff logins, lockout, sessions and device tokens on a real SQLite file,
 // with the real hashing (counted) and a manual clock.
-#include "server/domain/auth_manager.h"
+#include "server/domain/staff/auth_manager.h"
 
 #include <atomic>
 #include <fstream>
@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "server/crypto/secrets.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/pausing_store.h"
 #include "tests/support/test_config.h"
 

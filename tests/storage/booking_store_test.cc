@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "server/storage/sql.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sql.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -91,7 +91,7 @@ class BookingStoreTest : public ::testing::Test {
   }
 
   Status Insert(Booking& b) {
-    return store_->Write([&](QueueTx& tx) { return tx.InsertBooking(b); });
+    return store_->Write([&](WriteTx& tx) { return tx.bookings().InsertBooking(b); });
   }
 
   // Inserts `b` and moves it to `state` (finished at `finished`).
@@ -108,13 +108,13 @@ class BookingStoreTest : public ::testing::Test {
 
   Status Update(const Booking& b, BookingState expected, absl::Time expected_start) {
     return store_->Write(
-        [&](QueueTx& tx) { return tx.UpdateBooking(b, expected, expected_start); });
+        [&](WriteTx& tx) { return tx.bookings().UpdateBooking(b, expected, expected_start); });
   }
 
   std::optional<Booking> ByCode(const std::string& code) {
     std::optional<Booking> out;
-    EXPECT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                  auto b = tx.GetBookingByCode(code);
+    EXPECT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                  auto b = tx.bookings().GetBookingByCode(code);
                   if (!b.ok()) return b.status();
                   out = *b;
                   return Status::Ok();
@@ -125,8 +125,8 @@ class BookingStoreTest : public ::testing::Test {
   std::optional<Booking> ByRequest(const std::string& branch, const std::string& request_id,
                                    const std::string& phone = "+79161234567") {
     std::optional<Booking> out;
-    EXPECT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                  auto b = tx.GetBookingByRequest(branch, phone, request_id);
+    EXPECT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                  auto b = tx.bookings().GetBookingByRequest(branch, phone, request_id);
                   if (!b.ok()) return b.status();
                   out = *b;
                   return Status::Ok();
@@ -136,9 +136,9 @@ class BookingStoreTest : public ::testing::Test {
 
   // Runs a read returning T; fails the test on error.
   template <typename T>
-  T ReadValue(const std::function<Result<T>(QueueTx&)>& fn) {
+  T ReadValue(const std::function<Result<T>(WriteTx&)>& fn) {
     T out{};
-    Status st = store_->Read([&](QueueTx& tx) -> Status {
+    Status st = store_->Read([&](ReadTx& tx) -> Status {
       auto r = fn(tx);
       if (!r.ok()) return r.status();
       out = std::move(r).value();
@@ -151,18 +151,18 @@ class BookingStoreTest : public ::testing::Test {
   int Seats(absl::Time slot, const std::string& service = "R",
             const std::string& branch = "test") {
     return ReadValue<int>(
-        [&](QueueTx& tx) { return tx.CountSeatsTaken(branch, service, slot); });
+        [&](WriteTx& tx) { return tx.bookings().CountSeatsTaken(branch, service, slot); });
   }
 
   std::map<absl::Time, int> SeatsBetween(absl::Time from, absl::Time to) {
     return ReadValue<std::map<absl::Time, int>>(
-        [&](QueueTx& tx) { return tx.SeatsTakenBetween("test", "R", from, to); });
+        [&](WriteTx& tx) { return tx.bookings().SeatsTakenBetween("test", "R", from, to); });
   }
 
   int PhoneCount(const std::string& phone, absl::Time from, absl::Time to, int64_t except = 0,
                  const std::string& service = "R") {
-    return ReadValue<int>([&](QueueTx& tx) {
-      return tx.CountActiveForPhone("test", service, phone, from, to, except);
+    return ReadValue<int>([&](WriteTx& tx) {
+      return tx.bookings().CountActiveForPhone("test", service, phone, from, to, except);
     });
   }
 
@@ -175,16 +175,16 @@ class BookingStoreTest : public ::testing::Test {
 
   int64_t NewTicket() {
     int64_t id = 0;
-    EXPECT_TRUE(store_->Write([&](QueueTx& tx) -> Status {
+    EXPECT_TRUE(store_->Write([&](WriteTx& tx) -> Status {
                   Ticket t;
                   t.branch_id = "test";
                   t.number_prefix = t.service_prefix = "R";
                   t.business_day = "2027-01-16";
-                  auto n = tx.NextNumber("test", "R", t.business_day);
+                  auto n = tx.tickets().NextNumber("test", "R", t.business_day);
                   if (!n.ok()) return n.status();
                   t.number = *n;
                   t.issue_time = kSlotA;
-                  QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
+                  QUEUE_RETURN_IF_ERROR(tx.tickets().InsertTicket(t));
                   id = t.id;
                   return Status::Ok();
                 }).ok());
@@ -193,7 +193,7 @@ class BookingStoreTest : public ::testing::Test {
 
   std::vector<OutboxMessage> Outbox(const std::string& subject) {
     return ReadValue<std::vector<OutboxMessage>>(
-        [&](QueueTx& tx) { return tx.OutboxFor(subject); });
+        [&](WriteTx& tx) { return tx.outbox().OutboxFor(subject); });
   }
 
   TempDir dir_;
@@ -463,11 +463,11 @@ TEST_F(BookingStoreTest, SweeperQueriesFindActiveBookingsOldestFirst) {
 
   auto started = [&](absl::Time before, int limit) {
     return Codes(ReadValue<std::vector<Booking>>(
-        [&](QueueTx& tx) { return tx.ActiveBookingsStartedBefore(before, limit); }));
+        [&](WriteTx& tx) { return tx.bookings().ActiveBookingsStartedBefore(before, limit); }));
   };
   auto to_remind = [&](absl::Time before, int limit) {
     return Codes(ReadValue<std::vector<Booking>>(
-        [&](QueueTx& tx) { return tx.BookingsToRemind(before, limit); }));
+        [&](WriteTx& tx) { return tx.bookings().BookingsToRemind(before, limit); }));
   };
   using V = std::vector<std::string>;
 
@@ -477,7 +477,7 @@ TEST_F(BookingStoreTest, SweeperQueriesFindActiveBookingsOldestFirst) {
   EXPECT_EQ(started(kSlotC, 10), (V{"AAAAAAAA", "BBBBBBB2", "BBBBBBB3", "PPPPPPPP"}));
   EXPECT_EQ(started(kSlotC + absl::Seconds(1), 2), (V{"AAAAAAAA", "BBBBBBB2"}));
   auto full = ReadValue<std::vector<Booking>>(
-      [&](QueueTx& tx) { return tx.ActiveBookingsStartedBefore(kSlotB, 1); });
+      [&](WriteTx& tx) { return tx.bookings().ActiveBookingsStartedBefore(kSlotB, 1); });
   ASSERT_EQ(full.size(), 1u);
   EXPECT_EQ(full[0].phone, "+79160000001");  // whole bookings, not just ids
   EXPECT_EQ(full[0].slot_start, kSlotA);
@@ -511,27 +511,27 @@ TEST_F(BookingStoreTest, ErasureBlanksPersonalFieldsOldestFirstAndKeepsTheRest) 
       if (b.state == BookingState::kCheckedIn) b.ticket_id = NewTicket();
       ASSERT_TRUE(Update(b, BookingState::kActive, b.slot_start).ok());
     }
-    ASSERT_TRUE(store_->Write([&](QueueTx& tx) -> Status {
+    ASSERT_TRUE(store_->Write([&](WriteTx& tx) -> Status {
                   OutboxMessage sms{0, kT0, "sms", b.phone, "Reminder",
                                     "booking:" + std::to_string(b.booking_id)};
-                  QUEUE_RETURN_IF_ERROR(tx.EnqueueMessage(sms));
+                  QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(sms));
                   OutboxMessage mail{0, kT0, "email", b.email, "Reminder",
                                      "booking:" + std::to_string(b.booking_id)};
-                  return tx.EnqueueMessage(mail);
+                  return tx.outbox().EnqueueMessage(mail);
                 }).ok());
     v.push_back(b);
   }
   // A message of a case with the same number is not the booking's.
-  ASSERT_TRUE(store_->Write([&](QueueTx& tx) {
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) {
                 OutboxMessage m{0, kT0, "sms", "+79169999999", "Case",
                                 "case:" + std::to_string(v[3].booking_id)};
-                return tx.EnqueueMessage(m);
+                return tx.outbox().EnqueueMessage(m);
               }).ok());
 
   auto erase = [&](absl::Time cutoff, int limit) {
     int n = -1;
-    EXPECT_TRUE(store_->Write([&](QueueTx& tx) -> Status {
-                  auto r = tx.EraseFinishedBookings(cutoff, limit);
+    EXPECT_TRUE(store_->Write([&](WriteTx& tx) -> Status {
+                  auto r = tx.bookings().EraseFinishedBookings(cutoff, limit);
                   if (!r.ok()) return r.status();
                   n = *r;
                   return Status::Ok();
@@ -610,13 +610,13 @@ TEST_F(BookingStoreTest, ErasureBlanksPersonalFieldsOldestFirstAndKeepsTheRest) 
 
 TEST_F(BookingStoreTest, BookingWritesInsideReadAreRefused) {
   Booking b = Stored(Value("K7M2QX9D"));
-  const std::vector<std::function<Status(QueueTx&)>> writes = {
-      [&](QueueTx& tx) {
+  const std::vector<std::function<Status(WriteTx&)>> writes = {
+      [&](WriteTx& tx) {
         Booking c = Value("AB2CD3EF");
-        return tx.InsertBooking(c);
+        return tx.bookings().InsertBooking(c);
       },
-      [&](QueueTx& tx) { return tx.UpdateBooking(b, BookingState::kActive, kSlotA); },
-      [&](QueueTx& tx) { return tx.EraseFinishedBookings(kT0 + absl::Hours(1000), 10).status(); },
+      [&](WriteTx& tx) { return tx.bookings().UpdateBooking(b, BookingState::kActive, kSlotA); },
+      [&](WriteTx& tx) { return tx.bookings().EraseFinishedBookings(kT0 + absl::Hours(1000), 10).status(); },
   };
   for (size_t i = 0; i < writes.size(); ++i)
     EXPECT_EQ(store_->Read(writes[i]).code(), Status::Code::kInternal) << "write " << i;
@@ -689,9 +689,9 @@ TEST(BookingStoreMigration, AVersion6DatabaseMigratesWithItsData) {
   // The old data is there, and bookings work beside it.
   std::optional<Ticket> t;
   std::optional<SimCase> c;
-  ASSERT_TRUE((*store)->Read([&](QueueTx& tx) -> Status {
-                t = *tx.GetTicket("test", 7);
-                c = *tx.GetCase("test", 3);
+  ASSERT_TRUE((*store)->Read([&](ReadTx& tx) -> Status {
+                t = *tx.tickets().GetTicket("test", 7);
+                c = *tx.cases().GetCase("test", 3);
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(t && c);
@@ -708,12 +708,12 @@ TEST(BookingStoreMigration, AVersion6DatabaseMigratesWithItsData) {
   b.phone = "+79161234567";
   b.request_id = "r1";
   b.created = kT0;
-  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) -> Status {
-                QUEUE_RETURN_IF_ERROR(tx.InsertBooking(b));
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) -> Status {
+                QUEUE_RETURN_IF_ERROR(tx.bookings().InsertBooking(b));
                 b.state = BookingState::kCheckedIn;
                 b.ticket_id = 7;
                 b.finished = kSlotA;
-                return tx.UpdateBooking(b, BookingState::kActive, kSlotA);
+                return tx.bookings().UpdateBooking(b, BookingState::kActive, kSlotA);
               }).ok());
   EXPECT_EQ(QueryInt(path, "SELECT ticket_id FROM bookings WHERE code = 'K7M2QX9D'"), 7);
   EXPECT_EQ(*(*store)->IntegrityCheck(), "ok");

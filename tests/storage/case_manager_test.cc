@@ -2,7 +2,7 @@
 // the happy path, the enforced order, validation, the identity lock (also
 // across a restart), supervisor actions, card checks, and a property test of
 // random step sequences.
-#include "server/domain/case_manager.h"
+#include "server/domain/cases/case_manager.h"
 
 #include <sqlite3.h>
 
@@ -17,8 +17,9 @@
 #include <gtest/gtest.h>
 
 #include "server/crypto/pii_key.h"
-#include "server/domain/queue_manager.h"
-#include "server/storage/sqlite_store.h"
+#include "server/domain/cases/case_hooks.h"
+#include "server/domain/queue/queue_manager.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -92,7 +93,7 @@ class CaseTest : public ::testing::Test {
     ASSERT_TRUE(auth_->AddStaff("anna", "Anna Clerk", Role::kClerk, "anna-pw", "test").ok());
     ASSERT_TRUE(auth_->AddStaff("boss", "Big Boss", Role::kSupervisor, "boss-pw", "test").ok());
     ASSERT_TRUE(auth_->AddStaff("bob", "Bob Clerk", Role::kClerk, "bob-pw", "test").ok());
-    Status seeded = store_->Write([&](QueueTx& tx) -> Status {
+    Status seeded = store_->Write([&](WriteTx& tx) -> Status {
       for (const Person* p : {&kAnna, &kBoris, &kVera}) {
         Subscriber s;
         s.phone = p->phone;
@@ -105,11 +106,11 @@ class CaseTest : public ::testing::Test {
         s.active_iccid = p->card;
         s.recent_topups_roubles = {p->last_topup, 100};
         s.recent_calls = {p->called};
-        QUEUE_RETURN_IF_ERROR(tx.SaveSubscriber(s));
+        QUEUE_RETURN_IF_ERROR(tx.cases().SaveSubscriber(s));
       }
       for (int i = 100; i < 100 + kStock; ++i) {
         const char* op = i % 3 == 0 ? "megafon" : i % 3 == 1 ? "beeline" : "tele2";
-        QUEUE_RETURN_IF_ERROR(tx.AddStockCard({TestIccid(i), kBranch, op}));
+        QUEUE_RETURN_IF_ERROR(tx.cases().AddStockCard({TestIccid(i), kBranch, op}));
       }
       return Status::Ok();
     });
@@ -137,6 +138,7 @@ class CaseTest : public ::testing::Test {
     ASSERT_TRUE(store_->SyncConfig(config_).ok());
     auth_ = std::make_unique<AuthManager>(*store_, clock_, secrets_);
     queue_ = std::make_unique<QueueManager>(config_, *store_, clock_, board_);
+    queue_->set_serving_hooks(&hooks_);
     cases_ = std::make_unique<CaseManager>(config_, *store_, clock_, hasher_, *auth_);
   }
 
@@ -240,6 +242,7 @@ class CaseTest : public ::testing::Test {
   ServerConfig config_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AuthManager> auth_;
+  CaseServingHooks hooks_;
   std::unique_ptr<QueueManager> queue_;
   std::unique_ptr<CaseManager> cases_;
   Principal clerk_{Role::kClerk, "anna", ""};
@@ -292,12 +295,12 @@ TEST_F(CaseTest, ServingAReplacementTicketOpensACaseThatWalksToClosed) {
   // The ticket is done; the register has exactly the new card active.
   auto t = queue_->GetTicket(kBranch, last_ticket_);
   EXPECT_EQ(t->ticket.state, TicketState::kDone);
-  Status st = store_->Read([&](QueueTx& tx) -> Status {
-    auto sub = tx.GetSubscriber(kAnna.phone);
+  Status st = store_->Read([&](ReadTx& tx) -> Status {
+    auto sub = tx.cases().GetSubscriber(kAnna.phone);
     EXPECT_EQ((*sub)->active_iccid, card);
     EXPECT_EQ((*sub)->last_sim_change, clock_.Now());
-    EXPECT_EQ(*tx.CardState(kAnna.card), "blocked");
-    auto out = tx.OutboxFor("case:" + std::to_string(id));
+    EXPECT_EQ(*tx.cases().CardState(kAnna.card), "blocked");
+    auto out = tx.outbox().OutboxFor("case:" + std::to_string(id));
     EXPECT_EQ(out->size(), 2u) << "a notice to the number and one to the contact";
     for (const auto& m : *out) EXPECT_NE(m.text.find("If you did not ask"), std::string::npos);
     return Status::Ok();
@@ -459,11 +462,11 @@ TEST_F(CaseTest, FailuresSpreadOverMoreThanADayDoNotLock) {
 }
 
 TEST_F(CaseTest, TheSubscribersOwnLockRefusesTheCase) {
-  Status st = store_->Write([&](QueueTx& tx) -> Status {
-    auto s = tx.GetSubscriber(kBoris.phone);
+  Status st = store_->Write([&](WriteTx& tx) -> Status {
+    auto s = tx.cases().GetSubscriber(kBoris.phone);
     Subscriber locked = **s;
     locked.no_sim_change = true;
-    return tx.SaveSubscriber(locked);
+    return tx.cases().SaveSubscriber(locked);
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   int64_t id = ServeNewCase();
@@ -780,8 +783,8 @@ TEST_F(CaseTest, TheLockoutMessagesGiveTheBranchsLocalTime) {
 TEST_F(CaseTest, TheSimChangeNoticeIsInRussianThenInTheCustomersLanguage) {
   auto notices = [&](int64_t id) {
     std::vector<std::string> texts;
-    Status st = store_->Read([&](QueueTx& tx) -> Status {
-      auto out = tx.OutboxFor("case:" + std::to_string(id));
+    Status st = store_->Read([&](ReadTx& tx) -> Status {
+      auto out = tx.outbox().OutboxFor("case:" + std::to_string(id));
       if (!out.ok()) return out.status();
       for (const auto& m : *out) texts.push_back(m.text);
       return Status::Ok();

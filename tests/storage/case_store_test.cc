@@ -13,8 +13,8 @@
 #include <gtest/gtest.h>
 
 #include "server/config/register_file.h"
-#include "server/storage/sql.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sql.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -104,16 +104,16 @@ class CaseStoreTest : public ::testing::Test {
   // A new ticket's id.
   int64_t NewTicket() {
     int64_t id = 0;
-    EXPECT_TRUE(store_->Write([&](QueueTx& tx) -> Status {
+    EXPECT_TRUE(store_->Write([&](WriteTx& tx) -> Status {
                   Ticket t;
                   t.branch_id = "test";
                   t.number_prefix = t.service_prefix = "R";
                   t.business_day = "2027-01-15";
-                  auto n = tx.NextNumber("test", "R", t.business_day);
+                  auto n = tx.tickets().NextNumber("test", "R", t.business_day);
                   if (!n.ok()) return n.status();
                   t.number = *n;
                   t.issue_time = kT0;
-                  QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
+                  QUEUE_RETURN_IF_ERROR(tx.tickets().InsertTicket(t));
                   id = t.id;
                   return Status::Ok();
                 }).ok());
@@ -133,14 +133,14 @@ class CaseStoreTest : public ::testing::Test {
   // Inserts a case for a new ticket.
   SimCase NewCase() {
     SimCase c = NewCaseValue(NewTicket());
-    EXPECT_TRUE(store_->Write([&](QueueTx& tx) { return tx.InsertCase(c); }).ok());
+    EXPECT_TRUE(store_->Write([&](WriteTx& tx) { return tx.cases().InsertCase(c); }).ok());
     return c;
   }
 
   std::optional<SimCase> Get(int64_t case_id, const std::string& branch = "test") {
     std::optional<SimCase> out;
-    EXPECT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                  auto c = tx.GetCase(branch, case_id);
+    EXPECT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                  auto c = tx.cases().GetCase(branch, case_id);
                   if (!c.ok()) return c.status();
                   out = *c;
                   return Status::Ok();
@@ -148,7 +148,7 @@ class CaseStoreTest : public ::testing::Test {
     return out;
   }
 
-  Status Write(const std::function<Status(QueueTx&)>& fn) { return store_->Write(fn); }
+  Status Write(const std::function<Status(WriteTx&)>& fn) { return store_->Write(fn); }
 
   TempDir dir_;
   std::string path_;
@@ -181,7 +181,7 @@ TEST_F(CaseStoreTest, InsertGetAndUpdateRoundTripEveryField) {
   c.new_iccid = "8970102000500000014";
   c.refunded = true;
   c.finished = kT0 + absl::Minutes(12);
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.UpdateCase(c, CaseState::kAwaitingForm); }).ok());
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().UpdateCase(c, CaseState::kAwaitingForm); }).ok());
   got = Get(c.case_id);
   ASSERT_TRUE(got && got->form);
   EXPECT_EQ(got->form->phone, "+79161234567");
@@ -208,16 +208,16 @@ TEST_F(CaseStoreTest, InsertGetAndUpdateRoundTripEveryField) {
 TEST_F(CaseStoreTest, UpdateFromAStaleStateIsAborted) {
   SimCase c = NewCase();
   c.state = CaseState::kAwaitingIdentity;
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.UpdateCase(c, CaseState::kAwaitingForm); }).ok());
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().UpdateCase(c, CaseState::kAwaitingForm); }).ok());
   SimCase stale = c;
   stale.state = CaseState::kCancelled;
-  Status st = Write([&](QueueTx& tx) { return tx.UpdateCase(stale, CaseState::kAwaitingForm); });
+  Status st = Write([&](WriteTx& tx) { return tx.cases().UpdateCase(stale, CaseState::kAwaitingForm); });
   EXPECT_EQ(st.code(), Status::Code::kAborted) << st.ToString();
   EXPECT_EQ(Get(c.case_id)->state, CaseState::kAwaitingIdentity);
   // An unknown case is aborted too (nothing matched).
   SimCase ghost = c;
   ghost.case_id = 999;
-  EXPECT_EQ(Write([&](QueueTx& tx) { return tx.UpdateCase(ghost, CaseState::kAwaitingIdentity); })
+  EXPECT_EQ(Write([&](WriteTx& tx) { return tx.cases().UpdateCase(ghost, CaseState::kAwaitingIdentity); })
                 .code(),
             Status::Code::kAborted);
 }
@@ -225,7 +225,7 @@ TEST_F(CaseStoreTest, UpdateFromAStaleStateIsAborted) {
 TEST_F(CaseStoreTest, ATicketHasAtMostOneCaseThatIsNotCancelled) {
   SimCase first = NewCase();
   SimCase second = NewCaseValue(first.ticket_id);
-  Status st = Write([&](QueueTx& tx) { return tx.InsertCase(second); });
+  Status st = Write([&](WriteTx& tx) { return tx.cases().InsertCase(second); });
   EXPECT_EQ(st.code(), Status::Code::kAlreadyExists) << st.ToString();
 
   // Even past the store's own check, the index refuses a second open case.
@@ -236,13 +236,13 @@ TEST_F(CaseStoreTest, ATicketHasAtMostOneCaseThatIsNotCancelled) {
 
   first.state = CaseState::kCancelled;
   ASSERT_TRUE(
-      Write([&](QueueTx& tx) { return tx.UpdateCase(first, CaseState::kAwaitingForm); }).ok());
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.InsertCase(second); }).ok());
+      Write([&](WriteTx& tx) { return tx.cases().UpdateCase(first, CaseState::kAwaitingForm); }).ok());
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().InsertCase(second); }).ok());
   EXPECT_NE(second.case_id, first.case_id);
 
   std::optional<SimCase> open;
-  ASSERT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                auto c = tx.CaseOfTicket("test", first.ticket_id);
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                auto c = tx.cases().CaseOfTicket("test", first.ticket_id);
                 if (!c.ok()) return c.status();
                 open = *c;
                 return Status::Ok();
@@ -255,18 +255,18 @@ TEST_F(CaseStoreTest, CaseRecordsAreNumberedPerCaseAndImmutable) {
   SimCase a = NewCase();
   SimCase b = NewCase();
   std::vector<int> seqs;
-  ASSERT_TRUE(Write([&](QueueTx& tx) -> Status {
+  ASSERT_TRUE(Write([&](WriteTx& tx) -> Status {
                 for (int64_t id : {a.case_id, b.case_id, a.case_id, a.case_id}) {
                   CaseRecord r{id, 0, kT0, "form", "accepted", "clerk:anna", "", "operator=megafon"};
-                  QUEUE_RETURN_IF_ERROR(tx.AppendCaseRecord(r));
+                  QUEUE_RETURN_IF_ERROR(tx.cases().AppendCaseRecord(r));
                   seqs.push_back(r.seq);
                 }
                 return Status::Ok();
               }).ok());
   EXPECT_EQ(seqs, (std::vector<int>{1, 1, 2, 3}));
   std::vector<CaseRecord> records;
-  ASSERT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                auto r = tx.CaseRecords(a.case_id);
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                auto r = tx.cases().CaseRecords(a.case_id);
                 if (!r.ok()) return r.status();
                 records = *r;
                 return Status::Ok();
@@ -286,8 +286,8 @@ TEST_F(CaseStoreTest, CaseRecordsAreNumberedPerCaseAndImmutable) {
 TEST_F(CaseStoreTest, ReceiptNumbersCountPerBranchAndYearAcrossRestarts) {
   auto next = [&](const std::string& branch, int year) {
     int64_t n = 0;
-    EXPECT_TRUE(Write([&](QueueTx& tx) -> Status {
-                  auto r = tx.NextReceiptNumber(branch, year);
+    EXPECT_TRUE(Write([&](WriteTx& tx) -> Status {
+                  auto r = tx.cases().NextReceiptNumber(branch, year);
                   if (!r.ok()) return r.status();
                   n = *r;
                   return Status::Ok();
@@ -301,8 +301,8 @@ TEST_F(CaseStoreTest, ReceiptNumbersCountPerBranchAndYearAcrossRestarts) {
   Reopen();
   EXPECT_EQ(next("test", 2027), 3);
   // A number taken by a failed write is not taken.
-  EXPECT_FALSE(Write([&](QueueTx& tx) -> Status {
-                 (void)tx.NextReceiptNumber("test", 2027);
+  EXPECT_FALSE(Write([&](WriteTx& tx) -> Status {
+                 (void)tx.cases().NextReceiptNumber("test", 2027);
                  return Status::Aborted("lost");
                }).ok());
   EXPECT_EQ(next("test", 2027), 4);
@@ -313,12 +313,12 @@ TEST_F(CaseStoreTest, IdentityAttemptsSurviveReopening) {
   a.failures = {kT0, kT0 + absl::Minutes(5)};
   a.locked_until = kT0 + absl::Hours(24);
   ASSERT_TRUE(
-      Write([&](QueueTx& tx) { return tx.SaveIdentityAttempts("+79161234567", a); }).ok());
+      Write([&](WriteTx& tx) { return tx.cases().SaveIdentityAttempts("+79161234567", a); }).ok());
   Reopen();
   IdentityAttempts got, other;
-  ASSERT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                got = *tx.GetIdentityAttempts("+79161234567");
-                other = *tx.GetIdentityAttempts("+79031112233");
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                got = *tx.cases().GetIdentityAttempts("+79161234567");
+                other = *tx.cases().GetIdentityAttempts("+79031112233");
                 return Status::Ok();
               }).ok());
   EXPECT_EQ(got.failures, a.failures);
@@ -327,8 +327,8 @@ TEST_F(CaseStoreTest, IdentityAttemptsSurviveReopening) {
   EXPECT_EQ(other.locked_until, absl::InfinitePast());
 
   // Nothing left to remember: no row keyed by the number remains.
-  ASSERT_TRUE(Write([&](QueueTx& tx) {
-                return tx.SaveIdentityAttempts("+79161234567", IdentityAttempts{});
+  ASSERT_TRUE(Write([&](WriteTx& tx) {
+                return tx.cases().SaveIdentityAttempts("+79161234567", IdentityAttempts{});
               }).ok());
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM identity_attempts"), 0);
 }
@@ -336,11 +336,11 @@ TEST_F(CaseStoreTest, IdentityAttemptsSurviveReopening) {
 TEST_F(CaseStoreTest, SubscriberRoundTrip) {
   Subscriber s = SampleSubscriber();
   s.last_sim_change = kT0 - absl::Hours(1000);
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.SaveSubscriber(s); }).ok());
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
   std::optional<Subscriber> got, none;
-  ASSERT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                got = *tx.GetSubscriber(s.phone);
-                none = *tx.GetSubscriber("+79990000000");
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                got = *tx.cases().GetSubscriber(s.phone);
+                none = *tx.cases().GetSubscriber("+79990000000");
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(got);
@@ -360,9 +360,9 @@ TEST_F(CaseStoreTest, SubscriberRoundTrip) {
   s.recent_topups_roubles = {100};
   s.recent_calls = {};
   s.no_sim_change = true;
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.SaveSubscriber(s); }).ok());
-  ASSERT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                got = *tx.GetSubscriber(s.phone);
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                got = *tx.cases().GetSubscriber(s.phone);
                 return Status::Ok();
               }).ok());
   EXPECT_EQ(got->recent_topups_roubles, (std::vector<int64_t>{100}));
@@ -373,30 +373,30 @@ TEST_F(CaseStoreTest, SubscriberRoundTrip) {
   // A card active on one number cannot be given to another.
   Subscriber other = SampleSubscriber();
   other.phone = "+79162345678";
-  EXPECT_EQ(Write([&](QueueTx& tx) { return tx.SaveSubscriber(other); }).code(),
+  EXPECT_EQ(Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(other); }).code(),
             Status::Code::kFailedPrecondition);
   // Nor can a number get a second active card this way.
   s.active_iccid = "8970102000400000025";
-  EXPECT_EQ(Write([&](QueueTx& tx) { return tx.SaveSubscriber(s); }).code(),
+  EXPECT_EQ(Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).code(),
             Status::Code::kFailedPrecondition);
 }
 
 TEST_F(CaseStoreTest, SwapActiveCardKeepsExactlyOneActiveCard) {
   const Subscriber s = SampleSubscriber();
   const std::string kNew = "8970102000500000014";
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.SaveSubscriber(s); }).ok());
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
   const absl::Time now = kT0 + absl::Hours(2);
-  ASSERT_TRUE(Write([&](QueueTx& tx) {
-                return tx.SwapActiveCard(s.phone, s.active_iccid, kNew, now);
+  ASSERT_TRUE(Write([&](WriteTx& tx) {
+                return tx.cases().SwapActiveCard(s.phone, s.active_iccid, kNew, now);
               }).ok());
 
   std::optional<Subscriber> got;
   std::string old_state, new_state, unknown_state;
-  ASSERT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                got = *tx.GetSubscriber(s.phone);
-                old_state = *tx.CardState(s.active_iccid);
-                new_state = *tx.CardState(kNew);
-                unknown_state = *tx.CardState("8970102000999999999");
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                got = *tx.cases().GetSubscriber(s.phone);
+                old_state = *tx.cases().CardState(s.active_iccid);
+                new_state = *tx.cases().CardState(kNew);
+                unknown_state = *tx.cases().CardState("8970102000999999999");
                 return Status::Ok();
               }).ok());
   EXPECT_EQ(got->active_iccid, kNew);
@@ -412,13 +412,13 @@ TEST_F(CaseStoreTest, SwapActiveCardKeepsExactlyOneActiveCard) {
             absl::ToUnixMicros(now));
 
   // A swap based on the old card is a lost race, and changes nothing.
-  Status st = Write([&](QueueTx& tx) {
-    return tx.SwapActiveCard(s.phone, s.active_iccid, "8970102000500000022", now);
+  Status st = Write([&](WriteTx& tx) {
+    return tx.cases().SwapActiveCard(s.phone, s.active_iccid, "8970102000500000022", now);
   });
   EXPECT_EQ(st.code(), Status::Code::kAborted) << st.ToString();
   // A blocked card is never activated again.
-  st = Write([&](QueueTx& tx) {
-    return tx.SwapActiveCard(s.phone, kNew, s.active_iccid, now);
+  st = Write([&](WriteTx& tx) {
+    return tx.cases().SwapActiveCard(s.phone, kNew, s.active_iccid, now);
   });
   EXPECT_EQ(st.code(), Status::Code::kFailedPrecondition) << st.ToString();
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sim_cards WHERE state = 'active'"), 1);
@@ -435,14 +435,14 @@ TEST_F(CaseStoreTest, SwapActiveCardKeepsExactlyOneActiveCard) {
 TEST_F(CaseStoreTest, ANumberWithoutACardGetsItsFirst) {
   Subscriber s = SampleSubscriber();
   s.active_iccid.clear();
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.SaveSubscriber(s); }).ok());
-  ASSERT_TRUE(Write([&](QueueTx& tx) {
-                return tx.SwapActiveCard(s.phone, "", "8970102000500000014", kT0);
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
+  ASSERT_TRUE(Write([&](WriteTx& tx) {
+                return tx.cases().SwapActiveCard(s.phone, "", "8970102000500000014", kT0);
               }).ok());
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sim_cards WHERE state = 'active'"), 1);
   // An unknown number is not found.
-  EXPECT_EQ(Write([&](QueueTx& tx) {
-              return tx.SwapActiveCard("+79990000000", "", "8970102000500000022", kT0);
+  EXPECT_EQ(Write([&](WriteTx& tx) {
+              return tx.cases().SwapActiveCard("+79990000000", "", "8970102000500000022", kT0);
             }).code(),
             Status::Code::kNotFound);
 }
@@ -450,23 +450,23 @@ TEST_F(CaseStoreTest, ANumberWithoutACardGetsItsFirst) {
 TEST_F(CaseStoreTest, AStockCardIsIssuedOnlyOnce) {
   SimCase c = NewCase();
   const std::string kCard = "8970102000500000014";
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.AddStockCard(Blank(kCard)); }).ok());
-  EXPECT_EQ(Write([&](QueueTx& tx) { return tx.AddStockCard(Blank(kCard)); }).code(),
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().AddStockCard(Blank(kCard)); }).ok());
+  EXPECT_EQ(Write([&](WriteTx& tx) { return tx.cases().AddStockCard(Blank(kCard)); }).code(),
             Status::Code::kAlreadyExists);
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.IssueStockCard(kCard, c.case_id); }).ok());
-  EXPECT_EQ(Write([&](QueueTx& tx) { return tx.IssueStockCard(kCard, c.case_id); }).code(),
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().IssueStockCard(kCard, c.case_id); }).ok());
+  EXPECT_EQ(Write([&](WriteTx& tx) { return tx.cases().IssueStockCard(kCard, c.case_id); }).code(),
             Status::Code::kAborted);
-  EXPECT_EQ(Write([&](QueueTx& tx) {
-              return tx.IssueStockCard("8970102000500000022", c.case_id);
+  EXPECT_EQ(Write([&](WriteTx& tx) {
+              return tx.cases().IssueStockCard("8970102000500000022", c.case_id);
             }).code(),
             Status::Code::kAborted);
-  EXPECT_EQ(Write([&](QueueTx& tx) { return tx.AddStockCard(Blank(kCard)); }).code(),
+  EXPECT_EQ(Write([&](WriteTx& tx) { return tx.cases().AddStockCard(Blank(kCard)); }).code(),
             Status::Code::kAlreadyExists);
 
   std::optional<StockCard> got, none;
-  ASSERT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                got = *tx.GetStockCard(kCard);
-                none = *tx.GetStockCard("8970102000500000022");
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                got = *tx.cases().GetStockCard(kCard);
+                none = *tx.cases().GetStockCard("8970102000500000022");
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(got);
@@ -477,9 +477,9 @@ TEST_F(CaseStoreTest, AStockCardIsIssuedOnlyOnce) {
   EXPECT_EQ(got->operator_id, "megafon");
 
   // A card that is in the register is not a blank card.
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.SaveSubscriber(SampleSubscriber()); }).ok());
-  EXPECT_EQ(Write([&](QueueTx& tx) {
-              return tx.AddStockCard(Blank(SampleSubscriber().active_iccid));
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(SampleSubscriber()); }).ok());
+  EXPECT_EQ(Write([&](WriteTx& tx) {
+              return tx.cases().AddStockCard(Blank(SampleSubscriber().active_iccid));
             }).code(),
             Status::Code::kAlreadyExists);
 }
@@ -496,21 +496,21 @@ TEST_F(CaseStoreTest, ErasureBlanksPersonalFieldsOldestFirstAndKeepsAmounts) {
     c.state = i < 3 ? CaseState::kClosed : CaseState::kAwaitingPayment;
     if (i < 3) c.finished = kT0 + absl::Hours(3 - i);  // the last finished is the oldest
     ASSERT_TRUE(
-        Write([&](QueueTx& tx) -> Status {
-          QUEUE_RETURN_IF_ERROR(tx.UpdateCase(c, CaseState::kAwaitingForm));
+        Write([&](WriteTx& tx) -> Status {
+          QUEUE_RETURN_IF_ERROR(tx.cases().UpdateCase(c, CaseState::kAwaitingForm));
           OutboxMessage m{0, kT0, "email", c.form->contact, "Your card was replaced",
                           "case:" + std::to_string(c.case_id)};
-          QUEUE_RETURN_IF_ERROR(tx.EnqueueMessage(m));
+          QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(m));
           if (m.id <= 0) return Status::Internal("no id");
           CaseRecord r{c.case_id, 0, kT0, "close", "closed", "clerk:anna", "", ""};
-          return tx.AppendCaseRecord(r);
+          return tx.cases().AppendCaseRecord(r);
         }).ok());
     cases.push_back(c);
   }
   auto erase = [&](absl::Time cutoff, int limit) {
     int n = -1;
-    EXPECT_TRUE(Write([&](QueueTx& tx) -> Status {
-                  auto r = tx.EraseFinishedCases(cutoff, limit);
+    EXPECT_TRUE(Write([&](WriteTx& tx) -> Status {
+                  auto r = tx.cases().EraseFinishedCases(cutoff, limit);
                   if (!r.ok()) return r.status();
                   n = *r;
                   return Status::Ok();
@@ -530,8 +530,8 @@ TEST_F(CaseStoreTest, ErasureBlanksPersonalFieldsOldestFirstAndKeepsAmounts) {
     auto got = Get(cases[i].case_id);
     ASSERT_TRUE(got && got->form);
     std::vector<OutboxMessage> out;
-    ASSERT_TRUE(store_->Read([&](QueueTx& tx) -> Status {
-                  out = *tx.OutboxFor("case:" + std::to_string(cases[i].case_id));
+    ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                  out = *tx.outbox().OutboxFor("case:" + std::to_string(cases[i].case_id));
                   return Status::Ok();
                 }).ok());
     ASSERT_EQ(out.size(), 1u);
@@ -568,7 +568,7 @@ TEST_F(CaseStoreTest, ErasureBlanksPersonalFieldsOldestFirstAndKeepsAmounts) {
   // A write from a copy taken before erasure does not bring the data back.
   SimCase stale = cases[2];
   stale.refunded = true;
-  ASSERT_TRUE(Write([&](QueueTx& tx) { return tx.UpdateCase(stale, CaseState::kClosed); }).ok());
+  ASSERT_TRUE(Write([&](WriteTx& tx) { return tx.cases().UpdateCase(stale, CaseState::kClosed); }).ok());
   auto got = Get(stale.case_id);
   EXPECT_TRUE(got->refunded);
   EXPECT_TRUE(got->erased);
@@ -578,26 +578,26 @@ TEST_F(CaseStoreTest, ErasureBlanksPersonalFieldsOldestFirstAndKeepsAmounts) {
 
 TEST_F(CaseStoreTest, CaseWritesInsideReadAreRefused) {
   SimCase c = NewCase();
-  const std::vector<std::function<Status(QueueTx&)>> writes = {
-      [&](QueueTx& tx) {
+  const std::vector<std::function<Status(WriteTx&)>> writes = {
+      [&](WriteTx& tx) {
         SimCase d = NewCaseValue(c.ticket_id);
-        return tx.InsertCase(d);
+        return tx.cases().InsertCase(d);
       },
-      [&](QueueTx& tx) { return tx.UpdateCase(c, CaseState::kAwaitingForm); },
-      [&](QueueTx& tx) {
+      [&](WriteTx& tx) { return tx.cases().UpdateCase(c, CaseState::kAwaitingForm); },
+      [&](WriteTx& tx) {
         CaseRecord r{c.case_id, 0, kT0, "open", "opened", "clerk:anna", "", ""};
-        return tx.AppendCaseRecord(r);
+        return tx.cases().AppendCaseRecord(r);
       },
-      [&](QueueTx& tx) { return tx.NextReceiptNumber("test", 2027).status(); },
-      [&](QueueTx& tx) { return tx.EraseFinishedCases(kT0, 10).status(); },
-      [&](QueueTx& tx) { return tx.SaveIdentityAttempts("+79161234567", {}); },
-      [&](QueueTx& tx) { return tx.SaveSubscriber(SampleSubscriber()); },
-      [&](QueueTx& tx) { return tx.SwapActiveCard("+79161234567", "", "8970102000500000014", kT0); },
-      [&](QueueTx& tx) { return tx.AddStockCard(Blank("8970102000500000014")); },
-      [&](QueueTx& tx) { return tx.IssueStockCard("8970102000500000014", c.case_id); },
-      [&](QueueTx& tx) {
+      [&](WriteTx& tx) { return tx.cases().NextReceiptNumber("test", 2027).status(); },
+      [&](WriteTx& tx) { return tx.cases().EraseFinishedCases(kT0, 10).status(); },
+      [&](WriteTx& tx) { return tx.cases().SaveIdentityAttempts("+79161234567", {}); },
+      [&](WriteTx& tx) { return tx.cases().SaveSubscriber(SampleSubscriber()); },
+      [&](WriteTx& tx) { return tx.cases().SwapActiveCard("+79161234567", "", "8970102000500000014", kT0); },
+      [&](WriteTx& tx) { return tx.cases().AddStockCard(Blank("8970102000500000014")); },
+      [&](WriteTx& tx) { return tx.cases().IssueStockCard("8970102000500000014", c.case_id); },
+      [&](WriteTx& tx) {
         OutboxMessage m{0, kT0, "sms", "+79161234567", "text", "case:1"};
-        return tx.EnqueueMessage(m);
+        return tx.outbox().EnqueueMessage(m);
       },
   };
   for (size_t i = 0; i < writes.size(); ++i)
@@ -629,10 +629,10 @@ TEST(CaseStoreMigration, AVersion5DatabaseMigratesWithItsData) {
   c.counter_id = "1";
   c.opened_by = "anna";
   c.opened = kT0;
-  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) { return tx.InsertCase(c); }).ok());
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) { return tx.cases().InsertCase(c); }).ok());
   std::optional<Ticket> t;
-  ASSERT_TRUE((*store)->Read([&](QueueTx& tx) -> Status {
-                t = *tx.GetTicket("test", 7);
+  ASSERT_TRUE((*store)->Read([&](ReadTx& tx) -> Status {
+                t = *tx.tickets().GetTicket("test", 7);
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(t);
@@ -835,7 +835,7 @@ TEST(RegisterFile, LoadingAgainUpdatesButKeepsASimChange) {
   auto f = ParseRegisterFile(ReadSource("server/config/demo_register.json"), "demo", hasher);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   int stock = -1, subscribers = -1;
-  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) {
                 return ApplyRegisterFile(tx, *f, &stock, &subscribers);
               }).ok());
   EXPECT_EQ(stock, 30);
@@ -845,21 +845,21 @@ TEST(RegisterFile, LoadingAgainUpdatesButKeepsASimChange) {
   const Subscriber& first = f->subscribers[0];
   const std::string fresh = f->stock[0].iccid;  // a megafon blank, issued
   ASSERT_EQ(f->stock[0].operator_id, first.operator_id);
-  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
-                return tx.SwapActiveCard(first.phone, first.active_iccid, fresh, kT0);
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) {
+                return tx.cases().SwapActiveCard(first.phone, first.active_iccid, fresh, kT0);
               }).ok());
   // The file was edited meanwhile: a new top-up.
   RegisterFile edited = *f;
   edited.subscribers[0].recent_topups_roubles.insert(
       edited.subscribers[0].recent_topups_roubles.begin(), 750);
-  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) {
                 return ApplyRegisterFile(tx, edited, &stock, &subscribers);
               }).ok());
   EXPECT_EQ(stock, 0);
   EXPECT_EQ(subscribers, 0);
   std::optional<Subscriber> got;
-  ASSERT_TRUE((*store)->Read([&](QueueTx& tx) -> Status {
-                got = *tx.GetSubscriber(first.phone);
+  ASSERT_TRUE((*store)->Read([&](ReadTx& tx) -> Status {
+                got = *tx.cases().GetSubscriber(first.phone);
                 return Status::Ok();
               }).ok());
   ASSERT_TRUE(got);

@@ -1,12 +1,12 @@
 // QueueManager use cases over a real SQLite file with a manual clock.
-#include "server/domain/queue_manager.h"
+#include "server/domain/queue/queue_manager.h"
 
 #include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {

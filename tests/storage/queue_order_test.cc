@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "server/domain/queue_policy.h"
-#include "server/storage/sqlite_store.h"
+#include "server/domain/queue/queue_policy.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -23,14 +23,14 @@ TEST(QueueOrder, IndexedQueriesAgreeWithTheDomainRules) {
   std::mt19937 rng(12345);
   const std::vector<std::string> services = {"R", "N", "P"};
   std::vector<Ticket> all;
-  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) -> Status {
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) -> Status {
                 for (int i = 0; i < 400; ++i) {
                   Ticket t;
                   t.branch_id = "test";
                   t.number_prefix = services[rng() % 3];
                   t.service_prefix = services[rng() % 3];
                   t.business_day = "2026-03-10";
-                  auto n = tx.NextNumber("test", t.number_prefix, t.business_day);
+                  auto n = tx.tickets().NextNumber("test", t.number_prefix, t.business_day);
                   if (!n.ok()) return n.status();
                   t.number = *n;
                   // Coarse times so ties happen often.
@@ -44,7 +44,7 @@ TEST(QueueOrder, IndexedQueriesAgreeWithTheDomainRules) {
                   }
                   // A few tickets are not waiting and must be ignored.
                   if (rng() % 8 == 0) t.state = TicketState::kDone;
-                  QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
+                  QUEUE_RETURN_IF_ERROR(tx.tickets().InsertTicket(t));
                   all.push_back(t);
                 }
                 return Status::Ok();
@@ -56,8 +56,8 @@ TEST(QueueOrder, IndexedQueriesAgreeWithTheDomainRules) {
     for (const auto& s : services)
       if (rng() % 2) serving.insert(s);
     if (serving.empty()) serving.insert("R");
-    ASSERT_TRUE((*store)->Read([&](QueueTx& tx) -> Status {
-                  auto heads = tx.CallCandidates("test", serving, now);
+    ASSERT_TRUE((*store)->Read([&](ReadTx& tx) -> Status {
+                  auto heads = tx.tickets().CallCandidates("test", serving, now);
                   EXPECT_TRUE(heads.ok());
                   auto want = PickNext(all, serving, now);
                   auto got = PickNext(*heads, serving, now);
@@ -71,7 +71,7 @@ TEST(QueueOrder, IndexedQueriesAgreeWithTheDomainRules) {
                     const QueueTier mine = TierOf(t, now);
                     for (QueueTier tier : kAllTiers) {
                       if (tier > mine) break;
-                      auto n = tx.CountWaiting("test", t.service_prefix, tier, now,
+                      auto n = tx.tickets().CountWaiting("test", t.service_prefix, tier, now,
                                                tier == mine ? &t : nullptr);
                       EXPECT_TRUE(n.ok());
                       position += *n;

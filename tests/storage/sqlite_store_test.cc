@@ -1,6 +1,6 @@
 // SqliteStore on a real file in a temp dir: migrations, reopen, group commit
 // isolation, a full disk.
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>
 
@@ -46,19 +46,19 @@ std::string QueryText(const std::string& path, const std::string& sql) {
 
 // Inserts the next ticket of `prefix` (after `edit`, if given, changed it);
 // errors come back as values.
-Result<Ticket> NewTicket(QueueTx& tx, const std::string& prefix, const std::string& day,
+Result<Ticket> NewTicket(WriteTx& tx, const std::string& prefix, const std::string& day,
                          const std::function<void(Ticket&)>& edit = nullptr) {
   Ticket t;
   t.branch_id = "test";
   t.number_prefix = prefix;
   t.service_prefix = prefix;
   t.business_day = day;
-  auto n = tx.NextNumber("test", prefix, day);
+  auto n = tx.tickets().NextNumber("test", prefix, day);
   if (!n.ok()) return n.status();
   t.number = *n;
   t.issue_time = absl::FromUnixSeconds(1'800'000'000);
   if (edit) edit(t);
-  QUEUE_RETURN_IF_ERROR(tx.InsertTicket(t));
+  QUEUE_RETURN_IF_ERROR(tx.tickets().InsertTicket(t));
   return t;
 }
 
@@ -84,7 +84,7 @@ TEST(SqliteStore, ReopenKeepsDataAndNumbering) {
     auto store = SqliteStore::Open(path);
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
-    ASSERT_TRUE((*store)->Write([](QueueTx& tx) {
+    ASSERT_TRUE((*store)->Write([](WriteTx& tx) {
                   QUEUE_RETURN_IF_ERROR(NewTicket(tx, "R", "2026-03-10").status());
                   return NewTicket(tx, "R", "2026-03-10").status();
                 }).ok());
@@ -93,7 +93,7 @@ TEST(SqliteStore, ReopenKeepsDataAndNumbering) {
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());  // idempotent on restart
   int next = 0;
-  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) {
                 auto t = NewTicket(tx, "R", "2026-03-10");
                 if (t.ok()) next = t->number;
                 return t.status();
@@ -156,7 +156,7 @@ TEST(SqliteStore, AFailedWriteDoesNotFailItsNeighbours) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      Status st = (*store)->Write([&](QueueTx& tx) -> Status {
+      Status st = (*store)->Write([&](WriteTx& tx) -> Status {
         QUEUE_RETURN_IF_ERROR(NewTicket(tx, "R", "2026-03-10").status());
         if (i % 2) return Status::FailedPrecondition("odd requests fail after writing");
         return Status::Ok();
@@ -169,8 +169,8 @@ TEST(SqliteStore, AFailedWriteDoesNotFailItsNeighbours) {
   EXPECT_EQ(failed.load(), kThreads / 2);
   // Only the successful requests' tickets exist; numbers have no gap.
   std::vector<Ticket> tickets;
-  ASSERT_TRUE((*store)->Read([&](QueueTx& tx) {
-                tickets = *tx.ListTickets("test", "2026-03-10", std::nullopt, 0, 1000);
+  ASSERT_TRUE((*store)->Read([&](ReadTx& tx) {
+                tickets = *tx.tickets().ListTickets("test", "2026-03-10", std::nullopt, 0, 1000);
                 return Status::Ok();
               }).ok());
   ASSERT_EQ(tickets.size(), static_cast<size_t>(kThreads / 2));
@@ -184,8 +184,8 @@ TEST(SqliteStore, WritesInsideReadAreRefused) {
   TempDir dir;
   auto store = SqliteStore::Open(dir.File("q.db"));
   ASSERT_TRUE(store.ok());
-  Status st = (*store)->Read([](QueueTx& tx) {
-    return tx.NextNumber("test", "R", "2026-03-10").status();
+  Status st = (*store)->Read([](ReadTx& tx) {
+    return tx.tickets().NextNumber("test", "R", "2026-03-10").status();
   });
   EXPECT_EQ(st.code(), Status::Code::kInternal);
 }
@@ -200,13 +200,13 @@ TEST(SqliteStore, FullDiskIsResourceExhaustedAndLosesNothing) {
     ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
     Status st;
     while (st.ok() && before < 100000) {
-      st = (*store)->Write([](QueueTx& tx) {
+      st = (*store)->Write([](WriteTx& tx) {
         auto made = NewTicket(tx, "R", "2026-03-10");
         if (!made.ok()) return made.status();
         const Ticket& t = *made;
         TicketEvent e{t.id, "test", t.issue_time, "create", TicketState::kWaiting,
                       TicketState::kWaiting, "", "", 0, std::string(200, 'x')};
-        return tx.AppendEvent(e);
+        return tx.tickets().AppendEvent(e);
       });
       if (st.ok()) ++before;
     }
@@ -218,7 +218,7 @@ TEST(SqliteStore, FullDiskIsResourceExhaustedAndLosesNothing) {
   auto store = SqliteStore::Open(path);
   ASSERT_TRUE(store.ok());
   int next = 0;
-  ASSERT_TRUE((*store)->Write([&](QueueTx& tx) {
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) {
                 auto t = NewTicket(tx, "R", "2026-03-10");
                 if (t.ok()) next = t->number;
                 return t.status();
@@ -244,7 +244,7 @@ TEST(SqliteStore, DueAppointmentsAreWaitingAppointmentsEarliestFirst) {
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
   std::vector<int64_t> ids;  // appointments due at t0 + 12 min, + 11, ... + 1
   // An appointment ticket of R due at `due`, in `state`.
-  auto appointment = [&](QueueTx& tx, absl::Time due, TicketState state) {
+  auto appointment = [&](WriteTx& tx, absl::Time due, TicketState state) {
     return NewTicket(tx, "R", "2027-01-15", [&](Ticket& t) {
       t.origin = Origin::kAppointment;
       t.due_time = due;
@@ -256,7 +256,7 @@ TEST(SqliteStore, DueAppointmentsAreWaitingAppointmentsEarliestFirst) {
     });
   };
   ASSERT_TRUE((*store)
-                  ->Write([&](QueueTx& tx) -> Status {
+                  ->Write([&](WriteTx& tx) -> Status {
                     for (int i = 12; i >= 1; --i) {
                       auto t = appointment(tx, t0 + absl::Minutes(i), TicketState::kWaiting);
                       if (!t.ok()) return t.status();
@@ -269,8 +269,8 @@ TEST(SqliteStore, DueAppointmentsAreWaitingAppointmentsEarliestFirst) {
                   .ok());
   std::vector<Ticket> due;
   ASSERT_TRUE((*store)
-                  ->Read([&](QueueTx& tx) -> Status {
-                    auto r = tx.DueAppointments("test", t0 + absl::Minutes(11), 10);
+                  ->Read([&](ReadTx& tx) -> Status {
+                    auto r = tx.tickets().DueAppointments("test", t0 + absl::Minutes(11), 10);
                     if (!r.ok()) return r.status();
                     due = *r;
                     return Status::Ok();
@@ -294,11 +294,11 @@ TEST(SqliteStore, DeviceStatusIsUpsertedAndKept) {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     ASSERT_TRUE((*store)->SyncConfig(TestConfig()).ok());
     DeviceStatus d{"test", "hall-1", PrinterState::kOk, "", t0, t0};
-    ASSERT_TRUE((*store)->Write([&](QueueTx& tx) { return tx.SaveDeviceStatus(d); }).ok());
+    ASSERT_TRUE((*store)->Write([&](WriteTx& tx) { return tx.staff().SaveDeviceStatus(d); }).ok());
     d.printer_state = PrinterState::kOutOfPaper;
     d.detail = "paper end";
     d.report_time = d.change_time = t0 + absl::Minutes(1);
-    ASSERT_TRUE((*store)->Write([&](QueueTx& tx) { return tx.SaveDeviceStatus(d); }).ok());
+    ASSERT_TRUE((*store)->Write([&](WriteTx& tx) { return tx.staff().SaveDeviceStatus(d); }).ok());
   }
   EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM device_status"), 1);
   auto store = SqliteStore::Open(path);
@@ -306,11 +306,11 @@ TEST(SqliteStore, DeviceStatusIsUpsertedAndKept) {
   std::optional<DeviceStatus> got;
   std::vector<DeviceStatus> all;
   ASSERT_TRUE((*store)
-                  ->Read([&](QueueTx& tx) -> Status {
-                    auto one = tx.GetDeviceStatus("test", "hall-1");
+                  ->Read([&](ReadTx& tx) -> Status {
+                    auto one = tx.staff().GetDeviceStatus("test", "hall-1");
                     if (!one.ok()) return one.status();
                     got = *one;
-                    auto list = tx.ListDeviceStatus("test");
+                    auto list = tx.staff().ListDeviceStatus("test");
                     if (!list.ok()) return list.status();
                     all = *list;
                     return Status::Ok();

@@ -12,9 +12,9 @@
 
 #include <gtest/gtest.h>
 
-#include "server/storage/sql.h"
-#include "server/storage/sqlite_db.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sql.h"
+#include "server/storage/sqlite/sqlite_db.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -23,32 +23,32 @@ namespace {
 using sqlite::StatementFaults;
 using testing::TempDir;
 using testing::TestConfig;
-using Request = std::function<Status(QueueTx&)>;
+using Request = std::function<Status(WriteTx&)>;
 
 // Request i of a batch writes one ticket on its own business day, so what
 // landed can be told apart per request.
 std::string DayOf(int i) { return "2026-04-" + std::to_string(10 + i); }
 
-Status WriteTicket(QueueTx& tx, int i) {
+Status WriteTicket(WriteTx& tx, int i) {
   Ticket t;
   t.branch_id = "test";
   t.number_prefix = "R";
   t.service_prefix = "R";
   t.business_day = DayOf(i);
-  auto n = tx.NextNumber("test", "R", t.business_day);
+  auto n = tx.tickets().NextNumber("test", "R", t.business_day);
   if (!n.ok()) return n.status();
   t.number = *n;
   t.issue_time = absl::FromUnixSeconds(1'800'000'000);
-  return tx.InsertTicket(t);
+  return tx.tickets().InsertTicket(t);
 }
 
 Request Writes(int i) {
-  return [i](QueueTx& tx) { return WriteTicket(tx, i); };
+  return [i](WriteTx& tx) { return WriteTicket(tx, i); };
 }
 
 // Writes, then refuses: its partial write must never land.
 Request WritesThenFails(int i) {
-  return [i](QueueTx& tx) -> Status {
+  return [i](WriteTx& tx) -> Status {
     QUEUE_RETURN_IF_ERROR(WriteTicket(tx, i));
     return Status::FailedPrecondition("refused after writing");
   };
@@ -56,8 +56,8 @@ Request WritesThenFails(int i) {
 
 int TicketsOn(SqliteStore& store, int i) {
   int n = -1;
-  Status st = store.Read([&](QueueTx& tx) {
-    auto list = tx.ListTickets("test", DayOf(i), std::nullopt, 0, 100);
+  Status st = store.Read([&](ReadTx& tx) {
+    auto list = tx.tickets().ListTickets("test", DayOf(i), std::nullopt, 0, 100);
     if (!list.ok()) return list.status();
     n = static_cast<int>(list->size());
     return Status::Ok();
@@ -83,7 +83,7 @@ std::vector<Status> RunAsOneBatch(SqliteStore& store, const std::vector<Request>
   std::promise<void> holding, release;
   std::shared_future<void> released = release.get_future().share();
   std::thread holder([&] {
-    Status st = store.Write([&](QueueTx&) {
+    Status st = store.Write([&](WriteTx&) {
       holding.set_value();
       released.wait();
       return Status::Ok();
@@ -191,7 +191,7 @@ TEST_F(WritePathTest, AFailedSavepointFailsOnlyItsRequest) {
   bool b_ran = false;
   auto answers = RunAsOneBatch(*store_,
                                {Writes(0),
-                                [&](QueueTx& tx) {
+                                [&](WriteTx& tx) {
                                   b_ran = true;
                                   return WriteTicket(tx, 1);
                                 },
@@ -253,7 +253,7 @@ TEST_F(WritePathTest, ReadsWhoseBeginFailsGiveTheirConnectionBack) {
   Open({.reader_connections = kPool});
   ASSERT_TRUE(store_->Write(Writes(0)).ok());
   faults_->Add({sql::kBegin, 1, 3 * kPool});
-  auto count = [](QueueTx& tx) { return tx.ListTickets("test", DayOf(0), {}, 0, 10).status(); };
+  auto count = [](WriteTx& tx) { return tx.tickets().ListTickets("test", DayOf(0), {}, 0, 10).status(); };
   for (int i = 0; i < 3 * kPool; ++i) {
     auto st = ReadWithin(store_, count, std::chrono::seconds(10));
     ASSERT_TRUE(st.has_value()) << "read " << i << " waits forever for a connection";
@@ -269,7 +269,7 @@ TEST_F(WritePathTest, AReadThatThrowsGivesItsConnectionBack) {
   Open({.reader_connections = 1});
   for (int i = 0; i < 3; ++i) {
     auto st = ReadWithin(
-        store_, [](QueueTx&) -> Status { throw 42; }, std::chrono::seconds(10));
+        store_, [](WriteTx&) -> Status { throw 42; }, std::chrono::seconds(10));
     ASSERT_TRUE(st.has_value()) << "read " << i << " waits forever for a connection";
     EXPECT_EQ(st->code(), Status::Code::kInternal);
   }

@@ -1,12 +1,13 @@
 #include "tests/support/pausing_store.h"
 
 #include <chrono>
+#include <type_traits>
 
 namespace shop::queue::testing {
 
 PausingStore::~PausingStore() { Resume(); }
 
-void PausingStore::HoldNext(Op op, std::function<bool(QueueTx&)> claims) {
+void PausingStore::HoldNext(Op op, std::function<bool(ReadTx&)> claims) {
   std::lock_guard lock(mu_);
   armed_ = true;
   op_ = op;
@@ -29,7 +30,7 @@ void PausingStore::Resume() {
   cv_.notify_all();
 }
 
-bool PausingStore::Claim(Op op, QueueTx& tx) {
+bool PausingStore::Claim(Op op, ReadTx& tx) {
   std::lock_guard lock(mu_);
   if (!armed_ || op_ != op) return false;
   if (claims_ && !claims_(tx)) return false;
@@ -44,23 +45,26 @@ void PausingStore::Hold() {
   cv_.wait(lock, [&] { return resumed_; });
 }
 
-Status PausingStore::Run(Op op, const std::function<Status(QueueTx&)>& fn) {
+template <typename Tx>
+Status PausingStore::Run(Op op, const std::function<Status(Tx&)>& fn) {
   bool mine = false;  // set on the store's thread, read after it answered
-  auto claiming = [&](QueueTx& tx) {
+  std::function<Status(Tx&)> claiming = [&](Tx& tx) {
     Status st = fn(tx);
     if (st.ok()) mine = Claim(op, tx);
     return st;
   };
-  Status st = op == Op::kWrite ? inner_->Write(claiming) : inner_->Read(claiming);
+  Status st;
+  if constexpr (std::is_same_v<Tx, WriteTx>) st = inner_->Write(claiming);
+  else st = inner_->Read(claiming);
   if (mine && st.ok()) Hold();
   return st;
 }
 
-Status PausingStore::Write(const std::function<Status(QueueTx&)>& fn) {
+Status PausingStore::Write(const std::function<Status(WriteTx&)>& fn) {
   return Run(Op::kWrite, fn);
 }
 
-Status PausingStore::Read(const std::function<Status(QueueTx&)>& fn) {
+Status PausingStore::Read(const std::function<Status(ReadTx&)>& fn) {
   return Run(Op::kRead, fn);
 }
 

@@ -23,22 +23,24 @@ class PausingStore final : public Store {
   ~PausingStore() override;  // resumes a held call
 
   // Holds the next call of `op` that succeeds (and for which `claims`, asked
-  // with the call's QueueTx right after the call's own function, is true):
+  // with the call's transaction right after the call's own function, is true):
   // it runs and, for a write, commits as usual, then waits before returning
   // to its caller until Resume(). Other calls pass.
-  void HoldNext(Op op, std::function<bool(QueueTx&)> claims = {});
+  void HoldNext(Op op, std::function<bool(ReadTx&)> claims = {});
   // Waits up to `timeout` until a call is held; true if one is.
   bool WaitUntilHeld(absl::Duration timeout);
   // Lets the held call (and any later one) return.
   void Resume();
 
-  Status Write(const std::function<Status(QueueTx&)>& fn) override;
-  Status Read(const std::function<Status(QueueTx&)>& fn) override;
+  Status Write(const std::function<Status(WriteTx&)>& fn) override;
+  Status Read(const std::function<Status(ReadTx&)>& fn) override;
   Status SyncConfig(const ServerConfig& config) override;
 
  private:
-  Status Run(Op op, const std::function<Status(QueueTx&)>& fn);
-  bool Claim(Op op, QueueTx& tx);
+  // Runs `fn` through the inner store's `op`; Tx is WriteTx or ReadTx.
+  template <typename Tx>
+  Status Run(Op op, const std::function<Status(Tx&)>& fn);
+  bool Claim(Op op, ReadTx& tx);
   void Hold();
 
   std::shared_ptr<Store> inner_;
@@ -46,7 +48,7 @@ class PausingStore final : public Store {
   std::condition_variable cv_;
   bool armed_ = false;                      // guarded by mu_
   Op op_ = Op::kRead;                       // guarded by mu_
-  std::function<bool(QueueTx&)> claims_;    // guarded by mu_
+  std::function<bool(ReadTx&)> claims_;     // guarded by mu_
   bool held_ = false;                       // a call is being held; guarded by mu_
   bool resumed_ = false;                    // guarded by mu_
 };

@@ -7,9 +7,9 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "server/domain/branch.h"
-#include "server/domain/personal_data.h"
-#include "server/domain/sim_case.h"
+#include "server/domain/common/branch.h"
+#include "server/domain/common/personal_data.h"
+#include "server/domain/cases/sim_case.h"
 
 namespace shop::queue::testing {
 

@@ -3,7 +3,7 @@
 // rules, and the web board's token, cookie and snapshot.
 #include <nlohmann/json.hpp>
 
-#include "server/domain/ticket.h"
+#include "server/domain/queue/ticket.h"
 #include "shop/queue/v1/ticket_status_service.grpc.pb.h"
 #include "tests/web_api/web_fixture.h"
 

@@ -1,0 +1,24 @@
+// OutboxRepo on PostgreSQL: the outbox. One object per transaction, over the
+// connection that runs it (the writer's, or a reader's handed out as the
+// reading half only). Not thread-safe: a transaction's thread.
+#pragma once
+
+#include "server/domain/outbox/outbox_repo.h"
+
+namespace shop::queue::pg {
+
+class Conn;
+
+class PgOutboxRepo final : public OutboxRepo {
+ public:
+  PgOutboxRepo(Conn& conn, bool writing) : conn_(conn), writing_(writing) {}
+
+  Status EnqueueMessage(OutboxMessage& m) override;
+  Result<std::vector<OutboxMessage>> OutboxFor(const std::string& subject) override;
+
+ private:
+  Conn& conn_;
+  const bool writing_;  // inside a write transaction (rows read may be locked)
+};
+
+}  // namespace shop::queue::pg

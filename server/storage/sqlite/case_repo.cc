@@ -1,0 +1,322 @@
+#include "server/storage/sqlite/case_repo.h"
+
+#include "server/storage/sqlite/codec.h"
+#include "server/storage/sqlite/sqlite_db.h"
+
+namespace shop::queue::sqlite {
+
+namespace {
+
+// SIM-replacement cases.
+#define SHOP_QUEUE_CASE_COLUMNS                                                               \
+  "case_id, branch_id, ticket_id, counter_id, opened_by, opened_us, state, phone, "           \
+  "operator_id, reason, full_name, document_type, document_hash, document_last4, contact, "   \
+  "question, identity_passed, fee_roubles, payment, receipt_number, old_iccid, new_iccid, "   \
+  "refunded, finished_us, erased"
+
+constexpr const char* kInsertCase =
+    "INSERT INTO sim_cases (branch_id, ticket_id, counter_id, opened_by, opened_us, state, "
+    "phone, operator_id, reason, full_name, document_type, document_hash, document_last4, "
+    "contact, question, identity_passed, fee_roubles, payment, receipt_number, old_iccid, "
+    "new_iccid, refunded, finished_us, erased) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+
+// ?1 branch, ?2 case id, ?3.. the fields, ?25 the expected state. Personal
+// data erased once is never written back, whatever the caller holds.
+constexpr const char* kUpdateCase =
+    "UPDATE sim_cases SET counter_id = ?3, state = ?4, "
+    "phone = CASE WHEN erased THEN NULL ELSE ?5 END, operator_id = ?6, reason = ?7, "
+    "full_name = CASE WHEN erased THEN NULL ELSE ?8 END, document_type = ?9, "
+    "document_hash = CASE WHEN erased THEN NULL ELSE ?10 END, "
+    "document_last4 = CASE WHEN erased THEN NULL ELSE ?11 END, "
+    "contact = CASE WHEN erased THEN NULL ELSE ?12 END, question = ?13, identity_passed = ?14, "
+    "fee_roubles = ?15, payment = ?16, receipt_number = ?17, old_iccid = ?18, new_iccid = ?19, "
+    "refunded = ?20, finished_us = ?21, erased = max(erased, ?22) "
+    "WHERE branch_id = ?1 AND case_id = ?2 AND state = ?23";
+
+constexpr const char* kGetCase =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS " FROM sim_cases WHERE branch_id = ?1 AND case_id = ?2";
+
+constexpr const char* kCaseOfTicket =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS
+    " FROM sim_cases WHERE ticket_id = ?2 AND state <> 8 AND branch_id = ?1";
+
+// ?1 phone, ?2 a case to leave out: another open case on the number, any branch.
+constexpr const char* kOpenCaseOfPhone =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS
+    " FROM sim_cases WHERE phone = ?1 AND state NOT IN (7, 8) AND case_id <> ?2 "
+    "ORDER BY case_id LIMIT 1";
+
+constexpr const char* kLastCaseRecord =
+    "SELECT COALESCE(MAX(seq), 0) FROM sim_case_records WHERE case_id = ?1";
+
+constexpr const char* kInsertCaseRecord =
+    "INSERT INTO sim_case_records (case_id, seq, time_us, step, outcome, actor, supervisor, "
+    "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+constexpr const char* kCaseRecords =
+    "SELECT case_id, seq, time_us, step, outcome, actor, supervisor, detail "
+    "FROM sim_case_records WHERE case_id = ?1 ORDER BY seq";
+
+constexpr const char* kGetReceiptSequence =
+    "SELECT last_number FROM receipt_sequences WHERE branch_id = ?1 AND year = ?2";
+
+constexpr const char* kUpsertReceiptSequence =
+    "INSERT INTO receipt_sequences (branch_id, year, last_number) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (branch_id, year) DO UPDATE SET last_number = ?3";
+
+// ?1 cutoff (us), ?2 limit: the oldest finished cases not yet erased.
+constexpr const char* kCasesToErase =
+    "SELECT case_id FROM sim_cases WHERE erased = 0 AND finished_us < ?1 "
+    "ORDER BY finished_us, case_id LIMIT ?2";
+
+constexpr const char* kEraseCase =
+    "UPDATE sim_cases SET phone = NULL, full_name = NULL, document_hash = NULL, "
+    "document_last4 = NULL, contact = NULL, erased = 1 WHERE case_id = ?1";
+
+constexpr const char* kGetIdentityAttempts =
+    "SELECT failures, locked_until_us FROM identity_attempts WHERE phone = ?1";
+
+constexpr const char* kSaveIdentityAttempts =
+    "INSERT INTO identity_attempts (phone, failures, locked_until_us) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (phone) DO UPDATE SET failures = ?2, locked_until_us = ?3";
+
+constexpr const char* kDeleteIdentityAttempts =
+    "DELETE FROM identity_attempts WHERE phone = ?1";
+
+void BindOptText(Stmt& s, int i, const std::optional<CaseForm>& form,
+                 std::string CaseForm::*field) {
+  if (form) s.Bind(i, (*form).*field);
+  else s.BindNull(i);
+}
+
+SimCase ReadCase(const Stmt& s) {
+  SimCase c;
+  c.case_id = s.Int(0);
+  c.branch_id = s.Text(1);
+  c.ticket_id = s.Int(2);
+  c.counter_id = s.Text(3);
+  c.opened_by = s.Text(4);
+  c.opened = absl::FromUnixMicros(s.Int(5));
+  c.state = static_cast<CaseState>(s.Int(6));
+  // The form was taken when its non-personal columns are set; erasure
+  // leaves those and blanks the personal ones.
+  if (!s.IsNull(8)) {
+    CaseForm f;
+    f.phone = s.Text(7);
+    f.operator_id = s.Text(8);
+    f.reason = static_cast<ReplacementReason>(s.Int(9));
+    f.full_name = s.Text(10);
+    f.document_type = static_cast<DocumentType>(s.Int(11));
+    f.document_hash = s.Text(12);
+    f.document_last4 = s.Text(13);
+    f.contact = s.Text(14);
+    c.form = std::move(f);
+  }
+  if (!s.IsNull(15)) c.question = static_cast<QuestionKind>(s.Int(15));
+  c.identity_passed = s.Int(16) != 0;
+  c.fee_roubles = s.Int(17);
+  if (!s.IsNull(18)) c.payment = static_cast<PaymentMethod>(s.Int(18));
+  c.receipt_number = s.Text(19);
+  c.old_iccid = s.Text(20);
+  c.new_iccid = s.Text(21);
+  c.refunded = s.Int(22) != 0;
+  c.finished = ColTime(s, 23);
+  c.erased = s.Int(24) != 0;
+  return c;
+}
+
+// Binds the case's fields from `first` on, in the column order of
+// kInsertCase from state (state, phone, ..., erased): 19 parameters.
+void BindCaseFields(Stmt& s, int first, const SimCase& c) {
+  const auto& f = c.form;
+  int i = first;
+  s.Bind(i++, int64_t(c.state));
+  BindOptText(s, i++, f, &CaseForm::phone);
+  BindOptText(s, i++, f, &CaseForm::operator_id);
+  if (f) s.Bind(i++, int64_t(f->reason));
+  else s.BindNull(i++);
+  BindOptText(s, i++, f, &CaseForm::full_name);
+  if (f) s.Bind(i++, int64_t(f->document_type));
+  else s.BindNull(i++);
+  BindOptText(s, i++, f, &CaseForm::document_hash);
+  BindOptText(s, i++, f, &CaseForm::document_last4);
+  BindOptText(s, i++, f, &CaseForm::contact);
+  if (c.question) s.Bind(i++, int64_t(*c.question));
+  else s.BindNull(i++);
+  s.Bind(i++, int64_t{c.identity_passed ? 1 : 0});
+  s.Bind(i++, c.fee_roubles);
+  if (c.payment) s.Bind(i++, int64_t(*c.payment));
+  else s.BindNull(i++);
+  s.Bind(i++, c.receipt_number);
+  s.Bind(i++, c.old_iccid);
+  s.Bind(i++, c.new_iccid);
+  s.Bind(i++, int64_t{c.refunded ? 1 : 0});
+  BindOpt(s, i++, c.finished);
+  s.Bind(i++, int64_t{c.erased ? 1 : 0});
+}
+
+std::string JoinTimes(const std::vector<absl::Time>& v) {
+  std::string out;
+  for (absl::Time t : v) {
+    if (!out.empty()) out += ",";
+    out += std::to_string(absl::ToUnixMicros(t));
+  }
+  return out;
+}
+
+std::vector<absl::Time> SplitTimes(const std::string& s) {
+  std::vector<absl::Time> out;
+  for (const auto& item : SplitPrefixes(s)) {
+    try {
+      out.push_back(absl::FromUnixMicros(std::stoll(item)));
+    } catch (const std::exception&) {
+      // A malformed entry counts as no failure rather than failing the read.
+    }
+  }
+  return out;
+}
+
+std::string CaseSubject(int64_t case_id) { return "case:" + std::to_string(case_id); }
+
+}  // namespace
+
+Status SqliteCaseRepo::InsertCase(SimCase& c) {
+  auto existing = CaseOfTicket(c.branch_id, c.ticket_id);
+  if (!existing.ok()) return existing.status();
+  if (*existing)
+    return Status::AlreadyExists("ticket " + std::to_string(c.ticket_id) + " already has case " +
+                                 std::to_string((*existing)->case_id));
+  auto st = db_.Prepare(kInsertCase);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, c.branch_id).Bind(2, c.ticket_id).Bind(3, c.counter_id).Bind(4, c.opened_by);
+  s.Bind(5, absl::ToUnixMicros(c.opened));
+  BindCaseFields(s, 6, c);
+  QUEUE_RETURN_IF_ERROR(s.Run());
+  c.case_id = db_.LastInsertRowId();
+  return Status::Ok();
+}
+
+Status SqliteCaseRepo::UpdateCase(const SimCase& c, CaseState expected) {
+  auto st = db_.Prepare(kUpdateCase);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, c.branch_id).Bind(2, c.case_id).Bind(3, c.counter_id);
+  BindCaseFields(s, 4, c);
+  s.Bind(23, int64_t(expected));
+  QUEUE_RETURN_IF_ERROR(s.Run());
+  if (db_.Changes() != 1)
+    return Status::Aborted("case " + std::to_string(c.case_id) + " changed meanwhile; try again");
+  return Status::Ok();
+}
+
+Result<std::optional<SimCase>> SqliteCaseRepo::GetCase(const std::string& branch_id,
+                                       int64_t case_id) {
+  return OneCase(kGetCase, branch_id, case_id);
+}
+
+Result<std::optional<SimCase>> SqliteCaseRepo::CaseOfTicket(const std::string& branch_id,
+                                            int64_t ticket_id) {
+  return OneCase(kCaseOfTicket, branch_id, ticket_id);
+}
+
+Result<std::optional<SimCase>> SqliteCaseRepo::OpenCaseOfPhone(const std::string& phone,
+                                               int64_t except_case_id) {
+  return OneCase(kOpenCaseOfPhone, phone, except_case_id);
+}
+
+Status SqliteCaseRepo::AppendCaseRecord(CaseRecord& r) {
+  auto last = db_.Prepare(kLastCaseRecord);
+  if (!last.ok()) return last.status();
+  (*last)->Bind(1, r.case_id);
+  int64_t seq = (*last)->Step() ? (*last)->Int(0) + 1 : 1;
+  QUEUE_RETURN_IF_ERROR((*last)->status());
+  (*last)->Reset();
+  auto st = db_.Prepare(kInsertCaseRecord);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, r.case_id).Bind(2, seq).Bind(3, absl::ToUnixMicros(r.time)).Bind(4, r.step);
+  s.Bind(5, r.outcome).Bind(6, r.actor).Bind(7, r.supervisor).Bind(8, r.detail);
+  QUEUE_RETURN_IF_ERROR(s.Run());
+  r.seq = static_cast<int>(seq);
+  return Status::Ok();
+}
+
+Result<std::vector<CaseRecord>> SqliteCaseRepo::CaseRecords(int64_t case_id) {
+  auto st = db_.Prepare(kCaseRecords);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, case_id);
+  std::vector<CaseRecord> out;
+  while (s.Step())
+    out.push_back(CaseRecord{s.Int(0), static_cast<int>(s.Int(1)),
+                             absl::FromUnixMicros(s.Int(2)), s.Text(3), s.Text(4), s.Text(5),
+                             s.Text(6), s.Text(7)});
+  QUEUE_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Result<int64_t> SqliteCaseRepo::NextReceiptNumber(const std::string& branch_id, int year) {
+  auto get = db_.Prepare(kGetReceiptSequence);
+  if (!get.ok()) return get.status();
+  Stmt& g = **get;
+  g.Bind(1, branch_id).Bind(2, int64_t{year});
+  int64_t last = g.Step() ? g.Int(0) : 0;
+  QUEUE_RETURN_IF_ERROR(g.status());
+  g.Reset();
+  auto put = db_.Prepare(kUpsertReceiptSequence);
+  if (!put.ok()) return put.status();
+  (*put)->Bind(1, branch_id).Bind(2, int64_t{year}).Bind(3, last + 1);
+  QUEUE_RETURN_IF_ERROR((*put)->Run());
+  return last + 1;
+}
+
+Result<int> SqliteCaseRepo::EraseFinishedCases(absl::Time cutoff, int limit) {
+  return EraseFinished(db_, kCasesToErase, kEraseCase, CaseSubject, cutoff, limit);
+}
+
+Result<IdentityAttempts> SqliteCaseRepo::GetIdentityAttempts(const std::string& phone) {
+  auto st = db_.Prepare(kGetIdentityAttempts);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, phone);
+  IdentityAttempts a;
+  if (s.Step()) {
+    a.failures = SplitTimes(s.Text(0));
+    a.locked_until = ColTime(s, 1);
+  }
+  QUEUE_RETURN_IF_ERROR(s.status());
+  return a;
+}
+
+Status SqliteCaseRepo::SaveIdentityAttempts(const std::string& phone, const IdentityAttempts& a) {
+  // Nothing to remember: keep no row keyed by the phone number.
+  if (a.failures.empty() && a.locked_until == absl::InfinitePast()) {
+    auto del = db_.Prepare(kDeleteIdentityAttempts);
+    if (!del.ok()) return del.status();
+    (*del)->Bind(1, phone);
+    return (*del)->Run();
+  }
+  auto st = db_.Prepare(kSaveIdentityAttempts);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, phone).Bind(2, JoinTimes(a.failures));
+  BindOpt(s, 3, a.locked_until);
+  return s.Run();
+}
+
+// The one case `sql` selects with ?1 = `key` (a branch or a phone), ?2 = `id`.
+Result<std::optional<SimCase>> SqliteCaseRepo::OneCase(const char* sql, const std::string& key, int64_t id) {
+  auto st = db_.Prepare(sql);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, key).Bind(2, id);
+  std::optional<SimCase> out;
+  if (s.Step()) out = ReadCase(s);
+  QUEUE_RETURN_IF_ERROR(s.status());
+  s.Reset();
+  return out;
+}
+
+}  // namespace shop::queue::sqlite
