@@ -22,6 +22,9 @@ PACKAGES=(
   # The HTTP face (Boost.Beast, headers only; OpenSSL for HTTPS) and its
   # browser tests (Debian's Chromium, driven by playwright-core from npm).
   libboost1.81-dev libssl-dev chromium
+  # Storage for chains: PostgreSQL 15 (libpq's C API; the server binaries,
+  # under /usr/lib/postgresql/15/bin, run throwaway clusters in the tests).
+  postgresql-15 libpq-dev
 )
 
 missing=()
