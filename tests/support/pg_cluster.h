@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "server/domain/status.h"
+#include "server/domain/common/status.h"
 
 namespace shop::queue::testing {
 

@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/domain/status.h"
+#include "server/domain/common/status.h"
 
 struct pg_conn;
 struct pg_result;
