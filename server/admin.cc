@@ -11,7 +11,7 @@
 #include "server/crypto/pii_key.h"
 #include "server/crypto/secrets.h"
 #include "server/domain/staff/auth_manager.h"
-#include "server/storage/sqlite/sqlite_store.h"
+#include "server/storage/engine_store.h"
 
 namespace shop::queue::admin {
 namespace {
@@ -25,10 +25,10 @@ int Refused(const Status& st) {
 
 // The existing database of `t` (never created or migrated here), or nullptr
 // after printing why.
-std::unique_ptr<SqliteStore> OpenExisting(const Target& t) {
-  SqliteStoreOptions options;
-  options.mode = SqliteStoreOptions::OpenMode::kExisting;
-  auto store = SqliteStore::Open(t.db_path, options);
+std::unique_ptr<EngineStore> OpenExisting(const Target& t) {
+  StoreOptions options;
+  options.existing = true;
+  auto store = shop::queue::OpenStore(t.db_path, options);
   if (store.ok()) return std::move(store).value();
   if (store.status().code() == Status::Code::kNotFound) {
     std::fprintf(stderr,
@@ -38,14 +38,14 @@ std::unique_ptr<SqliteStore> OpenExisting(const Target& t) {
                  t.db_given ? "" : " (no --db given: the default is queue.db in this directory)",
                  t.db_path.c_str());
   } else {
-    std::fprintf(stderr, "cannot open database %s: %s\n", t.db_path.c_str(),
+    std::fprintf(stderr, "cannot open database %s: %s\n", DescribeDb(t.db_path).c_str(),
                  store.status().message().c_str());
   }
   return nullptr;
 }
 
 // The store with the configuration's branches in it.
-std::unique_ptr<SqliteStore> OpenStore(const Target& t, ServerConfig* config_out) {
+std::unique_ptr<EngineStore> OpenStore(const Target& t, ServerConfig* config_out) {
   auto config = t.config_path.empty() ? ParseConfig(DemoConfigText(), "built-in demo")
                                       : LoadConfigFile(t.config_path);
   if (!config.ok()) {
@@ -55,7 +55,7 @@ std::unique_ptr<SqliteStore> OpenStore(const Target& t, ServerConfig* config_out
   auto store = OpenExisting(t);
   if (!store) return nullptr;
   if (Status st = store->SyncConfig(*config); !st.ok()) {
-    std::fprintf(stderr, "database %s: configuration sync failed: %s\n", t.db_path.c_str(),
+    std::fprintf(stderr, "database %s: configuration sync failed: %s\n", DescribeDb(t.db_path).c_str(),
                  st.ToString().c_str());
     return nullptr;
   }
@@ -153,15 +153,22 @@ int VerifyAudit(const Target& t) {
   return 0;
 }
 
-std::string PiiKeyPath(const std::string& configured, const std::string& db_path) {
-  return configured.empty() ? db_path + ".pii-key" : configured;
+Result<std::string> PiiKeyPath(const std::string& configured, const std::string& db_path) {
+  if (!configured.empty()) return configured;
+  if (IsPostgresUri(db_path))
+    return Status::InvalidArgument(
+        "key_file", "with a PostgreSQL database set [privacy] key_file in the configuration: "
+                    "every replica must use the same personal-data key file");
+  return db_path + ".pii-key";
 }
 
 int RegisterLoad(const Target& t, const std::string& file) {
   ServerConfig config;
   auto store = OpenStore(t, &config);
   if (!store) return 2;
-  auto key = crypto::LoadOrCreatePiiKey(PiiKeyPath(config.privacy.key_file, t.db_path));
+  auto key_path = PiiKeyPath(config.privacy.key_file, t.db_path);
+  if (!key_path.ok()) return Refused(key_path.status());
+  auto key = crypto::LoadOrCreatePiiKey(*key_path);
   if (!key.ok()) return Refused(key.status());
   crypto::HmacPiiHasher hasher(*key);
   auto reg = LoadRegisterFile(file, hasher);

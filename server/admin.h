@@ -1,5 +1,5 @@
-// The admin commands of queue-server (run against the database file, with
-// the server running or not): staff accounts, device tokens, and audit
+// The admin commands of queue-server (run against the database, a SQLite
+// file or a PostgreSQL URI, with the server running or not): staff accounts, device tokens, and audit
 // verification. They never create or migrate a database (serving does): a
 // missing file, or one of another schema version, is an error naming it.
 // Each returns the process exit code: 0 done, 1 refused or broken, 2 could
@@ -7,6 +7,8 @@
 #pragma once
 
 #include <string>
+
+#include "server/domain/common/status.h"
 
 namespace shop::queue::admin {
 
@@ -30,7 +32,8 @@ int VerifyAudit(const Target& t);
 // as keyed hashes.
 int RegisterLoad(const Target& t, const std::string& file);
 
-// The personal-data key file: [privacy] key_file, else "<db>.pii-key".
-std::string PiiKeyPath(const std::string& configured, const std::string& db_path);
+// The personal-data key file: [privacy] key_file, else "<db>.pii-key" for a
+// SQLite file; a PostgreSQL database needs key_file (INVALID_ARGUMENT).
+Result<std::string> PiiKeyPath(const std::string& configured, const std::string& db_path);
 
 }  // namespace shop::queue::admin

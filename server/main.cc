@@ -1,5 +1,6 @@
-// queue-server: parses flags, loads the configuration, opens the SQLite store
-// and runs QueueServer until SIGINT or SIGTERM, then stops gracefully.
+// queue-server: parses flags, loads the configuration, opens the store (a
+// SQLite file, or a PostgreSQL database shared by several replicas) and runs
+// QueueServer until SIGINT or SIGTERM, then stops gracefully.
 #include <cctype>
 #include <csignal>
 #include <cstdio>
@@ -17,7 +18,7 @@
 #include "server/service/server.h"
 #include "server/crypto/pii_key.h"
 #include "server/storage/server_lock.h"
-#include "server/storage/sqlite/sqlite_store.h"
+#include "server/storage/engine_store.h"
 
 namespace {
 
@@ -59,8 +60,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI::Option* db_option =
       app.add_option("--db", db_path,
-                     "SQLite database file; serving creates and migrates it, admin commands "
-                     "need it to exist")
+                     "SQLite database file (one shop), or a PostgreSQL URI "
+                     "postgresql://USER@HOST/DB (a chain: several replicas share it); serving "
+                     "creates and migrates it, admin commands need it to exist")
           ->capture_default_str();
   app.add_option("--config", config_path, "branch configuration (TOML); default: built-in demo");
   app.add_option("--port-file", port_file, "write the bound port to this file once listening");
@@ -128,31 +130,38 @@ int main(int argc, char** argv) {
                     : shop::queue::LoadConfigFile(config_path);
   if (!config.ok()) return Fail("configuration: " + config.status().message());
 
-  // One serving process per database file, held until exit (admin commands
-  // do not take it).
-  auto lock = shop::queue::ServerLock::Acquire(db_path);
-  if (!lock.ok()) return Fail(lock.status().message());
+  // One serving process per SQLite file, held until exit (admin commands
+  // do not take it). A PostgreSQL database takes any number of replicas.
+  const bool postgres = shop::queue::IsPostgresUri(db_path);
+  const std::string db_name = shop::queue::DescribeDb(db_path);
+  std::unique_ptr<shop::queue::ServerLock> lock;
+  if (!postgres) {
+    auto acquired = shop::queue::ServerLock::Acquire(db_path);
+    if (!acquired.ok()) return Fail(acquired.status().message());
+    lock = std::move(acquired).value();
+  }
 
   auto metrics = std::make_shared<shop::queue::Metrics>();
   metrics->Describe("store_write_batch_size", shop::queue::Metrics::Type::kHistogram,
-                    "Write requests per SQLite transaction (group commit).",
+                    "Write requests per writer transaction (group commit).",
                     {1, 2, 4, 8, 16, 32, 64, 128, 256});
   metrics->Describe("store_commit_seconds", shop::queue::Metrics::Type::kHistogram,
                     "Time a COMMIT of the writer took (fsync included).",
                     shop::queue::Metrics::LatencyBuckets());
-  shop::queue::SqliteStoreOptions store_options;
-  store_options.max_page_count = max_db_pages;
+  shop::queue::StoreOptions store_options;
+  store_options.max_db_pages = max_db_pages;
   store_options.on_batch = [m = metrics.get()](size_t writes, absl::Duration commit, bool ok) {
     m->Observe("store_write_batch_size", "", static_cast<double>(writes));
     if (ok) m->Observe("store_commit_seconds", "", absl::ToDoubleSeconds(commit));
   };
-  auto store = shop::queue::SqliteStore::Open(db_path, store_options);
-  if (!store.ok()) return Fail("database " + db_path + ": " + store.status().ToString());
+  auto store = shop::queue::OpenStore(db_path, store_options);
+  if (!store.ok()) return Fail("database " + db_name + ": " + store.status().ToString());
 
-  const std::string key_path =
-      shop::queue::admin::PiiKeyPath(config->privacy.key_file, db_path);
-  auto pii_key = shop::queue::crypto::LoadOrCreatePiiKey(key_path);
-  if (!pii_key.ok()) return Fail("personal-data key " + key_path + ": " + pii_key.status().message());
+  auto key_path = shop::queue::admin::PiiKeyPath(config->privacy.key_file, db_path);
+  if (!key_path.ok()) return Fail("personal-data key: " + key_path.status().message());
+  auto pii_key = shop::queue::crypto::LoadOrCreatePiiKey(*key_path);
+  if (!pii_key.ok())
+    return Fail("personal-data key " + *key_path + ": " + pii_key.status().message());
 
   auto credentials = shop::queue::MakeServerCredentials(tls);
   if (!credentials.ok()) return Fail("TLS: " + credentials.status().message());
@@ -175,8 +184,8 @@ int main(int argc, char** argv) {
   }
   options.credentials = *credentials;
   options.config = std::move(config).value();
-  std::shared_ptr<shop::queue::SqliteStore> sqlite_store = std::move(store).value();
-  options.store = sqlite_store;
+  std::shared_ptr<shop::queue::EngineStore> engine_store = std::move(store).value();
+  options.store = engine_store;
   options.pii_hasher = std::make_shared<shop::queue::crypto::HmacPiiHasher>(*pii_key);
   size_t branches = options.config.branches.size();
   auto server = shop::queue::QueueServer::Start(std::move(options));
@@ -196,7 +205,7 @@ int main(int argc, char** argv) {
                port, listen,
                tls.cert.empty() ? "plain text"
                                 : (tls.client_ca.empty() ? "TLS" : "TLS, client certificates required"),
-               db_path, branches, config_path.empty() ? ", demo config" : "");
+               db_name, branches, config_path.empty() ? ", demo config" : "");
   if (!port_file.empty()) {
     std::string tmp = port_file + ".tmp";
     { std::ofstream(tmp) << port << "\n"; }
@@ -209,7 +218,7 @@ int main(int argc, char** argv) {
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   (*server)->Shutdown(absl::Seconds(10));
   server->reset();
-  spdlog::info("queue-server stopped; {} writes in {} commits", sqlite_store->write_count(),
-               sqlite_store->commit_count());
+  spdlog::info("queue-server stopped; {} writes in {} commits", engine_store->write_count(),
+               engine_store->commit_count());
   return 0;
 }

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 #include "server/domain/audit/audit_repo.h"
 #include "server/domain/booking/booking_repo.h"
@@ -66,6 +67,21 @@ class Store {
   // Makes the stored branches, services and counters match the configuration
   // (adds and updates; never deletes anything that tickets refer to).
   [[nodiscard]] virtual Status SyncConfig(const ServerConfig& config) = 0;
+
+  // For a database several servers share: from now on calls
+  // `on_change(branch_id)`, on a thread of the store's, after any server
+  // (this one too) commits a change to what a branch's board shows; with ""
+  // after a gap in which changes may have been missed (every branch).
+  // nullptr stops it (and waits for a call under way). Returns false when no
+  // other server writes this store (SQLite): nothing is ever called.
+  virtual bool WatchChanges(std::function<void(const std::string& branch_id)> on_change) {
+    (void)on_change;
+    return false;
+  }
+  // Whether this server may run the background work now (expiry, no-shows,
+  // reminders, retention): always, on a store it alone uses; on a shared
+  // database one server at a time, and another takes over when it dies.
+  virtual bool LeadsBackgroundWork() { return true; }
 };
 
 }  // namespace shop::queue

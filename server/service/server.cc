@@ -140,6 +140,8 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
                                (why.empty() ? std::string(" (gRPC's log above says why)")
                                             : ": " + why));
   }
+  // A database other servers write too: the boards follow its change feed.
+  QUEUE_RETURN_IF_ERROR(s->FollowSharedStore());
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   s->sweeper_ = std::thread([p = s.get()] { p->SweepLoop(); });
   return s;
@@ -271,6 +273,16 @@ Status QueueServer::StartHttp() {
 
 QueueServer::~QueueServer() { Shutdown(absl::Seconds(5)); }
 
+Status QueueServer::FollowSharedStore() {
+  QueueManager* manager = manager_.get();
+  watching_store_ = options_.store->WatchChanges(
+      [manager](const std::string& branch_id) { manager->OnStoreChange(branch_id); });
+  // Only this server writes the store: it publishes its own changes.
+  if (!watching_store_) return Status::Ok();
+  // Changes until now were published here; the feed takes over from them.
+  return manager_->FollowStoreChanges();
+}
+
 void QueueServer::Shutdown(absl::Duration grace) {
   {
     std::lock_guard lock(mu_);
@@ -293,6 +305,7 @@ void QueueServer::Shutdown(absl::Duration grace) {
   if (live_) live_->Shutdown();  // a start that failed after the HTTP face began
   if (http_) http_->Shutdown(grace);
   if (sweeper_.joinable()) sweeper_.join();
+  if (watching_store_) options_.store->WatchChanges(nullptr);  // before the manager goes
 }
 
 void QueueServer::SweepLoop() {
@@ -301,6 +314,13 @@ void QueueServer::SweepLoop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
+    if (!options_.store->LeadsBackgroundWork()) {
+      // Another server of the shared database does the background work.
+      lock.lock();
+      cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.sweep_interval),
+                   [&] { return stopping_; });
+      continue;
+    }
     auto expired = manager_->ExpireOverdue();
     if (!expired.ok())
       spdlog::warn("expiry sweep failed: {}", expired.status().ToString());

@@ -98,6 +98,9 @@ class QueueServer {
  private:
   explicit QueueServer(QueueServerOptions options);
   void SweepLoop();
+  // With a store other servers write too (Store::WatchChanges), the boards
+  // follow its change feed.
+  Status FollowSharedStore();
   Status StartHttp();
   void DescribeMetrics();
 
@@ -129,6 +132,7 @@ class QueueServer {
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
   std::thread sweeper_;
+  bool watching_store_ = false;  // set at start
 };
 
 }  // namespace shop::queue

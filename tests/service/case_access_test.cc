@@ -3,7 +3,6 @@
 // counter open (or a supervisor), whatever state that counter is in; the
 // register block only after the case's own identity check; one open case per
 // number across branches, the refusal audited as a fraud signal.
-#include <sqlite3.h>
 
 #include <gtest/gtest.h>
 
@@ -179,17 +178,12 @@ class CaseAccessTest : public ::testing::Test {
   // Audit rows whose action is `action`, as "actor|detail".
   std::vector<std::string> Audit(const std::string& action) {
     std::vector<std::string> out;
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(server_.db_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "SELECT actor, detail FROM audit_log WHERE action = ?1 ORDER BY seq",
-                       -1, &st, nullptr);
-    sqlite3_bind_text(st, 1, action.c_str(), -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(st) == SQLITE_ROW)
-      out.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + "|" +
-                    reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    // `action` is one of this file's literals, never input.
+    auto rows = server_.db().Query("SELECT actor, detail FROM audit_log WHERE action = '" +
+                                   action + "' ORDER BY seq");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (!rows.ok()) return out;
+    for (const auto& r : *rows) out.push_back(r[0] + "|" + r[1]);
     return out;
   }
 

@@ -62,14 +62,14 @@ TestServer::TestServer(std::shared_ptr<const Clock> clock)
     : TestServer(AlwaysOpenConfig(), std::move(clock)) {}
 
 TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock)
-    : db_path_(dir_.File("queue.db")), config_(std::move(config)), clock_(std::move(clock)) {
+    : config_(std::move(config)), clock_(std::move(clock)) {
   hasher_ = std::make_shared<crypto::HmacPiiHasher>(std::string(32, 't'));
   Start();
   supervisor_token_ = StaffToken(Role::kSupervisor, kSupervisorLogin);
 }
 
 void TestServer::Start() {
-  auto store = SqliteStore::Open(db_path_);
+  auto store = db_.Open();
   if (!store.ok()) throw std::runtime_error(store.status().ToString());
   store_ = std::move(store).value();
   pausing_ = std::make_shared<PausingStore>(store_);

@@ -1,5 +1,7 @@
 // An in-process queue server on 127.0.0.1 with a port the OS picks and a
-// fresh SQLite file in a temp dir, for service tests. For tests only.
+// fresh database on the suite's engine (tests/support/test_db.h: a SQLite
+// file in a temp dir, or a PostgreSQL database), for service tests. For
+// tests only.
 #pragma once
 
 #include <memory>
@@ -11,9 +13,9 @@
 #include "server/service/server.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
-#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/pausing_store.h"
 #include "tests/support/test_config.h"
+#include "tests/support/test_db.h"
 
 namespace shop::queue::testing {
 
@@ -44,15 +46,16 @@ class TestServer {
   // seed the register.
   const PiiHasher& hasher() const { return *hasher_; }
   QueueServer& server() { return *server_; }
-  SqliteStore& store() { return *store_; }
+  EngineStore& store() { return *store_; }
   // The store the server uses: store() behind a PausingStore, so a test can
   // hold a call inside the server.
   PausingStore& pausing() { return *pausing_; }
-  std::string db_path() const { return db_path_; }
+  // The database: for checks of what is stored.
+  const TestDb& db() const { return db_; }
   void Shutdown(absl::Duration grace = absl::Seconds(5)) { server_->Shutdown(grace); }
   // Stops the server, closes the database, and starts a new server (on a new
-  // port) with the same configuration and clock on the same SQLite file:
-  // what a restart keeps, it kept in the file. Channels made before point at
+  // port) with the same configuration and clock on the same database: what
+  // a restart keeps, it kept in the database. Channels made before point at
   // the old port: make new ones.
   void Restart();
   // Restart(), on the same port as before: clients that keep their channel
@@ -60,15 +63,15 @@ class TestServer {
   void RestartOnSamePort();
 
  private:
-  // Opens the store at db_path_ and starts the server on it.
+  // Opens the store and starts the server on it.
   void Start();
 
   TempDir dir_;
-  std::string db_path_;
+  TestDb db_{dir_, "queue.db"};
   ServerConfig config_;
   std::shared_ptr<const Clock> clock_;
   std::shared_ptr<const PiiHasher> hasher_;
-  std::shared_ptr<SqliteStore> store_;
+  std::shared_ptr<EngineStore> store_;
   std::shared_ptr<PausingStore> pausing_;
   std::unique_ptr<QueueServer> server_;
   std::string supervisor_token_;

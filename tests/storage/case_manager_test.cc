@@ -4,8 +4,6 @@
 // random step sequences.
 #include "server/domain/cases/case_manager.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -19,7 +17,7 @@
 #include "server/crypto/pii_key.h"
 #include "server/domain/cases/case_hooks.h"
 #include "server/domain/queue/queue_manager.h"
-#include "server/storage/sqlite/sqlite_store.h"
+#include "tests/support/test_db.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -84,9 +82,9 @@ class CaseTest : public ::testing::Test {
       shm_dir_ = std::filesystem::path("/dev/shm") /
                  ("case-test-" + std::to_string(std::random_device{}()));
       std::filesystem::create_directories(shm_dir_);
-      db_ = (shm_dir_ / "q.db").string();
+      db_ = std::make_unique<testing::TestDb>((shm_dir_ / "q.db").string());
     } else {
-      db_ = dir_.File("q.db");
+      db_ = std::make_unique<testing::TestDb>(dir_);
     }
     config_ = testing::CaseTestConfig(kZone);
     Open();
@@ -123,6 +121,7 @@ class CaseTest : public ::testing::Test {
     queue_.reset();
     auth_.reset();
     store_.reset();
+    db_.reset();
     if (!shm_dir_.empty()) std::filesystem::remove_all(shm_dir_);
   }
 
@@ -132,7 +131,7 @@ class CaseTest : public ::testing::Test {
     queue_.reset();
     auth_.reset();
     store_.reset();
-    auto s = SqliteStore::Open(db_);
+    auto s = db_->Open();
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     ASSERT_TRUE(store_->SyncConfig(config_).ok());
@@ -221,26 +220,17 @@ class CaseTest : public ::testing::Test {
         "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM sim_cases "
         "WHERE phone IS NOT NULL AND state NOT IN (7, 8) GROUP BY phone)");
   }
-  int IntQuery(const char* sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-  }
+  int IntQuery(const char* sql) { return static_cast<int>(db_->QueryInt(sql)); }
 
   testing::TempDir dir_;
   std::filesystem::path shm_dir_;
-  std::string db_;
+  std::unique_ptr<testing::TestDb> db_;
   ManualClock clock_{At(kZone, 2026, 3, 10, 10, 0)};
   BoardHub board_;
   FastSecrets secrets_;
   crypto::HmacPiiHasher hasher_{std::string(32, 'k')};
   ServerConfig config_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<EngineStore> store_;
   std::unique_ptr<AuthManager> auth_;
   CaseServingHooks hooks_;
   std::unique_ptr<QueueManager> queue_;
@@ -434,17 +424,12 @@ TEST_F(CaseTest, ThreeWrongAnswersLockTheNumberEvenAcrossARestart) {
   EXPECT_TRUE(idn->passed);
 
   // The unlock is in the audit log with both names and no phone number.
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT actor, detail, subject FROM audit_log WHERE action = 'sim.unlock'",
-                     -1, &st, nullptr);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  std::string actor = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  std::string detail = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
-  std::string subject = reinterpret_cast<const char*>(sqlite3_column_text(st, 2));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  auto rows = db_->Query("SELECT actor, detail, subject FROM audit_log WHERE action = 'sim.unlock'");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  const std::string& actor = (*rows)[0][0];
+  const std::string& detail = (*rows)[0][1];
+  const std::string& subject = (*rows)[0][2];
   EXPECT_EQ(actor, "clerk:anna");
   EXPECT_NE(detail.find("supervisor=supervisor:boss"), std::string::npos) << detail;
   EXPECT_EQ(detail.find("9161234567"), std::string::npos) << detail;

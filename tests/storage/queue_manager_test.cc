@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "server/storage/sqlite/sqlite_store.h"
+#include "tests/support/test_db.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -25,7 +25,7 @@ class QueueManagerTest : public ::testing::Test {
     manager_.reset();
     store_.reset();
     config_ = std::move(config);
-    auto s = SqliteStore::Open(dir_.File("q.db"));
+    auto s = db_.Open();
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     ASSERT_TRUE(store_->SyncConfig(config_).ok());
@@ -40,10 +40,11 @@ class QueueManagerTest : public ::testing::Test {
   std::string NextId() { return "call-" + std::to_string(++seq_); }
 
   TempDir dir_;
+  testing::TestDb db_{dir_};
   ManualClock clock_{At(kZone, 2026, 3, 10, 10, 0)};  // Tuesday, open
   BoardHub board_;
   ServerConfig config_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<EngineStore> store_;
   std::unique_ptr<QueueManager> manager_;
   int seq_ = 0;
 };

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "server/domain/queue/queue_policy.h"
-#include "server/storage/sqlite/sqlite_store.h"
+#include "tests/support/test_db.h"
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -17,7 +17,8 @@ const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
 
 TEST(QueueOrder, IndexedQueriesAgreeWithTheDomainRules) {
   testing::TempDir dir;
-  auto store = SqliteStore::Open(dir.File("q.db"));
+  testing::TestDb db(dir);
+  auto store = db.Open();
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->SyncConfig(testing::TestConfig()).ok());
   std::mt19937 rng(12345);

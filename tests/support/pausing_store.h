@@ -35,6 +35,10 @@ class PausingStore final : public Store {
   Status Write(const std::function<Status(WriteTx&)>& fn) override;
   Status Read(const std::function<Status(ReadTx&)>& fn) override;
   Status SyncConfig(const ServerConfig& config) override;
+  bool WatchChanges(std::function<void(const std::string&)> on_change) override {
+    return inner_->WatchChanges(std::move(on_change));
+  }
+  bool LeadsBackgroundWork() override { return inner_->LeadsBackgroundWork(); }
 
  private:
   // Runs `fn` through the inner store's `op`; Tx is WriteTx or ReadTx.

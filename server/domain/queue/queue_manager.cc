@@ -381,6 +381,7 @@ Result<TicketView> QueueManager::ViewAfterWrite(const BranchConfig& b, const Tic
 }
 
 void QueueManager::PublishAfterCommit(const BranchConfig& b, const std::vector<CallRecord>& calls) {
+  if (following_store_) return;  // the store's feed publishes every server's changes
   if (!board_.HasWatchers(b.branch_id)) return;
   BoardUpdate u;
   for (const auto& c : calls) {
@@ -390,6 +391,58 @@ void QueueManager::PublishAfterCommit(const BranchConfig& b, const std::vector<C
   absl::Time now = clock_.Now();
   Status st = store_.Read([&](ReadTx& tx) { return FillBranchState(tx, b, now, u); });
   if (!st.ok()) return;
+  board_.Publish(b.branch_id, u);
+}
+
+Status QueueManager::FollowStoreChanges() {
+  std::lock_guard lock(feed_mu_);
+  for (const auto& b : config_.branches) {
+    int64_t last = 0;
+    QUEUE_RETURN_IF_ERROR(store_.Read([&](ReadTx& tx) -> Status {
+      auto calls = tx.tickets().RecentCalls(b.branch_id, 1);
+      if (!calls.ok()) return calls.status();
+      if (!calls->empty()) last = calls->front().event_id;
+      return Status::Ok();
+    }));
+    last_call_event_[b.branch_id] = last;
+  }
+  following_store_ = true;
+  return Status::Ok();
+}
+
+void QueueManager::OnStoreChange(const std::string& branch_id) {
+  if (!following_store_) return;
+  if (branch_id.empty()) {
+    for (const auto& b : config_.branches) PublishFromStore(b);
+  } else if (const BranchConfig* b = config_.FindBranch(branch_id)) {
+    PublishFromStore(*b);
+  }
+}
+
+void QueueManager::PublishFromStore(const BranchConfig& b) {
+  // At most this many calls per update; a longer gap (a feed down for a
+  // while) shows its latest calls, not an hour of old ones.
+  constexpr int kMaxCalls = 50;
+  std::lock_guard lock(feed_mu_);
+  int64_t& last = last_call_event_[b.branch_id];
+  BoardUpdate u;
+  absl::Time now = clock_.Now();
+  Status st = store_.Read([&](ReadTx& tx) -> Status {
+    auto calls = tx.tickets().CallsAfter(b.branch_id, last, kMaxCalls);
+    if (!calls.ok()) return calls.status();
+    if (calls->size() == kMaxCalls) {  // skip ahead to the newest ones
+      auto newest = tx.tickets().RecentCalls(b.branch_id, kMaxCalls);
+      if (!newest.ok()) return newest.status();
+      calls->assign(newest->rbegin(), newest->rend());
+    }
+    for (const CallRecord& c : *calls) {
+      const CounterConfig* cc = b.FindCounter(c.counter_id);
+      u.calls.push_back({c, cc ? cc->display_name : c.counter_id});
+      last = std::max(last, c.event_id);
+    }
+    return FillBranchState(tx, b, now, u);
+  });
+  if (!st.ok() || !board_.HasWatchers(b.branch_id)) return;
   board_.Publish(b.branch_id, u);
 }
 

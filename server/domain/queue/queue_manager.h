@@ -143,6 +143,14 @@ class QueueManager {
   // earlier business day. Returns how many expired.
   Result<int> ExpireOverdue();
 
+  // Several servers share the store (a chain's database): board updates
+  // then come from the store's change feed (Store::WatchChanges), for this
+  // server's own changes too, so the boards of every replica show every
+  // call, once. Starts where the store is now. Call before serving.
+  Status FollowStoreChanges();
+  // The feed: a change was committed in `branch_id` ("" = in any branch).
+  void OnStoreChange(const std::string& branch_id);
+
  private:
   Result<const BranchConfig*> Branch(const std::string& branch_id) const;
   Result<const CounterConfig*> Counter(const BranchConfig& b, const std::string& counter_id) const;
@@ -157,6 +165,9 @@ class QueueManager {
   Result<TicketView> View(ReadTx& tx, const BranchConfig& b, const Ticket& t, absl::Time now);
   Result<TicketView> ViewAfterWrite(const BranchConfig& b, const Ticket& t);
   void PublishAfterCommit(const BranchConfig& b, const std::vector<CallRecord>& calls);
+  // Feed mode: publishes the branch's calls since the last one published,
+  // with its state.
+  void PublishFromStore(const BranchConfig& b);
   // The branch's state every board message carries (waiting counts, due
   // appointments, device faults, zone and name), read in `tx` at `now`.
   static Status FillBranchState(ReadTx& tx, const BranchConfig& b, absl::Time now,
@@ -183,6 +194,9 @@ class QueueManager {
   std::function<std::string(size_t)> random_bytes_;
   ServingHooks* hooks_ = nullptr;
   std::atomic<uint64_t> issued_{0};
+  std::atomic<bool> following_store_{false};
+  std::mutex feed_mu_;                               // one feed publication at a time
+  std::map<std::string, int64_t> last_call_event_;  // guarded by feed_mu_
   std::mutex rate_mu_;
   std::map<std::pair<std::string, std::string>, ServiceRate> rates_;  // guarded by rate_mu_
 };

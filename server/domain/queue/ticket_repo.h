@@ -55,6 +55,7 @@ struct CallRecord {
   bool appointment = false;
   Language language = Language::kRu;  // the customer's, for the announcement
   std::string service_prefix;
+  int64_t event_id = 0;  // its history line, when read from the store (0: not)
 };
 
 class TicketReader {
@@ -103,6 +104,10 @@ class TicketReader {
   // The most recent calls of a branch, newest first.
   virtual Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id,
                                                       int limit) = 0;
+  // The calls of a branch after history line `after_event_id`, oldest
+  // first, at most `limit` (what a change feed has not shown yet).
+  virtual Result<std::vector<CallRecord>> CallsAfter(const std::string& branch_id,
+                                                     int64_t after_event_id, int limit) = 0;
   // Waiting appointment tickets due at or before `due_by` (overdue ones
   // included), earliest due first, at most `limit`.
   virtual Result<std::vector<Ticket>> DueAppointments(const std::string& branch_id,

@@ -7,6 +7,7 @@
 #include "server/storage/postgres/migrations.h"
 #include "server/storage/postgres/outbox_repo.h"
 #include "server/storage/postgres/pg_engine.h"
+#include "server/storage/postgres/replicas.h"
 #include "server/storage/postgres/staff_repo.h"
 #include "server/storage/postgres/ticket_repo.h"
 
@@ -81,13 +82,27 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& uri, PgStoreOp
   const bool existing = options.mode == PgStoreOptions::OpenMode::kExisting;
   QUEUE_RETURN_IF_ERROR(existing ? pg::CheckVersion(**writer) : pg::Migrate(**writer));
   pg::EngineOptions engine{options.reader_connections, options.connection, options.on_batch};
-  return std::unique_ptr<PgStore>(
-      new PgStore(std::make_unique<pg::Engine>(uri, engine, std::move(writer).value())));
+  auto started = std::make_unique<pg::Engine>(uri, engine, std::move(writer).value());
+  return std::unique_ptr<PgStore>(new PgStore(uri, std::move(options), std::move(started)));
 }
 
-PgStore::PgStore(std::unique_ptr<pg::Engine> engine) : engine_(std::move(engine)) {}
+PgStore::PgStore(std::string uri, PgStoreOptions options, std::unique_ptr<pg::Engine> engine)
+    : uri_(std::move(uri)),
+      options_(std::move(options)),
+      engine_(std::move(engine)),
+      lease_(std::make_unique<pg::BackgroundLease>(uri_, options_.connection)) {}
 
-PgStore::~PgStore() = default;
+PgStore::~PgStore() { (void)WatchChanges(nullptr); }
+
+bool PgStore::WatchChanges(std::function<void(const std::string& branch_id)> on_change) {
+  std::lock_guard lock(feed_mu_);
+  feed_.reset();  // waits for a call under way
+  if (on_change)
+    feed_ = std::make_unique<pg::ChangeFeed>(uri_, options_.connection, std::move(on_change));
+  return true;
+}
+
+bool PgStore::LeadsBackgroundWork() { return lease_->Held(); }
 
 Status PgStore::Write(const std::function<Status(WriteTx&)>& fn) {
   return engine_->Write([&](Conn& conn) {

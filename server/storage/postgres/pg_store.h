@@ -15,7 +15,9 @@
 // Thread-safe. Destroying the store stops the writer after the queued work.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "server/domain/audit/audit.h"
@@ -25,6 +27,8 @@
 namespace shop::queue {
 
 namespace pg {
+class BackgroundLease;
+class ChangeFeed;
 class Engine;
 }  // namespace pg
 
@@ -54,14 +58,24 @@ class PgStore final : public EngineStore {
 
   // The schema version this program writes.
   static int LatestSchemaVersion();
+  // The change feed and the background-work lease (replicas.h).
+  bool WatchChanges(std::function<void(const std::string& branch_id)> on_change) override;
+  bool LeadsBackgroundWork() override;
+
   Result<AuditVerdict> VerifyAudit() override;
   int64_t commit_count() const override;
   int64_t write_count() const override;
   int64_t queued_count() const override;
 
  private:
-  explicit PgStore(std::unique_ptr<pg::Engine> engine);
+  PgStore(std::string uri, PgStoreOptions options, std::unique_ptr<pg::Engine> engine);
+
+  const std::string uri_;
+  const PgStoreOptions options_;
   std::unique_ptr<pg::Engine> engine_;
+  std::mutex feed_mu_;
+  std::unique_ptr<pg::ChangeFeed> feed_;  // guarded by feed_mu_
+  std::unique_ptr<pg::BackgroundLease> lease_;
 };
 
 }  // namespace shop::queue

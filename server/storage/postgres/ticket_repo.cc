@@ -92,4 +92,8 @@ Result<std::vector<Ticket>> PgTicketRepo::DueAppointments(const std::string& bra
   return Status::Internal("not implemented on PostgreSQL yet");
 }
 
+Result<std::vector<CallRecord>> PgTicketRepo::CallsAfter(const std::string& branch_id, int64_t after_event_id, int limit) {
+  return Status::Internal("not implemented on PostgreSQL yet");
+}
+
 }  // namespace shop::queue::pg

@@ -54,6 +54,8 @@ class PgTicketRepo final : public TicketRepo {
   Status SaveCounter(const CounterRow& c) override;
   Status AppendEvent(const TicketEvent& e) override;
   Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id, int limit) override;
+  Result<std::vector<CallRecord>> CallsAfter(const std::string& branch_id, int64_t after_event_id,
+                                             int limit) override;
   Result<std::vector<Ticket>> DueAppointments(const std::string& branch_id, absl::Time due_by,
                                               int limit) override;
 

@@ -126,6 +126,25 @@ Result<std::vector<Booking>> Bookings(Stmt& s) {
 
 }  // namespace
 
+const std::map<std::string, const char*>& BookingStatementsForTests() {
+  static const std::map<std::string, const char*> kAll = {
+      {"kBookingCodeTaken", kBookingCodeTaken},
+      {"kBookingRequestTaken", kBookingRequestTaken},
+      {"kInsertBooking", kInsertBooking},
+      {"kUpdateBooking", kUpdateBooking},
+      {"kGetBookingByCode", kGetBookingByCode},
+      {"kGetBookingByRequest", kGetBookingByRequest},
+      {"kCountSeatsTaken", kCountSeatsTaken},
+      {"kSeatsTakenBetween", kSeatsTakenBetween},
+      {"kCountActiveForPhone", kCountActiveForPhone},
+      {"kActiveStartedBefore", kActiveStartedBefore},
+      {"kBookingsToRemind", kBookingsToRemind},
+      {"kBookingsToErase", kBookingsToErase},
+      {"kEraseBooking", kEraseBooking},
+  };
+  return kAll;
+}
+
 Status SqliteBookingRepo::InsertBooking(Booking& b) {
   // Told apart because the caller retries a taken code with a new one but
   // must not retry a used request id (that is a retry of an earlier call).

@@ -3,11 +3,18 @@
 // the reading half only). Not thread-safe: a transaction's thread.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "server/domain/booking/booking_repo.h"
 
 namespace shop::queue::sqlite {
 
 class Db;
+
+// The repository's statements by name ("kGetBookingByCode"), for tests that
+// check their query plans.
+const std::map<std::string, const char*>& BookingStatementsForTests();
 
 class SqliteBookingRepo final : public BookingRepo {
  public:

@@ -52,8 +52,6 @@ Result<int> Count(Stmt& s) {
 
 Result<int> EraseFinished(Db& db, const char* list_sql, const char* erase_sql,
                           std::string (*subject_of)(int64_t), absl::Time cutoff, int limit) {
-  static constexpr const char* kEraseOutboxRecipients =
-      "UPDATE outbox SET recipient = '' WHERE subject = ?1";
   std::vector<int64_t> ids;
   {
     auto st = db.Prepare(list_sql);

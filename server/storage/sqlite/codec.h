@@ -28,6 +28,10 @@ Result<bool> Exists(Stmt& s);
 // The bound COUNT query's answer (0 without a row); the statement is reset.
 Result<int> Count(Stmt& s);
 
+// Blanks the recipients of a subject's outbox messages (EraseFinished).
+inline constexpr const char* kEraseOutboxRecipients =
+    "UPDATE outbox SET recipient = '' WHERE subject = ?1";
+
 // Erases the personal fields of up to `limit` rows that `list_sql` finds
 // finished before `cutoff` (with `erase_sql`), and the recipients of their
 // outbox messages (subject from `subject_of`). Returns how many.

@@ -398,6 +398,8 @@ constexpr const char* kSetVersion = "UPDATE schema_version SET version = ?1";
 
 int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
+const char* MigrationSql(int version) { return kMigrations[version]; }
+
 // For OpenMode::kExisting: OK only when `db` is a queue database at this
 // program's schema version; changes nothing.
 Status CheckVersion(Db& db) {

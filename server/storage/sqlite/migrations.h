@@ -11,6 +11,9 @@ class Db;
 
 // The schema version this program writes.
 int LatestSchemaVersion();
+// The statements of migration `version` -> `version` + 1 (tests build old
+// databases with them).
+const char* MigrationSql(int version);
 // Creates the schema on an empty database or migrates an older one, in one
 // BEGIN IMMEDIATE transaction.
 [[nodiscard]] Status Migrate(Db& db);

@@ -131,12 +131,22 @@ constexpr const char* kListTransfers =
     "SELECT at_us, counter_id, detail FROM ticket_events "
     "WHERE ticket_id = ?1 AND branch_id = ?2 AND kind = 'transfer' ORDER BY event_id";
 
+#define SHOP_QUEUE_CALL_COLUMNS                                                           \
+  "e.ticket_id, t.number_prefix, t.number, e.counter_id, e.at_us, e.recall_count, t.origin, " \
+  "e.kind, t.language, t.service_prefix, e.event_id"
+
 constexpr const char* kRecentCalls =
-    "SELECT e.ticket_id, t.number_prefix, t.number, e.counter_id, e.at_us, e.recall_count, "
-    "t.origin, e.kind, t.language, t.service_prefix FROM ticket_events e "
+    "SELECT " SHOP_QUEUE_CALL_COLUMNS " FROM ticket_events e "
     "JOIN tickets t ON t.ticket_id = e.ticket_id "
     "WHERE e.branch_id = ?1 AND e.kind IN ('call', 'recall', 'return') "
     "ORDER BY e.event_id DESC LIMIT ?2";
+
+// ?1 branch, ?2 after this event id, ?3 limit: oldest first.
+constexpr const char* kCallsAfter =
+    "SELECT " SHOP_QUEUE_CALL_COLUMNS " FROM ticket_events e "
+    "JOIN tickets t ON t.ticket_id = e.ticket_id "
+    "WHERE e.branch_id = ?1 AND e.kind IN ('call', 'recall', 'return') AND e.event_id > ?2 "
+    "ORDER BY e.event_id LIMIT ?3";
 
 // ?1 branch, ?2 due by (us), ?3 limit: waiting appointment tickets due by
 // then, earliest first.
@@ -171,6 +181,27 @@ Result<std::optional<Ticket>> OneTicket(Stmt& s) {
   std::optional<Ticket> out;
   if (s.Step()) out = ReadTicket(s);
   QUEUE_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+// The rows of a query of SHOP_QUEUE_CALL_COLUMNS.
+Result<std::vector<CallRecord>> Calls(Stmt& s) {
+  std::vector<CallRecord> out;
+  while (s.Step()) {
+    CallRecord c;
+    c.ticket_id = s.Int(0);
+    c.display_number = FormatNumber(s.Text(1), static_cast<int>(s.Int(2)));
+    c.counter_id = s.Text(3);
+    c.time = absl::FromUnixMicros(s.Int(4));
+    c.recall_count = static_cast<int>(s.Int(5));
+    c.appointment = s.Int(6) == static_cast<int64_t>(Origin::kAppointment);
+    c.language = static_cast<Language>(s.Int(8));
+    c.service_prefix = s.Text(9);
+    c.event_id = s.Int(10);
+    out.push_back(c);
+  }
+  QUEUE_RETURN_IF_ERROR(s.status());
+  s.Reset();
   return out;
 }
 
@@ -447,23 +478,16 @@ Status SqliteTicketRepo::AppendEvent(const TicketEvent& e) {
 Result<std::vector<CallRecord>> SqliteTicketRepo::RecentCalls(const std::string& branch_id, int limit) {
   auto st = db_.Prepare(kRecentCalls);
   if (!st.ok()) return st.status();
-  Stmt& s = **st;
-  s.Bind(1, branch_id).Bind(2, int64_t{limit});
-  std::vector<CallRecord> out;
-  while (s.Step()) {
-    CallRecord c;
-    c.ticket_id = s.Int(0);
-    c.display_number = FormatNumber(s.Text(1), static_cast<int>(s.Int(2)));
-    c.counter_id = s.Text(3);
-    c.time = absl::FromUnixMicros(s.Int(4));
-    c.recall_count = static_cast<int>(s.Int(5));
-    c.appointment = s.Int(6) == static_cast<int64_t>(Origin::kAppointment);
-    c.language = static_cast<Language>(s.Int(8));
-    c.service_prefix = s.Text(9);
-    out.push_back(c);
-  }
-  QUEUE_RETURN_IF_ERROR(s.status());
-  return out;
+  (*st)->Bind(1, branch_id).Bind(2, int64_t{limit});
+  return Calls(**st);
+}
+
+Result<std::vector<CallRecord>> SqliteTicketRepo::CallsAfter(const std::string& branch_id,
+                                                             int64_t after_event_id, int limit) {
+  auto st = db_.Prepare(kCallsAfter);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, branch_id).Bind(2, after_event_id).Bind(3, int64_t{limit});
+  return Calls(**st);
 }
 
 Result<std::vector<Ticket>> SqliteTicketRepo::DueAppointments(const std::string& branch_id, absl::Time due_by,
