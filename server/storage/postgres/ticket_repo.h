@@ -2,6 +2,13 @@
 // One object per transaction, over the connection that runs it (the writer's,
 // or a reader's handed out as the reading half only). Not thread-safe: a
 // transaction's thread.
+//
+// Beyond the SQLite repo (the same answers otherwise): inside a write
+// transaction CallCandidates locks the heads it returns (FOR UPDATE SKIP
+// LOCKED), so two replicas never take the same ticket even without the
+// engine's write lock; in a read it locks nothing. SaveRequest answers
+// kAborted when another replica stored the same request meanwhile (the engine
+// runs the request again, and it then finds the prior one).
 #pragma once
 
 #include "server/domain/queue/ticket_repo.h"
