@@ -4,11 +4,16 @@
 // transaction's thread.
 #pragma once
 
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "server/domain/cases/case_repo.h"
 
 namespace shop::queue::pg {
 
 class Conn;
+struct Statement;
 
 class PgCaseRepo final : public CaseRepo {
  public:
@@ -38,6 +43,16 @@ class PgCaseRepo final : public CaseRepo {
   Status IssueStockCard(const std::string& iccid, int64_t case_id) override;
 
  private:
+  // The one case `stmt` selects with $1 = `key` (a branch or a phone), $2 = `id`.
+  Result<std::optional<SimCase>> OneCase(const Statement& stmt, const std::string& key,
+                                         int64_t id);
+  // The number's active card, "" if none.
+  Result<std::string> ActiveCard(const std::string& phone);
+  // A card of the register: its number and state.
+  Result<std::optional<std::pair<std::string, std::string>>> GetCard(const std::string& iccid);
+  // Replaces the number's top-ups and calls with `sub`'s.
+  Status SaveActivity(const Subscriber& sub);
+
   Conn& conn_;
   const bool writing_;  // inside a write transaction (rows read may be locked)
 };
