@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   std::string http_port_file;
   std::string log_level = "info";
   int64_t max_db_pages = 0;
+  int sweep_seconds = 30;
   shop::queue::TlsFiles tls;
   CLI::App app{"queue-server: the shop service-desk queue server (gRPC, shop.queue.v1)"};
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")
@@ -73,6 +74,12 @@ int main(int argc, char** argv) {
                  "write the HTTP face's bound port to this file once listening");
   app.add_option("--log-level", log_level, std::string(kLogLevels) + " (any case)")
       ->capture_default_str();
+  app.add_option("--sweep-seconds", sweep_seconds,
+                 "how often the background work runs (expiry, no-shows, reminders); with a "
+                 "PostgreSQL database one replica does it, and another takes over within this "
+                 "time when it dies")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   app.add_option("--max-db-pages", max_db_pages,
                  "cap the database at this many pages (4 KiB each; 0 = no cap); when it is "
                  "reached, writes fail with RESOURCE_EXHAUSTED and nothing stored is lost")
@@ -168,6 +175,7 @@ int main(int argc, char** argv) {
 
   shop::queue::QueueServerOptions options;
   options.listen = listen;
+  options.sweep_interval = absl::Seconds(sweep_seconds);
   options.metrics = metrics;
   if (!http_listen.empty()) config->http.listen = http_listen;
   if (!config->http.listen.empty() && !tls.cert.empty()) {

@@ -1,5 +1,7 @@
 #include "server/storage/postgres/pg_store.h"
 
+#include <unistd.h>
+
 #include "server/crypto/sha256.h"
 #include "server/storage/postgres/audit_repo.h"
 #include "server/storage/postgres/booking_repo.h"
@@ -71,6 +73,8 @@ pg::Options PgStoreOptions::DefaultConnectionOptions() {
   o.lock_timeout = std::chrono::seconds(5);
   o.idle_in_transaction_session_timeout = std::chrono::seconds(60);
   o.tcp_user_timeout = std::chrono::seconds(10);
+  // Which replica a session belongs to, for pg_stat_activity.
+  o.application_name = "queue-server/" + std::to_string(getpid());
   return o;
 }
 

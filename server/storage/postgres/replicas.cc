@@ -10,11 +10,19 @@ namespace shop::queue::pg {
 namespace {
 constexpr auto kPoll = std::chrono::milliseconds(500);
 constexpr auto kRetryPause = std::chrono::milliseconds(500);
+
+// The connection's application_name with `what` after it ("queue-server/12
+// feed"), so an operator can tell the sessions of a replica apart.
+Options Named(Options o, const char* what) {
+  o.application_name += what;
+  return o;
+}
 }  // namespace
 
 ChangeFeed::ChangeFeed(std::string uri, Options options,
                        std::function<void(const std::string& branch_id)> on_change)
-    : uri_(std::move(uri)), options_(std::move(options)), on_change_(std::move(on_change)) {
+    : uri_(std::move(uri)), options_(Named(std::move(options), " feed")),
+      on_change_(std::move(on_change)) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -57,7 +65,7 @@ void ChangeFeed::Loop() {
 }
 
 BackgroundLease::BackgroundLease(std::string uri, Options options)
-    : uri_(std::move(uri)), options_(std::move(options)) {}
+    : uri_(std::move(uri)), options_(Named(std::move(options), " lease")) {}
 
 BackgroundLease::~BackgroundLease() = default;  // closing the session frees the lock
 

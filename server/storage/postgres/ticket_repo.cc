@@ -184,13 +184,24 @@ constexpr Statement kListTransfers{
     "SELECT at_us, counter_id, detail FROM ticket_events "
     "WHERE ticket_id = $1 AND branch_id = $2 AND kind = 'transfer' ORDER BY event_id"};
 
+#define SHOP_QUEUE_PG_CALL_COLUMNS                                                        \
+  "e.ticket_id, t.number_prefix, t.number, e.counter_id, e.at_us, e.recall_count, t.origin, " \
+  "t.language, t.service_prefix, e.event_id"
+
 constexpr Statement kRecentCalls{
     "tickets_recent_calls",
-    "SELECT e.ticket_id, t.number_prefix, t.number, e.counter_id, e.at_us, e.recall_count, "
-    "t.origin, t.language, t.service_prefix FROM ticket_events e "
+    "SELECT " SHOP_QUEUE_PG_CALL_COLUMNS " FROM ticket_events e "
     "JOIN tickets t ON t.ticket_id = e.ticket_id "
     "WHERE e.branch_id = $1 AND e.kind IN ('call', 'recall', 'return') "
     "ORDER BY e.event_id DESC LIMIT $2"};
+
+// $1 branch, $2 after this event id, $3 limit: oldest first.
+constexpr Statement kCallsAfter{
+    "tickets_calls_after",
+    "SELECT " SHOP_QUEUE_PG_CALL_COLUMNS " FROM ticket_events e "
+    "JOIN tickets t ON t.ticket_id = e.ticket_id "
+    "WHERE e.branch_id = $1 AND e.kind IN ('call', 'recall', 'return') AND e.event_id > $2 "
+    "ORDER BY e.event_id LIMIT $3"};
 
 // $1 branch, $2 due by (us), $3 limit: waiting appointment tickets due by
 // then, earliest first.
@@ -253,6 +264,29 @@ CounterRow ReadCounter(const Rows& r, int i) {
 }
 
 int64_t Int(TicketState s) { return static_cast<int64_t>(s); }
+
+// The rows of a query of SHOP_QUEUE_PG_CALL_COLUMNS.
+Result<std::vector<CallRecord>> Calls(Result<Rows> rows) {
+  if (!rows.ok()) return rows.status();
+  std::vector<CallRecord> out;
+  const Rows& r = *rows;
+  for (int i = 0; i < r.size(); ++i) {
+    CallRecord c;
+    c.ticket_id = r.Int(i, "ticket_id");
+    c.display_number =
+        FormatNumber(r.Text(i, "number_prefix"), static_cast<int>(r.Int(i, "number")));
+    c.counter_id = r.Text(i, "counter_id");
+    c.time = ColTime(r, i, "at_us");
+    c.recall_count = static_cast<int>(r.Int(i, "recall_count"));
+    c.appointment = r.Int(i, "origin") == static_cast<int64_t>(Origin::kAppointment);
+    c.language = static_cast<Language>(r.Int(i, "language"));
+    c.service_prefix = r.Text(i, "service_prefix");
+    c.event_id = r.Int(i, "event_id");
+    out.push_back(std::move(c));
+  }
+  QUEUE_RETURN_IF_ERROR(r.status());
+  return out;
+}
 
 }  // namespace
 
@@ -472,25 +506,12 @@ Status PgTicketRepo::AppendEvent(const TicketEvent& e) {
 
 Result<std::vector<CallRecord>> PgTicketRepo::RecentCalls(const std::string& branch_id,
                                                           int limit) {
-  auto rows = conn_.Query(kRecentCalls, {branch_id, Limit(limit)});
-  if (!rows.ok()) return rows.status();
-  std::vector<CallRecord> out;
-  for (int i = 0; i < rows->size(); ++i) {
-    const Rows& r = *rows;
-    CallRecord c;
-    c.ticket_id = r.Int(i, "ticket_id");
-    c.display_number =
-        FormatNumber(r.Text(i, "number_prefix"), static_cast<int>(r.Int(i, "number")));
-    c.counter_id = r.Text(i, "counter_id");
-    c.time = ColTime(r, i, "at_us");
-    c.recall_count = static_cast<int>(r.Int(i, "recall_count"));
-    c.appointment = r.Int(i, "origin") == static_cast<int64_t>(Origin::kAppointment);
-    c.language = static_cast<Language>(r.Int(i, "language"));
-    c.service_prefix = r.Text(i, "service_prefix");
-    out.push_back(std::move(c));
-  }
-  QUEUE_RETURN_IF_ERROR(rows->status());
-  return out;
+  return Calls(conn_.Query(kRecentCalls, {branch_id, Limit(limit)}));
+}
+
+Result<std::vector<CallRecord>> PgTicketRepo::CallsAfter(const std::string& branch_id,
+                                                         int64_t after_event_id, int limit) {
+  return Calls(conn_.Query(kCallsAfter, {branch_id, after_event_id, Limit(limit)}));
 }
 
 Result<std::vector<Ticket>> PgTicketRepo::DueAppointments(const std::string& branch_id,
@@ -498,8 +519,5 @@ Result<std::vector<Ticket>> PgTicketRepo::DueAppointments(const std::string& bra
   return Tickets(conn_.Query(kDueAppointments, {branch_id, Micros(due_by), Limit(limit)}));
 }
 
-Result<std::vector<CallRecord>> PgTicketRepo::CallsAfter(const std::string& branch_id, int64_t after_event_id, int limit) {
-  return Status::Internal("not implemented on PostgreSQL yet");
-}
 
 }  // namespace shop::queue::pg
