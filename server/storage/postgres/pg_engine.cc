@@ -54,7 +54,16 @@ struct Engine::WriterSteps {
       if (!rollback.ok() || conn.InTransaction())
         return Status::Internal("not stored: a failed write transaction could not be rolled back");
     }
-    QUEUE_RETURN_IF_ERROR(conn.Exec("BEGIN"));
+    Status begin = conn.Exec("BEGIN");
+    if (!begin.ok() && conn.Broken()) {
+      // The connection died while idle (the database restarted): one new try.
+      if (!conn.Reset().ok()) {
+        MarkDown(*down_at_us);
+        return begin;
+      }
+      begin = conn.Exec("BEGIN");
+    }
+    QUEUE_RETURN_IF_ERROR(begin);
     // One write transaction at a time across every replica (see pg_engine.h).
     QUEUE_RETURN_IF_ERROR(conn.Query("SELECT pg_advisory_xact_lock($1)", {kWriteLock}).status());
     return Status::Ok();
@@ -111,14 +120,19 @@ Result<std::unique_ptr<Conn>> Engine::OpenReader() {
 Status Engine::Write(const std::function<Status(Conn&)>& fn) { return writer_->Write(fn); }
 
 Status Engine::Read(const std::function<Status(Conn&)>& fn) {
-  auto lease = readers_->Acquire();
-  if (!lease.ok()) return lease.status();
-  Conn& conn = **lease;
-  Status begin = conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  if (!begin.ok()) {
-    if (begin.code() == Status::Code::kUnavailable) MarkDown(down_at_us_);
-    return begin;
+  // A pooled connection may have died while idle (the database restarted):
+  // then it is dropped and the next one tried, up to a fresh one.
+  for (int attempt = 0;; ++attempt) {
+    auto lease = readers_->Acquire();
+    if (!lease.ok()) return lease.status();
+    Conn& conn = **lease;
+    Status begin = conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (begin.ok()) return ReadIn(conn, fn);
+    if (!conn.Broken() || attempt >= options_.reader_connections) return begin;
   }
+}
+
+Status Engine::ReadIn(Conn& conn, const std::function<Status(Conn&)>& fn) {
   Status st;
   try {
     st = fn(conn);

@@ -71,6 +71,8 @@ class Engine {
   // A new read connection, or kUnavailable at once while the database was
   // found down less than a second ago.
   Result<std::unique_ptr<Conn>> OpenReader();
+  // Runs `fn` in the read transaction just begun on `conn`, then ends it.
+  Status ReadIn(Conn& conn, const std::function<Status(Conn&)>& fn);
 
   const std::string uri_;
   const EngineOptions options_;
