@@ -332,14 +332,34 @@ TEST_F(PgTicketsRepoTest, RecentServiceTimesAreTheNewestCompletedFirst) {
               }).empty());
 }
 
-TEST_F(PgTicketsRepoTest, EventsGiveTransfersAndRecentCalls) {
-  Ticket walk = Walk("R", kT0);
-  walk.language = Language::kEn;
-  walk = Issue(walk);
-  Ticket appt = Issue(Appointment("N", kT0, kT0 + absl::Minutes(5)));
-  appt.language = Language::kRu;
-  auto event = [](const Ticket& t, int minute, const std::string& kind, const std::string& counter,
-                  int recalls, const std::string& detail) {
+// A walk-in and an appointment of "test" and a walk-in of "other", with
+// calls, transfers and other events.
+class PgEventsTest : public PgTicketsRepoTest {
+ protected:
+  void SetUp() override {
+    PgTicketsRepoTest::SetUp();
+    if (HasFatalFailure()) return;
+    walk_ = Walk("R", kT0);
+    walk_.language = Language::kEn;
+    walk_ = Issue(walk_);
+    appt_ = Appointment("N", kT0, kT0 + absl::Minutes(5));
+    appt_.language = Language::kZh;
+    appt_ = Issue(appt_);
+    Ticket other = Walk("R", kT0);
+    other.branch_id = "other";
+    other = Issue(other);
+    ASSERT_OK(store_->Write([&](WriteTx& tx) -> Status {
+      for (const TicketEvent& e :
+           {Event(walk_, 1, "call", "1", 0, ""), Event(walk_, 2, "transfer", "1", 0, "R->N"),
+            Event(appt_, 3, "call", "2", 0, ""), Event(other, 3, "call", "1", 0, ""),
+            Event(walk_, 4, "recall", "3", 1, ""), Event(appt_, 5, "start", "2", 0, ""),
+            Event(walk_, 6, "transfer", "3", 1, "N->P"), Event(appt_, 7, "return", "2", 0, "")})
+        QUEUE_RETURN_IF_ERROR(tx.tickets().AppendEvent(e));
+      return Status::Ok();
+    }));
+  }
+  static TicketEvent Event(const Ticket& t, int minute, const std::string& kind,
+                           const std::string& counter, int recalls, const std::string& detail) {
     return TicketEvent{t.id,
                        t.branch_id,
                        kT0 + absl::Minutes(minute),
@@ -350,49 +370,56 @@ TEST_F(PgTicketsRepoTest, EventsGiveTransfersAndRecentCalls) {
                        "",
                        recalls,
                        detail};
-  };
-  ASSERT_OK(store_->Write([&](WriteTx& tx) -> Status {
-    for (const TicketEvent& e :
-         {event(walk, 1, "call", "1", 0, ""), event(walk, 2, "transfer", "1", 0, "R->N"),
-          event(appt, 3, "call", "2", 0, ""), event(walk, 4, "recall", "3", 1, ""),
-          event(appt, 5, "start", "2", 0, ""), event(walk, 6, "transfer", "3", 1, "N->P"),
-          event(appt, 7, "return", "2", 0, "")})
-      QUEUE_RETURN_IF_ERROR(tx.tickets().AppendEvent(e));
-    return Status::Ok();
-  }));
-  auto transfers = ReadOk([&](ReadTx& tx) { return tx.tickets().ListTransfers("test", walk.id); });
+  }
+  Ticket walk_, appt_;
+};
+
+TEST_F(PgEventsTest, TransfersAreATicketsTransferEventsOldestFirst) {
+  auto transfers = ReadOk([&](ReadTx& tx) { return tx.tickets().ListTransfers("test", walk_.id); });
   ASSERT_EQ(transfers.size(), 2u);
-  EXPECT_EQ(transfers[0].ticket_id, walk.id);
+  EXPECT_EQ(transfers[0].ticket_id, walk_.id);
   EXPECT_EQ(transfers[0].branch_id, "test");
   EXPECT_EQ(transfers[0].kind, "transfer");
   EXPECT_EQ(transfers[0].time, kT0 + absl::Minutes(2));
   EXPECT_EQ(transfers[0].counter_id, "1");
   EXPECT_EQ(transfers[0].detail, "R->N");
+  EXPECT_EQ(transfers[1].time, kT0 + absl::Minutes(6));
+  EXPECT_EQ(transfers[1].counter_id, "3");
   EXPECT_EQ(transfers[1].detail, "N->P");
   EXPECT_TRUE(
-      ReadOk([&](ReadTx& tx) { return tx.tickets().ListTransfers("other", walk.id); }).empty());
+      ReadOk([&](ReadTx& tx) { return tx.tickets().ListTransfers("other", walk_.id); }).empty());
   EXPECT_TRUE(
-      ReadOk([&](ReadTx& tx) { return tx.tickets().ListTransfers("test", appt.id); }).empty());
+      ReadOk([&](ReadTx& tx) { return tx.tickets().ListTransfers("test", appt_.id); }).empty());
+}
+
+TEST_F(PgEventsTest, RecentCallsAreCallsRecallsAndReturnsNewestFirst) {
   auto calls = ReadOk([&](ReadTx& tx) { return tx.tickets().RecentCalls("test", 10); });
-  ASSERT_EQ(calls.size(), 4u);  // return, recall, call, call: newest first
-  EXPECT_EQ(calls[0].ticket_id, appt.id);
+  ASSERT_EQ(calls.size(), 4u);  // return, recall, call, call
+  EXPECT_EQ(calls[0].ticket_id, appt_.id);
   EXPECT_EQ(calls[0].display_number, "N001");
   EXPECT_EQ(calls[0].counter_id, "2");
   EXPECT_EQ(calls[0].time, kT0 + absl::Minutes(7));
+  EXPECT_EQ(calls[0].recall_count, 0);
   EXPECT_TRUE(calls[0].appointment);
-  EXPECT_EQ(int(calls[0].language), int(Language::kRu));
+  EXPECT_EQ(int(calls[0].language), int(Language::kZh));
   EXPECT_EQ(calls[0].service_prefix, "N");
-  EXPECT_EQ(calls[1].ticket_id, walk.id);
+  EXPECT_EQ(calls[1].ticket_id, walk_.id);
   EXPECT_EQ(calls[1].display_number, "R001");
   EXPECT_EQ(calls[1].counter_id, "3");
+  EXPECT_EQ(calls[1].time, kT0 + absl::Minutes(4));
   EXPECT_EQ(calls[1].recall_count, 1);
   EXPECT_FALSE(calls[1].appointment);
   EXPECT_EQ(int(calls[1].language), int(Language::kEn));
+  EXPECT_EQ(calls[1].service_prefix, "R");
+  EXPECT_EQ(calls[2].ticket_id, appt_.id);
   EXPECT_EQ(calls[2].time, kT0 + absl::Minutes(3));
+  EXPECT_EQ(calls[3].ticket_id, walk_.id);
   EXPECT_EQ(calls[3].time, kT0 + absl::Minutes(1));
   EXPECT_EQ(ReadOk([&](ReadTx& tx) { return tx.tickets().RecentCalls("test", 2); }).size(), 2u);
   EXPECT_EQ(ReadOk([&](ReadTx& tx) { return tx.tickets().RecentCalls("test", -1); }).size(), 4u);
-  EXPECT_TRUE(ReadOk([&](ReadTx& tx) { return tx.tickets().RecentCalls("other", 10); }).empty());
+  auto other = ReadOk([&](ReadTx& tx) { return tx.tickets().RecentCalls("other", 10); });
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].counter_id, "1");
 }
 
 TEST_F(PgTicketsRepoTest, RequestsAreFoundByTheirCallerOnly) {
