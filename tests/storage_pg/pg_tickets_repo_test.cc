@@ -38,15 +38,9 @@ TEST_F(PgTicketsRepoTest, ConcurrentWritersNumberWithoutGapOrRepeat) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i)
     threads.emplace_back([&, i] {
-      for (int j = 0; j < kEach; ++j) {
-        Status st = store_->Write([&](WriteTx& tx) -> Status {
-          auto n = tx.tickets().NextNumber("test", "P", kDay);
-          if (!n.ok()) return n.status();
-          got[i].push_back(*n);
-          return Status::Ok();
-        });
-        EXPECT_TRUE(st.ok()) << st.ToString();
-      }
+      for (int j = 0; j < kEach; ++j)
+        got[i].push_back(
+            WriteOk([&](WriteTx& tx) { return tx.tickets().NextNumber("test", "P", kDay); }));
     });
   for (auto& t : threads) t.join();
   std::vector<int> all;
@@ -54,6 +48,43 @@ TEST_F(PgTicketsRepoTest, ConcurrentWritersNumberWithoutGapOrRepeat) {
   std::sort(all.begin(), all.end());
   ASSERT_EQ(all.size(), size_t{kThreads * kEach});
   for (int k = 0; k < kThreads * kEach; ++k) ASSERT_EQ(all[k], k + 1);
+}
+
+// Two replicas (two stores on one database), two threads each, calling the
+// next walk-in until none is left: every ticket is called exactly once.
+TEST_F(PgTicketsRepoTest, TwoReplicasNeverCallTheSameTicket) {
+  constexpr int kTickets = 40;
+  std::set<int64_t> issued;
+  for (int i = 0; i < kTickets; ++i) issued.insert(Issue(Walk("R", kT0 + absl::Seconds(i))).id);
+  auto second = PgStore::Open(uri_);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  std::vector<std::vector<int64_t>> called(4);
+  auto call_all = [&](PgStore& store, std::vector<int64_t>& out) {
+    for (bool more = true; more;) {
+      int64_t id = 0;
+      Status st = store.Write([&](WriteTx& tx) -> Status {
+        id = 0;
+        auto c = tx.tickets().CallCandidates("test", {"R"}, kT0 + absl::Hours(1));
+        if (!c.ok() || c->empty()) return c.status();
+        Ticket t = c->front();
+        t.state = TicketState::kCalled;
+        t.counter_id = "1";
+        id = t.id;
+        return tx.tickets().UpdateTicket(t, TicketState::kWaiting);
+      });
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      more = st.ok() && id != 0;
+      if (more) out.push_back(id);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&, i] { call_all(i % 2 ? **second : *store_, called[i]); });
+  for (auto& t : threads) t.join();
+  std::vector<int64_t> all;
+  for (const auto& v : called) all.insert(all.end(), v.begin(), v.end());
+  EXPECT_EQ(all.size(), size_t{kTickets});
+  EXPECT_EQ(std::set<int64_t>(all.begin(), all.end()), issued);
 }
 
 TEST_F(PgTicketsRepoTest, InsertedTicketsReadBackFieldByField) {
