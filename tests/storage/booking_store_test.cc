@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "server/storage/sqlite/booking_repo.h"
+#include "server/storage/sqlite/codec.h"
 #include "server/storage/sqlite/sql.h"
 #include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "server/config/register_file.h"
+#include "server/storage/sqlite/migrations.h"
 #include "server/storage/sqlite/sql.h"
 #include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"

@@ -180,16 +180,6 @@ TEST(SqliteStore, AFailedWriteDoesNotFailItsNeighbours) {
   EXPECT_EQ(*numbers.rbegin(), kThreads / 2);
 }
 
-TEST(SqliteStore, WritesInsideReadAreRefused) {
-  TempDir dir;
-  auto store = SqliteStore::Open(dir.File("q.db"));
-  ASSERT_TRUE(store.ok());
-  Status st = (*store)->Read([](ReadTx& tx) {
-    return tx.tickets().NextNumber("test", "R", "2026-03-10").status();
-  });
-  EXPECT_EQ(st.code(), Status::Code::kInternal);
-}
-
 TEST(SqliteStore, FullDiskIsResourceExhaustedAndLosesNothing) {
   TempDir dir;
   std::string path = dir.File("q.db");

@@ -236,7 +236,8 @@ TEST_F(WritePathTest, ATransactionLeftOpenByAFailedRollbackIsEndedBeforeTheNextB
 // Runs store.Read(fn) on another thread; nullopt if it has not returned
 // within `timeout` (the thread then stays blocked, and the store is leaked
 // so that it outlives the thread).
-std::optional<Status> ReadWithin(std::unique_ptr<SqliteStore>& store, const Request& fn,
+std::optional<Status> ReadWithin(std::unique_ptr<SqliteStore>& store,
+                                 const std::function<Status(ReadTx&)>& fn,
                                  std::chrono::seconds timeout) {
   auto result = std::make_shared<std::promise<Status>>();
   auto answer = result->get_future();
@@ -253,7 +254,9 @@ TEST_F(WritePathTest, ReadsWhoseBeginFailsGiveTheirConnectionBack) {
   Open({.reader_connections = kPool});
   ASSERT_TRUE(store_->Write(Writes(0)).ok());
   faults_->Add({sql::kBegin, 1, 3 * kPool});
-  auto count = [](WriteTx& tx) { return tx.tickets().ListTickets("test", DayOf(0), {}, 0, 10).status(); };
+  auto count = [](ReadTx& tx) {
+    return tx.tickets().ListTickets("test", DayOf(0), {}, 0, 10).status();
+  };
   for (int i = 0; i < 3 * kPool; ++i) {
     auto st = ReadWithin(store_, count, std::chrono::seconds(10));
     ASSERT_TRUE(st.has_value()) << "read " << i << " waits forever for a connection";
@@ -269,7 +272,7 @@ TEST_F(WritePathTest, AReadThatThrowsGivesItsConnectionBack) {
   Open({.reader_connections = 1});
   for (int i = 0; i < 3; ++i) {
     auto st = ReadWithin(
-        store_, [](WriteTx&) -> Status { throw 42; }, std::chrono::seconds(10));
+        store_, [](ReadTx&) -> Status { throw 42; }, std::chrono::seconds(10));
     ASSERT_TRUE(st.has_value()) << "read " << i << " waits forever for a connection";
     EXPECT_EQ(st->code(), Status::Code::kInternal);
   }

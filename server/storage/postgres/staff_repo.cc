@@ -89,7 +89,8 @@ DeviceStatus ReadDeviceStatus(const Rows& r, int i) {
   return d;
 }
 
-int64_t Int(Role role) { return static_cast<int64_t>(role); }
+// A role as its stored integer.
+int64_t Num(Role role) { return static_cast<int64_t>(role); }
 
 Status DeviceNameTaken(const std::string& name) {
   return Status::AlreadyExists("a device named " + name + " exists");
@@ -118,7 +119,7 @@ Result<std::optional<StaffAccount>> PgStaffRepo::GetStaff(const std::string& log
 
 Status PgStaffRepo::SaveStaff(const StaffAccount& a) {
   return conn_
-      .Query(kSaveStaff, {a.login, a.display_name, Int(a.role), a.password_hash,
+      .Query(kSaveStaff, {a.login, a.display_name, Num(a.role), a.password_hash,
                           a.attempts.failures, OptMicros(a.attempts.locked_until)})
       .status();
 }
@@ -126,7 +127,7 @@ Status PgStaffRepo::SaveStaff(const StaffAccount& a) {
 Status PgStaffRepo::InsertSession(const std::string& token_hash, const Session& v) {
   return conn_
       .Query(kInsertSession,
-             {token_hash, v.login, Int(v.role), Micros(v.issued), Micros(v.expires)})
+             {token_hash, v.login, Num(v.role), Micros(v.issued), Micros(v.expires)})
       .status();
 }
 
@@ -153,7 +154,7 @@ Status PgStaffRepo::InsertDevice(const std::string& token_hash, const DeviceReco
   auto found = conn_.Query(kFindDeviceByName, {d.name});
   if (!found.ok()) return found.status();
   if (found->size() > 0) return DeviceNameTaken(d.name);
-  auto rows = conn_.Query(kInsertDevice, {token_hash, d.name, Int(d.role), d.branch_id,
+  auto rows = conn_.Query(kInsertDevice, {token_hash, d.name, Num(d.role), d.branch_id,
                                           Micros(d.issued)});
   if (!rows.ok() && rows.status().code() == Status::Code::kAlreadyExists &&
       conn_.last_error().constraint == kDeviceNameConstraint)

@@ -263,7 +263,8 @@ CounterRow ReadCounter(const Rows& r, int i) {
                     r.Text(i, "clerk_login")};
 }
 
-int64_t Int(TicketState s) { return static_cast<int64_t>(s); }
+// An enum as its stored integer.
+int64_t Num(TicketState s) { return static_cast<int64_t>(s); }
 
 // The rows of a query of SHOP_QUEUE_PG_CALL_COLUMNS.
 Result<std::vector<CallRecord>> Calls(Result<Rows> rows) {
@@ -303,7 +304,7 @@ Result<int> PgTicketRepo::NextNumber(const std::string& branch_id, const std::st
 Status PgTicketRepo::InsertTicket(Ticket& t) {
   auto rows = conn_.Query(
       kInsertTicket,
-      {t.branch_id, t.number_prefix, t.number, t.business_day, t.service_prefix, Int(t.state),
+      {t.branch_id, t.number_prefix, t.number, t.business_day, t.service_prefix, Num(t.state),
        static_cast<int64_t>(t.priority), static_cast<int64_t>(t.origin),
        static_cast<int64_t>(t.language), Micros(t.issue_time), OptMicros(t.due_time),
        OptMicros(t.call_time), OptMicros(t.serve_time), OptMicros(t.finish_time), t.counter_id,
@@ -319,9 +320,9 @@ Status PgTicketRepo::InsertTicket(Ticket& t) {
 Status PgTicketRepo::UpdateTicket(const Ticket& t, TicketState expected) {
   auto rows = conn_.Query(
       kUpdateTicket,
-      {t.branch_id, t.id, t.service_prefix, Int(t.state), static_cast<int64_t>(t.priority),
+      {t.branch_id, t.id, t.service_prefix, Num(t.state), static_cast<int64_t>(t.priority),
        OptMicros(t.due_time), OptMicros(t.call_time), OptMicros(t.serve_time),
-       OptMicros(t.finish_time), t.counter_id, t.recall_count, Int(expected)});
+       OptMicros(t.finish_time), t.counter_id, t.recall_count, Num(expected)});
   if (!rows.ok()) return rows.status();
   if (rows->affected() != 1)
     return Status::Aborted("ticket " + t.DisplayNumber() + " changed meanwhile; try again");
@@ -420,7 +421,7 @@ Result<std::vector<Ticket>> PgTicketRepo::ListTickets(const std::string& branch_
                                                       std::optional<TicketState> state,
                                                       int64_t after_id, int limit) {
   return Tickets(conn_.Query(
-      kListTicketsDay, {branch_id, day, after_id, state ? Int(*state) : 0, Limit(limit)}));
+      kListTicketsDay, {branch_id, day, after_id, state ? Num(*state) : 0, Limit(limit)}));
 }
 
 Result<std::map<std::string, int>> PgTicketRepo::WaitingCounts(const std::string& branch_id) {
@@ -499,8 +500,8 @@ Status PgTicketRepo::SaveCounter(const CounterRow& c) {
 
 Status PgTicketRepo::AppendEvent(const TicketEvent& e) {
   return conn_
-      .Query(kInsertEvent, {e.ticket_id, e.branch_id, Micros(e.time), e.kind, Int(e.from),
-                            Int(e.to), e.counter_id, e.recall_count, e.detail})
+      .Query(kInsertEvent, {e.ticket_id, e.branch_id, Micros(e.time), e.kind, Num(e.from),
+                            Num(e.to), e.counter_id, e.recall_count, e.detail})
       .status();
 }
 

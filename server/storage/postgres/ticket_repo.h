@@ -9,6 +9,11 @@
 // engine's write lock; in a read it locks nothing. SaveRequest answers
 // kAborted when another replica stored the same request meanwhile (the engine
 // runs the request again, and it then finds the prior one).
+//
+// Where SQLite's answer has an order its SQL does not spell out, the SQL here
+// spells it out: ListUnfinished in id order, ties of RecentServiceTimes newest
+// id first, ListCounters in byte order (COLLATE "C", as SQLite's BINARY). A
+// negative limit is no limit, as SQLite reads LIMIT -1.
 #pragma once
 
 #include "server/domain/queue/ticket_repo.h"
