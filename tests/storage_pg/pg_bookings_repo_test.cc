@@ -146,13 +146,16 @@ TEST_F(PgBookingRepoTest, InsertAndGetRoundTripEveryField) {
     EXPECT_EQ(got->finished, kSlotA + absl::Minutes(3) + absl::Microseconds(7));
     EXPECT_FALSE(got->erased);
   }
-  // The defaults of a fresh booking come back as such.
-  Booking fresh = Stored(Value("AB2CD3EF"));
+  // The defaults of a fresh booking come back as such; any script's letters too.
+  Booking fresh = Value("AB2CD3EF");
+  fresh.name = "Иванова Мария 张伟";
+  fresh = Stored(fresh);
   auto got = ByCode("AB2CD3EF");
   ASSERT_TRUE(got);
   EXPECT_EQ(got->booking_id, fresh.booking_id);
   EXPECT_NE(got->booking_id, b.booking_id);
   EXPECT_EQ(got->state, BookingState::kActive);
+  EXPECT_EQ(got->name, "Иванова Мария 张伟");
   EXPECT_EQ(got->email, "ivanov@example.com");
   EXPECT_EQ(got->language, Language::kRu);
   EXPECT_EQ(got->ticket_id, 0);

@@ -169,6 +169,11 @@ TEST_F(PgCaseRepoTest, ATicketHasAtMostOneCaseThatIsNotCancelled) {
   EXPECT_EQ(second.case_id, 0);
   EXPECT_TRUE(Get(third.case_id));
 
+  // The store checks the case's branch; the index, any branch.
+  SimCase elsewhere = NewCaseValue(first.ticket_id, "other");
+  EXPECT_EQ(Write([&](WriteTx& tx) { return tx.cases().InsertCase(elsewhere); }).code(),
+            Code::kAlreadyExists);
+
   // Past the store's own check, the index refuses a second open case.
   auto raw = Sql("INSERT INTO sim_cases (branch_id, ticket_id, counter_id, opened_by, opened_us, "
                  "state) VALUES ('test', $1, '1', 'x', 0, 2)",
@@ -424,6 +429,10 @@ TEST_F(PgCaseRepoTest, ErasureBlanksPersonalFieldsOldestFirstAndKeepsAmounts) {
 
 TEST_F(PgCaseRepoTest, CaseWritesInsideReadAreRefused) {
   SimCase c = NewCase();
+  SimCase done = NewCase();  // finished: something to erase
+  done.state = CaseState::kCancelled;
+  done.finished = kT0;
+  ASSERT_OK(Update(done, CaseState::kAwaitingForm));
   ASSERT_OK(Write([&](WriteTx& tx) { return tx.cases().AddStockCard(Blank(TestIccid(5))); }));
   const std::vector<std::function<Status(WriteTx&)>> writes = {
       [&](WriteTx& tx) {
@@ -440,13 +449,16 @@ TEST_F(PgCaseRepoTest, CaseWritesInsideReadAreRefused) {
       [&](WriteTx& tx) { return tx.cases().SaveSubscriber(SampleSubscriber()); },
       [&](WriteTx& tx) { return tx.cases().AddStockCard(Blank(TestIccid(6))); },
       [&](WriteTx& tx) { return tx.cases().IssueStockCard(TestIccid(5), c.case_id); },
+      [&](WriteTx& tx) { return tx.cases().SwapActiveCard(kPhone, "", TestIccid(6), kT0); },
+      [&](WriteTx& tx) { return tx.cases().EraseFinishedCases(kT0 + absl::Hours(1), 10).status(); },
   };
   for (size_t i = 0; i < writes.size(); ++i)
     EXPECT_EQ(store_->Read([&](ReadTx& tx) { return writes[i](dynamic_cast<WriteTx&>(tx)); })
                   .code(),
               Code::kInternal)
         << "write " << i;
-  EXPECT_EQ(SqlInt("SELECT COUNT(*) FROM sim_cases"), 1);
+  EXPECT_EQ(SqlInt("SELECT COUNT(*) FROM sim_cases"), 2);
+  EXPECT_EQ(SqlInt("SELECT COUNT(*) FROM sim_cases WHERE erased = 0"), 2);
   EXPECT_EQ(SqlInt("SELECT COUNT(*) FROM sim_case_records"), 0);
   EXPECT_EQ(SqlInt("SELECT COUNT(*) FROM subscribers"), 0);
   EXPECT_EQ(SqlInt("SELECT state FROM sim_stock WHERE iccid = $1", {TestIccid(5)}), 1);
