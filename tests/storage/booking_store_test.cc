@@ -12,6 +12,7 @@
 
 #include "server/storage/sqlite/booking_repo.h"
 #include "server/storage/sqlite/codec.h"
+#include "server/storage/sqlite/migrations.h"
 #include "server/storage/sqlite/sql.h"
 #include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"
@@ -138,7 +139,7 @@ class BookingStoreTest : public ::testing::Test {
 
   // Runs a read returning T; fails the test on error.
   template <typename T>
-  T ReadValue(const std::function<Result<T>(WriteTx&)>& fn) {
+  T ReadValue(const std::function<Result<T>(ReadTx&)>& fn) {
     T out{};
     Status st = store_->Read([&](ReadTx& tx) -> Status {
       auto r = fn(tx);
@@ -153,17 +154,17 @@ class BookingStoreTest : public ::testing::Test {
   int Seats(absl::Time slot, const std::string& service = "R",
             const std::string& branch = "test") {
     return ReadValue<int>(
-        [&](WriteTx& tx) { return tx.bookings().CountSeatsTaken(branch, service, slot); });
+        [&](ReadTx& tx) { return tx.bookings().CountSeatsTaken(branch, service, slot); });
   }
 
   std::map<absl::Time, int> SeatsBetween(absl::Time from, absl::Time to) {
     return ReadValue<std::map<absl::Time, int>>(
-        [&](WriteTx& tx) { return tx.bookings().SeatsTakenBetween("test", "R", from, to); });
+        [&](ReadTx& tx) { return tx.bookings().SeatsTakenBetween("test", "R", from, to); });
   }
 
   int PhoneCount(const std::string& phone, absl::Time from, absl::Time to, int64_t except = 0,
                  const std::string& service = "R") {
-    return ReadValue<int>([&](WriteTx& tx) {
+    return ReadValue<int>([&](ReadTx& tx) {
       return tx.bookings().CountActiveForPhone("test", service, phone, from, to, except);
     });
   }
@@ -195,7 +196,7 @@ class BookingStoreTest : public ::testing::Test {
 
   std::vector<OutboxMessage> Outbox(const std::string& subject) {
     return ReadValue<std::vector<OutboxMessage>>(
-        [&](WriteTx& tx) { return tx.outbox().OutboxFor(subject); });
+        [&](ReadTx& tx) { return tx.outbox().OutboxFor(subject); });
   }
 
   TempDir dir_;
@@ -463,11 +464,11 @@ TEST_F(BookingStoreTest, SweeperQueriesFindActiveBookingsOldestFirst) {
 
   auto started = [&](absl::Time before, int limit) {
     return Codes(ReadValue<std::vector<Booking>>(
-        [&](WriteTx& tx) { return tx.bookings().ActiveBookingsStartedBefore(before, limit); }));
+        [&](ReadTx& tx) { return tx.bookings().ActiveBookingsStartedBefore(before, limit); }));
   };
   auto to_remind = [&](absl::Time before, int limit) {
     return Codes(ReadValue<std::vector<Booking>>(
-        [&](WriteTx& tx) { return tx.bookings().BookingsToRemind(before, limit); }));
+        [&](ReadTx& tx) { return tx.bookings().BookingsToRemind(before, limit); }));
   };
   using V = std::vector<std::string>;
 
@@ -477,7 +478,7 @@ TEST_F(BookingStoreTest, SweeperQueriesFindActiveBookingsOldestFirst) {
   EXPECT_EQ(started(kSlotC, 10), (V{"AAAAAAAA", "BBBBBBB2", "BBBBBBB3", "PPPPPPPP"}));
   EXPECT_EQ(started(kSlotC + absl::Seconds(1), 2), (V{"AAAAAAAA", "BBBBBBB2"}));
   auto full = ReadValue<std::vector<Booking>>(
-      [&](WriteTx& tx) { return tx.bookings().ActiveBookingsStartedBefore(kSlotB, 1); });
+      [&](ReadTx& tx) { return tx.bookings().ActiveBookingsStartedBefore(kSlotB, 1); });
   ASSERT_EQ(full.size(), 1u);
   EXPECT_EQ(full[0].phone, "+79160000001");  // whole bookings, not just ids
   EXPECT_EQ(full[0].slot_start, kSlotA);
@@ -651,7 +652,7 @@ TEST(BookingStoreMigration, AVersion6DatabaseMigratesWithItsData) {
   // a case and a message.
   std::string v6 = "CREATE TABLE schema_version (version INTEGER NOT NULL);"
                    "INSERT INTO schema_version VALUES (6);";
-  for (int i = 0; i < 6; ++i) v6 += sql::kMigrations[i];
+  for (int i = 0; i < 6; ++i) v6 += sqlite::MigrationSql(i);
   v6 += "INSERT INTO branches VALUES ('test', 'Test shop', 'Europe/Moscow');"
         "INSERT INTO services VALUES ('test', 'R', 'r', 'r', 'r');"
         "INSERT INTO tickets (ticket_id, branch_id, number_prefix, number, business_day, "

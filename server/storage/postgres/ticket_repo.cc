@@ -69,7 +69,7 @@ constexpr Statement kTicketByNumber{
   "ORDER BY due_us, issue_us, ticket_id LIMIT 1"
 #define SHOP_QUEUE_HEAD_PRIORITY                                                            \
   "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = $1 AND state = 1 " \
-  "AND service_prefix = $2 AND origin = 1 AND priority <> 0 "                             \
+  "AND service_prefix = $2 AND origin = 1 AND priority > 0 "                             \
   "ORDER BY issue_us, ticket_id LIMIT 1"
 #define SHOP_QUEUE_HEAD_WALK_IN                                                             \
   "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = $1 AND state = 1 " \
@@ -106,7 +106,7 @@ constexpr Statement kCountEarlyAppointment{
 constexpr Statement kCountPriority{
     "tickets_count_priority",
     "SELECT COUNT(*) AS n FROM tickets WHERE branch_id = $1 AND state = 1 AND "
-    "service_prefix = $2 AND origin = 1 AND priority <> 0 AND (issue_us, ticket_id) < ($3, $4)"};
+    "service_prefix = $2 AND origin = 1 AND priority > 0 AND (issue_us, ticket_id) < ($3, $4)"};
 
 constexpr Statement kCountWalkIn{
     "tickets_count_walk_in",

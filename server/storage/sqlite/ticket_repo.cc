@@ -53,7 +53,7 @@ constexpr const char* kHeadDueAppointment =
 
 constexpr const char* kHeadPriority =
     "SELECT " SHOP_QUEUE_TICKET_COLUMNS " FROM tickets WHERE branch_id = ?1 AND state = 1 "
-    "AND service_prefix = ?2 AND origin = 1 AND priority <> 0 "
+    "AND service_prefix = ?2 AND origin = 1 AND priority > 0 "
     "ORDER BY issue_us, ticket_id LIMIT 1";
 
 constexpr const char* kHeadWalkIn =
@@ -75,7 +75,7 @@ constexpr const char* kCountEarlyAppointment =
 
 constexpr const char* kCountPriority =
     "SELECT COUNT(*) FROM tickets WHERE branch_id = ?1 AND state = 1 AND service_prefix = ?2 "
-    "AND origin = 1 AND priority <> 0 AND (issue_us, ticket_id) < (?5, ?6)";
+    "AND origin = 1 AND priority > 0 AND (issue_us, ticket_id) < (?5, ?6)";
 
 constexpr const char* kCountWalkIn =
     "SELECT COUNT(*) FROM tickets WHERE branch_id = ?1 AND state = 1 AND service_prefix = ?2 "
