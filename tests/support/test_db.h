@@ -1,7 +1,7 @@
 // TestDb: one test's database on the engine the suite runs on. The storage,
 // manager and service suites run twice under CTest: on SQLite (a file in the
 // test's temp folder), and with SHOP_QUEUE_TEST_DB set to a PostgreSQL
-// server (the shared throwaway cluster, tests/support/pg_test_cluster.sh) on
+// server (the shared throwaway cluster, scripts/pg-cluster.sh) on
 // a fresh database of their own. For tests only.
 #pragma once
 

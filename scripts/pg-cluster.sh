@@ -1,14 +1,17 @@
 #!/bin/sh
-# pg_test_cluster.sh start|stop DIR
+# pg-cluster.sh start|stop DIR [durable]
 #
-# The throwaway PostgreSQL 15 cluster that the suites run on both engines
-# share: CTest starts it once before them (fixture pg_cluster) and stops it
-# after. It listens only on a Unix socket in DIR, trusts user postgres and
-# trades durability for speed (fsync off). As root (CI) the tools run as the
-# postgres OS user, since initdb and pg_ctl refuse root.
+# A throwaway PostgreSQL 15 cluster in DIR, listening only on a Unix socket
+# there, trusting user postgres: URI postgresql:///postgres?host=DIR&user=postgres.
+# The suites that run on both engines share one (CTest starts it before them,
+# fixture pg_cluster, and stops it after); it trades durability for speed
+# (fsync off) unless "durable" is given, as queue-bench does to measure what
+# a chain gets (fsync and synchronous_commit on). As root (CI) the tools run
+# as the postgres OS user, since initdb and pg_ctl refuse root.
 set -eu
 cmd=$1
 dir=$2
+mode=${3:-fast}
 bin=/usr/lib/postgresql/15/bin
 
 as_pg() {
@@ -26,16 +29,17 @@ start)
   as_pg "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync -E UTF8 --locale=C \
     >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; exit 1; }
   cat >>"$dir/data/postgresql.conf" <<CONF
-# shop-queue tests: a throwaway cluster, fast and private
+# shop-queue: a throwaway cluster, private to this machine
 listen_addresses = ''
 unix_socket_directories = '$dir'
 port = 5432
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 300
 shared_buffers = 64MB
 CONF
+  if [ "$mode" != durable ]; then
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' \
+      >>"$dir/data/postgresql.conf"
+  fi
   as_pg "$bin/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" >/dev/null ||
     { cat "$dir/server.log"; exit 1; }
   echo "PostgreSQL test cluster running in $dir"
@@ -47,7 +51,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop DIR [durable]" >&2
   exit 2
   ;;
 esac
