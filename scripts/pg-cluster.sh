@@ -42,7 +42,7 @@ CONF
   fi
   as_pg "$bin/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" >/dev/null ||
     { cat "$dir/server.log"; exit 1; }
-  echo "PostgreSQL test cluster running in $dir"
+  echo "PostgreSQL cluster ($mode) running in $dir: postgresql:///postgres?host=$dir&user=postgres"
   ;;
 stop)
   if [ -d "$dir/data" ]; then
