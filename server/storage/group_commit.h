@@ -125,8 +125,8 @@ class GroupCommit {
     // answers[i] is request i's own answer; OK ones stand only if the commit
     // succeeds. Requests not reached keep OK here and get tx_error below.
     std::vector<Status> answers(batch.size());
-    size_t ran = 0;  // requests [0, ran) belong to this transaction
-    bool retry = false;
+    size_t ran = 0;      // requests [0, ran) ran in this transaction
+    bool retry = false;  // batch[ran] lost a race: it and those after it go again
     Status tx_error = steps_.Begin(*conn_);
     if (tx_error.ok()) {
       while (ran < batch.size() && tx_error.ok() && !retry) {
@@ -136,24 +136,25 @@ class GroupCommit {
       const absl::Time commit_began = absl::Now();
       if (tx_error.ok()) tx_error = steps_.Commit(*conn_);
       if (on_batch_) on_batch_(ran, absl::Now() - commit_began, tx_error.ok());
-    } else {
-      ran = batch.size();
     }
+    // Without a retry every request of the batch is answered now: those not
+    // reached get the transaction's error.
+    const size_t answered = retry ? ran : batch.size();
     {
       std::lock_guard lock(mu_);
-      writes_ += static_cast<int64_t>(ran + (retry ? 1 : 0));
+      writes_ += static_cast<int64_t>(retry ? ran + 1 : batch.size());
       if (tx_error.ok()) ++commits_;
       // The request to run again, and those after it, go first next time.
-      for (size_t i = batch.size(); i > ran; --i) queue_.push_front(batch[i - 1]);
+      for (size_t i = batch.size(); i > answered; --i) queue_.push_front(batch[i - 1]);
     }
     if (!tx_error.ok()) {
       // Nothing of this transaction is stored: roll back, and no request of
       // it is answered OK (a request that failed by itself keeps its answer).
       steps_.Abandon(*conn_);
-      for (size_t i = 0; i < ran; ++i)
+      for (size_t i = 0; i < answered; ++i)
         if (answers[i].ok()) answers[i] = tx_error;
     }
-    for (size_t i = 0; i < ran; ++i) batch[i]->done.set_value(answers[i]);
+    for (size_t i = 0; i < answered; ++i) batch[i]->done.set_value(answers[i]);
   }
 
   // Runs one request inside its savepoint. Returns non-OK when the
