@@ -12,7 +12,10 @@
 // A request that lost a race with another process (Steps::Retryable: a
 // deadlock or serialization failure on PostgreSQL) is rolled back to its
 // savepoint and runs again, first in the next transaction, after the
-// requests before it have committed (at most kMaxAttempts times).
+// requests before it have committed (at most kMaxAttempts times). A request
+// whose failure made the engine roll back the whole transaction (SQLite on a
+// full disk) gets its error, and its neighbours run again in the next one:
+// they did nothing wrong.
 //
 // `Steps` adapts a connection type `Conn` (see sqlite::WriterSteps and
 // pg::WriterSteps):
@@ -125,17 +128,22 @@ class GroupCommit {
     // answers[i] is request i's own answer; OK ones stand only if the commit
     // succeeds. Requests not reached keep OK here and get tx_error below.
     std::vector<Status> answers(batch.size());
-    size_t ran = 0;      // requests [0, ran) ran in this transaction
-    bool retry = false;  // batch[ran] lost a race: it and those after it go again
+    size_t ran = 0;        // requests [0, ran) ran in this transaction
+    bool retry = false;    // batch[ran] lost a race: it and those after it go again
+    bool culprit = false;  // batch[ran] made the engine roll everything back
     Status tx_error = steps_.Begin(*conn_);
     if (tx_error.ok()) {
       while (ran < batch.size() && tx_error.ok() && !retry) {
-        tx_error = RunRequest(*batch[ran], &answers[ran], &retry);
+        tx_error = RunRequest(*batch[ran], &answers[ran], &retry, &culprit);
         if (!retry) ++ran;
       }
       const absl::Time commit_began = absl::Now();
       if (tx_error.ok()) tx_error = steps_.Commit(*conn_);
       if (on_batch_) on_batch_(ran, absl::Now() - commit_began, tx_error.ok());
+    }
+    if (culprit) {
+      RedoAllBut(batch, ran - 1, answers[ran - 1]);
+      return;
     }
     // Without a retry every request of the batch is answered now: those not
     // reached get the transaction's error.
@@ -157,10 +165,24 @@ class GroupCommit {
     for (size_t i = 0; i < answered; ++i) batch[i]->done.set_value(answers[i]);
   }
 
+  // After batch[culprit]'s failure rolled the whole transaction back: it is
+  // answered `why`, the others go first in the next transaction.
+  void RedoAllBut(std::vector<Pending*>& batch, size_t culprit, const Status& why) {
+    steps_.Abandon(*conn_);
+    {
+      std::lock_guard lock(mu_);
+      writes_ += static_cast<int64_t>(culprit + 1);
+      for (size_t i = batch.size(); i > 0; --i)
+        if (i - 1 != culprit) queue_.push_front(batch[i - 1]);
+    }
+    batch[culprit]->done.set_value(why);
+  }
+
   // Runs one request inside its savepoint. Returns non-OK when the
   // transaction cannot be trusted any more; sets *retry when the request
-  // lost a race and must run again in the next transaction.
-  [[nodiscard]] Status RunRequest(Pending& p, Status* answer, bool* retry) {
+  // lost a race and must run again in the next transaction, and *culprit
+  // when its own failure made the engine roll the whole transaction back.
+  [[nodiscard]] Status RunRequest(Pending& p, Status* answer, bool* retry, bool* culprit) {
     Conn& conn = *conn_;
     Status savepoint = steps_.Savepoint(conn);
     if (!savepoint.ok()) {
@@ -173,7 +195,9 @@ class GroupCommit {
     if (!steps_.InTransaction(conn)) {
       // The engine rolled the whole transaction back (e.g. SQLITE_FULL): the
       // earlier requests of this transaction are lost too.
-      return st.ok() ? Status::Internal("not stored: the write transaction was rolled back") : st;
+      if (st.ok()) return Status::Internal("not stored: the write transaction was rolled back");
+      *culprit = true;
+      return st;
     }
     if (st.ok()) {
       QUEUE_RETURN_IF_ERROR(steps_.Release(conn));
