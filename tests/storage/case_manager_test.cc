@@ -212,13 +212,13 @@ class CaseTest : public ::testing::Test {
   int ActiveCardsMax() {
     return IntQuery(
         "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM sim_cards "
-        "WHERE state = 'active' GROUP BY phone)");
+        "WHERE state = 'active' GROUP BY phone) AS per_phone");
   }
   // The most cases open at once on one number (form accepted, not ended).
   int OpenCasesPerNumberMax() {
     return IntQuery(
         "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM sim_cases "
-        "WHERE phone IS NOT NULL AND state NOT IN (7, 8) GROUP BY phone)");
+        "WHERE phone IS NOT NULL AND state NOT IN (7, 8) GROUP BY phone) AS per_phone");
   }
   int IntQuery(const char* sql) { return static_cast<int>(db_->QueryInt(sql)); }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include "server/storage/postgres/pg_conn.h"
@@ -117,6 +118,7 @@ Status TestDb::Exec(const std::string& sql) const {
 
 int64_t TestDb::QueryInt(const std::string& sql) const {
   auto rows = Query(sql);
+  if (!rows.ok()) ADD_FAILURE() << sql << ": " << rows.status().ToString();
   if (!rows.ok() || rows->empty() || rows->front().empty()) return -1;
   const std::string& v = rows->front().front();
   return v.empty() ? -1 : std::stoll(v);
