@@ -46,9 +46,17 @@ class PgConnTest : public ::testing::Test {
     auto cluster = PgCluster::Shared();
     ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
     cluster_ = *cluster;
-    std::string db = cluster_->UniqueName("t");
-    ASSERT_OK(cluster_->CreateDatabase(db));
-    uri_ = cluster_->Uri(db);
+    db_ = cluster_->UniqueName("t");
+    ASSERT_OK(cluster_->CreateDatabase(db_));
+    uri_ = cluster_->Uri(db_);
+  }
+
+  // Leaves nothing behind on a server given by SHOP_QUEUE_TEST_PG_URI.
+  void TearDown() override {
+    if (cluster_ && !db_.empty()) {
+      Status dropped = cluster_->DropDatabase(db_);
+      EXPECT_TRUE(dropped.ok()) << dropped.ToString();
+    }
   }
 
   std::unique_ptr<Conn> Connect(const Options& options = {}) {
@@ -64,6 +72,7 @@ class PgConnTest : public ::testing::Test {
   }
 
   PgCluster* cluster_ = nullptr;
+  std::string db_;
   std::string uri_;
 };
 
@@ -244,7 +253,8 @@ TEST_F(PgConnTest, SerializationFailureIsAbortedAndRetryable) {
   auto a = Connect();
   auto b = Connect();
   ASSERT_TRUE(a && b);
-  ASSERT_OK(a->Exec("CREATE TABLE counter (id int PRIMARY KEY, v int); INSERT INTO counter VALUES (1, 0)"));
+  ASSERT_OK(a->Exec("CREATE TABLE counter (id int PRIMARY KEY, v int);"
+                    "INSERT INTO counter VALUES (1, 0)"));
   ASSERT_OK(a->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ"));
   EXPECT_EQ(MustQuery(*a, "SELECT v FROM counter WHERE id = 1").Int(0, "v"), 0);
   ASSERT_OK(b->Exec("UPDATE counter SET v = v + 1 WHERE id = 1"));
@@ -263,7 +273,8 @@ TEST_F(PgConnTest, DeadlockIsAbortedAndRetryable) {
   auto a = Connect();
   auto b = Connect();
   ASSERT_TRUE(a && b);
-  ASSERT_OK(a->Exec("CREATE TABLE r (id int PRIMARY KEY, v int); INSERT INTO r VALUES (1, 0), (2, 0)"));
+  ASSERT_OK(a->Exec("CREATE TABLE r (id int PRIMARY KEY, v int);"
+                    "INSERT INTO r VALUES (1, 0), (2, 0)"));
   for (Conn* c : {a.get(), b.get()}) ASSERT_OK(c->Exec("SET deadlock_timeout = '100ms'"));
   ASSERT_OK(a->Exec("BEGIN; UPDATE r SET v = 1 WHERE id = 1"));
   ASSERT_OK(b->Exec("BEGIN; UPDATE r SET v = 2 WHERE id = 2"));

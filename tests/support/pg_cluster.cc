@@ -257,16 +257,26 @@ std::string PgCluster::UniqueName(const std::string& prefix) const {
   return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
 }
 
-Status PgCluster::CreateDatabase(const std::string& name) {
+// Runs `before` + `name` + `after` in the maintenance database "postgres".
+Status PgCluster::Admin(const std::string& before, const std::string& name,
+                        const std::string& after) {
   for (char c : name) {
-    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) &&
-        c != '_')
+    auto u = static_cast<unsigned char>(c);
+    if (!std::islower(u) && !std::isdigit(u) && c != '_')
       return Status::InvalidArgument("name", "name: only a-z, 0-9 and _ here");
   }
   auto conn = pg::Conn::Open(Uri("postgres"));
   QUEUE_RETURN_IF_ERROR(conn.status());
-  QUEUE_RETURN_IF_ERROR((*conn)->Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
-  return (*conn)->Exec("CREATE DATABASE " + name);
+  return (*conn)->Exec(before + name + after);
+}
+
+Status PgCluster::CreateDatabase(const std::string& name) {
+  QUEUE_RETURN_IF_ERROR(DropDatabase(name));
+  return Admin("CREATE DATABASE ", name, "");
+}
+
+Status PgCluster::DropDatabase(const std::string& name) {
+  return Admin("DROP DATABASE IF EXISTS ", name, " WITH (FORCE)");
 }
 
 Status PgCluster::Stop(StopMode mode) {

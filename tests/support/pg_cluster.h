@@ -48,6 +48,8 @@ class PgCluster {
   std::string Uri(const std::string& dbname) const;
   // Drops database `name` if it exists and creates it afresh, empty.
   [[nodiscard]] Status CreateDatabase(const std::string& name);
+  // Drops database `name` if it exists (its sessions are ended).
+  [[nodiscard]] Status DropDatabase(const std::string& name);
   // A database name no other test process picks: prefix_pid_counter.
   std::string UniqueName(const std::string& prefix) const;
   // Stops the server (kFast: sessions are told; kImmediate: as a crash).
@@ -68,6 +70,7 @@ class PgCluster {
   // appended to dir_/tools.log; kInternal with the log's tail on failure.
   Status RunTool(const std::string& program, const std::vector<std::string>& args);
   Status StartWatchdog();
+  Status Admin(const std::string& before, const std::string& name, const std::string& after);
   std::string LogTail() const;
 
   std::filesystem::path dir_;  // owned; holds data/, the socket, the logs

@@ -141,7 +141,8 @@ class Conn {
   // application_name wins). A malformed URI is kInvalidArgument (field
   // "uri"); a server that cannot be reached or refuses the login is
   // kUnavailable. Client encoding is UTF-8.
-  [[nodiscard]] static Result<std::unique_ptr<Conn>> Open(const std::string& uri, const Options& options = {});
+  [[nodiscard]] static Result<std::unique_ptr<Conn>> Open(const std::string& uri,
+                                                          const Options& options = {});
   ~Conn();
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
@@ -197,7 +198,7 @@ class Conn {
 // The Status for a failed result `res` (may be null) on `conn`; fills
 // `info` if given. `what` names the operation ("query", "prepare", ...).
 [[nodiscard]] Status ErrorStatus(const pg_result* res, const pg_conn* conn, const char* what,
-                   ErrorInfo* info = nullptr);
+                                 ErrorInfo* info = nullptr);
 // True for the kAborted that a serialization failure or a deadlock gives:
 // the transaction lost a race and may be run again from its start.
 bool IsRetryable(const Status& status);
