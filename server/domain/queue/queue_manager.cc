@@ -425,6 +425,17 @@ void QueueManager::PublishFromStore(const BranchConfig& b) {
   constexpr int kMaxCalls = 50;
   std::lock_guard lock(feed_mu_);
   int64_t& last = last_call_event_[b.branch_id];
+  if (!board_.HasWatchers(b.branch_id)) {
+    // Nobody to tell: only keep up with the calls, so a watcher who comes
+    // later is not told old ones.
+    (void)store_.Read([&](ReadTx& tx) -> Status {
+      auto newest = tx.tickets().RecentCalls(b.branch_id, 1);
+      if (!newest.ok()) return newest.status();
+      if (!newest->empty()) last = std::max(last, newest->front().event_id);
+      return Status::Ok();
+    });
+    return;
+  }
   BoardUpdate u;
   absl::Time now = clock_.Now();
   Status st = store_.Read([&](ReadTx& tx) -> Status {
@@ -442,7 +453,7 @@ void QueueManager::PublishFromStore(const BranchConfig& b) {
     }
     return FillBranchState(tx, b, now, u);
   });
-  if (!st.ok() || !board_.HasWatchers(b.branch_id)) return;
+  if (!st.ok()) return;
   board_.Publish(b.branch_id, u);
 }
 

@@ -287,7 +287,8 @@ CREATE INDEX bookings_to_erase ON bookings (finished_us)
   WHERE erased = 0 AND finished_us IS NOT NULL;
 CREATE UNIQUE INDEX bookings_by_request ON bookings (branch_id, phone, request_id)
   WHERE erased = 0;
--- The replicas' change feed (replicas.h): each change a board shows names
+-- The replicas' change feed (replicas.h): each change a board shows (a
+-- ticket's history line, a device's status, a counter opened or closed) names
 -- its branch on channel queue_changes, delivered when it commits (repeats
 -- within one transaction are delivered once).
 CREATE FUNCTION notify_branch_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -298,6 +299,8 @@ END $$;
 CREATE TRIGGER ticket_events_changed AFTER INSERT ON ticket_events
   FOR EACH ROW EXECUTE FUNCTION notify_branch_change();
 CREATE TRIGGER device_status_changed AFTER INSERT OR UPDATE ON device_status
+  FOR EACH ROW EXECUTE FUNCTION notify_branch_change();
+CREATE TRIGGER counters_changed AFTER INSERT OR UPDATE ON counters
   FOR EACH ROW EXECUTE FUNCTION notify_branch_change();
 )sql",
 };
