@@ -74,7 +74,7 @@ int ContentPixels(const QImage& image) {
 // Claims only the write that created a ticket (not the kiosk's device
 // status reports, which write too): the branch has an unfinished ticket
 // after it. For the first ticket of a test.
-bool TicketWrite(WriteTx& tx) {
+bool TicketWrite(ReadTx& tx) {
   auto tickets = tx.tickets().ListUnfinished("test");
   return tickets.ok() && !tickets->empty();
 }
