@@ -64,7 +64,7 @@ class WatcherGroup {
 // group's mutex in StreamDone/WaitDone).
 class Watcher final : public grpc::ClientReadReactor<pb::WatchBoardResponse> {
  public:
-  explicit Watcher(WatcherGroup& group) : group_(group) {}
+  Watcher(WatcherGroup& group, int replica) : group_(group), replica_(replica) {}
 
   void Start(pb::BoardService::Stub& stub, const std::string& branch) {
     request_.set_branch_id(branch);
@@ -99,6 +99,7 @@ class Watcher final : public grpc::ClientReadReactor<pb::WatchBoardResponse> {
     std::chrono::system_clock::duration lag;
   };
   bool snapshot() const { return snapshot_; }
+  int replica() const { return replica_; }
   const std::vector<Seen>& calls() const { return calls_; }
   const grpc::Status& status() const { return status_; }
 
@@ -110,6 +111,7 @@ class Watcher final : public grpc::ClientReadReactor<pb::WatchBoardResponse> {
   }
 
   WatcherGroup& group_;
+  const int replica_;  // which server replica the stream is on
   grpc::ClientContext context_;
   pb::WatchBoardRequest request_;
   pb::WatchBoardResponse message_;
@@ -137,25 +139,36 @@ CounterTally DriveCounter(LoadContext& ctx, const std::string& branch, const std
 }
 
 // Lags of the driver's calls, and how many ready watchers missed one.
+// With several replicas, also per replica the watchers are on (the driver
+// calls on replica 0, so the others' lag includes the change feed).
 struct Delivery {
   OpStats lag;
   int64_t received = 0;
   int64_t watchers_missing = 0;
+  std::vector<OpStats> replica_lag;
+  std::vector<int64_t> replica_missing;
 };
 
 Delivery CheckDelivery(const std::vector<std::unique_ptr<Watcher>>& watchers,
-                       const std::vector<int64_t>& called) {
+                       const std::vector<int64_t>& called, int replicas) {
   std::unordered_set<int64_t> expected(called.begin(), called.end());
   Delivery d;
+  d.replica_lag.resize(replicas);
+  d.replica_missing.resize(replicas);
   for (const auto& w : watchers) {
     if (!w->snapshot()) continue;
     std::unordered_set<int64_t> seen;
     for (const Watcher::Seen& s : w->calls()) {
       if (!expected.count(s.ticket_id) || !seen.insert(s.ticket_id).second) continue;
-      d.lag.RecordLatency(std::chrono::duration_cast<Clock::duration>(s.lag));
+      auto lag = std::chrono::duration_cast<Clock::duration>(s.lag);
+      d.lag.RecordLatency(lag);
+      d.replica_lag[w->replica()].RecordLatency(lag);
       ++d.received;
     }
-    if (seen.size() < expected.size()) ++d.watchers_missing;
+    if (seen.size() < expected.size()) {
+      ++d.watchers_missing;
+      ++d.replica_missing[w->replica()];
+    }
   }
   return d;
 }
@@ -184,8 +197,8 @@ PhaseResult RunBoard(LoadContext& ctx) {
   for (const auto& ch : ctx.channels) stubs.push_back(pb::BoardService::NewStub(ch));
   std::vector<std::unique_ptr<Watcher>> watchers;
   for (int i = 0; i < opt.watchers; ++i) {
-    watchers.push_back(std::make_unique<Watcher>(group));
-    watchers.back()->Start(*stubs[i % stubs.size()], branch);
+    watchers.push_back(std::make_unique<Watcher>(group, ctx.ReplicaOf(i)));
+    watchers.back()->Start(*stubs[ctx.ChannelIndex(i)], branch);
   }
   auto subscribe_start = Clock::now();
   group.WaitReady(opt.watchers, kSnapshotTimeoutS);
@@ -206,11 +219,13 @@ PhaseResult RunBoard(LoadContext& ctx) {
     return result;
   }
 
-  Delivery d = CheckDelivery(watchers, driver.called);
+  Delivery d = CheckDelivery(watchers, driver.called, ctx.replicas);
   for (const auto& w : watchers) {
     auto code = w->status().error_code();
-    if (code != grpc::StatusCode::OK && code != grpc::StatusCode::CANCELLED)
+    if (code != grpc::StatusCode::OK && code != grpc::StatusCode::CANCELLED) {
       d.lag.RecordError(code);
+      d.replica_lag[w->replica()].RecordError(code);
+    }
   }
   // The driver's failed calls count against the board row too.
   d.lag.MergeErrors(driver.call_next);
@@ -220,6 +235,12 @@ PhaseResult RunBoard(LoadContext& ctx) {
   ctx.called_ticket_ids.insert(ctx.called_ticket_ids.end(), driver.called.begin(),
                                driver.called.end());
   result.ops.push_back(Summarize("board_lag", std::move(d.lag), result.seconds));
+  // Several replicas: the lag of the watchers on each (rows board_r0, ...;
+  // the driving counter is on replica 0).
+  if (ctx.replicas > 1)
+    for (int r = 0; r < ctx.replicas; ++r)
+      result.ops.push_back(Summarize("board_r" + std::to_string(r), std::move(d.replica_lag[r]),
+                                     result.seconds));
   result.figures = {{"watchers", opt.watchers},
                     {"watchers_ready", ready},
                     {"subscribe_ms", static_cast<int64_t>(subscribe_s * 1000)},
@@ -229,6 +250,10 @@ PhaseResult RunBoard(LoadContext& ctx) {
                     {"events_received", d.received},
                     {"watchers_missing_calls", d.watchers_missing},
                     {"duplicates", CountDuplicates(ctx.called_ticket_ids)}};
+  if (ctx.replicas > 1)
+    for (int r = 0; r < ctx.replicas; ++r)
+      result.figures.push_back(
+          {"watchers_missing_calls_r" + std::to_string(r), d.replica_missing[r]});
   return result;
 }
 

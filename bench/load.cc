@@ -178,7 +178,7 @@ PhaseResult RunCreate(LoadContext& ctx) {
   const int kiosks = opt.inflight;
   std::vector<OpStats> stats(kiosks);
   Window w = RunWorkers(kiosks, opt.duration_s, opt.warmup_s, [&](int i, auto ready) {
-    auto stub = pb::KioskService::NewStub(ctx.channels[i % ctx.channels.size()]);
+    auto stub = pb::KioskService::NewStub(ctx.Channel(i));
     const Window& win = ready();
     for (int64_t seq = 0; win.Running(); ++seq) {
       int64_t n = i + seq * kiosks;  // round-robin over branches, then services
@@ -203,7 +203,7 @@ int64_t CreateTickets(LoadContext& ctx, const std::vector<std::string>& branches
   std::vector<std::thread> threads;
   for (int i = 0; i < ctx.options.inflight; ++i) {
     threads.emplace_back([&, i] {
-      auto stub = pb::KioskService::NewStub(ctx.channels[i % ctx.channels.size()]);
+      auto stub = pb::KioskService::NewStub(ctx.Channel(i));
       for (int64_t n; (n = next++) < count;) {
         auto req = CreateRequest(branches[n % branches.size()], n / branches.size(),
                                  RequestId(ctx.run_id, "f", 0, n));
@@ -315,7 +315,7 @@ PhaseResult RunCycle(LoadContext& ctx) {
   std::vector<CounterTally> tally(n);
   std::vector<grpc::Status> open_status(n);
   Window w = RunWorkers(n, opt.duration_s, opt.warmup_s, [&](int i, auto ready) {
-    auto stub = pb::CounterService::NewStub(ctx.channels[i % ctx.channels.size()]);
+    auto stub = pb::CounterService::NewStub(ctx.Channel(i));
     std::string branch = layout.BranchId(i / layout.counters_per_branch);
     std::string counter = Layout::CounterId(i % layout.counters_per_branch);
     open_status[i] = OpenCounter(*stub, branch, counter, opt.deadline_s);

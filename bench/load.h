@@ -44,9 +44,24 @@ bool WaitConnected(const Channels& channels, double timeout_s);
 struct LoadContext {
   BenchOptions options;
   Layout layout;
-  Channels channels;                       // to the queue server
+  // To the queue server(s): `replicas` groups of channels.size() / replicas,
+  // replica r's group first at r * (channels.size() / replicas).
+  Channels channels;
+  int replicas = 1;
   std::string run_id;                      // unique per run; prefixes every request_id
   std::vector<int64_t> called_ticket_ids;  // every ticket called so far (duplicate check)
+
+  // Client i (a kiosk, a counter, a watcher...) goes to replica i % replicas,
+  // and round-robin over that replica's channels: with one replica, channel
+  // i % channels.size() as before.
+  int ReplicaOf(int64_t i) const { return static_cast<int>(i % replicas); }
+  size_t ChannelIndex(int64_t i) const {
+    const size_t per = channels.size() / replicas;
+    return static_cast<size_t>(ReplicaOf(i)) * per + static_cast<size_t>(i / replicas) % per;
+  }
+  const std::shared_ptr<grpc::Channel>& Channel(int64_t i) const {
+    return channels[ChannelIndex(i)];
+  }
 };
 
 struct PhaseResult {
@@ -55,6 +70,7 @@ struct PhaseResult {
   std::vector<OpSummary> ops;                            // one row per operation
   std::vector<std::pair<std::string, int64_t>> figures;  // named counts, in print order
   ProcStatus server_peak;                                // filled by the caller (0 if not sampled)
+  std::vector<ProcStatus> replica_peaks;                 // every replica's (0 = server_peak)
   std::string setup_error;                               // non-empty: the phase could not run
 
   static PhaseResult Named(std::string name, double seconds);

@@ -72,40 +72,61 @@ int Run(const BenchOptions& opt, const Layout& layout) {
   RunInfo info;
   info.cores = std::thread::hardware_concurrency();
   info.options = opt;
-  std::unique_ptr<ServerProcess> server;
+  std::unique_ptr<ServerGroup> servers;
   const bool sse = Selected(opt, "sse");
   // The SSE streams need a descriptor each, here and in the server (which
   // inherits the limit at fork).
   if (sse) RaiseFileLimit(int64_t{opt.sse_clients} + 1024);
   if (opt.server.empty()) {
     std::string error;
-    // --http only with the SSE phase: the rest runs against a server without it.
-    server = ServerProcess::Start(opt.server_binary, ConfigToml(layout), &error, sse);
-    if (!server) return SetupFailure(error);
+    ServerGroup::Options so;
+    so.binary = opt.server_binary;
+    so.replicas = opt.replicas;
+    so.db_uri = opt.db_uri;
+    so.own_postgres = opt.own_postgres;
+    so.pg_cluster_script = opt.pg_cluster_script;
+    so.http = sse;  // --http only with the SSE phase: the rest runs against a server without it.
+    if (opt.own_postgres) Progress("starting a durable PostgreSQL cluster");
+    servers = ServerGroup::Start(so, ConfigToml(layout), &error);
+    if (!servers) return SetupFailure(error);
     info.self_started = true;
     info.server_binary = opt.server_binary;
-    info.server_address = server->address();
+    info.server_address = servers->replica(0).address();
+    info.engine = servers->postgres() ? "postgresql" : "sqlite";
+    info.db = DescribeDb(servers->db());
+    info.own_cluster = servers->own_cluster();
+    for (int r = 0; r < servers->size(); ++r)
+      info.replica_addresses.push_back(servers->replica(r).address());
   } else {
     info.server_address = opt.server;
+    info.replica_addresses = {opt.server};
   }
 
   LoadContext ctx;
   ctx.options = opt;
   ctx.layout = layout;
   ctx.run_id = NewRunId();
+  ctx.replicas = static_cast<int>(info.replica_addresses.size());
   std::string token = opt.token;
-  if (server) {
+  if (servers) {
     std::string error;
-    token = LoginToken(info.server_address, ServerProcess::kBenchLogin,
-                       ServerProcess::kBenchPassword, &error);
+    token = LoginToken(info.server_address, ServerGroup::kBenchLogin, ServerGroup::kBenchPassword,
+                       &error);
     if (token.empty()) return SetupFailure(error);
   }
-  ctx.channels = MakeChannels(info.server_address, opt.channels, token);
-  if (!WaitConnected(ctx.channels, 10))
-    return SetupFailure("cannot connect to queue-server at " + info.server_address);
-  if (server) {
+  for (const std::string& address : info.replica_addresses) {
+    Channels c = MakeChannels(address, opt.channels, token);
+    if (!WaitConnected(c, 10)) return SetupFailure("cannot connect to queue-server at " + address);
+    ctx.channels.insert(ctx.channels.end(), c.begin(), c.end());
+  }
+  if (servers) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let start-up settle
-    ReadProcStatus(server->pid(), &info.idle);
+    for (int r = 0; r < servers->size(); ++r) {
+      ProcStatus idle;
+      ReadProcStatus(servers->replica(r).pid(), &idle);
+      info.replica_idle.push_back(idle);
+    }
+    info.idle = info.replica_idle[0];
   }
 
   std::vector<PhaseResult> results;
@@ -113,23 +134,29 @@ int Run(const BenchOptions& opt, const Layout& layout) {
     if (!Selected(opt, phase)) continue;
     if (std::string e = PrefillIfNeeded(phase, ctx); !e.empty()) return SetupFailure(e);
     Progress(std::string("phase ") + phase);
-    PeakSampler sampler(server ? server->pid() : 0);
+    std::vector<std::unique_ptr<PeakSampler>> samplers;
+    for (int i = 0; i < (servers ? servers->size() : 1); ++i)
+      samplers.push_back(std::make_unique<PeakSampler>(servers ? servers->replica(i).pid() : 0));
     PhaseResult r;
     if (std::string(phase) == "sse") {
       SseFigures figures;
-      r = RunSse(ctx, server.get(), &figures);
+      r = RunSse(ctx, servers.get(), &figures);
       info.sse = figures;
     } else {
       r = RunPhase(phase, ctx);
     }
-    r.server_peak = sampler.Finish();
+    for (auto& s : samplers) r.replica_peaks.push_back(s->Finish());
+    r.server_peak = r.replica_peaks[0];
     if (info.sse && std::string(phase) == "sse") info.sse->phase_peak = r.server_peak;
     if (!r.setup_error.empty()) return SetupFailure(std::string(phase) + ": " + r.setup_error);
     results.push_back(std::move(r));
   }
 
   ctx.channels.clear();
-  if (server) info.stop = server->Stop();
+  if (servers) {
+    info.replica_stops = servers->Stop();
+    info.stop = info.replica_stops[0];
+  }
   info.duplicates = CountDuplicates(ctx.called_ticket_ids);
   if (opt.json)
     PrintJson(std::cout, info, results);
@@ -160,6 +187,7 @@ int main(int argc, char** argv) {
   using namespace shop::bench;
   BenchOptions opt;
   opt.server_binary = QUEUE_SERVER_BINARY;
+  opt.pg_cluster_script = QUEUE_PG_CLUSTER_SCRIPT;
   std::string phases = "echo,create,cycle,board";
   bool print_config = false;
 
@@ -172,6 +200,20 @@ int main(int argc, char** argv) {
                  "have the layout of --print-config");
   app.add_option("--server-binary", opt.server_binary, "queue-server to self-start")
       ->capture_default_str();
+  app.add_option("--db", opt.db_uri,
+                 "postgresql://... URI: the self-started server(s) use this PostgreSQL "
+                 "database, which should be empty, instead of a fresh SQLite file");
+  app.add_flag("--postgres", opt.own_postgres,
+               "start a throwaway durable PostgreSQL cluster in the temp dir "
+               "(scripts/pg-cluster.sh) and use it; stopped at the end");
+  app.add_option("--pg-cluster-script", opt.pg_cluster_script,
+                 "with --postgres: the cluster script")
+      ->capture_default_str();
+  app.add_option("--replicas", opt.replicas,
+                 "queue-server processes on the one database (> 1 needs --db or --postgres); "
+                 "clients spread over them round-robin")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 32));
   app.add_option("--branches", opt.branches, "branches b0..b{B-1}")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
@@ -252,6 +294,24 @@ int main(int argc, char** argv) {
   }
   if (opt.phases.empty()) {
     std::cerr << "queue-bench: --phases selects nothing\n";
+    return 1;
+  }
+  if (!opt.db_uri.empty() && opt.own_postgres) {
+    std::cerr << "queue-bench: --db and --postgres exclude each other\n";
+    return 1;
+  }
+  if (!opt.db_uri.empty() && !IsPostgresUri(opt.db_uri)) {
+    std::cerr << "queue-bench: --db takes a postgresql:// URI (SQLite is the default: a fresh "
+                 "file in the temp dir)\n";
+    return 1;
+  }
+  if (!opt.server.empty() && (!opt.db_uri.empty() || opt.own_postgres || opt.replicas > 1)) {
+    std::cerr << "queue-bench: --db, --postgres and --replicas are for self-started servers "
+                 "(no --server)\n";
+    return 1;
+  }
+  if (opt.replicas > 1 && opt.db_uri.empty() && !opt.own_postgres) {
+    std::cerr << "queue-bench: --replicas N > 1 needs a shared database: --db URI or --postgres\n";
     return 1;
   }
   Layout layout{opt.branches, opt.counters_per_branch, opt.branch_prefix};

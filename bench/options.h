@@ -13,6 +13,11 @@ struct BenchOptions {
   std::string server;         // HOST:PORT of a running server; empty = self-start
   std::string token;          // with --server: a supervisor's session token
   std::string server_binary;  // queue-server to self-start
+  // Storage and replicas of the self-started server(s).
+  std::string db_uri;             // --db: a PostgreSQL database (empty: a fresh SQLite file)
+  bool own_postgres = false;      // --postgres: a throwaway durable cluster of the bench's own
+  std::string pg_cluster_script;  // scripts/pg-cluster.sh (for --postgres)
+  int replicas = 1;               // queue-server processes on the one database
   // Branch layout (written to the config when self-starting).
   int branches = 10;
   int counters_per_branch = 20;

@@ -31,7 +31,11 @@ double EchoOpsPerSecond(const std::vector<PhaseResult>& phases) {
 // Board lag and the SSE rows are not call rates (sse_call is paced), so they
 // have no ratio to echo.
 bool HasRatio(const OpSummary& op) {
-  return op.name != "board_lag" && op.name.rfind("sse_", 0) != 0;
+  return op.name.rfind("board_", 0) != 0 && op.name.rfind("sse_", 0) != 0;
+}
+
+int Replicas(const RunInfo& info) {
+  return std::max<int>(1, static_cast<int>(info.replica_addresses.size()));
 }
 
 std::string ErrorText(const OpSummary& op) {
@@ -63,6 +67,23 @@ void PrintHeader(std::ostream& out, const RunInfo& info) {
                info.idle.threads);
   else
     out << "server: external at " << info.server_address << " (no RSS figures)\n";
+  // Added lines (after the existing ones): the storage engine and replicas.
+  if (info.self_started) {
+    std::string what = info.engine == "postgresql"
+                           ? (info.own_cluster ? "postgresql (the bench's own durable cluster) "
+                                               : "postgresql ") +
+                                 info.db
+                           : "sqlite (a fresh file in the temp dir)";
+    out << Fmt("storage: %s, %d replica%s\n", what.c_str(), Replicas(info),
+               Replicas(info) == 1 ? "" : "s");
+    for (size_t r = 1; r < info.replica_addresses.size(); ++r) {
+      ProcStatus idle = r < info.replica_idle.size() ? info.replica_idle[r] : ProcStatus{};
+      out << Fmt("replica %zu: %s, idle RSS %.1f MiB, %d threads\n", r,
+                 info.replica_addresses[r].c_str(), Mib(idle.rss_kib), idle.threads);
+    }
+  } else {
+    out << "storage: the external server's (unknown to the benchmark), 1 server\n";
+  }
 }
 
 void PrintOperations(std::ostream& out, const std::vector<PhaseResult>& phases) {
@@ -94,6 +115,21 @@ void PrintPhases(std::ostream& out, const RunInfo& info, const std::vector<Phase
   if (info.stop)
     out << Fmt("server stop: %.2f s after SIGTERM, %s%s\n", info.stop->seconds,
                info.stop->how.c_str(), info.stop->killed ? " (needed SIGKILL)" : "");
+  if (info.self_started && Replicas(info) > 1) {
+    for (size_t r = 1; r < info.replica_stops.size(); ++r) {
+      const StopResult& s = info.replica_stops[r];
+      out << Fmt("replica %zu stop: %.2f s after SIGTERM, %s%s\n", r, s.seconds, s.how.c_str(),
+                 s.killed ? " (needed SIGKILL)" : "");
+    }
+    out << "replica peaks per phase (RSS MiB / threads; the table's column is replica 0):\n";
+    for (const auto& p : phases) {
+      std::string line = Fmt("  %-8s", p.name.c_str());
+      for (size_t r = 0; r < p.replica_peaks.size(); ++r)
+        line += Fmt("  r%zu %.1f / %d", r, Mib(p.replica_peaks[r].rss_kib),
+                    p.replica_peaks[r].threads);
+      out << line << "\n";
+    }
+  }
 }
 
 std::string Verdict(bool met) { return met ? "met" : "NOT met"; }
@@ -191,7 +227,8 @@ void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseRe
                    {"sse_clients", o.sse_clients},
                    {"sse_board_share", o.sse_board_share},
                    {"sse_call_interval_ms", o.sse_call_interval_ms},
-                   {"sse_threads", o.sse_threads}};
+                   {"sse_threads", o.sse_threads},
+                   {"replicas", o.replicas}};
   Json server = {{"address", info.server_address}, {"self_started", info.self_started}};
   if (info.self_started) {
     server["binary"] = info.server_binary;
@@ -201,7 +238,26 @@ void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseRe
   if (info.stop)
     server["stop"] = {
         {"seconds", info.stop->seconds}, {"how", info.stop->how}, {"killed", info.stop->killed}};
+  if (info.self_started) {
+    server["replicas"] = Json::array();
+    for (size_t r = 0; r < info.replica_addresses.size(); ++r) {
+      Json rep = {{"address", info.replica_addresses[r]}};
+      if (r < info.replica_idle.size()) {
+        rep["idle_rss_kib"] = info.replica_idle[r].rss_kib;
+        rep["idle_threads"] = info.replica_idle[r].threads;
+      }
+      if (r < info.replica_stops.size())
+        rep["stop"] = {{"seconds", info.replica_stops[r].seconds},
+                       {"how", info.replica_stops[r].how},
+                       {"killed", info.replica_stops[r].killed}};
+      server["replicas"].push_back(rep);
+    }
+  }
   j["server"] = server;
+  j["storage"] = {{"engine", info.self_started ? Json(info.engine) : Json(nullptr)},
+                  {"db", info.self_started ? Json(info.db) : Json(nullptr)},
+                  {"own_cluster", info.own_cluster},
+                  {"replicas", Replicas(info)}};
 
   const double echo = EchoOpsPerSecond(phases);
   j["operations"] = Json::array();
@@ -213,6 +269,10 @@ void PrintJson(std::ostream& out, const RunInfo& info, const std::vector<PhaseRe
     if (info.self_started) {
       phase["server_rss_peak_kib"] = p.server_peak.rss_kib;
       phase["server_threads_peak"] = p.server_peak.threads;
+      phase["replicas"] = Json::array();
+      for (const ProcStatus& peak : p.replica_peaks)
+        phase["replicas"].push_back(
+            {{"rss_peak_kib", peak.rss_kib}, {"threads_peak", peak.threads}});
     }
     j["phases"].push_back(phase);
   }

@@ -25,6 +25,13 @@ struct RunInfo {
   std::optional<StopResult> stop;  // how the self-started server stopped
   int64_t duplicates = 0;          // tickets called to two counters (must be 0)
   std::optional<SseFigures> sse;   // the SSE phase ran
+  // Storage and replicas (self-started); an external server's are unknown.
+  std::string engine;                          // "sqlite" or "postgresql"
+  std::string db;                              // --db of the servers, password masked
+  bool own_cluster = false;                    // --postgres: the bench's own cluster
+  std::vector<std::string> replica_addresses;  // HOST:PORT per replica (0 = server_address)
+  std::vector<ProcStatus> replica_idle;        // per replica (0 = idle)
+  std::vector<StopResult> replica_stops;       // per replica (0 = stop)
 };
 
 void PrintTable(std::ostream& out, const RunInfo& info, const std::vector<PhaseResult>& phases);

@@ -187,13 +187,15 @@ struct SseClientPool::Impl {
 };
 
 struct SseClientPool::Conn {
-  Conn(SseClientPool& p, asio::io_context& ctx, std::string target)
-      : pool(p), socket(ctx), request("GET " + target + " HTTP/1.1\r\nHost: " + p.host_ + ":" +
-                                      std::to_string(p.port_) +
-                                      "\r\nAccept: text/event-stream\r\n"
-                                      "Cache-Control: no-cache\r\n\r\n") {}
+  Conn(SseClientPool& p, asio::io_context& ctx, std::string target, tcp::endpoint ep)
+      : pool(p), socket(ctx), endpoint(ep),
+        request("GET " + target + " HTTP/1.1\r\nHost: " + p.host_ + ":" +
+                std::to_string(ep.port()) +
+                "\r\nAccept: text/event-stream\r\n"
+                "Cache-Control: no-cache\r\n\r\n") {}
 
-  void Open(const tcp::endpoint& ep) {
+  void Open() {
+    const tcp::endpoint& ep = endpoint;
     result.start = Clock::now();
     socket.async_connect(ep, [this](const boost::system::error_code& ec) {
       if (stopping) return;
@@ -295,6 +297,7 @@ struct SseClientPool::Conn {
 
   SseClientPool& pool;
   tcp::socket socket;
+  const tcp::endpoint endpoint;
   const std::string request;
   std::array<char, 16 * 1024> buf;
   Clock::time_point now;
@@ -320,9 +323,11 @@ SseClientPool::SseClientPool(std::string host, int port, int threads)
 
 SseClientPool::~SseClientPool() { Stop(); }
 
-void SseClientPool::Add(std::string target) {
+void SseClientPool::Add(std::string target, int port) {
   auto& ctx = *impl_->contexts[conns_.size() % impl_->contexts.size()];
-  conns_.push_back(std::make_unique<Conn>(*this, ctx, std::move(target)));
+  tcp::endpoint ep = impl_->endpoint;
+  if (port > 0) ep.port(static_cast<uint16_t>(port));
+  conns_.push_back(std::make_unique<Conn>(*this, ctx, std::move(target), ep));
 }
 
 void SseClientPool::Start() {
@@ -330,7 +335,7 @@ void SseClientPool::Start() {
   started_ = true;
   // Every connect is initiated before the loops run: one burst, as after a
   // server restart when every page reconnects.
-  for (auto& c : conns_) c->Open(impl_->endpoint);
+  for (auto& c : conns_) c->Open();
   for (auto& ctx : impl_->contexts) impl_->threads.emplace_back([c = ctx.get()] { c->run(); });
 }
 

@@ -90,8 +90,10 @@ class SseClientPool {
   SseClientPool(const SseClientPool&) = delete;
   SseClientPool& operator=(const SseClientPool&) = delete;
 
-  // Before Start: one stream to GET `target` (path and query, percent-encoded).
-  void Add(std::string target);
+  // Before Start: one stream to GET `target` (path and query, percent-encoded),
+  // on `port` of the pool's host (0: the pool's port; several ports spread
+  // the streams over server replicas).
+  void Add(std::string target, int port = 0);
   void Start();
   // Closes every stream and joins the threads; idempotent.
   void Stop();

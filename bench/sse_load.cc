@@ -56,7 +56,7 @@ std::vector<SseTicket> CreateSseTickets(LoadContext& ctx, const std::string& bra
   const int n_threads = std::max(1, std::min(ctx.options.inflight, 32));
   for (int t = 0; t < n_threads; ++t) {
     threads.emplace_back([&, t] {
-      auto stub = pb::KioskService::NewStub(ctx.channels[t % ctx.channels.size()]);
+      auto stub = pb::KioskService::NewStub(ctx.Channel(t));
       for (int n; (n = next++) < count;) {
         pb::CreateTicketRequest req;
         req.set_branch_id(branch);
@@ -302,9 +302,10 @@ int64_t RaiseFileLimit(int64_t need) {
   return lim.rlim_cur == RLIM_INFINITY ? INT64_MAX : static_cast<int64_t>(lim.rlim_cur);
 }
 
-PhaseResult RunSse(LoadContext& ctx, ServerProcess* server, SseFigures* fig) {
+PhaseResult RunSse(LoadContext& ctx, ServerGroup* servers, SseFigures* fig) {
   const BenchOptions& opt = ctx.options;
   PhaseResult result = PhaseResult::Named("sse", opt.duration_s);
+  ServerProcess* server = servers && servers->size() > 0 ? &servers->replica(0) : nullptr;
   if (!server || server->http_port() <= 0) {
     result.setup_error = "the SSE phase needs the self-started server (with --http)";
     return result;
@@ -335,7 +336,7 @@ PhaseResult RunSse(LoadContext& ctx, ServerProcess* server, SseFigures* fig) {
   }
   std::string board_token;
   if (fig->boards > 0) {
-    board_token = server->IssueDevice("sse-board-" + ctx.run_id, "board", branch, &error);
+    board_token = servers->IssueDevice("sse-board-" + ctx.run_id, "board", branch, &error);
     if (board_token.empty()) {
       result.setup_error = error;
       return result;
@@ -354,6 +355,8 @@ PhaseResult RunSse(LoadContext& ctx, ServerProcess* server, SseFigures* fig) {
 
   // Boards and ticket pages interleaved, so both kinds are in the burst evenly.
   SseClientPool pool("127.0.0.1", server->http_port(), opt.sse_threads);
+  // Stream i on replica i % replicas.
+  auto port_of = [&](int i) { return servers->replica(i % servers->size()).http_port(); };
   std::vector<int> kind(fig->clients);  // >= 0: index into tickets; -1: board
   {
     int t = 0, b = 0;
@@ -364,10 +367,11 @@ PhaseResult RunSse(LoadContext& ctx, ServerProcess* server, SseFigures* fig) {
         kind[i] = -1;
         ++b;
         pool.Add("/api/v1/boards/" + PercentEncode(branch) +
-                 "/events?token=" + PercentEncode(board_token));
+                     "/events?token=" + PercentEncode(board_token),
+                 port_of(i));
       } else {
         kind[i] = t;
-        pool.Add("/api/v1/tickets/" + PercentEncode(tickets[t].token) + "/events");
+        pool.Add("/api/v1/tickets/" + PercentEncode(tickets[t].token) + "/events", port_of(i));
         ++t;
       }
     }

@@ -51,7 +51,9 @@ struct SseFigures {
 // is forked so that it inherits the limit.
 int64_t RaiseFileLimit(int64_t need);
 
-// Runs the phase against `server` (needs http_port()). Fills *figures.
-PhaseResult RunSse(LoadContext& ctx, ServerProcess* server, SseFigures* figures);
+// Runs the phase against the self-started `servers` (needs their
+// http_port()): streams round-robin over the replicas, the driving counter
+// and the RSS readings on replica 0. Fills *figures.
+PhaseResult RunSse(LoadContext& ctx, ServerGroup* servers, SseFigures* figures);
 
 }  // namespace shop::bench
