@@ -72,8 +72,11 @@ CREATE TABLE tickets (
   FOREIGN KEY (branch_id, number_prefix) REFERENCES services(branch_id, prefix)
 );
 CREATE INDEX tickets_by_day ON tickets (branch_id, business_day, ticket_id);
+-- ticket_id last: the heads' ORDER BY issue_us, ticket_id is then the
+-- index's own order (without it PostgreSQL sorts the whole queue of a service
+-- on every call-next, under FOR UPDATE).
 CREATE INDEX tickets_queue ON tickets
-  (branch_id, service_prefix, origin, priority, issue_us) WHERE state = 1;
+  (branch_id, service_prefix, origin, priority, issue_us, ticket_id) WHERE state = 1;
 CREATE INDEX tickets_by_counter ON tickets (branch_id, counter_id) WHERE state IN (2, 3, 8);
 CREATE INDEX tickets_done ON tickets (branch_id, service_prefix, finish_us) WHERE state = 4;
 CREATE INDEX tickets_unfinished ON tickets (branch_id) WHERE state IN (1, 8);
