@@ -109,6 +109,9 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   QUEUE_RETURN_IF_ERROR(options.store->SyncConfig(options.config));
 
   std::unique_ptr<QueueServer> s(new QueueServer(std::move(options)));
+  // A database other servers write too: the boards follow its change feed,
+  // from before the first call (else a call could be published twice).
+  QUEUE_RETURN_IF_ERROR(s->FollowSharedStore());
   // The HTTP face first: its address completes the slips' links before the
   // first kiosk can ask for a ticket.
   QUEUE_RETURN_IF_ERROR(s->StartHttp());
@@ -140,8 +143,6 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
                                (why.empty() ? std::string(" (gRPC's log above says why)")
                                             : ": " + why));
   }
-  // A database other servers write too: the boards follow its change feed.
-  QUEUE_RETURN_IF_ERROR(s->FollowSharedStore());
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   s->sweeper_ = std::thread([p = s.get()] { p->SweepLoop(); });
   return s;

@@ -23,7 +23,7 @@
 //   Status Savepoint(Conn&), Release(Conn&), RollbackTo(Conn&), Commit(Conn&)
 //   void Abandon(Conn&)       rolls back whatever is open, errors ignored
 //   bool InTransaction(Conn&) false once the engine has ended it by itself
-//   bool Retryable(const Status&, Conn&)
+//   bool Retryable(const Status&, Conn&)  asked right after the failure
 //
 // Thread-safe. Destroying it stops the writer after the queued work.
 #pragma once
@@ -192,6 +192,9 @@ class GroupCommit {
     }
     Status st = Call(*p.fn, conn);
     *answer = st;
+    // Asked before the rollback below, which clears what the engine knows of
+    // the failure.
+    const bool lost_race = !st.ok() && steps_.Retryable(st, conn);
     if (!steps_.InTransaction(conn)) {
       // The engine rolled the whole transaction back (e.g. SQLITE_FULL): the
       // earlier requests of this transaction are lost too.
@@ -206,7 +209,7 @@ class GroupCommit {
       // merge them into the commit, so the whole transaction must go.
       QUEUE_RETURN_IF_ERROR(steps_.RollbackTo(conn));
       QUEUE_RETURN_IF_ERROR(steps_.Release(conn));
-      if (steps_.Retryable(st, conn) && ++p.attempts < kMaxAttempts) *retry = true;
+      if (lost_race && ++p.attempts < kMaxAttempts) *retry = true;
     }
     if (!steps_.InTransaction(conn))
       return Status::Internal("not stored: the write transaction ended after a savepoint");

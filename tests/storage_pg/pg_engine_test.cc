@@ -117,17 +117,31 @@ TEST_F(PgEngineTest, QueuedRequestsShareOneCommitAndFailingNeighboursLoseOnlyThe
   for (int k : {1, 4, 5, 7}) EXPECT_FALSE(Stored(k)) << k;
 }
 
-TEST_F(PgEngineTest, ALostRaceRunsAgainAfterItsNeighboursCommit) {
+TEST_F(PgEngineTest, ALostRaceRunsAgainButADomainRefusalDoesNot) {
+  // The server reports a serialization failure (SQLSTATE 40001), as it does
+  // for a race another transaction won: the request runs again.
   int runs = 0;
   Status st = engine_->Write([&](Conn& conn) -> Status {
     QUEUE_RETURN_IF_ERROR(Insert(100 + runs)(conn));
-    if (++runs == 1) return Status::Aborted("lost a race");
+    if (++runs == 1)
+      return conn.Exec(
+          "DO $$ BEGIN RAISE EXCEPTION 'lost' USING ERRCODE = 'serialization_failure'; END $$");
     return Status::Ok();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(runs, 2);
   EXPECT_FALSE(Stored(100)) << "the first run's work was rolled back";
   EXPECT_TRUE(Stored(101));
+  // The domain's own ABORTED ("paid meanwhile") would only fail again: once.
+  int refused = 0;
+  st = engine_->Write([&](Conn& conn) -> Status {
+    ++refused;
+    QUEUE_RETURN_IF_ERROR(Insert(200)(conn));
+    return Status::Aborted("the case was paid meanwhile");
+  });
+  EXPECT_EQ(st.code(), Status::Code::kAborted);
+  EXPECT_EQ(refused, 1);
+  EXPECT_FALSE(Stored(200));
 }
 
 TEST_F(PgEngineTest, AReadNeitherWaitsForTheWriterNorSeesItsUncommittedWork) {

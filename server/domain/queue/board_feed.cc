@@ -65,7 +65,9 @@ void QueueManager::PublishFromStore(const BranchConfig& b) {
   }
   BoardUpdate u;
   absl::Time now = clock_.Now();
+  int64_t seen = last;  // stored only once the update is out: a failed read retries them
   Status st = store_.Read([&](ReadTx& tx) -> Status {
+    u.calls.clear();
     auto calls = tx.tickets().CallsAfter(b.branch_id, last, kMaxCalls);
     if (!calls.ok()) return calls.status();
     if (calls->size() == kMaxCalls) {  // skip ahead to the newest ones
@@ -76,12 +78,13 @@ void QueueManager::PublishFromStore(const BranchConfig& b) {
     for (const CallRecord& c : *calls) {
       const CounterConfig* cc = b.FindCounter(c.counter_id);
       u.calls.push_back({c, cc ? cc->display_name : c.counter_id});
-      last = std::max(last, c.event_id);
+      seen = std::max(seen, c.event_id);
     }
     return FillBranchState(tx, b, now, u);
   });
   if (!st.ok()) return;
   board_.Publish(b.branch_id, u);
+  last = seen;
 }
 
 void QueueManager::PublishBoardState(const std::string& branch_id) {

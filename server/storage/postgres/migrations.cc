@@ -341,6 +341,10 @@ Status CheckVersion(Conn& conn) {
 Status Migrate(Conn& conn) {
   QUEUE_RETURN_IF_ERROR(conn.Exec("BEGIN"));
   auto body = [&]() -> Status {
+    // A migration may build an index on a big table, and a replica may wait
+    // for another one's migration: no statement or lock time limit here.
+    QUEUE_RETURN_IF_ERROR(conn.Exec("SET LOCAL statement_timeout = 0"));
+    QUEUE_RETURN_IF_ERROR(conn.Exec("SET LOCAL lock_timeout = 0"));
     QUEUE_RETURN_IF_ERROR(
         conn.Query("SELECT pg_advisory_xact_lock($1)", {kMigrationLock}).status());  // replicas take turns
     QUEUE_RETURN_IF_ERROR(conn.Exec(kCreateVersionTable));

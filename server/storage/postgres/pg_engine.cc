@@ -65,7 +65,11 @@ struct Engine::WriterSteps {
     }
     QUEUE_RETURN_IF_ERROR(begin);
     // One write transaction at a time across every replica (see pg_engine.h).
+    // Another replica's batch may hold it for a while: wait longer than for a
+    // row lock (lock_timeout), then back to the usual limit.
+    QUEUE_RETURN_IF_ERROR(conn.Exec("SET LOCAL lock_timeout = '30s'"));
     QUEUE_RETURN_IF_ERROR(conn.Query("SELECT pg_advisory_xact_lock($1)", {kWriteLock}).status());
+    QUEUE_RETURN_IF_ERROR(conn.Exec("RESET lock_timeout"));
     return Status::Ok();
   }
   Status Savepoint(Conn& conn) { return conn.Exec("SAVEPOINT request"); }
@@ -86,9 +90,12 @@ struct Engine::WriterSteps {
     if (conn.Ok() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
   }
   bool InTransaction(Conn& conn) { return conn.Ok() && conn.InTransaction(); }
-  // A lost race (deadlock, serialization failure, a state changed under the
-  // request): running it again sees the winner's work.
-  bool Retryable(const Status& st, Conn&) { return st.code() == Status::Code::kAborted; }
+  // A lost race the server reported (deadlock, serialization failure:
+  // SQLSTATE 40P01, 40001): running it again sees the winner's work. The
+  // domain's own kAborted ("paid meanwhile") would only fail again.
+  bool Retryable(const Status& st, Conn& conn) {
+    return st.code() == Status::Code::kAborted && conn.last_error().retryable;
+  }
 };
 
 Engine::Engine(std::string uri, EngineOptions options, std::unique_ptr<Conn> writer)
