@@ -251,6 +251,20 @@ class Board {
     EXPECT_TRUE(reader_->Read(&m)) << "the stream ended";
     return m;
   }
+  // The next update for which wanted(update) holds. On a database several
+  // servers share, the change feed may first bring a state-only update for a
+  // change made before this board's snapshot: a repeat of the state, which is
+  // skipped here, but never a call.
+  template <typename Pred>
+  pb::WatchBoardResponse NextWhere(Pred wanted) {
+    pb::WatchBoardResponse m;
+    while (reader_->Read(&m)) {
+      if (wanted(m)) return m;
+      EXPECT_EQ(m.calls_size(), 0) << "a call the test did not expect";
+    }
+    ADD_FAILURE() << "the stream ended";
+    return m;
+  }
 
  private:
   std::unique_ptr<pb::BoardService::Stub> stub_;
@@ -270,7 +284,7 @@ TEST_F(DevicesTest, BoardGetsAMessageWhenAPrinterFailsAndWhenItIsFixed) {
   EXPECT_FALSE(snapshot.branch_display_name().empty());
 
   ASSERT_TRUE(Report(kiosk, pb::PRINTER_STATE_OUT_OF_PAPER, "no paper").ok());
-  auto fault = board.Next();
+  auto fault = board.NextWhere([](const auto& m) { return m.device_faults_size() > 0; });
   EXPECT_FALSE(fault.snapshot());
   ASSERT_EQ(fault.device_faults_size(), 1);
   EXPECT_EQ(fault.device_faults(0).device_id(), "hall-1");
@@ -289,12 +303,12 @@ TEST_F(DevicesTest, BoardGetsAMessageWhenAPrinterFailsAndWhenItIsFixed) {
   }
 
   ASSERT_TRUE(Report(kiosk, pb::PRINTER_STATE_OK).ok());
-  auto fixed = board.Next();
+  auto fixed = board.NextWhere([](const auto& m) { return m.device_faults_size() == 0; });
   EXPECT_EQ(fixed.device_faults_size(), 0);
 
   // Other updates carry the faults too: a ticket taken while a printer is out.
   ASSERT_TRUE(Report(kiosk, pb::PRINTER_STATE_ERROR, "cover open").ok());
-  EXPECT_EQ(board.Next().device_faults_size(), 1);
+  board.NextWhere([](const auto& m) { return m.device_faults_size() == 1; });
   auto ks = pb::KioskService::NewStub(server_.ChannelWith(kiosk));
   ASSERT_TRUE(testing::TakeTicket(*ks, "N", "walk-1").ok());
   auto after = board.Next();
@@ -310,7 +324,7 @@ TEST_F(DevicesTest, BoardCallsCarryLanguageAndService) {
   Board board(server_, DeviceToken("screen-1", Role::kBoard));
   EXPECT_EQ(board.Next().calls_size(), 0);
   EXPECT_EQ(CallNext(*counter, "2", "next-1"), "N001");
-  auto call = board.Next();
+  auto call = board.NextWhere([](const auto& m) { return m.calls_size() > 0; });
   ASSERT_EQ(call.calls_size(), 1);
   EXPECT_EQ(call.calls(0).display_number(), "N001");
   EXPECT_EQ(call.calls(0).service_prefix(), "N");
