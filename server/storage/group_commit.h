@@ -24,10 +24,20 @@
 //   void Abandon(Conn&)       rolls back whatever is open, errors ignored
 //   bool InTransaction(Conn&) false once the engine has ended it by itself
 //   bool Retryable(const Status&, Conn&)  asked right after the failure
+// and may offer
+//   Status SyncCommitted()    makes every committed transaction durable
+// Then COMMIT only writes (SQLite: synchronous=NORMAL on the writer), and a
+// second thread syncs: each sync answers the callers of every transaction
+// committed before it began, while the writer runs the next batches. The
+// fsync is thus taken off the writer's critical path, and one sync covers
+// several commits. OK still means committed and durable; a failed sync
+// answers its callers with its error (what they wrote may or may not survive
+// a power cut: the outcome is unknown).
 //
 // Thread-safe. Destroying it stops the writer after the queued work.
 #pragma once
 
+#include <concepts>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -51,6 +61,11 @@ namespace shop::queue::storage {
 // thread: must be quick.
 using BatchObserver = std::function<void(size_t writes, absl::Duration commit, bool committed)>;
 
+template <typename Steps>
+concept SyncsAfterCommit = requires(Steps& steps) {
+  { steps.SyncCommitted() } -> std::same_as<Status>;
+};
+
 template <typename Conn, typename Steps>
 class GroupCommit {
  public:
@@ -60,6 +75,7 @@ class GroupCommit {
 
   GroupCommit(std::unique_ptr<Conn> conn, Steps steps, BatchObserver on_batch)
       : conn_(std::move(conn)), steps_(std::move(steps)), on_batch_(std::move(on_batch)) {
+    if constexpr (SyncsAfterCommit<Steps>) sync_thread_ = std::thread([this] { SyncLoop(); });
     thread_ = std::thread([this] { Loop(); });
   }
   ~GroupCommit() {
@@ -68,7 +84,15 @@ class GroupCommit {
       stopping_ = true;
     }
     cv_.notify_all();
-    thread_.join();
+    thread_.join();  // the writer runs what is queued first
+    if (sync_thread_.joinable()) {
+      {
+        std::lock_guard lock(sync_mu_);
+        sync_stopping_ = true;
+      }
+      sync_cv_.notify_all();
+      sync_thread_.join();  // and the syncer answers what was committed
+    }
   }
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
@@ -99,6 +123,11 @@ class GroupCommit {
   int64_t queued_count() const {
     std::lock_guard lock(mu_);
     return static_cast<int64_t>(queue_.size());
+  }
+  // Syncs run after commits (Steps::SyncCommitted); zero without it.
+  int64_t sync_count() const {
+    std::lock_guard lock(sync_mu_);
+    return syncs_;
   }
 
  private:
@@ -162,7 +191,52 @@ class GroupCommit {
       for (size_t i = 0; i < answered; ++i)
         if (answers[i].ok()) answers[i] = tx_error;
     }
+    if constexpr (SyncsAfterCommit<Steps>) {
+      if (tx_error.ok()) {
+        // Failures are answered now; what committed waits for the next sync.
+        std::vector<Pending*> committed;
+        for (size_t i = 0; i < answered; ++i) {
+          if (answers[i].ok())
+            committed.push_back(batch[i]);
+          else
+            batch[i]->done.set_value(answers[i]);
+        }
+        if (!committed.empty()) {
+          {
+            std::lock_guard lock(sync_mu_);
+            unsynced_.insert(unsynced_.end(), committed.begin(), committed.end());
+          }
+          sync_cv_.notify_one();
+        }
+        return;
+      }
+    }
     for (size_t i = 0; i < answered; ++i) batch[i]->done.set_value(answers[i]);
+  }
+
+  // Steps::SyncCommitted's thread: every sync answers the requests committed
+  // before it began.
+  void SyncLoop() {
+    for (;;) {
+      std::vector<Pending*> committed;
+      {
+        std::unique_lock lock(sync_mu_);
+        sync_cv_.wait(lock, [&] { return sync_stopping_ || !unsynced_.empty(); });
+        if (unsynced_.empty()) return;  // stopping, and everything answered
+        committed.swap(unsynced_);
+      }
+      Status synced;
+      try {
+        synced = steps_.SyncCommitted();
+      } catch (...) {
+        synced = Status::Internal("the sync after commit failed with an exception");
+      }
+      {
+        std::lock_guard lock(sync_mu_);
+        ++syncs_;
+      }
+      for (Pending* p : committed) p->done.set_value(synced);
+    }
   }
 
   // After batch[culprit]'s failure rolled the whole transaction back: it is
@@ -236,7 +310,14 @@ class GroupCommit {
   bool stopping_ = false;        // guarded by mu_
   int64_t commits_ = 0;          // guarded by mu_
   int64_t writes_ = 0;           // guarded by mu_
-  std::thread thread_;           // last: starts after everything above
+
+  mutable std::mutex sync_mu_;
+  std::condition_variable sync_cv_;  // the syncer waits here for commits
+  std::vector<Pending*> unsynced_;   // committed, not yet synced; guarded by sync_mu_
+  bool sync_stopping_ = false;       // guarded by sync_mu_
+  int64_t syncs_ = 0;                // guarded by sync_mu_
+  std::thread sync_thread_;          // only with SyncsAfterCommit<Steps>
+  std::thread thread_;               // last: starts after everything above
 };
 
 }  // namespace shop::queue::storage

@@ -57,6 +57,9 @@ class FaultHook {
   virtual ~FaultHook() = default;
   // Called before `db` runs `sql` through Run(); non-OK fails the statement.
   [[nodiscard]] virtual Status BeforeRun(Db& db, const char* sql) = 0;
+  // Called by the write engine before it syncs the WAL after commits (on its
+  // sync thread); non-OK fails that sync.
+  [[nodiscard]] virtual Status BeforeSync() { return Status::Ok(); }
 };
 
 // A FaultHook that fails chosen executions of chosen statements.

@@ -1,13 +1,117 @@
 #include "server/storage/sqlite/write_engine.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
 
 #include "server/storage/sqlite/sql.h"
 #include "server/storage/sqlite/sqlite_db.h"
 
 namespace shop::queue::sqlite {
 
+// Makes the WAL's committed frames durable: fdatasync on a descriptor of
+// the WAL file of its own. SQLite keeps the WAL file while any connection is
+// open and only ever truncates or overwrites it, so one descriptor serves;
+// it is opened again should the file ever be replaced. Used by the sync
+// thread only.
+class WriteEngine::WalSync {
+ public:
+  WalSync(std::string db_path, std::shared_ptr<FaultHook> hook)
+      : wal_path_(std::move(db_path) + "-wal"), hook_(std::move(hook)) {}
+  ~WalSync() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  WalSync(const WalSync&) = delete;
+  WalSync& operator=(const WalSync&) = delete;
+
+  // After one failure every later sync fails too: Linux may drop the pages
+  // a failed fdatasync could not write and report success the next time,
+  // and later WAL frames are worthless without the lost ones (as PostgreSQL
+  // does on a failed fsync, only a restart, which recovers from the WAL as
+  // it is on disk, confirms writes again).
+  Status Sync() {
+    if (!failed_.ok()) return failed_;
+    Status st = SyncOnce();
+    if (!st.ok()) {
+      failed_ = Status::Unavailable(st.message() +
+                                    "; no write is confirmed until the server is restarted");
+      spdlog::critical("storage: {}", failed_.ToString());
+    }
+    return st;
+  }
+
+ private:
+  Status SyncOnce() {
+    if (hook_) QUEUE_RETURN_IF_ERROR(hook_->BeforeSync());
+    QUEUE_RETURN_IF_ERROR(OpenIfReplaced());
+    while (::fdatasync(fd_) != 0) {
+      if (errno == EINTR) continue;
+      return Failed("fdatasync", errno);
+    }
+    return Status::Ok();
+  }
+
+  Status OpenIfReplaced() {
+    struct stat now {};
+    if (::stat(wal_path_.c_str(), &now) != 0) return Failed("stat", errno);
+    if (fd_ >= 0 && now.st_dev == dev_ && now.st_ino == ino_) return Status::Ok();
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = ::open(wal_path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd_ < 0) return Failed("open", errno);
+    struct stat opened {};
+    if (::fstat(fd_, &opened) != 0) return Failed("fstat", errno);
+    dev_ = opened.st_dev;
+    ino_ = opened.st_ino;
+    // A new WAL file's directory entry must be on disk too.
+    const std::string dir = std::filesystem::path(wal_path_).parent_path().string();
+    int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return Failed("open the folder of", errno);
+    const bool synced = ::fsync(dfd) == 0;
+    const int err = errno;
+    ::close(dfd);
+    return synced ? Status::Ok() : Failed("fsync the folder of", err);
+  }
+
+  Status Failed(const char* what, int err) const {
+    // Committed, but perhaps not on disk: a retry with the same request id
+    // finds out.
+    return Status::Unavailable(std::string("the outcome is unknown: could not ") + what + " " +
+                               wal_path_ + ": " + std::strerror(err) +
+                               "; retry with the same request id");
+  }
+
+  const std::string wal_path_;
+  const std::shared_ptr<FaultHook> hook_;
+  Status failed_;  // the first failure, returned ever after
+  int fd_ = -1;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+};
+
+namespace {
+
+bool InWalMode(Db& db) {
+  auto mode = db.Prepare("PRAGMA journal_mode");
+  if (!mode.ok() || !(*mode)->Step()) return false;
+  const bool wal = (*mode)->Text(0) == "wal";
+  (*mode)->Reset();
+  return wal;
+}
+
+}  // namespace
+
 struct WriteEngine::WriterSteps {
+  std::shared_ptr<WalSync> wal;  // null: COMMIT syncs by itself
+
+  Status SyncCommitted() { return wal ? wal->Sync() : Status::Ok(); }
+
   Status Begin(Db& db) {
     db.ResetAll();
     if (db.InTransaction()) {
@@ -64,9 +168,16 @@ WriteEngine::WriteEngine(std::string path, WriteEngineOptions options, std::uniq
         return !db.InTransaction();
       });
   (void)writer->Exec("PRAGMA wal_autocheckpoint=16384");
+  // In WAL mode COMMIT only writes the WAL, and WalSync makes it durable
+  // before any caller is answered (see the header); checkpoints still sync
+  // the WAL first. Should the file not be in WAL mode (a file system without
+  // shared memory), every COMMIT keeps syncing by itself (synchronous=FULL).
+  WriterSteps steps;
+  if (InWalMode(*writer) && writer->Exec("PRAGMA synchronous=NORMAL").ok())
+    steps.wal = std::make_shared<WalSync>(path_, options_.fault_hook);
   writer->set_fault_hook(options_.fault_hook);
   writer_ = std::make_unique<storage::GroupCommit<Db, WriterSteps>>(
-      std::move(writer), WriterSteps{}, options_.on_batch);
+      std::move(writer), std::move(steps), options_.on_batch);
   if (options_.checkpoint_interval > absl::ZeroDuration())
     checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
 }
@@ -119,5 +230,6 @@ Status WriteEngine::Read(const std::function<Status(Db&)>& fn) {
 int64_t WriteEngine::commit_count() const { return writer_->commit_count(); }
 int64_t WriteEngine::write_count() const { return writer_->write_count(); }
 int64_t WriteEngine::queued_count() const { return writer_->queued_count(); }
+int64_t WriteEngine::sync_count() const { return writer_->sync_count(); }
 
 }  // namespace shop::queue::sqlite

@@ -3,8 +3,14 @@
 //
 // Writes: group commit (server/storage/group_commit.h) on the only
 // read-write connection: everything queued runs in one BEGIN IMMEDIATE
-// transaction, a SAVEPOINT per request, and every caller is answered only
-// after the COMMIT (synchronous=FULL). OK always means committed.
+// transaction, a SAVEPOINT per request. COMMIT writes the WAL without
+// waiting for the disk (synchronous=NORMAL on this connection only); a sync
+// thread then fdatasyncs the WAL, and only then are the callers of every
+// transaction committed before that sync answered. So the writer runs the
+// next batch while the disk flushes the last ones, and OK still means
+// committed and on disk. (Reads may see a commit a few milliseconds before
+// its sync; a power cut in between loses it, and its callers were never
+// answered OK.)
 //
 // Reads: a bounded pool of read-only connections
 // (server/storage/connection_pool.h), each read in its own transaction (a WAL
@@ -71,10 +77,13 @@ class WriteEngine {
   int64_t write_count() const;
   // Write requests waiting for the writer (not yet taken into a batch).
   int64_t queued_count() const;
+  // WAL syncs after commits so far (one may cover several commits).
+  int64_t sync_count() const;
 
  private:
   // SQLite's statements for each step of group commit (write_engine.cc).
   struct WriterSteps;
+  class WalSync;
   void CheckpointLoop();
 
   const std::string path_;
