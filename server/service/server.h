@@ -98,6 +98,9 @@ class QueueServer {
  private:
   explicit QueueServer(QueueServerOptions options);
   void SweepLoop();
+  // Works around gRPC 1.51's callback API in a server that also has
+  // synchronous services (see server.cc).
+  void KeepCallbackPollersAwake();
   // With a store other servers write too (Store::WatchChanges), the boards
   // follow its change feed.
   Status FollowSharedStore();
@@ -132,6 +135,7 @@ class QueueServer {
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
   std::thread sweeper_;
+  std::thread poll_keeper_;
   bool watching_store_ = false;  // set at start
 };
 
