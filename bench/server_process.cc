@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -70,17 +69,6 @@ bool ReadProcStatus(pid_t pid, ProcStatus* out) {
     }
   }
   return rss && threads;
-}
-
-bool IsPostgresUri(const std::string& db) {
-  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
-}
-
-std::string DescribeDb(const std::string& db) {
-  if (!IsPostgresUri(db)) return db;
-  static const std::regex kUserinfo(R"(^(postgres(ql)?://[^:@/]*):[^@/]*@)");
-  static const std::regex kParam(R"(([?&]password=)[^&]*)");
-  return std::regex_replace(std::regex_replace(db, kUserinfo, "$1:***@"), kParam, "$1***");
 }
 
 // ---------------------------------------------------------------- ServerProcess

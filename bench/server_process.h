@@ -39,6 +39,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/db_uri.h"
+
 namespace shop::bench {
 
 struct ProcStatus {
@@ -56,10 +58,9 @@ struct StopResult {
   std::string how;      // "exit 0", "signal 9", ...
 };
 
-// True for postgresql:// and postgres:// URIs (as queue-server decides).
-bool IsPostgresUri(const std::string& db);
-// The URI with a password (user:secret@ or password=...) masked.
-std::string DescribeDb(const std::string& db);
+// As queue-server reads --db (common/db_uri.h).
+using shop::queue::DescribeDb;
+using shop::queue::IsPostgresUri;
 
 // One queue-server process. It does not own the dir its files are in.
 class ServerProcess {

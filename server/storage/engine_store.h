@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "common/db_uri.h"
 #include "server/domain/audit/audit.h"
 #include "server/domain/store.h"
 #include "server/storage/group_commit.h"
@@ -36,10 +37,6 @@ struct StoreOptions {
   storage::BatchObserver on_batch;
 };
 
-// True if `db` names a PostgreSQL database (postgresql:// or postgres://).
-bool IsPostgresUri(const std::string& db);
-// `db` for logs and messages: a PostgreSQL URI without its password.
-std::string DescribeDb(const std::string& db);
 // Opens (serving: creates or migrates) the store `db` names.
 Result<std::unique_ptr<EngineStore>> OpenStore(const std::string& db, const StoreOptions& options);
 
