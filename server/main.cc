@@ -153,7 +153,8 @@ int main(int argc, char** argv) {
                     "Write requests per writer transaction (group commit).",
                     {1, 2, 4, 8, 16, 32, 64, 128, 256});
   metrics->Describe("store_commit_seconds", shop::queue::Metrics::Type::kHistogram,
-                    "Time a COMMIT of the writer took (fsync included).",
+                    "Time a COMMIT of the writer took (PostgreSQL: durable; SQLite: the "
+                    "WAL write, its fdatasync follows on the sync thread).",
                     shop::queue::Metrics::LatencyBuckets());
   shop::queue::StoreOptions store_options;
   store_options.max_db_pages = max_db_pages;
