@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
+#include <absl/synchronization/mutex.h>
 #include <spdlog/spdlog.h>
 
 #include "server/admin.h"
@@ -46,6 +47,10 @@ std::optional<spdlog::level::level_enum> ParseLogLevel(std::string name) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian builds Abseil without NDEBUG, so every absl::Mutex (gRPC's locks)
+  // keeps a lock-order graph for deadlock detection: a few percent of the
+  // server's CPU under load, and a global lock. Our own code uses std::mutex.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::string listen = "127.0.0.1:50051";
   std::string db_path = "queue.db";
   std::string config_path;
