@@ -384,6 +384,53 @@ ALTER TABLE tickets ADD COLUMN status_token TEXT;
 CREATE UNIQUE INDEX tickets_by_status_token ON tickets (status_token)
   WHERE status_token IS NOT NULL;
 )sql",
+    // 12 -> 13: how many walk-in tickets wait, per branch, service and tier
+    // (1 priority, 2 plain; QueueTier's values), kept by triggers so no
+    // writer can forget it. "How many are ahead of the ticket just issued"
+    // is then this count less the few behind it, instead of a walk over
+    // the whole queue (see SqliteTicketRepo::CountWaiting).
+    R"sql(
+CREATE TABLE waiting_tally (
+  branch_id      TEXT NOT NULL,
+  service_prefix TEXT NOT NULL,
+  tier           INTEGER NOT NULL,
+  waiting        INTEGER NOT NULL,
+  PRIMARY KEY (branch_id, service_prefix, tier)
+) STRICT, WITHOUT ROWID;
+INSERT INTO waiting_tally (branch_id, service_prefix, tier, waiting)
+  SELECT branch_id, service_prefix, CASE WHEN priority > 0 THEN 1 ELSE 2 END, COUNT(*)
+  FROM tickets WHERE state = 1 AND origin = 1 GROUP BY 1, 2, 3;
+CREATE TRIGGER waiting_tally_insert AFTER INSERT ON tickets
+  WHEN NEW.state = 1 AND NEW.origin = 1
+BEGIN
+  INSERT INTO waiting_tally (branch_id, service_prefix, tier, waiting)
+    VALUES (NEW.branch_id, NEW.service_prefix, CASE WHEN NEW.priority > 0 THEN 1 ELSE 2 END, 1)
+    ON CONFLICT DO UPDATE SET waiting = waiting + 1;
+END;
+CREATE TRIGGER waiting_tally_leave
+  AFTER UPDATE OF state, origin, priority, service_prefix, branch_id ON tickets
+  WHEN OLD.state = 1 AND OLD.origin = 1
+BEGIN
+  UPDATE waiting_tally SET waiting = waiting - 1
+    WHERE branch_id = OLD.branch_id AND service_prefix = OLD.service_prefix
+      AND tier = CASE WHEN OLD.priority > 0 THEN 1 ELSE 2 END;
+END;
+CREATE TRIGGER waiting_tally_enter
+  AFTER UPDATE OF state, origin, priority, service_prefix, branch_id ON tickets
+  WHEN NEW.state = 1 AND NEW.origin = 1
+BEGIN
+  INSERT INTO waiting_tally (branch_id, service_prefix, tier, waiting)
+    VALUES (NEW.branch_id, NEW.service_prefix, CASE WHEN NEW.priority > 0 THEN 1 ELSE 2 END, 1)
+    ON CONFLICT DO UPDATE SET waiting = waiting + 1;
+END;
+CREATE TRIGGER waiting_tally_delete AFTER DELETE ON tickets
+  WHEN OLD.state = 1 AND OLD.origin = 1
+BEGIN
+  UPDATE waiting_tally SET waiting = waiting - 1
+    WHERE branch_id = OLD.branch_id AND service_prefix = OLD.service_prefix
+      AND tier = CASE WHEN OLD.priority > 0 THEN 1 ELSE 2 END;
+END;
+)sql",
 };
 
 constexpr const char* kCreateVersionTable =

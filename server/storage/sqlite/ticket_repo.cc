@@ -1,5 +1,8 @@
 #include "server/storage/sqlite/ticket_repo.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "server/storage/sqlite/codec.h"
 #include "server/storage/sqlite/sqlite_db.h"
 
@@ -80,6 +83,26 @@ constexpr const char* kCountPriority =
 constexpr const char* kCountWalkIn =
     "SELECT COUNT(*) FROM tickets WHERE branch_id = ?1 AND state = 1 AND service_prefix = ?2 "
     "AND origin = 1 AND priority = 0 AND (issue_us, ticket_id) < (?5, ?6)";
+
+// The walk-in tiers' counts, kept by triggers (migration 12 -> 13).
+// ?1 branch, ?2 service, ?3 tier (1 priority, 2 plain).
+constexpr const char* kTally =
+    "SELECT waiting FROM waiting_tally WHERE branch_id = ?1 AND service_prefix = ?2 AND tier = ?3";
+
+// Waiting tickets of a walk-in tier at or after a key, up to kFewBehind.
+// ?1 branch, ?2 service, ?5 issue (us), ?6 ticket id.
+#define SHOP_QUEUE_FEW_BEHIND 64
+constexpr int kFewBehind = SHOP_QUEUE_FEW_BEHIND;
+#define SHOP_QUEUE_STR(x) #x
+#define SHOP_QUEUE_XSTR(x) SHOP_QUEUE_STR(x)
+constexpr const char* kCountPriorityFrom =
+    "SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE branch_id = ?1 AND state = 1 "
+    "AND service_prefix = ?2 AND origin = 1 AND priority > 0 "
+    "AND (issue_us, ticket_id) >= (?5, ?6) LIMIT " SHOP_QUEUE_XSTR(SHOP_QUEUE_FEW_BEHIND) ")";
+constexpr const char* kCountWalkInFrom =
+    "SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE branch_id = ?1 AND state = 1 "
+    "AND service_prefix = ?2 AND origin = 1 AND priority = 0 "
+    "AND (issue_us, ticket_id) >= (?5, ?6) LIMIT " SHOP_QUEUE_XSTR(SHOP_QUEUE_FEW_BEHIND) ")";
 
 constexpr const char* kListAtCounter =
     "SELECT " SHOP_QUEUE_TICKET_COLUMNS
@@ -309,15 +332,9 @@ Result<std::vector<Ticket>> SqliteTicketRepo::CallCandidates(const std::string& 
   return out;
 }
 
-Result<int> SqliteTicketRepo::CountWaiting(const std::string& branch_id, const std::string& service,
-                         QueueTier tier, absl::Time now, const Ticket* before) {
-  const char* sql = nullptr;
-  switch (tier) {
-    case QueueTier::kDueAppointment: sql = kCountDueAppointment; break;
-    case QueueTier::kPriority: sql = kCountPriority; break;
-    case QueueTier::kWalkIn: sql = kCountWalkIn; break;
-    case QueueTier::kEarlyAppointment: sql = kCountEarlyAppointment; break;
-  }
+Result<int> SqliteTicketRepo::CountInTier(const char* sql, const std::string& branch_id,
+                                          const std::string& service, absl::Time now,
+                                          const Ticket* before) {
   auto st = db_.Prepare(sql);
   if (!st.ok()) return st.status();
   Stmt& s = **st;
@@ -329,6 +346,36 @@ Result<int> SqliteTicketRepo::CountWaiting(const std::string& branch_id, const s
   int n = s.Step() ? static_cast<int>(s.Int(0)) : 0;
   QUEUE_RETURN_IF_ERROR(s.status());
   return n;
+}
+
+// A walk-in tier (priority or plain) is counted from its tally: whole, or
+// less the tickets at or after `before` when those are few, as they are for
+// a ticket just issued (the kiosk's answer). Only a ticket deep in a long
+// queue walks the index, up to it.
+Result<int> SqliteTicketRepo::CountWaiting(const std::string& branch_id,
+                                           const std::string& service, QueueTier tier,
+                                           absl::Time now, const Ticket* before) {
+  switch (tier) {
+    case QueueTier::kDueAppointment:
+      return CountInTier(kCountDueAppointment, branch_id, service, now, before);
+    case QueueTier::kEarlyAppointment:
+      return CountInTier(kCountEarlyAppointment, branch_id, service, now, before);
+    case QueueTier::kPriority:
+    case QueueTier::kWalkIn:
+      break;
+  }
+  const bool priority = tier == QueueTier::kPriority;
+  auto st = db_.Prepare(kTally);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, branch_id).Bind(2, service).Bind(3, static_cast<int64_t>(tier));
+  const int tally = (*st)->Step() ? static_cast<int>((*st)->Int(0)) : 0;
+  QUEUE_RETURN_IF_ERROR((*st)->status());
+  if (!before) return tally;
+  auto from = CountInTier(priority ? kCountPriorityFrom : kCountWalkInFrom, branch_id, service,
+                          now, before);
+  if (!from.ok()) return from.status();
+  if (*from < kFewBehind) return std::max(0, tally - *from);
+  return CountInTier(priority ? kCountPriority : kCountWalkIn, branch_id, service, now, before);
 }
 
 Result<std::vector<Ticket>> SqliteTicketRepo::ListAtCounter(const std::string& branch_id,

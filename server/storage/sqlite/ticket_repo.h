@@ -60,6 +60,10 @@ class SqliteTicketRepo final : public TicketRepo {
                                               int limit) override;
 
  private:
+  // Runs one of the COUNT statements of a tier (parameters as kCountWalkIn's).
+  Result<int> CountInTier(const char* sql, const std::string& branch_id,
+                          const std::string& service, absl::Time now, const Ticket* before);
+
   Db& db_;
 };
 
