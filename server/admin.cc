@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "server/config/config_loader.h"
@@ -12,6 +13,8 @@
 #include "server/crypto/secrets.h"
 #include "server/domain/staff/auth_manager.h"
 #include "server/storage/engine_store.h"
+#include "server/storage/server_lock.h"
+#include "server/storage/sqlite/backup.h"
 
 namespace shop::queue::admin {
 namespace {
@@ -160,6 +163,87 @@ Result<std::string> PiiKeyPath(const std::string& configured, const std::string&
         "key_file", "with a PostgreSQL database set [privacy] key_file in the configuration: "
                     "every replica must use the same personal-data key file");
   return db_path + ".pii-key";
+}
+
+namespace {
+
+// Backups are of the SQLite file; a PostgreSQL database has its own tools.
+int RefusePostgresBackup(const Target& t, const char* what) {
+  std::fprintf(stderr,
+               "%s works on a SQLite database file; %s is PostgreSQL: use pg_dump / pg_restore "
+               "(or pg_basebackup) on the database server\n",
+               what, DescribeDb(t.db_path).c_str());
+  return 1;
+}
+
+std::string Mebibytes(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+// The personal-data key's file for `t` ("" and a warning if it cannot be
+// told).
+std::string KeyFileOf(const Target& t) {
+  std::string configured;
+  if (!t.config_path.empty()) {
+    auto config = LoadConfigFile(t.config_path);
+    if (config.ok()) configured = config->privacy.key_file;
+  }
+  auto path = PiiKeyPath(configured, t.db_path);
+  return path.ok() ? *path : std::string();
+}
+
+}  // namespace
+
+int Backup(const Target& t, const std::string& to) {
+  if (IsPostgresUri(t.db_path)) return RefusePostgresBackup(t, "backup");
+  auto summary = sqlite::BackupDatabase(t.db_path, to);
+  if (!summary.ok()) return Refused(summary.status());
+  std::printf("backup %s: %s, schema version %lld, %lld tickets, %lld audit records; "
+              "integrity_check ok\n",
+              to.c_str(), Mebibytes(summary->bytes).c_str(),
+              static_cast<long long>(summary->schema_version),
+              static_cast<long long>(summary->tickets),
+              static_cast<long long>(summary->audit_records));
+  const std::string key = KeyFileOf(t);
+  if (!key.empty())
+    std::printf("the personal-data key %s is not in the backup: keep a copy of it apart from "
+                "the backups, and have it when you restore\n",
+                key.c_str());
+  return 0;
+}
+
+int Restore(const Target& t, const std::string& from) {
+  if (IsPostgresUri(t.db_path)) return RefusePostgresBackup(t, "restore");
+  // No server may serve the file while it is replaced.
+  auto lock = ServerLock::Acquire(t.db_path);
+  if (!lock.ok()) {
+    if (lock.status().code() != Status::Code::kFailedPrecondition) return Refused(lock.status());
+    std::fprintf(stderr,
+                 "refused: a queue-server is serving %s (it holds %s); stop it, then restore\n",
+                 t.db_path.c_str(), ServerLock::PathFor(t.db_path).c_str());
+    return 1;
+  }
+  auto aside = sqlite::RestoreDatabase(from, t.db_path);
+  if (!aside.ok()) return Refused(aside.status());
+  auto summary = sqlite::InspectBackup(t.db_path);
+  if (!summary.ok()) return Refused(summary.status());
+  std::printf("restored %s from %s: %lld tickets, %lld audit records, schema version %lld "
+              "(a server migrates an older one when it starts)\n",
+              t.db_path.c_str(), from.c_str(), static_cast<long long>(summary->tickets),
+              static_cast<long long>(summary->audit_records),
+              static_cast<long long>(summary->schema_version));
+  if (!aside->empty())
+    std::printf("the database it replaced is kept as %s\n", aside->c_str());
+  const std::string key = KeyFileOf(t);
+  std::error_code ec;
+  if (!key.empty() && !std::filesystem::exists(key, ec))
+    std::printf("warning: there is no personal-data key at %s; put back the key that was in use "
+                "when the backup was taken, or the personal data in it cannot be read (a server "
+                "started without it makes a new key)\n",
+                key.c_str());
+  return 0;
 }
 
 int RegisterLoad(const Target& t, const std::string& file) {

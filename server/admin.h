@@ -1,6 +1,6 @@
 // The admin commands of queue-server (run against the database, a SQLite
 // file or a PostgreSQL URI, with the server running or not): staff accounts, device tokens, and audit
-// verification. They never create or migrate a database (serving does): a
+// verification, backup and restore. They never create or migrate a database (serving does): a
 // missing file, or one of another schema version, is an error naming it.
 // Each returns the process exit code: 0 done, 1 refused or broken, 2 could
 // not run.
@@ -27,6 +27,12 @@ int DeviceIssue(const Target& t, const std::string& name, const std::string& kin
                 const std::string& branch);
 int DeviceRevoke(const Target& t, const std::string& name);
 int VerifyAudit(const Target& t);
+// A consistent copy of the SQLite database, taken while the server runs
+// (server/storage/sqlite/backup.h); never overwrites `to`.
+int Backup(const Target& t, const std::string& to);
+// Replaces the SQLite database with a checked copy of the backup `from`;
+// refused while a server serves the file. The replaced file is kept aside.
+int Restore(const Target& t, const std::string& from);
 // Loads operator-register subscribers and blank-card stock from a JSON file
 // (see server/config/demo_register.json); document numbers are stored only
 // as keyed hashes.

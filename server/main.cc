@@ -113,7 +113,17 @@ int main(int argc, char** argv) {
   CLI::App* register_load = app.add_subcommand(
       "register-load", "load operator-register subscribers and blank-card stock from a JSON file");
   register_load->add_option("file", register_file, "the JSON file")->required();
-  for (CLI::App* sub : {verify, staff_add, device_issue, device_revoke, register_load})
+  std::string backup_to, restore_from;
+  CLI::App* backup = app.add_subcommand(
+      "backup", "copy the SQLite database to a file while the server runs (one consistent "
+                "snapshot, checked); the personal-data key is not in it: keep it apart");
+  backup->add_option("--to", backup_to, "the backup file to write (must not exist)")->required();
+  CLI::App* restore = app.add_subcommand(
+      "restore", "replace the SQLite database with a backup (stop the server first; the "
+                 "replaced file is kept beside it)");
+  restore->add_option("--from", restore_from, "the backup file")->required();
+  for (CLI::App* sub :
+       {verify, staff_add, device_issue, device_revoke, register_load, backup, restore})
     sub->fallthrough();  // --db and --config may follow the subcommand
   CLI11_PARSE(app, argc, argv);
   auto level = ParseLogLevel(log_level);
@@ -129,6 +139,8 @@ int main(int argc, char** argv) {
   if (device_issue->parsed()) return shop::queue::admin::DeviceIssue(target, name, kind, branch);
   if (device_revoke->parsed()) return shop::queue::admin::DeviceRevoke(target, name);
   if (register_load->parsed()) return shop::queue::admin::RegisterLoad(target, register_file);
+  if (backup->parsed()) return shop::queue::admin::Backup(target, backup_to);
+  if (restore->parsed()) return shop::queue::admin::Restore(target, restore_from);
 
   // Block the stop signals in every thread; main waits for them below.
   sigset_t stop_signals;
