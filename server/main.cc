@@ -20,6 +20,7 @@
 #include "server/crypto/pii_key.h"
 #include "server/storage/server_lock.h"
 #include "server/storage/engine_store.h"
+#include "server/storage/sqlite/backup.h"
 
 namespace {
 
@@ -195,6 +196,24 @@ int main(int argc, char** argv) {
   options.listen = listen;
   options.sweep_interval = absl::Seconds(sweep_seconds);
   options.metrics = metrics;
+  if (!config->backup.dir.empty()) {
+    if (postgres) {
+      spdlog::warn("[backup] is for a SQLite database and is ignored here: back a PostgreSQL "
+                   "database up with pg_dump or pg_basebackup");
+    } else {
+      options.scheduled_backup = [db_path, b = config->backup](absl::Time now) {
+        auto done = shop::queue::sqlite::RunScheduledBackup(db_path, b.dir, b.every, b.keep, now);
+        if (!done.ok()) {
+          spdlog::error("scheduled backup into {} failed: {}", b.dir, done.status().ToString());
+          return;
+        }
+        if (!done->taken.empty())
+          spdlog::info("backup {} taken: {} tickets, {} audit records, integrity_check ok",
+                       done->taken, done->summary.tickets, done->summary.audit_records);
+        for (const auto& old : done->removed) spdlog::info("old backup {} removed", old);
+      };
+    }
+  }
   if (!http_listen.empty()) config->http.listen = http_listen;
   if (!config->http.listen.empty() && !tls.cert.empty()) {
     // The pages are served over HTTPS with the gRPC port's certificate.

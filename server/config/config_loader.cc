@@ -308,6 +308,32 @@ Status ParsePrivacy(const toml::table* privacy, ServerConfig& config, const std:
   return Status::Ok();
 }
 
+Status ParseBackup(const toml::node* node, BackupConfig& cfg, const std::string& origin) {
+  if (!node) return Status::Ok();
+  const toml::table* t = node->as_table();
+  if (!t) return Bad(origin, "backup", "must be a table ([backup])");
+  static const std::set<std::string> kKeys = {"dir", "every_hours", "keep"};
+  for (const auto& [k, v] : *t)
+    if (!kKeys.count(std::string(k.str())))
+      return Bad(origin, "backup." + std::string(k.str()), "unknown key");
+  if (const toml::node* n = t->get("dir")) {
+    auto v = n->value<std::string>();
+    if (!v || v->empty()) return Bad(origin, "backup.dir", "must be a folder's path");
+    cfg.dir = *v;
+  }
+  if (const toml::node* n = t->get("every_hours")) {
+    auto v = n->value<int64_t>();
+    if (!v || *v < 1 || *v > 24 * 31) return Bad(origin, "backup.every_hours", "must be 1..744");
+    cfg.every = absl::Hours(*v);
+  }
+  if (const toml::node* n = t->get("keep")) {
+    auto v = n->value<int64_t>();
+    if (!v || *v < 1 || *v > 1000) return Bad(origin, "backup.keep", "must be 1..1000");
+    cfg.keep = static_cast<int>(*v);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string& origin) {
@@ -334,6 +360,7 @@ Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string
   QUEUE_RETURN_IF_ERROR(ParsePrivacy(root["privacy"].as_table(), config, origin));
   QUEUE_RETURN_IF_ERROR(ParseBookingApi(root.get("booking_api"), config.booking_api, origin));
   QUEUE_RETURN_IF_ERROR(ParseHttp(root.get("http"), config.http, origin));
+  QUEUE_RETURN_IF_ERROR(ParseBackup(root.get("backup"), config.backup, origin));
   Status st = config.Validate();
   if (!st.ok()) return Bad(origin, st.field(), st.message());
   return config;

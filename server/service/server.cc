@@ -389,6 +389,7 @@ void QueueServer::SweepLoop() {
         spdlog::info("erased personal data of {} case(s) past the retention period", *erased);
       next_erase = clock::now() + absl::ToChronoMilliseconds(options_.erase_interval);
     }
+    if (options_.scheduled_backup) options_.scheduled_backup(options_.clock->Now());
     lock.lock();
     cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.sweep_interval),
                  [&] { return stopping_; });

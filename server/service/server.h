@@ -14,6 +14,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -73,6 +74,9 @@ struct QueueServerOptions {
   std::string http_tls_key_pem;
   // Where counters and histograms go (/metrics); made here when null.
   std::shared_ptr<Metrics> metrics;
+  // Called on every sweep with the time ([backup]: takes a backup when one
+  // is due); none when null.
+  std::function<void(absl::Time)> scheduled_backup;
 };
 
 class QueueServer {

@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include "server/config/config_loader.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
 #include "tests/support/server_process.h"
 #include "tests/support/test_config.h"
@@ -163,6 +164,37 @@ TEST(Backup, TakenUnderLoadIsWholeAndServesEveryTicketConfirmedBeforeIt) {
   ASSERT_TRUE(kiosk->CreateTicket(Ctx().get(), retry, &resp).ok());
   EXPECT_EQ(resp.ticket().ticket_id(), first.ticket_id);
   server.Stop(SIGTERM);
+}
+
+TEST(Backup, AServerWithABackupFolderTakesOneOnItsFirstSweep) {
+  testing::TempDir dir;
+  const std::string db = dir.File("shop.db");
+  const std::string folder = dir.File("backups");
+  const std::string config = dir.File("shop.toml");
+  std::ofstream(config) << DemoConfigText() << "\n[backup]\ndir = \"" << folder
+                        << "\"\nevery_hours = 24\nkeep = 3\n";
+  ServerProcess server(QUEUE_SERVER_PATH, db, dir.path().string(),
+                       {"--config", config, "--sweep-seconds", "1"});
+  ASSERT_NE(server.port(), 0) << "server did not start";
+  std::string taken;
+  for (int i = 0; i < 100 && taken.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(folder, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind("shop-", 0) == 0 && name.size() == 24) taken = e.path().string();
+    }
+  }
+  ASSERT_FALSE(taken.empty()) << "no backup in " << folder << " after 10 s";
+  // One backup, not one per sweep: the next is due in 24 hours.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  int count = 0;
+  for (const auto& e : fs::directory_iterator(folder)) count += e.path().extension() == ".db";
+  EXPECT_EQ(count, 1);
+  server.Stop(SIGTERM);
+  EXPECT_EQ(testing::IntegrityCheck(taken), "ok");
+  Outcome audit = QueueServerCommand("verify-audit --db '" + taken + "'");
+  EXPECT_EQ(audit.exit_code, 0) << audit.output;
 }
 
 TEST(Backup, OfAMissingOrAPostgresDatabaseSaysWhy) {

@@ -197,6 +197,30 @@ TEST(Config, BadBookingValuesNameTheKey) {
   }
 }
 
+TEST(Config, BackupKeys) {
+  auto off = ParseConfig(kMinimal, "t.toml");
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(off->backup.dir, "") << "scheduled backups are off unless a folder is given";
+  auto on = ParseConfig(std::string(kMinimal) + "\n[backup]\ndir = \"/var/backups/queue\"\n"
+                                                "every_hours = 6\nkeep = 28\n",
+                        "t.toml");
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  EXPECT_EQ(on->backup.dir, "/var/backups/queue");
+  EXPECT_EQ(on->backup.every, absl::Hours(6));
+  EXPECT_EQ(on->backup.keep, 28);
+  const std::pair<const char*, const char*> bad[] = {
+      {"dir = \"\"", "backup.dir"},          {"dir = 5", "backup.dir"},
+      {"every_hours = 0", "backup.every_hours"}, {"every_hours = 745", "backup.every_hours"},
+      {"keep = 0", "backup.keep"},               {"keep = 1001", "backup.keep"},
+      {"kept = 3", "backup.kept"},
+  };
+  for (const auto& [line, key] : bad) {
+    auto r = ParseConfig(std::string(kMinimal) + "\n[backup]\n" + line + "\n", "t.toml");
+    ASSERT_FALSE(r.ok()) << line;
+    EXPECT_EQ(r.status().field(), key) << line << ": " << r.status().message();
+  }
+}
+
 TEST(Config, SyntaxErrorsGiveLineAndColumn) {
   auto r = ParseConfig("[[branch]\nid = ", "broken.toml");
   ASSERT_FALSE(r.ok());

@@ -105,6 +105,14 @@ struct PrivacyConfig {
   absl::Duration retention = absl::Hours(24 * 90);
 };
 
+// Scheduled backups of the SQLite database (queue-server backup, on a
+// timer): off while `dir` is empty.
+struct BackupConfig {
+  std::string dir;                          // where the backups go
+  absl::Duration every = absl::Hours(24);   // one backup this often
+  int keep = 7;                             // the newest this many are kept
+};
+
 // The public booking API's protection against abuse: each client address may
 // make this many calls per minute (a token bucket that refills evenly).
 struct BookingApiConfig {
@@ -137,6 +145,7 @@ struct ServerConfig {
   HttpConfig http;
   FeeTable fees;
   PrivacyConfig privacy;
+  BackupConfig backup;
   // The fee for an operator and reason; nullopt when the table has none.
   std::optional<int64_t> Fee(const std::string& operator_id, const std::string& reason) const;
   const BranchConfig* FindBranch(std::string_view branch_id) const;

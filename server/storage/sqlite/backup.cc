@@ -9,10 +9,12 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <thread>
 
+#include "absl/time/clock.h"
 #include "server/storage/sqlite/migrations.h"
 #include "server/storage/sqlite/sqlite_db.h"
 
@@ -255,6 +257,50 @@ Result<std::string> RestoreDatabase(const std::string& from, const std::string& 
   QUEUE_RETURN_IF_ERROR(Rename(restoring, db_path));
   QUEUE_RETURN_IF_ERROR(SyncPath(FolderOf(db_path), /*folder=*/true));
   return aside;
+}
+
+Result<ScheduledBackup> RunScheduledBackup(const std::string& db_path, const std::string& dir,
+                                           absl::Duration every, int keep, absl::Time now) {
+  constexpr const char* kStamp = "%Y%m%dT%H%M%SZ";
+  constexpr const char* kParseStamp = "%E4Y%m%dT%H%M%SZ";  // %Y would take every digit
+  std::string name = fs::path(db_path).filename().string();
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".db") == 0)
+    name.resize(name.size() - 3);
+  const std::string prefix = name + "-";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Unavailable("backup folder " + dir + ": " + ec.message());
+  // The scheduled backups there, oldest first.
+  std::vector<std::pair<absl::Time, std::string>> backups;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string file = e.path().filename().string();
+    if (file.size() != prefix.size() + 16 + 3 || file.rfind(prefix, 0) != 0 ||
+        file.compare(file.size() - 3, 3, ".db") != 0)
+      continue;
+    absl::Time at;
+    std::string err;
+    if (!absl::ParseTime(kParseStamp, file.substr(prefix.size(), 16), absl::UTCTimeZone(), &at, &err))
+      continue;
+    backups.emplace_back(at, e.path().string());
+  }
+  if (ec) return Status::Unavailable("backup folder " + dir + ": " + ec.message());
+  std::sort(backups.begin(), backups.end());
+  ScheduledBackup out;
+  if (backups.empty() || now - backups.back().first >= every) {
+    const std::string to =
+        (fs::path(dir) / (prefix + absl::FormatTime(kStamp, now, absl::UTCTimeZone()) + ".db"))
+            .string();
+    auto summary = BackupDatabase(db_path, to);
+    if (!summary.ok()) return summary.status();
+    out.taken = to;
+    out.summary = *summary;
+    backups.emplace_back(now, to);
+  }
+  while (static_cast<int>(backups.size()) > keep) {
+    if (fs::remove(backups.front().second, ec)) out.removed.push_back(backups.front().second);
+    backups.erase(backups.begin());
+  }
+  return out;
 }
 
 }  // namespace shop::queue::sqlite

@@ -16,7 +16,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "absl/time/time.h"
 #include "server/domain/common/status.h"
 
 namespace shop::queue::sqlite {
@@ -45,5 +47,21 @@ Result<BackupSummary> InspectBackup(const std::string& file);
 // `db_path` is not deleted: it is renamed, with its -wal, to the returned
 // path ("" when there was none).
 Result<std::string> RestoreDatabase(const std::string& from, const std::string& db_path);
+
+// Scheduled backups ([backup] in the configuration) live in one folder as
+// "<name>-YYYYMMDDTHHMMSSZ.db", <name> being the database file's name
+// without ".db" and the time UTC.
+struct ScheduledBackup {
+  std::string taken;                 // the new backup's path; "" when none was due
+  BackupSummary summary;             // of the new backup
+  std::vector<std::string> removed;  // old backups removed beyond `keep`
+};
+
+// Takes a backup of `db_path` into `dir` (created if missing) when the
+// newest scheduled one there is `every` old or older, or there is none;
+// then removes the oldest beyond `keep`. Files of other names are never
+// touched. `now` names the new file.
+Result<ScheduledBackup> RunScheduledBackup(const std::string& db_path, const std::string& dir,
+                                           absl::Duration every, int keep, absl::Time now);
 
 }  // namespace shop::queue::sqlite
