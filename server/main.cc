@@ -16,6 +16,7 @@
 
 #include "server/admin.h"
 #include "server/config/config_loader.h"
+#include "server/log/json_formatter.h"
 #include "server/service/server.h"
 #include "server/crypto/pii_key.h"
 #include "server/storage/server_lock.h"
@@ -80,6 +81,11 @@ int main(int argc, char** argv) {
                  "write the HTTP face's bound port to this file once listening");
   app.add_option("--log-level", log_level, std::string(kLogLevels) + " (any case)")
       ->capture_default_str();
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format,
+                 "text (for people), or json: one JSON object per line (time, level, logger, "
+                 "thread, msg) for log collectors")
+      ->capture_default_str();
   app.add_option("--sweep-seconds", sweep_seconds,
                  "how often the background work runs (expiry, no-shows, reminders); with a "
                  "PostgreSQL database one replica does it, and another takes over within this "
@@ -133,6 +139,12 @@ int main(int argc, char** argv) {
                  log_level.c_str(), kLogLevels);
     return 2;
   }
+  if (log_format != "text" && log_format != "json") {
+    std::fprintf(stderr, "queue-server: --log-format: unknown format '%s'; use text or json\n",
+                 log_format.c_str());
+    return 2;
+  }
+  if (log_format == "json") spdlog::set_formatter(std::make_unique<shop::queue::log::JsonFormatter>());
   spdlog::set_level(*level);
   const shop::queue::admin::Target target{db_path, config_path, db_option->count() > 0};
   if (verify->parsed()) return shop::queue::admin::VerifyAudit(target);
