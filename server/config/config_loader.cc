@@ -334,6 +334,23 @@ Status ParseBackup(const toml::node* node, BackupConfig& cfg, const std::string&
   return Status::Ok();
 }
 
+Status ParseHousekeeping(const toml::node* node, HousekeepingConfig& cfg,
+                         const std::string& origin) {
+  if (!node) return Status::Ok();
+  const toml::table* t = node->as_table();
+  if (!t) return Bad(origin, "housekeeping", "must be a table ([housekeeping])");
+  for (const auto& [k, v] : *t)
+    if (k.str() != "request_id_days")
+      return Bad(origin, "housekeeping." + std::string(k.str()), "unknown key");
+  if (const toml::node* n = t->get("request_id_days")) {
+    auto v = n->value<int64_t>();
+    if (!v || *v < 1 || *v > 365)
+      return Bad(origin, "housekeeping.request_id_days", "must be 1..365");
+    cfg.request_ids = absl::Hours(24 * *v);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string& origin) {
@@ -361,6 +378,8 @@ Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string
   QUEUE_RETURN_IF_ERROR(ParseBookingApi(root.get("booking_api"), config.booking_api, origin));
   QUEUE_RETURN_IF_ERROR(ParseHttp(root.get("http"), config.http, origin));
   QUEUE_RETURN_IF_ERROR(ParseBackup(root.get("backup"), config.backup, origin));
+  QUEUE_RETURN_IF_ERROR(
+      ParseHousekeeping(root.get("housekeeping"), config.housekeeping, origin));
   Status st = config.Validate();
   if (!st.ok()) return Bad(origin, st.field(), st.message());
   return config;

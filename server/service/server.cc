@@ -387,6 +387,17 @@ void QueueServer::SweepLoop() {
         spdlog::warn("personal-data erasure failed: {}", erased.status().ToString());
       else if (*erased > 0)
         spdlog::info("erased personal data of {} case(s) past the retention period", *erased);
+      auto pruned = manager_->PruneRequests();
+      if (!pruned.ok())
+        spdlog::warn("request-id pruning failed: {}", pruned.status().ToString());
+      else if (*pruned > 0)
+        spdlog::info("forgot {} client request id(s) past [housekeeping] request_id_days",
+                     *pruned);
+      auto spent = cases_->ForgetSpentIdentityAttempts();
+      if (!spent.ok())
+        spdlog::warn("identity-attempt pruning failed: {}", spent.status().ToString());
+      else if (*spent > 0)
+        spdlog::info("forgot {} spent identity-check record(s)", *spent);
       next_erase = clock::now() + absl::ToChronoMilliseconds(options_.erase_interval);
     }
     if (options_.scheduled_backup) options_.scheduled_backup(options_.clock->Now());

@@ -221,6 +221,20 @@ TEST(Config, BackupKeys) {
   }
 }
 
+TEST(Config, HousekeepingKeys) {
+  auto d = ParseConfig(kMinimal, "t.toml");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->housekeeping.request_ids, absl::Hours(24 * 7));
+  auto c = ParseConfig(std::string(kMinimal) + "\n[housekeeping]\nrequest_id_days = 2\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->housekeeping.request_ids, absl::Hours(48));
+  for (const char* line : {"request_id_days = 0", "request_id_days = 366", "request_ids = 3"}) {
+    auto r = ParseConfig(std::string(kMinimal) + "\n[housekeeping]\n" + line + "\n", "t.toml");
+    ASSERT_FALSE(r.ok()) << line;
+    EXPECT_EQ(r.status().field().rfind("housekeeping.", 0), 0u) << r.status().field();
+  }
+}
+
 TEST(Config, SyntaxErrorsGiveLineAndColumn) {
   auto r = ParseConfig("[[branch]\nid = ", "broken.toml");
   ASSERT_FALSE(r.ok());

@@ -364,5 +364,19 @@ TEST(Form, UnknownOperatorWithoutATable) {
   EXPECT_EQ(Fields(f.status()), (std::vector<std::string>{"operator_id"}));
 }
 
+TEST(IdentityAttempts, SpentOnlyWithoutALockOrAFailureInTheWindow) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  IdentityAttempts a;
+  EXPECT_TRUE(a.Spent(t0)) << "an empty record";
+  a.RecordFailure(t0);
+  EXPECT_FALSE(a.Spent(t0 + IdentityAttempts::kWindow));
+  EXPECT_TRUE(a.Spent(t0 + IdentityAttempts::kWindow + absl::Seconds(1)));
+  a.RecordFailure(t0 + absl::Minutes(1));
+  a.RecordFailure(t0 + absl::Minutes(2));  // the third: locked
+  ASSERT_TRUE(a.Locked(t0 + absl::Minutes(2)));
+  EXPECT_FALSE(a.Spent(t0 + absl::Minutes(2) + IdentityAttempts::kLockout - absl::Seconds(1)));
+  EXPECT_TRUE(a.Spent(t0 + absl::Minutes(2) + IdentityAttempts::kLockout));
+}
+
 }  // namespace
 }  // namespace shop::queue

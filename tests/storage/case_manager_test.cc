@@ -601,6 +601,51 @@ TEST_F(CaseTest, AnotherClerksCounterIsOffLimits) {
             C::kPermissionDenied);
 }
 
+TEST_F(CaseTest, HousekeepingForgetsOldRequestIdsAndSpentIdentityRecordsOnly) {
+  const absl::Time t0 = clock_.Now();
+  // Identity records: a recent failure, an old one, a lock in force, a lock
+  // that has run out.
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) -> Status {
+                IdentityAttempts recent, old, locked, lapsed;
+                recent.failures = {t0 - absl::Hours(1)};
+                old.failures = {t0 - absl::Hours(30)};
+                locked.locked_until = t0 + absl::Hours(2);
+                lapsed.locked_until = t0 - absl::Minutes(1);
+                QUEUE_RETURN_IF_ERROR(tx.cases().SaveIdentityAttempts("+79160000001", recent));
+                QUEUE_RETURN_IF_ERROR(tx.cases().SaveIdentityAttempts("+79160000002", old));
+                QUEUE_RETURN_IF_ERROR(tx.cases().SaveIdentityAttempts("+79160000003", locked));
+                return tx.cases().SaveIdentityAttempts("+79160000004", lapsed);
+              }).ok());
+  auto forgotten = cases_->ForgetSpentIdentityAttempts();
+  ASSERT_TRUE(forgotten.ok()) << forgotten.status().ToString();
+  EXPECT_EQ(*forgotten, 2);
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM identity_attempts"), 2);
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                auto recent = tx.cases().GetIdentityAttempts("+79160000001");
+                EXPECT_EQ(recent->failures.size(), 1u);
+                auto locked = tx.cases().GetIdentityAttempts("+79160000003");
+                EXPECT_TRUE(locked->Locked(t0)) << "a lock in force was forgotten";
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(*cases_->ForgetSpentIdentityAttempts(), 0) << "nothing more is spent yet";
+
+  // Request ids: one from now stays, until the retention has passed.
+  auto t = queue_->CreateTicket({kBranch, "N", Language::kRu, Priority::kNone, "kept-a-week"});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(*queue_->PruneRequests(), 0);
+  const int64_t stored = db_->QueryInt("SELECT COUNT(*) FROM client_requests");
+  ASSERT_GE(stored, 1);
+  clock_.Advance(config_.housekeeping.request_ids - absl::Minutes(1));
+  EXPECT_EQ(*queue_->PruneRequests(), 0);
+  clock_.Advance(absl::Minutes(2));
+  EXPECT_EQ(*queue_->PruneRequests(), stored);
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM client_requests"), 0);
+  // The ticket itself stays.
+  EXPECT_TRUE(queue_->GetTicket(kBranch, t->ticket.id).ok());
+  // And the records whose window has passed go now too.
+  EXPECT_EQ(*cases_->ForgetSpentIdentityAttempts(), 2);
+}
+
 TEST_F(CaseTest, ErasureRemovesPersonalFieldsAfterRetentionAndKeepsTheRest) {
   int64_t id = CaseAt(CaseState::kAwaitingClose);
   ASSERT_TRUE(cases_->Close(kBranch, id, clerk_).ok());

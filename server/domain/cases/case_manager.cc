@@ -664,6 +664,23 @@ Status CaseManager::Unlock(const std::string& phone, const std::string& reason,
   });
 }
 
+Result<int> CaseManager::ForgetSpentIdentityAttempts() {
+  const absl::Time now = clock_.Now();
+  int forgotten = 0;
+  QUEUE_RETURN_IF_ERROR(store_.Write([&](WriteTx& tx) -> Status {
+    forgotten = 0;
+    auto all = tx.cases().ListIdentityAttempts();
+    if (!all.ok()) return all.status();
+    for (const auto& [phone, attempts] : *all) {
+      if (!attempts.Spent(now)) continue;
+      QUEUE_RETURN_IF_ERROR(tx.cases().SaveIdentityAttempts(phone, IdentityAttempts{}));
+      ++forgotten;
+    }
+    return Status::Ok();
+  }));
+  return forgotten;
+}
+
 Result<int> CaseManager::EraseExpired() {
   absl::Time now = clock_.Now();
   int erased = 0;

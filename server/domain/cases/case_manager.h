@@ -117,6 +117,10 @@ class CaseManager {
 
   // Erases personal fields of cases finished before now - retention.
   Result<int> EraseExpired();
+  // Drops the identity-check records with nothing left that counts (no
+  // lock, no failure within the window): they are keyed by phone numbers.
+  // Returns how many.
+  Result<int> ForgetSpentIdentityAttempts();
 
   // Opens a case inside a running transaction (serving a ticket of a
   // case-opening service). Returns the case id.

@@ -60,6 +60,9 @@ class CaseRepo : public CaseReader {
   virtual Result<int> EraseFinishedCases(absl::Time cutoff, int limit) = 0;
 
   virtual Status SaveIdentityAttempts(const std::string& phone, const IdentityAttempts& a) = 0;
+  // Every phone number with failed identity checks or a lock on record.
+  virtual Result<std::vector<std::pair<std::string, IdentityAttempts>>>
+  ListIdentityAttempts() = 0;
 
   // Inserts or replaces a subscriber with their top-ups and calls; the
   // active card too (which must not be active on another number).

@@ -239,6 +239,13 @@ bool IdentityAttempts::RecordFailure(absl::Time now) {
   return true;
 }
 
+bool IdentityAttempts::Spent(absl::Time now) const {
+  if (Locked(now)) return false;
+  for (absl::Time t : failures)
+    if (now - t <= kWindow) return false;
+  return true;
+}
+
 void IdentityAttempts::Unlock() {
   failures.clear();
   locked_until = absl::InfinitePast();

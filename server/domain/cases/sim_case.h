@@ -150,6 +150,9 @@ struct IdentityAttempts {
   // Records a failure; returns true when this one locked the number.
   bool RecordFailure(absl::Time now);
   void Unlock();
+  // Nothing left that counts at `now`: no lock, no failure in the window.
+  // Such a record is dropped (it is keyed by a phone number).
+  bool Spent(absl::Time now) const;
 };
 
 // What the register holds about a number (the operator's subscriber system).

@@ -105,6 +105,13 @@ struct PrivacyConfig {
   absl::Duration retention = absl::Hours(24 * 90);
 };
 
+// What the background sweep forgets, and when.
+struct HousekeepingConfig {
+  // Client request ids (the idempotency of kiosks' and counters' retries)
+  // are kept this long; a retry later than that is a new request.
+  absl::Duration request_ids = absl::Hours(24 * 7);
+};
+
 // Scheduled backups of the SQLite database (queue-server backup, on a
 // timer): off while `dir` is empty.
 struct BackupConfig {
@@ -146,6 +153,7 @@ struct ServerConfig {
   FeeTable fees;
   PrivacyConfig privacy;
   BackupConfig backup;
+  HousekeepingConfig housekeeping;
   // The fee for an operator and reason; nullopt when the table has none.
   std::optional<int64_t> Fee(const std::string& operator_id, const std::string& reason) const;
   const BranchConfig* FindBranch(std::string_view branch_id) const;

@@ -661,6 +661,18 @@ Result<std::vector<Ticket>> QueueManager::ListTickets(const std::string& branch_
   return out;
 }
 
+Result<int> QueueManager::PruneRequests() {
+  const absl::Time before = clock_.Now() - config_.housekeeping.request_ids;
+  int pruned = 0;
+  QUEUE_RETURN_IF_ERROR(store_.Write([&](WriteTx& tx) -> Status {
+    auto n = tx.tickets().PruneRequests(before);
+    if (!n.ok()) return n.status();
+    pruned = *n;
+    return Status::Ok();
+  }));
+  return pruned;
+}
+
 Result<int> QueueManager::ExpireOverdue() {
   int total = 0;
   absl::Time now = clock_.Now();

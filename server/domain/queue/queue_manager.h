@@ -142,6 +142,9 @@ class QueueManager {
   // Expires tickets still waiting or parked after closing time or from an
   // earlier business day. Returns how many expired.
   Result<int> ExpireOverdue();
+  // Forgets client request ids older than [housekeeping] request_id_days.
+  // Returns how many.
+  Result<int> PruneRequests();
 
   // Several servers share the store (a chain's database): board updates
   // then come from the store's change feed (Store::WatchChanges), for this

@@ -142,6 +142,9 @@ class TicketRepo : public TicketReader {
                              const std::string& params, int64_t ticket_id, absl::Time now) = 0;
   virtual Status SaveCounter(const CounterRow& c) = 0;
   virtual Status AppendEvent(const TicketEvent& e) = 0;
+  // Forgets the request ids stored before `before` (a retry that late is a
+  // new request); returns how many.
+  virtual Result<int> PruneRequests(absl::Time before) = 0;
 };
 
 }  // namespace shop::queue

@@ -105,6 +105,9 @@ constexpr Statement kSaveIdentityAttempts{
 
 constexpr Statement kDeleteIdentityAttempts{
     "cases_delete_identity_attempts", "DELETE FROM identity_attempts WHERE phone = $1"};
+constexpr Statement kListIdentityAttempts{
+    "cases_list_identity_attempts",
+    "SELECT phone, failures, locked_until_us FROM identity_attempts ORDER BY phone"};
 
 #undef SHOP_QUEUE_PG_CASE_COLUMNS
 
@@ -299,6 +302,21 @@ Result<IdentityAttempts> PgCaseRepo::GetIdentityAttempts(const std::string& phon
   }
   QUEUE_RETURN_IF_ERROR(rows->status());
   return a;
+}
+
+Result<std::vector<std::pair<std::string, IdentityAttempts>>>
+PgCaseRepo::ListIdentityAttempts() {
+  auto rows = conn_.Query(kListIdentityAttempts, {});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::pair<std::string, IdentityAttempts>> out;
+  for (int i = 0; i < rows->size(); ++i) {
+    IdentityAttempts a;
+    a.failures = SplitTimes(rows->Text(i, "failures"));
+    a.locked_until = OptTimeColumn(*rows, i, "locked_until_us");
+    out.emplace_back(rows->Text(i, "phone"), std::move(a));
+  }
+  QUEUE_RETURN_IF_ERROR(rows->status());
+  return out;
 }
 
 Status PgCaseRepo::SaveIdentityAttempts(const std::string& phone, const IdentityAttempts& a) {

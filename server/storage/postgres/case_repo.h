@@ -33,6 +33,7 @@ class PgCaseRepo final : public CaseRepo {
   Result<int> EraseFinishedCases(absl::Time cutoff, int limit) override;
   Result<IdentityAttempts> GetIdentityAttempts(const std::string& phone) override;
   Status SaveIdentityAttempts(const std::string& phone, const IdentityAttempts& a) override;
+  Result<std::vector<std::pair<std::string, IdentityAttempts>>> ListIdentityAttempts() override;
   Result<std::optional<Subscriber>> GetSubscriber(const std::string& phone) override;
   Status SaveSubscriber(const Subscriber& sub) override;
   Status SwapActiveCard(const std::string& phone, const std::string& old_iccid,

@@ -149,6 +149,9 @@ constexpr Statement kFindRequest{
     "SELECT ticket_id, params FROM client_requests WHERE branch_id = $1 AND method = $2 AND "
     "caller = $3 AND request_id = $4"};
 
+constexpr Statement kPruneRequests{"tickets_prune_requests",
+                                   "DELETE FROM client_requests WHERE create_us < $1"};
+
 constexpr Statement kInsertRequest{
     "tickets_insert_request",
     "INSERT INTO client_requests (branch_id, method, caller, request_id, params, ticket_id, "
@@ -468,6 +471,12 @@ Status PgTicketRepo::SaveRequest(const std::string& branch_id, const std::string
   if (!rows.ok() && rows.status().code() == Status::Code::kAlreadyExists)
     return Status::Aborted("request " + request_id + " was stored meanwhile; try again");
   return rows.status();
+}
+
+Result<int> PgTicketRepo::PruneRequests(absl::Time before) {
+  auto rows = conn_.Query(kPruneRequests, {Micros(before)});
+  if (!rows.ok()) return rows.status();
+  return static_cast<int>(rows->affected());
 }
 
 Result<std::optional<CounterRow>> PgTicketRepo::GetCounter(const std::string& branch_id,

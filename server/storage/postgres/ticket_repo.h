@@ -65,6 +65,7 @@ class PgTicketRepo final : public TicketRepo {
   Result<std::vector<CounterRow>> ListCounters(const std::string& branch_id) override;
   Status SaveCounter(const CounterRow& c) override;
   Status AppendEvent(const TicketEvent& e) override;
+  Result<int> PruneRequests(absl::Time before) override;
   Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id, int limit) override;
   Result<std::vector<CallRecord>> CallsAfter(const std::string& branch_id, int64_t after_event_id,
                                              int limit) override;

@@ -84,6 +84,9 @@ constexpr const char* kSaveIdentityAttempts =
 constexpr const char* kDeleteIdentityAttempts =
     "DELETE FROM identity_attempts WHERE phone = ?1";
 
+constexpr const char* kListIdentityAttempts =
+    "SELECT phone, failures, locked_until_us FROM identity_attempts ORDER BY phone";
+
 void BindOptText(Stmt& s, int i, const std::optional<CaseForm>& form,
                  std::string CaseForm::*field) {
   if (form) s.Bind(i, (*form).*field);
@@ -288,6 +291,22 @@ Result<IdentityAttempts> SqliteCaseRepo::GetIdentityAttempts(const std::string& 
   }
   QUEUE_RETURN_IF_ERROR(s.status());
   return a;
+}
+
+Result<std::vector<std::pair<std::string, IdentityAttempts>>>
+SqliteCaseRepo::ListIdentityAttempts() {
+  auto st = db_.Prepare(kListIdentityAttempts);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  std::vector<std::pair<std::string, IdentityAttempts>> out;
+  while (s.Step()) {
+    IdentityAttempts a;
+    a.failures = SplitTimes(s.Text(1));
+    a.locked_until = ColTime(s, 2);
+    out.emplace_back(s.Text(0), std::move(a));
+  }
+  QUEUE_RETURN_IF_ERROR(s.status());
+  return out;
 }
 
 Status SqliteCaseRepo::SaveIdentityAttempts(const std::string& phone, const IdentityAttempts& a) {

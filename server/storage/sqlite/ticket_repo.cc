@@ -104,6 +104,8 @@ constexpr const char* kCountWalkInFrom =
     "AND service_prefix = ?2 AND origin = 1 AND priority = 0 "
     "AND (issue_us, ticket_id) >= (?5, ?6) LIMIT " SHOP_QUEUE_XSTR(SHOP_QUEUE_FEW_BEHIND) ")";
 
+constexpr const char* kPruneRequests = "DELETE FROM client_requests WHERE create_us < ?1";
+
 constexpr const char* kListAtCounter =
     "SELECT " SHOP_QUEUE_TICKET_COLUMNS
     " FROM tickets WHERE branch_id = ?1 AND counter_id = ?2 AND state IN (2, 3, 8) "
@@ -476,6 +478,14 @@ Status SqliteTicketRepo::SaveRequest(const std::string& branch_id, const std::st
   (*st)->Bind(1, branch_id).Bind(2, method).Bind(3, caller).Bind(4, request_id);
   (*st)->Bind(5, params).Bind(6, ticket_id).Bind(7, absl::ToUnixMicros(now));
   return (*st)->Run();
+}
+
+Result<int> SqliteTicketRepo::PruneRequests(absl::Time before) {
+  auto st = db_.Prepare(kPruneRequests);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, absl::ToUnixMicros(before));
+  QUEUE_RETURN_IF_ERROR((*st)->Run());
+  return db_.Changes();
 }
 
 Result<std::optional<CounterRow>> SqliteTicketRepo::GetCounter(const std::string& branch_id,
