@@ -601,6 +601,43 @@ TEST_F(CaseTest, AnotherClerksCounterIsOffLimits) {
             C::kPermissionDenied);
 }
 
+TEST_F(CaseTest, AParkedTicketThatExpiresCancelsItsCaseWithARefundRecordIfPaid) {
+  const int64_t paid = CaseAt(CaseState::kAwaitingCard);
+  const int64_t paid_ticket = last_ticket_;
+  ASSERT_TRUE(FeeTaken(Get(paid).c)) << "the fixture's case should be paid by now";
+  ASSERT_TRUE(queue_->Act(kBranch, "1", paid_ticket, CounterAction::kPark, &clerk_).ok());
+  const int64_t unpaid = CaseAt(CaseState::kAwaitingIdentity, kBoris);
+  const int64_t unpaid_ticket = last_ticket_;
+  ASSERT_TRUE(queue_->Act(kBranch, "1", unpaid_ticket, CounterAction::kPark, &clerk_).ok());
+
+  EXPECT_EQ(*queue_->ExpireOverdue(), 0) << "nothing is overdue the same day";
+  clock_.Advance(absl::Hours(24));  // the business day is over
+  auto expired = queue_->ExpireOverdue();
+  ASSERT_TRUE(expired.ok()) << expired.status().ToString();
+  EXPECT_EQ(*expired, 2);
+
+  auto steps = [](const CaseView& v) {
+    std::vector<std::string> out;
+    for (const auto& r : v.records)
+      if (r.actor == "system:expiry") out.push_back(r.step + ":" + r.outcome);
+    return out;
+  };
+  CaseView p = Get(paid);
+  EXPECT_EQ(p.c.state, CaseState::kCancelled);
+  EXPECT_TRUE(p.c.refunded);
+  EXPECT_EQ(steps(p), (std::vector<std::string>{"refund:refunded", "cancel:cancelled"}));
+  CaseView u = Get(unpaid);
+  EXPECT_EQ(u.c.state, CaseState::kCancelled);
+  EXPECT_FALSE(u.c.refunded);
+  EXPECT_EQ(steps(u), (std::vector<std::string>{"cancel:cancelled"}));
+  for (int64_t t : {paid_ticket, unpaid_ticket})
+    EXPECT_EQ(queue_->GetTicket(kBranch, t)->ticket.state, TicketState::kExpired);
+  // The audit chain holds both, and is whole.
+  auto verdict = store_->VerifyAudit();
+  ASSERT_TRUE(verdict.ok());
+  EXPECT_FALSE(verdict->first_broken.has_value()) << verdict->why;
+}
+
 TEST_F(CaseTest, HousekeepingForgetsOldRequestIdsAndSpentIdentityRecordsOnly) {
   const absl::Time t0 = clock_.Now();
   // Identity records: a recent failure, an old one, a lock in force, a lock

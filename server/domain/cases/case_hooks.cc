@@ -42,4 +42,8 @@ Status CaseServingHooks::CanPark(ReadTx& tx, const Ticket& t) {
   return Status::Ok();
 }
 
+Status CaseServingHooks::OnExpire(WriteTx& tx, const Ticket& t, absl::Time now) {
+  return CaseManager::CancelForExpiredTicketInTx(tx, t, now);
+}
+
 }  // namespace shop::queue

@@ -1,7 +1,8 @@
 // The SIM-replacement case's side of serving a ticket (queue/serving_hooks.h):
 // starting to serve a ticket of a case-opening service opens its case; a
-// ticket with an open case cannot end or move, and one whose case has issued
-// a new card cannot be parked.
+// ticket with an open case cannot end or move, one whose case has issued
+// a new card cannot be parked, and a parked one that expires at closing
+// cancels its case.
 #pragma once
 
 #include "server/domain/queue/serving_hooks.h"
@@ -14,6 +15,7 @@ class CaseServingHooks final : public ServingHooks {
                           const std::string& actor, absl::Time now) override;
   Status CanEnd(ReadTx& tx, const Ticket& t) override;
   Status CanPark(ReadTx& tx, const Ticket& t) override;
+  Status OnExpire(WriteTx& tx, const Ticket& t, absl::Time now) override;
 };
 
 }  // namespace shop::queue

@@ -146,6 +146,28 @@ Result<int64_t> CaseManager::OpenInTx(WriteTx& tx, const Ticket& t, const std::s
   return c.case_id;
 }
 
+Status CaseManager::CancelForExpiredTicketInTx(WriteTx& tx, const Ticket& t, absl::Time now) {
+  auto found = tx.cases().CaseOfTicket(t.branch_id, t.id);
+  if (!found.ok()) return found.status();
+  // Parking is refused once a card is issued, so an open case here can be
+  // cancelled; one that cannot is left for the counter.
+  if (!found->has_value() || !Cancellable((*found)->state)) return Status::Ok();
+  SimCase c = **found;
+  const CaseState before = c.state;
+  constexpr const char* kActor = "system:expiry";
+  if (FeeTaken(c)) {
+    c.refunded = true;
+    QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, kActor, "refund", "refunded",
+                                    "amount=" + std::to_string(c.fee_roubles) +
+                                        " receipt=" + c.receipt_number));
+  }
+  c.state = CaseState::kCancelled;
+  c.finished = now;
+  QUEUE_RETURN_IF_ERROR(tx.cases().UpdateCase(c, before));
+  return AddRecord(tx, c, now, kActor, "cancel", "cancelled",
+                   "reason=ticket " + t.DisplayNumber() + " expired at closing");
+}
+
 Result<CaseView> CaseManager::ViewOf(ReadTx& tx, const SimCase& c) {
   CaseView v;
   v.c = c;

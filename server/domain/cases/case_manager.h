@@ -127,6 +127,11 @@ class CaseManager {
   static Result<int64_t> OpenInTx(WriteTx& tx, const Ticket& t, const std::string& actor,
                                   absl::Time now);
 
+  // The case of a ticket that expired unserved at closing (parked mid-case,
+  // before card issue) is cancelled by "system:expiry", with a refund
+  // record when the fee was paid; inside the queue's transaction.
+  static Status CancelForExpiredTicketInTx(WriteTx& tx, const Ticket& t, absl::Time now);
+
   // The plain-text summary and receipt printed for the customer.
   static std::string Summary(const CaseView& v, const BranchConfig& b);
 

@@ -688,6 +688,7 @@ Result<int> QueueManager::ExpireOverdue() {
         bool overdue = t.business_day < today || (t.business_day == today && past_closing);
         if (!overdue) continue;
         TicketState before = t.state;
+        if (hooks_) QUEUE_RETURN_IF_ERROR(hooks_->OnExpire(tx, t, now));
         QUEUE_RETURN_IF_ERROR(ExpireTicket(t, now));
         QUEUE_RETURN_IF_ERROR(tx.tickets().UpdateTicket(t, before));
         QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, "expire", before, now, nullptr)));

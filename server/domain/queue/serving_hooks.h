@@ -32,6 +32,9 @@ class ServingHooks {
   virtual Status CanEnd(ReadTx& tx, const Ticket& t) = 0;
   // May `t` be parked? FAILED_PRECONDITION says why not.
   virtual Status CanPark(ReadTx& tx, const Ticket& t) = 0;
+  // `t` expired unserved (waiting or parked at closing, `t` as it was
+  // before): ends the work it still had.
+  virtual Status OnExpire(WriteTx& tx, const Ticket& t, absl::Time now) = 0;
 };
 
 }  // namespace shop::queue
