@@ -25,23 +25,13 @@ namespace {
 using testing::TempDir;
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
+using Outcome = testing::CommandOutcome;
 
 // Runs the server binary with `args` in directory `cwd`, standard input from
 // `input_file` (a password line), standard output and error together.
 Outcome Admin(const std::string& cwd, const std::string& args, const std::string& input_file) {
-  const std::string cmd = "cd '" + cwd + "' && '" + std::string(QUEUE_SERVER_PATH) + "' " + args +
-                          " < '" + input_file + "' 2>&1";
-  Outcome r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 512> buf;
-  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return testing::RunCommand("cd '" + cwd + "' && '" + std::string(QUEUE_SERVER_PATH) + "' " +
+                             args + " < '" + input_file + "' 2>&1");
 }
 
 // Every file in `dir`, for "nothing was created" checks.

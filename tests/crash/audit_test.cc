@@ -21,20 +21,9 @@ namespace {
 
 namespace pb = ::shop::queue::v1;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult RunVerify(const std::string& db) {
-  std::string cmd = std::string(QUEUE_SERVER_PATH) + " verify-audit --db '" + db + "' 2>&1";
-  CommandResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 512> buf;
-  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+testing::CommandOutcome RunVerify(const std::string& db) {
+  return testing::RunCommand(std::string(QUEUE_SERVER_PATH) + " verify-audit --db '" + db +
+                             "' 2>&1");
 }
 
 std::string Exec(const std::string& db, const std::string& sql) {
@@ -114,7 +103,7 @@ TEST(Audit, ChainRecordsEveryChangeAndPinpointsTampering) {
                       "AND actor = 'supervisor:test-supervisor'"),
             5);
 
-  CommandResult ok = RunVerify(db);
+  auto ok = RunVerify(db);
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("33 records"), std::string::npos) << ok.output;
 
@@ -130,7 +119,7 @@ TEST(Audit, ChainRecordsEveryChangeAndPinpointsTampering) {
                  "DROP TRIGGER audit_log_no_update; "
                  "UPDATE audit_log SET actor = 'counter:2' WHERE seq = 17"),
             "");
-  CommandResult broken = RunVerify(db);
+  auto broken = RunVerify(db);
   EXPECT_EQ(broken.exit_code, 1) << broken.output;
   EXPECT_NE(broken.output.find("BROKEN at record 17"), std::string::npos) << broken.output;
   EXPECT_NE(broken.output.find("16 records before it"), std::string::npos) << broken.output;

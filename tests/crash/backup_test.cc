@@ -31,21 +31,11 @@ namespace pb = ::shop::queue::v1;
 namespace fs = std::filesystem;
 using testing::ServerProcess;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
+using Outcome = testing::CommandOutcome;
 
 // queue-server with `args` (standard output and error together).
 Outcome QueueServerCommand(const std::string& args) {
-  const std::string cmd = "'" + std::string(QUEUE_SERVER_PATH) + "' " + args + " 2>&1";
-  Outcome r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 512> buf;
-  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return testing::RunCommand("'" + std::string(QUEUE_SERVER_PATH) + "' " + args + " 2>&1");
 }
 
 std::unique_ptr<grpc::ClientContext> Ctx() {

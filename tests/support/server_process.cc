@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -113,6 +114,17 @@ int ServerProcess::Wait() {
 int ServerProcess::Stop(int sig) {
   Signal(sig);
   return Wait();
+}
+
+CommandOutcome RunCommand(const std::string& shell_command) {
+  CommandOutcome r;
+  FILE* p = popen(shell_command.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 512> buf;
+  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
 }
 
 std::string IntegrityCheck(const std::string& db_path) {

@@ -47,6 +47,14 @@ class ServerProcess {
   int exit_status_ = 0;  // once it has exited
 };
 
+// A shell command's exit code (-1 if it did not exit) and its standard
+// output (and error, if the command redirects it: "... 2>&1").
+struct CommandOutcome {
+  int exit_code = -1;
+  std::string output;
+};
+CommandOutcome RunCommand(const std::string& shell_command);
+
 // SQLite's PRAGMA integrity_check on `db_path` ("ok" when sound).
 std::string IntegrityCheck(const std::string& db_path);
 // Ticket numbers grouped by (number prefix, business day), each sorted.
