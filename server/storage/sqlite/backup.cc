@@ -240,18 +240,23 @@ Result<std::string> RestoreDatabase(const std::string& from, const std::string& 
   auto summary = InspectBackup(from);
   if (!summary.ok()) return summary.status();
   const std::string restoring = db_path + ".restoring";
+  std::error_code ec;
   {
     Conn source;
-    QUEUE_RETURN_IF_ERROR(source.Open(from, SQLITE_OPEN_READONLY));
-    QUEUE_RETURN_IF_ERROR(WriteCopy(source, restoring));
+    Status st = source.Open(from, SQLITE_OPEN_READONLY);
+    if (st.ok()) st = WriteCopy(source, restoring);
+    if (!st.ok()) {
+      fs::remove(restoring, ec);  // the database itself is untouched
+      return st;
+    }
   }
-  std::error_code ec;
   std::string aside;
   if (fs::exists(db_path, ec)) {
     aside = db_path + ".before-restore-" + UtcStamp();
     QUEUE_RETURN_IF_ERROR(Rename(db_path, aside));
     // The old file's WAL belongs to it, never to the restored one.
-    if (fs::exists(db_path + "-wal", ec)) QUEUE_RETURN_IF_ERROR(Rename(db_path + "-wal", aside + "-wal"));
+    if (fs::exists(db_path + "-wal", ec))
+      QUEUE_RETURN_IF_ERROR(Rename(db_path + "-wal", aside + "-wal"));
     fs::remove(db_path + "-shm", ec);
   }
   QUEUE_RETURN_IF_ERROR(Rename(restoring, db_path));
