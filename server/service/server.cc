@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -23,6 +24,17 @@
 namespace shop::queue {
 
 namespace {
+
+// How much a step of the background sweep did, when it did anything; a
+// failure is logged (the next sweep tries again).
+std::optional<int> DidWork(const Result<int>& done, const char* step) {
+  if (!done.ok()) {
+    spdlog::warn("{} failed: {}", step, done.status().ToString());
+    return std::nullopt;
+  }
+  if (*done == 0) return std::nullopt;
+  return *done;
+}
 
 // Handler threads gRPC keeps waiting for calls (see BuildAndStart).
 constexpr int kMaxIdleHandlerThreads = 128;
@@ -360,44 +372,21 @@ void QueueServer::SweepLoop() {
                    [&] { return stopping_; });
       continue;
     }
-    auto expired = manager_->ExpireOverdue();
-    if (!expired.ok())
-      spdlog::warn("expiry sweep failed: {}", expired.status().ToString());
-    else if (*expired > 0)
-      spdlog::info("expired {} ticket(s) left after closing", *expired);
-    auto no_shows = bookings_->MarkNoShows();
-    if (!no_shows.ok())
-      spdlog::warn("no-show sweep failed: {}", no_shows.status().ToString());
-    else if (*no_shows > 0)
-      spdlog::info("{} booking(s) became no-shows", *no_shows);
-    auto reminders = bookings_->QueueReminders();
-    if (!reminders.ok())
-      spdlog::warn("reminder sweep failed: {}", reminders.status().ToString());
-    else if (*reminders > 0)
-      spdlog::info("queued {} booking reminder(s)", *reminders);
+    if (auto n = DidWork(manager_->ExpireOverdue(), "expiry sweep"))
+      spdlog::info("expired {} ticket(s) left after closing", *n);
+    if (auto n = DidWork(bookings_->MarkNoShows(), "no-show sweep"))
+      spdlog::info("{} booking(s) became no-shows", *n);
+    if (auto n = DidWork(bookings_->QueueReminders(), "reminder sweep"))
+      spdlog::info("queued {} booking reminder(s)", *n);
     if (clock::now() >= next_erase) {
-      auto erased_bookings = bookings_->EraseExpired();
-      if (!erased_bookings.ok())
-        spdlog::warn("booking erasure failed: {}", erased_bookings.status().ToString());
-      else if (*erased_bookings > 0)
-        spdlog::info("erased personal data of {} booking(s) past the retention period",
-                     *erased_bookings);
-      auto erased = cases_->EraseExpired();
-      if (!erased.ok())
-        spdlog::warn("personal-data erasure failed: {}", erased.status().ToString());
-      else if (*erased > 0)
-        spdlog::info("erased personal data of {} case(s) past the retention period", *erased);
-      auto pruned = manager_->PruneRequests();
-      if (!pruned.ok())
-        spdlog::warn("request-id pruning failed: {}", pruned.status().ToString());
-      else if (*pruned > 0)
-        spdlog::info("forgot {} client request id(s) past [housekeeping] request_id_days",
-                     *pruned);
-      auto spent = cases_->ForgetSpentIdentityAttempts();
-      if (!spent.ok())
-        spdlog::warn("identity-attempt pruning failed: {}", spent.status().ToString());
-      else if (*spent > 0)
-        spdlog::info("forgot {} spent identity-check record(s)", *spent);
+      if (auto n = DidWork(bookings_->EraseExpired(), "booking erasure"))
+        spdlog::info("erased personal data of {} booking(s) past the retention period", *n);
+      if (auto n = DidWork(cases_->EraseExpired(), "personal-data erasure"))
+        spdlog::info("erased personal data of {} case(s) past the retention period", *n);
+      if (auto n = DidWork(manager_->PruneRequests(), "request-id pruning"))
+        spdlog::info("forgot {} client request id(s) past [housekeeping] request_id_days", *n);
+      if (auto n = DidWork(cases_->ForgetSpentIdentityAttempts(), "identity-record pruning"))
+        spdlog::info("forgot {} spent identity-check record(s)", *n);
       next_erase = clock::now() + absl::ToChronoMilliseconds(options_.erase_interval);
     }
     if (options_.scheduled_backup) options_.scheduled_backup(options_.clock->Now());

@@ -106,6 +106,22 @@ bool Cancellable(CaseState s) {
   return false;
 }
 
+// Cancels `c` (the caller stores it): a refund record first when the fee
+// was paid, then the cancel record, both by `actor`.
+Status CancelInTx(WriteTx& tx, SimCase& c, absl::Time now, const std::string& actor,
+                  const std::string& reason, const std::string& supervisor) {
+  if (FeeTaken(c)) {
+    c.refunded = true;
+    QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, actor, "refund", "refunded",
+                                    "amount=" + std::to_string(c.fee_roubles) +
+                                        " receipt=" + c.receipt_number,
+                                    supervisor));
+  }
+  c.state = CaseState::kCancelled;
+  c.finished = now;
+  return AddRecord(tx, c, now, actor, "cancel", "cancelled", "reason=" + reason, supervisor);
+}
+
 uint32_t RandomBits() {
   thread_local std::mt19937 gen{std::random_device{}()};
   return gen() & ((1u << 30) - 1);
@@ -154,18 +170,9 @@ Status CaseManager::CancelForExpiredTicketInTx(WriteTx& tx, const Ticket& t, abs
   if (!found->has_value() || !Cancellable((*found)->state)) return Status::Ok();
   SimCase c = **found;
   const CaseState before = c.state;
-  constexpr const char* kActor = "system:expiry";
-  if (FeeTaken(c)) {
-    c.refunded = true;
-    QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, kActor, "refund", "refunded",
-                                    "amount=" + std::to_string(c.fee_roubles) +
-                                        " receipt=" + c.receipt_number));
-  }
-  c.state = CaseState::kCancelled;
-  c.finished = now;
-  QUEUE_RETURN_IF_ERROR(tx.cases().UpdateCase(c, before));
-  return AddRecord(tx, c, now, kActor, "cancel", "cancelled",
-                   "reason=ticket " + t.DisplayNumber() + " expired at closing");
+  QUEUE_RETURN_IF_ERROR(CancelInTx(tx, c, now, "system:expiry",
+                                   "ticket " + t.DisplayNumber() + " expired at closing", ""));
+  return tx.cases().UpdateCase(c, before);
 }
 
 Result<CaseView> CaseManager::ViewOf(ReadTx& tx, const SimCase& c) {
@@ -638,19 +645,10 @@ Result<CaseView> CaseManager::Cancel(const std::string& branch_id, int64_t case_
   }
   return Step(branch_id, case_id, who, kCancellable,
               [&](WriteTx& tx, SimCase& c, absl::Time now) -> Status {
-    std::string sup_name = supervisor ? ActorName(&*supervisor) : "";
-    if (FeeTaken(c)) {
-      if (!supervisor) return Status::Aborted("the case was paid meanwhile; try again");
-      c.refunded = true;
-      QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, ActorName(&who), "refund", "refunded",
-                                      "amount=" + std::to_string(c.fee_roubles) +
-                                          " receipt=" + c.receipt_number,
-                                      sup_name));
-    }
-    c.state = CaseState::kCancelled;
-    c.finished = now;
-    return AddRecord(tx, c, now, ActorName(&who), "cancel", "cancelled", "reason=" + why,
-                     sup_name);
+    if (FeeTaken(c) && !supervisor)
+      return Status::Aborted("the case was paid meanwhile; try again");
+    return CancelInTx(tx, c, now, ActorName(&who), why,
+                      supervisor ? ActorName(&*supervisor) : "");
   }, kCancelRefusal);
 }
 
