@@ -212,6 +212,9 @@ Result<ServiceConfig> ParseService(const toml::table& t, const std::string& orig
   auto slot = OptionalInt(t, "slot_minutes", 0, 480, origin, "branch.service");
   if (!slot.ok()) return slot.status();
   s.slot_length = absl::Minutes(slot->value_or(0));
+  auto ahead = OptionalInt(t, "notify_ahead", 0, 50, origin, "branch.service");
+  if (!ahead.ok()) return ahead.status();
+  s.notify_ahead = static_cast<int>(ahead->value_or(s.notify_ahead));
   return s;
 }
 

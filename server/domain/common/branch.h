@@ -15,6 +15,7 @@
 
 #include "absl/time/time.h"
 #include "server/domain/common/status.h"
+#include "server/domain/common/templates.h"
 
 namespace shop::queue {
 
@@ -28,6 +29,10 @@ struct ServiceConfig {
   bool opens_case = false;
   // Length of an appointment slot; zero: the service cannot be booked online.
   absl::Duration slot_length = absl::ZeroDuration();
+  // "Your turn is near": a ticket that left a phone (a booking, or the
+  // kiosk's opt-in) gets one notice when this many or fewer are ahead of it;
+  // 0: no such notices for this service.
+  int notify_ahead = 3;
 };
 
 // How a branch takes appointments (see booking.h).
@@ -154,6 +159,8 @@ struct ServerConfig {
   PrivacyConfig privacy;
   BackupConfig backup;
   HousekeepingConfig housekeeping;
+  // Customers' message texts ([notify.templates] over the built-in ones).
+  MessageTemplates templates = MessageTemplates::Defaults();
   // The fee for an operator and reason; nullopt when the table has none.
   std::optional<int64_t> Fee(const std::string& operator_id, const std::string& reason) const;
   const BranchConfig* FindBranch(std::string_view branch_id) const;

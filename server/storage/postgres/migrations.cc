@@ -306,6 +306,21 @@ CREATE TRIGGER device_status_changed AFTER INSERT OR UPDATE ON device_status
 CREATE TRIGGER counters_changed AFTER INSERT OR UPDATE ON counters
   FOR EACH ROW EXECUTE FUNCTION notify_branch_change();
 )sql",
+    // 1 -> 2: the outbox's delivery state and the "turn is near" phones (SQLite 14).
+    R"sql(
+ALTER TABLE outbox ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_try_us BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN language INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_due ON outbox (next_try_us, id) WHERE state = 0;
+CREATE TABLE ticket_notices (
+  ticket_id   BIGINT PRIMARY KEY REFERENCES tickets(ticket_id),
+  phone       TEXT NOT NULL,
+  language    INTEGER NOT NULL,
+  notified_us BIGINT
+);
+)sql",
 };
 
 constexpr const char* kCreateVersionTable =

@@ -431,6 +431,20 @@ BEGIN
       AND tier = CASE WHEN OLD.priority > 0 THEN 1 ELSE 2 END;
 END;
 )sql",
+    R"sql(
+ALTER TABLE outbox ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_try_us INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN language INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_due ON outbox (next_try_us, id) WHERE state = 0;
+CREATE TABLE ticket_notices (
+  ticket_id   INTEGER PRIMARY KEY REFERENCES tickets(ticket_id),
+  phone       TEXT NOT NULL,
+  language    INTEGER NOT NULL,
+  notified_us INTEGER
+) STRICT;
+)sql",
 };
 
 constexpr const char* kCreateVersionTable =
