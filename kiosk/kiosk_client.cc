@@ -57,12 +57,14 @@ grpc::Status KioskClient::ListServices(std::vector<v1::Service>* out) const {
 
 grpc::Status KioskClient::TakeTicket(std::string_view prefix, v1::Language language,
                                      v1::PriorityClass priority,
-                                     v1::CreateTicketResponse* out) const {
+                                     v1::CreateTicketResponse* out,
+                                     std::string_view notify_phone) const {
   v1::CreateTicketRequest request;
   request.set_branch_id(branch_id_);
   request.set_service_prefix(std::string(prefix));
   request.set_language(language);
   request.set_priority_class(priority);
+  request.set_notify_phone(std::string(notify_phone));
   request.set_request_id(client::NewRequestId());  // one id for every retry
   v1::CreateTicketResponse response;
   grpc::Status status =

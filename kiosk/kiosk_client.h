@@ -60,9 +60,11 @@ class KioskClient {
 
   // Issues a ticket for the service with `prefix`. The response carries the
   // ticket (with position and estimated wait), the branch and the service:
-  // all a slip needs.
+  // all a slip needs. With `notify_phone`, the customer gets one SMS when
+  // few are ahead ("your turn is near").
   grpc::Status TakeTicket(std::string_view prefix, v1::Language language,
-                          v1::PriorityClass priority, v1::CreateTicketResponse* out) const;
+                          v1::PriorityClass priority, v1::CreateTicketResponse* out,
+                          std::string_view notify_phone = {}) const;
 
   // Checks in the booking with reference `code` (as typed, with or without
   // the dash). The status is the check-in's: NOT_FOUND for a wrong code,

@@ -33,6 +33,7 @@ struct Flags {
   std::string lang = "ru";
   bool lang_given = false;  // --lang was on the command line
   std::string priority = "none";
+  std::string notify_phone;  // take --notify-phone
   std::string prefix;
   std::string ticket;  // ticket TICKET: "R017" or an id
   std::string code;    // checkin CODE
@@ -72,7 +73,8 @@ int RunTake(const KioskClient& kiosk, const Flags& flags) {
   const v1::PriorityClass priority =
       client::ParsePriority(flags.priority).value_or(v1::PRIORITY_CLASS_UNSPECIFIED);
   v1::CreateTicketResponse issued;
-  grpc::Status status = kiosk.TakeTicket(flags.prefix, LanguageOf(flags), priority, &issued);
+  grpc::Status status = kiosk.TakeTicket(flags.prefix, LanguageOf(flags), priority, &issued,
+                                         flags.notify_phone);
   if (!status.ok()) return Fail(status, flags, client::CustomerAction::kTakeTicket);
   std::cout << FormatSlip(issued, LanguageOf(flags));
   return 0;
@@ -130,6 +132,8 @@ void AddCommands(CLI::App& app, Flags& flags, Command& command) {
   take->add_option("--priority", flags.priority, "Priority class")
       ->check(CLI::IsMember({"none", "elderly", "disabled", "pregnant", "children"}))
       ->capture_default_str();
+  take->add_option("--notify-phone", flags.notify_phone,
+                   "The customer's mobile number for one SMS when few are ahead");
   take->callback([&] { command = RunTake; });
 
   CLI::App* ticket = app.add_subcommand("ticket", "Show a ticket's state, position and wait");

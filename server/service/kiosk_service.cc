@@ -55,6 +55,7 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
     in.branch_id = req->branch_id();
     in.service_prefix = req->service_prefix();
     in.request_id = req->request_id();
+    in.notify_phone = req->notify_phone();
     auto lang = FromProto(req->language());
     if (!lang.ok()) return lang.status();
     in.language = *lang;

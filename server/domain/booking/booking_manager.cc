@@ -317,13 +317,13 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
     Result<Ticket> t = Status::Internal("unset");
     if (v == CheckInVerdict::kOnTime) {
       t = IssueTicket(tx, b, k.service_prefix, k.language, Priority::kNone, Origin::kAppointment,
-                      k.slot_start, now, who, token, Subject(k));
+                      k.slot_start, now, who, token, Subject(k), k.phone);
     } else {
       if (!b.IsOpen(now))
         return Status::FailedPrecondition("the branch is closed now; tickets are issued during "
                                           "opening hours");
       t = IssueTicket(tx, b, k.service_prefix, k.language, Priority::kNone, Origin::kWalkIn,
-                      absl::InfinitePast(), now, who, token, Subject(k) + " late");
+                      absl::InfinitePast(), now, who, token, Subject(k) + " late", k.phone);
     }
     if (!t.ok()) return t.status();
     k.state = BookingState::kCheckedIn;

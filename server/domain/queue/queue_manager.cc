@@ -4,7 +4,9 @@
 #include <random>
 
 #include "server/domain/queue/queue_policy.h"
+#include "server/domain/common/personal_data.h"
 #include "server/domain/queue/ticket_history.h"
+#include "server/domain/queue/turn_near.h"
 
 namespace shop::queue {
 namespace {
@@ -39,9 +41,12 @@ Result<std::optional<Ticket>> PriorResult(ReadTx& tx, const std::string& branch_
 }
 
 std::string CreateParams(const CreateTicketInput& in) {
+  // The phone itself is not kept with the request id: only whether there
+  // was one.
   return "service=" + in.service_prefix + " language=" +
          std::to_string(static_cast<int>(in.language)) +
-         " priority=" + std::to_string(static_cast<int>(in.priority));
+         " priority=" + std::to_string(static_cast<int>(in.priority)) +
+         (in.notify_phone.empty() ? "" : " notify=1");
 }
 
 Status RecordCounter(WriteTx& tx, const CounterRow& c, absl::Time now, const Principal* who) {
@@ -204,13 +209,9 @@ Result<TicketView> QueueManager::View(ReadTx& tx, const BranchConfig& b, const T
                                       absl::Time now) {
   TicketView v{t, 0, absl::ZeroDuration()};
   if (t.state != TicketState::kWaiting) return v;
-  const QueueTier mine = TierOf(t, now);
-  for (QueueTier tier : kAllTiers) {
-    if (tier > mine) break;
-    auto n = tx.tickets().CountWaiting(b.branch_id, t.service_prefix, tier, now, tier == mine ? &t : nullptr);
-    if (!n.ok()) return n.status();
-    v.position += *n;
-  }
+  auto ahead = PeopleAhead(tx, t, now);
+  if (!ahead.ok()) return ahead.status();
+  v.position = *ahead;
   auto rate = RateOf(tx, b, t.service_prefix, now);
   if (!rate.ok()) return rate.status();
   v.estimated_wait = EstimateWait(v.position, rate->average, rate->open_counters);
@@ -302,6 +303,9 @@ Result<const BranchConfig*> ValidateCreateTicket(const ServerConfig& config,
     return Status::InvalidArgument("service_prefix", "branch " + branch->branch_id +
                                                          " has no service " + Quoted(in.service_prefix));
   QUEUE_RETURN_IF_ERROR(ValidateRequestId(in.request_id));
+  if (!in.notify_phone.empty() && !NormalizeRuMobile(in.notify_phone))
+    return Status::InvalidArgument("notify_phone",
+                                   "notify_phone must be a Russian mobile number (+7 9XX XXX-XX-XX)");
   return branch;
 }
 
@@ -312,6 +316,8 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
 
   absl::Time now = clock_.Now();
   const std::string token = NewStatusToken();
+  const std::string phone =
+      in.notify_phone.empty() ? std::string() : NormalizeRuMobile(in.notify_phone).value_or("");
   Ticket out;
   bool created = false;
   Status st = store_.Write([&](WriteTx& tx) -> Status {
@@ -326,7 +332,7 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
       return Status::FailedPrecondition("branch " + branch.branch_id +
                                         " is closed now; tickets are issued during opening hours");
     auto t = IssueTicket(tx, branch, in.service_prefix, in.language, in.priority, Origin::kWalkIn,
-                         absl::InfinitePast(), now, who, token);
+                         absl::InfinitePast(), now, who, token, {}, phone);
     if (!t.ok()) return t.status();
     QUEUE_RETURN_IF_ERROR(tx.tickets().SaveRequest(t->branch_id, kMethodCreate, ActorName(who),
                                          in.request_id, CreateParams(in), t->id, now));
@@ -519,6 +525,8 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(tx.tickets().SaveRequest(branch_id, kMethodCallNext, ActorName(who), request_id,
                                          "counter=" + counter_id, t.id, now));
     QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, "call", TicketState::kWaiting, now, who)));
+    auto noticed = QueueTurnNearNotices(tx, **b, config_.templates, t.service_prefix, now);
+    if (!noticed.ok()) return noticed.status();
     out = t;
     called = true;
     return Status::Ok();
@@ -550,6 +558,8 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(tx.tickets().UpdateTicket(ticket, TicketState::kWaiting));
     QUEUE_RETURN_IF_ERROR(
         RecordTicketEvent(tx, EventFor(ticket, "call", TicketState::kWaiting, now, who, "out of order")));
+    auto noticed = QueueTurnNearNotices(tx, **b, config_.templates, ticket.service_prefix, now);
+    if (!noticed.ok()) return noticed.status();
     out = ticket;
     return Status::Ok();
   });
@@ -667,7 +677,9 @@ Result<int> QueueManager::PruneRequests() {
   QUEUE_RETURN_IF_ERROR(store_.Write([&](WriteTx& tx) -> Status {
     auto n = tx.tickets().PruneRequests(before);
     if (!n.ok()) return n.status();
-    pruned = *n;
+    auto notices = tx.tickets().PruneNotices();
+    if (!notices.ok()) return notices.status();
+    pruned = *n + *notices;
     return Status::Ok();
   }));
   return pruned;

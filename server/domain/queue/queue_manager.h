@@ -61,6 +61,9 @@ struct CreateTicketInput {
   Language language = Language::kRu;
   Priority priority = Priority::kNone;
   std::string request_id;
+  // Optional: a mobile number for "your turn is near" (turn_near.h), in any
+  // form NormalizeRuMobile takes.
+  std::string notify_phone;
 };
 
 // What a counter does to a ticket it holds.
@@ -142,8 +145,8 @@ class QueueManager {
   // Expires tickets still waiting or parked after closing time or from an
   // earlier business day. Returns how many expired.
   Result<int> ExpireOverdue();
-  // Forgets client request ids older than [housekeeping] request_id_days.
-  // Returns how many.
+  // Forgets client request ids older than [housekeeping] request_id_days,
+  // and the "turn is near" rows of tickets that have ended. Returns how many.
   Result<int> PruneRequests();
 
   // Several servers share the store (a chain's database): board updates

@@ -58,6 +58,14 @@ struct CallRecord {
   int64_t event_id = 0;  // its history line, when read from the store (0: not)
 };
 
+// A waiting ticket whose customer left a phone for "your turn is near"
+// (turn_near.h) and has not had that notice yet.
+struct NoticeCandidate {
+  Ticket ticket;
+  std::string phone;  // +7XXXXXXXXXX; personal data
+  Language language = Language::kRu;
+};
+
 class TicketReader {
  public:
   virtual ~TicketReader() = default;
@@ -125,6 +133,11 @@ class TicketReader {
   virtual Result<std::optional<CounterRow>> GetCounter(const std::string& branch_id,
                                                        const std::string& counter_id) = 0;
   virtual Result<std::vector<CounterRow>> ListCounters(const std::string& branch_id) = 0;
+
+  // The waiting tickets of `service` with a phone left for "your turn is
+  // near" and no notice yet, oldest first.
+  virtual Result<std::vector<NoticeCandidate>> PendingNotices(const std::string& branch_id,
+                                                              const std::string& service) = 0;
 };
 
 class TicketRepo : public TicketReader {
@@ -145,6 +158,15 @@ class TicketRepo : public TicketReader {
   // Forgets the request ids stored before `before` (a retry that late is a
   // new request); returns how many.
   virtual Result<int> PruneRequests(absl::Time before) = 0;
+
+  // Keeps `phone` for the "your turn is near" notice of ticket `ticket_id`.
+  virtual Status SaveNotice(int64_t ticket_id, const std::string& phone, Language language) = 0;
+  // The ticket's notice is queued (or not needed) at `now`: it is never
+  // sent again, and the phone is forgotten.
+  virtual Status MarkNoticed(int64_t ticket_id, absl::Time now) = 0;
+  // Forgets the notice rows of tickets that have ended (done, no-show,
+  // cancelled, expired); returns how many.
+  virtual Result<int> PruneNotices() = 0;
 };
 
 }  // namespace shop::queue

@@ -152,6 +152,24 @@ constexpr Statement kFindRequest{
 constexpr Statement kPruneRequests{"tickets_prune_requests",
                                    "DELETE FROM client_requests WHERE create_us < $1"};
 
+// "Your turn is near": the phones kept for it (a few per day, so a scan).
+constexpr Statement kPendingNotices{
+    "tickets_pending_notices",
+    "SELECT " SHOP_QUEUE_TICKET_COLUMNS ", notice_phone, notice_language FROM tickets "
+    "JOIN (SELECT ticket_id AS notice_id, phone AS notice_phone, language AS notice_language "
+    "FROM ticket_notices WHERE notified_us IS NULL) AS n ON ticket_id = notice_id "
+    "WHERE branch_id = $1 AND service_prefix = $2 AND state = 1 ORDER BY ticket_id"};
+constexpr Statement kSaveNotice{
+    "tickets_save_notice",
+    "INSERT INTO ticket_notices (ticket_id, phone, language) VALUES ($1, $2, $3)"};
+constexpr Statement kMarkNoticed{
+    "tickets_mark_noticed",
+    "UPDATE ticket_notices SET phone = '', notified_us = $2 WHERE ticket_id = $1"};
+constexpr Statement kPruneNotices{
+    "tickets_prune_notices",
+    "DELETE FROM ticket_notices n USING tickets t "
+    "WHERE t.ticket_id = n.ticket_id AND t.state IN (4, 5, 6, 7)"};
+
 constexpr Statement kInsertRequest{
     "tickets_insert_request",
     "INSERT INTO client_requests (branch_id, method, caller, request_id, params, ticket_id, "
@@ -475,6 +493,32 @@ Status PgTicketRepo::SaveRequest(const std::string& branch_id, const std::string
 
 Result<int> PgTicketRepo::PruneRequests(absl::Time before) {
   auto rows = conn_.Query(kPruneRequests, {Micros(before)});
+  if (!rows.ok()) return rows.status();
+  return static_cast<int>(rows->affected());
+}
+
+Result<std::vector<NoticeCandidate>> PgTicketRepo::PendingNotices(const std::string& branch_id,
+                                                                  const std::string& service) {
+  auto rows = conn_.Query(kPendingNotices, {branch_id, service});
+  if (!rows.ok()) return rows.status();
+  std::vector<NoticeCandidate> out;
+  for (int i = 0; i < rows->size(); ++i)
+    out.push_back(NoticeCandidate{ReadTicket(*rows, i), rows->Text(i, 18),
+                                  static_cast<Language>(rows->Int(i, 19))});
+  QUEUE_RETURN_IF_ERROR(rows->status());
+  return out;
+}
+
+Status PgTicketRepo::SaveNotice(int64_t ticket_id, const std::string& phone, Language language) {
+  return conn_.Query(kSaveNotice, {ticket_id, phone, static_cast<int64_t>(language)}).status();
+}
+
+Status PgTicketRepo::MarkNoticed(int64_t ticket_id, absl::Time now) {
+  return conn_.Query(kMarkNoticed, {ticket_id, Micros(now)}).status();
+}
+
+Result<int> PgTicketRepo::PruneNotices() {
+  auto rows = conn_.Query(kPruneNotices, {});
   if (!rows.ok()) return rows.status();
   return static_cast<int>(rows->affected());
 }

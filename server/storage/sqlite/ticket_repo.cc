@@ -106,6 +106,20 @@ constexpr const char* kCountWalkInFrom =
 
 constexpr const char* kPruneRequests = "DELETE FROM client_requests WHERE create_us < ?1";
 
+// "Your turn is near": the phones kept for it (a few per day, so a scan).
+constexpr const char* kPendingNotices =
+    "SELECT " SHOP_QUEUE_TICKET_COLUMNS ", notice_phone, notice_language FROM tickets "
+    "JOIN (SELECT ticket_id AS notice_id, phone AS notice_phone, language AS notice_language "
+    "FROM ticket_notices WHERE notified_us IS NULL) ON ticket_id = notice_id "
+    "WHERE branch_id = ?1 AND service_prefix = ?2 AND state = 1 ORDER BY ticket_id";
+constexpr const char* kSaveNotice =
+    "INSERT INTO ticket_notices (ticket_id, phone, language) VALUES (?1, ?2, ?3)";
+constexpr const char* kMarkNoticed =
+    "UPDATE ticket_notices SET phone = '', notified_us = ?2 WHERE ticket_id = ?1";
+constexpr const char* kPruneNotices =
+    "DELETE FROM ticket_notices WHERE ticket_id IN (SELECT n.ticket_id FROM ticket_notices n "
+    "JOIN tickets t ON t.ticket_id = n.ticket_id WHERE t.state IN (4, 5, 6, 7))";
+
 constexpr const char* kListAtCounter =
     "SELECT " SHOP_QUEUE_TICKET_COLUMNS
     " FROM tickets WHERE branch_id = ?1 AND counter_id = ?2 AND state IN (2, 3, 8) "
@@ -485,6 +499,39 @@ Result<int> SqliteTicketRepo::PruneRequests(absl::Time before) {
   if (!st.ok()) return st.status();
   (*st)->Bind(1, absl::ToUnixMicros(before));
   QUEUE_RETURN_IF_ERROR((*st)->Run());
+  return db_.Changes();
+}
+
+Result<std::vector<NoticeCandidate>> SqliteTicketRepo::PendingNotices(
+    const std::string& branch_id, const std::string& service) {
+  auto st = db_.Prepare(kPendingNotices);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, branch_id).Bind(2, service);
+  std::vector<NoticeCandidate> out;
+  while (s.Step())
+    out.push_back(NoticeCandidate{ReadTicket(s), s.Text(18), static_cast<Language>(s.Int(19))});
+  QUEUE_RETURN_IF_ERROR(s.status());
+  return out;
+}
+
+Status SqliteTicketRepo::SaveNotice(int64_t ticket_id, const std::string& phone,
+                                    Language language) {
+  auto st = db_.Prepare(kSaveNotice);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ticket_id).Bind(2, phone).Bind(3, static_cast<int64_t>(language));
+  return (*st)->Run();
+}
+
+Status SqliteTicketRepo::MarkNoticed(int64_t ticket_id, absl::Time now) {
+  auto st = db_.Prepare(kMarkNoticed);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ticket_id).Bind(2, absl::ToUnixMicros(now));
+  return (*st)->Run();
+}
+
+Result<int> SqliteTicketRepo::PruneNotices() {
+  QUEUE_RETURN_IF_ERROR(db_.Exec(kPruneNotices));
   return db_.Changes();
 }
 

@@ -54,6 +54,11 @@ class SqliteTicketRepo final : public TicketRepo {
   Status SaveCounter(const CounterRow& c) override;
   Status AppendEvent(const TicketEvent& e) override;
   Result<int> PruneRequests(absl::Time before) override;
+  Result<std::vector<NoticeCandidate>> PendingNotices(const std::string& branch_id,
+                                                      const std::string& service) override;
+  Status SaveNotice(int64_t ticket_id, const std::string& phone, Language language) override;
+  Status MarkNoticed(int64_t ticket_id, absl::Time now) override;
+  Result<int> PruneNotices() override;
   Result<std::vector<CallRecord>> RecentCalls(const std::string& branch_id, int limit) override;
   Result<std::vector<CallRecord>> CallsAfter(const std::string& branch_id, int64_t after_event_id,
                                              int limit) override;

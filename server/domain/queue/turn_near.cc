@@ -1,0 +1,64 @@
+#include "server/domain/queue/turn_near.h"
+
+#include "server/domain/queue/queue_policy.h"
+
+namespace shop::queue {
+
+Result<int> PeopleAhead(ReadTx& tx, const Ticket& t, absl::Time now) {
+  if (t.state != TicketState::kWaiting) return 0;
+  const QueueTier mine = TierOf(t, now);
+  int ahead = 0;
+  for (QueueTier tier : kAllTiers) {
+    if (tier > mine) break;
+    auto n = tx.tickets().CountWaiting(t.branch_id, t.service_prefix, tier, now,
+                                       tier == mine ? &t : nullptr);
+    if (!n.ok()) return n.status();
+    ahead += *n;
+  }
+  return ahead;
+}
+
+Status KeepNoticePhone(WriteTx& tx, const BranchConfig& b, const Ticket& t,
+                       const std::string& phone, absl::Time now) {
+  if (phone.empty()) return Status::Ok();
+  const ServiceConfig* s = b.FindService(t.service_prefix);
+  if (!s || s->notify_ahead <= 0) return Status::Ok();
+  auto ahead = PeopleAhead(tx, t, now);
+  if (!ahead.ok()) return ahead.status();
+  if (*ahead <= s->notify_ahead) return Status::Ok();
+  return tx.tickets().SaveNotice(t.id, phone, t.language);
+}
+
+std::string TicketSubject(int64_t ticket_id) { return "ticket:" + std::to_string(ticket_id); }
+
+Result<int> QueueTurnNearNotices(WriteTx& tx, const BranchConfig& b,
+                                 const MessageTemplates& texts, const std::string& service,
+                                 absl::Time now) {
+  const ServiceConfig* s = b.FindService(service);
+  if (!s || s->notify_ahead <= 0) return 0;
+  auto pending = tx.tickets().PendingNotices(b.branch_id, service);
+  if (!pending.ok()) return pending.status();
+  int queued = 0;
+  for (const NoticeCandidate& c : *pending) {
+    auto ahead = PeopleAhead(tx, c.ticket, now);
+    if (!ahead.ok()) return ahead.status();
+    if (*ahead > s->notify_ahead) continue;
+    const int lang = static_cast<int>(c.language) - 1;
+    OutboxMessage m;
+    m.created = now;
+    m.channel = "sms";
+    m.recipient = c.phone;
+    m.subject = TicketSubject(c.ticket.id);
+    m.text = texts.Render("turn_near", c.language,
+                          {{"number", c.ticket.DisplayNumber()},
+                           {"ahead", std::to_string(*ahead)},
+                           {"service", s->names[lang].empty() ? s->names[1] : s->names[lang]},
+                           {"branch", b.display_name}});
+    QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(m));
+    QUEUE_RETURN_IF_ERROR(tx.tickets().MarkNoticed(c.ticket.id, now));
+    ++queued;
+  }
+  return queued;
+}
+
+}  // namespace shop::queue

@@ -1,0 +1,40 @@
+// "Your turn is near": a customer who left a phone (with a booking, or by
+// opting in at the kiosk) gets one SMS when `notify_ahead` (per service) or
+// fewer people are ahead of his ticket. The check runs in the transaction of
+// every call of the service, so the notice is queued in the outbox together
+// with the call that brought the ticket near, and is sent like every other
+// message (server/notify). Once per ticket: the phone is forgotten when the
+// notice is queued, and when the ticket ends (PruneNotices).
+#pragma once
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "server/domain/common/branch.h"
+#include "server/domain/common/status.h"
+#include "server/domain/common/templates.h"
+#include "server/domain/queue/ticket.h"
+#include "server/domain/store.h"
+
+namespace shop::queue {
+
+// How many waiting tickets are ahead of the waiting ticket `t` at `now`: the
+// position its slip and its page show.
+Result<int> PeopleAhead(ReadTx& tx, const Ticket& t, absl::Time now);
+
+// Keeps `phone` (normalised) for the notice of the new ticket `t`, unless
+// its service sends none (notify_ahead 0) or the ticket is near already (its
+// slip says how many are ahead; the phone is not kept).
+Status KeepNoticePhone(WriteTx& tx, const BranchConfig& b, const Ticket& t,
+                       const std::string& phone, absl::Time now);
+
+// Queues the notices of the waiting tickets of `service` that are near now;
+// returns how many were queued.
+Result<int> QueueTurnNearNotices(WriteTx& tx, const BranchConfig& b,
+                                 const MessageTemplates& texts, const std::string& service,
+                                 absl::Time now);
+
+// The outbox subject of a ticket's messages: "ticket:<id>".
+std::string TicketSubject(int64_t ticket_id);
+
+}  // namespace shop::queue
