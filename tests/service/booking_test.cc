@@ -400,6 +400,66 @@ TEST_F(BookingTest, ADueAppointmentGoesBeforeEarlierWalkInsButNotBeforeItsTime) 
   EXPECT_EQ(CallNext(), w2);
 }
 
+// "Your turn is near" through the real services: the phone of a booking
+// checked in late (a walk-in ticket) and a kiosk's opt-in each get one SMS
+// when 3 (the default notify_ahead) are ahead; a bad opt-in number is refused
+// by name.
+TEST_F(BookingTest, TurnIsNearReachesABookingsPhoneAndAKioskOptInOnce) {
+  OpenCounter();
+  pb::Booking b;
+  ASSERT_TRUE(Book(Local(15, 0), "+79165555555", &b).ok());
+  clock_->Set(Local(15, 16));  // the grace ended 15:15
+  for (int i = 0; i < 5; ++i) WalkIn();
+  pb::CheckInBookingResponse r;
+  ASSERT_TRUE(CheckIn(b.code(), &r).ok());
+  ASSERT_TRUE(r.late());
+  const int64_t late = r.ticket().ticket_id();
+  EXPECT_EQ(r.ticket().position(), 5);
+
+  grpc::ClientContext bad_ctx;
+  pb::CreateTicketRequest req;
+  req.set_branch_id("test");
+  req.set_service_prefix("R");
+  req.set_request_id("opt-in-bad");
+  req.set_notify_phone("+7 495 123-45-67");  // a Moscow landline
+  pb::CreateTicketResponse resp;
+  auto st = kiosk_->CreateTicket(&bad_ctx, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("notify_phone"), std::string::npos) << st.error_message();
+
+  grpc::ClientContext ctx;
+  req.set_request_id("opt-in");
+  req.set_notify_phone("8 916 777-77-77");
+  ASSERT_TRUE(kiosk_->CreateTicket(&ctx, req, &resp).ok());
+  const int64_t opted = resp.ticket().ticket_id();
+  EXPECT_EQ(resp.ticket().position(), 6);
+
+  auto notices = [&](int64_t ticket) {
+    std::vector<OutboxMessage> out;
+    EXPECT_TRUE(server_.store()
+                    .Read([&](ReadTx& tx) -> Status {
+                      auto m = tx.outbox().OutboxFor("ticket:" + std::to_string(ticket));
+                      if (m.ok()) out = *m;
+                      return m.status();
+                    })
+                    .ok());
+    return out;
+  };
+  CallNext();  // 4 ahead of the late one
+  EXPECT_TRUE(notices(late).empty());
+  CallNext();  // 3 ahead of it, 4 of the opt-in
+  ASSERT_EQ(notices(late).size(), 1u);
+  EXPECT_EQ(notices(late)[0].recipient, "+79165555555");
+  EXPECT_TRUE(notices(opted).empty());
+  CallNext();  // 3 ahead of the opt-in
+  ASSERT_EQ(notices(opted).size(), 1u);
+  EXPECT_EQ(notices(opted)[0].recipient, "+79167777777");
+  EXPECT_NE(notices(opted)[0].text.find("3"), std::string::npos) << notices(opted)[0].text;
+  for (int i = 0; i < 4; ++i) CallNext();
+  EXPECT_EQ(notices(late).size(), 1u);
+  EXPECT_EQ(notices(opted).size(), 1u);
+}
+
 // A code whose ticket has left the queue (called, served, ...) was used: a
 // second press while the ticket still waits gives the same ticket, later
 // presses are refused and say what became of the ticket (no new slip).
