@@ -1,0 +1,329 @@
+// Reports computed from hand-made rows: a fixture weekend in Berlin across
+// local midnight and the spring DST change (2026-03-29, 02:00 -> 03:00),
+// whose every figure is known.
+#include "server/domain/report/report.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_config.h"
+
+namespace shop::queue {
+namespace {
+
+using testing::At;
+
+constexpr const char* kZone = "Europe/Berlin";
+
+absl::Time L(int d, int h, int mi) { return At(kZone, 2026, 3, d, h, mi); }
+
+class ReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    branch_ = testing::TestBranch(kZone);
+    auto ticket = [&](int64_t id, const char* prefix, absl::Time issued) {
+      rows_.tickets.push_back({id, prefix, prefix, issued});
+      Ev(id, issued, "create", TicketState::kWaiting, TicketState::kWaiting, "");
+    };
+    auto open = [&](absl::Time t, const char* counter, bool is_open, const char* actor) {
+      rows_.counters.push_back({t, counter, is_open, actor});
+    };
+    open(L(28, 20, 0), "1", true, "clerk:anna");
+    open(L(29, 0, 30), "2", true, "clerk:boris");
+    open(L(29, 4, 0), "1", false, "clerk:anna");
+    // T6: the day before the period: nothing of it counts.
+    ticket(6, "R", L(27, 23, 0));
+    Ev(6, L(27, 23, 10), "call", TicketState::kWaiting, TicketState::kCalled, "1");
+    // T5: issued 21:00, expires 23:59.
+    ticket(5, "P", L(28, 21, 0));
+    // T4: issued 22:00, called at 22:05 by anna, no-show at 22:10.
+    ticket(4, "R", L(28, 22, 0));
+    // T1: issued 23:50, called after midnight (00:10), recalled 00:12,
+    // started 00:15, done 00:25 at anna's counter.
+    ticket(1, "R", L(28, 23, 50));
+    Ev(4, L(28, 22, 5), "call", TicketState::kWaiting, TicketState::kCalled, "1");
+    Ev(4, L(28, 22, 10), "no_show", TicketState::kCalled, TicketState::kNoShow, "");
+    Ev(5, L(28, 23, 59), "expire", TicketState::kWaiting, TicketState::kExpired, "");
+    Ev(1, L(29, 0, 10), "call", TicketState::kWaiting, TicketState::kCalled, "1");
+    Ev(1, L(29, 0, 12), "recall", TicketState::kCalled, TicketState::kCalled, "1");
+    Ev(1, L(29, 0, 15), "start", TicketState::kCalled, TicketState::kServing, "1");
+    Ev(1, L(29, 0, 25), "complete", TicketState::kServing, TicketState::kDone, "");
+    // T3: issued 01:00, cancelled 01:30.
+    ticket(3, "P", L(29, 1, 0));
+    Ev(3, L(29, 1, 30), "cancel", TicketState::kWaiting, TicketState::kCancelled, "");
+    // T2: issued 01:40 CET, called 03:05 CEST (25 real minutes later) at
+    // boris's counter, served 03:10-03:30.
+    ticket(2, "R", L(29, 1, 40));
+    Ev(2, L(29, 3, 5), "call", TicketState::kWaiting, TicketState::kCalled, "2");
+    Ev(2, L(29, 3, 10), "start", TicketState::kCalled, TicketState::kServing, "2");
+    Ev(2, L(29, 3, 30), "complete", TicketState::kServing, TicketState::kDone, "");
+
+    // SIM cases: closed (boris, 300 paid), refused at identity (anna),
+    // locked (anna), cancelled after payment with a refund (boris).
+    rows_.cases = {{11, "2", 300}, {12, "1", 300}, {13, "1", 150}, {14, "2", 300}};
+    Rec(11, L(29, 3, 12), "open", "opened");
+    Rec(11, L(29, 3, 14), "identity", "passed");
+    Rec(11, L(29, 3, 15), "payment", "paid");
+    Rec(11, L(29, 3, 28), "close", "closed");
+    Rec(12, L(29, 0, 16), "identity", "failed");
+    Rec(12, L(29, 0, 20), "cancel", "cancelled");
+    Rec(13, L(29, 0, 17), "identity", "failed");
+    Rec(13, L(29, 0, 21), "lock", "locked");
+    Rec(13, L(29, 0, 22), "cancel", "cancelled");
+    Rec(14, L(29, 3, 13), "identity", "passed");
+    Rec(14, L(29, 3, 16), "payment", "paid");
+    Rec(14, L(29, 3, 20), "refund", "refunded");
+    Rec(14, L(29, 3, 20), "cancel", "cancelled");
+
+    // Bookings: made on the 28th, checked in late on the 29th; made before
+    // the period, a no-show on the 28th; made on the 29th for the 30th.
+    rows_.bookings = {{"R", L(29, 10, 0), L(28, 10, 0), BookingState::kCheckedIn, true},
+                      {"R", L(28, 11, 0), L(27, 9, 0), BookingState::kNoShow, false},
+                      {"N", L(30, 10, 0), L(29, 9, 0), BookingState::kActive, false}};
+  }
+
+  void Ev(int64_t id, absl::Time t, const char* kind, TicketState from, TicketState to,
+          const char* counter) {
+    rows_.events.push_back({id, t, kind, from, to, counter, ""});
+  }
+  void Rec(int64_t id, absl::Time t, const char* step, const char* outcome) {
+    rows_.case_records.push_back({id, t, step, outcome});
+  }
+
+  Report Run(ReportBy by) {
+    ReportPeriod p{absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 3, 29), by};
+    return ComputeReport(branch_, p, rows_, L(29, 5, 0));
+  }
+
+  BranchConfig branch_;
+  ReportRows rows_;
+};
+
+absl::Duration M(int m) { return absl::Minutes(m); }
+
+TEST_F(ReportTest, NearestRankPercentiles) {
+  std::vector<absl::Duration> v = {M(1), M(2), M(3), M(4), M(5), M(6), M(7), M(8), M(9), M(10)};
+  EXPECT_EQ(NearestRank(v, 50), M(5));
+  EXPECT_EQ(NearestRank(v, 90), M(9));
+  EXPECT_EQ(NearestRank({M(7)}, 90), M(7));
+  EXPECT_EQ(NearestRank({M(1), M(2), M(3)}, 50), M(2));
+  EXPECT_EQ(NearestRank({M(1), M(2), M(3)}, 90), M(3));
+}
+
+TEST_F(ReportTest, DaysInTheBranchZoneOneOf23Hours) {
+  auto b = ReportBuckets({absl::CivilDay(2026, 3, 28), absl::CivilDay(2026, 3, 29), ReportBy::kDay},
+                         branch_.time_zone);
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].label, "2026-03-28");
+  EXPECT_EQ(b[0].end - b[0].start, absl::Hours(24));
+  EXPECT_EQ(b[1].end - b[1].start, absl::Hours(23));
+  auto autumn = ReportBuckets(
+      {absl::CivilDay(2026, 10, 25), absl::CivilDay(2026, 10, 25), ReportBy::kDay}, branch_.time_zone);
+  EXPECT_EQ(autumn[0].end - autumn[0].start, absl::Hours(25));
+}
+
+TEST_F(ReportTest, HoursAreLocalClockHoursAcrossDst) {
+  auto spring = ReportBuckets(
+      {absl::CivilDay(2026, 3, 29), absl::CivilDay(2026, 3, 29), ReportBy::kHour}, branch_.time_zone);
+  ASSERT_EQ(spring.size(), 23u);
+  EXPECT_EQ(spring[1].label, "2026-03-29T01:00+01:00");
+  EXPECT_EQ(spring[2].label, "2026-03-29T03:00+02:00");
+  auto autumn = ReportBuckets(
+      {absl::CivilDay(2026, 10, 25), absl::CivilDay(2026, 10, 25), ReportBy::kHour}, branch_.time_zone);
+  ASSERT_EQ(autumn.size(), 25u);
+  EXPECT_EQ(autumn[2].label, "2026-10-25T02:00+02:00");
+  EXPECT_EQ(autumn[3].label, "2026-10-25T02:00+01:00");
+  for (const auto& b : autumn) EXPECT_EQ(b.end - b.start, absl::Hours(1)) << b.label;
+}
+
+TEST_F(ReportTest, PerDayAcrossMidnight) {
+  Report r = Run(ReportBy::kDay);
+  const ReportLine* d28 = r.Find(ReportScope::kBranch, "test", 0);
+  const ReportLine* d29 = r.Find(ReportScope::kBranch, "test", 1);
+  ASSERT_TRUE(d28 && d29);
+  EXPECT_EQ(d28->f.issued, 3);  // T5, T4, T1 (T6 was the day before)
+  EXPECT_EQ(d28->f.no_show, 1);
+  EXPECT_EQ(d28->f.expired, 1);
+  EXPECT_EQ(d28->f.served, 0);
+  EXPECT_EQ(d28->f.wait.count, 1);
+  EXPECT_EQ(d28->f.wait.max, M(5));
+  EXPECT_EQ(d29->f.issued, 2);
+  EXPECT_EQ(d29->f.served, 2);
+  EXPECT_EQ(d29->f.cancelled, 1);
+  // T1 waited 20 minutes across midnight; T2 25 real minutes across the
+  // DST jump (01:40 CET -> 03:05 CEST).
+  EXPECT_EQ(d29->f.wait.count, 2);
+  EXPECT_EQ(d29->f.wait.p50, M(20));
+  EXPECT_EQ(d29->f.wait.p90, M(25));
+  const ReportLine* all = r.Find(ReportScope::kBranch, "test", -1);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->f.issued, 5);
+  EXPECT_EQ(all->f.wait.p50, M(20));
+  EXPECT_EQ(all->f.wait.p90, M(25));
+  EXPECT_EQ(all->f.wait.max, M(25));
+  // Walk: the recall does not restart it (00:10 -> 00:15), 03:05 -> 03:10.
+  EXPECT_EQ(all->f.walk.count, 2);
+  EXPECT_EQ(all->f.walk.mean, M(5));
+  EXPECT_EQ(all->f.service.mean, M(15));
+  EXPECT_EQ(all->f.service.p90, M(20));
+}
+
+TEST_F(ReportTest, PerClerkBusyAndIdle) {
+  Report r = Run(ReportBy::kDay);
+  const ReportLine* anna = r.Find(ReportScope::kClerk, "anna", -1);
+  const ReportLine* boris = r.Find(ReportScope::kClerk, "boris", -1);
+  ASSERT_TRUE(anna && boris);
+  EXPECT_EQ(anna->f.served, 1);
+  EXPECT_EQ(anna->f.no_show, 1);
+  EXPECT_EQ(anna->f.busy, M(10));
+  // Open 20:00 Saturday to 04:00 Sunday: 7 real hours (the night lost one).
+  EXPECT_EQ(anna->f.idle, absl::Hours(7) - M(10));
+  EXPECT_EQ(r.Find(ReportScope::kClerk, "anna", 0)->f.idle, absl::Hours(4));
+  EXPECT_EQ(r.Find(ReportScope::kClerk, "anna", 1)->f.idle, absl::Hours(3) - M(10));
+  // Boris: open from 00:30 CET until now (05:00 CEST): 3.5 hours.
+  EXPECT_EQ(boris->f.served, 1);
+  EXPECT_EQ(boris->f.busy, M(20));
+  EXPECT_EQ(boris->f.idle, absl::Minutes(210) - M(20));
+  EXPECT_EQ(boris->f.service.mean, M(20));
+  EXPECT_EQ(boris->f.wait.max, M(25));
+  // Branch: the sum of its clerks.
+  const ReportLine* all = r.Find(ReportScope::kBranch, "test", -1);
+  EXPECT_EQ(all->f.busy, M(30));
+  EXPECT_EQ(all->f.idle, absl::Minutes(420 + 210) - M(30));
+}
+
+TEST_F(ReportTest, PerHour) {
+  Report r = Run(ReportBy::kHour);
+  ASSERT_EQ(r.buckets.size(), 24u + 23u);
+  auto hour = [&](const std::string& label) {
+    for (size_t i = 0; i < r.buckets.size(); ++i)
+      if (r.buckets[i].label == label) return static_cast<int>(i);
+    ADD_FAILURE() << "no bucket " << label;
+    return -1;
+  };
+  int h01 = hour("2026-03-29T01:00+01:00"), h03 = hour("2026-03-29T03:00+02:00");
+  int h00 = hour("2026-03-29T00:00+01:00");
+  EXPECT_EQ(r.Find(ReportScope::kBranch, "test", h01)->f.issued, 2);
+  EXPECT_EQ(r.Find(ReportScope::kBranch, "test", h01)->f.cancelled, 1);
+  const ReportLine* b03 = r.Find(ReportScope::kClerk, "boris", h03);
+  ASSERT_TRUE(b03);
+  EXPECT_EQ(b03->f.wait.max, M(25));
+  EXPECT_EQ(b03->f.busy, M(20));
+  EXPECT_EQ(b03->f.idle, M(40));
+  EXPECT_EQ(r.Find(ReportScope::kClerk, "anna", h00)->f.busy, M(10));
+  EXPECT_EQ(r.Find(ReportScope::kClerk, "anna", h00)->f.idle, M(50));
+  EXPECT_EQ(r.Find(ReportScope::kClerk, "boris", h00)->f.idle, M(30));
+  EXPECT_EQ(r.Find(ReportScope::kService, "R", h03)->f.served, 1);
+  EXPECT_EQ(r.Find(ReportScope::kService, "P", h01)->f.cancelled, 1);
+}
+
+TEST_F(ReportTest, SimCasesAndFees) {
+  Report r = Run(ReportBy::kDay);
+  const ReportFigures& f = r.Find(ReportScope::kBranch, "test", -1)->f;
+  EXPECT_EQ(f.cases_closed, 1);
+  EXPECT_EQ(f.cases_refused_identity, 1);
+  EXPECT_EQ(f.cases_locked, 1);
+  EXPECT_EQ(f.cases_cancelled, 1);
+  EXPECT_EQ(f.fees_paid_roubles, 600);
+  EXPECT_EQ(f.fees_refunded_roubles, 300);
+  const ReportFigures& anna = r.Find(ReportScope::kClerk, "anna", -1)->f;
+  EXPECT_EQ(anna.cases_locked, 1);
+  EXPECT_EQ(anna.cases_refused_identity, 1);
+  EXPECT_EQ(anna.fees_paid_roubles, 0);
+  EXPECT_EQ(r.Find(ReportScope::kClerk, "boris", -1)->f.fees_paid_roubles, 600);
+}
+
+TEST_F(ReportTest, Bookings) {
+  Report r = Run(ReportBy::kDay);
+  const ReportFigures& d28 = r.Find(ReportScope::kBranch, "test", 0)->f;
+  const ReportFigures& d29 = r.Find(ReportScope::kBranch, "test", 1)->f;
+  EXPECT_EQ(d28.bookings_made, 1);
+  EXPECT_EQ(d28.bookings_no_show, 1);
+  EXPECT_EQ(d29.bookings_made, 1);
+  EXPECT_EQ(d29.bookings_checked_in, 1);
+  EXPECT_EQ(d29.bookings_late, 1);
+  EXPECT_EQ(r.Find(ReportScope::kService, "N", -1)->f.bookings_made, 1);
+}
+
+TEST_F(ReportTest, PeriodValidation) {
+  EXPECT_TRUE(ParseReportDay("2026-03-29").has_value());
+  EXPECT_FALSE(ParseReportDay("2026-02-30").has_value());
+  EXPECT_FALSE(ParseReportDay("2026-3-29").has_value());
+  EXPECT_FALSE(ParseReportDay("29.03.2026").has_value());
+  ReportPeriod bad{absl::CivilDay(2026, 3, 29), absl::CivilDay(2026, 3, 28), ReportBy::kDay};
+  EXPECT_EQ(ValidateReportPeriod(bad).field(), "to_date");
+  ReportPeriod longp{absl::CivilDay(2025, 1, 1), absl::CivilDay(2026, 1, 2), ReportBy::kDay};
+  EXPECT_FALSE(ValidateReportPeriod(longp).ok());
+  ReportPeriod year{absl::CivilDay(2025, 1, 1), absl::CivilDay(2025, 12, 31), ReportBy::kDay};
+  EXPECT_TRUE(ValidateReportPeriod(year).ok());
+}
+
+TEST_F(ReportTest, CsvRoundsOnceAndLeavesBlanks) {
+  Report r = Run(ReportBy::kDay);
+  std::string csv = ReportCsv(r);
+  EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
+            "scope,key,period_start,period_end,issued,served,no_show,cancelled,expired,"
+            "wait_count,wait_p50_s,wait_p90_s,wait_max_s,walk_count,walk_mean_s,walk_p90_s,"
+            "service_count,service_mean_s,service_p90_s,busy_s,idle_s,"
+            "sim_closed,sim_cancelled,sim_refused_identity,sim_locked,fees_paid_rub,"
+            "fees_refunded_rub,bookings_made,bookings_checked_in,bookings_late,bookings_no_show");
+  EXPECT_NE(csv.find("\r\nbranch,test,2026-03-28,2026-03-29,5,2,1,1,1,3,1200,1500,1500,2,300,300,"
+                     "2,900,1200,1800,36000,1,1,1,1,600,300,2,1,1,1\r\n"),
+            std::string::npos)
+      << csv;
+  // A clerk has no issued/cancelled/expired/bookings; a service no busy/cases.
+  EXPECT_NE(csv.find("\r\nclerk,anna,2026-03-28,2026-03-29,,1,1,,,2,300,1200,1200,1,300,300,1,600,"
+                     "600,600,24600,0,0,1,1,0,0,,,,\r\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("\r\nservice,P,2026-03-29,2026-03-29,1,0,0,1,0,0,,,,0,,,0,,,,,,,,,,,0,0,0,0\r\n"),
+            std::string::npos)
+      << csv;
+}
+
+TEST(ReportRounding, HalfAwayFromZeroOnce) {
+  EXPECT_EQ(RoundSeconds(absl::Milliseconds(1499)), 1);
+  EXPECT_EQ(RoundSeconds(absl::Milliseconds(1500)), 2);
+  EXPECT_EQ(RoundSeconds(absl::Microseconds(2499999)), 2);
+  EXPECT_EQ(RoundSeconds(absl::Milliseconds(-1500)), -2);
+}
+
+TEST_F(ReportTest, HtmlIsSelfContainedWithChartsAndFigures) {
+  branch_.services[0].names = {"Замена SIM-карты", "SIM replacement", "补办SIM卡"};
+  Report r = Run(ReportBy::kHour);
+  std::string html = ReportHtml(r);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("@media print"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("url("), std::string::npos);
+  // Figures: wait p50/p90 20:00 / 25:00, service mean 15:00, busy anna 10:00.
+  EXPECT_NE(html.find("20:00 / 25:00"), std::string::npos);
+  EXPECT_NE(html.find("15:00 / 20:00"), std::string::npos);
+  EXPECT_NE(html.find("<td>anna</td>"), std::string::npos);
+  EXPECT_NE(html.find("Замена SIM-карты"), std::string::npos);
+  EXPECT_NE(html.find("补办SIM卡"), std::string::npos);
+  EXPECT_NE(html.find("2026-03-29T03:00+02:00"), std::string::npos);
+  // Tags balance (well-formed enough): every opened svg, table, figure closes.
+  for (const char* tag : {"svg", "table", "figure", "section", "tr", "td"}) {
+    size_t open = 0, close = 0;
+    for (size_t p = 0; (p = html.find(std::string("<") + tag + "", p)) != std::string::npos; ++p) {
+      char next = html[p + 1 + std::string(tag).size()];
+      if (next == ' ' || next == '>') ++open;
+    }
+    for (size_t p = 0; (p = html.find(std::string("</") + tag + ">", p)) != std::string::npos; ++p)
+      ++close;
+    EXPECT_EQ(open, close) << tag;
+  }
+  // Names are escaped.
+  branch_.display_name = "A&B <shop>";
+  std::string esc = ReportHtml(Run(ReportBy::kDay));
+  EXPECT_NE(esc.find("A&amp;B &lt;shop&gt;"), std::string::npos);
+  EXPECT_EQ(esc.find("<shop>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shop::queue
