@@ -7,6 +7,8 @@ PACKAGES=(
   build-essential cmake pkg-config ninja-build
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev
+  # The outbox sender's channels: SMTP and HTTP through libcurl.
+  libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libabsl-dev tzdata

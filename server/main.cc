@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/admin.h"
+#include "server/outbox_cli.h"
 #include "server/config/config_loader.h"
 #include "server/log/json_formatter.h"
 #include "server/service/server.h"
@@ -129,8 +130,20 @@ int main(int argc, char** argv) {
       "restore", "replace the SQLite database with a backup (stop the server first; the "
                  "replaced file is kept beside it)");
   restore->add_option("--from", restore_from, "the backup file")->required();
-  for (CLI::App* sub :
-       {verify, staff_add, device_issue, device_revoke, register_load, backup, restore})
+  std::string outbox_state;
+  int outbox_limit = 50;
+  int64_t outbox_id = 0;
+  CLI::App* outbox = app.add_subcommand(
+      "outbox", "list the outbox's messages, newest first, with their delivery state "
+                "(recipients masked)");
+  outbox->add_option("--state", outbox_state, "pending, sent or dead (default: all)");
+  outbox->add_option("--limit", outbox_limit, "at most this many")->capture_default_str();
+  CLI::App* outbox_retry =
+      app.add_subcommand("outbox-retry", "put a dead outbox message back to pending");
+  outbox_retry->add_option("--id", outbox_id, "the message's id (queue-server outbox)")
+      ->required();
+  for (CLI::App* sub : {verify, staff_add, device_issue, device_revoke, register_load, backup,
+                        restore, outbox, outbox_retry})
     sub->fallthrough();  // --db and --config may follow the subcommand
   CLI11_PARSE(app, argc, argv);
   auto level = ParseLogLevel(log_level);
@@ -154,6 +167,9 @@ int main(int argc, char** argv) {
   if (register_load->parsed()) return shop::queue::admin::RegisterLoad(target, register_file);
   if (backup->parsed()) return shop::queue::admin::Backup(target, backup_to);
   if (restore->parsed()) return shop::queue::admin::Restore(target, restore_from);
+  if (outbox->parsed())
+    return shop::queue::admin::OutboxList(target, outbox_state, outbox_limit);
+  if (outbox_retry->parsed()) return shop::queue::admin::OutboxRetry(target, outbox_id);
 
   // Block the stop signals in every thread; main waits for them below.
   sigset_t stop_signals;

@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "absl/time/time.h"
+#include "server/config/notify_config_loader.h"
 
 namespace shop::queue {
 
@@ -383,6 +384,7 @@ Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string
   QUEUE_RETURN_IF_ERROR(ParseBackup(root.get("backup"), config.backup, origin));
   QUEUE_RETURN_IF_ERROR(
       ParseHousekeeping(root.get("housekeeping"), config.housekeeping, origin));
+  QUEUE_RETURN_IF_ERROR(ParseNotify(root.get("notify"), config, origin));
   Status st = config.Validate();
   if (!st.ok()) return Bad(origin, st.field(), st.message());
   return config;

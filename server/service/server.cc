@@ -19,6 +19,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/crypto/pii_key.h"
 #include "server/crypto/secrets.h"
+#include "server/notify/sender.h"
 #include "server/service/services.h"
 
 namespace shop::queue {
@@ -169,6 +170,14 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   s->sweeper_ = std::thread([p = s.get()] { p->SweepLoop(); });
   s->poll_keeper_ = std::thread([p = s.get()] { p->KeepCallbackPollersAwake(); });
+  if (s->options_.config.notify.enabled) {
+    s->outbox_sender_ = notify::OutboxSender::FromConfig(
+        *s->options_.store, *s->options_.clock, s->options_.config.notify,
+        s->options_.config.templates);
+    s->outbox_sender_->Start();
+  } else {
+    spdlog::info("outbox: [notify] is off; messages are kept pending, none is sent");
+  }
   return s;
 }
 
@@ -331,6 +340,7 @@ void QueueServer::Shutdown(absl::Duration grace) {
   if (live_) live_->Shutdown();  // a start that failed after the HTTP face began
   if (http_) http_->Shutdown(grace);
   if (sweeper_.joinable()) sweeper_.join();
+  if (outbox_sender_) outbox_sender_->Stop();
   if (watching_store_) options_.store->WatchChanges(nullptr);  // before the manager goes
 }
 

@@ -41,6 +41,10 @@
 
 namespace shop::queue {
 
+namespace notify {
+class OutboxSender;
+}
+
 // TLS files (PEM). No cert: plain text. With client_ca, clients must present
 // a certificate signed by it.
 struct TlsFiles {
@@ -140,6 +144,8 @@ class QueueServer {
   bool stopping_ = false;  // guarded by mu_
   std::thread sweeper_;
   std::thread poll_keeper_;
+  // Sends the outbox ([notify] enabled = true; server/notify/sender.h).
+  std::unique_ptr<notify::OutboxSender> outbox_sender_;
   bool watching_store_ = false;  // set at start
 };
 

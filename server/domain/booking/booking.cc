@@ -220,21 +220,19 @@ std::string ReferenceCodeProblem(std::string_view typed) {
          " letters and digits, like K7M2-QX9D; this one has " + std::to_string(length) + kCheck;
 }
 
+std::string ReminderText(const MessageTemplates& templates, Language language,
+                         const ReminderFacts& f) {
+  return templates.Render("booking_reminder", language,
+                          {{"service", f.service},
+                           {"branch", f.branch},
+                           {"slot", f.slot},
+                           {"code", f.code},
+                           {"checkin_from", f.checkin_from},
+                           {"checkin_until", f.checkin_until}});
+}
+
 std::string ReminderText(Language language, const ReminderFacts& f) {
-  switch (language) {
-    case Language::kRu:
-      return "Напоминание: " + f.service + ", " + f.branch + ", " + f.slot + ". Код записи " +
-             f.code + ". Отметьтесь в терминале очереди с " + f.checkin_from + " до " +
-             f.checkin_until + ".";
-    case Language::kZh:
-      return "预约提醒：" + f.service + "，" + f.branch + "，" + f.slot + "。预约码：" + f.code +
-             "。请于 " + f.checkin_from + " 至 " + f.checkin_until + " 在取号机上签到。";
-    case Language::kEn:
-      break;
-  }
-  return "Reminder: " + f.service + " at " + f.branch + ", " + f.slot + ". Booking code " +
-         f.code + ". Check in at the kiosk from " + f.checkin_from + " to " + f.checkin_until +
-         ".";
+  return ReminderText(MessageTemplates::Defaults(), language, f);
 }
 
 std::string DisplayReferenceCode(std::string_view code) {

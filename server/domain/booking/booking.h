@@ -111,7 +111,8 @@ std::string DisplayReferenceCode(std::string_view code);
 // A booking's reminder (queued for its phone and e-mail), in the booking's
 // language (Russian, English or Chinese). The facts come already written
 // for people: the service's name in that language, times in the branch's
-// zone. All reminder texts live here.
+// zone. The texts are the "booking_reminder" message template
+// (server/domain/common/templates.h; [notify.templates] may replace them).
 struct ReminderFacts {
   std::string service;        // "Замена SIM" / "SIM replacement" / "补办SIM卡"
   std::string branch;         // the branch's display name
@@ -120,6 +121,9 @@ struct ReminderFacts {
   std::string checkin_from;   // "15:30", local
   std::string checkin_until;  // "16:15", local
 };
+std::string ReminderText(const MessageTemplates& templates, Language language,
+                         const ReminderFacts& f);
+// The same with the built-in texts.
 std::string ReminderText(Language language, const ReminderFacts& f);
 
 // What checking in at `now` means for an active booking.

@@ -387,15 +387,17 @@ Result<int> BookingManager::QueueReminders() {
       if (s) service = s->names[static_cast<int>(k.language) - 1];
       if (s && service.empty()) service = s->names[1];
       const std::string text = ReminderText(
-          k.language,
+          config_.templates, k.language,
           {service, b->display_name,
            LocalTime(*b, k.slot_start, "%Y-%m-%d %H:%M"), DisplayReferenceCode(k.code),
            LocalTime(*b, k.slot_start - b->booking.checkin_early, "%H:%M"),
            LocalTime(*b, k.slot_start + b->booking.checkin_late, "%H:%M")});
       OutboxMessage sms{0, now, "sms", k.phone, text, Subject(k)};
+      sms.language = static_cast<int>(k.language);
       QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(sms));
       if (!k.email.empty()) {
         OutboxMessage mail{0, now, "email", k.email, text, Subject(k)};
+        mail.language = static_cast<int>(k.language);
         QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(mail));
       }
       k.reminded = true;

@@ -574,14 +574,17 @@ Result<CaseView> CaseManager::BlockOldCard(const std::string& branch_id, int64_t
     // One transaction: the new card works exactly when the old one stops.
     QUEUE_RETURN_IF_ERROR(tx.cases().SwapActiveCard(c.form->phone, c.old_iccid, c.new_iccid, now));
     const std::string text =
-        SimChangeNotice(ticket->language, {MaskPhone(c.form->phone), b->display_name,
-                                           ShortTime(now, b->time_zone), c.case_id});
+        SimChangeNotice(config_.templates, ticket->language,
+                        {MaskPhone(c.form->phone), b->display_name,
+                         ShortTime(now, b->time_zone), c.case_id});
     OutboxMessage to_number{0, now, "sms", c.form->phone, text, CaseSubject(c.case_id)};
+    to_number.language = static_cast<int>(ticket->language);
     QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(to_number));
     if (!c.form->contact.empty() && c.form->contact != c.form->phone) {
       bool email = c.form->contact.find('@') != std::string::npos;
       OutboxMessage to_contact{0, now, email ? "email" : "sms", c.form->contact, text,
                                CaseSubject(c.case_id)};
+      to_contact.language = static_cast<int>(ticket->language);
       QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(to_contact));
     }
     c.state = CaseState::kAwaitingClose;

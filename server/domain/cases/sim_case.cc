@@ -251,29 +251,28 @@ void IdentityAttempts::Unlock() {
   locked_until = absl::InfinitePast();
 }
 
+std::string SimChangeNoticeText(const MessageTemplates& templates, Language language,
+                                const SimChangeFacts& f) {
+  return templates.Render("sim_change", language,
+                          {{"phone", f.phone_masked},
+                           {"branch", f.branch},
+                           {"time", f.time},
+                           {"case", std::to_string(f.case_id)}});
+}
+
 std::string SimChangeNoticeText(Language language, const SimChangeFacts& f) {
-  const std::string id = std::to_string(f.case_id);
-  switch (language) {
-    case Language::kRu:
-      return "SIM-карта номера " + f.phone_masked + " заменена " + f.time + " в салоне «" +
-             f.branch + "» (обращение № " + id + "). Если вы этого не делали, немедленно "
-             "позвоните оператору или обратитесь с паспортом в любой салон, чтобы оспорить "
-             "замену.";
-    case Language::kZh:
-      return "您的号码 " + f.phone_masked + " 的SIM卡已于 " + f.time + " 在 " + f.branch +
-             " 更换（业务编号 " + id + "）。如非本人办理，请立即致电您的运营商，或携带护照前往"
-             "任一营业厅提出异议。";
-    case Language::kEn:
-      break;
-  }
-  return "The SIM card of your number " + f.phone_masked + " was replaced at " + f.branch +
-         " on " + f.time + " (case " + id + "). If you did not ask for this, call your operator "
-         "at once or come to any shop with your passport to dispute it.";
+  return SimChangeNoticeText(MessageTemplates::Defaults(), language, f);
+}
+
+std::string SimChangeNotice(const MessageTemplates& templates, Language customer,
+                            const SimChangeFacts& f) {
+  const Language second = customer == Language::kRu ? Language::kEn : customer;
+  return SimChangeNoticeText(templates, Language::kRu, f) + "\n\n" +
+         SimChangeNoticeText(templates, second, f);
 }
 
 std::string SimChangeNotice(Language customer, const SimChangeFacts& f) {
-  const Language second = customer == Language::kRu ? Language::kEn : customer;
-  return SimChangeNoticeText(Language::kRu, f) + "\n\n" + SimChangeNoticeText(second, f);
+  return SimChangeNotice(MessageTemplates::Defaults(), customer, f);
 }
 
 bool AnswerMatches(QuestionKind q, const Subscriber& s, std::string_view answer) {

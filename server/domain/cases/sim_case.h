@@ -182,7 +182,8 @@ struct StockCard {
 
 // The notice of a SIM change, for the number and the contact. The facts come
 // already written for people (the number masked, the time in the branch's
-// zone). All its texts live here.
+// zone). The texts are the "sim_change" message template
+// (server/domain/common/templates.h; [notify.templates] may replace them).
 struct SimChangeFacts {
   std::string phone_masked;  // "+7******4567"
   std::string branch;        // the branch's display name
@@ -190,11 +191,15 @@ struct SimChangeFacts {
   int64_t case_id = 0;
 };
 // The notice in one language (Russian, English or Chinese).
+std::string SimChangeNoticeText(const MessageTemplates& templates, Language language,
+                                const SimChangeFacts& f);
 std::string SimChangeNoticeText(Language language, const SimChangeFacts& f);
 // The notice as sent: in Russian first (the number is Russian, and whoever
 // holds it need not be the person at the counter, whose kiosk language a
 // fraudster chooses), then in the language the customer chose at the kiosk,
 // or English when that was Russian.
+std::string SimChangeNotice(const MessageTemplates& templates, Language customer,
+                            const SimChangeFacts& f);
 std::string SimChangeNotice(Language customer, const SimChangeFacts& f);
 
 // Checks the customer's answer to `q` against the register: the last top-up

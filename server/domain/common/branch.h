@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "server/domain/common/status.h"
 #include "server/domain/common/templates.h"
+#include "server/domain/outbox/notify_config.h"
 
 namespace shop::queue {
 
@@ -161,6 +162,8 @@ struct ServerConfig {
   HousekeepingConfig housekeeping;
   // Customers' message texts ([notify.templates] over the built-in ones).
   MessageTemplates templates = MessageTemplates::Defaults();
+  // [notify]: sending the outbox's messages (off by default).
+  NotifyConfig notify;
   // The fee for an operator and reason; nullopt when the table has none.
   std::optional<int64_t> Fee(const std::string& operator_id, const std::string& reason) const;
   const BranchConfig* FindBranch(std::string_view branch_id) const;

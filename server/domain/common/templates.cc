@@ -9,6 +9,9 @@ namespace shop::queue {
 const std::map<std::string, std::vector<std::string>, std::less<>>& MessageTemplates::Keys() {
   static const auto* keys = new std::map<std::string, std::vector<std::string>, std::less<>>{
       {"turn_near", {"number", "ahead", "service", "branch"}},
+      {"booking_reminder", {"service", "branch", "slot", "code", "checkin_from", "checkin_until"}},
+      {"sim_change", {"phone", "branch", "time", "case"}},
+      {"email_subject", {}},
   };
   return *keys;
 }
@@ -19,6 +22,33 @@ MessageTemplates MessageTemplates::Defaults() {
       "Талон {number}: перед вами {ahead}. Подойдите к залу ожидания, {branch}.",
       "Ticket {number}: {ahead} ahead of you. Please come back to the hall, {branch}.",
       "号码 {number}：您前面还有 {ahead} 位。请回到等候区，{branch}。",
+  };
+  // A booking's reminder (server/domain/booking: ReminderText).
+  t.texts_["booking_reminder"] = {
+      "Напоминание: {service}, {branch}, {slot}. Код записи {code}. Отметьтесь в терминале "
+      "очереди с {checkin_from} до {checkin_until}.",
+      "Reminder: {service} at {branch}, {slot}. Booking code {code}. Check in at the kiosk "
+      "from {checkin_from} to {checkin_until}.",
+      "预约提醒：{service}，{branch}，{slot}。预约码：{code}。请于 {checkin_from} 至 "
+      "{checkin_until} 在取号机上签到。",
+  };
+  // The notice of a SIM change (server/domain/cases: SimChangeNotice sends
+  // it in Russian and in the customer's language).
+  t.texts_["sim_change"] = {
+      "SIM-карта номера {phone} заменена {time} в салоне «{branch}» (обращение № {case}). "
+      "Если вы этого не делали, немедленно позвоните оператору или обратитесь с паспортом в "
+      "любой салон, чтобы оспорить замену.",
+      "The SIM card of your number {phone} was replaced at {branch} on {time} (case {case}). "
+      "If you did not ask for this, call your operator at once or come to any shop with your "
+      "passport to dispute it.",
+      "您的号码 {phone} 的SIM卡已于 {time} 在 {branch} 更换（业务编号 {case}）。如非本人办理，"
+      "请立即致电您的运营商，或携带护照前往任一营业厅提出异议。",
+  };
+  // The subject line of every e-mail (server/notify).
+  t.texts_["email_subject"] = {
+      "Сообщение от салона связи",
+      "A message from your mobile shop",
+      "营业厅通知",
   };
   return t;
 }

@@ -314,6 +314,9 @@ ALTER TABLE outbox ADD COLUMN next_try_us BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN language INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_due ON outbox (next_try_us, id) WHERE state = 0;
+UPDATE outbox SET state = 1 WHERE sent_us IS NOT NULL;
+UPDATE outbox SET next_try_us = created_us WHERE state = 0;
+DROP INDEX outbox_unsent;
 CREATE TABLE ticket_notices (
   ticket_id   BIGINT PRIMARY KEY REFERENCES tickets(ticket_id),
   phone       TEXT NOT NULL,

@@ -431,6 +431,11 @@ BEGIN
       AND tier = CASE WHEN OLD.priority > 0 THEN 1 ELSE 2 END;
 END;
 )sql",
+    // 13 -> 14: the outbox's delivery (server/domain/outbox/outbox_repo.h):
+    //  - state: 0 pending (due at next_try_us), 1 sent (sent_us set), 2 dead;
+    //    attempts counts failed tries; last_error is the last one's (bounded, no
+    //    personal data); language: 1 ru, 2 en, 3 zh, 0 unknown (older rows).
+    //  and the "turn is near" phones (ticket_notices).
     R"sql(
 ALTER TABLE outbox ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
@@ -438,6 +443,9 @@ ALTER TABLE outbox ADD COLUMN next_try_us INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN language INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_due ON outbox (next_try_us, id) WHERE state = 0;
+UPDATE outbox SET state = 1 WHERE sent_us IS NOT NULL;
+UPDATE outbox SET next_try_us = created_us WHERE state = 0;
+DROP INDEX outbox_unsent;
 CREATE TABLE ticket_notices (
   ticket_id   INTEGER PRIMARY KEY REFERENCES tickets(ticket_id),
   phone       TEXT NOT NULL,

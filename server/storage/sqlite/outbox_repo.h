@@ -15,6 +15,13 @@ class SqliteOutboxRepo final : public OutboxRepo {
 
   Status EnqueueMessage(OutboxMessage& m) override;
   Result<std::vector<OutboxMessage>> OutboxFor(const std::string& subject) override;
+  Result<std::vector<OutboxMessage>> DueMessages(absl::Time now, int limit) override;
+  Result<std::vector<OutboxMessage>> ListOutbox(std::optional<OutboxState> state,
+                                                int limit) override;
+  Status MarkSent(int64_t id, absl::Time at) override;
+  Status MarkFailed(int64_t id, int attempts, absl::Time next_try, const std::string& error,
+                    bool dead) override;
+  Status RetryDead(int64_t id, absl::Time now) override;
 
  private:
   Db& db_;
