@@ -43,6 +43,34 @@ constexpr Row kRows[] = {
     {"chooseService", "Выберите услугу", "Choose a service", "请选择服务"},
     {"back", "Назад", "Back", "返回"},
     {"pleaseWait", "Минуточку…", "One moment…", "请稍候…"},
+    // "Text me when my turn is near": the services screen's button, the
+    // phone screen, the top bar's note, the result and the refusal.
+    {"smsButton", "SMS, когда подойдёт очередь", "SMS when my turn is near", "快轮到我时短信通知"},
+    {"smsButtonSaved", "SMS: изменить или удалить номер", "SMS: change or remove the number",
+     "短信：更改或删除号码"},
+    {"phoneTitle", "Номер мобильного для SMS", "Your mobile number for the SMS",
+     "接收短信的手机号码"},
+    {"phoneExplain",
+     "Пришлём одно SMS, когда перед вами останется несколько человек. После этого номер не хранится.",
+     "We send one SMS when only a few people are ahead of you. The number is not kept after that.",
+     "当您前面只剩几个人时，我们会发送一条短信。之后不会保留该号码。"},
+    {"phoneNotMobile", "Это не мобильный номер: после +7 он начинается с 9 (+7 9XX XXX-XX-XX)",
+     "This is not a mobile number: after +7 it starts with 9 (+7 9XX XXX-XX-XX)",
+     "这不是手机号码：+7 之后应以 9 开头（+7 9XX XXX-XX-XX）"},
+    {"phoneSave", "Сохранить", "Save", "保存"},
+    {"phoneRemove", "Удалить номер", "Remove the number", "删除号码"},
+    {"smsNote", "SMS", "SMS", "短信"},
+    // %1: the masked number.
+    {"smsWillCome", "Пришлём SMS на %1, когда подойдёт ваша очередь",
+     "We will text %1 when your turn is near", "快轮到您时，我们会发短信至 %1"},
+    {"smsNotNeeded", "Вы следующий: SMS не понадобится, следите за табло",
+     "You are next: no SMS needed, watch the board", "下一位就是您：无需短信，请留意叫号屏"},
+    {"phoneRefused",
+     "Номер для SMS не принят: нужен российский мобильный. Талон не выдан, номер удалён: введите "
+     "другой или выберите услугу без SMS.",
+     "The SMS number was not accepted: it must be a Russian mobile number. No ticket was issued "
+     "and the number was removed: enter another one or choose a service without SMS.",
+     "短信号码未被接受：必须是俄罗斯手机号码。未出号，该号码已删除：请输入其他号码，或直接选择服务（不发短信）。"},
 };
 
 }  // namespace

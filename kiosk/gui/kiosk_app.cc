@@ -96,6 +96,7 @@ KioskApp::KioskApp(const GuiSettings& settings, AppTiming timing) {
   QObject::connect(rpc_, &RpcWorker::ticketIssued, m, &KioskModel::onTicketIssued);
   QObject::connect(rpc_, &RpcWorker::checkedIn, m, &KioskModel::onCheckedIn);
   QObject::connect(rpc_, &RpcWorker::requestFailed, m, &KioskModel::onRequestFailed);
+  QObject::connect(rpc_, &RpcWorker::phoneRefused, m, &KioskModel::onPhoneRefused);
   QObject::connect(status_, &StatusWorker::reachable, m, &KioskModel::onReachable);
   QObject::connect(m, &KioskModel::reportPrinter, status_, &StatusWorker::reportPrinter);
   QObject::connect(status_, &StatusWorker::printerReported, m, &KioskModel::onPrinterReported);

@@ -1,5 +1,7 @@
 #include "kiosk/gui/kiosk_model.h"
 
+#include <string_view>
+
 #include "absl/time/time.h"
 #include "common/client/text.h"
 #include "kiosk/gui/gui_text.h"
@@ -35,6 +37,21 @@ QString LocalDayAndTime(const google::protobuf::Timestamp& t, const std::string&
     return QString("%1月%2日 %3").arg(m.month()).arg(m.day()).arg(Q(absl::FormatTime("%H:%M", at, tz)));
   }
   return Q(absl::FormatTime("%d.%m %H:%M", at, tz));
+}
+
+// The national mobile number after "+7": ten digits, the first a 9.
+constexpr int kPhoneDigits = 10;
+// How it is written after "+7 ": each X a digit.
+constexpr std::string_view kPhonePattern = "XXX XXX-XX-XX";
+
+bool IsMobile(const QString& digits) {
+  return digits.size() == kPhoneDigits && digits.front() == '9';
+}
+
+// "+7 *** ***-67-89": enough to recognise one's own number, no more.
+QString MaskedPhone(const QString& digits) {
+  if (digits.size() != kPhoneDigits) return {};
+  return "+7 *** ***-" + digits.mid(6, 2) + '-' + digits.mid(8, 2);
 }
 
 }  // namespace
@@ -135,6 +152,43 @@ QString KioskModel::slipText() const {
 
 bool KioskModel::printerFailed() const { return slip_ == Slip::kFailed; }
 
+QString KioskModel::phoneText() const {
+  QString text = "+7 ";
+  int typed = 0;
+  for (char c : kPhonePattern) {
+    if (typed == phone_draft_.size()) break;
+    text += c == 'X' ? phone_draft_.at(typed++) : QChar(c);
+  }
+  return text;
+}
+
+QString KioskModel::phoneRest() const {
+  QString rest;
+  int typed = 0;
+  for (char c : kPhonePattern) {
+    if (typed < phone_draft_.size()) {
+      if (c == 'X') ++typed;
+      continue;
+    }
+    rest += c == 'X' ? QChar('_') : QChar(c);
+  }
+  return rest;
+}
+
+bool KioskModel::phoneValid() const { return IsMobile(phone_draft_); }
+
+QString KioskModel::phoneHint() const {
+  if (!phone_draft_.isEmpty() && phone_draft_.front() != '9')
+    return texts_.value("phoneNotMobile").toString();
+  return {};
+}
+
+QString KioskModel::phoneNote() const {
+  if (phone_.isEmpty()) return {};
+  return texts_.value("smsNote").toString() + texts_.value("separator").toString() +
+         MaskedPhone(phone_);
+}
+
 QVariantMap KioskModel::textsIn(const QString& language) const {
   return ScreenTexts(client::ParseLanguage(language.toStdString()).value_or(v1::LANGUAGE_RU));
 }
@@ -149,9 +203,11 @@ void KioskModel::chooseLanguage(const QString& code) {
   Q_EMIT priorityChanged();
   Q_EMIT resultChanged();
   Q_EMIT slipChanged();
+  Q_EMIT phoneChanged();
   if (screen_ == "start") {
     priority_ = 0;
     Q_EMIT priorityChanged();
+    forgetPhone();  // a new customer
     setScreen("services");
     Q_EMIT requestBranch();  // fresh waits
   }
@@ -170,7 +226,9 @@ void KioskModel::takeTicket(const QString& prefix) {
   setError({});
   setBusy(true);
   ++attempt_;
-  Q_EMIT requestTicket(attempt_, prefix, language_, priority_);
+  sent_phone_ = phone_;
+  Q_EMIT requestTicket(attempt_, prefix, language_, priority_,
+                       phone_.isEmpty() ? QString() : "+7" + phone_);
 }
 
 void KioskModel::showCheckIn() {
@@ -202,15 +260,61 @@ void KioskModel::submitCode() {
   Q_EMIT requestCheckIn(attempt_, code_, language_);
 }
 
+void KioskModel::showPhone() {
+  if (busy_) return;
+  phone_draft_ = phone_;  // a saved number, to change or remove
+  Q_EMIT phoneChanged();
+  setError({});
+  setScreen("phone");
+}
+
+void KioskModel::typeDigit(const QString& digit) {
+  if (screen_ != "phone") return;
+  for (QChar c : digit) {
+    if (phone_draft_.size() >= kPhoneDigits) break;
+    if (c >= '0' && c <= '9') phone_draft_ += c;
+  }
+  Q_EMIT phoneChanged();
+}
+
+void KioskModel::erasePhoneDigit() {
+  if (phone_draft_.isEmpty()) return;
+  phone_draft_.chop(1);
+  Q_EMIT phoneChanged();
+}
+
+void KioskModel::savePhone() {
+  if (screen_ != "phone" || !phoneValid()) return;
+  phone_ = phone_draft_;
+  phone_draft_.clear();
+  Q_EMIT phoneChanged();
+  setScreen("services");
+}
+
+void KioskModel::removePhone() {
+  forgetPhone();
+  if (screen_ == "phone") setScreen("services");
+}
+
+void KioskModel::forgetPhone() {
+  const bool had = !phone_.isEmpty() || !phone_draft_.isEmpty();
+  phone_.clear();
+  phone_draft_.clear();
+  sent_phone_.clear();
+  if (had) Q_EMIT phoneChanged();
+}
+
 void KioskModel::back() {
   setError({});
   if (!reachable_) return home();
+  if (screen_ == "services") forgetPhone();  // back to the start: the next customer's
   setScreen(screen_ == "services" ? "start" : "services");
 }
 
 void KioskModel::home() {
   priority_ = 0;
   Q_EMIT priorityChanged();
+  forgetPhone();
   code_.clear();
   Q_EMIT codeChanged();
   setError({});
@@ -238,13 +342,22 @@ void KioskModel::onBranchFailed(const QString&) {
 void KioskModel::onTicketIssued(int attempt, const v1::CreateTicketResponse& issued) {
   if (attempt != attempt_) return;
   setBusy(false);
-  showOrHold(issued, MakeSlipParts(issued, language_), {});
+  QString note;
+  if (!sent_phone_.isEmpty()) {
+    // With no one ahead the server keeps no number: no SMS will come.
+    note = issued.ticket().position() == 0
+               ? texts_.value("smsNotNeeded").toString()
+               : texts_.value("smsWillCome").toString().arg(MaskedPhone(sent_phone_));
+  }
+  forgetPhone();  // it went with this ticket; the next customer starts without
+  showOrHold(issued, MakeSlipParts(issued, language_), note);
 }
 
 void KioskModel::onCheckedIn(int attempt, const v1::CreateTicketResponse& issued, bool late,
                              const google::protobuf::Timestamp& slot_start) {
   if (attempt != attempt_) return;
   setBusy(false);
+  forgetPhone();  // a booking's ticket: the booking's own phone gets the SMS
   const std::string zone = issued.branch().time_zone();
   const QString note =
       late ? texts_.value("lateNote").toString()
@@ -269,6 +382,15 @@ void KioskModel::onRequestFailed(int attempt, const QString& customer_text) {
   if (attempt != attempt_) return;
   setBusy(false);
   setError(customer_text);
+}
+
+void KioskModel::onPhoneRefused(int attempt) {
+  if (attempt != attempt_) return;
+  setBusy(false);
+  // No ticket: the number is dropped (the customer may type another one or
+  // take the ticket without SMS), and the refusal is said in words.
+  forgetPhone();
+  setError(texts_.value("phoneRefused").toString());
 }
 
 void KioskModel::showResult(const v1::CreateTicketResponse& issued, const SlipParts& parts) {

@@ -5,8 +5,14 @@
 //
 // Screens: "start" (branch name, languages), "services" (the grid, the
 // priority and booking buttons; a closed branch says when it opens),
-// "priority", "checkin" (code on an on-screen keyboard), "result" (number,
-// position, wait, QR, slip), "out-of-service" (server unreachable).
+// "priority", "checkin" (code on an on-screen keyboard), "phone" (a mobile
+// number on a digit keypad, for one SMS when the turn is near), "result"
+// (number, position, wait, QR, slip), "out-of-service" (server unreachable).
+//
+// The SMS number is personal data: it lives only in this model, from Save
+// until the next ticket is issued (it goes with that ticket's request), or
+// until home() / the idle timeout / a refusal; it is never logged, and the
+// screens show it masked ("+7 *** ***-67-89") once saved.
 //
 // One tap, one ticket: a tap on a service while a request is in flight is
 // ignored, and KioskClient sends one request_id on every retry of a request.
@@ -67,6 +73,16 @@ class KioskModel : public QObject {
   Q_PROPERTY(bool printerFailed READ printerFailed NOTIFY slipChanged)
   Q_PROPERTY(bool reachable READ reachable NOTIFY reachableChanged)
   Q_PROPERTY(int printerState READ printerState NOTIFY printerStateChanged)
+  // The phone screen: the digits typed after "+7" (at most 10), formatted as
+  // far as typed ("+7 912 3") and the rest of the pattern ("45-67-89" as
+  // "__-__-__"); whether Save may be tapped; why not, in words.
+  Q_PROPERTY(QString phoneText READ phoneText NOTIFY phoneChanged)
+  Q_PROPERTY(QString phoneRest READ phoneRest NOTIFY phoneChanged)
+  Q_PROPERTY(bool phoneValid READ phoneValid NOTIFY phoneChanged)
+  Q_PROPERTY(QString phoneHint READ phoneHint NOTIFY phoneChanged)
+  // A number is saved for the next ticket; the top bar's note shows it masked.
+  Q_PROPERTY(bool phoneSaved READ phoneSaved NOTIFY phoneChanged)
+  Q_PROPERTY(QString phoneNote READ phoneNote NOTIFY phoneChanged)
 
  public:
   explicit KioskModel(ModelOptions options, QObject* parent = nullptr);
@@ -95,6 +111,12 @@ class KioskModel : public QObject {
   bool printerFailed() const;
   bool reachable() const { return reachable_; }
   int printerState() const { return printer_state_; }
+  QString phoneText() const;
+  QString phoneRest() const;
+  bool phoneValid() const;
+  QString phoneHint() const;
+  bool phoneSaved() const { return !phone_.isEmpty(); }
+  QString phoneNote() const;
   // The last ticket shown (tests).
   const v1::CreateTicketResponse& issued() const { return issued_; }
 
@@ -111,6 +133,14 @@ class KioskModel : public QObject {
   Q_INVOKABLE void typeKey(const QString& key);
   Q_INVOKABLE void erase();
   Q_INVOKABLE void submitCode();
+  // The phone screen: opened with the saved number (if any) to change or
+  // remove; a digit "0".."9"; the last digit off; Save (only a valid
+  // number; back to the services); Remove (the saved number forgotten).
+  Q_INVOKABLE void showPhone();
+  Q_INVOKABLE void typeDigit(const QString& digit);
+  Q_INVOKABLE void erasePhoneDigit();
+  Q_INVOKABLE void savePhone();
+  Q_INVOKABLE void removePhone();
   Q_INVOKABLE void back();
   Q_INVOKABLE void home();
   // Any touch: restarts the idle timer.
@@ -128,6 +158,9 @@ class KioskModel : public QObject {
   void onCheckedIn(int attempt, const shop::queue::v1::CreateTicketResponse& issued, bool late,
                    const google::protobuf::Timestamp& slot_start);
   void onRequestFailed(int attempt, const QString& customer_text);
+  // The server refused the SMS number (INVALID_ARGUMENT on notify_phone):
+  // no ticket was issued.
+  void onPhoneRefused(int attempt);
   void onPrinted(int attempt, int state, const QString& detail);
   void onPrinterChecked(int state, const QString& detail);
   void onReachable(bool up);
@@ -145,9 +178,11 @@ class KioskModel : public QObject {
   void slipChanged();
   void reachableChanged();
   void printerStateChanged();
-  // To the workers.
+  void phoneChanged();
+  // To the workers. `notify_phone`: "+79XXXXXXXXX" or empty.
   void requestBranch();
-  void requestTicket(int attempt, const QString& prefix, int language, int priority);
+  void requestTicket(int attempt, const QString& prefix, int language, int priority,
+                     const QString& notify_phone);
   void requestCheckIn(int attempt, const QString& code, int language);
   void requestPrint(int attempt, const shop::queue::kiosk::SlipParts& parts, const QString& qr,
                     int width_dots);
@@ -167,6 +202,8 @@ class KioskModel : public QObject {
   void showOrHold(const v1::CreateTicketResponse& issued, const SlipParts& parts,
                   const QString& note);
   void setPrinter(int state, const QString& detail);
+  // Forgets the saved number and the digits on the phone screen.
+  void forgetPhone();
 
   ModelOptions options_;
   QString screen_ = "start";
@@ -179,6 +216,9 @@ class KioskModel : public QObject {
   int attempt_ = 0;  // the tap whose answer is awaited (or was last)
   QString error_text_;
   QString code_;
+  QString phone_draft_;  // digits typed on the phone screen (national, no 7)
+  QString phone_;        // the saved number's 10 digits; empty: no SMS
+  QString sent_phone_;   // the digits the awaited ticket request carries
   v1::CreateTicketResponse issued_;
   QString result_note_;
   enum class Slip { kNone, kPrinting, kPrinted, kFailed } slip_ = Slip::kNone;

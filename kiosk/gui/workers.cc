@@ -3,6 +3,8 @@
 #include <mutex>
 
 #include "common/client/customer_text.h"
+#include "common/client/errors.h"
+#include "common/client/log.h"
 #include "kiosk/printer/escpos.h"
 #include "kiosk/printer/slip_image.h"
 
@@ -33,11 +35,34 @@ void RpcWorker::loadBranch() {
   Q_EMIT branchLoaded(branch, QList<v1::Service>(services.begin(), services.end()));
 }
 
-void RpcWorker::takeTicket(int attempt, const QString& prefix, int language, int priority) {
+namespace {
+
+// INVALID_ARGUMENT about the SMS number (by the field violations, or by the
+// message, which starts with the field's name).
+bool RefusesPhone(const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) return false;
+  const auto violations = client::FieldViolations(status);
+  if (violations.empty()) return status.error_message().rfind("notify_phone", 0) == 0;
+  for (const auto& [field, description] : violations)
+    if (field == "notify_phone") return true;
+  return false;
+}
+
+}  // namespace
+
+void RpcWorker::takeTicket(int attempt, const QString& prefix, int language, int priority,
+                           const QString& notify_phone) {
   v1::CreateTicketResponse issued;
-  const grpc::Status status =
-      kiosk_->TakeTicket(prefix.toStdString(), static_cast<v1::Language>(language),
-                         static_cast<v1::PriorityClass>(priority), &issued);
+  const grpc::Status status = kiosk_->TakeTicket(
+      prefix.toStdString(), static_cast<v1::Language>(language),
+      static_cast<v1::PriorityClass>(priority), &issued, notify_phone.toStdString());
+  if (!notify_phone.isEmpty() && RefusesPhone(status)) {
+    // Logged by code and the server's message (which names the field, not
+    // the number).
+    client::LogFailure(client::CustomerActionName(client::CustomerAction::kTakeTicket), status);
+    Q_EMIT phoneRefused(attempt);
+    return;
+  }
   if (!status.ok()) {
     Q_EMIT requestFailed(attempt, QString::fromStdString(client::TellCustomer(
                                     status, client::CustomerAction::kTakeTicket,

@@ -41,7 +41,10 @@ class RpcWorker : public QObject {
  public Q_SLOTS:
   void loadBranch();
   // `attempt` numbers the customer's tap; answers carry it back.
-  void takeTicket(int attempt, const QString& prefix, int language, int priority);
+  // `notify_phone`: for one SMS when the turn is near (empty: none); personal
+  // data, never logged.
+  void takeTicket(int attempt, const QString& prefix, int language, int priority,
+                  const QString& notify_phone);
   void checkIn(int attempt, const QString& code, int language);
 
  Q_SIGNALS:
@@ -53,6 +56,9 @@ class RpcWorker : public QObject {
                  const google::protobuf::Timestamp& slot_start);
   // `customer_text`: what the customer reads, in the request's language.
   void requestFailed(int attempt, const QString& customer_text);
+  // The server refused the ticket's notify_phone (INVALID_ARGUMENT naming
+  // it): no ticket was issued.
+  void phoneRefused(int attempt);
 
  private:
   std::shared_ptr<const KioskClient> kiosk_;

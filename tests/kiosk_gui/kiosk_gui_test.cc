@@ -4,7 +4,10 @@
 // answers in words; the result screen and the printed slip (file: and a
 // fake network printer without paper); server down and back; idle return;
 // screenshots of every screen in ru, en and zh (written to the build
-// directory, checked for content and, in Chinese, for real glyphs).
+// directory, checked for content and, in Chinese, for real glyphs); the
+// "text me when my turn is near" opt-in (a number typed on the keypad, sent
+// with the next ticket, kept in the server for the SMS, forgotten by the
+// kiosk after the ticket and at home).
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -23,6 +26,7 @@
 #include <QRawFont>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 
 #include "kiosk/gui/gui_settings.h"
 #include "kiosk/gui/gui_text.h"
@@ -200,6 +204,53 @@ class KioskGuiTest : public ::testing::Test {
     EXPECT_GT(ContentPixels(image), image.width() * image.height() / 4 / 50)
         << name << " looks blank";
     return image;
+  }
+
+  // Types a number on the phone screen's keypad, one tap per digit.
+  void TypePhone(const std::string& digits) {
+    for (char c : digits) Tap(QString("digit_") + QChar(c));
+  }
+
+  // Takes `n` tickets of `prefix` as another kiosk would (they wait ahead).
+  void TakeOthers(const std::string& prefix, int n) {
+    KioskClient kiosk(server_.Channel(), "test");
+    for (int i = 0; i < n; ++i) {
+      v1::CreateTicketResponse issued;
+      ASSERT_TRUE(kiosk.TakeTicket(prefix, v1::LANGUAGE_RU, v1::PRIORITY_CLASS_UNSPECIFIED, &issued)
+                      .ok());
+    }
+  }
+
+  // The numbers the server keeps for "your turn is near" notices of service
+  // `prefix` (the ticket_notices rows not yet sent).
+  std::vector<NoticeCandidate> PendingNotices(const std::string& prefix) {
+    std::vector<NoticeCandidate> out;
+    EXPECT_TRUE(server_.store()
+                    .Read([&](ReadTx& tx) -> Status {
+                      auto pending = tx.tickets().PendingNotices("test", prefix);
+                      if (pending.ok()) out = *pending;
+                      return pending.status();
+                    })
+                    .ok());
+    return out;
+  }
+
+  // The outbox messages of ticket `id` (its SMS).
+  std::vector<OutboxMessage> Outbox(int64_t id) {
+    std::vector<OutboxMessage> out;
+    EXPECT_TRUE(server_.store()
+                    .Read([&](ReadTx& tx) -> Status {
+                      auto m = tx.outbox().OutboxFor("ticket:" + std::to_string(id));
+                      if (m.ok()) out = *m;
+                      return m.status();
+                    })
+                    .ok());
+    return out;
+  }
+
+  bool Enabled(const QString& name) {
+    QQuickItem* item = Find(name);
+    return item != nullptr && item->isEnabled();
   }
 
   std::shared_ptr<ManualClock> clock_;
@@ -460,12 +511,244 @@ TEST_F(KioskGuiTest, ScreenshotsOfEveryScreenInThreeLanguages) {
   Shot("services-closed-en");
 }
 
+// --- "text me when my turn is near" -----------------------------------------
+
+TEST_F(KioskGuiTest, AnSmsNumberTypedOnTheKeypadGoesWithTheNextTicketOnly) {
+  TakeOthers("R", 4);  // 4 ahead: more than the service's notify_ahead (3)
+  Start();
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+  EXPECT_EQ(Find("phoneNote"), nullptr);
+  Tap("smsButton");
+  ASSERT_TRUE(WaitScreen("phone"));
+  EXPECT_EQ(Text("phoneText"), "+7 ");
+  EXPECT_FALSE(Enabled("phoneSave"));
+  EXPECT_EQ(Find("phoneRemove"), nullptr) << "nothing saved to remove yet";
+
+  // The habit of "8 9..": the screen says at once that it cannot be a mobile.
+  TypePhone("8");
+  EXPECT_EQ(Text("phoneText"), "+7 8");
+  EXPECT_EQ(Text("phoneHint"), ScreenTexts(v1::LANGUAGE_EN).value("phoneNotMobile").toString());
+  Tap("phoneErase");
+  EXPECT_EQ(Find("phoneHint"), nullptr);
+
+  // Nine digits: not yet; the tenth: Save; an eleventh is not taken.
+  TypePhone("912345678");
+  EXPECT_EQ(Text("phoneText"), "+7 912 345-67-8");
+  EXPECT_FALSE(Enabled("phoneSave"));
+  Tap("phoneSave");  // disabled: nothing happens
+  EXPECT_EQ(model().screen(), "phone");
+  TypePhone("9");
+  EXPECT_EQ(Text("phoneText"), "+7 912 345-67-89");
+  EXPECT_TRUE(Enabled("phoneSave"));
+  TypePhone("1");
+  EXPECT_EQ(Text("phoneText"), "+7 912 345-67-89");
+  Tap("phoneSave");
+  ASSERT_TRUE(WaitScreen("services"));
+  // The top bar shows it masked; the button now changes or removes it.
+  Settle();
+  EXPECT_TRUE(model().phoneSaved());
+  EXPECT_TRUE(Text("phoneNote").endsWith("SMS: +7 *** ***-67-89")) << Text("phoneNote").toStdString();
+  EXPECT_FALSE(Text("phoneNote").contains("345")) << "the number is masked";
+
+  Tap("service_R");
+  ASSERT_TRUE(WaitScreen("result"));
+  const int64_t mine = model().issued().ticket().ticket_id();
+  EXPECT_EQ(Text("numberText"), "R005");
+  EXPECT_EQ(model().position(), 4);
+  EXPECT_EQ(model().resultNote(), "We will text +7 *** ***-67-89 when your turn is near");
+  // Issued: the kiosk keeps nothing of it.
+  EXPECT_FALSE(model().phoneSaved());
+  EXPECT_TRUE(model().phoneNote().isEmpty());
+
+  // The server keeps it for the notice of this ticket...
+  const std::vector<NoticeCandidate> pending = PendingNotices("R");
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].ticket.id, mine);
+  EXPECT_EQ(pending[0].phone, "+79123456789");
+  EXPECT_EQ(pending[0].language, shop::queue::Language::kEn);
+  // ...and one call later (3 ahead) the SMS is in the outbox.
+  auto counter = v1::CounterService::NewStub(server_.Channel());
+  ASSERT_TRUE(testing::OpenCounter(*counter, "1").ok());
+  ASSERT_TRUE(testing::CallNext(*counter, "1", "call-1").ok());
+  const std::vector<OutboxMessage> sms = Outbox(mine);
+  ASSERT_EQ(sms.size(), 1u);
+  EXPECT_EQ(sms[0].recipient, "+79123456789");
+  EXPECT_EQ(sms[0].channel, "sms");
+
+  // The next customer starts without a number: a ticket with no SMS.
+  Tap("homeButton");
+  ASSERT_TRUE(WaitScreen("start"));
+  Tap("lang_ru");
+  ASSERT_TRUE(WaitScreen("services"));
+  EXPECT_EQ(Find("phoneNote"), nullptr);
+  Tap("smsButton");
+  ASSERT_TRUE(WaitScreen("phone"));
+  EXPECT_EQ(Text("phoneText"), "+7 ") << "the last customer's digits are gone";
+  Tap("phoneBack");
+  ASSERT_TRUE(WaitScreen("services"));
+  Tap("service_R");
+  ASSERT_TRUE(WaitScreen("result"));
+  EXPECT_TRUE(model().resultNote().isEmpty());
+  EXPECT_TRUE(PendingNotices("R").empty());
+}
+
+TEST_F(KioskGuiTest, ASavedSmsNumberIsRemovedOrForgottenAtHomeAndWhenLeftAlone) {
+  GuiSettings settings = Settings("");
+  settings.idle_seconds = 3;
+  Start(settings);
+  auto save = [&](const std::string& digits) {
+    Tap("smsButton");
+    ASSERT_TRUE(WaitScreen("phone"));
+    TypePhone(digits);
+    Tap("phoneSave");
+    ASSERT_TRUE(WaitScreen("services"));
+    ASSERT_TRUE(model().phoneSaved());
+  };
+  Tap("lang_zh");
+  ASSERT_TRUE(WaitScreen("services"));
+  ASSERT_NO_FATAL_FAILURE(save("9161234567"));
+
+  // Opened again: the saved number, to change or remove.
+  Tap("smsButton");
+  ASSERT_TRUE(WaitScreen("phone"));
+  EXPECT_EQ(Text("phoneText"), "+7 916 123-45-67");
+  Tap("phoneRemove");
+  ASSERT_TRUE(WaitScreen("services"));
+  EXPECT_FALSE(model().phoneSaved());
+  Settle();
+  EXPECT_EQ(Find("phoneNote"), nullptr);
+
+  // home(): forgotten.
+  ASSERT_NO_FATAL_FAILURE(save("9161234567"));
+  model().home();
+  EXPECT_FALSE(model().phoneSaved());
+
+  // "Back" to the start screen: forgotten.
+  Tap("lang_ru");
+  ASSERT_TRUE(WaitScreen("services"));
+  ASSERT_NO_FATAL_FAILURE(save("9161234567"));
+  Tap("backButton");
+  ASSERT_TRUE(WaitScreen("start"));
+  EXPECT_FALSE(model().phoneSaved());
+
+  // Left alone on the phone screen: the idle timer takes it home, forgotten.
+  Tap("lang_ru");
+  ASSERT_TRUE(WaitScreen("services"));
+  ASSERT_NO_FATAL_FAILURE(save("9161234567"));
+  Tap("smsButton");
+  ASSERT_TRUE(WaitScreen("phone"));
+  ASSERT_TRUE(WaitScreen("start", 10000));
+  EXPECT_FALSE(model().phoneSaved());
+  EXPECT_EQ(model().phoneText(), "+7 ");
+}
+
+// A number the server refuses (here a landline put in the request in place
+// of the customer's, as an older or stricter server would refuse one): the
+// refusal in words on the services screen, no ticket.
+TEST_F(KioskGuiTest, ARefusedSmsNumberIsSaidInWordsAndNoTicketIsShown) {
+  Start();
+  // The model's ticket requests go to a worker of this test that swaps in
+  // the landline.
+  auto kiosk = std::make_shared<const KioskClient>(server_.ChannelWith(token_), "test");
+  struct Thread : QThread {
+    ~Thread() override {
+      quit();
+      wait();
+    }
+  } thread;
+  auto* worker = new RpcWorker(kiosk);
+  worker->moveToThread(&thread);
+  QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+  ASSERT_TRUE(QObject::disconnect(&model(), &KioskModel::requestTicket, nullptr, nullptr));
+  QObject::connect(&model(), &KioskModel::requestTicket, worker,
+                   [worker](int attempt, const QString& prefix, int language, int priority,
+                            const QString& phone) {
+                     worker->takeTicket(attempt, prefix, language, priority,
+                                        phone.isEmpty() ? phone : "+7 495 123-45-67");
+                   });
+  QObject::connect(worker, &RpcWorker::phoneRefused, &model(), &KioskModel::onPhoneRefused);
+  QObject::connect(worker, &RpcWorker::requestFailed, &model(), &KioskModel::onRequestFailed);
+  QObject::connect(worker, &RpcWorker::ticketIssued, &model(), &KioskModel::onTicketIssued);
+  thread.start();
+
+  Tap("lang_ru");
+  ASSERT_TRUE(WaitScreen("services"));
+  Tap("smsButton");
+  ASSERT_TRUE(WaitScreen("phone"));
+  TypePhone("9123456789");
+  Tap("phoneSave");
+  ASSERT_TRUE(WaitScreen("services"));
+  Tap("service_R");
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !model().errorText().isEmpty(); }, 10000));
+  EXPECT_EQ(model().screen(), "services");
+  EXPECT_FALSE(model().busy());
+  EXPECT_EQ(model().errorText(), ScreenTexts(v1::LANGUAGE_RU).value("phoneRefused").toString());
+  EXPECT_FALSE(model().errorText().contains("notify_phone"));
+  EXPECT_EQ(model().issued().ticket().ticket_id(), 0) << "no ticket shown";
+  EXPECT_EQ(Waiting("R"), 0) << "no ticket issued";
+  EXPECT_FALSE(model().phoneSaved());
+  Shot("services-sms-refused-ru");
+
+  // Without a number, the next tap is a ticket.
+  Tap("service_R");
+  ASSERT_TRUE(WaitScreen("result"));
+  EXPECT_EQ(Text("numberText"), "R001");
+}
+
+TEST_F(KioskGuiTest, ScreenshotsOfTheSmsOptInInThreeLanguages) {
+  TakeOthers("R", 4);
+  Start();
+  const QRawFont font = QRawFont::fromFont(QGuiApplication::font());
+  for (const char* lang : {"ru", "en", "zh"}) {
+    const std::string l = lang;
+    model().home();
+    ASSERT_TRUE(WaitScreen("start"));
+    Tap(QString("lang_") + lang);
+    ASSERT_TRUE(WaitScreen("services"));
+    Tap("smsButton");
+    ASSERT_TRUE(WaitScreen("phone"));
+    TypePhone("4");
+    Shot("phone-not-mobile-" + l);
+    Tap("phoneErase");
+    TypePhone("912345");
+    Shot("phone-" + l);
+    TypePhone("6789");
+    Tap("phoneSave");
+    ASSERT_TRUE(WaitScreen("services"));
+    Shot("services-sms-" + l);
+    Tap("smsButton");
+    ASSERT_TRUE(WaitScreen("phone"));
+    Shot("phone-saved-" + l);
+    Tap("phoneBack");
+    ASSERT_TRUE(WaitScreen("services"));
+    Tap("service_R");
+    ASSERT_TRUE(WaitScreen("result"));
+    Shot("result-sms-" + l);
+  }
+  // Every Chinese word of the opt-in has a glyph.
+  const QVariantMap zh = ScreenTexts(v1::LANGUAGE_ZH);
+  for (const char* key : {"smsButton", "smsButtonSaved", "phoneTitle", "phoneExplain",
+                          "phoneNotMobile", "phoneSave", "phoneRemove", "smsNote", "smsWillCome",
+                          "smsNotNeeded", "phoneRefused"}) {
+    ASSERT_TRUE(zh.contains(key)) << key;
+    for (QChar c : zh.value(key).toString()) {
+      if (c.script() == QChar::Script_Han) {
+        EXPECT_TRUE(font.supportsCharacter(c)) << key;
+      }
+    }
+  }
+}
+
 // The model alone (no server, no window): answers and probes in any order.
 class KioskModelTest : public ::testing::Test {
  protected:
   KioskModelTest() : model_(Options()) {
     QObject::connect(&model_, &KioskModel::requestTicket, &model_,
-                     [this](int attempt, const QString&, int, int) { attempt_ = attempt; });
+                     [this](int attempt, const QString&, int, int, const QString& phone) {
+                       attempt_ = attempt;
+                       sent_phone_ = phone;
+                     });
   }
   static ModelOptions Options() {
     ModelOptions o;
@@ -489,6 +772,7 @@ class KioskModelTest : public ::testing::Test {
   }
   KioskModel model_;
   int attempt_ = 0;
+  QString sent_phone_;
 };
 
 TEST_F(KioskModelTest, ATicketAnsweredWhileOutOfServiceIsShownWhenTheServerIsBack) {
@@ -526,6 +810,87 @@ TEST_F(KioskModelTest, AnAnswerArrivingAfterTheServerIsBackIsStillShown) {
   model_.onTicketIssued(attempt_, Ticket("R001"));
   EXPECT_EQ(model_.screen(), "result");
   EXPECT_EQ(model_.number(), "R001");
+}
+
+TEST_F(KioskModelTest, TheSmsNumberIsTypedFormattedMaskedAndSentOnce) {
+  model_.chooseLanguage("en");
+  model_.showPhone();
+  ASSERT_EQ(model_.screen(), "phone");
+  EXPECT_EQ(model_.phoneText(), "+7 ");
+  EXPECT_EQ(model_.phoneRest(), "___ ___-__-__");
+  model_.typeDigit("9");
+  model_.typeDigit("x");  // not a digit
+  model_.typeDigit("12");
+  EXPECT_EQ(model_.phoneText(), "+7 912");
+  EXPECT_EQ(model_.phoneRest(), " ___-__-__");
+  model_.typeDigit("3");
+  EXPECT_EQ(model_.phoneText(), "+7 912 3");
+  EXPECT_EQ(model_.phoneRest(), "__-__-__");
+  model_.savePhone();  // not yet ten digits
+  EXPECT_EQ(model_.screen(), "phone");
+  model_.typeDigit("456789");
+  EXPECT_TRUE(model_.phoneValid());
+  EXPECT_TRUE(model_.phoneRest().isEmpty());
+  model_.savePhone();
+  EXPECT_EQ(model_.screen(), "services");
+  EXPECT_EQ(model_.phoneNote(), "SMS: +7 *** ***-67-89");
+
+  model_.takeTicket("R");
+  EXPECT_EQ(sent_phone_, "+79123456789");
+  v1::CreateTicketResponse issued = Ticket("R005");
+  issued.mutable_ticket()->set_position(4);
+  model_.onTicketIssued(attempt_, issued);
+  EXPECT_EQ(model_.resultNote(), "We will text +7 *** ***-67-89 when your turn is near");
+  EXPECT_FALSE(model_.phoneSaved());
+
+  // The next ticket carries none.
+  model_.home();
+  model_.chooseLanguage("en");
+  model_.takeTicket("R");
+  EXPECT_TRUE(sent_phone_.isEmpty());
+  model_.onTicketIssued(attempt_, Ticket("R006"));
+  EXPECT_TRUE(model_.resultNote().isEmpty());
+}
+
+TEST_F(KioskModelTest, WithNoOneAheadTheResultSaysNoSmsIsNeeded) {
+  model_.chooseLanguage("ru");
+  model_.showPhone();
+  model_.typeDigit("9001112233");
+  model_.savePhone();
+  model_.takeTicket("R");
+  model_.onTicketIssued(attempt_, Ticket("R001"));  // position 0
+  EXPECT_EQ(model_.resultNote(), ScreenTexts(v1::LANGUAGE_RU).value("smsNotNeeded").toString());
+}
+
+TEST_F(KioskModelTest, ANumberNotStartingWithNineIsExplainedAndCannotBeSaved) {
+  model_.chooseLanguage("zh");
+  model_.showPhone();
+  model_.typeDigit("8916123456");
+  EXPECT_FALSE(model_.phoneValid());
+  EXPECT_EQ(model_.phoneHint(), ScreenTexts(v1::LANGUAGE_ZH).value("phoneNotMobile").toString());
+  model_.savePhone();
+  EXPECT_EQ(model_.screen(), "phone");
+  EXPECT_FALSE(model_.phoneSaved());
+  model_.back();
+  EXPECT_EQ(model_.screen(), "services");
+  EXPECT_FALSE(model_.phoneSaved());
+}
+
+TEST_F(KioskModelTest, ARefusedNumberIsDroppedWithWordsAndNoTicket) {
+  model_.chooseLanguage("en");
+  model_.showPhone();
+  model_.typeDigit("9123456789");
+  model_.savePhone();
+  model_.takeTicket("R");
+  ASSERT_TRUE(model_.busy());
+  model_.onPhoneRefused(attempt_ + 1);  // another tap's answer: ignored
+  EXPECT_TRUE(model_.busy());
+  model_.onPhoneRefused(attempt_);
+  EXPECT_FALSE(model_.busy());
+  EXPECT_EQ(model_.screen(), "services");
+  EXPECT_EQ(model_.errorText(), ScreenTexts(v1::LANGUAGE_EN).value("phoneRefused").toString());
+  EXPECT_FALSE(model_.phoneSaved());
+  EXPECT_EQ(model_.issued().ticket().ticket_id(), 0);
 }
 
 // One lost probe is not an outage: "down" only after two failures in a row.

@@ -23,12 +23,24 @@ Rectangle {
             font.pixelSize: 34
             font.bold: true
         }
-        Text {
+        // What the customer chose for the next ticket: priority, the SMS number (masked).
+        Row {
             anchors { right: parent.right; rightMargin: 32; verticalCenter: parent.verticalCenter }
-            visible: kiosk.priorityText.length > 0 && kiosk.screen === "services"
-            text: root.t.priorityChosen + root.t.separator + kiosk.priorityText
-            color: "#ffeb3b"
-            font.pixelSize: 26
+            spacing: 32
+            visible: kiosk.screen === "services"
+            Text {
+                visible: kiosk.priorityText.length > 0
+                text: root.t.priorityChosen + root.t.separator + kiosk.priorityText
+                color: "#ffeb3b"
+                font.pixelSize: 26
+            }
+            Text {
+                objectName: "phoneNote"
+                visible: kiosk.phoneSaved
+                text: "✉ " + kiosk.phoneNote
+                color: "#ffeb3b"
+                font.pixelSize: 26
+            }
         }
     }
 
@@ -116,27 +128,154 @@ Rectangle {
                 font.pixelSize: 28
                 wrapMode: Text.WordWrap
             }
+            // Four buttons; "Back" is short in every language, the others share the rest.
             Row {
                 id: buttons
                 anchors { bottom: parent.bottom; left: parent.left; right: parent.right }
                 spacing: 24
+                readonly property int backWidth: 180
+                readonly property int wide: (width - backWidth - 3 * spacing) / 3
                 Tile {
                     objectName: "priorityButton"
-                    width: 440; height: 110; titleSize: 28
+                    width: buttons.wide; height: 120; titleSize: 25
                     tint: "#6a1b9a"
                     title: root.t.priorityButton
                     onTapped: kiosk.showPriority()
                 }
                 Tile {
                     objectName: "checkInButton"
-                    width: 440; height: 110; titleSize: 28
+                    width: buttons.wide; height: 120; titleSize: 25
                     tint: "#2e7d32"
                     title: root.t.checkInButton
                     onTapped: kiosk.showCheckIn()
                 }
                 Tile {
+                    objectName: "smsButton"
+                    width: buttons.wide; height: 120; titleSize: 25
+                    tint: "#00838f"
+                    title: "✉ " + (kiosk.phoneSaved ? root.t.smsButtonSaved : root.t.smsButton)
+                    onTapped: kiosk.showPhone()
+                }
+                Tile {
                     objectName: "backButton"
-                    width: parent.width - 2 * 440 - 2 * 24; height: 110; titleSize: 28
+                    width: buttons.backWidth; height: 120; titleSize: 25
+                    tint: "#546e7a"
+                    title: root.t.back
+                    onTapped: kiosk.back()
+                }
+            }
+        }
+
+        // --- phone: a mobile number for one SMS when the turn is near ----
+        Item {
+            objectName: "phoneScreen"
+            visible: kiosk.screen === "phone"
+            anchors.fill: parent
+            Column {
+                anchors { left: parent.left; top: parent.top; right: keypad.left; rightMargin: 40 }
+                spacing: 20
+                Text {
+                    width: parent.width
+                    text: root.t.phoneTitle
+                    font.pixelSize: 38
+                    font.bold: true
+                    color: "#00838f"
+                    wrapMode: Text.WordWrap
+                }
+                Text {
+                    width: parent.width
+                    text: root.t.phoneExplain
+                    font.pixelSize: 26
+                    color: "#37474f"
+                    wrapMode: Text.WordWrap
+                }
+                Rectangle {
+                    width: parent.width; height: 100
+                    radius: 10
+                    border.color: kiosk.phoneHint.length > 0 ? "#b71c1c" : "#00838f"
+                    border.width: 3
+                    Row {
+                        anchors.centerIn: parent
+                        Text {
+                            objectName: "phoneText"
+                            text: kiosk.phoneText
+                            font.pixelSize: 52
+                            font.family: "DejaVu Sans Mono"
+                            font.bold: true
+                            color: "#263238"
+                        }
+                        Text {
+                            text: kiosk.phoneRest
+                            font.pixelSize: 52
+                            font.family: "DejaVu Sans Mono"
+                            font.bold: true
+                            color: "#b0bec5"
+                        }
+                    }
+                }
+                Text {
+                    objectName: "phoneHint"
+                    width: parent.width
+                    visible: kiosk.phoneHint.length > 0
+                    text: kiosk.phoneHint
+                    font.pixelSize: 26
+                    font.bold: true
+                    color: "#b71c1c"
+                    wrapMode: Text.WordWrap
+                }
+            }
+            Grid {
+                id: keypad
+                anchors { right: parent.right; top: parent.top }
+                columns: 3
+                spacing: 14
+                Repeater {
+                    model: ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+                    Tile {
+                        objectName: "digit_" + modelData
+                        width: 150; height: 108; titleSize: 48
+                        tint: "#37474f"
+                        title: modelData
+                        onTapped: kiosk.typeDigit(modelData)
+                    }
+                }
+                Tile {
+                    objectName: "phoneErase"
+                    width: 150; height: 108; titleSize: 26
+                    tint: "#8d6e63"
+                    title: "⌫\n" + root.t.erase
+                    onTapped: kiosk.erasePhoneDigit()
+                }
+                Tile {
+                    objectName: "digit_0"
+                    width: 150; height: 108; titleSize: 48
+                    tint: "#37474f"
+                    title: "0"
+                    onTapped: kiosk.typeDigit("0")
+                }
+            }
+            Row {
+                anchors { bottom: parent.bottom; left: parent.left; right: parent.right }
+                spacing: 24
+                Tile {
+                    objectName: "phoneSave"
+                    width: 420; height: 110; titleSize: 36
+                    tint: "#00838f"
+                    enabled: kiosk.phoneValid
+                    title: root.t.phoneSave
+                    onTapped: kiosk.savePhone()
+                }
+                Tile {
+                    objectName: "phoneRemove"
+                    visible: kiosk.phoneSaved
+                    width: 420; height: 110; titleSize: 30
+                    tint: "#c62828"
+                    title: root.t.phoneRemove
+                    onTapped: kiosk.removePhone()
+                }
+                Tile {
+                    objectName: "phoneBack"
+                    width: 280; height: 110; titleSize: 30
                     tint: "#546e7a"
                     title: root.t.back
                     onTapped: kiosk.back()
