@@ -16,6 +16,7 @@
 
 #include "server/admin.h"
 #include "server/outbox_cli.h"
+#include "server/report_cli.h"
 #include "server/config/config_loader.h"
 #include "server/log/json_formatter.h"
 #include "server/service/server.h"
@@ -142,8 +143,17 @@ int main(int argc, char** argv) {
       app.add_subcommand("outbox-retry", "put a dead outbox message back to pending");
   outbox_retry->add_option("--id", outbox_id, "the message's id (queue-server outbox)")
       ->required();
+  shop::queue::admin::ReportOptions report_options;
+  CLI::App* report = app.add_subcommand(
+      "report", "a branch's report over local dates [--from, --to]: CSV or an HTML page");
+  report->add_option("--branch", report_options.branch, "branch id")->required();
+  report->add_option("--from", report_options.from, "first local date, YYYY-MM-DD")->required();
+  report->add_option("--to", report_options.to, "last local date (inclusive)")->required();
+  report->add_option("--by", report_options.by, "day or hour")->capture_default_str();
+  report->add_option("--format", report_options.format, "csv or html")->capture_default_str();
+  report->add_option("--out", report_options.out, "file to write (default: standard output)");
   for (CLI::App* sub : {verify, staff_add, device_issue, device_revoke, register_load, backup,
-                        restore, outbox, outbox_retry})
+                        restore, outbox, outbox_retry, report})
     sub->fallthrough();  // --db and --config may follow the subcommand
   CLI11_PARSE(app, argc, argv);
   auto level = ParseLogLevel(log_level);
@@ -170,6 +180,7 @@ int main(int argc, char** argv) {
   if (outbox->parsed())
     return shop::queue::admin::OutboxList(target, outbox_state, outbox_limit);
   if (outbox_retry->parsed()) return shop::queue::admin::OutboxRetry(target, outbox_id);
+  if (report->parsed()) return shop::queue::admin::Report(target, report_options);
 
   // Block the stop signals in every thread; main waits for them below.
   sigset_t stop_signals;

@@ -35,6 +35,7 @@
 #include "server/domain/common/status.h"
 #include "server/domain/outbox/outbox_repo.h"
 #include "server/domain/queue/ticket_repo.h"
+#include "server/domain/report/report_repo.h"
 #include "server/domain/staff/staff_repo.h"
 
 namespace shop::queue {
@@ -47,6 +48,8 @@ class ReadTx {
   virtual BookingReader& bookings() = 0;
   virtual StaffReader& staff() = 0;
   virtual OutboxReader& outbox() = 0;
+  // The rows reports read (server/domain/report/report_repo.h).
+  virtual ReportReader& reports() = 0;
 };
 
 class WriteTx : public ReadTx {

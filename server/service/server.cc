@@ -160,6 +160,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   builder.RegisterService(s->case_service_.get());
   builder.RegisterService(s->booking_service_.get());
   builder.RegisterService(s->ticket_status_service_.get());
+  builder.RegisterService(s->report_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     const std::string why = BindProblem(s->options_.listen);
@@ -206,6 +207,8 @@ QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(option
   counter_ = std::make_unique<service::CounterServiceImpl>(*manager_, *devices_, entry_);
   board_service_ = std::make_unique<service::BoardServiceImpl>(*manager_, board_, entry_);
   auth_service_ = std::make_unique<service::AuthServiceImpl>(*auth_, entry_);
+  report_service_ = std::make_unique<service::ReportServiceImpl>(
+      options_.config, *options_.store, *options_.clock, entry_);
   DescribeMetrics();
 }
 

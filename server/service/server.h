@@ -133,6 +133,7 @@ class QueueServer {
   std::unique_ptr<grpc::Service> board_service_;
   std::unique_ptr<service::PublicCalls> public_calls_;
   std::unique_ptr<grpc::Service> ticket_status_service_;
+  std::unique_ptr<grpc::Service> report_service_;
   std::unique_ptr<http::LiveHub> live_;
   std::unique_ptr<http::WebApi> web_;
   std::unique_ptr<http::HttpServer> http_;

@@ -21,6 +21,7 @@
 #include "shop/queue/v1/case_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "shop/queue/v1/report_service.grpc.pb.h"
 #include "shop/queue/v1/ticket_status_service.grpc.pb.h"
 
 namespace shop::queue::service {
@@ -206,5 +207,22 @@ std::string ClientAddress(const std::string& peer);
 // OK while `address` is within the limiter's budget; RESOURCE_EXHAUSTED
 // saying when to retry otherwise.
 Status LimitAddress(RateLimiter& limiter, const std::string& address);
+
+// Reports for supervisors and admins (server/domain/report): reads the
+// period in one snapshot and writes CSV or HTML. Borrows the config, store
+// and clock, which must outlive it.
+class ReportServiceImpl final : public pb::ReportService::Service {
+ public:
+  ReportServiceImpl(const ServerConfig& config, Store& store, const Clock& clock, Entry& entry)
+      : config_(config), store_(store), clock_(clock), entry_(entry) {}
+  grpc::Status GetReport(grpc::ServerContext* ctx, const pb::GetReportRequest* req,
+                         pb::GetReportResponse* resp) override;
+
+ private:
+  const ServerConfig& config_;
+  Store& store_;
+  const Clock& clock_;
+  Entry& entry_;
+};
 
 }  // namespace shop::queue::service

@@ -255,6 +255,10 @@ TEST_F(ReportTest, PeriodValidation) {
   EXPECT_FALSE(ValidateReportPeriod(longp).ok());
   ReportPeriod year{absl::CivilDay(2025, 1, 1), absl::CivilDay(2025, 12, 31), ReportBy::kDay};
   EXPECT_TRUE(ValidateReportPeriod(year).ok());
+  year.by = ReportBy::kHour;
+  EXPECT_EQ(ValidateReportPeriod(year).field(), "to_date");
+  ReportPeriod month{absl::CivilDay(2026, 3, 1), absl::CivilDay(2026, 3, 31), ReportBy::kHour};
+  EXPECT_TRUE(ValidateReportPeriod(month).ok());
 }
 
 TEST_F(ReportTest, CsvRoundsOnceAndLeavesBlanks) {

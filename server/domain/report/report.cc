@@ -341,6 +341,11 @@ Status ValidateReportPeriod(const ReportPeriod& p) {
                                                   std::to_string(kMaxReportDays) + " days");
   if (p.by != ReportBy::kDay && p.by != ReportBy::kHour)
     return Status::InvalidArgument("granularity", "granularity must be day or hour");
+  if (p.by == ReportBy::kHour && p.to - p.from + 1 > kMaxHourlyReportDays)
+    return Status::InvalidArgument("to_date", "a report by hour covers at most " +
+                                                  std::to_string(kMaxHourlyReportDays) +
+                                                  " days; by day, " +
+                                                  std::to_string(kMaxReportDays));
   return Status::Ok();
 }
 

@@ -55,8 +55,10 @@ namespace shop::queue {
 enum class ReportBy { kDay = 1, kHour = 2 };
 enum class ReportScope { kBranch = 1, kService = 2, kClerk = 3 };
 
-// The longest period a report covers.
+// The longest period a report covers; by hour, a month (the answer stays a
+// few megabytes at most).
 inline constexpr int kMaxReportDays = 366;
+inline constexpr int kMaxHourlyReportDays = 31;
 
 struct ReportPeriod {
   absl::CivilDay from;

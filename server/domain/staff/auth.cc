@@ -76,6 +76,8 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.CaseService/UnlockNumber", kCounterStaff},
       {"/shop.queue.v1.AuthService/Login", RoleSet::Public()},
       {"/shop.queue.v1.AuthService/Logout", kStaff},
+      // Reports: the people who run the shop, not the counters.
+      {"/shop.queue.v1.ReportService/GetReport", {Role::kSupervisor, Role::kAdmin}},
   };
   return *table;
 }

@@ -10,6 +10,7 @@
 #include "server/storage/postgres/outbox_repo.h"
 #include "server/storage/postgres/pg_engine.h"
 #include "server/storage/postgres/replicas.h"
+#include "server/storage/postgres/report_repo.h"
 #include "server/storage/postgres/staff_repo.h"
 #include "server/storage/postgres/ticket_repo.h"
 
@@ -47,13 +48,15 @@ class PgTx final : public WriteTx {
         bookings_(conn, writing),
         staff_(conn, writing),
         outbox_(conn, writing),
-        audit_(conn, writing) {}
+        audit_(conn, writing),
+        reports_(conn) {}
   TicketRepo& tickets() override { return tickets_; }
   CaseRepo& cases() override { return cases_; }
   BookingRepo& bookings() override { return bookings_; }
   StaffRepo& staff() override { return staff_; }
   OutboxRepo& outbox() override { return outbox_; }
   AuditRepo& audit() override { return audit_; }
+  ReportReader& reports() override { return reports_; }
 
  private:
   pg::PgTicketRepo tickets_;
@@ -62,6 +65,7 @@ class PgTx final : public WriteTx {
   pg::PgStaffRepo staff_;
   pg::PgOutboxRepo outbox_;
   pg::PgAuditRepo audit_;
+  pg::PgReportRepo reports_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "server/storage/sqlite/case_repo.h"
 #include "server/storage/sqlite/migrations.h"
 #include "server/storage/sqlite/outbox_repo.h"
+#include "server/storage/sqlite/report_repo.h"
 #include "server/storage/sqlite/sql.h"
 #include "server/storage/sqlite/sqlite_db.h"
 #include "server/storage/sqlite/staff_repo.h"
@@ -40,13 +41,20 @@ constexpr const char* kReadAudit =
 class SqliteTx final : public WriteTx {
  public:
   explicit SqliteTx(Db& db)
-      : tickets_(db), cases_(db), bookings_(db), staff_(db), outbox_(db), audit_(db) {}
+      : tickets_(db),
+        cases_(db),
+        bookings_(db),
+        staff_(db),
+        outbox_(db),
+        audit_(db),
+        reports_(db) {}
   TicketRepo& tickets() override { return tickets_; }
   CaseRepo& cases() override { return cases_; }
   BookingRepo& bookings() override { return bookings_; }
   StaffRepo& staff() override { return staff_; }
   OutboxRepo& outbox() override { return outbox_; }
   AuditRepo& audit() override { return audit_; }
+  ReportReader& reports() override { return reports_; }
 
  private:
   sqlite::SqliteTicketRepo tickets_;
@@ -55,6 +63,7 @@ class SqliteTx final : public WriteTx {
   sqlite::SqliteStaffRepo staff_;
   sqlite::SqliteOutboxRepo outbox_;
   sqlite::SqliteAuditRepo audit_;
+  sqlite::SqliteReportRepo reports_;
 };
 
 }  // namespace
