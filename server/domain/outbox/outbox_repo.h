@@ -36,8 +36,8 @@ struct OutboxMessage {
   OutboxState state = OutboxState::kPending;
   int attempts = 0;                                 // failed attempts so far
   absl::Time next_try = absl::UnixEpoch();          // pending: not before
-  std::string last_error;                           // of the last failed attempt
-  std::optional<absl::Time> sent;                   // when a channel accepted it
+  std::string last_error = "";                      // of the last failed attempt
+  std::optional<absl::Time> sent = std::nullopt;    // when a channel accepted it
 };
 
 class OutboxReader {

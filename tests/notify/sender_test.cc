@@ -1,0 +1,275 @@
+// The outbox sender against local sinks (an HTTP SMS gateway and an SMTP
+// server on 127.0.0.1), with a manual clock, on both engines: a message is
+// sent exactly once with its idempotency key, headers and text in its
+// language; a failing gateway is retried with back-off and dead-lettered;
+// a refusal is dead at once; a missing channel fails like any attempt.
+#include <gtest/gtest.h>
+
+#include "server/domain/common/branch.h"
+#include "server/domain/outbox/delivery.h"
+#include "server/notify/curl_channels.h"
+#include "server/notify/sender.h"
+#include "server/notify/text_codec.h"
+#include "tests/notify/sinks.h"
+#include "tests/support/test_config.h"
+#include "tests/support/test_db.h"
+
+namespace shop::queue {
+namespace {
+
+using notify::OutboxSender;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
+
+class SenderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = db_.Open();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    config_.sms.url = sms_.url() + "/send?login=shop&to={to}";
+    config_.sms.headers = {{"Authorization", "Bearer {token}"}};
+    config_.sms.token = "secret-token";
+    config_.sms.timeout = absl::Seconds(5);
+    config_.smtp.url = smtp_.url();
+    config_.smtp.from = "queue@shop.example";
+    config_.retry.max_attempts = 3;
+    config_.retry.base = absl::Seconds(10);
+    config_.retry.cap = absl::Seconds(15);
+    config_.retry.jitter = false;
+  }
+
+  std::unique_ptr<OutboxSender> Sender() {
+    return OutboxSender::FromConfig(*store_, clock_, config_, MessageTemplates::Defaults());
+  }
+
+  OutboxMessage Enqueue(const std::string& channel, const std::string& to, const std::string& text,
+                        Language language) {
+    OutboxMessage m{0, clock_.Now(), channel, to, text, "booking:7"};
+    m.language = static_cast<int>(language);
+    EXPECT_TRUE(store_->Write([&](WriteTx& tx) { return tx.outbox().EnqueueMessage(m); }).ok());
+    return m;
+  }
+
+  OutboxMessage Get(int64_t id) {
+    OutboxMessage out;
+    EXPECT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+      auto r = tx.outbox().ListOutbox(std::nullopt, 1000);
+      if (!r.ok()) return r.status();
+      for (const auto& m : *r)
+        if (m.id == id) out = m;
+      return Status::Ok();
+    }).ok());
+    return out;
+  }
+
+  int Run(OutboxSender& s) {
+    auto n = s.RunOnce();
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : -1;
+  }
+
+  testing::TempDir dir_;
+  testing::TestDb db_{dir_};
+  std::unique_ptr<EngineStore> store_;
+  ManualClock clock_{kT0};
+  testing::HttpSink sms_;
+  testing::SmtpSink smtp_;
+  NotifyConfig config_;
+};
+
+TEST_F(SenderTest, AnSmsIsSentOnceWithItsKeyHeadersAndTextInEachLanguage) {
+  const OutboxMessage ru = Enqueue("sms", "+79123456789", "Талон A001: перед вами 2.",
+                                   Language::kRu);
+  const OutboxMessage en = Enqueue("sms", "+79123456780", "Ticket A002: \"2\" ahead.",
+                                   Language::kEn);
+  const OutboxMessage zh = Enqueue("sms", "+79123456781", "号码 A003：您前面还有 2 位。",
+                                   Language::kZh);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 3);
+  EXPECT_EQ(Run(*sender), 0);  // nothing due any more
+  clock_.Advance(absl::Hours(24));
+  EXPECT_EQ(Run(*sender), 0);
+
+  const auto reqs = sms_.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  const OutboxMessage* sent[] = {&ru, &en, &zh};
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& r = reqs[i];
+    const OutboxMessage& m = *sent[i];
+    const std::string key = IdempotencyKey(m.id, m.created);
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.headers.at("idempotency-key"), key);
+    EXPECT_EQ(r.headers.at("authorization"), "Bearer secret-token");
+    EXPECT_EQ(r.headers.at("content-type"), "application/json");
+    EXPECT_EQ(r.target, "/send?login=shop&to=" + notify::UrlEncode(m.recipient));
+    EXPECT_EQ(r.body, "{\"to\": \"" + m.recipient + "\", \"text\": \"" +
+                          notify::JsonEscape(m.text) + "\", \"id\": \"" + key + "\"}");
+    const OutboxMessage stored = Get(m.id);
+    EXPECT_EQ(stored.state, OutboxState::kSent);
+    ASSERT_TRUE(stored.sent.has_value());
+    EXPECT_EQ(*stored.sent, kT0);
+    EXPECT_EQ(stored.attempts, 0);
+  }
+}
+
+TEST_F(SenderTest, AFormEncodedGatewayGetsUrlEncodedFields) {
+  config_.sms.content_type = "application/x-www-form-urlencoded";
+  config_.sms.body = "phone={to}&message={text}&lang={language}";
+  const OutboxMessage m = Enqueue("sms", "+79123456789", "Талон A1 & B", Language::kRu);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  const auto reqs = sms_.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].body, "phone=%2B79123456789&message=" + notify::UrlEncode("Талон A1 & B") +
+                              "&lang=ru");
+  EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
+}
+
+TEST_F(SenderTest, AnEmailIsSentOnceWithMessageIdSubjectAndBodyInItsLanguage) {
+  const std::string text = "预约提醒：补办SIM卡，Demo，2026-03-10 16:00。";
+  const OutboxMessage m = Enqueue("email", "ivan@example.ru", text, Language::kZh);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  EXPECT_EQ(Run(*sender), 0);
+  const auto mails = smtp_.mails();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].from, "queue@shop.example");
+  EXPECT_EQ(mails[0].to, std::vector<std::string>{"ivan@example.ru"});
+  const std::string& data = mails[0].data;
+  const std::string key = IdempotencyKey(m.id, m.created);
+  EXPECT_NE(data.find("Message-ID: <" + key + "@shop.example>\r\n"), std::string::npos) << data;
+  const std::string subject = MessageTemplates::Defaults().Render("email_subject", Language::kZh, {});
+  EXPECT_NE(data.find("Subject: " + notify::EncodedWord(subject) + "\r\n"), std::string::npos)
+      << data;
+  EXPECT_NE(data.find("Content-Type: text/plain; charset=UTF-8"), std::string::npos);
+  EXPECT_EQ(testing::FromBase64(data.substr(data.find("\r\n\r\n") + 4)), text);
+  EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
+}
+
+TEST_F(SenderTest, AFailingGatewayIsRetriedWithBackoffThenDeadWithTheSameKey) {
+  sms_.SetStatus(500);
+  const OutboxMessage m = Enqueue("sms", "+79123456789", "text", Language::kRu);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  OutboxMessage s = Get(m.id);
+  EXPECT_EQ(s.state, OutboxState::kPending);
+  EXPECT_EQ(s.attempts, 1);
+  EXPECT_EQ(s.next_try, kT0 + absl::Seconds(10));
+  EXPECT_EQ(s.last_error, "gateway answered HTTP 500");
+
+  clock_.Advance(absl::Seconds(9));
+  EXPECT_EQ(Run(*sender), 0);  // not yet
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(Run(*sender), 1);
+  s = Get(m.id);
+  EXPECT_EQ(s.attempts, 2);
+  EXPECT_EQ(s.next_try, clock_.Now() + absl::Seconds(15));  // 20 s capped at 15
+
+  clock_.Advance(absl::Seconds(15));
+  EXPECT_EQ(Run(*sender), 1);
+  s = Get(m.id);
+  EXPECT_EQ(s.state, OutboxState::kDead);
+  EXPECT_EQ(s.attempts, 3);
+  clock_.Advance(absl::Hours(24));
+  EXPECT_EQ(Run(*sender), 0);  // dead stays dead
+
+  const auto reqs = sms_.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  for (const auto& r : reqs)
+    EXPECT_EQ(r.headers.at("idempotency-key"), IdempotencyKey(m.id, m.created));
+
+  // An admin retries it once the gateway is back: sent, under the same key.
+  sms_.SetStatus(200);
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) {
+    return tx.outbox().RetryDead(m.id, clock_.Now());
+  }).ok());
+  EXPECT_EQ(Run(*sender), 1);
+  EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
+  ASSERT_EQ(sms_.requests().size(), 4u);
+  EXPECT_EQ(sms_.requests()[3].headers.at("idempotency-key"), IdempotencyKey(m.id, m.created));
+}
+
+TEST_F(SenderTest, ARefusedConnectionIsTransient) {
+  config_.sms.url = "http://127.0.0.1:" + std::to_string(testing::ClosedPort()) + "/send";
+  const OutboxMessage m = Enqueue("sms", "+79123456789", "text", Language::kRu);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  const OutboxMessage s = Get(m.id);
+  EXPECT_EQ(s.state, OutboxState::kPending);
+  EXPECT_EQ(s.attempts, 1);
+  EXPECT_NE(s.last_error.find("curl:"), std::string::npos) << s.last_error;
+  EXPECT_EQ(s.last_error.find("127.0.0.1"), std::string::npos) << s.last_error;
+}
+
+TEST_F(SenderTest, AGatewayRefusalIsDeadAtOnce) {
+  sms_.SetStatus(400);
+  const OutboxMessage m = Enqueue("sms", "+79123456789", "text", Language::kRu);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  const OutboxMessage s = Get(m.id);
+  EXPECT_EQ(s.state, OutboxState::kDead);
+  EXPECT_EQ(s.attempts, 1);
+  EXPECT_EQ(s.last_error, "gateway answered HTTP 400");
+}
+
+TEST_F(SenderTest, ARefusedMailboxIsDeadAndADeferredOneRetried) {
+  smtp_.SetRcptReply(550);
+  const OutboxMessage gone = Enqueue("email", "nobody@example.ru", "text", Language::kEn);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  OutboxMessage s = Get(gone.id);
+  EXPECT_EQ(s.state, OutboxState::kDead);
+  EXPECT_NE(s.last_error.find("550"), std::string::npos) << s.last_error;
+  EXPECT_EQ(s.last_error.find("nobody"), std::string::npos) << s.last_error;
+
+  smtp_.SetRcptReply(451);
+  const OutboxMessage later = Enqueue("email", "ivan@example.ru", "text", Language::kEn);
+  EXPECT_EQ(Run(*sender), 1);
+  s = Get(later.id);
+  EXPECT_EQ(s.state, OutboxState::kPending);
+  EXPECT_EQ(s.attempts, 1);
+  EXPECT_TRUE(smtp_.mails().empty());
+}
+
+TEST_F(SenderTest, AMessageForAnUnconfiguredChannelFailsAndEndsDead) {
+  config_.smtp.url.clear();
+  config_.retry.max_attempts = 1;
+  const OutboxMessage m = Enqueue("email", "ivan@example.ru", "text", Language::kRu);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  const OutboxMessage s = Get(m.id);
+  EXPECT_EQ(s.state, OutboxState::kDead);
+  EXPECT_EQ(s.last_error, "no channel 'email' configured in [notify]");
+}
+
+TEST_F(SenderTest, TheThreadSendsWhatIsQueuedAndStops) {
+  config_.poll_interval = absl::Milliseconds(20);
+  auto sender = Sender();
+  sender->Start();
+  const OutboxMessage m = Enqueue("sms", "+79123456789", "text", Language::kRu);
+  ASSERT_TRUE(sms_.WaitFor(1));
+  for (int i = 0; i < 200 && Get(m.id).state != OutboxState::kSent; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
+  sender->Stop();
+  EXPECT_EQ(sms_.requests().size(), 1u);
+}
+
+TEST_F(SenderTest, StoppingCutsAHungSendShortAndTheMessageStaysPending) {
+  sms_.SetStatus(0);  // hold every request
+  config_.poll_interval = absl::Milliseconds(20);
+  config_.sms.timeout = absl::Seconds(60);
+  auto sender = Sender();
+  const OutboxMessage m = Enqueue("sms", "+79123456789", "text", Language::kRu);
+  sender->Start();
+  ASSERT_TRUE(sms_.WaitFor(1));
+  const auto start = std::chrono::steady_clock::now();
+  sender->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  const OutboxMessage s = Get(m.id);
+  EXPECT_EQ(s.state, OutboxState::kPending);
+}
+
+}  // namespace
+}  // namespace shop::queue
