@@ -47,6 +47,8 @@ std::unique_ptr<OutboxSender> OutboxSender::FromConfig(Store& store, const Clock
 }
 
 SendResult OutboxSender::SendOne(const OutboxMessage& m) {
+  if (m.recipient.empty())
+    return SendResult::Permanent("no recipient (erased with the personal data past retention)");
   const auto it = channels_.find(m.channel);
   if (it == channels_.end())
     return SendResult::Transient("no channel '" + m.channel + "' configured in [notify]");
@@ -78,6 +80,9 @@ Result<int> OutboxSender::RunOnce() {
     ++attempted;
     // No transaction is open while the message is on the network.
     const SendResult result = SendOne(m);
+    // A send cut short by Stop() is no attempt: the message stays as it was
+    // and goes out after the restart.
+    if (!result.ok && cancel_.load()) break;
     const absl::Time now = clock_.Now();
     Status recorded;
     if (result.ok) {

@@ -11,7 +11,8 @@
 // again under the same key, and the second mark finds it no longer pending
 // (logged, harmless).
 //
-// A message whose channel is not configured fails like any other attempt
+// A message whose recipient was erased (personal data past retention) is
+// dead at once. A message whose channel is not configured fails like any other attempt
 // ("no channel ...") and ends dead; queue-server outbox-retry sends it again
 // once the channel is configured.
 //
@@ -61,8 +62,8 @@ class OutboxSender {
   Result<int> RunOnce();
 
   void Start();
-  // Stops the thread; a send under way is cut short (a transient failure,
-  // so the message is retried).
+  // Stops the thread; a send under way is cut short and not counted as an
+  // attempt (the message stays pending as it was).
   void Stop();
 
  private:

@@ -147,6 +147,20 @@ TEST_F(SenderTest, AnEmailIsSentOnceWithMessageIdSubjectAndBodyInItsLanguage) {
   EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
 }
 
+TEST_F(SenderTest, WithAUserTheMailServerIsLoggedInto) {
+  config_.smtp.user = "queue";
+  config_.smtp.password = "pw-123";
+  const OutboxMessage m = Enqueue("email", "ivan@example.ru", "text", Language::kRu);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  const auto mails = smtp_.mails();
+  ASSERT_EQ(mails.size(), 1u);
+  // AUTH PLAIN with "\0queue\0pw-123".
+  ASSERT_EQ(mails[0].auth.rfind("AUTH PLAIN ", 0), 0u) << mails[0].auth;
+  EXPECT_EQ(testing::FromBase64(mails[0].auth.substr(11)), std::string("\0queue\0pw-123", 13));
+  EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
+}
+
 TEST_F(SenderTest, AFailingGatewayIsRetriedWithBackoffThenDeadWithTheSameKey) {
   sms_.SetStatus(500);
   const OutboxMessage m = Enqueue("sms", "+79123456789", "text", Language::kRu);
@@ -269,6 +283,17 @@ TEST_F(SenderTest, StoppingCutsAHungSendShortAndTheMessageStaysPending) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   const OutboxMessage s = Get(m.id);
   EXPECT_EQ(s.state, OutboxState::kPending);
+  EXPECT_EQ(s.attempts, 0);  // not counted: it goes out after the restart
+  EXPECT_EQ(s.next_try, kT0);
+}
+
+TEST_F(SenderTest, AMessageWhoseRecipientWasErasedIsDeadWithoutASend) {
+  const OutboxMessage m = Enqueue("sms", "", "text", Language::kRu);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  const OutboxMessage s = Get(m.id);
+  EXPECT_EQ(s.state, OutboxState::kDead);
+  EXPECT_TRUE(sms_.requests().empty());
 }
 
 }  // namespace

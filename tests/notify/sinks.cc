@@ -233,11 +233,19 @@ void SmtpSink::Serve(int fd) {
     };
     std::string reply;
     if (verb == "ehlo") {
-      reply = "250-sink\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n";
+      reply = "250-sink\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n";
     } else if (verb == "helo") {
       reply = "250 sink\r\n";
     } else if (verb == "auth") {
       mail.auth = line;
+      if (line.size() <= std::string("AUTH PLAIN").size()) {
+        // No initial response: ask for it.
+        if (!SendAll(fd, "334 \r\n")) return;
+        if (!ReadUntil(fd, buf, "\r\n")) return;
+        const size_t le = buf.find("\r\n");
+        mail.auth = "AUTH PLAIN " + buf.substr(0, le);
+        buf.erase(0, le + 2);
+      }
       reply = "235 ok\r\n";
     } else if (verb == "mail") {
       mail = Mail{inside(line), {}, "", mail.auth};
