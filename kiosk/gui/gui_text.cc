@@ -54,9 +54,13 @@ constexpr Row kRows[] = {
      "Пришлём одно SMS, когда перед вами останется несколько человек. После этого номер не хранится.",
      "We send one SMS when only a few people are ahead of you. The number is not kept after that.",
      "当您前面只剩几个人时，我们会发送一条短信。之后不会保留该号码。"},
-    {"phoneNotMobile", "Это не мобильный номер: после +7 он начинается с 9 (+7 9XX XXX-XX-XX)",
-     "This is not a mobile number: after +7 it starts with 9 (+7 9XX XXX-XX-XX)",
-     "这不是手机号码：+7 之后应以 9 开头（+7 9XX XXX-XX-XX）"},
+    // A no-break space holds "9" to its word when the line wraps.
+    {"phoneNotMobile", "Это не мобильный номер: после +7 он начинается с 9\n+7 9XX XXX-XX-XX",
+     "This is not a mobile number: after +7 it starts with 9\n+7 9XX XXX-XX-XX",
+     "这不是手机号码：+7 之后应以 9 开头\n+7 9XX XXX-XX-XX"},
+    // %1: the saved number, masked.
+    {"phoneSavedNow", "Сохранён номер %1. Введите другой или удалите его.",
+     "Saved: %1. Type another number or remove it.", "已保存号码 %1。可输入新号码或将其删除。"},
     {"phoneSave", "Сохранить", "Save", "保存"},
     {"phoneRemove", "Удалить номер", "Remove the number", "删除号码"},
     {"smsNote", "SMS", "SMS", "短信"},

@@ -183,6 +183,11 @@ QString KioskModel::phoneHint() const {
   return {};
 }
 
+QString KioskModel::phoneSavedText() const {
+  if (phone_.isEmpty()) return {};
+  return texts_.value("phoneSavedNow").toString().arg(MaskedPhone(phone_));
+}
+
 QString KioskModel::phoneNote() const {
   if (phone_.isEmpty()) return {};
   return texts_.value("smsNote").toString() + texts_.value("separator").toString() +
@@ -262,7 +267,7 @@ void KioskModel::submitCode() {
 
 void KioskModel::showPhone() {
   if (busy_) return;
-  phone_draft_ = phone_;  // a saved number, to change or remove
+  phone_draft_.clear();  // a saved number shows masked only (phoneSavedText)
   Q_EMIT phoneChanged();
   setError({});
   setScreen("phone");

@@ -80,9 +80,12 @@ class KioskModel : public QObject {
   Q_PROPERTY(QString phoneRest READ phoneRest NOTIFY phoneChanged)
   Q_PROPERTY(bool phoneValid READ phoneValid NOTIFY phoneChanged)
   Q_PROPERTY(QString phoneHint READ phoneHint NOTIFY phoneChanged)
-  // A number is saved for the next ticket; the top bar's note shows it masked.
+  // A number is saved for the next ticket; the top bar's note and the phone
+  // screen show it masked only (the screen opens empty: a passer-by who
+  // taps the button never sees a saved number).
   Q_PROPERTY(bool phoneSaved READ phoneSaved NOTIFY phoneChanged)
   Q_PROPERTY(QString phoneNote READ phoneNote NOTIFY phoneChanged)
+  Q_PROPERTY(QString phoneSavedText READ phoneSavedText NOTIFY phoneChanged)
 
  public:
   explicit KioskModel(ModelOptions options, QObject* parent = nullptr);
@@ -117,6 +120,7 @@ class KioskModel : public QObject {
   QString phoneHint() const;
   bool phoneSaved() const { return !phone_.isEmpty(); }
   QString phoneNote() const;
+  QString phoneSavedText() const;
   // The last ticket shown (tests).
   const v1::CreateTicketResponse& issued() const { return issued_; }
 
@@ -133,8 +137,8 @@ class KioskModel : public QObject {
   Q_INVOKABLE void typeKey(const QString& key);
   Q_INVOKABLE void erase();
   Q_INVOKABLE void submitCode();
-  // The phone screen: opened with the saved number (if any) to change or
-  // remove; a digit "0".."9"; the last digit off; Save (only a valid
+  // The phone screen: opened empty (a saved number shown masked, to replace
+  // or remove); a digit "0".."9"; the last digit off; Save (only a valid
   // number; back to the services); Remove (the saved number forgotten).
   Q_INVOKABLE void showPhone();
   Q_INVOKABLE void typeDigit(const QString& digit);

@@ -609,10 +609,19 @@ TEST_F(KioskGuiTest, ASavedSmsNumberIsRemovedOrForgottenAtHomeAndWhenLeftAlone) 
   ASSERT_TRUE(WaitScreen("services"));
   ASSERT_NO_FATAL_FAILURE(save("9161234567"));
 
-  // Opened again: the saved number, to change or remove.
+  // Opened again: empty, the saved number masked, to replace or remove.
   Tap("smsButton");
   ASSERT_TRUE(WaitScreen("phone"));
-  EXPECT_EQ(Text("phoneText"), "+7 916 123-45-67");
+  EXPECT_EQ(Text("phoneText"), "+7 ");
+  EXPECT_TRUE(Text("phoneSavedText").contains("+7 *** ***-45-67"))
+      << Text("phoneSavedText").toStdString();
+  TypePhone("9031112233");
+  Tap("phoneSave");
+  ASSERT_TRUE(WaitScreen("services"));
+  Settle();
+  EXPECT_TRUE(Text("phoneNote").endsWith("+7 *** ***-22-33")) << Text("phoneNote").toStdString();
+  Tap("smsButton");
+  ASSERT_TRUE(WaitScreen("phone"));
   Tap("phoneRemove");
   ASSERT_TRUE(WaitScreen("services"));
   EXPECT_FALSE(model().phoneSaved());
@@ -698,7 +707,7 @@ TEST_F(KioskGuiTest, ARefusedSmsNumberIsSaidInWordsAndNoTicketIsShown) {
 
 TEST_F(KioskGuiTest, ScreenshotsOfTheSmsOptInInThreeLanguages) {
   TakeOthers("R", 4);
-  Start();
+  Start("file:" + dir_.File("slip.bin"));  // the slip's line shows under the note
   const QRawFont font = QRawFont::fromFont(QGuiApplication::font());
   for (const char* lang : {"ru", "en", "zh"}) {
     const std::string l = lang;
@@ -724,6 +733,18 @@ TEST_F(KioskGuiTest, ScreenshotsOfTheSmsOptInInThreeLanguages) {
     ASSERT_TRUE(WaitScreen("services"));
     Tap("service_R");
     ASSERT_TRUE(WaitScreen("result"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !model().slipText().isEmpty() &&
+                                             model().slipText() != model().texts().value("pleaseWait"); },
+                                10000));
+    // The note stays clear of the slip's line below it.
+    Settle();
+    QQuickItem* note = Find("resultNote");
+    QQuickItem* slip = Find("slipText");
+    ASSERT_NE(note, nullptr);
+    ASSERT_NE(slip, nullptr);
+    EXPECT_LT(note->mapToScene(QPointF(0, note->height())).y(),
+              slip->parentItem()->mapToScene(QPointF(0, 0)).y())
+        << l << ": the SMS note runs into the slip's line";
     Shot("result-sms-" + l);
   }
   // Every Chinese word of the opt-in has a glyph.

@@ -214,6 +214,15 @@ Rectangle {
                     }
                 }
                 Text {
+                    objectName: "phoneSavedText"
+                    width: parent.width
+                    visible: kiosk.phoneSaved
+                    text: kiosk.phoneSavedText
+                    font.pixelSize: 26
+                    color: "#00838f"
+                    wrapMode: Text.WordWrap
+                }
+                Text {
                     objectName: "phoneHint"
                     width: parent.width
                     visible: kiosk.phoneHint.length > 0
@@ -418,6 +427,10 @@ Rectangle {
                     text: kiosk.number
                     font.pixelSize: 200
                     font.bold: true
+                    // Capitals and digits only: a box shorter than the font's
+                    // line (no descenders) leaves two lines for the note below.
+                    height: 230
+                    verticalAlignment: Text.AlignVCenter
                     color: "#0d47a1"
                 }
                 Text {
@@ -432,11 +445,14 @@ Rectangle {
                     font.pixelSize: 30
                 }
                 Text {
+                    objectName: "resultNote"
                     visible: kiosk.resultNote.length > 0
+                    width: parent.width
                     text: kiosk.resultNote
-                    font.pixelSize: 30
+                    font.pixelSize: 28
                     font.bold: true
                     color: "#e65100"
+                    wrapMode: Text.WordWrap
                 }
             }
             Column {
