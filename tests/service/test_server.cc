@@ -8,6 +8,7 @@
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/case_service.pb.h"
+#include "shop/queue/v1/report_service.pb.h"
 #include "shop/queue/v1/ticket_status_service.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
@@ -145,7 +146,8 @@ std::vector<const google::protobuf::MethodDescriptor*> AllMethods() {
                            v1::LoginRequest::descriptor()->file(),
                            v1::OpenCaseRequest::descriptor()->file(),
                            v1::ListSlotsRequest::descriptor()->file(),
-                           v1::GetTicketStatusRequest::descriptor()->file()})
+                           v1::GetTicketStatusRequest::descriptor()->file(),
+                           v1::GetReportRequest::descriptor()->file()})
     for (int s = 0; s < file->service_count(); ++s)
       for (int m = 0; m < file->service(s)->method_count(); ++m)
         out.push_back(file->service(s)->method(m));
