@@ -176,7 +176,7 @@ svg.chart { width: 100%; height: auto; border: 1px solid #e3e8ee; border-radius:
 .s1 { fill: #2f6db3; } .s2 { fill: #43a36b; } .s3 { fill: #c7cfd8; } .s4 { fill: #d9822b; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 12.5px; }
 th, td { border-bottom: 1px solid #e3e8ee; padding: 4px 6px; text-align: left; }
-th { background: #eef2f6; font-weight: 600; } td.n, th.n { text-align: right;
+th { background: #eef2f6; font-weight: 600; } td.when { white-space: nowrap; } td.n, th.n { text-align: right;
      font-variant-numeric: tabular-nums; }
 footer { margin-top: 28px; color: #55606e; font-size: 12px; }
 footer dt { font-weight: 600; } footer dd { margin: 0 0 4px 12px; }
@@ -287,7 +287,11 @@ std::string ReportHtml(const Report& r) {
     bool quiet = !f.issued && !f.served && !f.no_show && !f.cancelled && !f.expired &&
                  !f.wait.count && !f.service.count;
     if (quiet && r.period.by == ReportBy::kHour) continue;
-    h += "<tr><td>" + Esc(r.buckets[l.bucket].label) + "</td>" + TicketCells(f, l.scope) + "</tr>";
+    const ReportBucket& b = r.buckets[l.bucket];
+    const std::string when = r.period.by == ReportBy::kDay
+                                 ? b.label
+                                 : absl::FormatTime("%Y-%m-%d %H:%M %Ez", b.start, r.zone);
+    h += "<tr><td class=when>" + Esc(when) + "</td>" + TicketCells(f, l.scope) + "</tr>";
   }
   h += "<tr><th>total</th>" + TicketCells(t, ReportScope::kBranch) + "</tr></tbody></table>\n";
 
