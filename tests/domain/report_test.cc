@@ -284,6 +284,60 @@ TEST_F(ReportTest, CsvRoundsOnceAndLeavesBlanks) {
       << csv;
 }
 
+// A ticket transferred from R to P and parked on the way: one wait (the
+// first call), a walk per calling round, a service sample per serving, each
+// under the service and clerk of its moment.
+TEST(ReportTransfers, EachServingCountsWhereItHappened) {
+  BranchConfig b = testing::TestBranch(kZone);
+  auto at = [](int h, int m) { return At(kZone, 2026, 3, 10, h, m); };
+  ReportRows rows;
+  rows.counters = {{at(9, 0), "1", true, "clerk:anna"}, {at(9, 0), "2", true, "clerk:boris"},
+                   {at(12, 0), "1", false, "clerk:anna"}, {at(12, 0), "2", false, "clerk:boris"}};
+  rows.tickets = {{1, "R", "P", at(9, 0)}};
+  using S = TicketState;
+  auto ev = [&](int h, int m, const char* kind, S from, S to, const char* counter,
+                const char* detail = "") {
+    rows.events.push_back({1, at(h, m), kind, from, to, counter, detail});
+  };
+  ev(9, 0, "create", S::kWaiting, S::kWaiting, "");
+  ev(9, 10, "call", S::kWaiting, S::kCalled, "1");
+  ev(9, 11, "start", S::kCalled, S::kServing, "1");
+  ev(9, 20, "transfer", S::kServing, S::kWaiting, "", "R->P");
+  ev(9, 30, "call", S::kWaiting, S::kCalled, "2");
+  ev(9, 32, "start", S::kCalled, S::kServing, "2");
+  ev(9, 40, "park", S::kServing, S::kParked, "2");
+  ev(9, 50, "return", S::kParked, S::kCalled, "2");
+  ev(9, 51, "start", S::kCalled, S::kServing, "2");
+  ev(9, 55, "complete", S::kServing, S::kDone, "");
+  ReportPeriod p{absl::CivilDay(2026, 3, 10), absl::CivilDay(2026, 3, 10), ReportBy::kDay};
+  Report r = ComputeReport(b, p, rows, at(13, 0));
+  const ReportFigures& all = r.Find(ReportScope::kBranch, "test", -1)->f;
+  EXPECT_EQ(all.issued, 1);
+  EXPECT_EQ(all.served, 1);
+  EXPECT_EQ(all.wait.count, 1);
+  EXPECT_EQ(all.wait.max, M(10));
+  EXPECT_EQ(all.walk.count, 3);
+  EXPECT_EQ(all.service.count, 3);
+  EXPECT_EQ(all.busy, M(9 + 8 + 4));
+  const ReportFigures& rf = r.Find(ReportScope::kService, "R", -1)->f;
+  EXPECT_EQ(rf.issued, 1);
+  EXPECT_EQ(rf.served, 0);
+  EXPECT_EQ(rf.service.mean, M(9));
+  const ReportFigures& pf = r.Find(ReportScope::kService, "P", -1)->f;
+  EXPECT_EQ(pf.issued, 0);
+  EXPECT_EQ(pf.served, 1);
+  EXPECT_EQ(pf.walk.count, 2);
+  EXPECT_EQ(pf.walk.mean, absl::Seconds(90));
+  EXPECT_EQ(pf.service.mean, M(6));
+  const ReportFigures& anna = r.Find(ReportScope::kClerk, "anna", -1)->f;
+  const ReportFigures& boris = r.Find(ReportScope::kClerk, "boris", -1)->f;
+  EXPECT_EQ(anna.busy, M(9));
+  EXPECT_EQ(anna.served, 0);
+  EXPECT_EQ(boris.busy, M(12));
+  EXPECT_EQ(boris.served, 1);
+  EXPECT_EQ(boris.idle, absl::Hours(3) - M(12));
+}
+
 TEST(ReportRounding, HalfAwayFromZeroOnce) {
   EXPECT_EQ(RoundSeconds(absl::Milliseconds(1499)), 1);
   EXPECT_EQ(RoundSeconds(absl::Milliseconds(1500)), 2);
