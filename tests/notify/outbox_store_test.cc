@@ -1,9 +1,13 @@
 // The outbox's delivery state in the store, on both engines: what is due and
 // in which order, marking sent / failed / dead only while pending, the
 // admins' list by state, retrying a dead message, and the language kept.
+#include <sqlite3.h>
+
 #include <gtest/gtest.h>
 
 #include "server/domain/store.h"
+#include "server/storage/sqlite/migrations.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/support/test_config.h"
 #include "tests/support/test_db.h"
 
@@ -166,6 +170,62 @@ TEST_F(OutboxStoreTest, TheDueQueryUsesThePartialIndex) {
   for (const auto& r : *rows) plan += r.back() + "\n";
   EXPECT_NE(plan.find("outbox_due"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
+// A database of the release before the outbox's delivery state: messages
+// already marked sent stay sent, the rest become pending, due from when they
+// were queued, and the old "unsent" index gives way to outbox_due.
+TEST(OutboxMigration, OldMessagesGetTheirStates) {
+  SKIP_ON_POSTGRES("an old SQLite file migrating");
+  testing::TempDir dir;
+  const std::string path = dir.File("v13.db");
+  std::string v13 = "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                    "INSERT INTO schema_version VALUES (13);";
+  for (int i = 0; i < 13; ++i) v13 += sqlite::MigrationSql(i);
+  v13 += "INSERT INTO outbox (id, created_us, channel, recipient, text, subject, sent_us) VALUES "
+         "(1, 100, 'sms', '+79160000001', 'a', 'case:1', 150),"
+         "(2, 200, 'email', 'a@example.ru', 'b', 'booking:2', NULL);";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, v13.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::vector<OutboxMessage> all, due;
+  ASSERT_TRUE((*store)->Read([&](ReadTx& tx) -> Status {
+    auto a = tx.outbox().ListOutbox(std::nullopt, 10);
+    auto d = tx.outbox().DueMessages(absl::FromUnixMicros(1000), 10);
+    if (!a.ok()) return a.status();
+    if (!d.ok()) return d.status();
+    all = *a;
+    due = *d;
+    return Status::Ok();
+  }).ok());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].id, 1);
+  EXPECT_EQ(all[1].state, OutboxState::kSent);
+  ASSERT_TRUE(all[1].sent.has_value());
+  EXPECT_EQ(absl::ToUnixMicros(*all[1].sent), 150);
+  EXPECT_EQ(all[0].state, OutboxState::kPending);
+  EXPECT_EQ(all[0].language, 0);  // unknown for old rows
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, 2);
+  EXPECT_EQ(absl::ToUnixMicros(due[0].next_try), 200);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' "
+                               "AND tbl_name = 'outbox' AND name LIKE 'outbox_%' ORDER BY name",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const std::string indexes = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_NE(indexes.find("outbox_due"), std::string::npos) << indexes;
+  EXPECT_EQ(indexes.find("outbox_unsent"), std::string::npos) << indexes;
 }
 
 }  // namespace
