@@ -57,15 +57,13 @@ void CommonOptions(CURL* c, absl::Duration connect_timeout, absl::Duration timeo
 // curl's own words for `rc` (no URL, no address: those may be personal).
 std::string CurlError(CURLcode rc) { return std::string("curl: ") + curl_easy_strerror(rc); }
 
-const char* LanguageVar(const std::string& language) { return language.c_str(); }
-
 class HttpSmsChannel final : public Channel {
  public:
   explicit HttpSmsChannel(SmsGatewayConfig config) : config_(std::move(config)) { GlobalInit(); }
 
   SendResult Send(const Delivery& d, const std::atomic<bool>& cancel) override {
     const std::map<std::string, std::string> vars = {
-        {"to", d.to}, {"text", d.text}, {"key", d.key}, {"language", LanguageVar(d.language)},
+        {"to", d.to}, {"text", d.text}, {"key", d.key}, {"language", d.language},
         {"token", config_.token}};
     const std::string url = FillPlaceholders(config_.url, vars, UrlEncode);
     const bool get = config_.method == "GET";
