@@ -36,13 +36,15 @@ OutboxSender::OutboxSender(Store& store, const Clock& clock, SenderOptions optio
 
 OutboxSender::~OutboxSender() { Stop(); }
 
-std::unique_ptr<OutboxSender> OutboxSender::FromConfig(Store& store, const Clock& clock,
-                                                       const NotifyConfig& config,
-                                                       const MessageTemplates& templates) {
+std::unique_ptr<OutboxSender> OutboxSender::FromConfig(
+    Store& store, const Clock& clock, const NotifyConfig& config,
+    const MessageTemplates& templates,
+    std::function<void(const std::string&, const char*)> on_attempt) {
   Channels channels;
   if (!config.sms.url.empty()) channels["sms"] = MakeHttpSmsChannel(config.sms);
   if (!config.smtp.url.empty()) channels["email"] = MakeSmtpChannel(config.smtp);
-  SenderOptions options{config.retry, config.poll_interval, config.batch, templates};
+  SenderOptions options{config.retry, config.poll_interval, config.batch, templates,
+                        std::move(on_attempt)};
   return std::make_unique<OutboxSender>(store, clock, std::move(options), std::move(channels));
 }
 
@@ -87,9 +89,11 @@ Result<int> OutboxSender::RunOnce() {
     Status recorded;
     if (result.ok) {
       recorded = store_.Write([&](WriteTx& tx) { return tx.outbox().MarkSent(m.id, now); });
-      if (recorded.ok())
+      if (recorded.ok()) {
         spdlog::info("outbox: message {} sent by {} to {}", m.id, m.channel,
                      MaskContact(m.recipient));
+        if (options_.on_attempt) options_.on_attempt(m.channel, "sent");
+      }
     } else {
       const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
       const AfterFailure next =
@@ -98,6 +102,8 @@ Result<int> OutboxSender::RunOnce() {
       recorded = store_.Write([&](WriteTx& tx) {
         return tx.outbox().MarkFailed(m.id, next.attempts, next.next_try, error, next.dead);
       });
+      if (recorded.ok() && options_.on_attempt)
+        options_.on_attempt(m.channel, next.dead ? "dead" : "retry");
       if (recorded.ok() && next.dead)
         spdlog::error("outbox: message {} to {} is dead after {} attempt(s): {}", m.id,
                       MaskContact(m.recipient), next.attempts, error);

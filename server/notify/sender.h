@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,9 @@ struct SenderOptions {
   int batch = 50;
   // The e-mail subject line ("email_subject" in ru/en/zh).
   MessageTemplates templates = MessageTemplates::Defaults();
+  // Told after each recorded attempt (metrics): the channel and "sent",
+  // "retry" or "dead". Called on the sender's thread; none when empty.
+  std::function<void(const std::string& channel, const char* outcome)> on_attempt;
 };
 
 class OutboxSender {
@@ -54,9 +58,10 @@ class OutboxSender {
 
   // The sender of [notify] (the "sms" channel when sms.url is set, "email"
   // when smtp.url is).
-  static std::unique_ptr<OutboxSender> FromConfig(Store& store, const Clock& clock,
-                                                  const NotifyConfig& config,
-                                                  const MessageTemplates& templates);
+  static std::unique_ptr<OutboxSender> FromConfig(
+      Store& store, const Clock& clock, const NotifyConfig& config,
+      const MessageTemplates& templates,
+      std::function<void(const std::string&, const char*)> on_attempt = nullptr);
 
   // One pass: sends up to `batch` due messages; how many were attempted.
   Result<int> RunOnce();

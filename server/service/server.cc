@@ -172,9 +172,15 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   s->sweeper_ = std::thread([p = s.get()] { p->SweepLoop(); });
   s->poll_keeper_ = std::thread([p = s.get()] { p->KeepCallbackPollersAwake(); });
   if (s->options_.config.notify.enabled) {
+    Metrics& m = *s->options_.metrics;
+    m.Describe("queue_outbox_attempts_total", Metrics::Type::kCounter,
+               "Outbox messages tried, by channel and outcome (sent, retry, dead).");
     s->outbox_sender_ = notify::OutboxSender::FromConfig(
         *s->options_.store, *s->options_.clock, s->options_.config.notify,
-        s->options_.config.templates);
+        s->options_.config.templates, [&m](const std::string& channel, const char* outcome) {
+          m.Add("queue_outbox_attempts_total",
+                Metrics::Labels({{"channel", channel}, {"outcome", outcome}}));
+        });
     s->outbox_sender_->Start();
   } else {
     spdlog::info("outbox: [notify] is off; messages are kept pending, none is sent");

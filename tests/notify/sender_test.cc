@@ -40,7 +40,12 @@ class SenderTest : public ::testing::Test {
   }
 
   std::unique_ptr<OutboxSender> Sender() {
-    return OutboxSender::FromConfig(*store_, clock_, config_, MessageTemplates::Defaults());
+    return OutboxSender::FromConfig(
+        *store_, clock_, config_, MessageTemplates::Defaults(),
+        [this](const std::string& channel, const char* outcome) {
+          std::lock_guard lock(outcomes_mu_);
+          outcomes_.push_back(channel + ":" + outcome);
+        });
   }
 
   OutboxMessage Enqueue(const std::string& channel, const std::string& to, const std::string& text,
@@ -76,6 +81,8 @@ class SenderTest : public ::testing::Test {
   testing::HttpSink sms_;
   testing::SmtpSink smtp_;
   NotifyConfig config_;
+  std::mutex outcomes_mu_;
+  std::vector<std::string> outcomes_;  // "sms:sent", ... as told to the metrics
 };
 
 TEST_F(SenderTest, AnSmsIsSentOnceWithItsKeyHeadersAndTextInEachLanguage) {
@@ -202,6 +209,8 @@ TEST_F(SenderTest, AFailingGatewayIsRetriedWithBackoffThenDeadWithTheSameKey) {
   EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
   ASSERT_EQ(sms_.requests().size(), 4u);
   EXPECT_EQ(sms_.requests()[3].headers.at("idempotency-key"), IdempotencyKey(m.id, m.created));
+  EXPECT_EQ(outcomes_,
+            (std::vector<std::string>{"sms:retry", "sms:retry", "sms:dead", "sms:sent"}));
 }
 
 TEST_F(SenderTest, ARefusedConnectionIsTransient) {
