@@ -67,8 +67,9 @@ constexpr Row kRows[] = {
     // %1: the masked number.
     {"smsWillCome", "Пришлём SMS на %1, когда подойдёт ваша очередь",
      "We will text %1 when your turn is near", "快轮到您时，我们会发短信至 %1"},
-    {"smsNotNeeded", "Вы следующий: SMS не понадобится, следите за табло",
-     "You are next: no SMS needed, watch the board", "下一位就是您：无需短信，请留意叫号屏"},
+    {"smsNotNeeded", "Ваша очередь уже близко: SMS не понадобится, следите за табло",
+     "Your turn is near already: no SMS needed, watch the board",
+     "马上就轮到您了：无需短信，请留意叫号屏"},
     {"phoneRefused",
      "Номер для SMS не принят: нужен российский мобильный. Талон не выдан, номер удалён: введите "
      "другой или выберите услугу без SMS.",

@@ -349,10 +349,11 @@ void KioskModel::onTicketIssued(int attempt, const v1::CreateTicketResponse& iss
   setBusy(false);
   QString note;
   if (!sent_phone_.isEmpty()) {
-    // With no one ahead the server keeps no number: no SMS will come.
-    note = issued.ticket().position() == 0
-               ? texts_.value("smsNotNeeded").toString()
-               : texts_.value("smsWillCome").toString().arg(MaskedPhone(sent_phone_));
+    // A ticket near already at issue: the server keeps no number, no SMS
+    // will come.
+    note = issued.turn_near_sms()
+               ? texts_.value("smsWillCome").toString().arg(MaskedPhone(sent_phone_))
+               : texts_.value("smsNotNeeded").toString();
   }
   forgetPhone();  // it went with this ticket; the next customer starts without
   showOrHold(issued, MakeSlipParts(issued, language_), note);

@@ -66,6 +66,7 @@ grpc::Status KioskServiceImpl::CreateTicket(grpc::ServerContext* ctx,
     if (!view.ok()) return view.status();
     ToProto(*view, manager_.config(), resp->mutable_ticket());
     resp->set_status_url(StatusUrl(manager_.config(), view->ticket.status_token));
+    resp->set_turn_near_sms(view->turn_near_sms);
     // The ticket stands; the branch and service beside it are for the slip
     // and the screen: the service's names from the configuration, no counts
     // (they would cost the hot path of every kiosk four more reads; the

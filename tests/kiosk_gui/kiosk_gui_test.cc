@@ -860,6 +860,7 @@ TEST_F(KioskModelTest, TheSmsNumberIsTypedFormattedMaskedAndSentOnce) {
   EXPECT_EQ(sent_phone_, "+79123456789");
   v1::CreateTicketResponse issued = Ticket("R005");
   issued.mutable_ticket()->set_position(4);
+  issued.set_turn_near_sms(true);  // the server kept the number
   model_.onTicketIssued(attempt_, issued);
   EXPECT_EQ(model_.resultNote(), "We will text +7 *** ***-67-89 when your turn is near");
   EXPECT_FALSE(model_.phoneSaved());
@@ -873,13 +874,17 @@ TEST_F(KioskModelTest, TheSmsNumberIsTypedFormattedMaskedAndSentOnce) {
   EXPECT_TRUE(model_.resultNote().isEmpty());
 }
 
-TEST_F(KioskModelTest, WithNoOneAheadTheResultSaysNoSmsIsNeeded) {
+// The server keeps no number for a ticket near already (1 ahead, with
+// notify_ahead 3): the result says so instead of promising an SMS.
+TEST_F(KioskModelTest, ATicketNearAlreadySaysNoSmsIsNeeded) {
   model_.chooseLanguage("ru");
   model_.showPhone();
   model_.typeDigit("9001112233");
   model_.savePhone();
   model_.takeTicket("R");
-  model_.onTicketIssued(attempt_, Ticket("R001"));  // position 0
+  v1::CreateTicketResponse issued = Ticket("R002");
+  issued.mutable_ticket()->set_position(1);  // turn_near_sms unset
+  model_.onTicketIssued(attempt_, issued);
   EXPECT_EQ(model_.resultNote(), ScreenTexts(v1::LANGUAGE_RU).value("smsNotNeeded").toString());
 }
 

@@ -433,6 +433,7 @@ TEST_F(BookingTest, TurnIsNearReachesABookingsPhoneAndAKioskOptInOnce) {
   ASSERT_TRUE(kiosk_->CreateTicket(&ctx, req, &resp).ok());
   const int64_t opted = resp.ticket().ticket_id();
   EXPECT_EQ(resp.ticket().position(), 6);
+  EXPECT_TRUE(resp.turn_near_sms()) << "the number was kept";
 
   auto notices = [&](int64_t ticket) {
     std::vector<OutboxMessage> out;
@@ -458,6 +459,12 @@ TEST_F(BookingTest, TurnIsNearReachesABookingsPhoneAndAKioskOptInOnce) {
   for (int i = 0; i < 4; ++i) CallNext();
   EXPECT_EQ(notices(late).size(), 1u);
   EXPECT_EQ(notices(opted).size(), 1u);
+  // A ticket near already at issue keeps no number, and the answer says so.
+  grpc::ClientContext near_ctx;
+  req.set_request_id("opt-in-near");
+  ASSERT_TRUE(kiosk_->CreateTicket(&near_ctx, req, &resp).ok());
+  EXPECT_LE(resp.ticket().position(), 3);
+  EXPECT_FALSE(resp.turn_near_sms());
 }
 
 // A code whose ticket has left the queue (called, served, ...) was used: a

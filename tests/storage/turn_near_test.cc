@@ -92,6 +92,7 @@ TEST_F(TurnNearTest, FiresOnceWhenTwoAreAheadAndNeverForTicketsWithoutAPhone) {
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].channel, "sms");
   EXPECT_EQ(sent[0].recipient, kPhone);
+  EXPECT_EQ(sent[0].language, static_cast<int>(Language::kEn));
   EXPECT_EQ(sent[0].text,
             "Ticket R005: 2 ahead of you. Please come back to the hall, " +
                 config_.branches[0].display_name + ".");

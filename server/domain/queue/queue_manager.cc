@@ -345,7 +345,11 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
     issued_.fetch_add(1, std::memory_order_relaxed);
     PublishAfterCommit(branch, {});
   }
-  return ViewAfterWrite(branch, out);
+  auto view = ViewAfterWrite(branch, out);
+  // Whether the phone was kept (KeepNoticePhone's rule, at the position
+  // the answer shows).
+  if (view.ok()) view->turn_near_sms = !phone.empty() && NoticeWanted(branch, out, view->position);
+  return view;
 }
 
 Result<TicketView> QueueManager::AnnounceIssued(const BranchConfig& b, const Ticket& t) {

@@ -36,6 +36,8 @@ struct TicketView {
   int position = 0;                     // meaningful while waiting
   absl::Duration estimated_wait;        // meaningful while waiting
   int64_t case_id = 0;  // the SIM-replacement case a start opened, else 0
+  // CreateTicket: the customer's phone was kept for "your turn is near".
+  bool turn_near_sms = false;
 };
 
 struct ServiceView {

@@ -1,5 +1,7 @@
 #include "server/domain/queue/turn_near.h"
 
+#include <limits>
+
 #include "server/domain/queue/queue_policy.h"
 
 namespace shop::queue {
@@ -21,12 +23,16 @@ Result<int> PeopleAhead(ReadTx& tx, const Ticket& t, absl::Time now) {
 Status KeepNoticePhone(WriteTx& tx, const BranchConfig& b, const Ticket& t,
                        const std::string& phone, absl::Time now) {
   if (phone.empty()) return Status::Ok();
-  const ServiceConfig* s = b.FindService(t.service_prefix);
-  if (!s || s->notify_ahead <= 0) return Status::Ok();
+  if (!NoticeWanted(b, t, std::numeric_limits<int>::max())) return Status::Ok();
   auto ahead = PeopleAhead(tx, t, now);
   if (!ahead.ok()) return ahead.status();
-  if (*ahead <= s->notify_ahead) return Status::Ok();
+  if (!NoticeWanted(b, t, *ahead)) return Status::Ok();
   return tx.tickets().SaveNotice(t.id, phone, t.language);
+}
+
+bool NoticeWanted(const BranchConfig& b, const Ticket& t, int ahead) {
+  const ServiceConfig* s = b.FindService(t.service_prefix);
+  return s && s->notify_ahead > 0 && ahead > s->notify_ahead;
 }
 
 std::string TicketSubject(int64_t ticket_id) { return "ticket:" + std::to_string(ticket_id); }
@@ -49,6 +55,7 @@ Result<int> QueueTurnNearNotices(WriteTx& tx, const BranchConfig& b,
     m.channel = "sms";
     m.recipient = c.phone;
     m.subject = TicketSubject(c.ticket.id);
+    m.language = static_cast<int>(c.language);
     m.text = texts.Render("turn_near", c.language,
                           {{"number", c.ticket.DisplayNumber()},
                            {"ahead", std::to_string(*ahead)},

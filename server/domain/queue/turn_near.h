@@ -22,6 +22,10 @@ namespace shop::queue {
 // position its slip and its page show.
 Result<int> PeopleAhead(ReadTx& tx, const Ticket& t, absl::Time now);
 
+// Whether a ticket `ahead` places from its turn still wants the notice:
+// its service sends them (notify_ahead > 0) and it is not that near yet.
+bool NoticeWanted(const BranchConfig& b, const Ticket& t, int ahead);
+
 // Keeps `phone` (normalised) for the notice of the new ticket `t`, unless
 // its service sends none (notify_ahead 0) or the ticket is near already (its
 // slip says how many are ahead; the phone is not kept).
