@@ -19,13 +19,15 @@ missing=0
 for name in kiosk-start-ru kiosk-services-en kiosk-services-zh kiosk-services-closed-en \
             kiosk-priority-en kiosk-checkin-en kiosk-result-ru kiosk-result-zh \
             kiosk-result-printer-out-ru kiosk-out-of-service kiosk-slip-zh \
+            kiosk-phone-ru kiosk-services-sms-zh kiosk-result-sms-ru \
             board board-reconnecting board-appointments-faults \
             counter-main counter-queue counter-offline counter-case-in-window \
             counter-case-form-errors counter-case-identity counter-case-locked \
             counter-case-payment counter-case-card counter-case-block counter-case-close \
             counter-case-summary \
             web-book web-book-confirmation web-my-booking web-book-errors web-book-slot-full \
-            web-ticket-waiting web-ticket-called web-board web-board-phone; do
+            web-ticket-waiting web-ticket-called web-board web-board-phone \
+            report report-hours; do
   file="$src/$name.png"
   if [ -f "$file" ]; then
     cp "$file" docs/screenshots/
