@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace shop::queue::crypto {
 namespace {
 
@@ -42,11 +44,19 @@ Result<std::unique_ptr<SodiumPhotoSealer>> SodiumPhotoSealer::Create(std::string
   if (pii_key.size() != crypto_kdf_KEYBYTES)
     return Status::Internal("the photo sealer needs the 32-byte PII key, got " +
                             std::to_string(pii_key.size()) + " bytes");
-  std::unique_ptr<SodiumPhotoSealer> sealer(new SodiumPhotoSealer());
-  if (crypto_kdf_derive_from_key(sealer->key_, sizeof sealer->key_, kPhotoSubkeyId, kKdfContext,
-                                 U(pii_key)) != 0)
-    return Status::Internal("cannot derive the photo key");
-  return sealer;
+  return std::make_unique<SodiumPhotoSealer>(pii_key);
+}
+
+SodiumPhotoSealer::SodiumPhotoSealer(std::string_view pii_key) {
+  Init();
+  unsigned char master[crypto_kdf_KEYBYTES];
+  if (pii_key.size() == crypto_kdf_KEYBYTES)
+    std::copy(pii_key.begin(), pii_key.end(), master);
+  else
+    crypto_generichash(master, sizeof master, U(pii_key), pii_key.size(), nullptr, 0);
+  // Cannot fail: the subkey length is within crypto_kdf's bounds.
+  crypto_kdf_derive_from_key(key_, sizeof key_, kPhotoSubkeyId, kKdfContext, master);
+  sodium_memzero(master, sizeof master);
 }
 
 SodiumPhotoSealer::~SodiumPhotoSealer() { sodium_memzero(key_, sizeof key_); }

@@ -11,8 +11,8 @@
 // ciphertext, the 16-byte tag: 41 bytes more than the photo. The version
 // byte is authenticated together with the caller's associated data.
 //
-// Thread-safety: immutable after Create; safe to share. Owns its key and
-// wipes it on destruction.
+// Thread-safety: immutable after construction; safe to share. Owns its key
+// and wipes it on destruction.
 #pragma once
 
 #include <memory>
@@ -33,6 +33,12 @@ class SodiumPhotoSealer final : public PhotoSealer {
   // kInternal when the key is not 32 bytes or libsodium cannot initialise.
   static Result<std::unique_ptr<SodiumPhotoSealer>> Create(std::string_view pii_key);
 
+  // The same without the checks (tests, fixed keys): a 32-byte `pii_key`
+  // gives the sealer Create gives; a key of any other length is first hashed
+  // to 32 bytes (BLAKE2b), so it still works but is not what the key file
+  // holds. Prefer Create for a key read from a file.
+  explicit SodiumPhotoSealer(std::string_view pii_key);
+
   ~SodiumPhotoSealer() override;  // wipes the key
   SodiumPhotoSealer(const SodiumPhotoSealer&) = delete;
   SodiumPhotoSealer& operator=(const SodiumPhotoSealer&) = delete;
@@ -41,8 +47,6 @@ class SodiumPhotoSealer final : public PhotoSealer {
   Result<std::string> Open(std::string_view sealed, std::string_view associated) const override;
 
  private:
-  SodiumPhotoSealer() = default;
-
   unsigned char key_[32] = {};
 };
 

@@ -62,6 +62,23 @@ TEST(PhotoSealer, SameKeyInAnotherInstanceOpens) {
   EXPECT_EQ(*opened, Photo());
 }
 
+TEST(PhotoSealer, TheConstructorAgreesWithCreate) {
+  SodiumPhotoSealer constructed(kKeyA);
+  auto created = Sealer(kKeyA);
+  auto opened = created->Open(constructed.Seal(Photo(), kAd), kAd);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(*opened, Photo());
+  opened = constructed.Open(created->Seal(Photo(), kAd), kAd);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  // A key of another length still works through the constructor, and is
+  // not the 32-byte key it might be confused with.
+  SodiumPhotoSealer odd("a passphrase, not a key file");
+  opened = odd.Open(odd.Seal(Photo(), kAd), kAd);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(*opened, Photo());
+  ExpectDoesNotOpen(constructed.Open(odd.Seal(Photo(), kAd), kAd));
+}
+
 TEST(PhotoSealer, WrongAssociatedDataFails) {
   auto sealer = Sealer(kKeyA);
   const std::string sealed = sealer->Seal(Photo(), kAd);
