@@ -15,7 +15,8 @@ namespace {
 constexpr Statement kGetSubscriber{
     "register_get_subscriber",
     "SELECT phone, operator_id, holder_name, document_type, document_hash, document_last4, "
-    "no_sim_change, last_sim_change_us FROM subscribers WHERE phone = $1"};
+    "no_sim_change, last_sim_change_us, contact, address, contact_changed_us "
+    "FROM subscribers WHERE phone = $1"};
 
 constexpr Statement kSubscriberTopups{
     "register_subscriber_topups",
@@ -29,14 +30,18 @@ constexpr Statement kActiveCard{
     "register_active_card",
     "SELECT iccid FROM sim_cards WHERE phone = $1 AND state = 'active'"};
 
+// $1..$11 in the column order of the INSERT (SaveSubscriber passes them).
 constexpr Statement kSaveSubscriber{
     "register_save_subscriber",
     "INSERT INTO subscribers (phone, operator_id, holder_name, document_type, document_hash, "
-    "document_last4, no_sim_change, last_sim_change_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+    "document_last4, no_sim_change, last_sim_change_us, contact, address, contact_changed_us) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
     "ON CONFLICT (phone) DO UPDATE SET operator_id = EXCLUDED.operator_id, "
     "holder_name = EXCLUDED.holder_name, document_type = EXCLUDED.document_type, "
     "document_hash = EXCLUDED.document_hash, document_last4 = EXCLUDED.document_last4, "
-    "no_sim_change = EXCLUDED.no_sim_change, last_sim_change_us = EXCLUDED.last_sim_change_us"};
+    "no_sim_change = EXCLUDED.no_sim_change, last_sim_change_us = EXCLUDED.last_sim_change_us, "
+    "contact = EXCLUDED.contact, address = EXCLUDED.address, "
+    "contact_changed_us = EXCLUDED.contact_changed_us"};
 
 constexpr Statement kDeleteTopups{"register_delete_topups",
                                   "DELETE FROM subscriber_topups WHERE phone = $1"};
@@ -100,6 +105,9 @@ Result<std::optional<Subscriber>> PgCaseRepo::GetSubscriber(const std::string& p
   sub.document_last4 = r.Text(0, "document_last4");
   sub.no_sim_change = r.Int(0, "no_sim_change") != 0;
   sub.last_sim_change = OptTimeColumn(r, 0, "last_sim_change_us");
+  sub.contact = r.Text(0, "contact");
+  sub.address = r.Text(0, "address");
+  sub.contact_changed = OptTimeColumn(r, 0, "contact_changed_us");
   QUEUE_RETURN_IF_ERROR(r.status());
 
   auto topups = conn_.Query(kSubscriberTopups, {phone});
@@ -125,7 +133,9 @@ Status PgCaseRepo::SaveSubscriber(const Subscriber& sub) {
                                                       int64_t(sub.document_type),
                                                       sub.document_hash, sub.document_last4,
                                                       FlagParam(sub.no_sim_change),
-                                                      OptTimeParam(sub.last_sim_change)})
+                                                      OptTimeParam(sub.last_sim_change),
+                                                      sub.contact, sub.address,
+                                                      OptTimeParam(sub.contact_changed)})
                             .status());
   QUEUE_RETURN_IF_ERROR(SaveActivity(sub));
   if (sub.active_iccid.empty()) return Status::Ok();

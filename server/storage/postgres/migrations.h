@@ -11,6 +11,9 @@ class Conn;
 
 // The schema version this program writes.
 int LatestSchemaVersion();
+// The statements of migration `version` -> `version` + 1 (tests build old
+// databases with them).
+const char* MigrationSql(int version);
 // The database's schema version (0 for an empty database).
 Result<int> SchemaVersion(Conn& conn);
 // Creates the schema on an empty database or migrates an older one.

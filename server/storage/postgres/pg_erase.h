@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,12 @@ inline Param FlagParam(bool b) { return int64_t{b ? 1 : 0}; }
 // each with `erase` ($1 the id), and blanks the recipients of their outbox
 // messages (subject from `subject_of`). Returns how many rows it erased.
 Result<int> EraseFinishedRows(Conn& conn, const Statement& list, const Statement& erase,
+                              std::string (*subject_of)(int64_t), absl::Time cutoff,
+                              int limit);
+// The same with several statements per row (each takes $1 the id), run in
+// order.
+Result<int> EraseFinishedRows(Conn& conn, const Statement& list,
+                              std::initializer_list<const Statement*> erase,
                               std::string (*subject_of)(int64_t), absl::Time cutoff,
                               int limit);
 

@@ -8,9 +8,11 @@ namespace shop::queue::sqlite {
 namespace {
 
 // The operator register.
+// Columns 0..10 as GetSubscriber reads them.
 constexpr const char* kGetSubscriber =
     "SELECT phone, operator_id, holder_name, document_type, document_hash, document_last4, "
-    "no_sim_change, last_sim_change_us FROM subscribers WHERE phone = ?1";
+    "no_sim_change, last_sim_change_us, contact, address, contact_changed_us "
+    "FROM subscribers WHERE phone = ?1";
 
 constexpr const char* kSubscriberTopups =
     "SELECT amount_roubles FROM subscriber_topups WHERE phone = ?1 ORDER BY seq";
@@ -21,11 +23,14 @@ constexpr const char* kSubscriberCalls =
 constexpr const char* kActiveCard =
     "SELECT iccid FROM sim_cards WHERE phone = ?1 AND state = 'active'";
 
+// ?1..?11 in the column order of kGetSubscriber (SaveSubscriber binds them).
 constexpr const char* kSaveSubscriber =
     "INSERT INTO subscribers (phone, operator_id, holder_name, document_type, document_hash, "
-    "document_last4, no_sim_change, last_sim_change_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "document_last4, no_sim_change, last_sim_change_us, contact, address, contact_changed_us) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
     "ON CONFLICT (phone) DO UPDATE SET operator_id = ?2, holder_name = ?3, document_type = ?4, "
-    "document_hash = ?5, document_last4 = ?6, no_sim_change = ?7, last_sim_change_us = ?8";
+    "document_hash = ?5, document_last4 = ?6, no_sim_change = ?7, last_sim_change_us = ?8, "
+    "contact = ?9, address = ?10, contact_changed_us = ?11";
 
 constexpr const char* kDeleteTopups = "DELETE FROM subscriber_topups WHERE phone = ?1";
 
@@ -80,6 +85,9 @@ Result<std::optional<Subscriber>> SqliteCaseRepo::GetSubscriber(const std::strin
   sub.document_last4 = s.Text(5);
   sub.no_sim_change = s.Int(6) != 0;
   sub.last_sim_change = ColTime(s, 7);
+  sub.contact = s.Text(8);
+  sub.address = s.Text(9);
+  sub.contact_changed = ColTime(s, 10);
   s.Reset();
 
   auto topups = db_.Prepare(kSubscriberTopups);
@@ -110,6 +118,8 @@ Status SqliteCaseRepo::SaveSubscriber(const Subscriber& sub) {
   s.Bind(4, int64_t(sub.document_type)).Bind(5, sub.document_hash).Bind(6, sub.document_last4);
   s.Bind(7, int64_t{sub.no_sim_change ? 1 : 0});
   BindOpt(s, 8, sub.last_sim_change);
+  s.Bind(9, sub.contact).Bind(10, sub.address);
+  BindOpt(s, 11, sub.contact_changed);
   QUEUE_RETURN_IF_ERROR(s.Run());
 
   for (const char* del : {kDeleteTopups, kDeleteCalls}) {

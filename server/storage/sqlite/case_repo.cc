@@ -1,5 +1,7 @@
 #include "server/storage/sqlite/case_repo.h"
 
+#include <limits>
+
 #include "server/storage/sqlite/codec.h"
 #include "server/storage/sqlite/sqlite_db.h"
 
@@ -7,22 +9,34 @@ namespace shop::queue::sqlite {
 
 namespace {
 
-// SIM-replacement cases.
+// SIM-replacement cases, each with its remote details when it has them
+// (remote_cases, on the remote route only). ReadCase reads these columns in
+// this order: the case's 0..25, the remote details' 26..38 (NULL for a
+// counter case).
 #define SHOP_QUEUE_CASE_COLUMNS                                                               \
-  "case_id, branch_id, ticket_id, counter_id, opened_by, opened_us, state, phone, "           \
-  "operator_id, reason, full_name, document_type, document_hash, document_last4, contact, "   \
-  "question, identity_passed, fee_roubles, payment, receipt_number, old_iccid, new_iccid, "   \
-  "refunded, finished_us, erased"
+  "c.case_id, c.branch_id, c.ticket_id, c.counter_id, c.opened_by, c.opened_us, c.state, "    \
+  "c.phone, c.operator_id, c.reason, c.full_name, c.document_type, c.document_hash, "         \
+  "c.document_last4, c.contact, c.question, c.identity_passed, c.fee_roubles, c.payment, "    \
+  "c.receipt_number, c.old_iccid, c.new_iccid, c.refunded, c.finished_us, c.erased, c.route, " \
+  "r.reference_hash, r.delivery, r.pickup_branch_id, r.language, r.document_matches, "        \
+  "r.risk_score, r.risk_factors, r.first_approver, r.reviewer, r.decision_reason, "           \
+  "r.activation_code_hash, r.tracking_number, r.expires_us"
+// Every case; only the remote ones.
+#define SHOP_QUEUE_ALL_CASES " FROM sim_cases c LEFT JOIN remote_cases r ON r.case_id = c.case_id"
+#define SHOP_QUEUE_REMOTE_CASES " FROM sim_cases c JOIN remote_cases r ON r.case_id = c.case_id"
 
+// ?1 branch, ?2 ticket (NULL on the remote route), ?3 counter, ?4 opened
+// by, ?5 opened (us), ?6..?24 the fields (BindCaseFields), ?25 the route.
 constexpr const char* kInsertCase =
     "INSERT INTO sim_cases (branch_id, ticket_id, counter_id, opened_by, opened_us, state, "
     "phone, operator_id, reason, full_name, document_type, document_hash, document_last4, "
     "contact, question, identity_passed, fee_roubles, payment, receipt_number, old_iccid, "
-    "new_iccid, refunded, finished_us, erased) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+    "new_iccid, refunded, finished_us, erased, route) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
 
-// ?1 branch, ?2 case id, ?3.. the fields, ?25 the expected state. Personal
-// data erased once is never written back, whatever the caller holds.
+// ?1 branch, ?2 case id, ?3 counter, ?4..?22 the fields, ?23 the expected
+// state. Personal data erased once is never written back, whatever the
+// caller holds. The route and the ticket never change.
 constexpr const char* kUpdateCase =
     "UPDATE sim_cases SET counter_id = ?3, state = ?4, "
     "phone = CASE WHEN erased THEN NULL ELSE ?5 END, operator_id = ?6, reason = ?7, "
@@ -34,18 +48,78 @@ constexpr const char* kUpdateCase =
     "refunded = ?20, finished_us = ?21, erased = max(erased, ?22) "
     "WHERE branch_id = ?1 AND case_id = ?2 AND state = ?23";
 
+// ?1 case, ?2 reference hash, ?3..?14 the details (BindRemoteFields).
+constexpr const char* kInsertRemoteCase =
+    "INSERT INTO remote_cases (case_id, reference_hash, delivery, pickup_branch_id, language, "
+    "document_matches, risk_score, risk_factors, first_approver, reviewer, decision_reason, "
+    "activation_code_hash, tracking_number, expires_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+// The same parameters. The reference never changes; a tracking number
+// erased once stays erased.
+constexpr const char* kUpdateRemoteCase =
+    "UPDATE remote_cases SET delivery = ?3, pickup_branch_id = ?4, language = ?5, "
+    "document_matches = ?6, risk_score = ?7, risk_factors = ?8, first_approver = ?9, "
+    "reviewer = ?10, decision_reason = ?11, activation_code_hash = ?12, "
+    "tracking_number = CASE WHEN (SELECT erased FROM sim_cases WHERE case_id = ?1) "
+    "THEN '' ELSE ?13 END, expires_us = ?14 "
+    "WHERE case_id = ?1 AND reference_hash = ?2";
+
 constexpr const char* kGetCase =
-    "SELECT " SHOP_QUEUE_CASE_COLUMNS " FROM sim_cases WHERE branch_id = ?1 AND case_id = ?2";
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_ALL_CASES
+    " WHERE c.branch_id = ?1 AND c.case_id = ?2";
 
 constexpr const char* kCaseOfTicket =
-    "SELECT " SHOP_QUEUE_CASE_COLUMNS
-    " FROM sim_cases WHERE ticket_id = ?2 AND state <> 8 AND branch_id = ?1";
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_ALL_CASES
+    " WHERE c.ticket_id = ?2 AND c.state <> 8 AND c.branch_id = ?1";
 
-// ?1 phone, ?2 a case to leave out: another open case on the number, any branch.
+// ?1 phone, ?2 a case to leave out: another open case on the number, any
+// branch and either route (every state but closed and cancelled is open).
 constexpr const char* kOpenCaseOfPhone =
-    "SELECT " SHOP_QUEUE_CASE_COLUMNS
-    " FROM sim_cases WHERE phone = ?1 AND state NOT IN (7, 8) AND case_id <> ?2 "
-    "ORDER BY case_id LIMIT 1";
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_ALL_CASES
+    " WHERE c.phone = ?1 AND c.state NOT IN (7, 8) AND c.case_id <> ?2 "
+    "ORDER BY c.case_id LIMIT 1";
+
+// ?1 case id.
+constexpr const char* kGetRemoteCase =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_REMOTE_CASES " WHERE c.case_id = ?1";
+
+// ?1 reference hash.
+constexpr const char* kRemoteCaseByReference =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_REMOTE_CASES " WHERE r.reference_hash = ?1";
+
+// ?1 state, ?2 limit: an unfinished state's cases through
+// sim_cases_remote_open (its WHERE repeated so the index serves).
+constexpr const char* kRemoteCasesInOpenState =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_REMOTE_CASES
+    " WHERE c.route = 2 AND c.state NOT IN (7, 8) AND c.state = ?1 "
+    "ORDER BY c.case_id LIMIT ?2";
+
+// The same for closed or cancelled (no index: history; nothing asks often).
+constexpr const char* kRemoteCasesInFinishedState =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_REMOTE_CASES
+    " WHERE c.route = 2 AND c.state = ?1 ORDER BY c.case_id LIMIT ?2";
+
+// ?1 now (us), ?2 limit: unfinished remote cases due to expire, soonest
+// first (sim_cases_remote_open).
+constexpr const char* kExpiredRemoteCases =
+    "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_REMOTE_CASES
+    " WHERE c.route = 2 AND c.state NOT IN (7, 8) AND r.expires_us <= ?1 "
+    "ORDER BY r.expires_us, c.case_id LIMIT ?2";
+
+#undef SHOP_QUEUE_CASE_COLUMNS
+#undef SHOP_QUEUE_ALL_CASES
+#undef SHOP_QUEUE_REMOTE_CASES
+
+// Photos of remote applications: ?1 case, ?2 kind, ?3 image type, ?4 the
+// sealed bytes.
+constexpr const char* kHasPhoto = "SELECT 1 FROM case_photos WHERE case_id = ?1 AND kind = ?2";
+
+constexpr const char* kInsertPhoto =
+    "INSERT INTO case_photos (case_id, kind, image_type, sealed) VALUES (?1, ?2, ?3, ?4)";
+
+constexpr const char* kCasePhotos =
+    "SELECT case_id, kind, image_type, sealed FROM case_photos WHERE case_id = ?1 ORDER BY kind";
 
 constexpr const char* kLastCaseRecord =
     "SELECT COALESCE(MAX(seq), 0) FROM sim_case_records WHERE case_id = ?1";
@@ -70,9 +144,14 @@ constexpr const char* kCasesToErase =
     "SELECT case_id FROM sim_cases WHERE erased = 0 AND finished_us < ?1 "
     "ORDER BY finished_us, case_id LIMIT ?2";
 
+// ?1 case id: what erasing a case removes (its form's personal fields, its
+// photos, a remote case's tracking number).
 constexpr const char* kEraseCase =
     "UPDATE sim_cases SET phone = NULL, full_name = NULL, document_hash = NULL, "
     "document_last4 = NULL, contact = NULL, erased = 1 WHERE case_id = ?1";
+constexpr const char* kEraseCasePhotos = "DELETE FROM case_photos WHERE case_id = ?1";
+constexpr const char* kEraseRemoteCase =
+    "UPDATE remote_cases SET tracking_number = '' WHERE case_id = ?1";
 
 constexpr const char* kGetIdentityAttempts =
     "SELECT failures, locked_until_us FROM identity_attempts WHERE phone = ?1";
@@ -93,11 +172,26 @@ void BindOptText(Stmt& s, int i, const std::optional<CaseForm>& form,
   else s.BindNull(i);
 }
 
+// An expiry as stored: never (absl::InfiniteFuture()) is the largest
+// integer, and back.
+int64_t ExpiryMicros(absl::Time t) {
+  if (t == absl::InfiniteFuture()) return std::numeric_limits<int64_t>::max();
+  if (t == absl::InfinitePast()) return std::numeric_limits<int64_t>::min();
+  return absl::ToUnixMicros(t);
+}
+
+absl::Time ExpiryTime(int64_t us) {
+  if (us == std::numeric_limits<int64_t>::max()) return absl::InfiniteFuture();
+  if (us == std::numeric_limits<int64_t>::min()) return absl::InfinitePast();
+  return absl::FromUnixMicros(us);
+}
+
+// Row of a SHOP_QUEUE_CASE_COLUMNS query.
 SimCase ReadCase(const Stmt& s) {
   SimCase c;
   c.case_id = s.Int(0);
   c.branch_id = s.Text(1);
-  c.ticket_id = s.Int(2);
+  c.ticket_id = s.Int(2);  // NULL (the remote route) reads as 0
   c.counter_id = s.Text(3);
   c.opened_by = s.Text(4);
   c.opened = absl::FromUnixMicros(s.Int(5));
@@ -126,7 +220,70 @@ SimCase ReadCase(const Stmt& s) {
   c.refunded = s.Int(22) != 0;
   c.finished = ColTime(s, 23);
   c.erased = s.Int(24) != 0;
+  c.route = static_cast<CaseRoute>(s.Int(25));
+  if (!s.IsNull(26)) {
+    RemoteDetails d;
+    d.reference_hash = s.Text(26);
+    d.delivery = static_cast<Delivery>(s.Int(27));
+    d.pickup_branch_id = s.Text(28);
+    d.language = static_cast<Language>(s.Int(29));
+    d.document_matches = s.Int(30) != 0;
+    d.risk_score = static_cast<int>(s.Int(31));
+    d.risk_factors = s.Text(32);
+    d.first_approver = s.Text(33);
+    d.reviewer = s.Text(34);
+    d.decision_reason = s.Text(35);
+    d.activation_code_hash = s.Text(36);
+    d.tracking_number = s.Text(37);
+    d.expires = ExpiryTime(s.Int(38));
+    c.remote = std::move(d);
+  }
   return c;
+}
+
+// Binds the remote details from ?3 on, in the column order of
+// kInsertRemoteCase from delivery (delivery, ..., expires_us): 12
+// parameters.
+void BindRemoteFields(Stmt& s, const RemoteDetails& d) {
+  int i = 3;
+  s.Bind(i++, int64_t(d.delivery));
+  s.Bind(i++, d.pickup_branch_id);
+  s.Bind(i++, int64_t(d.language));
+  s.Bind(i++, int64_t{d.document_matches ? 1 : 0});
+  s.Bind(i++, int64_t{d.risk_score});
+  s.Bind(i++, d.risk_factors);
+  s.Bind(i++, d.first_approver);
+  s.Bind(i++, d.reviewer);
+  s.Bind(i++, d.decision_reason);
+  s.Bind(i++, d.activation_code_hash);
+  s.Bind(i++, d.tracking_number);
+  s.Bind(i++, ExpiryMicros(d.expires));
+}
+
+// Every row of the bound SHOP_QUEUE_CASE_COLUMNS query; the statement is
+// reset.
+Result<std::vector<SimCase>> ReadCases(Stmt& s) {
+  std::vector<SimCase> out;
+  while (s.Step()) out.push_back(ReadCase(s));
+  QUEUE_RETURN_IF_ERROR(s.status());
+  s.Reset();
+  return out;
+}
+
+// A case's route and its details agree: a counter case has a ticket and no
+// remote details, a remote case its details and no ticket.
+Status CheckRoute(const SimCase& c) {
+  const std::string which = "case " + std::to_string(c.case_id);
+  switch (c.route) {
+    case CaseRoute::kCounter:
+      if (c.remote) return Status::Internal(which + ": a counter case with remote details");
+      return Status::Ok();
+    case CaseRoute::kRemote:
+      if (!c.remote) return Status::Internal(which + ": a remote case without its details");
+      if (c.ticket_id != 0) return Status::Internal(which + ": a remote case with a ticket");
+      return Status::Ok();
+  }
+  return Status::Internal(which + ": unknown route " + std::to_string(int(c.route)));
 }
 
 // Binds the case's fields from `first` on, in the column order of
@@ -185,23 +342,43 @@ std::string CaseSubject(int64_t case_id) { return "case:" + std::to_string(case_
 }  // namespace
 
 Status SqliteCaseRepo::InsertCase(SimCase& c) {
-  auto existing = CaseOfTicket(c.branch_id, c.ticket_id);
-  if (!existing.ok()) return existing.status();
-  if (*existing)
-    return Status::AlreadyExists("ticket " + std::to_string(c.ticket_id) + " already has case " +
-                                 std::to_string((*existing)->case_id));
+  QUEUE_RETURN_IF_ERROR(CheckRoute(c));
+  if (c.route == CaseRoute::kCounter) {
+    auto existing = CaseOfTicket(c.branch_id, c.ticket_id);
+    if (!existing.ok()) return existing.status();
+    if (*existing)
+      return Status::AlreadyExists("ticket " + std::to_string(c.ticket_id) +
+                                   " already has case " + std::to_string((*existing)->case_id));
+  } else {
+    auto taken = RemoteCaseByReference(c.remote->reference_hash);
+    if (!taken.ok()) return taken.status();
+    if (*taken) return Status::AlreadyExists("another remote case has the same reference");
+  }
   auto st = db_.Prepare(kInsertCase);
   if (!st.ok()) return st.status();
   Stmt& s = **st;
-  s.Bind(1, c.branch_id).Bind(2, c.ticket_id).Bind(3, c.counter_id).Bind(4, c.opened_by);
+  s.Bind(1, c.branch_id);
+  if (c.ticket_id != 0) s.Bind(2, c.ticket_id);
+  else s.BindNull(2);
+  s.Bind(3, c.counter_id).Bind(4, c.opened_by);
   s.Bind(5, absl::ToUnixMicros(c.opened));
   BindCaseFields(s, 6, c);
+  s.Bind(25, int64_t(c.route));
   QUEUE_RETURN_IF_ERROR(s.Run());
-  c.case_id = db_.LastInsertRowId();
+  const int64_t id = db_.LastInsertRowId();
+  if (c.remote) {
+    auto r = db_.Prepare(kInsertRemoteCase);
+    if (!r.ok()) return r.status();
+    (*r)->Bind(1, id).Bind(2, c.remote->reference_hash);
+    BindRemoteFields(**r, *c.remote);
+    QUEUE_RETURN_IF_ERROR((*r)->Run());
+  }
+  c.case_id = id;
   return Status::Ok();
 }
 
 Status SqliteCaseRepo::UpdateCase(const SimCase& c, CaseState expected) {
+  QUEUE_RETURN_IF_ERROR(CheckRoute(c));
   auto st = db_.Prepare(kUpdateCase);
   if (!st.ok()) return st.status();
   Stmt& s = **st;
@@ -211,6 +388,15 @@ Status SqliteCaseRepo::UpdateCase(const SimCase& c, CaseState expected) {
   QUEUE_RETURN_IF_ERROR(s.Run());
   if (db_.Changes() != 1)
     return Status::Aborted("case " + std::to_string(c.case_id) + " changed meanwhile; try again");
+  if (!c.remote) return Status::Ok();
+  auto r = db_.Prepare(kUpdateRemoteCase);
+  if (!r.ok()) return r.status();
+  (*r)->Bind(1, c.case_id).Bind(2, c.remote->reference_hash);
+  BindRemoteFields(**r, *c.remote);
+  QUEUE_RETURN_IF_ERROR((*r)->Run());
+  if (db_.Changes() != 1)
+    return Status::Internal("case " + std::to_string(c.case_id) +
+                            " is not a remote case with this reference");
   return Status::Ok();
 }
 
@@ -227,6 +413,76 @@ Result<std::optional<SimCase>> SqliteCaseRepo::CaseOfTicket(const std::string& b
 Result<std::optional<SimCase>> SqliteCaseRepo::OpenCaseOfPhone(const std::string& phone,
                                                int64_t except_case_id) {
   return OneCase(kOpenCaseOfPhone, phone, except_case_id);
+}
+
+Result<std::optional<SimCase>> SqliteCaseRepo::GetRemoteCase(int64_t case_id) {
+  auto st = db_.Prepare(kGetRemoteCase);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, case_id);
+  auto found = ReadCases(**st);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return std::optional<SimCase>();
+  return std::optional<SimCase>(std::move(found->front()));
+}
+
+Result<std::optional<SimCase>> SqliteCaseRepo::RemoteCaseByReference(
+    const std::string& reference_hash) {
+  auto st = db_.Prepare(kRemoteCaseByReference);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, reference_hash);
+  auto found = ReadCases(**st);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return std::optional<SimCase>();
+  return std::optional<SimCase>(std::move(found->front()));
+}
+
+Result<std::vector<SimCase>> SqliteCaseRepo::RemoteCasesInState(CaseState state, int limit) {
+  auto st = db_.Prepare(CaseFinished(state) ? kRemoteCasesInFinishedState
+                                            : kRemoteCasesInOpenState);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, int64_t(state)).Bind(2, int64_t{limit});
+  return ReadCases(**st);
+}
+
+Result<std::vector<SimCase>> SqliteCaseRepo::ExpiredRemoteCases(absl::Time now, int limit) {
+  auto st = db_.Prepare(kExpiredRemoteCases);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, ExpiryMicros(now)).Bind(2, int64_t{limit});
+  return ReadCases(**st);
+}
+
+Result<std::vector<StoredPhoto>> SqliteCaseRepo::CasePhotos(int64_t case_id) {
+  auto st = db_.Prepare(kCasePhotos);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, case_id);
+  std::vector<StoredPhoto> out;
+  while (s.Step())
+    out.push_back(StoredPhoto{s.Int(0), s.Text(1), static_cast<ImageType>(s.Int(2)), s.Blob(3)});
+  QUEUE_RETURN_IF_ERROR(s.status());
+  s.Reset();
+  return out;
+}
+
+Status SqliteCaseRepo::SavePhoto(const StoredPhoto& photo) {
+  auto owner = GetRemoteCase(photo.case_id);
+  if (!owner.ok()) return owner.status();
+  if (!*owner)
+    return Status::NotFound("remote case " + std::to_string(photo.case_id) + " not found");
+  auto has = db_.Prepare(kHasPhoto);
+  if (!has.ok()) return has.status();
+  (*has)->Bind(1, photo.case_id).Bind(2, photo.kind);
+  auto exists = Exists(**has);
+  if (!exists.ok()) return exists.status();
+  if (*exists)
+    return Status::AlreadyExists("case " + std::to_string(photo.case_id) + " already has a " +
+                                 photo.kind + " photo");
+  auto st = db_.Prepare(kInsertPhoto);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.Bind(1, photo.case_id).Bind(2, photo.kind).Bind(3, int64_t(photo.type));
+  s.BindBlob(4, photo.sealed);
+  return s.Run();
 }
 
 Status SqliteCaseRepo::AppendCaseRecord(CaseRecord& r) {
@@ -276,7 +532,8 @@ Result<int64_t> SqliteCaseRepo::NextReceiptNumber(const std::string& branch_id, 
 }
 
 Result<int> SqliteCaseRepo::EraseFinishedCases(absl::Time cutoff, int limit) {
-  return EraseFinished(db_, kCasesToErase, kEraseCase, CaseSubject, cutoff, limit);
+  return EraseFinished(db_, kCasesToErase, {kEraseCase, kEraseCasePhotos, kEraseRemoteCase},
+                       CaseSubject, cutoff, limit);
 }
 
 Result<IdentityAttempts> SqliteCaseRepo::GetIdentityAttempts(const std::string& phone) {

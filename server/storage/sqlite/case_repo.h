@@ -1,5 +1,6 @@
-// CaseRepo on SQLite: SIM-replacement cases, the register and card stock. One
-// object per transaction, over the connection that runs it (the writer's, or a
+// CaseRepo on SQLite: SIM-replacement cases of both routes (a remote case's
+// details and photos with them), the register and card stock. One object per
+// transaction, over the connection that runs it (the writer's, or a
 // read-only reader's handed out as the reading half only). Not thread-safe: a
 // transaction's thread.
 #pragma once
@@ -37,6 +38,12 @@ class SqliteCaseRepo final : public CaseRepo {
   Result<std::optional<StockCard>> GetStockCard(const std::string& iccid) override;
   Status AddStockCard(const StockCard& card) override;
   Status IssueStockCard(const std::string& iccid, int64_t case_id) override;
+  Result<std::optional<SimCase>> GetRemoteCase(int64_t case_id) override;
+  Result<std::optional<SimCase>> RemoteCaseByReference(const std::string& reference_hash) override;
+  Result<std::vector<SimCase>> RemoteCasesInState(CaseState state, int limit) override;
+  Result<std::vector<SimCase>> ExpiredRemoteCases(absl::Time now, int limit) override;
+  Result<std::vector<StoredPhoto>> CasePhotos(int64_t case_id) override;
+  Status SavePhoto(const StoredPhoto& photo) override;
 
  private:
   // The one case `sql` selects with ?1 = `key` (a branch or a phone), ?2 = `id`.

@@ -52,6 +52,12 @@ Result<int> Count(Stmt& s) {
 
 Result<int> EraseFinished(Db& db, const char* list_sql, const char* erase_sql,
                           std::string (*subject_of)(int64_t), absl::Time cutoff, int limit) {
+  return EraseFinished(db, list_sql, {erase_sql}, subject_of, cutoff, limit);
+}
+
+Result<int> EraseFinished(Db& db, const char* list_sql,
+                          std::initializer_list<const char*> erase_sqls,
+                          std::string (*subject_of)(int64_t), absl::Time cutoff, int limit) {
   std::vector<int64_t> ids;
   {
     auto st = db.Prepare(list_sql);
@@ -63,10 +69,12 @@ Result<int> EraseFinished(Db& db, const char* list_sql, const char* erase_sql,
     s.Reset();
   }
   for (int64_t id : ids) {
-    auto erase = db.Prepare(erase_sql);
-    if (!erase.ok()) return erase.status();
-    (*erase)->Bind(1, id);
-    QUEUE_RETURN_IF_ERROR((*erase)->Run());
+    for (const char* erase_sql : erase_sqls) {
+      auto erase = db.Prepare(erase_sql);
+      if (!erase.ok()) return erase.status();
+      (*erase)->Bind(1, id);
+      QUEUE_RETURN_IF_ERROR((*erase)->Run());
+    }
     auto outbox = db.Prepare(kEraseOutboxRecipients);
     if (!outbox.ok()) return outbox.status();
     (*outbox)->Bind(1, subject_of(id));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,11 @@ inline constexpr const char* kEraseOutboxRecipients =
 // finished before `cutoff` (with `erase_sql`), and the recipients of their
 // outbox messages (subject from `subject_of`). Returns how many.
 Result<int> EraseFinished(Db& db, const char* list_sql, const char* erase_sql,
+                          std::string (*subject_of)(int64_t), absl::Time cutoff, int limit);
+// The same with several statements per row (each binds ?1 to its id), run
+// in order.
+Result<int> EraseFinished(Db& db, const char* list_sql,
+                          std::initializer_list<const char*> erase_sqls,
                           std::string (*subject_of)(int64_t), absl::Time cutoff, int limit);
 
 }  // namespace shop::queue::sqlite

@@ -453,6 +453,104 @@ CREATE TABLE ticket_notices (
   notified_us INTEGER
 ) STRICT;
 )sql",
+    // 14 -> 15: the remote route of a SIM replacement (issue 17).
+    //  - sim_cases: ticket_id becomes nullable (a remote case has no ticket;
+    //    NULLs never collide in sim_cases_one_per_ticket) and route is added
+    //    (1 counter, 2 remote: CaseRoute); a counter case has a ticket and a
+    //    remote case none. SQLite cannot drop a NOT NULL, so the table is
+    //    rebuilt as its documented procedure says ("Making Other Kinds Of
+    //    Table Schema Changes": create the new table, copy, drop, rename,
+    //    recreate the indexes). Migrate runs this with foreign keys off and
+    //    checks them before it commits: sim_case_records and sim_stock
+    //    point at sim_cases. sim_cases has no triggers or views of its own.
+    //  - sim_cases_remote_open: the unfinished remote cases by state (the
+    //    review and dispatch queues, and the expiry sweep: every unfinished
+    //    application expires within days, so this set stays small).
+    //  - remote_cases: what only a remote case has (RemoteDetails), one row
+    //    per remote case; delivery 1 post, 2 pickup; language 1 ru, 2 en,
+    //    3 zh; expires_us: an unfinished application is cancelled then
+    //    (never: the largest integer). tracking_number is '' once the case
+    //    is erased.
+    //  - case_photos: the application's photos, sealed with the
+    //    personal-data key; image_type 1 JPEG, 2 PNG (ImageType). Deleted
+    //    with the case's personal data. A rowid table: rows are large.
+    //  - subscribers: the contact (mobile or e-mail) and postal address on
+    //    record ('' for none) and when the contact last changed.
+    R"sql(
+CREATE TABLE sim_cases_new (
+  case_id         INTEGER PRIMARY KEY,
+  branch_id       TEXT NOT NULL REFERENCES branches(branch_id),
+  ticket_id       INTEGER REFERENCES tickets(ticket_id),
+  counter_id      TEXT NOT NULL,
+  opened_by       TEXT NOT NULL,
+  opened_us       INTEGER NOT NULL,
+  state           INTEGER NOT NULL,
+  phone           TEXT,
+  operator_id     TEXT,
+  reason          INTEGER,
+  full_name       TEXT,
+  document_type   INTEGER,
+  document_hash   TEXT,
+  document_last4  TEXT,
+  contact         TEXT,
+  question        INTEGER,
+  identity_passed INTEGER NOT NULL DEFAULT 0,
+  fee_roubles     INTEGER NOT NULL DEFAULT 0,
+  payment         INTEGER,
+  receipt_number  TEXT NOT NULL DEFAULT '',
+  old_iccid       TEXT NOT NULL DEFAULT '',
+  new_iccid       TEXT NOT NULL DEFAULT '',
+  refunded        INTEGER NOT NULL DEFAULT 0,
+  finished_us     INTEGER,
+  erased          INTEGER NOT NULL DEFAULT 0,
+  route           INTEGER NOT NULL DEFAULT 1,
+  CONSTRAINT sim_cases_route_ticket
+    CHECK ((route = 1 AND ticket_id IS NOT NULL) OR (route = 2 AND ticket_id IS NULL))
+) STRICT;
+INSERT INTO sim_cases_new (case_id, branch_id, ticket_id, counter_id, opened_by, opened_us,
+    state, phone, operator_id, reason, full_name, document_type, document_hash,
+    document_last4, contact, question, identity_passed, fee_roubles, payment,
+    receipt_number, old_iccid, new_iccid, refunded, finished_us, erased, route)
+  SELECT case_id, branch_id, ticket_id, counter_id, opened_by, opened_us, state, phone,
+    operator_id, reason, full_name, document_type, document_hash, document_last4, contact,
+    question, identity_passed, fee_roubles, payment, receipt_number, old_iccid, new_iccid,
+    refunded, finished_us, erased, 1
+  FROM sim_cases;
+DROP TABLE sim_cases;
+ALTER TABLE sim_cases_new RENAME TO sim_cases;
+CREATE UNIQUE INDEX sim_cases_one_per_ticket ON sim_cases (ticket_id) WHERE state <> 8;
+CREATE INDEX sim_cases_to_erase ON sim_cases (finished_us) WHERE erased = 0;
+CREATE INDEX sim_cases_open_by_phone ON sim_cases (phone)
+  WHERE phone IS NOT NULL AND state NOT IN (7, 8);
+CREATE INDEX sim_cases_remote_open ON sim_cases (state, case_id)
+  WHERE route = 2 AND state NOT IN (7, 8);
+CREATE TABLE remote_cases (
+  case_id              INTEGER PRIMARY KEY REFERENCES sim_cases(case_id),
+  reference_hash       TEXT NOT NULL UNIQUE,
+  delivery             INTEGER NOT NULL CHECK (delivery IN (1, 2)),
+  pickup_branch_id     TEXT NOT NULL DEFAULT '',
+  language             INTEGER NOT NULL,
+  document_matches     INTEGER NOT NULL DEFAULT 0,
+  risk_score           INTEGER NOT NULL DEFAULT 0,
+  risk_factors         TEXT NOT NULL DEFAULT '',
+  first_approver       TEXT NOT NULL DEFAULT '',
+  reviewer             TEXT NOT NULL DEFAULT '',
+  decision_reason      TEXT NOT NULL DEFAULT '',
+  activation_code_hash TEXT NOT NULL DEFAULT '',
+  tracking_number      TEXT NOT NULL DEFAULT '',
+  expires_us           INTEGER NOT NULL
+) STRICT;
+CREATE TABLE case_photos (
+  case_id    INTEGER NOT NULL REFERENCES sim_cases(case_id),
+  kind       TEXT NOT NULL,
+  image_type INTEGER NOT NULL,
+  sealed     BLOB NOT NULL,
+  PRIMARY KEY (case_id, kind)
+) STRICT;
+ALTER TABLE subscribers ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+ALTER TABLE subscribers ADD COLUMN address TEXT NOT NULL DEFAULT '';
+ALTER TABLE subscribers ADD COLUMN contact_changed_us INTEGER;
+)sql",
 };
 
 constexpr const char* kCreateVersionTable =
@@ -462,6 +560,8 @@ constexpr const char* kHasVersionTable =
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
 constexpr const char* kInsertVersion = "INSERT INTO schema_version (version) VALUES (?1)";
 constexpr const char* kSetVersion = "UPDATE schema_version SET version = ?1";
+// Rows whose reference finds no row: table, rowid, parent table, key id.
+constexpr const char* kForeignKeyCheck = "PRAGMA foreign_key_check";
 
 }  // namespace
 
@@ -497,8 +597,12 @@ Status CheckVersion(Db& db) {
   return Status::Ok();
 }
 
-Status Migrate(Db& db) {
-  QUEUE_RETURN_IF_ERROR(db.Exec(kCreateVersionTable));
+namespace {
+
+// The migrations from the database's version on, inside one BEGIN IMMEDIATE
+// transaction; with foreign keys off (Migrate), so they are checked here
+// before COMMIT whenever a migration ran.
+Status MigrateInTransaction(Db& db) {
   QUEUE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto body = [&]() -> Status {
     auto get = db.Prepare(kGetVersion);
@@ -525,14 +629,43 @@ Status Migrate(Db& db) {
       (*set)->Bind(1, v + 1);
       QUEUE_RETURN_IF_ERROR((*set)->Run());
     }
+    if (version == latest) return Status::Ok();
+    // Every reference still finds its row (SQLite's procedure for table
+    // rebuilds: foreign_key_check before committing).
+    auto check = db.Prepare(kForeignKeyCheck);
+    if (!check.ok()) return check.status();
+    std::string broken;
+    if ((*check)->Step()) broken = (*check)->Text(0) + " -> " + (*check)->Text(2);
+    QUEUE_RETURN_IF_ERROR((*check)->status());
+    (*check)->Reset();
+    if (!broken.empty())
+      return Status::FailedPrecondition("migrating the schema from version " +
+                                        std::to_string(version) +
+                                        " would break a foreign key (" + broken + ")");
     return Status::Ok();
   };
   Status st = body();
   if (!st.ok()) {
+    db.ResetAll();
     (void)db.Exec("ROLLBACK");
     return st;
   }
   return db.Exec("COMMIT");
+}
+
+}  // namespace
+
+Status Migrate(Db& db) {
+  QUEUE_RETURN_IF_ERROR(db.Exec(kCreateVersionTable));
+  // A migration may rebuild a table that others point at (14 -> 15 rebuilds
+  // sim_cases): as SQLite's procedure for schema changes says, foreign keys
+  // are off while it runs (the pragma does nothing inside a transaction),
+  // checked before the commit, and on again afterwards, whatever happened.
+  QUEUE_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=OFF"));
+  Status st = MigrateInTransaction(db);
+  Status on = db.Exec("PRAGMA foreign_keys=ON");
+  QUEUE_RETURN_IF_ERROR(st);
+  return on;
 }
 
 }  // namespace shop::queue::sqlite

@@ -40,6 +40,12 @@ Stmt& Stmt::Bind(int i, const std::string& v) {
   return *this;
 }
 
+Stmt& Stmt::BindBlob(int i, std::string_view v) {
+  int rc = sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && status_.ok()) status_ = ErrorStatus(rc, db_, "bind");
+  return *this;
+}
+
 Stmt& Stmt::BindNull(int i) {
   int rc = sqlite3_bind_null(stmt_, i);
   if (rc != SQLITE_OK && status_.ok()) status_ = ErrorStatus(rc, db_, "bind");
@@ -66,6 +72,12 @@ std::string Stmt::Text(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);
   int n = sqlite3_column_bytes(stmt_, col);
   return p ? std::string(reinterpret_cast<const char*>(p), n) : std::string();
+}
+
+std::string Stmt::Blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? std::string(static_cast<const char*>(p), n) : std::string();
 }
 
 bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }

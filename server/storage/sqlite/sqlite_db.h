@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/domain/common/status.h"
@@ -29,6 +30,8 @@ class Stmt {
   Stmt& Bind(int i, int64_t v);
   Stmt& Bind(int i, const std::string& v);
   Stmt& BindNull(int i);
+  // Binds `v` as a BLOB (bytes, not text).
+  Stmt& BindBlob(int i, std::string_view v);
   // Steps once: true if a row is available, false when done; errors go to
   // status().
   bool Step();
@@ -37,6 +40,8 @@ class Stmt {
   Status status() const { return status_; }
   int64_t Int(int col) const;
   std::string Text(int col) const;
+  // A BLOB column's bytes ("" for NULL).
+  std::string Blob(int col) const;
   bool IsNull(int col) const;
 
  private:
