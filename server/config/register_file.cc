@@ -70,13 +70,36 @@ std::optional<std::string> NormalizeCalledNumber(const std::string& in) {
   return out;
 }
 
+// A time written as RFC 3339 ("2025-11-02T10:00:00Z") at `key`.
+Status ParseTimeKey(const json& v, const std::string& origin, const std::string& key,
+                    absl::Time* out) {
+  std::string err;
+  if (!v.is_string() || !absl::ParseTime(absl::RFC3339_full, v.get<std::string>(), out, &err))
+    return Bad(origin, key, "an RFC 3339 time is required, e.g. \"2025-11-02T10:00:00Z\"");
+  return Status::Ok();
+}
+
+constexpr size_t kMaxAddressChars = 300;
+
+// At most `max_chars` characters (UTF-8 code points) and no control
+// characters (a postal address on one line).
+bool OneLine(const std::string& s, size_t max_chars) {
+  size_t chars = 0;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return false;
+    if ((c & 0xC0) != 0x80) ++chars;  // not a continuation byte
+  }
+  return chars <= max_chars;
+}
+
 Result<Subscriber> ParseSubscriber(const json& e, const std::string& origin,
                                    const std::string& path, const PiiHasher& hasher) {
   if (!e.is_object()) return Bad(origin, path, "an object is required");
   QUEUE_RETURN_IF_ERROR(CheckKeys(e,
                                   {"phone", "operator", "holder_name", "document_type",
                                    "document_number", "active_iccid", "no_sim_change",
-                                   "last_sim_change", "recent_topups_roubles", "recent_calls"},
+                                   "last_sim_change", "contact", "address", "contact_changed",
+                                   "recent_topups_roubles", "recent_calls"},
                                   origin, path));
   Subscriber s;
   auto phone = RequireString(e, "phone", origin, path);
@@ -123,11 +146,27 @@ Result<Subscriber> ParseSubscriber(const json& e, const std::string& origin,
     s.no_sim_change = it->get<bool>();
   }
   if (auto it = e.find("last_sim_change"); it != e.end()) {
-    std::string err;
-    if (!it->is_string() ||
-        !absl::ParseTime(absl::RFC3339_full, it->get<std::string>(), &s.last_sim_change, &err))
-      return Bad(origin, path + ".last_sim_change",
-                 "an RFC 3339 time is required, e.g. \"2025-11-02T10:00:00Z\"");
+    QUEUE_RETURN_IF_ERROR(ParseTimeKey(*it, origin, path + ".last_sim_change", &s.last_sim_change));
+  }
+  if (auto it = e.find("contact"); it != e.end()) {
+    if (!it->is_string()) return Bad(origin, path + ".contact", "a string is required");
+    const std::string contact = it->get<std::string>();
+    if (auto mobile = NormalizeRuMobile(contact))
+      s.contact = *mobile;
+    else if (ValidEmail(contact))
+      s.contact = contact;
+    else if (!contact.empty())
+      return Bad(origin, path + ".contact", "must be a Russian mobile number or an e-mail address");
+  }
+  if (auto it = e.find("address"); it != e.end()) {
+    if (!it->is_string() || !OneLine(it->get<std::string>(), kMaxAddressChars))
+      return Bad(origin, path + ".address",
+                 "a one-line string of at most " + std::to_string(kMaxAddressChars) +
+                     " characters is required");
+    s.address = it->get<std::string>();
+  }
+  if (auto it = e.find("contact_changed"); it != e.end()) {
+    QUEUE_RETURN_IF_ERROR(ParseTimeKey(*it, origin, path + ".contact_changed", &s.contact_changed));
   }
   if (auto it = e.find("recent_topups_roubles"); it != e.end()) {
     if (!it->is_array()) return Bad(origin, path + ".recent_topups_roubles", "an array is required");
@@ -254,6 +293,7 @@ Status ApplyRegisterFile(WriteTx& tx, const RegisterFile& f, int* added_stock,
     Subscriber update = s;
     if (!(*existing)->active_iccid.empty()) update.active_iccid = (*existing)->active_iccid;
     update.last_sim_change = std::max(s.last_sim_change, (*existing)->last_sim_change);
+    update.contact_changed = std::max(s.contact_changed, (*existing)->contact_changed);
     QUEUE_RETURN_IF_ERROR(tx.cases().SaveSubscriber(update));
   }
   for (const auto& c : f.stock) {

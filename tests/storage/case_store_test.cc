@@ -634,6 +634,9 @@ std::string OneSubscriber(const std::string& field = "", const std::string& valu
       {"active_iccid", R"("8970102000400000017")"},
       {"recent_topups_roubles", "[500, 300]"},
       {"recent_calls", R"(["+7 903 111-22-33", "+7 495 123-45-67"])"},
+      {"contact", R"("8 (903) 555-00-11")"},
+      {"address", R"("ул. Тестовая, д. 1, кв. 2, Москва, 101000")"},
+      {"contact_changed", R"("2025-10-01T08:00:00Z")"},
   };
   if (!field.empty()) e[field] = value;
   std::string out = "{";
@@ -671,6 +674,9 @@ TEST(RegisterFile, ParsesAnEntryIntoItsNormalForm) {
   EXPECT_EQ(s.last_sim_change, absl::InfinitePast());
   EXPECT_EQ(s.recent_topups_roubles, (std::vector<int64_t>{500, 300}));
   EXPECT_EQ(s.recent_calls, (std::vector<std::string>{"+79031112233", "+74951234567"}));
+  EXPECT_EQ(s.contact, "+79035550011");
+  EXPECT_EQ(s.address, "ул. Тестовая, д. 1, кв. 2, Москва, 101000");
+  EXPECT_EQ(s.contact_changed, absl::FromUnixSeconds(1759305600));
   ASSERT_EQ(f->stock.size(), 1u);
   EXPECT_EQ(f->stock[0].branch_id, "demo");
   EXPECT_EQ(f->stock[0].operator_id, "tele2");
@@ -694,6 +700,13 @@ TEST(RegisterFile, ErrorsNameTheEntryButNotTheValue) {
       {"no_sim_change", R"("no")", "subscribers[1].no_sim_change"},
       {"last_sim_change", R"("yesterday")", "subscribers[1].last_sim_change"},
       {"no_sim_chnage", "true", "subscribers[1].no_sim_chnage"},
+      {"contact", R"("write to me")", "subscribers[1].contact"},
+      {"contact", R"("+7 495 123-45-67")", "subscribers[1].contact"},
+      {"contact", "79035550011", "subscribers[1].contact"},
+      {"address", R"("ул. Тестовая,\nМосква")", "subscribers[1].address"},
+      {"address", "[\"Москва\"]", "subscribers[1].address"},
+      {"address", "\"" + std::string(301, 'x') + "\"", "subscribers[1].address"},
+      {"contact_changed", R"("last week")", "subscribers[1].contact_changed"},
   };
   for (const auto& c : cases) {
     auto f = ParseOne(OneSubscriber(c.field, c.value));
@@ -712,6 +725,28 @@ TEST(RegisterFile, ErrorsNameTheEntryButNotTheValue) {
   auto phone = ParseOne(OneSubscriber("phone", R"("+7 495 123-45-67")"));
   EXPECT_EQ(phone.status().message(),
             "reg.json: subscribers[1].phone: not a Russian mobile number");
+}
+
+TEST(RegisterFile, ContactAndAddressAreOptional) {
+  FakeHasher hasher;
+  const std::string bare = R"({"phone": "+79161234567", "operator": "megafon",
+      "holder_name": "Ivanov Ivan Ivanovich", "document_type": "ru_passport",
+      "document_number": "4509 123456"})";
+  auto f = ParseRegisterFile(R"({"subscribers": [)" + bare + "]}", "reg.json", hasher);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->subscribers[0].contact, "");
+  EXPECT_EQ(f->subscribers[0].address, "");
+  EXPECT_EQ(f->subscribers[0].contact_changed, absl::InfinitePast());
+  // An e-mail contact is kept as written; an empty one means none.
+  auto mail = ParseRegisterFile(
+      R"({"subscribers": [)" + OneSubscriber("contact", R"("ivanov@example.com")") + "]}",
+      "reg.json", hasher);
+  ASSERT_TRUE(mail.ok()) << mail.status().ToString();
+  EXPECT_EQ(mail->subscribers[0].contact, "ivanov@example.com");
+  auto none = ParseRegisterFile(
+      R"({"subscribers": [)" + OneSubscriber("contact", R"("")") + "]}", "reg.json", hasher);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->subscribers[0].contact, "");
 }
 
 TEST(RegisterFile, RefusesDuplicatesAndBrokenJson) {
@@ -781,6 +816,10 @@ TEST(RegisterFile, TheDemoRegisterParses) {
     EXPECT_GE(s.recent_topups_roubles.size(), 2u);
     EXPECT_GE(s.recent_calls.size(), 1u);
     EXPECT_EQ(s.document_last4.size(), 4u);
+    // The remote route needs where notices and cards go.
+    EXPECT_FALSE(s.contact.empty()) << MaskPhone(s.phone);
+    EXPECT_NE(s.contact.find("@example.com"), std::string::npos) << "invented: " << s.contact;
+    EXPECT_NE(s.address.find("101000"), std::string::npos) << s.address;
   }
   for (const auto& c : f->stock) {
     EXPECT_EQ(c.branch_id, "demo");
@@ -838,6 +877,24 @@ TEST(RegisterFile, LoadingAgainUpdatesButKeepsASimChange) {
   EXPECT_EQ(got->active_iccid, fresh);
   EXPECT_EQ(got->last_sim_change, kT0);
   EXPECT_EQ(got->recent_topups_roubles, edited.subscribers[0].recent_topups_roubles);
+  EXPECT_EQ(got->contact, first.contact);
+  EXPECT_EQ(got->address, first.address);
+
+  // A contact changed in the register since stays as changed when the file
+  // still holds the older time (the later change wins, as for SIM changes).
+  Subscriber changed = *got;
+  changed.contact_changed = kT0;
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(changed); })
+                  .ok());
+  ASSERT_TRUE((*store)->Write([&](WriteTx& tx) {
+                return ApplyRegisterFile(tx, edited, &stock, &subscribers);
+              }).ok());
+  ASSERT_TRUE((*store)->Read([&](ReadTx& tx) -> Status {
+                got = *tx.cases().GetSubscriber(first.phone);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->contact_changed, kT0);
   EXPECT_EQ(db.QueryInt("SELECT COUNT(*) FROM sim_cards WHERE state = 'active'"), 9);
 }
 
