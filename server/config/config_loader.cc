@@ -302,6 +302,27 @@ Status ParseFees(const toml::table* fees, ServerConfig& config, const std::strin
   return Status::Ok();
 }
 
+// [remote]: the online route of a SIM replacement. Types and ranges here;
+// ServerConfig::Validate checks that dispatch_branch names a [[branch]].
+Status ParseRemote(const toml::node* node, RemoteConfig& cfg, const std::string& origin) {
+  if (!node) return Status::Ok();
+  const toml::table* t = node->as_table();
+  if (!t) return Bad(origin, "remote", "must be a table ([remote])");
+  for (const auto& [k, v] : *t)
+    if (k.str() != "dispatch_branch" && k.str() != "application_days")
+      return Bad(origin, "remote." + std::string(k.str()), "unknown key");
+  if (const toml::node* n = t->get("dispatch_branch")) {
+    auto v = n->value<std::string>();
+    if (!v || v->empty())
+      return Bad(origin, "remote.dispatch_branch", "must be the id of a [[branch]]");
+    cfg.dispatch_branch = *v;
+  }
+  auto days = OptionalInt(*t, "application_days", 1, 90, origin, "remote");
+  if (!days.ok()) return days.status();
+  if (*days) cfg.application_days = static_cast<int>(**days);
+  return Status::Ok();
+}
+
 Status ParsePrivacy(const toml::table* privacy, ServerConfig& config, const std::string& origin) {
   if (!privacy) return Status::Ok();
   config.privacy.key_file = (*privacy)["key_file"].value_or(std::string());
@@ -381,6 +402,7 @@ Result<ServerConfig> ParseConfig(const std::string& toml_text, const std::string
   QUEUE_RETURN_IF_ERROR(ParsePrivacy(root["privacy"].as_table(), config, origin));
   QUEUE_RETURN_IF_ERROR(ParseBookingApi(root.get("booking_api"), config.booking_api, origin));
   QUEUE_RETURN_IF_ERROR(ParseHttp(root.get("http"), config.http, origin));
+  QUEUE_RETURN_IF_ERROR(ParseRemote(root.get("remote"), config.remote, origin));
   QUEUE_RETURN_IF_ERROR(ParseBackup(root.get("backup"), config.backup, origin));
   QUEUE_RETURN_IF_ERROR(
       ParseHousekeeping(root.get("housekeeping"), config.housekeeping, origin));

@@ -235,6 +235,53 @@ TEST(Config, HousekeepingKeys) {
   }
 }
 
+TEST(Config, RemoteKeys) {
+  auto d = ParseConfig(kMinimal, "t.toml");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->remote.dispatch_branch, "") << "the first branch dispatches by default";
+  EXPECT_EQ(d->remote.application_days, 14);
+  auto c = ParseConfig(std::string(kMinimal) +
+                           "\n[remote]\ndispatch_branch = \"b1\"\napplication_days = 30\n",
+                       "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->remote.dispatch_branch, "b1");
+  EXPECT_EQ(c->remote.application_days, 30);
+  for (int days : {1, 90}) {
+    auto edge = ParseConfig(std::string(kMinimal) + "\n[remote]\napplication_days = " +
+                                std::to_string(days) + "\n",
+                            "t.toml");
+    ASSERT_TRUE(edge.ok()) << days << ": " << edge.status().ToString();
+    EXPECT_EQ(edge->remote.application_days, days);
+  }
+  const std::pair<const char*, const char*> bad[] = {
+      {"dispatch_branch = \"nowhere\"", "remote.dispatch_branch"},
+      {"dispatch_branch = \"\"", "remote.dispatch_branch"},
+      {"dispatch_branch = 1", "remote.dispatch_branch"},
+      {"application_days = 0", "remote.application_days"},
+      {"application_days = 91", "remote.application_days"},
+      {"application_days = \"14\"", "remote.application_days"},
+      {"application_day = 14", "remote.application_day"},
+  };
+  for (const auto& [line, key] : bad) {
+    auto r = ParseConfig(std::string(kMinimal) + "\n[remote]\n" + line + "\n", "t.toml");
+    ASSERT_FALSE(r.ok()) << line;
+    EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << line;
+    EXPECT_EQ(r.status().field(), key) << line << ": " << r.status().message();
+    EXPECT_NE(r.status().message().find(std::string("t.toml: ") + key), std::string::npos)
+        << r.status().message();
+  }
+  auto not_table = ParseConfig("remote = 3\n" + std::string(kMinimal), "t.toml");
+  ASSERT_FALSE(not_table.ok());
+  EXPECT_EQ(not_table.status().field(), "remote");
+  // A configuration built in code is checked too.
+  ServerConfig built = *c;
+  built.remote.dispatch_branch = "gone";
+  EXPECT_EQ(built.Validate().field(), "remote.dispatch_branch");
+  built.remote.dispatch_branch = "";
+  built.remote.application_days = 0;
+  EXPECT_EQ(built.Validate().field(), "remote.application_days");
+}
+
 TEST(Config, SyntaxErrorsGiveLineAndColumn) {
   auto r = ParseConfig("[[branch]\nid = ", "broken.toml");
   ASSERT_FALSE(r.ok());

@@ -155,6 +155,11 @@ Status ServerConfig::Validate() const {
     if (!ids.insert(b.branch_id).second)
       return Status::InvalidArgument("branch.id", "duplicate branch id " + b.branch_id);
   }
+  if (!remote.dispatch_branch.empty() && !FindBranch(remote.dispatch_branch))
+    return Status::InvalidArgument("remote.dispatch_branch",
+                                   "names no configured branch (" + remote.dispatch_branch + ")");
+  if (remote.application_days < 1 || remote.application_days > 90)
+    return Status::InvalidArgument("remote.application_days", "must be 1..90");
   return Status::Ok();
 }
 
