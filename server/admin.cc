@@ -89,7 +89,9 @@ std::string ReadLineNoEcho(const char* prompt) {
 int StaffAdd(const Target& t, const std::string& login, const std::string& display_name,
              const std::string& role_name) {
   auto role = ParseRole(role_name);
-  if (!role) return Refused(Status::InvalidArgument("role", "role must be clerk, supervisor or admin"));
+  if (!role)
+    return Refused(
+        Status::InvalidArgument("role", "role must be clerk, supervisor, admin or reviewer"));
   auto store = OpenStore(t, nullptr);  // before asking: a missing database stops here
   if (!store) return 2;
   std::string password = ReadLineNoEcho("password: ");

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("staff-add", "add a staff account; the password is read from stdin");
   staff_add->add_option("--login", login, "login name")->required();
   staff_add->add_option("--name", name, "full name shown to colleagues")->required();
-  staff_add->add_option("--role", role, "clerk, supervisor or admin")->required();
+  staff_add->add_option("--role", role, "clerk, supervisor, admin or reviewer")->required();
   CLI::App* device_issue =
       app.add_subcommand("device-issue", "issue a kiosk or board token (printed once)");
   device_issue->add_option("--name", name, "device name, e.g. hall-kiosk-1")->required();

@@ -6,17 +6,13 @@
 #include "server/domain/queue/ticket_history.h"
 
 namespace shop::queue {
-namespace {
-
-constexpr size_t kMinReasonLength = 3;    // characters
-constexpr size_t kMaxReasonLength = 500;  // characters
 
 std::string CaseSubject(int64_t case_id) { return "case:" + std::to_string(case_id); }
 
 // Appends the step's immutable record and its audit entry.
-Status AddRecord(WriteTx& tx, const SimCase& c, absl::Time now, const std::string& actor,
-                 std::string step, std::string outcome, std::string detail,
-                 const std::string& supervisor = {}) {
+Status AppendCaseStep(WriteTx& tx, const SimCase& c, absl::Time now, const std::string& actor,
+                      std::string step, std::string outcome, std::string detail,
+                      const std::string& supervisor) {
   CaseRecord r;
   r.case_id = c.case_id;
   r.time = now;
@@ -31,11 +27,18 @@ Status AddRecord(WriteTx& tx, const SimCase& c, absl::Time now, const std::strin
   a.actor = actor;
   a.action = "case." + r.step;
   a.subject = CaseSubject(c.case_id);
-  a.detail = "branch=" + c.branch_id + " ticket=" + std::to_string(c.ticket_id) +
+  a.detail = "branch=" + c.branch_id +
+             (c.route == CaseRoute::kRemote ? std::string(" route=remote")
+                                            : " ticket=" + std::to_string(c.ticket_id)) +
              " outcome=" + r.outcome + (supervisor.empty() ? "" : " supervisor=" + supervisor) +
              (r.detail.empty() ? "" : " " + r.detail);
   return tx.audit().AppendAudit(a);
 }
+
+namespace {
+
+constexpr size_t kMinReasonLength = 3;    // characters
+constexpr size_t kMaxReasonLength = 500;  // characters
 
 // Free text a person wrote (a reason): required, 3 to 500 characters (not
 // bytes: "да" is two), one line. Adds a violation to `bad` when it is not.
@@ -86,6 +89,10 @@ std::string Hint(const SimCase& c, const std::string& question) {
       return "activate the new card and block the old one";
     case CaseState::kAwaitingClose:
       return "print the summary for the customer and close the case";
+    case CaseState::kAwaitingReview:
+    case CaseState::kAwaitingDispatch:
+    case CaseState::kAwaitingActivation:
+    case CaseState::kAwaitingPickup:  // the remote route's: RemoteManager
     case CaseState::kClosed:
     case CaseState::kCancelled:
       return "";
@@ -112,14 +119,14 @@ Status CancelInTx(WriteTx& tx, SimCase& c, absl::Time now, const std::string& ac
                   const std::string& reason, const std::string& supervisor) {
   if (FeeTaken(c)) {
     c.refunded = true;
-    QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, actor, "refund", "refunded",
+    QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, actor, "refund", "refunded",
                                     "amount=" + std::to_string(c.fee_roubles) +
                                         " receipt=" + c.receipt_number,
                                     supervisor));
   }
   c.state = CaseState::kCancelled;
   c.finished = now;
-  return AddRecord(tx, c, now, actor, "cancel", "cancelled", "reason=" + reason, supervisor);
+  return AppendCaseStep(tx, c, now, actor, "cancel", "cancelled", "reason=" + reason, supervisor);
 }
 
 uint32_t RandomBits() {
@@ -157,7 +164,7 @@ Result<int64_t> CaseManager::OpenInTx(WriteTx& tx, const Ticket& t, const std::s
   c.opened = now;
   c.state = CaseState::kAwaitingForm;
   QUEUE_RETURN_IF_ERROR(tx.cases().InsertCase(c));
-  QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, actor, "open", "opened",
+  QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, actor, "open", "opened",
                                   "ticket=" + t.DisplayNumber() + " counter=" + t.counter_id));
   return c.case_id;
 }
@@ -389,7 +396,7 @@ Result<CaseView> CaseManager::SubmitForm(const std::string& branch_id, int64_t c
     c.question = question;
     c.fee_roubles = *fee;
     c.state = CaseState::kAwaitingIdentity;
-    return AddRecord(tx, c, now, ActorName(&who), "form", "accepted",
+    return AppendCaseStep(tx, c, now, ActorName(&who), "form", "accepted",
                      std::string("operator=") + form->operator_id + " reason=" +
                          ReasonName(form->reason) + " document=" +
                          DocumentTypeName(form->document_type) + " " +
@@ -444,13 +451,13 @@ Result<IdentityOutcome> CaseManager::CheckIdentity(const std::string& branch_id,
       c.identity_passed = true;
       c.state = CaseState::kAwaitingPayment;
       outcome.passed = true;
-      QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, ActorName(&who), "identity", "passed", detail));
+      QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, ActorName(&who), "identity", "passed", detail));
       if (c.fee_roubles != 0) return Status::Ok();
       // Nothing to pay: the fee is settled here, with its own record, so the
       // records still show a settled fee before any card.
       c.payment = PaymentMethod::kNoFee;
       c.state = CaseState::kAwaitingCard;
-      return AddRecord(tx, c, now, "system:fee", "payment", "settled", "no fee, amount=0");
+      return AppendCaseStep(tx, c, now, "system:fee", "payment", "settled", "no fee, amount=0");
     }
     outcome.locked = a.RecordFailure(now);
     outcome.attempts_left =
@@ -458,11 +465,11 @@ Result<IdentityOutcome> CaseManager::CheckIdentity(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(tx.cases().SaveIdentityAttempts(c.form->phone, a));
     // Another question next time, so answers cannot be guessed one by one.
     if (auto q = PickQuestion(s, RandomBits())) c.question = q;
-    QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, ActorName(&who), "identity", "failed",
+    QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, ActorName(&who), "identity", "failed",
                                     detail + " attempts_left=" +
                                         std::to_string(outcome.attempts_left)));
     if (outcome.locked)
-      QUEUE_RETURN_IF_ERROR(AddRecord(tx, c, now, "system:identity", "lock", "locked",
+      QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, "system:identity", "lock", "locked",
                                       "number locked for SIM change for 24h after " +
                                           std::to_string(IdentityAttempts::kMaxFailures) +
                                           " failed checks"));
@@ -491,7 +498,7 @@ Result<CaseView> CaseManager::Pay(const std::string& branch_id, int64_t case_id,
     c.receipt_number = branch_id + buf;
     c.payment = method;
     c.state = CaseState::kAwaitingCard;
-    return AddRecord(tx, c, now, ActorName(&who), "payment", "paid",
+    return AppendCaseStep(tx, c, now, ActorName(&who), "payment", "paid",
                      std::string("method=") + PaymentMethodName(method) +
                          " amount=" + std::to_string(c.fee_roubles) +
                          " receipt=" + c.receipt_number);
@@ -512,7 +519,7 @@ Result<CaseView> CaseManager::Waive(const std::string& branch_id, int64_t case_i
     if (!c.identity_passed) return Status::Internal("waiver before a passed identity check");
     c.payment = PaymentMethod::kWaived;
     c.state = CaseState::kAwaitingCard;
-    return AddRecord(tx, c, now, ActorName(&who), "payment", "waived",
+    return AppendCaseStep(tx, c, now, ActorName(&who), "payment", "waived",
                      "amount=" + std::to_string(c.fee_roubles) + " reason=" + why,
                      ActorName(&*supervisor));
   });
@@ -552,7 +559,7 @@ Result<CaseView> CaseManager::IssueCard(const std::string& branch_id, int64_t ca
     QUEUE_RETURN_IF_ERROR(tx.cases().IssueStockCard(iccid, c.case_id));
     c.new_iccid = iccid;
     c.state = CaseState::kAwaitingBlock;
-    return AddRecord(tx, c, now, ActorName(&who), "card", "issued", "iccid=" + iccid);
+    return AppendCaseStep(tx, c, now, ActorName(&who), "card", "issued", "iccid=" + iccid);
   });
 }
 
@@ -588,7 +595,7 @@ Result<CaseView> CaseManager::BlockOldCard(const std::string& branch_id, int64_t
       QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(to_contact));
     }
     c.state = CaseState::kAwaitingClose;
-    return AddRecord(tx, c, now, ActorName(&who), "block", "done",
+    return AppendCaseStep(tx, c, now, ActorName(&who), "block", "done",
                      "old_card=" + (c.old_iccid.empty() ? std::string("none")
                                                         : "*" + LastFour(c.old_iccid)) +
                          " new_card=*" + LastFour(c.new_iccid) + " notices_queued");
@@ -614,7 +621,7 @@ Result<CaseView> CaseManager::Close(const std::string& branch_id, int64_t case_i
         tx, EventFor(ticket, "complete", before, now, &who, CaseSubject(c.case_id))));
     c.state = CaseState::kClosed;
     c.finished = now;
-    return AddRecord(tx, c, now, ActorName(&who), "close", "closed",
+    return AppendCaseStep(tx, c, now, ActorName(&who), "close", "closed",
                      "ticket=" + ticket.DisplayNumber() + " done");
   });
 }

@@ -58,6 +58,15 @@ struct IdentityOutcome {
   bool locked = false;    // this failure locked the number
 };
 
+// "case:<id>": a case's subject in the audit log and the outbox.
+std::string CaseSubject(int64_t case_id);
+
+// Appends a step's immutable record to case `c` and its audit entry ("case."
+// + step), inside `tx`. Both routes write their steps through this.
+Status AppendCaseStep(WriteTx& tx, const SimCase& c, absl::Time now, const std::string& actor,
+                      std::string step, std::string outcome, std::string detail,
+                      const std::string& supervisor = {});
+
 struct SupervisorConfirm {
   std::string login;
   std::string password;

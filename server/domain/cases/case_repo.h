@@ -12,8 +12,18 @@
 #include "absl/time/time.h"
 #include "server/domain/cases/sim_case.h"
 #include "server/domain/common/status.h"
+#include "server/domain/remote/photo.h"
 
 namespace shop::queue {
+
+// A photo of a remote application, sealed with the personal-data key
+// (PhotoSealer; the associated data binds it to its case and kind).
+struct StoredPhoto {
+  int64_t case_id = 0;
+  std::string kind;  // "document", "selfie"
+  ImageType type = ImageType::kJpeg;
+  std::string sealed;
+};
 
 class CaseReader {
  public:
@@ -41,6 +51,22 @@ class CaseReader {
 
   // Blank cards.
   virtual Result<std::optional<StockCard>> GetStockCard(const std::string& iccid) = 0;
+
+  // The remote route (cases with route kRemote; InsertCase and UpdateCase
+  // store their RemoteDetails with them).
+  // A remote case by id, in any branch; nullopt for an unknown id or a
+  // counter case.
+  virtual Result<std::optional<SimCase>> GetRemoteCase(int64_t case_id) = 0;
+  // The remote case whose RemoteDetails::reference_hash is `reference_hash`.
+  virtual Result<std::optional<SimCase>> RemoteCaseByReference(
+      const std::string& reference_hash) = 0;
+  // Remote cases in `state`, oldest first (by case id), at most `limit`.
+  virtual Result<std::vector<SimCase>> RemoteCasesInState(CaseState state, int limit) = 0;
+  // Unfinished remote cases whose expiry is at or before `now`, at most
+  // `limit`.
+  virtual Result<std::vector<SimCase>> ExpiredRemoteCases(absl::Time now, int limit) = 0;
+  // A case's sealed photos (none once erased).
+  virtual Result<std::vector<StoredPhoto>> CasePhotos(int64_t case_id) = 0;
 };
 
 class CaseRepo : public CaseReader {
@@ -78,6 +104,10 @@ class CaseRepo : public CaseReader {
   virtual Status AddStockCard(const StockCard& card) = 0;
   // Marks a card in stock as issued to a case; kAborted if it is not in stock.
   virtual Status IssueStockCard(const std::string& iccid, int64_t case_id) = 0;
+
+  // Stores a photo of a case (ALREADY_EXISTS for a kind it has).
+  // EraseFinishedCases deletes the photos of the cases it erases.
+  virtual Status SavePhoto(const StoredPhoto& photo) = 0;
 };
 
 }  // namespace shop::queue

@@ -149,9 +149,19 @@ const char* CaseStateName(CaseState s) {
     case CaseState::kAwaitingClose: return "awaiting_close";
     case CaseState::kClosed: return "closed";
     case CaseState::kCancelled: return "cancelled";
+    case CaseState::kAwaitingReview: return "awaiting_review";
+    case CaseState::kAwaitingDispatch: return "awaiting_dispatch";
+    case CaseState::kAwaitingActivation: return "awaiting_activation";
+    case CaseState::kAwaitingPickup: return "awaiting_pickup";
   }
   return "unknown";
 }
+
+const char* CaseRouteName(CaseRoute r) {
+  return r == CaseRoute::kRemote ? "remote" : "counter";
+}
+
+const char* DeliveryName(Delivery d) { return d == Delivery::kPickup ? "pickup" : "post"; }
 
 bool CaseFinished(CaseState s) { return s == CaseState::kClosed || s == CaseState::kCancelled; }
 
@@ -216,6 +226,10 @@ const char* StepName(CaseState s) {
     case CaseState::kAwaitingClose: return "close";
     case CaseState::kClosed: return "nothing (the case is closed)";
     case CaseState::kCancelled: return "nothing (the case is cancelled)";
+    case CaseState::kAwaitingReview: return "review";
+    case CaseState::kAwaitingDispatch: return "card dispatch";
+    case CaseState::kAwaitingActivation: return "activation";
+    case CaseState::kAwaitingPickup: return "pickup at the shop";
   }
   return "unknown";
 }
@@ -304,7 +318,8 @@ std::optional<QuestionKind> PickQuestion(const Subscriber& s, uint32_t random) {
 }
 
 Result<CaseForm> ValidateCaseForm(const CaseFormInput& in, const PiiHasher& hasher,
-                                  const std::function<bool(const std::string&)>& known_operator) {
+                                  const std::function<bool(const std::string&)>& known_operator,
+                                  bool contact_required) {
   std::vector<FieldViolation> bad;
   auto add = [&](const char* field, std::string what) { bad.push_back({field, std::move(what)}); };
   CaseForm form;
@@ -349,7 +364,9 @@ Result<CaseForm> ValidateCaseForm(const CaseFormInput& in, const PiiHasher& hash
   }
 
   const std::string contact = Trim(in.contact);
-  if (contact.empty()) {
+  if (contact.empty() && !contact_required) {
+    // the remote route: notices go to the contact on record
+  } else if (contact.empty()) {
     add("contact", "is required (a mobile number or an e-mail for the notice)");
   } else if (auto phone = NormalizeRuMobile(contact)) {
     form.contact = *phone;

@@ -35,6 +35,13 @@ enum class CaseState : uint8_t {
   kAwaitingClose = 6,
   kClosed = 7,
   kCancelled = 8,
+  // The remote route (server/domain/remote/remote_case.h): applied online,
+  // waits for staff review, then for the card to be posted (or sent to a
+  // shop), then for the customer's activation (or the pickup at the shop).
+  kAwaitingReview = 9,
+  kAwaitingDispatch = 10,
+  kAwaitingActivation = 11,
+  kAwaitingPickup = 12,
 };
 const char* CaseStateName(CaseState s);  // "awaiting_form", ...
 bool CaseFinished(CaseState s);          // closed or cancelled
@@ -52,6 +59,11 @@ const char* PaymentMethodName(PaymentMethod m);  // "cash", "card", "waived", "n
 // The knowledge question the server picks from the register.
 enum class QuestionKind : uint8_t { kLastTopUp = 1, kRecentCall = 2 };
 const char* QuestionText(QuestionKind q);  // what the clerk asks
+
+// How a case began: at a counter (a served ticket) or online. Stored as
+// these numbers; never renumber.
+enum class CaseRoute : uint8_t { kCounter = 1, kRemote = 2 };
+const char* CaseRouteName(CaseRoute r);  // "counter", "remote"
 
 // What the clerk types in, before validation.
 struct CaseFormInput {
@@ -79,15 +91,40 @@ struct CaseForm {
 
 // Checks every field at once; returns the normalised form or an
 // InvalidArgument carrying one violation per bad field. `known_operator`
-// says whether an operator id is in the fee table.
+// says whether an operator id is in the fee table. Without
+// `contact_required` (the remote route: its notice goes to the contact on
+// record) an empty contact is no error.
 Result<CaseForm> ValidateCaseForm(const CaseFormInput& in, const PiiHasher& hasher,
-                                  const std::function<bool(const std::string&)>& known_operator);
+                                  const std::function<bool(const std::string&)>& known_operator,
+                                  bool contact_required = true);
+
+// Where a remote case's card goes. Stored as these numbers.
+enum class Delivery : uint8_t { kPost = 1, kPickup = 2 };
+const char* DeliveryName(Delivery d);  // "post", "pickup"
+
+// What only a remote case has (rules in server/domain/remote/remote_case.h).
+struct RemoteDetails {
+  std::string reference_hash;  // SHA-256 hex of the applicant's reference
+  Delivery delivery = Delivery::kPost;
+  std::string pickup_branch_id;  // with kPickup
+  Language language = Language::kRu;
+  bool document_matches = false;  // the typed document is the holder's on record
+  int risk_score = 0;             // 0: one reviewer approves; above: two
+  std::string risk_factors;       // "recent_sim_change,contact_changed"
+  std::string first_approver;     // login of an approval still waiting for a second
+  std::string reviewer;           // who decided (approved last, or rejected)
+  std::string decision_reason;    // the rejection's reason code; "" when approved
+  std::string activation_code_hash;  // hashed one-time code from the envelope
+  std::string tracking_number;
+  absl::Time expires = absl::InfiniteFuture();  // unfinished by then: cancelled
+};
 
 struct SimCase {
   int64_t case_id = 0;
   std::string branch_id;
-  int64_t ticket_id = 0;
-  std::string counter_id;
+  CaseRoute route = CaseRoute::kCounter;
+  int64_t ticket_id = 0;   // 0 on the remote route
+  std::string counter_id;  // "" on the remote route
   std::string opened_by;  // staff login
   absl::Time opened;
   CaseState state = CaseState::kAwaitingForm;
@@ -105,6 +142,7 @@ struct SimCase {
   bool refunded = false;
   absl::Time finished = absl::InfinitePast();  // closed or cancelled
   bool erased = false;  // personal fields removed after the retention period
+  std::optional<RemoteDetails> remote;  // on the remote route only
 };
 
 // One step's result: immutable; a correction is a new record.
@@ -166,6 +204,12 @@ struct Subscriber {
   std::string active_iccid;   // "" if none
   bool no_sim_change = false;  // the subscriber's own lock
   absl::Time last_sim_change = absl::InfinitePast();
+  // Where notices and cards go: the contact (a mobile number or an e-mail)
+  // and the postal address on record, and when the contact last changed.
+  // "" when the register holds none.
+  std::string contact;
+  std::string address;
+  absl::Time contact_changed = absl::InfinitePast();
   std::vector<int64_t> recent_topups_roubles;  // newest first
   std::vector<std::string> recent_calls;       // numbers called, newest first
 };

@@ -152,8 +152,17 @@ struct HttpConfig {
   int max_connections = 10000;
 };
 
+// [remote]: the online route of a SIM replacement.
+struct RemoteConfig {
+  // The branch whose staff dispatch posted cards (from its stock); "" = the
+  // first branch. A pickup goes to the chosen shop.
+  std::string dispatch_branch;
+  int application_days = 14;  // 1..90: an unfinished application expires then
+};
+
 struct ServerConfig {
   std::vector<BranchConfig> branches;
+  RemoteConfig remote;
   BookingApiConfig booking_api;
   HttpConfig http;
   FeeTable fees;

@@ -18,12 +18,14 @@ const char* RoleName(Role r) {
     case Role::kClerk: return "clerk";
     case Role::kSupervisor: return "supervisor";
     case Role::kAdmin: return "admin";
+    case Role::kReviewer: return "reviewer";
   }
   return "unknown";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kKiosk, Role::kBoard, Role::kClerk, Role::kSupervisor, Role::kAdmin})
+  for (Role r : {Role::kKiosk, Role::kBoard, Role::kClerk, Role::kSupervisor, Role::kAdmin,
+                 Role::kReviewer})
     if (name == RoleName(r)) return r;
   return std::nullopt;
 }

@@ -27,6 +27,7 @@ enum class Role : uint8_t {
   kClerk = 3,       // staff
   kSupervisor = 4,  // staff
   kAdmin = 5,       // staff
+  kReviewer = 6,    // staff: reviews online SIM-replacement applications
 };
 
 const char* RoleName(Role r);

@@ -17,7 +17,8 @@ AuditRecord Audit(const std::string& actor, std::string action, std::string subj
 }
 
 bool IsStaffRole(Role r) {
-  return r == Role::kClerk || r == Role::kSupervisor || r == Role::kAdmin;
+  return r == Role::kClerk || r == Role::kSupervisor || r == Role::kAdmin ||
+         r == Role::kReviewer;
 }
 
 }  // namespace
@@ -37,7 +38,8 @@ Status AuthManager::AddStaff(const std::string& login, const std::string& displa
                              const std::string& password, const std::string& actor) {
   QUEUE_RETURN_IF_ERROR(ValidateLogin(login));
   if (!IsStaffRole(role))
-    return Status::InvalidArgument("role", "staff role must be clerk, supervisor or admin");
+    return Status::InvalidArgument("role",
+                                   "staff role must be clerk, supervisor, admin or reviewer");
   if (display_name.empty())
     return Status::InvalidArgument("display_name", "display_name is required");
   auto hash = secrets_.HashPassword(password);  // slow: outside the transaction
