@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <utility>
 
 namespace shop::queue::testing {
 
@@ -71,32 +72,43 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-// --- HTTP ---
-
-HttpSink::HttpSink() {
+LoopbackServer::LoopbackServer(std::function<void(int fd)> serve) : serve_(std::move(serve)) {
   listen_fd_ = ListenLoopback(&port_);
   acceptor_ = std::thread([this] {
     AcceptLoop(listen_fd_, [this](int fd) {
       std::lock_guard lock(mu_);
-      if (stopping_) ::shutdown(fd, SHUT_RDWR);
+      if (stopped_) ::shutdown(fd, SHUT_RDWR);
       fds_.push_back(fd);
-      threads_.emplace_back([this, fd] { Serve(fd); });
+      threads_.emplace_back([this, fd] { serve_(fd); });
     });
   });
 }
 
-HttpSink::~HttpSink() {
+void LoopbackServer::Stop() {
   {
     std::lock_guard lock(mu_);
-    stopping_ = true;
+    if (stopped_) return;
+    stopped_ = true;
     for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
   }
-  cv_.notify_all();
   ::shutdown(listen_fd_, SHUT_RDWR);
   acceptor_.join();
   ::close(listen_fd_);
   for (auto& t : threads_) t.join();
   for (int fd : fds_) ::close(fd);
+}
+
+// --- HTTP ---
+
+HttpSink::HttpSink() = default;
+
+HttpSink::~HttpSink() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;  // a held request gives up
+  }
+  cv_.notify_all();
+  server_.Stop();
 }
 
 void HttpSink::SetStatus(int status) {
@@ -177,30 +189,8 @@ void HttpSink::Serve(int fd) {
 
 // --- SMTP ---
 
-SmtpSink::SmtpSink() {
-  listen_fd_ = ListenLoopback(&port_);
-  acceptor_ = std::thread([this] {
-    AcceptLoop(listen_fd_, [this](int fd) {
-      std::lock_guard lock(mu_);
-      if (stopping_) ::shutdown(fd, SHUT_RDWR);
-      fds_.push_back(fd);
-      threads_.emplace_back([this, fd] { Serve(fd); });
-    });
-  });
-}
-
-SmtpSink::~SmtpSink() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
-  }
-  ::shutdown(listen_fd_, SHUT_RDWR);
-  acceptor_.join();
-  ::close(listen_fd_);
-  for (auto& t : threads_) t.join();
-  for (int fd : fds_) ::close(fd);
-}
+SmtpSink::SmtpSink() = default;
+SmtpSink::~SmtpSink() { server_.Stop(); }
 
 void SmtpSink::SetRcptReply(int code) {
   std::lock_guard lock(mu_);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -22,12 +23,33 @@ struct HttpRequest {
   std::string body;
 };
 
+// A listening socket on 127.0.0.1 (port picked by the OS) with a thread per
+// accepted connection running `serve(fd)`. Stop() ends every connection and
+// joins the threads; a sink calls it before its own members go.
+class LoopbackServer {
+ public:
+  explicit LoopbackServer(std::function<void(int fd)> serve);
+  ~LoopbackServer() { Stop(); }
+  int port() const { return port_; }
+  void Stop();
+
+ private:
+  std::function<void(int)> serve_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::mutex mu_;
+  bool stopped_ = false;
+  std::vector<std::thread> threads_;
+  std::vector<int> fds_;
+  std::thread acceptor_;
+};
+
 class HttpSink {
  public:
   HttpSink();
   ~HttpSink();
-  int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return server_.port(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
 
   // The status of the answers from now on (200 at first); 0: hold the
   // request without answering until the sink is destroyed or Release().
@@ -40,17 +62,13 @@ class HttpSink {
 
  private:
   void Serve(int fd);
-  int listen_fd_ = -1;
-  int port_ = 0;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   int status_ = 200;
   bool release_ = false;
   bool stopping_ = false;
   std::vector<HttpRequest> requests_;
-  std::vector<std::thread> threads_;
-  std::vector<int> fds_;
-  std::thread acceptor_;
+  LoopbackServer server_{[this](int fd) { Serve(fd); }};  // last: starts when the rest is ready
 };
 
 struct Mail {
@@ -64,8 +82,8 @@ class SmtpSink {
  public:
   SmtpSink();
   ~SmtpSink();
-  int port() const { return port_; }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return server_.port(); }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port()); }
   // A reply code for RCPT TO from now on (250 at first; 550 refuses the
   // recipient, 451 defers it).
   void SetRcptReply(int code);
@@ -74,16 +92,11 @@ class SmtpSink {
 
  private:
   void Serve(int fd);
-  int listen_fd_ = -1;
-  int port_ = 0;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   int rcpt_reply_ = 250;
-  bool stopping_ = false;
   std::vector<Mail> mails_;
-  std::vector<std::thread> threads_;
-  std::vector<int> fds_;
-  std::thread acceptor_;
+  LoopbackServer server_{[this](int fd) { Serve(fd); }};  // last: starts when the rest is ready
 };
 
 // A port on 127.0.0.1 that nothing listens on (bound, then closed).
