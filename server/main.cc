@@ -20,6 +20,7 @@
 #include "server/config/config_loader.h"
 #include "server/log/json_formatter.h"
 #include "server/service/server.h"
+#include "server/crypto/photo_sealer.h"
 #include "server/crypto/pii_key.h"
 #include "server/storage/server_lock.h"
 #include "server/storage/engine_store.h"
@@ -271,6 +272,10 @@ int main(int argc, char** argv) {
   std::shared_ptr<shop::queue::EngineStore> engine_store = std::move(store).value();
   options.store = engine_store;
   options.pii_hasher = std::make_shared<shop::queue::crypto::HmacPiiHasher>(*pii_key);
+  // The remote route's photos are sealed under a key derived from the same one.
+  auto photo_sealer = shop::queue::crypto::SodiumPhotoSealer::Create(*pii_key);
+  if (!photo_sealer.ok()) return Fail("photo key: " + photo_sealer.status().message());
+  options.photo_sealer = std::move(photo_sealer).value();
   size_t branches = options.config.branches.size();
   auto server = shop::queue::QueueServer::Start(std::move(options));
   if (!server.ok()) return Fail("start: " + server.status().ToString());

@@ -17,6 +17,7 @@
 
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "server/crypto/photo_sealer.h"
 #include "server/crypto/pii_key.h"
 #include "server/crypto/secrets.h"
 #include "server/notify/sender.h"
@@ -39,6 +40,14 @@ std::optional<int> DidWork(const Result<int>& done, const char* step) {
 
 // Handler threads gRPC keeps waiting for calls (see BuildAndStart).
 constexpr int kMaxIdleHandlerThreads = 128;
+
+// The largest request the server takes. gRPC's default (4 MiB) is too small
+// for an online application (RemoteService.ApplyForReplacement), which
+// carries two photos of up to kMaxPhotoBytes (5 MiB) each: room for both
+// and the form's few kilobytes, no more. A photo above 5 MiB that still fits
+// is refused by its check, naming the field; a larger request is refused by
+// gRPC itself (RESOURCE_EXHAUSTED) before a handler runs.
+constexpr int kMaxReceiveMessageBytes = static_cast<int>(2 * kMaxPhotoBytes + 2 * 1024 * 1024);
 
 Result<std::string> ReadPem(const std::string& path, const std::string& flag) {
   std::ifstream in(path);
@@ -120,6 +129,12 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
     spdlog::warn("no personal-data key given: document hashes last for this run only");
     options.pii_hasher = std::make_shared<crypto::HmacPiiHasher>(options.secrets->NewToken());
   }
+  if (!options.photo_sealer) {
+    spdlog::warn("no personal-data key given: sealed photos open during this run only");
+    auto sealer = crypto::SodiumPhotoSealer::Create(crypto::RandomBytes(32));
+    if (!sealer.ok()) return sealer.status();
+    options.photo_sealer = std::move(sealer).value();
+  }
   if (!options.metrics) options.metrics = std::make_shared<Metrics>();
   QUEUE_RETURN_IF_ERROR(options.config.Validate());
   QUEUE_RETURN_IF_ERROR(options.store->SyncConfig(options.config));
@@ -150,6 +165,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   // their stacks' touched pages.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               kMaxIdleHandlerThreads);
+  builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
   auto credentials = s->options_.credentials ? s->options_.credentials
                                              : grpc::InsecureServerCredentials();
   builder.AddListeningPort(s->options_.listen, credentials, &s->port_);
@@ -161,6 +177,7 @@ Result<std::unique_ptr<QueueServer>> QueueServer::Start(QueueServerOptions optio
   builder.RegisterService(s->booking_service_.get());
   builder.RegisterService(s->ticket_status_service_.get());
   builder.RegisterService(s->report_service_.get());
+  builder.RegisterService(s->remote_service_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     const std::string why = BindProblem(s->options_.listen);
@@ -215,6 +232,12 @@ QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(option
   auth_service_ = std::make_unique<service::AuthServiceImpl>(*auth_, entry_);
   report_service_ = std::make_unique<service::ReportServiceImpl>(
       options_.config, *options_.store, *options_.clock, entry_);
+  remote_ = std::make_unique<RemoteManager>(options_.config, *options_.store, *options_.clock,
+                                            *options_.pii_hasher, *options_.photo_sealer,
+                                            crypto::RandomBytes);
+  // The applicant's calls share the public API's per-address budget.
+  remote_service_ = std::make_unique<service::RemoteServiceImpl>(options_.config, *remote_,
+                                                                 *booking_limiter_, entry_);
   DescribeMetrics();
 }
 
@@ -397,6 +420,8 @@ void QueueServer::SweepLoop() {
       spdlog::info("{} booking(s) became no-shows", *n);
     if (auto n = DidWork(bookings_->QueueReminders(), "reminder sweep"))
       spdlog::info("queued {} booking reminder(s)", *n);
+    if (auto n = DidWork(remote_->ExpireOld(), "remote application expiry"))
+      spdlog::info("{} online SIM-replacement application(s) expired unfinished", *n);
     if (clock::now() >= next_erase) {
       if (auto n = DidWork(bookings_->EraseExpired(), "booking erasure"))
         spdlog::info("erased personal data of {} booking(s) past the retention period", *n);

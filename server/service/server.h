@@ -31,6 +31,8 @@
 #include "server/domain/common/rate_limit.h"
 #include "server/domain/common/clock.h"
 #include "server/domain/queue/queue_manager.h"
+#include "server/domain/remote/photo.h"
+#include "server/domain/remote/remote_manager.h"
 #include "server/domain/store.h"
 #include "server/http/http_server.h"
 #include "server/http/live_hub.h"
@@ -66,6 +68,11 @@ struct QueueServerOptions {
   // The keyed hash of document numbers. main() builds it from the key file;
   // without one the server uses a random key for this run only (tests).
   std::shared_ptr<const PiiHasher> pii_hasher;
+  // Seals the remote route's photos at rest. main() builds it from the same
+  // key file (crypto::SodiumPhotoSealer); without one the server uses a
+  // random key for this run only (tests), so photos of earlier runs do not
+  // open.
+  std::shared_ptr<const PhotoSealer> photo_sealer;
   // How often cases past the retention period lose their personal fields.
   absl::Duration erase_interval = absl::Minutes(10);
   absl::Duration sweep_interval = absl::Seconds(30);
@@ -102,6 +109,7 @@ class QueueServer {
   AuthManager& auth() { return *auth_; }
   CaseManager& cases() { return *cases_; }
   BookingManager& bookings() { return *bookings_; }
+  RemoteManager& remote() { return *remote_; }
 
  private:
   explicit QueueServer(QueueServerOptions options);
@@ -123,6 +131,7 @@ class QueueServer {
   std::unique_ptr<CaseManager> cases_;
   CaseServingHooks case_hooks_;
   std::unique_ptr<BookingManager> bookings_;
+  std::unique_ptr<RemoteManager> remote_;
   std::unique_ptr<DeviceManager> devices_;
   std::unique_ptr<RateLimiter> booking_limiter_;
   std::unique_ptr<grpc::Service> booking_service_;
@@ -134,6 +143,7 @@ class QueueServer {
   std::unique_ptr<service::PublicCalls> public_calls_;
   std::unique_ptr<grpc::Service> ticket_status_service_;
   std::unique_ptr<grpc::Service> report_service_;
+  std::unique_ptr<grpc::Service> remote_service_;
   std::unique_ptr<http::LiveHub> live_;
   std::unique_ptr<http::WebApi> web_;
   std::unique_ptr<http::HttpServer> http_;

@@ -13,6 +13,7 @@
 #include "server/domain/staff/device_manager.h"
 #include "server/domain/common/rate_limit.h"
 #include "server/domain/queue/queue_manager.h"
+#include "server/domain/remote/remote_manager.h"
 #include "server/service/errors.h"
 #include "server/service/public_calls.h"
 #include "shop/queue/v1/auth_service.grpc.pb.h"
@@ -21,6 +22,7 @@
 #include "shop/queue/v1/case_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "shop/queue/v1/remote_service.grpc.pb.h"
 #include "shop/queue/v1/report_service.grpc.pb.h"
 #include "shop/queue/v1/ticket_status_service.grpc.pb.h"
 
@@ -222,6 +224,50 @@ class ReportServiceImpl final : public pb::ReportService::Service {
   const ServerConfig& config_;
   Store& store_;
   const Clock& clock_;
+  Entry& entry_;
+};
+
+// The remote route of a SIM replacement (RemoteManager): the applicant's
+// public calls, limited per client address by the public API's RateLimiter
+// (RESOURCE_EXHAUSTED beyond it), the reviewers' and the pickup counter's.
+// Borrows the config, manager and limiter, which must outlive it.
+class RemoteServiceImpl final : public pb::RemoteService::Service {
+ public:
+  RemoteServiceImpl(const ServerConfig& config, RemoteManager& remote, RateLimiter& limiter,
+                    Entry& entry)
+      : config_(config), remote_(remote), limiter_(limiter), entry_(entry) {}
+  grpc::Status ApplyForReplacement(grpc::ServerContext* ctx,
+                                   const pb::ApplyForReplacementRequest* req,
+                                   pb::ApplyForReplacementResponse* resp) override;
+  grpc::Status GetApplicationStatus(grpc::ServerContext* ctx,
+                                    const pb::GetApplicationStatusRequest* req,
+                                    pb::GetApplicationStatusResponse* resp) override;
+  grpc::Status WithdrawApplication(grpc::ServerContext* ctx,
+                                   const pb::WithdrawApplicationRequest* req,
+                                   pb::WithdrawApplicationResponse* resp) override;
+  grpc::Status ActivateCard(grpc::ServerContext* ctx, const pb::ActivateCardRequest* req,
+                            pb::ActivateCardResponse* resp) override;
+  grpc::Status ListApplications(grpc::ServerContext* ctx, const pb::ListApplicationsRequest* req,
+                                pb::ListApplicationsResponse* resp) override;
+  grpc::Status GetApplication(grpc::ServerContext* ctx, const pb::GetApplicationRequest* req,
+                              pb::GetApplicationResponse* resp) override;
+  grpc::Status ApproveApplication(grpc::ServerContext* ctx,
+                                  const pb::ApproveApplicationRequest* req,
+                                  pb::ApproveApplicationResponse* resp) override;
+  grpc::Status RejectApplication(grpc::ServerContext* ctx, const pb::RejectApplicationRequest* req,
+                                 pb::RejectApplicationResponse* resp) override;
+  grpc::Status DispatchCard(grpc::ServerContext* ctx, const pb::DispatchCardRequest* req,
+                            pb::DispatchCardResponse* resp) override;
+  grpc::Status HandOverCard(grpc::ServerContext* ctx, const pb::HandOverCardRequest* req,
+                            pb::HandOverCardResponse* resp) override;
+
+ private:
+  // GuardAs plus the per-address limit, for the public calls.
+  grpc::Status Limited(grpc::ServerContext* ctx, const google::protobuf::Message& request,
+                       const char* method, const std::function<Status()>& body);
+  const ServerConfig& config_;
+  RemoteManager& remote_;
+  RateLimiter& limiter_;
   Entry& entry_;
 };
 

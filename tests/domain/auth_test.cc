@@ -41,7 +41,8 @@ TEST(Policy, UnknownMethodsAreDeniedByDefault) {
 }
 
 TEST(Roles, NamesRoundTrip) {
-  for (Role r : {Role::kKiosk, Role::kBoard, Role::kClerk, Role::kSupervisor, Role::kAdmin})
+  for (Role r : {Role::kKiosk, Role::kBoard, Role::kClerk, Role::kSupervisor, Role::kAdmin,
+                 Role::kReviewer})
     EXPECT_EQ(ParseRole(RoleName(r)), r);
   EXPECT_FALSE(ParseRole("root"));
 }

@@ -10,6 +10,7 @@
 #include "shop/queue/v1/board_service.pb.h"
 #include "shop/queue/v1/counter_service.pb.h"
 #include "shop/queue/v1/kiosk_service.pb.h"
+#include "shop/queue/v1/remote_service.pb.h"
 #include "shop/queue/v1/report_service.pb.h"
 #include "shop/queue/v1/ticket_status_service.pb.h"
 
@@ -25,7 +26,8 @@ TEST(Policy, EveryApiMethodHasAnEntry) {
                            v1::OpenCaseRequest::descriptor()->file(),
                            v1::ListSlotsRequest::descriptor()->file(),
                            v1::GetTicketStatusRequest::descriptor()->file(),
-                           v1::GetReportRequest::descriptor()->file()}) {
+                           v1::GetReportRequest::descriptor()->file(),
+                           v1::ApplyForReplacementRequest::descriptor()->file()}) {
     ASSERT_GT(file->service_count(), 0) << file->name();
     for (int s = 0; s < file->service_count(); ++s) {
       const auto* service = file->service(s);

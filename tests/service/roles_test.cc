@@ -45,7 +45,8 @@ TEST(Roles, EveryMethodFollowsThePolicyTableForEveryCaller) {
       EXPECT_EQ(anonymous, grpc::StatusCode::UNAUTHENTICATED);
       EXPECT_EQ(stale, grpc::StatusCode::UNAUTHENTICATED);
     }
-    for (Role role : {Role::kKiosk, Role::kBoard, Role::kClerk, Role::kSupervisor, Role::kAdmin}) {
+    for (Role role : {Role::kKiosk, Role::kBoard, Role::kClerk, Role::kSupervisor, Role::kAdmin,
+                      Role::kReviewer}) {
       SCOPED_TRACE(RoleName(role));
       auto code = CallWith(server.ChannelWith(server.Token(role)), m);
       if (allowed.is_public() || allowed.Has(role)) {
@@ -57,7 +58,32 @@ TEST(Roles, EveryMethodFollowsThePolicyTableForEveryCaller) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, static_cast<int>(methods.size()) * 5);
+  EXPECT_EQ(checked, static_cast<int>(methods.size()) * 6);
+}
+
+// A reviewer of online applications works no counter, kiosk or counter
+// case (nor hands a card over at a counter); he may log out.
+TEST(Roles, AReviewerCallsNoCounterOrKioskMethod) {
+  testing::TestServer server;
+  const std::string reviewer = server.Token(Role::kReviewer);
+  int denied = 0;
+  for (const auto* m : testing::AllMethods()) {
+    const std::string path = testing::MethodPath(*m);
+    SCOPED_TRACE(path);
+    const std::string service = m->service()->name();
+    if (path == "/shop.queue.v1.AuthService/Logout") continue;  // at the end
+    auto code = CallWith(server.ChannelWith(reviewer), m);
+    if (service == "CounterService" || service == "KioskService" || service == "CaseService" ||
+        service == "BoardService" || path == "/shop.queue.v1.RemoteService/HandOverCard") {
+      EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED);
+      ++denied;
+    }
+  }
+  EXPECT_GT(denied, 30);
+  const auto* logout =
+      v1::LogoutRequest::descriptor()->file()->FindServiceByName("AuthService")->FindMethodByName(
+          "Logout");
+  EXPECT_EQ(CallWith(server.ChannelWith(reviewer), logout), grpc::StatusCode::OK);
 }
 
 TEST(Roles, LogoutEndsTheSessionAtOnce) {

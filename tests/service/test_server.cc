@@ -3,11 +3,13 @@
 #include <stdexcept>
 
 #include "common/client/rpc.h"
+#include "server/crypto/photo_sealer.h"
 #include "server/crypto/pii_key.h"
 #include "shop/queue/v1/auth_service.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/booking_service.pb.h"
 #include "shop/queue/v1/case_service.pb.h"
+#include "shop/queue/v1/remote_service.pb.h"
 #include "shop/queue/v1/report_service.pb.h"
 #include "shop/queue/v1/ticket_status_service.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
@@ -65,6 +67,9 @@ TestServer::TestServer(std::shared_ptr<const Clock> clock)
 TestServer::TestServer(ServerConfig config, std::shared_ptr<const Clock> clock)
     : config_(std::move(config)), clock_(std::move(clock)) {
   hasher_ = std::make_shared<crypto::HmacPiiHasher>(std::string(32, 't'));
+  auto sealer = crypto::SodiumPhotoSealer::Create(std::string(32, 't'));
+  if (!sealer.ok()) throw std::runtime_error(sealer.status().ToString());
+  sealer_ = std::move(sealer).value();
   Start();
   supervisor_token_ = StaffToken(Role::kSupervisor, kSupervisorLogin);
 }
@@ -81,6 +86,7 @@ void TestServer::Start() {
   options.clock = clock_;
   options.drain_linger = absl::ZeroDuration();
   options.pii_hasher = hasher_;
+  options.photo_sealer = sealer_;
   auto server = QueueServer::Start(std::move(options));
   if (!server.ok()) throw std::runtime_error(server.status().ToString());
   server_ = std::move(server).value();
@@ -147,7 +153,8 @@ std::vector<const google::protobuf::MethodDescriptor*> AllMethods() {
                            v1::OpenCaseRequest::descriptor()->file(),
                            v1::ListSlotsRequest::descriptor()->file(),
                            v1::GetTicketStatusRequest::descriptor()->file(),
-                           v1::GetReportRequest::descriptor()->file()})
+                           v1::GetReportRequest::descriptor()->file(),
+                           v1::ApplyForReplacementRequest::descriptor()->file()})
     for (int s = 0; s < file->service_count(); ++s)
       for (int m = 0; m < file->service(s)->method_count(); ++m)
         out.push_back(file->service(s)->method(m));

@@ -71,6 +71,8 @@ class TestServer {
   ServerConfig config_;
   std::shared_ptr<const Clock> clock_;
   std::shared_ptr<const PiiHasher> hasher_;
+  // Photos sealed under the same fixed key: they open after Restart().
+  std::shared_ptr<const PhotoSealer> sealer_;
   std::shared_ptr<EngineStore> store_;
   std::shared_ptr<PausingStore> pausing_;
   std::unique_ptr<QueueServer> server_;

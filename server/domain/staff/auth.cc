@@ -8,6 +8,9 @@ constexpr RoleSet kCounterStaff = {Role::kClerk, Role::kSupervisor};
 constexpr RoleSet kKioskAndStaff = {Role::kKiosk, Role::kClerk, Role::kSupervisor, Role::kAdmin};
 constexpr RoleSet kEveryone = {Role::kKiosk, Role::kBoard, Role::kClerk, Role::kSupervisor,
                                Role::kAdmin};
+// Reviewers of online applications work neither counters nor kiosks.
+constexpr RoleSet kReviewers = {Role::kReviewer, Role::kSupervisor, Role::kAdmin};
+constexpr RoleSet kEveryStaff = {Role::kClerk, Role::kSupervisor, Role::kAdmin, Role::kReviewer};
 
 }  // namespace
 
@@ -77,9 +80,24 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.CaseService/CancelCase", kCounterStaff},
       {"/shop.queue.v1.CaseService/UnlockNumber", kCounterStaff},
       {"/shop.queue.v1.AuthService/Login", RoleSet::Public()},
-      {"/shop.queue.v1.AuthService/Logout", kStaff},
+      {"/shop.queue.v1.AuthService/Logout", kEveryStaff},
       // Reports: the people who run the shop, not the counters.
       {"/shop.queue.v1.ReportService/GetReport", {Role::kSupervisor, Role::kAdmin}},
+      // The remote route of a SIM replacement. The applicant calls these
+      // without credentials (the application's reference is his); each
+      // client address is rate-limited as for booking (RemoteServiceImpl).
+      {"/shop.queue.v1.RemoteService/ApplyForReplacement", RoleSet::Public()},
+      {"/shop.queue.v1.RemoteService/GetApplicationStatus", RoleSet::Public()},
+      {"/shop.queue.v1.RemoteService/WithdrawApplication", RoleSet::Public()},
+      {"/shop.queue.v1.RemoteService/ActivateCard", RoleSet::Public()},
+      // The review (RemoteManager checks the role again).
+      {"/shop.queue.v1.RemoteService/ListApplications", kReviewers},
+      {"/shop.queue.v1.RemoteService/GetApplication", kReviewers},
+      {"/shop.queue.v1.RemoteService/ApproveApplication", kReviewers},
+      {"/shop.queue.v1.RemoteService/RejectApplication", kReviewers},
+      {"/shop.queue.v1.RemoteService/DispatchCard", kReviewers},
+      // A card sent to a shop is handed over at its counter.
+      {"/shop.queue.v1.RemoteService/HandOverCard", kCounterStaff},
   };
   return *table;
 }
