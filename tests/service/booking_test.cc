@@ -400,11 +400,26 @@ TEST_F(BookingTest, ADueAppointmentGoesBeforeEarlierWalkInsButNotBeforeItsTime) 
   EXPECT_EQ(CallNext(), w2);
 }
 
+// With SMS sending on: [notify] enabled with a gateway (nothing listens
+// there; the sender looks once an hour and finds nothing due by then).
+ServerConfig SmsConfig() {
+  ServerConfig c = BookingConfig();
+  c.notify.enabled = true;
+  c.notify.sms.url = "http://127.0.0.1:9/send";
+  c.notify.poll_interval = absl::Hours(1);
+  return c;
+}
+
+class BookingSmsTest : public BookingTest {
+ protected:
+  BookingSmsTest() : BookingTest(SmsConfig()) {}
+};
+
 // "Your turn is near" through the real services: the phone of a booking
 // checked in late (a walk-in ticket) and a kiosk's opt-in each get one SMS
 // when 3 (the default notify_ahead) are ahead; a bad opt-in number is refused
 // by name.
-TEST_F(BookingTest, TurnIsNearReachesABookingsPhoneAndAKioskOptInOnce) {
+TEST_F(BookingSmsTest, TurnIsNearReachesABookingsPhoneAndAKioskOptInOnce) {
   OpenCounter();
   pb::Booking b;
   ASSERT_TRUE(Book(Local(15, 0), "+79165555555", &b).ok());
@@ -465,6 +480,42 @@ TEST_F(BookingTest, TurnIsNearReachesABookingsPhoneAndAKioskOptInOnce) {
   ASSERT_TRUE(kiosk_->CreateTicket(&near_ctx, req, &resp).ok());
   EXPECT_LE(resp.ticket().position(), 3);
   EXPECT_FALSE(resp.turn_near_sms());
+}
+
+// Sending off (the default): neither a booking's phone nor a kiosk's
+// opt-in is kept, the answer promises no SMS, and calls queue none.
+TEST_F(BookingTest, TurnIsNearNeedsSmsSendingOn) {
+  OpenCounter();
+  pb::Booking b;
+  ASSERT_TRUE(Book(Local(15, 0), "+79165555555", &b).ok());
+  clock_->Set(Local(15, 16));  // a late check-in: a walk-in ticket
+  for (int i = 0; i < 5; ++i) WalkIn();
+  pb::CheckInBookingResponse r;
+  ASSERT_TRUE(CheckIn(b.code(), &r).ok());
+  const int64_t late = r.ticket().ticket_id();
+  grpc::ClientContext ctx;
+  pb::CreateTicketRequest req;
+  req.set_branch_id("test");
+  req.set_service_prefix("R");
+  req.set_request_id("opt-in");
+  req.set_notify_phone("8 916 777-77-77");
+  pb::CreateTicketResponse resp;
+  ASSERT_TRUE(kiosk_->CreateTicket(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.ticket().position(), 6);
+  EXPECT_FALSE(resp.turn_near_sms()) << "no SMS can be sent";
+  const int64_t opted = resp.ticket().ticket_id();
+  for (int i = 0; i < 5; ++i) CallNext();
+  for (int64_t ticket : {late, opted}) {
+    std::vector<OutboxMessage> out;
+    ASSERT_TRUE(server_.store()
+                    .Read([&](ReadTx& tx) -> Status {
+                      auto m = tx.outbox().OutboxFor("ticket:" + std::to_string(ticket));
+                      if (m.ok()) out = *m;
+                      return m.status();
+                    })
+                    .ok());
+    EXPECT_TRUE(out.empty()) << ticket;
+  }
 }
 
 // A code whose ticket has left the queue (called, served, ...) was used: a

@@ -1,7 +1,9 @@
 // "Your turn is near" (server/domain/queue/turn_near.h) through QueueManager
 // over a real store (SQLite, and PostgreSQL in the pg. pass) with a manual
 // clock: one SMS in the outbox, queued with the call that brought the ticket
-// near, never a second one, none for tickets without a phone.
+// near, never a second one, none for tickets without a phone, none at all
+// (and no phone kept) while no SMS can be sent; the housekeeping sweep
+// blanks the phones of notices sent, dead or past the privacy retention.
 #include <gtest/gtest.h>
 
 #include "server/domain/queue/queue_manager.h"
@@ -23,6 +25,9 @@ class TurnNearTest : public ::testing::Test {
   void SetUp() override {
     ServerConfig config = testing::TestConfig(kZone);
     for (auto& s : config.branches[0].services) s.notify_ahead = s.prefix == "R" ? 2 : 0;
+    // Sending is on, with an SMS gateway (no sender runs here).
+    config.notify.enabled = true;
+    config.notify.sms.url = "http://127.0.0.1:9/send";
     Open(std::move(config));
   }
 
@@ -65,6 +70,7 @@ class TurnNearTest : public ::testing::Test {
   }
 
   int64_t NoticeRows() { return db_.QueryInt("SELECT COUNT(*) FROM ticket_notices"); }
+  int64_t OutboxRows() { return db_.QueryInt("SELECT COUNT(*) FROM outbox"); }
 
   TempDir dir_;
   testing::TestDb db_{dir_};
@@ -82,6 +88,7 @@ TEST_F(TurnNearTest, FiresOnceWhenTwoAreAheadAndNeverForTicketsWithoutAPhone) {
   auto mine = Take("R", "8 (912) 345-67-89");  // 4 ahead: kept
   ASSERT_TRUE(mine.ok()) << mine.status().ToString();
   EXPECT_EQ(mine->position, 4);
+  EXPECT_TRUE(mine->turn_near_sms);
   EXPECT_EQ(NoticeRows(), 1);
   ASSERT_TRUE(manager_->OpenCounter("test", "1", {"R"}).ok());
 
@@ -109,6 +116,7 @@ TEST_F(TurnNearTest, ATicketNearAlreadyAtIssueKeepsNoPhoneAndGetsNoNotice) {
   Take("R");
   auto mine = Take("R", kPhone, Language::kRu);  // 1 ahead <= 2: the slip says so
   ASSERT_TRUE(mine.ok());
+  EXPECT_FALSE(mine->turn_near_sms);
   EXPECT_EQ(NoticeRows(), 0);
   ASSERT_TRUE(manager_->OpenCounter("test", "1", {"R"}).ok());
   Serve();
@@ -154,6 +162,111 @@ TEST_F(TurnNearTest, ARetryKeepsOneTicketAndOneRow) {
   ASSERT_TRUE(a.ok() && b.ok()) << b.status().ToString();
   EXPECT_EQ(a->ticket.id, b->ticket.id);
   EXPECT_EQ(NoticeRows(), 1);
+  EXPECT_TRUE(a->turn_near_sms);
+  EXPECT_TRUE(b->turn_near_sms);
+  // Retried once the notice is queued (2 ahead): still the first answer,
+  // though the ticket is near now.
+  ASSERT_TRUE(manager_->OpenCounter("test", "1", {"R"}).ok());
+  Serve();
+  Serve();
+  ASSERT_EQ(Notices(a->ticket.id).size(), 1u);
+  auto c = manager_->CreateTicket(in);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->ticket.id, a->ticket.id);
+  EXPECT_EQ(c->position, 2);
+  EXPECT_TRUE(c->turn_near_sms);
+}
+
+// Notifications off (the default), or on without an SMS gateway: no phone
+// is kept, the answer promises no SMS, and no notice is ever queued (it
+// would go out hours late once sending is turned on).
+TEST_F(TurnNearTest, WithoutSmsSendingNoPhoneIsKeptAndNothingIsQueued) {
+  ServerConfig off = config_;
+  off.notify.enabled = false;
+  ServerConfig email_only = config_;
+  email_only.notify.sms.url.clear();
+  email_only.notify.smtp.url = "smtp://127.0.0.1:9";
+  email_only.notify.smtp.from = "queue@shop.example";
+  for (ServerConfig* config : {&off, &email_only}) {
+    SCOPED_TRACE(config == &off ? "notify off" : "no SMS gateway");
+    Open(*config);
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(Take("R").ok());
+    auto mine = Take("R", kPhone);  // 4 ahead: would be kept
+    ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+    EXPECT_EQ(mine->position, 4);
+    EXPECT_FALSE(mine->turn_near_sms);
+    EXPECT_EQ(NoticeRows(), 0);
+    ASSERT_TRUE(manager_->OpenCounter("test", "1", {"R"}).ok());
+    for (int i = 0; i < 4; ++i) Serve();
+    EXPECT_TRUE(Notices(mine->ticket.id).empty());
+    EXPECT_EQ(OutboxRows(), 0);
+    // Closes the counter and ends the rest for the next round.
+    Serve();
+    ASSERT_TRUE(manager_->CloseCounter("test", "1").ok());
+  }
+}
+
+// The sweep blanks the phone of a "turn is near" SMS once it is sent or
+// dead, and of any (even pending) past [privacy] retention; the rest of the
+// row stays, and other subjects' messages are left to their own erasure.
+TEST_F(TurnNearTest, TheSweepBlanksThePhonesOfSpentNoticesAndOfOldOnes) {
+  for (int i = 0; i < 3; ++i) Take("R");
+  auto sent = Take("R", "+79990000001");     // 3 ahead
+  auto dead = Take("R", "+79990000002");     // 4 ahead
+  auto pending = Take("R", "+79990000003");  // 5 ahead
+  ASSERT_TRUE(sent.ok() && dead.ok() && pending.ok());
+  OutboxMessage booking{0, clock_.Now(), "sms", "+79990000004", "reminder", "booking:7"};
+  ASSERT_TRUE(manager_->OpenCounter("test", "1", {"R"}).ok());
+  for (int i = 0; i < 3; ++i) Serve();  // each comes within 2 in turn
+  const OutboxMessage s = Notices(sent->ticket.id).at(0);
+  const OutboxMessage d = Notices(dead->ticket.id).at(0);
+  ASSERT_EQ(Notices(pending->ticket.id).size(), 1u);
+  ASSERT_TRUE(store_
+                  ->Write([&](WriteTx& tx) -> Status {
+                    QUEUE_RETURN_IF_ERROR(tx.outbox().MarkSent(s.id, clock_.Now()));
+                    QUEUE_RETURN_IF_ERROR(tx.outbox().MarkFailed(d.id, 1, clock_.Now(),
+                                                                 "gateway answered HTTP 400",
+                                                                 /*dead=*/true));
+                    QUEUE_RETURN_IF_ERROR(tx.outbox().EnqueueMessage(booking));
+                    return tx.outbox().MarkSent(booking.id, clock_.Now());
+                  })
+                  .ok());
+
+  auto pruned = manager_->PruneRequests();
+  ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
+  const OutboxMessage s2 = Notices(sent->ticket.id).at(0);
+  EXPECT_EQ(s2.recipient, "");
+  EXPECT_EQ(s2.state, OutboxState::kSent);
+  EXPECT_EQ(s2.text, s.text);
+  EXPECT_EQ(s2.channel, "sms");
+  ASSERT_TRUE(s2.sent.has_value());
+  EXPECT_EQ(*s2.sent, clock_.Now());
+  const OutboxMessage d2 = Notices(dead->ticket.id).at(0);
+  EXPECT_EQ(d2.recipient, "");
+  EXPECT_EQ(d2.state, OutboxState::kDead);
+  EXPECT_EQ(d2.last_error, "gateway answered HTTP 400");
+  EXPECT_EQ(Notices(pending->ticket.id).at(0).recipient, "+79990000003") << "still to be sent";
+  auto others = [&] {
+    std::vector<OutboxMessage> out;
+    EXPECT_TRUE(store_
+                    ->Read([&](ReadTx& tx) -> Status {
+                      auto m = tx.outbox().OutboxFor("booking:7");
+                      if (m.ok()) out = *m;
+                      return m.status();
+                    })
+                    .ok());
+    return out;
+  };
+  EXPECT_EQ(others().at(0).recipient, "+79990000004") << "a booking's erasure is its own";
+
+  // Past the retention even a pending one goes.
+  clock_.Advance(config_.privacy.retention + absl::Hours(1));
+  ASSERT_TRUE(manager_->PruneRequests().ok());
+  const OutboxMessage p2 = Notices(pending->ticket.id).at(0);
+  EXPECT_EQ(p2.recipient, "");
+  EXPECT_EQ(p2.state, OutboxState::kPending);
+  EXPECT_FALSE(p2.text.empty());
+  EXPECT_EQ(others().at(0).recipient, "+79990000004");
 }
 
 TEST_F(TurnNearTest, AnEndedTicketsRowIsPrunedAndAWaitingOnesKept) {

@@ -4,6 +4,7 @@
 
 #include "server/domain/common/personal_data.h"
 #include "server/domain/queue/ticket_history.h"
+#include "server/domain/queue/turn_near.h"
 
 namespace shop::queue {
 namespace {
@@ -317,15 +318,18 @@ Result<CheckInResult> BookingManager::CheckIn(const std::string& branch_id,
     Result<Ticket> t = Status::Internal("unset");
     if (v == CheckInVerdict::kOnTime) {
       t = IssueTicket(tx, b, k.service_prefix, k.language, Priority::kNone, Origin::kAppointment,
-                      k.slot_start, now, who, token, Subject(k), k.phone);
+                      k.slot_start, now, who, token, Subject(k));
     } else {
       if (!b.IsOpen(now))
         return Status::FailedPrecondition("the branch is closed now; tickets are issued during "
                                           "opening hours");
       t = IssueTicket(tx, b, k.service_prefix, k.language, Priority::kNone, Origin::kWalkIn,
-                      absl::InfinitePast(), now, who, token, Subject(k) + " late", k.phone);
+                      absl::InfinitePast(), now, who, token, Subject(k) + " late");
     }
     if (!t.ok()) return t.status();
+    // The booking's phone gets "your turn is near" (turn_near.h).
+    auto kept = KeepNoticePhone(tx, config_.notify, b, *t, k.phone, now);
+    if (!kept.ok()) return kept.status();
     k.state = BookingState::kCheckedIn;
     k.ticket_id = t->id;
     k.late_walk_in = v == CheckInVerdict::kLate;

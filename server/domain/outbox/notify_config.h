@@ -51,6 +51,10 @@ struct NotifyConfig {
   RetryPolicy retry;
   SmtpConfig smtp;
   SmsGatewayConfig sms;
+
+  // Whether an SMS queued now will be sent: sending is on and an SMS
+  // gateway is configured. What offers a customer an SMS asks this first.
+  bool SendsSms() const { return enabled && !sms.url.empty(); }
 };
 
 }  // namespace shop::queue

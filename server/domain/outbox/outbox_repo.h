@@ -71,6 +71,15 @@ class OutboxRepo : public OutboxReader {
   // attempts reset (its last error stays until the next attempt).
   // NotFound when no dead message `id` exists.
   virtual Status RetryDead(int64_t id, absl::Time now) = 0;
+  // Housekeeping: blanks the recipient (to "", which the sender takes as
+  // erased) of every message whose subject starts with `subject_prefix`
+  // ("ticket:") and that is sent or dead, or was queued before `before`
+  // (the privacy retention); the rest of each row stays. For subjects with
+  // no row of their own to erase them with (cases and bookings erase their
+  // messages' recipients with their own personal data). Returns how many
+  // recipients it blanked.
+  virtual Result<int> EraseSpentRecipients(const std::string& subject_prefix,
+                                           absl::Time before) = 0;
 };
 
 }  // namespace shop::queue

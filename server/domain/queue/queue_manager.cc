@@ -320,20 +320,30 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
       in.notify_phone.empty() ? std::string() : NormalizeRuMobile(in.notify_phone).value_or("");
   Ticket out;
   bool created = false;
+  bool phone_kept = false;
   Status st = store_.Write([&](WriteTx& tx) -> Status {
+    created = phone_kept = false;  // the store may run this again
     auto prior = PriorResult(tx, branch.branch_id, kMethodCreate, who, in.request_id,
                              CreateParams(in));
     if (!prior.ok()) return prior.status();
     if (prior->has_value()) {  // a retry: answer with the first result
       out = **prior;
+      if (!phone.empty()) {
+        auto kept = NoticeKept(tx, out);
+        if (!kept.ok()) return kept.status();
+        phone_kept = *kept;
+      }
       return Status::Ok();
     }
     if (!branch.IsOpen(now))
       return Status::FailedPrecondition("branch " + branch.branch_id +
                                         " is closed now; tickets are issued during opening hours");
     auto t = IssueTicket(tx, branch, in.service_prefix, in.language, in.priority, Origin::kWalkIn,
-                         absl::InfinitePast(), now, who, token, {}, phone);
+                         absl::InfinitePast(), now, who, token);
     if (!t.ok()) return t.status();
+    auto kept = KeepNoticePhone(tx, config_.notify, branch, *t, phone, now);
+    if (!kept.ok()) return kept.status();
+    phone_kept = *kept;
     QUEUE_RETURN_IF_ERROR(tx.tickets().SaveRequest(t->branch_id, kMethodCreate, ActorName(who),
                                          in.request_id, CreateParams(in), t->id, now));
     out = *t;
@@ -346,9 +356,9 @@ Result<TicketView> QueueManager::CreateTicket(const CreateTicketInput& in, const
     PublishAfterCommit(branch, {});
   }
   auto view = ViewAfterWrite(branch, out);
-  // Whether the phone was kept (KeepNoticePhone's rule, at the position
-  // the answer shows).
-  if (view.ok()) view->turn_near_sms = !phone.empty() && NoticeWanted(branch, out, view->position);
+  // Whether the phone was kept, as decided in the transaction (the position
+  // read since may already differ).
+  if (view.ok()) view->turn_near_sms = phone_kept;
   return view;
 }
 
@@ -529,7 +539,8 @@ Result<TicketView> QueueManager::CallNext(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(tx.tickets().SaveRequest(branch_id, kMethodCallNext, ActorName(who), request_id,
                                          "counter=" + counter_id, t.id, now));
     QUEUE_RETURN_IF_ERROR(RecordTicketEvent(tx, EventFor(t, "call", TicketState::kWaiting, now, who)));
-    auto noticed = QueueTurnNearNotices(tx, **b, config_.templates, t.service_prefix, now);
+    auto noticed =
+        QueueTurnNearNotices(tx, config_.notify, **b, config_.templates, t.service_prefix, now);
     if (!noticed.ok()) return noticed.status();
     out = t;
     called = true;
@@ -562,7 +573,8 @@ Result<TicketView> QueueManager::CallChosen(const std::string& branch_id,
     QUEUE_RETURN_IF_ERROR(tx.tickets().UpdateTicket(ticket, TicketState::kWaiting));
     QUEUE_RETURN_IF_ERROR(
         RecordTicketEvent(tx, EventFor(ticket, "call", TicketState::kWaiting, now, who, "out of order")));
-    auto noticed = QueueTurnNearNotices(tx, **b, config_.templates, ticket.service_prefix, now);
+    auto noticed = QueueTurnNearNotices(tx, config_.notify, **b, config_.templates,
+                                        ticket.service_prefix, now);
     if (!noticed.ok()) return noticed.status();
     out = ticket;
     return Status::Ok();
@@ -676,14 +688,21 @@ Result<std::vector<Ticket>> QueueManager::ListTickets(const std::string& branch_
 }
 
 Result<int> QueueManager::PruneRequests() {
-  const absl::Time before = clock_.Now() - config_.housekeeping.request_ids;
+  const absl::Time now = clock_.Now();
+  const absl::Time before = now - config_.housekeeping.request_ids;
   int pruned = 0;
   QUEUE_RETURN_IF_ERROR(store_.Write([&](WriteTx& tx) -> Status {
     auto n = tx.tickets().PruneRequests(before);
     if (!n.ok()) return n.status();
     auto notices = tx.tickets().PruneNotices();
     if (!notices.ok()) return notices.status();
-    pruned = *n + *notices;
+    // The phones of "your turn is near" SMS once sent or given up (and of
+    // any past the privacy retention): a ticket has no personal row that
+    // would take them along when it is erased.
+    auto phones = tx.outbox().EraseSpentRecipients(kTicketSubjectPrefix,
+                                                   now - config_.privacy.retention);
+    if (!phones.ok()) return phones.status();
+    pruned = *n + *notices + *phones;
     return Status::Ok();
   }));
   return pruned;

@@ -148,7 +148,10 @@ class QueueManager {
   // earlier business day. Returns how many expired.
   Result<int> ExpireOverdue();
   // Forgets client request ids older than [housekeeping] request_id_days,
-  // and the "turn is near" rows of tickets that have ended. Returns how many.
+  // the "turn is near" rows of tickets that have ended, and the phones of
+  // "turn is near" SMS that were sent or given up or are older than
+  // [privacy] retention (the messages stay, without a recipient). Returns
+  // how many.
   Result<int> PruneRequests();
 
   // Several servers share the store (a chain's database): board updates

@@ -1,7 +1,6 @@
 #include "server/domain/queue/ticket_history.h"
 
 #include "server/domain/queue/queue_policy.h"
-#include "server/domain/queue/turn_near.h"
 
 namespace shop::queue {
 
@@ -106,8 +105,7 @@ Status CheckCounterNotTaken(ReadTx& tx, const std::string& branch_id,
 Result<Ticket> IssueTicket(WriteTx& tx, const BranchConfig& branch, const std::string& service,
                            Language language, Priority priority, Origin origin, absl::Time due,
                            absl::Time now, const Principal* who,
-                           const std::string& status_token, const std::string& detail,
-                           const std::string& notify_phone) {
+                           const std::string& status_token, const std::string& detail) {
   Ticket t;
   t.status_token = status_token;
   t.branch_id = branch.branch_id;
@@ -126,7 +124,6 @@ Result<Ticket> IssueTicket(WriteTx& tx, const BranchConfig& branch, const std::s
   QUEUE_RETURN_IF_ERROR(tx.tickets().InsertTicket(t));
   QUEUE_RETURN_IF_ERROR(
       RecordTicketEvent(tx, EventFor(t, "create", TicketState::kWaiting, now, who, detail)));
-  QUEUE_RETURN_IF_ERROR(KeepNoticePhone(tx, branch, t, notify_phone, now));
   return t;
 }
 

@@ -27,12 +27,12 @@ Status RecordTicketEvent(WriteTx& tx, const TicketEvent& e);
 
 // Issues the next number of `service` for the current business day as a
 // waiting ticket (appointments with their due time) with `status_token`
-// (StatusToken) and records it. With `notify_phone` (normalised), the
-// customer gets "your turn is near" (turn_near.h).
+// (StatusToken) and records it. A phone for "your turn is near" is the
+// caller's to keep after it (KeepNoticePhone, turn_near.h).
 Result<Ticket> IssueTicket(WriteTx& tx, const BranchConfig& branch, const std::string& service,
                            Language language, Priority priority, Origin origin, absl::Time due,
                            absl::Time now, const Principal* who, const std::string& status_token,
-                           const std::string& detail = {}, const std::string& notify_phone = {});
+                           const std::string& detail = {});
 
 // The ticket with `id` in the branch, or NOT_FOUND.
 Result<Ticket> LoadTicket(ReadTx& tx, const std::string& branch_id, int64_t id);

@@ -20,26 +20,41 @@ Result<int> PeopleAhead(ReadTx& tx, const Ticket& t, absl::Time now) {
   return ahead;
 }
 
-Status KeepNoticePhone(WriteTx& tx, const BranchConfig& b, const Ticket& t,
-                       const std::string& phone, absl::Time now) {
-  if (phone.empty()) return Status::Ok();
-  if (!NoticeWanted(b, t, std::numeric_limits<int>::max())) return Status::Ok();
+Result<bool> KeepNoticePhone(WriteTx& tx, const NotifyConfig& notify, const BranchConfig& b,
+                             const Ticket& t, const std::string& phone, absl::Time now) {
+  if (phone.empty()) return false;
+  if (!NoticeWanted(notify, b, t, std::numeric_limits<int>::max())) return false;
   auto ahead = PeopleAhead(tx, t, now);
   if (!ahead.ok()) return ahead.status();
-  if (!NoticeWanted(b, t, *ahead)) return Status::Ok();
-  return tx.tickets().SaveNotice(t.id, phone, t.language);
+  if (!NoticeWanted(notify, b, t, *ahead)) return false;
+  QUEUE_RETURN_IF_ERROR(tx.tickets().SaveNotice(t.id, phone, t.language));
+  return true;
 }
 
-bool NoticeWanted(const BranchConfig& b, const Ticket& t, int ahead) {
+Result<bool> NoticeKept(ReadTx& tx, const Ticket& t) {
+  auto pending = tx.tickets().PendingNotices(t.branch_id, t.service_prefix);
+  if (!pending.ok()) return pending.status();
+  for (const NoticeCandidate& c : *pending)
+    if (c.ticket.id == t.id) return true;
+  auto queued = tx.outbox().OutboxFor(TicketSubject(t.id));
+  if (!queued.ok()) return queued.status();
+  return !queued->empty();
+}
+
+bool NoticeWanted(const NotifyConfig& notify, const BranchConfig& b, const Ticket& t, int ahead) {
+  if (!notify.SendsSms()) return false;
   const ServiceConfig* s = b.FindService(t.service_prefix);
   return s && s->notify_ahead > 0 && ahead > s->notify_ahead;
 }
 
-std::string TicketSubject(int64_t ticket_id) { return "ticket:" + std::to_string(ticket_id); }
+std::string TicketSubject(int64_t ticket_id) {
+  return kTicketSubjectPrefix + std::to_string(ticket_id);
+}
 
-Result<int> QueueTurnNearNotices(WriteTx& tx, const BranchConfig& b,
+Result<int> QueueTurnNearNotices(WriteTx& tx, const NotifyConfig& notify, const BranchConfig& b,
                                  const MessageTemplates& texts, const std::string& service,
                                  absl::Time now) {
+  if (!notify.SendsSms()) return 0;
   const ServiceConfig* s = b.FindService(service);
   if (!s || s->notify_ahead <= 0) return 0;
   auto pending = tx.tickets().PendingNotices(b.branch_id, service);

@@ -45,6 +45,13 @@ constexpr Statement kRetryDead{
     "outbox_retry_dead",
     "UPDATE outbox SET state = 0, attempts = 0, next_try_us = $2 WHERE id = $1 AND state = 2"};
 
+// $1 the subject prefix, $2 the cutoff (us). starts_with: byte-exact
+// whatever the database's collation.
+constexpr Statement kEraseSpentRecipients{
+    "outbox_erase_spent_recipients",
+    "UPDATE outbox SET recipient = '' WHERE starts_with(subject, $1) "
+    "AND recipient <> '' AND (state IN (1, 2) OR created_us < $2)"};
+
 #undef OUTBOX_COLUMNS
 
 Result<std::vector<OutboxMessage>> ReadAll(Result<Rows> rows) {
@@ -127,6 +134,15 @@ Status PgOutboxRepo::MarkFailed(int64_t id, int attempts, absl::Time next_try,
 Status PgOutboxRepo::RetryDead(int64_t id, absl::Time now) {
   return OneChanged(conn_.Query(kRetryDead, {id, codec::Micros(now)}),
                     "no dead outbox message " + std::to_string(id));
+}
+
+Result<int> PgOutboxRepo::EraseSpentRecipients(const std::string& subject_prefix,
+                                               absl::Time before) {
+  if (subject_prefix.empty())
+    return Status::InvalidArgument("subject_prefix", "a subject prefix such as \"ticket:\"");
+  auto rows = conn_.Query(kEraseSpentRecipients, {subject_prefix, codec::Micros(before)});
+  if (!rows.ok()) return rows.status();
+  return static_cast<int>(rows->affected());
 }
 
 }  // namespace shop::queue::pg

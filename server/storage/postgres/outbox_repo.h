@@ -22,6 +22,8 @@ class PgOutboxRepo final : public OutboxRepo {
   Status MarkFailed(int64_t id, int attempts, absl::Time next_try, const std::string& error,
                     bool dead) override;
   Status RetryDead(int64_t id, absl::Time now) override;
+  Result<int> EraseSpentRecipients(const std::string& subject_prefix,
+                                   absl::Time before) override;
 
  private:
   Conn& conn_;

@@ -57,6 +57,12 @@ constexpr const char* kMarkFailed =
 constexpr const char* kRetryDead =
     "UPDATE outbox SET state = 0, attempts = 0, next_try_us = ?2 WHERE id = ?1 AND state = 2";
 
+// ?1 the subject prefix, ?2 the first string after every string it starts
+// (the range keeps to the index outbox_by_subject), ?3 the cutoff (us).
+constexpr const char* kEraseSpentRecipients =
+    "UPDATE outbox SET recipient = '' WHERE subject >= ?1 AND subject < ?2 "
+    "AND recipient <> '' AND (state IN (1, 2) OR created_us < ?3)";
+
 #undef OUTBOX_COLUMNS
 
 }  // namespace
@@ -141,6 +147,20 @@ Status SqliteOutboxRepo::RetryDead(int64_t id, absl::Time now) {
   QUEUE_RETURN_IF_ERROR((*st)->Run());
   if (db_.Changes() != 1) return Status::NotFound("no dead outbox message " + std::to_string(id));
   return Status::Ok();
+}
+
+Result<int> SqliteOutboxRepo::EraseSpentRecipients(const std::string& subject_prefix,
+                                                   absl::Time before) {
+  if (subject_prefix.empty() || static_cast<unsigned char>(subject_prefix.back()) == 0xFF)
+    return Status::InvalidArgument("subject_prefix", "a subject prefix such as \"ticket:\"");
+  // Byte order (BINARY): every string that starts with "ticket:" is below "ticket;".
+  std::string after = subject_prefix;
+  after.back() = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
+  auto st = db_.Prepare(kEraseSpentRecipients);
+  if (!st.ok()) return st.status();
+  (*st)->Bind(1, subject_prefix).Bind(2, after).Bind(3, absl::ToUnixMicros(before));
+  QUEUE_RETURN_IF_ERROR((*st)->Run());
+  return db_.Changes();
 }
 
 }  // namespace shop::queue::sqlite
