@@ -67,8 +67,17 @@ Status Int(const toml::table& t, const char* key, int lo, int hi, int& out,
   return Status::Ok();
 }
 
-// A secret from `<name>_file` (its first line) or `<name>_env`; never
-// inline, so configuration files can be shown and kept in version control.
+// `s` without trailing whitespace (spaces, tabs, CR, LF): what an editor or
+// `echo` leaves after a secret, and what must not reach a header.
+void TrimTrailingSpace(std::string& s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
+                        s.back() == '\n' || s.back() == '\v' || s.back() == '\f'))
+    s.pop_back();
+}
+
+// A secret from `<name>_file` (its first line) or `<name>_env`, without
+// trailing whitespace; never inline, so configuration files can be shown and
+// kept in version control.
 Status Secret(const toml::table& t, const std::string& name, std::string& out,
               const std::string& path, const std::string& origin) {
   if (t.get(name))
@@ -84,14 +93,16 @@ Status Secret(const toml::table& t, const std::string& name, std::string& out,
     std::ifstream in(file);
     if (!in) return Bad(origin, path + "." + name + "_file", "cannot read " + file);
     std::getline(in, out);
-    while (!out.empty() && (out.back() == '\r' || out.back() == ' ')) out.pop_back();
+    TrimTrailingSpace(out);
     if (out.empty()) return Bad(origin, path + "." + name + "_file", file + " is empty");
   }
   if (!env.empty()) {
     const char* v = std::getenv(env.c_str());
-    if (!v || !*v)
-      return Bad(origin, path + "." + name + "_env", "environment variable " + env + " is unset");
-    out = v;
+    out = v ? v : "";
+    TrimTrailingSpace(out);
+    if (out.empty())
+      return Bad(origin, path + "." + name + "_env",
+                 "environment variable " + env + " is unset or blank");
   }
   return Status::Ok();
 }

@@ -79,7 +79,7 @@ class HttpSmsChannel final : public Channel {
     Append(headers, "Idempotency-Key: " + d.key);
     if (!get) Append(headers, "Content-Type: " + config_.content_type);
     for (const auto& [name, value] : config_.headers)
-      Append(headers, name + ": " + FillPlaceholders(value, vars, nullptr));
+      Append(headers, name + ": " + HeaderSafe(FillPlaceholders(value, vars, nullptr)));
     Append(headers, "Expect:");  // no 100-continue round trip
     curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers.get());
     if (get) {
@@ -96,8 +96,8 @@ class HttpSmsChannel final : public Channel {
     curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) return SendResult::Ok();
     const std::string why = "gateway answered HTTP " + std::to_string(status);
-    if (status == 408 || status == 429 || status >= 500) return SendResult::Transient(why);
-    return SendResult::Permanent(why);
+    return GatewayFailure(status) == FailureKind::kTransient ? SendResult::Transient(why)
+                                                             : SendResult::Permanent(why);
   }
 
  private:
@@ -130,8 +130,12 @@ class SmtpChannel final : public Channel {
     if (!c) return SendResult::Transient("curl: cannot make a handle");
     CommonOptions(c.get(), config_.connect_timeout, config_.timeout, cancel);
     curl_easy_setopt(c.get(), CURLOPT_URL, config_.url.c_str());
+    // A login needs TLS: with CURLUSESSL_TRY a server that offers no
+    // STARTTLS (or a man in the middle who strips it) would get the password
+    // in clear.
+    const bool tls = config_.require_tls || !config_.user.empty();
     curl_easy_setopt(c.get(), CURLOPT_USE_SSL,
-                     static_cast<long>(config_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+                     static_cast<long>(tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
     if (!config_.user.empty()) {
       curl_easy_setopt(c.get(), CURLOPT_USERNAME, config_.user.c_str());
       curl_easy_setopt(c.get(), CURLOPT_PASSWORD, config_.password.c_str());
@@ -161,6 +165,12 @@ class SmtpChannel final : public Channel {
 };
 
 }  // namespace
+
+FailureKind GatewayFailure(long status) {
+  if (status == 408 || status == 429 || status >= 500) return FailureKind::kTransient;
+  if (status == 401 || status == 403 || status == 404) return FailureKind::kTransient;
+  return FailureKind::kPermanent;
+}
 
 std::unique_ptr<Channel> MakeHttpSmsChannel(const SmsGatewayConfig& config) {
   return std::make_unique<HttpSmsChannel>(config);

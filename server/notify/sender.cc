@@ -68,6 +68,7 @@ SendResult OutboxSender::SendOne(const OutboxMessage& m) {
 }
 
 Result<int> OutboxSender::RunOnce() {
+  unrecorded_ = false;
   if (!store_.LeadsBackgroundWork()) return 0;  // another server sends
   std::vector<OutboxMessage> due;
   QUEUE_RETURN_IF_ERROR(store_.Read([&](ReadTx& tx) -> Status {
@@ -114,9 +115,11 @@ Result<int> OutboxSender::RunOnce() {
     }
     if (recorded.code() == Status::Code::kNotFound)
       spdlog::info("outbox: message {} was no longer pending when its result came", m.id);
-    else if (!recorded.ok())
+    else if (!recorded.ok()) {
+      unrecorded_ = true;
       spdlog::error("outbox: the result of message {} was not recorded (it will be sent again "
                     "under the same key): {}", m.id, recorded.message());
+    }
   }
   return attempted;
 }
@@ -149,8 +152,10 @@ void OutboxSender::Loop() {
     auto n = RunOnce();
     if (!n.ok()) spdlog::error("outbox: cannot read due messages: {}", n.status().message());
     lock.lock();
-    // A full batch: there may be more due at once.
-    if (n.ok() && *n >= options_.batch) continue;
+    // A full batch: there may be more due at once. Unless a result could
+    // not be recorded: its message is still due, and going on at once would
+    // send it again and again while the store refuses.
+    if (n.ok() && *n >= options_.batch && !unrecorded_) continue;
     cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval),
                  [&] { return stopping_; });
   }

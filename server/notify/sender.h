@@ -64,6 +64,9 @@ class OutboxSender {
       std::function<void(const std::string&, const char*)> on_attempt = nullptr);
 
   // One pass: sends up to `batch` due messages; how many were attempted.
+  // The thread starts the next pass at once after a full batch, unless the
+  // result of a message could not be recorded (the store failing): then it
+  // waits poll_interval, as after any other pass.
   Result<int> RunOnce();
 
   void Start();
@@ -85,6 +88,9 @@ class OutboxSender {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
+  // The last pass could not record the result of a message (it is still
+  // due). Written by RunOnce, read by Loop: the sender's thread only.
+  bool unrecorded_ = false;
   std::thread thread_;
 };
 

@@ -71,6 +71,14 @@ std::string FillPlaceholders(std::string_view tmpl, const std::map<std::string, 
   return out;
 }
 
+std::string HeaderSafe(std::string s) {
+  for (char& c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) c = ' ';
+  }
+  return s;
+}
+
 Escape EscapeFor(std::string_view content_type) {
   std::string lower(content_type);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -24,6 +24,10 @@ using Escape = std::function<std::string(std::string_view)>;
 // unknown "{...}" (JSON braces, say) are kept as written.
 std::string FillPlaceholders(std::string_view tmpl, const std::map<std::string, std::string>& vars,
                              const Escape& escape);
+// `s` safe as an HTTP header value: every control character (CR and LF
+// above all, which would end the header and start another) and DEL becomes
+// a space. For header values after their placeholders are filled.
+std::string HeaderSafe(std::string s);
 // The escaping a body of `content_type` needs: JSON-escaped for "...json...",
 // URL-encoded for "application/x-www-form-urlencoded", none otherwise.
 Escape EscapeFor(std::string_view content_type);

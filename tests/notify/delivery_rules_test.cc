@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "server/domain/outbox/delivery.h"
+#include "server/notify/curl_channels.h"
 #include "server/notify/text_codec.h"
 #include "tests/notify/sinks.h"
 
@@ -94,6 +95,22 @@ TEST(DeliveryRules, SafeErrorDropsPhonesAddressesAndNewlinesAndIsBounded) {
   const std::string cut = SafeError(zh);
   EXPECT_LE(cut.size(), kMaxErrorBytes);
   EXPECT_EQ(cut.size() % 2, 0u);
+}
+
+// An SMS gateway's answers: 408, 429 and 5xx are passing trouble; 401, 403
+// and 404 a wrong token or address (the configuration's fault, fixed by an
+// admin), retried too; any other status refuses this message for good.
+TEST(DeliveryRules, GatewayStatusesThatAreRetried) {
+  for (long status : {401L, 403L, 404L, 408L, 429L, 500L, 502L, 503L, 599L})
+    EXPECT_EQ(notify::GatewayFailure(status), FailureKind::kTransient) << status;
+  for (long status : {300L, 400L, 402L, 405L, 409L, 410L, 413L, 415L, 422L, 451L})
+    EXPECT_EQ(notify::GatewayFailure(status), FailureKind::kPermanent) << status;
+}
+
+TEST(TextCodec, HeaderValuesLoseEveryControlCharacter) {
+  EXPECT_EQ(notify::HeaderSafe("Bearer tok\r\nX-Evil: 1"), "Bearer tok  X-Evil: 1");
+  EXPECT_EQ(notify::HeaderSafe(std::string("a\0b\tc\x7f\x1b", 7)), "a b c  ");
+  EXPECT_EQ(notify::HeaderSafe("Талон A001 号码"), "Талон A001 号码");  // UTF-8 kept
 }
 
 TEST(TextCodec, JsonEscapingKeepsUtf8AndEscapesQuotesAndControls) {

@@ -79,6 +79,45 @@ Authorization = "Bearer {token}"
   EXPECT_EQ(n.sms.headers[0].first, "Authorization");
 }
 
+// What an editor or `echo` leaves after a secret (a newline, CR LF, spaces,
+// a tab) is not part of it: it would end up inside an HTTP header or a
+// login. A secret of nothing but whitespace is refused.
+TEST(NotifyConfig, SecretsLoseTrailingWhitespaceFromFilesAndTheEnvironment) {
+  testing::TempDir dir;
+  std::ofstream(dir.File("token"), std::ios::binary) << "tok-123 \t\r\nsecond line\n";
+  setenv("SHOP_QUEUE_TEST_SMTP_PASSWORD_NL", "pw-456\r\n", 1);
+  setenv("SHOP_QUEUE_TEST_SMS_TOKEN_NL", "tok-789\n", 1);
+  setenv("SHOP_QUEUE_TEST_BLANK", " \n", 1);
+  auto c = Parse(R"(
+[notify.smtp]
+url = "smtps://mail.shop.example:465"
+from = "queue@shop.example"
+user = "queue"
+password_env = "SHOP_QUEUE_TEST_SMTP_PASSWORD_NL"
+[notify.sms]
+url = "https://sms.example.ru/api/send"
+token_file = ")" + dir.File("token") + R"("
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->notify.smtp.password, "pw-456");
+  EXPECT_EQ(c->notify.sms.token, "tok-123");
+  c = Parse(R"(
+[notify.sms]
+url = "https://sms.example.ru/api/send"
+token_env = "SHOP_QUEUE_TEST_SMS_TOKEN_NL"
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->notify.sms.token, "tok-789");
+  c = Parse(R"(
+[notify.sms]
+url = "https://sms.example.ru/api/send"
+token_env = "SHOP_QUEUE_TEST_BLANK"
+)");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("notify.sms.token_env"), std::string::npos)
+      << c.status().message();
+}
+
 TEST(NotifyConfig, MistakesAreRefusedNamingTheKey) {
   struct Case {
     const char* toml;

@@ -2,8 +2,15 @@
 // server on 127.0.0.1), with a manual clock, on both engines: a message is
 // sent exactly once with its idempotency key, headers and text in its
 // language; a failing gateway is retried with back-off and dead-lettered;
-// a refusal is dead at once; a missing channel fails like any attempt.
+// a refusal is dead at once, a wrong token or address (401/403/404) retried;
+// a missing channel fails like any attempt; a login needs TLS; header
+// values carry no line breaks; results that cannot be recorded do not make
+// the thread resend at once.
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "server/domain/common/branch.h"
 #include "server/domain/outbox/delivery.h"
@@ -154,17 +161,29 @@ TEST_F(SenderTest, AnEmailIsSentOnceWithMessageIdSubjectAndBodyInItsLanguage) {
   EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
 }
 
-TEST_F(SenderTest, WithAUserTheMailServerIsLoggedInto) {
+// A login needs TLS whatever require_tls says: the sink offers no
+// STARTTLS, so the session stops before AUTH, no mail goes, and the message
+// is retried (an admin fixes the server or the URL).
+TEST_F(SenderTest, WithAUserAMailServerWithoutTlsNeverGetsThePassword) {
   config_.smtp.user = "queue";
   config_.smtp.password = "pw-123";
+  config_.smtp.require_tls = false;
   const OutboxMessage m = Enqueue("email", "ivan@example.ru", "text", Language::kRu);
   auto sender = Sender();
   EXPECT_EQ(Run(*sender), 1);
-  const auto mails = smtp_.mails();
-  ASSERT_EQ(mails.size(), 1u);
-  // AUTH PLAIN with "\0queue\0pw-123".
-  ASSERT_EQ(mails[0].auth.rfind("AUTH PLAIN ", 0), 0u) << mails[0].auth;
-  EXPECT_EQ(testing::FromBase64(mails[0].auth.substr(11)), std::string("\0queue\0pw-123", 13));
+  EXPECT_TRUE(smtp_.mails().empty());
+  const OutboxMessage s = Get(m.id);
+  EXPECT_EQ(s.state, OutboxState::kPending);
+  EXPECT_EQ(s.attempts, 1);
+  EXPECT_NE(s.last_error.find("curl:"), std::string::npos) << s.last_error;
+  // Without a login the same server takes the mail in clear.
+  config_.smtp.user.clear();
+  config_.smtp.password.clear();
+  clock_.Advance(absl::Minutes(1));
+  auto plain = Sender();
+  EXPECT_EQ(Run(*plain), 1);
+  ASSERT_EQ(smtp_.mails().size(), 1u);
+  EXPECT_TRUE(smtp_.mails()[0].auth.empty());
   EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
 }
 
@@ -236,6 +255,47 @@ TEST_F(SenderTest, AGatewayRefusalIsDeadAtOnce) {
   EXPECT_EQ(s.last_error, "gateway answered HTTP 400");
 }
 
+// A gateway that does not know the token or the address (401, 403, 404) is
+// misconfigured, which an admin fixes: every message is retried meanwhile,
+// none dead at the first answer.
+TEST_F(SenderTest, AnUnauthorizedOrMissingGatewayIsRetried) {
+  for (int status : {401, 403, 404}) {
+    SCOPED_TRACE(status);
+    sms_.SetStatus(status);
+    const OutboxMessage m = Enqueue("sms", "+79123456789", "text", Language::kRu);
+    auto sender = Sender();
+    EXPECT_EQ(Run(*sender), 1);
+    const OutboxMessage s = Get(m.id);
+    EXPECT_EQ(s.state, OutboxState::kPending);
+    EXPECT_EQ(s.attempts, 1);
+    EXPECT_EQ(s.next_try, clock_.Now() + absl::Seconds(10));
+    EXPECT_EQ(s.last_error, "gateway answered HTTP " + std::to_string(status));
+    // Fixed: the next try goes out.
+    sms_.SetStatus(200);
+    clock_.Advance(absl::Seconds(10));
+    EXPECT_EQ(Run(*sender), 1);
+    EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
+  }
+}
+
+// Placeholders filled into headers cannot start a header of their own: CR,
+// LF and other control characters in a value become spaces.
+TEST_F(SenderTest, HeaderValuesCannotCarryLineBreaks) {
+  config_.sms.token = "secret-token\r\nX-Injected-Token: 1";
+  config_.sms.headers = {{"Authorization", "Bearer {token}"}, {"X-Text", "{text}"}};
+  const OutboxMessage m =
+      Enqueue("sms", "+79123456789", "one\r\nX-Injected: yes\ntwo\tthree", Language::kRu);
+  auto sender = Sender();
+  EXPECT_EQ(Run(*sender), 1);
+  const auto reqs = sms_.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].headers.count("x-injected"), 0u);
+  EXPECT_EQ(reqs[0].headers.count("x-injected-token"), 0u);
+  EXPECT_EQ(reqs[0].headers.at("x-text"), "one  X-Injected: yes two three");
+  EXPECT_EQ(reqs[0].headers.at("authorization"), "Bearer secret-token  X-Injected-Token: 1");
+  EXPECT_EQ(Get(m.id).state, OutboxState::kSent);
+}
+
 TEST_F(SenderTest, ARefusedMailboxIsDeadAndADeferredOneRetried) {
   smtp_.SetRcptReply(550);
   const OutboxMessage gone = Enqueue("email", "nobody@example.ru", "text", Language::kEn);
@@ -303,6 +363,69 @@ TEST_F(SenderTest, AMessageWhoseRecipientWasErasedIsDeadWithoutASend) {
   const OutboxMessage s = Get(m.id);
   EXPECT_EQ(s.state, OutboxState::kDead);
   EXPECT_TRUE(sms_.requests().empty());
+}
+
+// A store that reads but refuses every write: no result can be recorded.
+class UnwritableStore final : public Store {
+ public:
+  explicit UnwritableStore(Store& inner) : inner_(inner) {}
+  Status Write(const std::function<Status(WriteTx&)>&) override {
+    writes_.fetch_add(1);
+    return Status::Unavailable("the disk is full");
+  }
+  Status Read(const std::function<Status(ReadTx&)>& fn) override { return inner_.Read(fn); }
+  Status SyncConfig(const ServerConfig& config) override { return inner_.SyncConfig(config); }
+  int writes() const { return writes_.load(); }
+
+ private:
+  Store& inner_;
+  std::atomic<int> writes_{0};
+};
+
+// A channel that accepts everything and counts.
+class CountingChannel final : public notify::Channel {
+ public:
+  explicit CountingChannel(std::atomic<int>& sent) : sent_(sent) {}
+  notify::SendResult Send(const notify::Delivery&, const std::atomic<bool>&) override {
+    sent_.fetch_add(1);
+    return notify::SendResult::Ok();
+  }
+
+ private:
+  std::atomic<int>& sent_;
+};
+
+// A full batch whose results cannot be recorded does not loop at once (each
+// pass would send the same messages again): the thread waits the poll
+// interval, as after any other pass.
+TEST_F(SenderTest, AFullBatchThatCannotBeRecordedWaitsThePollInterval) {
+  for (int i = 0; i < 2; ++i)
+    Enqueue("sms", "+7912345678" + std::to_string(i), "text", Language::kRu);
+  UnwritableStore store(*store_);
+  std::atomic<int> sent{0};
+  OutboxSender::Channels channels;
+  channels["sms"] = std::make_unique<CountingChannel>(sent);
+  notify::SenderOptions options;
+  options.batch = 2;
+  options.poll_interval = absl::Seconds(30);
+  OutboxSender sender(store, clock_, options, std::move(channels));
+  sender.Start();
+  for (int i = 0; i < 500 && sent.load() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  sender.Stop();
+  EXPECT_EQ(sent.load(), 2) << "sent again and again without waiting";
+  EXPECT_EQ(store.writes(), 2);
+  for (const auto& m : [&] {
+         std::vector<OutboxMessage> out;
+         EXPECT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+           auto r = tx.outbox().ListOutbox(std::nullopt, 10);
+           if (r.ok()) out = *r;
+           return r.status();
+         }).ok());
+         return out;
+       }())
+    EXPECT_EQ(m.state, OutboxState::kPending) << "nothing could be recorded";
 }
 
 }  // namespace

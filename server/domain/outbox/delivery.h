@@ -38,8 +38,8 @@ struct RetryPolicy {
 
 // How an attempt failed, as its channel judges it.
 enum class FailureKind {
-  kTransient,  // a timeout, a refused connection, HTTP 5xx/429, SMTP 4xx: retry
-  kPermanent,  // refused for good (HTTP 4xx, SMTP 5xx, a bad address): dead now
+  kTransient,  // a timeout, a refused connection, HTTP 5xx/408/429/401/403/404, SMTP 4xx: retry
+  kPermanent,  // refused for good (other HTTP 4xx, SMTP 550-553, a bad address): dead now
 };
 
 // What to record after a failed attempt.
