@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "tests/support/test_config.h"
 
 namespace shop::queue {
@@ -343,6 +345,79 @@ TEST(ReportRounding, HalfAwayFromZeroOnce) {
   EXPECT_EQ(RoundSeconds(absl::Milliseconds(1500)), 2);
   EXPECT_EQ(RoundSeconds(absl::Microseconds(2499999)), 2);
   EXPECT_EQ(RoundSeconds(absl::Milliseconds(-1500)), -2);
+  EXPECT_EQ(RoundSeconds(absl::Milliseconds(-1499)), -1);
+}
+
+// Beyond what int64 microseconds hold (infinite durations too) the result
+// saturates instead of overflowing.
+TEST(ReportRounding, Saturates) {
+  constexpr int64_t kMaxUs = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMinUs = std::numeric_limits<int64_t>::min();
+  EXPECT_EQ(RoundSeconds(absl::InfiniteDuration()), kMaxUs / 1000000 + 1);
+  EXPECT_EQ(RoundSeconds(absl::Microseconds(kMaxUs)), kMaxUs / 1000000 + 1);
+  EXPECT_EQ(RoundSeconds(absl::Hours(std::numeric_limits<int64_t>::max() / 1000)),
+            kMaxUs / 1000000 + 1);
+  EXPECT_EQ(RoundSeconds(-absl::InfiniteDuration()), kMinUs / 1000000 - 1);
+  EXPECT_EQ(RoundSeconds(absl::Microseconds(kMinUs)), kMinUs / 1000000 - 1);
+}
+
+// A start whose call is not among the rows read (history begins after it)
+// gives no walk sample: its walk is unknown, not infinite. The serving
+// still counts.
+TEST(ReportWalk, AStartWithoutItsCallGivesNoWalkSample) {
+  BranchConfig b = testing::TestBranch(kZone);
+  auto at = [](int h, int m) { return At(kZone, 2026, 3, 10, h, m); };
+  ReportRows rows;
+  rows.counters = {{at(9, 0), "1", true, "clerk:anna"}, {at(12, 0), "1", false, "clerk:anna"}};
+  rows.tickets = {{1, "R", "R", at(9, 0)}, {2, "R", "R", at(9, 0)}};
+  using S = TicketState;
+  rows.events = {{1, at(9, 20), "start", S::kCalled, S::kServing, "1", ""},
+                 {1, at(9, 30), "complete", S::kServing, S::kDone, "", ""},
+                 {2, at(9, 40), "call", S::kWaiting, S::kCalled, "1", ""},
+                 {2, at(9, 42), "start", S::kCalled, S::kServing, "1", ""},
+                 {2, at(9, 50), "complete", S::kServing, S::kDone, "", ""}};
+  ReportPeriod p{absl::CivilDay(2026, 3, 10), absl::CivilDay(2026, 3, 10), ReportBy::kDay};
+  Report r = ComputeReport(b, p, rows, at(13, 0));
+  const ReportFigures& all = r.Find(ReportScope::kBranch, "test", -1)->f;
+  EXPECT_EQ(all.served, 2);
+  EXPECT_EQ(all.walk.count, 1);
+  EXPECT_EQ(all.walk.max, M(2));
+  EXPECT_EQ(all.walk.mean, M(2));
+  EXPECT_EQ(all.service.count, 2);
+  const std::string csv = ReportCsv(r);
+  EXPECT_EQ(csv.find("9223372036"), std::string::npos) << csv;
+}
+
+// A supervisor holds a counter he opened, and one he closed whose opening
+// lies before the counter changes read (a week before the period): the same
+// rule both ways. A counter device's own change ("counter:2") holds no one.
+TEST(ReportHolders, ASupervisorHoldsTheCounterHeOpenedOrClosed) {
+  BranchConfig b = testing::TestBranch(kZone);
+  auto at = [](int h, int m) { return At(kZone, 2026, 3, 10, h, m); };
+  ReportRows rows;
+  rows.counters = {{at(10, 0), "1", false, "supervisor:olga"},  // opened long before
+                   {at(11, 0), "1", true, "supervisor:olga"},
+                   {at(12, 0), "1", false, "supervisor:olga"},
+                   {at(12, 0), "2", false, "counter:2"}};
+  rows.tickets = {{1, "R", "R", at(9, 0)}, {2, "R", "R", at(9, 0)}, {3, "R", "R", at(9, 0)}};
+  using S = TicketState;
+  auto serve = [&](int64_t id, const char* counter, int h, int m) {
+    rows.events.push_back({id, at(h, m), "call", S::kWaiting, S::kCalled, counter, ""});
+    rows.events.push_back({id, at(h, m + 1), "start", S::kCalled, S::kServing, counter, ""});
+    rows.events.push_back({id, at(h, m + 5), "complete", S::kServing, S::kDone, "", ""});
+  };
+  serve(1, "1", 9, 30);   // held since before the period: olga closed it at 10:00
+  serve(2, "1", 11, 10);  // olga opened it at 11:00
+  serve(3, "2", 9, 40);   // a counter opened without a login
+  ReportPeriod p{absl::CivilDay(2026, 3, 10), absl::CivilDay(2026, 3, 10), ReportBy::kDay};
+  Report r = ComputeReport(b, p, rows, at(13, 0));
+  const ReportLine* olga = r.Find(ReportScope::kClerk, "olga", -1);
+  ASSERT_NE(olga, nullptr);
+  EXPECT_EQ(olga->f.served, 2);
+  EXPECT_EQ(olga->f.busy, M(8));
+  const ReportLine* none = r.Find(ReportScope::kClerk, "", -1);
+  ASSERT_NE(none, nullptr);
+  EXPECT_EQ(none->f.served, 1);
 }
 
 TEST_F(ReportTest, HtmlIsSelfContainedWithChartsAndFigures) {

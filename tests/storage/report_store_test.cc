@@ -252,6 +252,10 @@ TEST_F(ReportStoreTest, RefusesBadRequests) {
             "granularity");
   EXPECT_EQ(bad({"nowhere", "2026-10-24", "2026-10-25", ReportBy::kDay}).code(),
             Status::Code::kNotFound);
+  // An unknown branch id is quoted cut short, never echoed whole.
+  const Status huge = bad({std::string(2048, 'b'), "2026-10-24", "2026-10-25", ReportBy::kDay});
+  EXPECT_EQ(huge.code(), Status::Code::kNotFound);
+  EXPECT_LT(huge.message().size(), 100u) << huge.message().size();
   // An empty database gives an empty report, not an error.
   auto r = BuildReport(*store_, config_, {"test", "2026-10-24", "2026-10-25", ReportBy::kDay},
                        Utc(25, 0, 0));

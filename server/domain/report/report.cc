@@ -55,9 +55,10 @@ class Holders {
       for (const CounterChange* c : list) {
         auto [role, id] = SplitActor(c->actor);
         if (first && !c->open) {
-          // Closed first: it was open from before what was read.
+          // Closed first: it was open from before what was read, held (as
+          // far as can be known) by whoever closed it.
           open = true;
-          holder = role == "clerk" ? id : "";
+          holder = HolderOf(role, id);
           since = from;
         }
         first = false;
@@ -72,7 +73,7 @@ class Holders {
             }
           } else {
             open = true;
-            holder = (role == "counter") ? "" : id;
+            holder = HolderOf(role, id);
             since = c->time;
           }
         } else if (open) {
@@ -103,6 +104,13 @@ class Holders {
   const std::map<std::string, std::vector<Span>>& spans() const { return spans_; }
 
  private:
+  // Who holds a counter that `role`:`id` opened (or closed, when its
+  // opening was not read): that login, whatever its role (a supervisor who
+  // opens a closed counter holds it himself); "" for a counter device's own
+  // change ("counter:2", no login).
+  static std::string HolderOf(const std::string& role, const std::string& id) {
+    return role == "counter" ? std::string() : id;
+  }
   static std::pair<std::string, std::string> SplitActor(const std::string& actor) {
     auto colon = actor.find(':');
     if (colon == std::string::npos) return {actor, ""};
@@ -263,8 +271,12 @@ void TicketFigures(Builder& out, const Holders& holders, const ReportTicket& t,
     }
     if (e->to == TicketState::kServing && e->from == TicketState::kCalled) {
       std::string clerk = holders.At(counter, e->time);
-      absl::Duration d = e->time - round_start;
-      out.Add(e->time, &service, &clerk, [&](Tally& x) { x.walk.push_back(d); });
+      // No walk sample without the call that began the round among the
+      // rows read (the difference would be infinite).
+      if (round_start != absl::InfinitePast()) {
+        absl::Duration d = e->time - round_start;
+        out.Add(e->time, &service, &clerk, [&](Tally& x) { x.walk.push_back(d); });
+      }
       serving_since = e->time;
       serving_counter = counter;
     }
@@ -402,8 +414,14 @@ absl::Duration NearestRank(const std::vector<absl::Duration>& sorted, int percen
 }
 
 int64_t RoundSeconds(absl::Duration d) {
-  int64_t us = absl::ToInt64Microseconds(d);
-  return us >= 0 ? (us + 500000) / 1000000 : -((-us + 500000) / 1000000);
+  // ToInt64Microseconds saturates (infinite durations too); the rounding
+  // below cannot overflow, so neither does the result.
+  const int64_t us = absl::ToInt64Microseconds(d);
+  int64_t s = us / 1000000;
+  const int64_t rest = us % 1000000;  // the sign of us
+  if (rest >= 500000) ++s;
+  if (rest <= -500000) --s;
+  return s;
 }
 
 const ReportLine* Report::Find(ReportScope scope, const std::string& key, int bucket) const {

@@ -147,6 +147,8 @@ const char* ScopeName(ReportScope s);
 const char* ReportByName(ReportBy b);
 
 // Whole seconds, half away from zero: the one rounding of durations.
+// Saturates: durations beyond int64 microseconds (infinite ones too) give
+// the largest (or smallest) whole seconds those hold, never an overflow.
 int64_t RoundSeconds(absl::Duration d);
 
 // The report as CSV (RFC 4180, "\r\n" line ends, a header line): one line

@@ -18,7 +18,7 @@ Result<Report> BuildReport(Store& store, const ServerConfig& config, const Repor
   ReportPeriod period{*from, *to, req.by};
   QUEUE_RETURN_IF_ERROR(ValidateReportPeriod(period));
   const BranchConfig* branch = config.FindBranch(req.branch_id);
-  if (!branch) return Status::NotFound("no branch \"" + req.branch_id + "\"");
+  if (!branch) return Status::NotFound("no branch " + Quoted(req.branch_id));
 
   ReportRows rows;
   const ReportQuery q = QueryFor(*branch, period);
