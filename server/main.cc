@@ -139,7 +139,9 @@ int main(int argc, char** argv) {
       "outbox", "list the outbox's messages, newest first, with their delivery state "
                 "(recipients masked)");
   outbox->add_option("--state", outbox_state, "pending, sent or dead (default: all)");
-  outbox->add_option("--limit", outbox_limit, "at most this many")->capture_default_str();
+  outbox->add_option("--limit", outbox_limit, "at most this many (1..1000)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, shop::queue::admin::kMaxOutboxListLimit));
   CLI::App* outbox_retry =
       app.add_subcommand("outbox-retry", "put a dead outbox message back to pending");
   outbox_retry->add_option("--id", outbox_id, "the message's id (queue-server outbox)")

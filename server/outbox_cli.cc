@@ -45,6 +45,11 @@ std::string Utc(absl::Time t) {
 }  // namespace
 
 int OutboxList(const Target& t, const std::string& state, int limit) {
+  // main's parser checks it too; a negative limit would list everything.
+  if (limit < 1 || limit > kMaxOutboxListLimit) {
+    std::fprintf(stderr, "--limit: %d is not in 1..%d\n", limit, kMaxOutboxListLimit);
+    return 2;
+  }
   std::optional<OutboxState> want;
   if (state == "pending") want = OutboxState::kPending;
   else if (state == "sent") want = OutboxState::kSent;

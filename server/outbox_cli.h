@@ -10,8 +10,12 @@
 
 namespace shop::queue::admin {
 
+// The most messages one `queue-server outbox` lists.
+inline constexpr int kMaxOutboxListLimit = 1000;
+
 // `queue-server outbox [--state pending|sent|dead] [--limit N]`: the newest
-// messages first. `state` empty: all.
+// messages first. `state` empty: all. `limit` in 1..kMaxOutboxListLimit
+// (else exit code 2).
 int OutboxList(const Target& t, const std::string& state, int limit);
 // `queue-server outbox-retry --id N`: dead message N becomes pending, due
 // now, with its attempts counted afresh.

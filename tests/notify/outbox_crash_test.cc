@@ -198,5 +198,22 @@ TEST_F(OutboxCrashTest, AdminsSeeDeadMessagesAndPutThemBack) {
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
 }
 
+// `outbox --limit` takes 1..1000: a negative limit would list everything
+// (SQL reads LIMIT -1 as none), 0 nothing. Refused before the database is
+// opened, naming the option.
+TEST_F(OutboxCrashTest, TheListLimitIsChecked) {
+  const std::string bin = "'" + std::string(QUEUE_SERVER_PATH) + "'";
+  for (const char* limit : {"-1", "0", "1001", "many"}) {
+    SCOPED_TRACE(limit);
+    auto out = testing::RunCommand(bin + " outbox --db '" + db_ + "' --limit " + limit + " 2>&1");
+    EXPECT_NE(out.exit_code, 0) << out.output;
+    EXPECT_NE(out.output.find("--limit"), std::string::npos) << out.output;
+    EXPECT_EQ(out.output.find("message(s)"), std::string::npos) << out.output;
+  }
+  auto one = testing::RunCommand(bin + " outbox --db '" + db_ + "' --limit 1 2>&1");
+  EXPECT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_NE(one.output.find("1 message(s)"), std::string::npos) << one.output;
+}
+
 }  // namespace
 }  // namespace shop::queue
