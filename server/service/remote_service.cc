@@ -229,9 +229,8 @@ grpc::Status RemoteServiceImpl::ApplyForReplacement(grpc::ServerContext* ctx,
                                                     const pb::ApplyForReplacementRequest* req,
                                                     pb::ApplyForReplacementResponse* resp) {
   return Limited(ctx, *req, "ApplyForReplacement", [&]() -> Status {
-    // Checked here until the manager takes it (it does not replay yet).
-    QUEUE_RETURN_IF_ERROR(ValidateRequestId(req->request_id()));
     ApplicationInput in;
+    in.request_id = req->request_id();
     in.phone = req->phone();
     in.operator_id = req->operator_id();
     in.reason = ReasonFromProto(req->reason());

@@ -36,6 +36,7 @@ ApplicationInput GoodApplication() {
   in.selfie_photo = testing::MakePng(720, 1280);
   in.delivery = "post";
   in.consent = true;
+  in.request_id = "apply-7f3a9c";
   return in;
 }
 
@@ -82,7 +83,8 @@ TEST(RemoteApplication, EveryBadFieldIsNamedAtOnce) {
   EXPECT_EQ(app.status().code(), Status::Code::kInvalidArgument);
   auto fields = Fields(app.status());
   for (const char* f : {"phone", "operator_id", "reason", "full_name", "document_type",
-                        "document_photo", "selfie_photo", "delivery", "language", "consent"})
+                        "document_photo", "selfie_photo", "delivery", "language", "consent",
+                        "request_id"})
     EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
   EXPECT_EQ(std::find(fields.begin(), fields.end(), "contact"), fields.end())
       << "the remote route asks for no contact";

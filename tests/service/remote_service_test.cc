@@ -545,7 +545,13 @@ TEST_F(RemoteServiceTest, ANumberUnderItsHoldersLockIsRefused) {
 
 TEST_F(RemoteServiceTest, OneOpenApplicationPerNumber) {
   pb::ApplyForReplacementResponse first;
-  ASSERT_TRUE(Apply(Application(kCalm, kCalmDoc), &first).ok());
+  const pb::ApplyForReplacementRequest req = Application(kCalm, kCalmDoc);
+  ASSERT_TRUE(Apply(req, &first).ok());
+  // A retry after a lost answer (the same request) gets the same reference.
+  pb::ApplyForReplacementResponse retried;
+  ASSERT_TRUE(Apply(req, &retried).ok());
+  EXPECT_EQ(retried.reference(), first.reference());
+  // Another attempt for the number is a second application.
   grpc::Status st = Apply(Application(kCalm, kCalmDoc));
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   // Withdrawn, it no longer stands in the way.

@@ -151,6 +151,7 @@ class RemoteTest : public ::testing::Test {
     if (delivery == "pickup") in.pickup_branch_id = kBranch;
     in.language = "en";
     in.consent = true;
+    in.request_id = "apply-" + std::to_string(++requests_);
     return in;
   }
 
@@ -223,6 +224,7 @@ class RemoteTest : public ::testing::Test {
   std::mt19937 rng_{20261203};
   std::set<int> used_stock_;
   int64_t last_case_ = 0;
+  int requests_ = 0;
   const std::string document_photo_ = testing::MakeJpeg(1600, 1200);
   const std::string selfie_photo_ = testing::MakePng(720, 1280);
   const Principal rita_{Role::kReviewer, "rita", ""};
@@ -300,6 +302,27 @@ TEST_F(RemoteTest, ThePostRouteWalksFromApplicationToTheSwappedCard) {
   // Nothing more to do with it.
   EXPECT_EQ(remote_->Activate(ref, sent->activation_code, "500").status().code(),
             C::kFailedPrecondition);
+}
+
+TEST_F(RemoteTest, ARetryAfterALostAnswerGetsTheSameReference) {
+  const ApplicationInput in = Application(kAnna);
+  auto first = remote_->Apply(in);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  Open();  // even after a restart
+  auto retry = remote_->Apply(in);
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_EQ(retry->reference, first->reference);
+  EXPECT_EQ(retry->case_id, first->case_id);
+  EXPECT_EQ(remote_->ReviewQueue(CaseState::kAwaitingReview, 10, rita_)->size(), 1u);
+  // Another attempt (a new request id) for the number is a second application.
+  EXPECT_EQ(remote_->Apply(Application(kAnna)).status().code(), C::kFailedPrecondition);
+  // The same request id with another document is not a retry: no reference
+  // leaks to someone who guessed the request id and the phone.
+  ApplicationInput other = in;
+  other.document_number = "4509 999999";
+  auto guessed = remote_->Apply(other);
+  EXPECT_FALSE(guessed.ok());
+  EXPECT_EQ(guessed.status().code(), C::kFailedPrecondition);
 }
 
 TEST_F(RemoteTest, ARiskyApplicationNeedsTwoReviewersAndNotTheSameTwice) {

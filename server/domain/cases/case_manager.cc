@@ -366,12 +366,17 @@ Result<CaseView> CaseManager::SubmitForm(const std::string& branch_id, int64_t c
     if (!other.ok()) return other.status();
     if (other->has_value()) {
       const SimCase& o = **other;
+      const bool online = o.route == CaseRoute::kRemote;
       refusal = "open_case_elsewhere other_case=" + std::to_string(o.case_id) +
-                " other_branch=" + o.branch_id + " other_counter=" + o.counter_id;
+                " other_branch=" + o.branch_id +
+                (online ? std::string(" other_route=remote") : " other_counter=" + o.counter_id);
+      const std::string where =
+          online ? "an online application, case " + std::to_string(o.case_id)
+                 : "case " + std::to_string(o.case_id) + " at branch " + o.branch_id +
+                       ", counter " + o.counter_id;
       return Status::FailedPrecondition(
-          "number " + MaskPhone(form->phone) + " already has an open SIM-replacement case (case " +
-          std::to_string(o.case_id) + " at branch " + o.branch_id + ", counter " + o.counter_id +
-          ", waiting for " + StepName(o.state) +
+          "number " + MaskPhone(form->phone) + " already has an open SIM-replacement case (" +
+          where + ", waiting for " + StepName(o.state) +
           "); a number has one case at a time: that case must be closed or cancelled first");
     }
     if (s.no_sim_change) {

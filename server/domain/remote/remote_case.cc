@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "server/domain/booking/booking.h"
+#include "server/domain/queue/queue_manager.h"  // ValidateRequestId
 
 namespace shop::queue {
 
@@ -94,6 +95,9 @@ Result<Application> ValidateApplication(
     app.language = Language::kZh;
   else
     bad.push_back({"language", "must be ru, en or zh"});
+
+  if (Status st = ValidateRequestId(in.request_id); !st.ok())
+    bad.push_back({"request_id", st.message()});
 
   if (!bad.empty()) return Status::InvalidFields(std::move(bad));
   return app;

@@ -57,6 +57,9 @@ struct ApplicationInput {
   std::string pickup_branch_id;  // with "pickup"
   std::string language;          // "ru" (default when empty), "en", "zh"
   bool consent = false;
+  // The client's id of this attempt (as every create's request_id): a retry
+  // with the same id, phone and document gets the same reference back.
+  std::string request_id;
 };
 
 // The application as accepted: the form (no contact: notices go to the one

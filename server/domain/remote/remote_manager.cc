@@ -15,6 +15,23 @@ constexpr int kMaxQueue = 200;
 std::string ReferenceHash(const PiiHasher& h, const std::string& reference) {
   return h.Hash("remote-reference", reference);
 }
+// 16 bytes for the reference, from the attempt's request id, phone and
+// document hash under the key (see Apply).
+std::string ReferenceSeed(const PiiHasher& h, const std::string& request_id,
+                          const std::string& phone, const std::string& document_hash) {
+  const std::string hex =
+      h.Hash("remote-reference-seed", request_id + '\0' + phone + '\0' + document_hash);
+  auto nibble = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  std::string bytes;
+  for (size_t i = 0; i + 1 < hex.size() && bytes.size() < 16; i += 2) {
+    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return hex;  // not hex: its own bytes will do
+    bytes += static_cast<char>(hi * 16 + lo);
+  }
+  return bytes;
+}
 std::string CodeHash(const PiiHasher& h, int64_t case_id, const std::string& code) {
   return h.Hash("remote-activation", std::to_string(case_id) + ":" + code);
 }
@@ -92,7 +109,8 @@ Result<ApplyResult> RemoteManager::Apply(const ApplicationInput& in) {
   if (!branch) return Status::Internal("no branch dispatches remote applications");
 
   ApplyResult result;
-  result.reference = NewApplicationReference(random_bytes_(16));
+  result.reference = NewApplicationReference(ReferenceSeed(
+      hasher_, in.request_id, app->form.phone, app->form.document_hash));
   const std::string ref_hash = ReferenceHash(hasher_, result.reference);
   // Sealed before the transaction: the writer does no crypto.
   StoredPhoto document{0, std::string(kDocumentPhoto), app->document_info.type,
@@ -105,6 +123,14 @@ Result<ApplyResult> RemoteManager::Apply(const ApplicationInput& in) {
     refusal.clear();
     const absl::Time now = clock_.Now();
     const CaseForm& form = app->form;
+    // A retry of an application already made: the same answer.
+    auto earlier = tx.cases().RemoteCaseByReference(ref_hash);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      result.case_id = (*earlier)->case_id;
+      result.expires = (*earlier)->remote->expires;
+      return Status::Ok();
+    }
     auto sub = tx.cases().GetSubscriber(form.phone);
     if (!sub.ok()) return sub.status();
     if (!sub->has_value() || (*sub)->operator_id != form.operator_id)
@@ -538,6 +564,8 @@ Result<DispatchResult> RemoteManager::Dispatch(int64_t case_id, const DispatchIn
     QUEUE_RETURN_IF_ERROR(tx.cases().IssueStockCard(iccid, c.case_id));
     c.new_iccid = iccid;
     c.question = question;
+    // The post takes its time: the customer has the full period from now.
+    c.remote->expires = now + absl::Hours(24) * config_.remote.application_days;
     out = DispatchResult{};
     out.question = QuestionText(*question);
     if (post) {

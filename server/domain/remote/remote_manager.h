@@ -102,10 +102,11 @@ class RemoteManager {
 
   // Every bad field at once; refusals: a number the customer's own lock
   // protects, a number locked after failed checks, a number with an open
-  // application or case (kFailedPrecondition), a number the register does
-  // not know (kNotFound). `request_id` makes a retry return the same answer
-  // (the same reference is not repeated: a retry of an accepted application
-  // gets kAlreadyExists naming it as open).
+  // application or case (kFailedPrecondition), a number that is not the
+  // operator's (kInvalidArgument naming `phone`). The reference is derived
+  // from the request id, phone and document under the personal-data key, so
+  // a retry after a lost answer (the same three) gets the same reference
+  // and case back, while nobody without all three can derive it.
   Result<ApplyResult> Apply(const ApplicationInput& in);
   // The applicant's view; kNotFound for an unknown reference (the same
   // answer as for a malformed one, so references cannot be probed).
