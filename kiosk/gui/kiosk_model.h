@@ -55,6 +55,9 @@ class KioskModel : public QObject {
   Q_PROPERTY(QVariantList priorities READ priorities NOTIFY languageChanged)
   Q_PROPERTY(QString branchName READ branchName NOTIFY branchChanged)
   Q_PROPERTY(bool branchOpen READ branchOpen NOTIFY branchChanged)
+  // Whether the server sends SMS: the "SMS when my turn is near" button
+  // shows only then.
+  Q_PROPERTY(bool smsAvailable READ smsAvailable NOTIFY branchChanged)
   Q_PROPERTY(QString opensText READ opensText NOTIFY branchChanged)
   Q_PROPERTY(QVariantList services READ services NOTIFY branchChanged)
   Q_PROPERTY(int priority READ priority NOTIFY priorityChanged)
@@ -96,6 +99,7 @@ class KioskModel : public QObject {
   QVariantList priorities() const;
   QString branchName() const;
   bool branchOpen() const { return branch_.open_now(); }
+  bool smsAvailable() const { return branch_.turn_near_sms(); }
   QString opensText() const;
   QVariantList services() const;
   int priority() const { return priority_; }

@@ -19,6 +19,7 @@ grpc::Status KioskServiceImpl::GetBranch(grpc::ServerContext* ctx,
     auto b = manager_.GetBranch(req->branch_id());
     if (!b.ok()) return b.status();
     ToProto(**b, manager_.clock().Now(), resp->mutable_branch());
+    resp->mutable_branch()->set_turn_near_sms(manager_.config().notify.SendsSms());
     return Status::Ok();
   });
 }

@@ -90,9 +90,10 @@ bool TicketWrite(ReadTx& tx) {
 
 class KioskGuiTest : public ::testing::Test {
  protected:
-  KioskGuiTest()
+  KioskGuiTest() : KioskGuiTest(KioskConfig()) {}
+  explicit KioskGuiTest(ServerConfig config)
       : clock_(std::make_shared<ManualClock>(Local(10, 0))),
-        server_(KioskConfig(), clock_),
+        server_(std::move(config), clock_),
         token_(server_.Token(Role::kKiosk)) {}
 
   GuiSettings Settings(const std::string& printer) {
@@ -596,6 +597,40 @@ TEST_F(KioskGuiTest, AnSmsNumberTypedOnTheKeypadGoesWithTheNextTicketOnly) {
   ASSERT_TRUE(WaitScreen("result"));
   EXPECT_TRUE(model().resultNote().isEmpty());
   EXPECT_TRUE(PendingNotices("R").empty());
+}
+
+// A server that sends no SMS: the kiosk offers none (and keeps its other
+// buttons full width).
+class KioskGuiWithoutSmsTest : public KioskGuiTest {
+ protected:
+  KioskGuiWithoutSmsTest() : KioskGuiTest(WithoutSms()) {}
+  static ServerConfig WithoutSms() {
+    ServerConfig c = KioskConfig();
+    c.notify = NotifyConfig{};
+    return c;
+  }
+};
+
+TEST_F(KioskGuiWithoutSmsTest, TheKioskOffersNoSmsWhenTheServerSendsNone) {
+  Start();
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+  Settle();
+  EXPECT_FALSE(model().smsAvailable());
+  EXPECT_EQ(Find("smsButton"), nullptr);
+  ASSERT_NE(Find("checkInButton"), nullptr);
+  ASSERT_NE(Find("backButton"), nullptr);
+  // The two remaining tiles share the row up to the back button.
+  EXPECT_GT(Find("checkInButton")->width(), Find("backButton")->width() * 2);
+}
+
+TEST_F(KioskGuiTest, TheKioskOffersTheSmsWhenTheServerSendsIt) {
+  Start();
+  Tap("lang_en");
+  ASSERT_TRUE(WaitScreen("services"));
+  Settle();
+  EXPECT_TRUE(model().smsAvailable());
+  EXPECT_NE(Find("smsButton"), nullptr);
 }
 
 TEST_F(KioskGuiTest, ASavedSmsNumberIsRemovedOrForgottenAtHomeAndWhenLeftAlone) {

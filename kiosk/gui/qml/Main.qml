@@ -134,7 +134,8 @@ Rectangle {
                 anchors { bottom: parent.bottom; left: parent.left; right: parent.right }
                 spacing: 24
                 readonly property int backWidth: 180
-                readonly property int wide: (width - backWidth - 3 * spacing) / 3
+                readonly property int tiles: kiosk.smsAvailable ? 3 : 2
+                readonly property int wide: (width - backWidth - tiles * spacing) / tiles
                 Tile {
                     objectName: "priorityButton"
                     width: buttons.wide; height: 120; titleSize: 25
@@ -151,6 +152,7 @@ Rectangle {
                 }
                 Tile {
                     objectName: "smsButton"
+                    visible: kiosk.smsAvailable
                     width: buttons.wide; height: 120; titleSize: 25
                     tint: "#00838f"
                     title: "✉ " + (kiosk.phoneSaved ? root.t.smsButtonSaved : root.t.smsButton)
