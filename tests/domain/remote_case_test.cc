@@ -36,7 +36,7 @@ ApplicationInput GoodApplication() {
   in.selfie_photo = testing::MakePng(720, 1280);
   in.delivery = "post";
   in.consent = true;
-  in.request_id = "apply-7f3a9c";
+  in.request_id = "5f0c7e2a-9b1d-4c3e-8f6a-1d2b3c4d5e6f";
   return in;
 }
 
@@ -88,6 +88,14 @@ TEST(RemoteApplication, EveryBadFieldIsNamedAtOnce) {
     EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
   EXPECT_EQ(std::find(fields.begin(), fields.end(), "contact"), fields.end())
       << "the remote route asks for no contact";
+}
+
+TEST(RemoteApplication, TheRequestIdIsALongRandomOne) {
+  ApplicationInput in = GoodApplication();
+  in.request_id = "1";
+  EXPECT_EQ(Fields(Validate(in).status()), std::vector<std::string>{"request_id"});
+  in.request_id = std::string(kMinApplicationRequestId, 'a');
+  EXPECT_TRUE(Validate(in).ok());
 }
 
 TEST(RemoteApplication, PhotosAreCheckedByContentNotByName) {
@@ -217,19 +225,23 @@ TEST(RemoteStatusPage, ShowsPublicFactsOnly) {
       rec("apply", "received", "delivery=post document=match risk=1 factors=recent_sim_change"),
       rec("review", "first_approval", "risk=1"),
       rec("review", "approved", "risk=1"),
-      rec("dispatch", "posted", "tracking=RA123456789RU card=*1234"),
+      rec("dispatch", "posted", "card=*1234"),
       rec("activation", "failed", "code=wrong attempts_left=2"),
       rec("activation", "passed", ""),
       rec("block", "done", "old_card=*9999 new_card=*1234 notices_queued"),
       rec("close", "closed", ""),
   };
-  auto steps = PublicSteps(records);
-  ASSERT_EQ(steps.size(), 7u);
-  EXPECT_EQ(steps[0].step, "applied");
+  auto steps = PublicSteps(records, "RA123456789RU");
+  std::vector<std::string> shown;
+  for (const PublicStep& s : steps) shown.push_back(s.step + ":" + s.outcome);
+  EXPECT_EQ(shown, (std::vector<std::string>{"applied:received", "review:approved",
+                                             "dispatch:posted", "activation:failed",
+                                             "activation:passed", "close:closed"}))
+      << "no first approval (it would say the application looked risky), no card swap";
   EXPECT_EQ(steps[0].detail, "") << "no risk factors for the public";
-  EXPECT_EQ(steps[3].detail, "RA123456789RU");
-  EXPECT_EQ(steps[4].detail, "2");
-  EXPECT_EQ(steps[6].step, "close");
+  EXPECT_EQ(steps[2].detail, "RA123456789RU");
+  EXPECT_EQ(steps[3].detail, "2");
+  EXPECT_EQ(PublicSteps(records, "")[2].detail, "") << "erased with the case";
   for (const PublicStep& s : steps) EXPECT_EQ(s.detail.find("card"), std::string::npos);
 }
 

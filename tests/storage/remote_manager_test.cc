@@ -151,7 +151,7 @@ class RemoteTest : public ::testing::Test {
     if (delivery == "pickup") in.pickup_branch_id = kBranch;
     in.language = "en";
     in.consent = true;
-    in.request_id = "apply-" + std::to_string(++requests_);
+    in.request_id = "apply-request-" + std::to_string(1000 + ++requests_);
     return in;
   }
 
@@ -354,7 +354,9 @@ TEST_F(RemoteTest, RefusalsChangeNothing) {
   ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
   auto locked = remote_->Apply(Application(kVera));
   EXPECT_EQ(locked.status().code(), C::kFailedPrecondition);
-  EXPECT_NE(locked.status().message().find("own lock"), std::string::npos);
+  EXPECT_NE(locked.status().message().find("cannot be replaced online"), std::string::npos);
+  EXPECT_EQ(locked.status().message().find("lock"), std::string::npos)
+      << "an applicant does not learn the holder's lock: " << locked.status().message();
   EXPECT_EQ(locked.status().message().find(kVera.phone), std::string::npos) << "masked";
 
   // One open application per number.
@@ -408,12 +410,18 @@ TEST_F(RemoteTest, ThreeWrongActivationsLockTheNumberAcrossARestart) {
   auto third = remote_->Activate(ref, "ZZZZ-ZZZZ", "1");
   ASSERT_TRUE(third.ok());
   EXPECT_TRUE(third->locked);
+  EXPECT_EQ(third->state, "cancelled") << "no new round of guesses after the lock ends";
   Open();
-  // Even the right code and answer are refused now.
+  // Even the right code and answer are refused now, and after the lock too.
   auto status = remote_->Lookup(ref);
-  auto right = remote_->Activate(ref, sent->activation_code, AnswerFor(kBoris, status->question));
+  EXPECT_EQ(status->state, "cancelled");
+  EXPECT_EQ(status->steps.back().outcome, "locked");
+  auto right = remote_->Activate(ref, sent->activation_code, "300");
   EXPECT_EQ(right.status().code(), C::kFailedPrecondition) << right.status().ToString();
-  EXPECT_NE(right.status().message().find("locked"), std::string::npos);
+  clock_.Advance(absl::Hours(25));
+  right = remote_->Activate(ref, sent->activation_code, "300");
+  EXPECT_EQ(right.status().code(), C::kFailedPrecondition) << right.status().ToString();
+  clock_.Advance(-absl::Hours(25));
   EXPECT_EQ(CardState(card), "");
   EXPECT_EQ(CardState(kBoris.card), "active");
   // A counter case for the number is refused too (the same lock).
@@ -449,6 +457,55 @@ TEST_F(RemoteTest, PickupAtAShopChecksTheDocumentAtTheCounter) {
   EXPECT_TRUE(done->activated);
   EXPECT_EQ(CardState(card), "active");
   EXPECT_EQ(CardState(kVera.card), "blocked");
+}
+
+TEST_F(RemoteTest, WhatChangesOnTheNumberDuringTheReviewCounts) {
+  const std::string ref = Apply(kAnna);
+  const int64_t id = last_case_;
+  EXPECT_EQ(remote_->Get(id, rita_)->c.remote->risk_score, 0);
+  // The contact on record changes while the application waits: now risky.
+  Subscriber s = SubscriberOf(kAnna);
+  s.contact = "+79990001122";
+  s.contact_changed = clock_.Now();
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
+  auto first = remote_->Approve(id, rita_);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->c.state, CaseState::kAwaitingReview) << "a second reviewer is needed now";
+  EXPECT_EQ(first->c.remote->risk_factors, "contact_changed");
+  EXPECT_EQ(remote_->Lookup(ref)->steps.size(), 1u) << "the first approval is not public";
+  ASSERT_TRUE(remote_->Approve(id, remi_).ok());
+  // The holder forbids SIM changes before the card goes out: nothing goes.
+  s.no_sim_change = true;
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
+  EXPECT_EQ(remote_->Dispatch(id, {NextStock(kAnna.op), "RA123456789RU"}, rita_).status().code(),
+            C::kFailedPrecondition);
+  // ... nor is a card already posted activated.
+  s.no_sim_change = false;
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
+  auto sent = remote_->Dispatch(id, {NextStock(kAnna.op), "RA123456789RU"}, rita_);
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  s.no_sim_change = true;
+  ASSERT_TRUE(store_->Write([&](WriteTx& tx) { return tx.cases().SaveSubscriber(s); }).ok());
+  auto act = remote_->Activate(ref, sent->activation_code, AnswerFor(kAnna, sent->question));
+  EXPECT_EQ(act.status().code(), C::kFailedPrecondition);
+  EXPECT_EQ(CardState(kAnna.card), "active");
+}
+
+TEST_F(RemoteTest, StaffCancelAPostedApplicationWhoseEnvelopeWasLost) {
+  const std::string ref = Apply(kBoris);
+  const int64_t id = last_case_;
+  ASSERT_TRUE(remote_->Approve(id, rita_).ok());
+  auto sent = remote_->Dispatch(id, {NextStock(kBoris.op), "RB000000001RU"}, rita_);
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_EQ(remote_->Cancel(id, "because", rita_).status().field(), "reason");
+  EXPECT_EQ(remote_->Cancel(id, "envelope_lost", clerk_).status().code(), C::kPermissionDenied);
+  auto cancelled = remote_->Cancel(id, "envelope_lost", rita_);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  EXPECT_EQ(cancelled->c.state, CaseState::kCancelled);
+  auto act = remote_->Activate(ref, sent->activation_code, AnswerFor(kBoris, sent->question));
+  EXPECT_EQ(act.status().code(), C::kFailedPrecondition) << "the lost envelope's code is dead";
+  EXPECT_EQ(remote_->Cancel(id, "envelope_lost", rita_).status().code(), C::kFailedPrecondition);
+  Apply(kBoris);  // the number is free for a new application
 }
 
 TEST_F(RemoteTest, UnfinishedApplicationsExpireAndTakeNoSteps) {
@@ -494,11 +551,18 @@ TEST_F(RemoteTest, ThePhotosAreSealedInTheDatabase) {
     EXPECT_EQ(p.sealed.find(doc_middle), std::string::npos) << p.kind;
     EXPECT_EQ(p.sealed.find(selfie_middle), std::string::npos) << p.kind;
   }
-  // Another key opens nothing.
+  // Another key opens nothing; the application is still there to reject.
   crypto::SodiumPhotoSealer other{std::string(32, 'x')};
   RemoteManager stranger(config_, *store_, clock_, hasher_, other,
                          [this](size_t n) { return RandomBytes(n); });
-  EXPECT_FALSE(stranger.Get(last_case_, rita_).ok());
+  auto seen = stranger.Get(last_case_, rita_);
+  ASSERT_TRUE(seen.ok()) << seen.status().ToString();
+  ASSERT_EQ(seen->photos.size(), 2u);
+  for (const StoredPhotoView& p : seen->photos) {
+    EXPECT_FALSE(p.readable);
+    EXPECT_EQ(p.bytes, "");
+  }
+  EXPECT_TRUE(stranger.Reject(last_case_, "photo_unreadable", rita_).ok());
 
   SKIP_ON_POSTGRES("the rest reads the SQLite files");
   remote_.reset();

@@ -1,5 +1,6 @@
 #include "server/domain/remote/remote_case.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "server/domain/booking/booking.h"
@@ -98,6 +99,10 @@ Result<Application> ValidateApplication(
 
   if (Status st = ValidateRequestId(in.request_id); !st.ok())
     bad.push_back({"request_id", st.message()});
+  else if (in.request_id.size() < kMinApplicationRequestId)
+    bad.push_back({"request_id", "request_id must be a random id of at least " +
+                                     std::to_string(kMinApplicationRequestId) +
+                                     " characters (a UUID, say)"});
 
   if (!bad.empty()) return Status::InvalidFields(std::move(bad));
   return app;
@@ -173,6 +178,17 @@ bool KnownRejectReason(std::string_view code) {
   return false;
 }
 
+const std::vector<std::string>& CancelReasons() {
+  static const std::vector<std::string> kReasons = {"envelope_lost", "suspected_fraud",
+                                                    "customer_request", "card_faulty"};
+  return kReasons;
+}
+
+bool KnownCancelReason(std::string_view code) {
+  return std::find(CancelReasons().begin(), CancelReasons().end(), code) !=
+         CancelReasons().end();
+}
+
 Result<bool> ApproveApplication(SimCase& c, const std::string& reviewer) {
   QUEUE_RETURN_IF_ERROR(RequireStep(c, CaseState::kAwaitingReview));
   if (!c.remote) return Status::Internal("a remote step on a counter case");
@@ -196,9 +212,11 @@ bool RemoteExpired(const SimCase& c, absl::Time now) {
          now >= c.remote->expires;
 }
 
-std::vector<PublicStep> PublicSteps(const std::vector<CaseRecord>& records) {
+std::vector<PublicStep> PublicSteps(const std::vector<CaseRecord>& records,
+                                    const std::string& tracking_number) {
   std::vector<PublicStep> out;
   for (const CaseRecord& r : records) {
+    if (r.step == "review" && r.outcome == "first_approval") continue;
     PublicStep p;
     p.step = r.step;
     p.outcome = r.outcome;
@@ -208,7 +226,7 @@ std::vector<PublicStep> PublicSteps(const std::vector<CaseRecord>& records) {
     } else if (r.step == "review") {
       p.detail = DetailValue(r.detail, "reason");
     } else if (r.step == "dispatch") {
-      p.detail = DetailValue(r.detail, "tracking");
+      if (r.outcome == "posted") p.detail = tracking_number;
     } else if (r.step == "activation") {
       p.detail = DetailValue(r.detail, "attempts_left");
     } else if (r.step == "cancel") {

@@ -107,6 +107,10 @@ Risk AssessRisk(const Subscriber& s, bool document_matches, absl::Time now);
 // words by the page).
 const std::vector<std::string>& RejectReasons();
 bool KnownRejectReason(std::string_view code);
+// Why staff cancel an application after review: "envelope_lost",
+// "suspected_fraud", "customer_request", "card_faulty".
+const std::vector<std::string>& CancelReasons();
+bool KnownCancelReason(std::string_view code);
 
 // A reviewer approves `c` (waiting for review). With risk, the first approval
 // is recorded and the case keeps waiting; the second must come from someone
@@ -123,11 +127,20 @@ bool RemoteExpired(const SimCase& c, absl::Time now);
 // The steps the applicant's status page shows: public facts only (no
 // personal data, no reviewer's name).
 struct PublicStep {
-  std::string step;     // "applied", "review", "dispatch", "activation", "pickup", "closed", "cancel"
-  std::string outcome;  // "received", "approved", "first_approval", "rejected", "posted", ...
-  std::string detail;   // a reject reason code, a tracking number, attempts left
+  std::string step;     // "applied", "review", "dispatch", "activation", "pickup", "close", "cancel"
+  std::string outcome;  // "received", "approved", "rejected", "posted", "sent_to_shop", ...
+  std::string detail;   // a reject reason code, the tracking number, attempts left
   absl::Time time;
 };
-std::vector<PublicStep> PublicSteps(const std::vector<CaseRecord>& records);
+// A first approval waiting for a second is not shown (it would tell the
+// applicant the application was judged risky). `tracking_number` goes with
+// the dispatch step ("" once erased: records never hold it).
+std::vector<PublicStep> PublicSteps(const std::vector<CaseRecord>& records,
+                                    const std::string& tracking_number);
+
+// The request id of an application: at least this long (a random id, such
+// as a UUID), since with the phone, the document and the rest of the
+// application it derives the reference.
+inline constexpr size_t kMinApplicationRequestId = 16;
 
 }  // namespace shop::queue

@@ -15,12 +15,20 @@ constexpr int kMaxQueue = 200;
 std::string ReferenceHash(const PiiHasher& h, const std::string& reference) {
   return h.Hash("remote-reference", reference);
 }
-// 16 bytes for the reference, from the attempt's request id, phone and
-// document hash under the key (see Apply).
-std::string ReferenceSeed(const PiiHasher& h, const std::string& request_id,
-                          const std::string& phone, const std::string& document_hash) {
-  const std::string hex =
-      h.Hash("remote-reference-seed", request_id + '\0' + phone + '\0' + document_hash);
+// 16 bytes for the reference, from the whole application (its request id,
+// every field and both photos) under the key: a retry of the very same
+// request gets the same reference, and nothing less derives it (see Apply).
+std::string ReferenceSeed(const PiiHasher& h, const ApplicationInput& in,
+                          const Application& app) {
+  std::string all;
+  for (const std::string* part :
+       {&in.request_id, &app.form.phone, &app.form.operator_id, &app.form.full_name,
+        &app.form.document_hash, &in.reason, &in.delivery, &app.pickup_branch_id, &in.language,
+        &in.document_photo, &in.selfie_photo}) {
+    all += std::to_string(part->size()) + ':';
+    all += *part;
+  }
+  const std::string hex = h.Hash("remote-reference-seed", all);
   auto nibble = [](char c) {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
   };
@@ -47,6 +55,11 @@ uint32_t RandomBits() {
 
 std::string ShortTime(absl::Time t, absl::TimeZone tz) {
   return absl::FormatTime("%Y-%m-%d %H:%M", t, tz);
+}
+
+Status HolderLocked() {
+  return Status::FailedPrecondition(
+      "the holder has forbidden SIM changes on this number: the card is not handed over");
 }
 
 bool Reviewer(const Principal& who) {
@@ -109,8 +122,7 @@ Result<ApplyResult> RemoteManager::Apply(const ApplicationInput& in) {
   if (!branch) return Status::Internal("no branch dispatches remote applications");
 
   ApplyResult result;
-  result.reference = NewApplicationReference(ReferenceSeed(
-      hasher_, in.request_id, app->form.phone, app->form.document_hash));
+  result.reference = NewApplicationReference(ReferenceSeed(hasher_, in, *app));
   const std::string ref_hash = ReferenceHash(hasher_, result.reference);
   // Sealed before the transaction: the writer does no crypto.
   StoredPhoto document{0, std::string(kDocumentPhoto), app->document_info.type,
@@ -136,30 +148,27 @@ Result<ApplyResult> RemoteManager::Apply(const ApplicationInput& in) {
     if (!sub->has_value() || (*sub)->operator_id != form.operator_id)
       return Status::InvalidArgument("phone", "phone is not a number of this operator");
     const Subscriber& s = **sub;
+    // Why a number cannot be replaced online goes to the audit log only:
+    // the public answer is one for all, so nobody learns a holder's locks
+    // or a replacement under way by applying.
     if (s.no_sim_change) {
       refusal = "no_sim_change_lock";
+    } else {
+      auto attempts = tx.cases().GetIdentityAttempts(form.phone);
+      if (!attempts.ok()) return attempts.status();
+      if (attempts->Locked(now)) {
+        refusal = "identity_lock";
+      } else {
+        auto open = tx.cases().OpenCaseOfPhone(form.phone, 0);
+        if (!open.ok()) return open.status();
+        if (open->has_value()) refusal = "open_case";
+      }
+    }
+    if (!refusal.empty())
       return Status::FailedPrecondition(
-          "number " + MaskPhone(form.phone) +
-          " is protected by its holder's own lock on SIM changes: the holder lifts it in person "
-          "at a shop");
-    }
-    auto attempts = tx.cases().GetIdentityAttempts(form.phone);
-    if (!attempts.ok()) return attempts.status();
-    if (attempts->Locked(now)) {
-      refusal = "identity_lock";
-      return Status::FailedPrecondition("number " + MaskPhone(form.phone) +
-                                        " is locked for SIM change after failed identity checks, "
-                                        "until " + ShortTime(attempts->locked_until,
-                                                             branch->time_zone));
-    }
-    auto open = tx.cases().OpenCaseOfPhone(form.phone, 0);
-    if (!open.ok()) return open.status();
-    if (open->has_value()) {
-      refusal = "open_case";
-      return Status::FailedPrecondition("number " + MaskPhone(form.phone) +
-                                        " already has an open SIM-replacement application or "
-                                        "case; it must end before another");
-    }
+          "the card of number " + MaskPhone(form.phone) +
+          " cannot be replaced online now: the holder can replace it at any of our shops, with "
+          "the document");
     SimCase c;
     c.branch_id = branch->branch_id;
     c.route = CaseRoute::kRemote;
@@ -221,6 +230,7 @@ Result<SimCase> RemoteManager::FindByReference(ReadTx& tx, const std::string& re
 Result<ApplicationStatus> RemoteManager::StatusIn(ReadTx& tx, const SimCase& c) {
   ApplicationStatus s;
   s.state = CaseStateName(c.state);
+  s.branch_id = c.branch_id;
   s.delivery = c.remote->delivery;
   s.pickup_branch_id = c.remote->pickup_branch_id;
   s.phone_masked = c.form && !c.form->phone.empty() ? MaskPhone(c.form->phone) : "";
@@ -228,7 +238,7 @@ Result<ApplicationStatus> RemoteManager::StatusIn(ReadTx& tx, const SimCase& c) 
   s.expires = c.remote->expires;
   auto records = tx.cases().CaseRecords(c.case_id);
   if (!records.ok()) return records.status();
-  s.steps = PublicSteps(*records);
+  s.steps = PublicSteps(*records, c.remote->tracking_number);
   if (c.state == CaseState::kAwaitingActivation && c.question)
     s.question = QuestionText(*c.question);
   return s;
@@ -331,6 +341,7 @@ Result<ActivationOutcome> RemoteManager::CheckAndFinish(
   if (!sub->has_value())
     return Status::NotFound("the number left the operator register");
   const Subscriber& s = **sub;
+  if (s.no_sim_change) return HolderLocked();
   std::string failed = check_failed(s);
   const bool answer_ok = AnswerMatches(*c.question, s, answer);
   if (failed.empty() && answer_ok) {
@@ -350,11 +361,19 @@ Result<ActivationOutcome> RemoteManager::CheckAndFinish(
   QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, actor, step, "failed",
                                        failed + " attempts_left=" +
                                            std::to_string(out.attempts_left)));
-  if (out.locked)
+  if (out.locked) {
     QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, "system:identity", "lock", "locked",
                                          "number locked for SIM change for 24h after " +
                                              std::to_string(IdentityAttempts::kMaxFailures) +
                                              " failed checks"));
+    // No more rounds of guesses after the lock ends: the application is
+    // over, and the holder comes to a shop.
+    c.state = CaseState::kCancelled;
+    c.finished = now;
+    QUEUE_RETURN_IF_ERROR(AppendCaseStep(
+        tx, c, now, "system:identity", "cancel", "locked",
+        "reason=identity_lock card=*" + LastFour(c.new_iccid) + " card_not_to_be_used"));
+  }
   QUEUE_RETURN_IF_ERROR(tx.cases().UpdateCase(c, expected));
   out.state = CaseStateName(c.state);
   return out;
@@ -421,18 +440,21 @@ Result<std::vector<ReviewItem>> RemoteManager::ReviewQueue(CaseState state, int 
   return out;
 }
 
-Result<ReviewView> RemoteManager::ViewIn(ReadTx& tx, const SimCase& c) {
+Result<ReviewView> RemoteManager::ViewIn(ReadTx& tx, const SimCase& c, bool with_photos) {
   ReviewView v;
   v.c = c;
   auto records = tx.cases().CaseRecords(c.case_id);
   if (!records.ok()) return records.status();
   v.records = std::move(records).value();
-  auto photos = tx.cases().CasePhotos(c.case_id);
+  auto photos = with_photos ? tx.cases().CasePhotos(c.case_id)
+                            : Result<std::vector<StoredPhoto>>(std::vector<StoredPhoto>{});
   if (!photos.ok()) return photos.status();
   for (const StoredPhoto& p : *photos) {
+    // A photo that does not open (another key, damage) is shown as such;
+    // the reviewer can still reject the application.
     auto plain = sealer_.Open(p.sealed, PhotoAssociated(c.remote->reference_hash, p.kind));
-    if (!plain.ok()) return plain.status();
-    v.photos.push_back({p.kind, p.type, std::move(plain).value()});
+    v.photos.push_back({p.kind, p.type, plain.ok() ? std::move(plain).value() : std::string(),
+                        plain.ok()});
   }
   if (c.form && !c.form->phone.empty()) {
     auto sub = tx.cases().GetSubscriber(c.form->phone);
@@ -450,7 +472,7 @@ Result<ReviewView> RemoteManager::Get(int64_t case_id, const Principal& who) {
     auto c = tx.cases().GetRemoteCase(case_id);
     if (!c.ok()) return c.status();
     if (!c->has_value()) return NoSuchCase(case_id);
-    auto v = ViewIn(tx, **c);
+    auto v = ViewIn(tx, **c, /*with_photos=*/true);
     if (!v.ok()) return v.status();
     out = std::move(v).value();
     return Status::Ok();
@@ -475,7 +497,7 @@ Result<ReviewView> RemoteManager::ReviewStep(
                                                      " expired");
     QUEUE_RETURN_IF_ERROR(fn(tx, c, now));
     QUEUE_RETURN_IF_ERROR(tx.cases().UpdateCase(c, before));
-    auto v = ViewIn(tx, c);
+    auto v = ViewIn(tx, c, /*with_photos=*/false);  // no decryption under the write lock
     if (!v.ok()) return v.status();
     out = std::move(v).value();
     return Status::Ok();
@@ -484,7 +506,21 @@ Result<ReviewView> RemoteManager::ReviewStep(
 }
 
 Result<ReviewView> RemoteManager::Approve(int64_t case_id, const Principal& who) {
-  return ReviewStep(case_id, who, [&](WriteTx& tx, SimCase& c, absl::Time now) {
+  return ReviewStep(case_id, who, [&](WriteTx& tx, SimCase& c, absl::Time now) -> Status {
+    // What happened to the number since the application counts too (a SIM
+    // or contact change meanwhile); the risk never drops.
+    if (c.form) {
+      auto sub = tx.cases().GetSubscriber(c.form->phone);
+      if (!sub.ok()) return sub.status();
+      if (sub->has_value()) {
+        if ((*sub)->no_sim_change) return HolderLocked();
+        const Risk now_risk = AssessRisk(**sub, c.remote->document_matches, now);
+        if (now_risk.score > c.remote->risk_score) {
+          c.remote->risk_score = now_risk.score;
+          c.remote->risk_factors = now_risk.factors;
+        }
+      }
+    }
     auto complete = ApproveApplication(c, who.id);
     if (!complete.ok()) return complete.status();
     return AppendCaseStep(tx, c, now, ActorName(&who), "review",
@@ -508,6 +544,41 @@ Result<ReviewView> RemoteManager::Reject(int64_t case_id, const std::string& rea
     c.finished = now;
     return AppendCaseStep(tx, c, now, ActorName(&who), "review", "rejected", "reason=" + reason);
   });
+}
+
+Result<ReviewView> RemoteManager::Cancel(int64_t case_id, const std::string& reason,
+                                         const Principal& who) {
+  if (!KnownCancelReason(reason)) {
+    std::string list;
+    for (const std::string& r : CancelReasons()) list += (list.empty() ? "" : ", ") + r;
+    return Status::InvalidArgument("reason", "reason must be one of: " + list);
+  }
+  if (!Reviewer(who)) return NotReviewer();
+  ReviewView out;
+  QUEUE_RETURN_IF_ERROR(store_.Write([&](WriteTx& tx) -> Status {
+    auto found = tx.cases().GetRemoteCase(case_id);
+    if (!found.ok()) return found.status();
+    if (!found->has_value()) return NoSuchCase(case_id);
+    SimCase c = std::move(**found);
+    const CaseState before = c.state;
+    if (CaseFinished(before))
+      return Status::FailedPrecondition("application " + std::to_string(case_id) + " is " +
+                                        CaseStateName(before) + " already");
+    const absl::Time now = clock_.Now();
+    c.state = CaseState::kCancelled;
+    c.finished = now;
+    QUEUE_RETURN_IF_ERROR(tx.cases().UpdateCase(c, before));
+    QUEUE_RETURN_IF_ERROR(AppendCaseStep(
+        tx, c, now, ActorName(&who), "cancel", "cancelled",
+        "reason=" + reason +
+            (c.new_iccid.empty() ? std::string()
+                                 : " card=*" + LastFour(c.new_iccid) + " card_not_to_be_used")));
+    auto v = ViewIn(tx, c, /*with_photos=*/false);
+    if (!v.ok()) return v.status();
+    out = std::move(v).value();
+    return Status::Ok();
+  }));
+  return out;
 }
 
 Result<DispatchResult> RemoteManager::Dispatch(int64_t case_id, const DispatchInput& in,
@@ -534,6 +605,7 @@ Result<DispatchResult> RemoteManager::Dispatch(int64_t case_id, const DispatchIn
     if (!sub.ok()) return sub.status();
     if (!sub->has_value()) return Status::NotFound("the number left the operator register");
     const Subscriber& s = **sub;
+    if (s.no_sim_change) return HolderLocked();
     if (post && s.address.empty())
       return Status::FailedPrecondition(
           "the register holds no postal address for this number: only pickup at a shop is "
@@ -574,8 +646,10 @@ Result<DispatchResult> RemoteManager::Dispatch(int64_t case_id, const DispatchIn
       c.state = CaseState::kAwaitingActivation;
       out.activation_code = DisplayReferenceCode(code);
       out.tracking_number = in.tracking_number;
+      // The tracking number stays with the case's details (erased with
+      // them), not in the immutable records.
       return AppendCaseStep(tx, c, now, ActorName(&who), "dispatch", "posted",
-                            "tracking=" + in.tracking_number + " card=*" + LastFour(iccid));
+                            "card=*" + LastFour(iccid));
     }
     c.state = CaseState::kAwaitingPickup;
     return AppendCaseStep(tx, c, now, ActorName(&who), "dispatch", "sent_to_shop",
@@ -602,6 +676,8 @@ Result<ActivationOutcome> RemoteManager::HandOver(int64_t case_id, const Identit
   }
   if (in.answer.empty())
     bad.push_back({"answer", "the customer's answer to the question is required"});
+  else if (in.answer.size() > 100)
+    bad.push_back({"answer", "the answer is longer than 100 characters"});
   if (!bad.empty()) return Status::InvalidFields(std::move(bad));
   const std::string doc_hash = hasher_.Hash("document", *number);
   ActivationOutcome out;

@@ -8,7 +8,7 @@
 //   Apply, then Lookup, Withdraw and Activate with the reference;
 // - a reviewer (role reviewer; supervisors and admins too): the review
 //   queue, an application with its photos and the register's holder data,
-//   Approve, Reject, Dispatch;
+//   Approve, Reject, Dispatch, Cancel;
 // - a clerk of the pickup shop: HandOver (identity checked at the counter).
 //
 // Photos are sealed (PhotoSealer) before the transaction and opened only for
@@ -37,6 +37,9 @@ struct ApplyResult {
 // What the applicant's status page shows.
 struct ApplicationStatus {
   std::string state;  // CaseStateName
+  // The shop that handles it (the pickup shop, or the one that posts the
+  // card): its time zone is the one to show the times in.
+  std::string branch_id;
   Delivery delivery = Delivery::kPost;
   std::string pickup_branch_id;
   std::string phone_masked;
@@ -62,7 +65,8 @@ struct ReviewItem {
 struct StoredPhotoView {
   std::string kind;  // "document", "selfie"
   ImageType type = ImageType::kJpeg;
-  std::string bytes;  // decrypted
+  std::string bytes;  // decrypted; "" when it did not open
+  bool readable = true;
 };
 
 // What a reviewer sees: the application beside the register's holder data.
@@ -102,11 +106,12 @@ class RemoteManager {
 
   // Every bad field at once; refusals: a number the customer's own lock
   // protects, a number locked after failed checks, a number with an open
-  // application or case (kFailedPrecondition), a number that is not the
-  // operator's (kInvalidArgument naming `phone`). The reference is derived
-  // from the request id, phone and document under the personal-data key, so
-  // a retry after a lost answer (the same three) gets the same reference
-  // and case back, while nobody without all three can derive it.
+  // application or case (one kFailedPrecondition for all, the reason in the
+  // audit log only), a number that is not the operator's (kInvalidArgument
+  // naming `phone`). The reference is derived from the whole request (its
+  // request id, every field, both photos) under the personal-data key, so a
+  // retry after a lost answer gets the same reference and case back, while
+  // nobody without the very same request can derive it.
   Result<ApplyResult> Apply(const ApplicationInput& in);
   // The applicant's view; kNotFound for an unknown reference (the same
   // answer as for a malformed one, so references cannot be probed).
@@ -125,6 +130,10 @@ class RemoteManager {
   Result<ReviewView> Approve(int64_t case_id, const Principal& who);
   Result<ReviewView> Reject(int64_t case_id, const std::string& reason, const Principal& who);
   Result<DispatchResult> Dispatch(int64_t case_id, const DispatchInput& in, const Principal& who);
+  // Staff end an unfinished application at any step (a lost envelope, a
+  // fraud report), with a reason from CancelReasons(); a card already bound
+  // is recorded as not to be used.
+  Result<ReviewView> Cancel(int64_t case_id, const std::string& reason, const Principal& who);
   // A clerk of the pickup shop hands the card over after checking the
   // document (number typed, face attested) and the knowledge answer; the
   // card becomes active and the old one blocked, in one transaction.
@@ -138,7 +147,7 @@ class RemoteManager {
   const BranchConfig* DispatchBranch() const;
   Result<SimCase> FindByReference(ReadTx& tx, const std::string& reference);
   Result<ApplicationStatus> StatusIn(ReadTx& tx, const SimCase& c);
-  Result<ReviewView> ViewIn(ReadTx& tx, const SimCase& c);
+  Result<ReviewView> ViewIn(ReadTx& tx, const SimCase& c, bool with_photos);
   // Loads a remote case for a reviewer, refuses an expired one, runs `fn`
   // and stores the case, in one write transaction.
   Result<ReviewView> ReviewStep(int64_t case_id, const Principal& who,
