@@ -19,9 +19,9 @@ void AddConnectionOptions(CLI::App& app, ConnectionFlags& flags, const std::stri
       ->capture_default_str();
 }
 
-std::shared_ptr<grpc::Channel> Connect(const ConnectionFlags& flags) {
+std::shared_ptr<grpc::Channel> Connect(const ConnectionFlags& flags, const ChannelLimits& limits) {
   try {
-    return MakeChannel(flags.server, flags.tls);
+    return MakeChannel(flags.server, flags.tls, limits);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     std::exit(kExitUsage);

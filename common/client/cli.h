@@ -29,9 +29,10 @@ struct ConnectionFlags {
 // --tls-cert, --tls-key and --deadline-ms.
 void AddConnectionOptions(CLI::App& app, ConnectionFlags& flags, const std::string& token_help);
 
-// The channel the flags ask for; on an unreadable TLS file prints the error
-// and exits with kExitUsage.
-std::shared_ptr<grpc::Channel> Connect(const ConnectionFlags& flags);
+// The channel the flags ask for, with `limits` (see MakeChannel); on an
+// unreadable TLS file prints the error and exits with kExitUsage.
+std::shared_ptr<grpc::Channel> Connect(const ConnectionFlags& flags,
+                                       const ChannelLimits& limits = {});
 
 // Deadline and token (found as FindToken does, with `token_file` last). A
 // token from the file comes with CallOptions::token_file set, so calls pick

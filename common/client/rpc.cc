@@ -28,12 +28,15 @@ std::string ReadFile(const std::string& path, const char* what) {
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address, const TlsFiles& tls) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address, const TlsFiles& tls,
+                                           const ChannelLimits& limits) {
   // gRPC's own reconnection back-off grows to 120 s by default; a kiosk or
   // board whose server comes back should notice within seconds.
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 500);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 10000);
+  if (limits.max_receive_message_bytes > 0)
+    args.SetMaxReceiveMessageSize(limits.max_receive_message_bytes);
   if (!tls.enabled()) {
     return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
   }

@@ -138,12 +138,22 @@ struct TlsFiles {
   bool enabled() const { return !ca.empty() || !cert.empty(); }
 };
 
-// Returns a channel to `address` ("host:port"), over TLS when `tls` says so.
-// Its own reconnection back-off is capped at 10 s, so a lost server is found
-// again within seconds of coming back. Throws std::runtime_error naming the
-// file when a TLS file cannot be read.
+// Limits of a channel that differ from gRPC's defaults. Only a client that
+// needs one asks for it; every other channel keeps gRPC's defaults.
+struct ChannelLimits {
+  // The largest answer the channel accepts, in bytes; 0 keeps gRPC's
+  // default (4 MiB). The review's RemoteClient raises it for
+  // GetApplication, whose two photos make answers of up to ~10 MiB.
+  int max_receive_message_bytes = 0;
+};
+
+// Returns a channel to `address` ("host:port"), over TLS when `tls` says so,
+// with `limits`. Its own reconnection back-off is capped at 10 s, so a lost
+// server is found again within seconds of coming back. Throws
+// std::runtime_error naming the file when a TLS file cannot be read.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
-                                           const TlsFiles& tls = {});
+                                           const TlsFiles& tls = {},
+                                           const ChannelLimits& limits = {});
 
 // A channel whose every call carries "authorization: Bearer `token`" (added
 // by a client interceptor, so it works on plain-text loopback too, where gRPC
