@@ -1,7 +1,7 @@
 // counter: the terminal face of a clerk's counter. Parses the command line,
 // builds a CounterClient (and a CaseClient for `counter case ...` and the
-// interactive screen) and runs one command. Exit codes: 0 ok, 1 an RPC
-// failed (or was refused), 2 bad usage.
+// interactive screen, a RemoteClient for `counter review ...`) and runs one
+// command. Exit codes: 0 ok, 1 an RPC failed (or was refused), 2 bad usage.
 #include <pthread.h>
 #include <unistd.h>
 
@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -26,6 +27,8 @@
 #include "counter/counter_client.h"
 #include "counter/counter_console.h"
 #include "counter/format.h"
+#include "counter/remote_client.h"
+#include "counter/review_commands.h"
 
 namespace shop::queue::counter {
 namespace {
@@ -42,6 +45,7 @@ struct Flags {
   std::string target_prefix;          // transfer PREFIX
   std::string ticket;                 // "R017" or an id; "": the counter's current ticket
   CaseFlags cases;                    // case ...
+  ReviewFlags review;                 // review ...
 };
 
 using Command = std::function<int(const CounterClient&, const Flags&)>;
@@ -339,6 +343,25 @@ int RunCaseCommand(const CaseSelection& selected, const Flags& flags) {
   return selected.run(cases, io);
 }
 
+int RunReviewCommand(const ReviewSelection& selected, const Flags& flags) {
+  // GetApplication's photos need a channel that takes large answers.
+  const std::shared_ptr<grpc::Channel> channel =
+      client::Connect(flags.conn, RemoteClient::kChannelLimits);
+  const client::CallOptions options = client::ToCallOptions(flags.conn, client::DefaultTokenFile());
+  const RemoteClient remote(channel, options);
+  ReviewIo io{std::cout, std::cerr,
+              [](const std::string& prompt) -> std::optional<std::string> {
+                std::cerr << prompt << std::flush;
+                std::string line;
+                if (!std::getline(std::cin, line)) return std::nullopt;
+                return line;
+              },
+              [channel, options](const std::string& branch_id) {
+                return LookUpBranchZone(channel, options, branch_id);
+              }};
+  return selected.run(remote, io);
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"counter: a clerk's counter at a shop branch"};
   app.fallthrough();  // global options may follow the subcommand
@@ -349,8 +372,11 @@ int Main(int argc, char** argv) {
   AddGlobalOptions(app, flags);
   AddCommands(app, flags, selected);
   AddCaseCommands(app, flags.cases, case_selected);
+  ReviewSelection review_selected;
+  AddReviewCommands(app, flags.review, review_selected);
   if (auto exit_code = client::Parse(app, argc, argv)) return *exit_code;
   if (case_selected.run) return RunCaseCommand(case_selected, flags);
+  if (review_selected.run) return RunReviewCommand(review_selected, flags);
   if (app.got_subcommand("login"))
     return client::LoginAndSave(client::Connect(flags.conn), flags.login,
                                 client::DefaultTokenFile());
