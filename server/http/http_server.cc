@@ -92,6 +92,7 @@ class ServerImpl final : public HttpServer {
     s.streams_open = core_->streams_open.load();
     s.requests = core_->requests.load();
     s.rejected = core_->rejected.load();
+    s.large_bodies = core_->large_bodies.load();
     return s;
   }
 

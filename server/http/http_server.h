@@ -7,8 +7,10 @@
 // It knows nothing about routes, JSON or the domain (server/http/web_api.h
 // does); it only answers by itself when a request breaks a limit:
 //   400 malformed request, 408 head/body not received in time,
-//   413 body over max_body_bytes, 431 head over max_header_bytes,
-//   503 too many connections or server stopping,
+//   413 body over max_body_bytes (or its route's larger limit, see
+//       ServerOptions::large_bodies), 431 head over max_header_bytes,
+//   503 too many connections, too many large bodies at once, or server
+//       stopping,
 // each with a JSON body {"code": <gRPC code>, "message": "..."} (the shape of
 // google.rpc.Status, as the API's own errors).
 //
@@ -80,11 +82,31 @@ struct Response {
 // 500 with a JSON body (they should never happen).
 using Handler = std::function<Response(const Request&)>;
 
+// A route that may carry a larger body than ServerOptions::max_body_bytes
+// (an upload). A request matches when its method and its target's path (as
+// sent: before '?', not percent-decoded) are exactly these; every other
+// request keeps max_body_bytes and request_timeout.
+struct LargeBodyRoute {
+  std::string method;  // "POST"
+  std::string path;    // "/api/v1/RemoteService/ApplyForReplacement"
+  size_t max_body_bytes = 0;
+  // From the first byte until the head and body are complete: a phone on a
+  // slow network needs longer for megabytes than for a form.
+  absl::Duration request_timeout = absl::Minutes(3);
+};
+
 struct ServerOptions {
   std::string listen = "127.0.0.1:0";  // HOST:PORT, [::1]:PORT; port 0 picks one
   int io_threads = 1;                  // event-loop threads
   int worker_threads = 4;              // threads running the Handler
   size_t max_body_bytes = 64 * 1024;
+  // Routes allowed a larger body. A Content-Length above the route's limit
+  // is refused (413) as soon as the head is in, before any body is read.
+  std::vector<LargeBodyRoute> large_bodies;
+  // At most this many requests at once may carry a body above
+  // max_body_bytes (each is held in memory until its handler is done);
+  // one more is answered 503 before its body is read.
+  size_t max_large_bodies = 16;
   size_t max_header_bytes = 8 * 1024;
   // From the first byte of a request until its head and body are complete.
   absl::Duration request_timeout = absl::Seconds(10);
@@ -106,6 +128,7 @@ struct ServerStats {
   uint64_t streams_open = 0;
   uint64_t requests = 0;            // handed to the Handler
   uint64_t rejected = 0;            // answered by the transport (400/408/413/431/503)
+  uint64_t large_bodies = 0;        // requests above max_body_bytes being read or handled
 };
 
 class HttpServer {

@@ -49,7 +49,28 @@ ServerCore::ServerCore(ServerOptions o, Handler h)
       idle_timeout(Ms(options.idle_timeout)),
       write_timeout(Ms(options.write_timeout)),
       heartbeat(Ms(options.heartbeat)),
+      head_body_limit([&] {
+        size_t limit = options.max_body_bytes;
+        for (const LargeBodyRoute& r : options.large_bodies)
+          limit = std::max(limit, r.max_body_bytes);
+        return limit;
+      }()),
       workers(std::make_unique<net::thread_pool>(std::max(1, options.worker_threads))) {}
+
+const LargeBodyRoute* ServerCore::LargeRoute(std::string_view method,
+                                             std::string_view path) const {
+  for (const LargeBodyRoute& r : options.large_bodies)
+    if (r.method == method && r.path == path) return &r;
+  return nullptr;
+}
+
+std::unique_ptr<LargeBodySlot> LargeBodySlot::Take(ServerCore* core) {
+  uint64_t n = core->large_bodies.load();
+  do {
+    if (n >= core->options.max_large_bodies) return nullptr;
+  } while (!core->large_bodies.compare_exchange_weak(n, n + 1));
+  return std::unique_ptr<LargeBodySlot>(new LargeBodySlot(core));
+}
 
 void ServerCore::BeginWork() {
   std::lock_guard lock(mu_);
@@ -291,14 +312,35 @@ void Session<Stream>::ReadRequest() {
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(
       std::min<size_t>(core_->options.max_header_bytes, UINT32_MAX)));
-  parser_->body_limit(core_->options.max_body_bytes);
+  parser_->body_limit(core_->head_body_limit);
+  large_slot_.reset();
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
 
 template <class Stream>
 void Session<Stream>::OnHeader(beast::error_code ec) {
-  if (ec || phase_ != Phase::kReading || parser_->is_done()) return OnRead(ec);
+  if (ec || phase_ != Phase::kReading) return OnRead(ec);
+  // The body's limit is the route's: the head was parsed under the largest
+  // any route allows, so a Content-Length too large for this one is refused
+  // here, before the body is read.
+  const auto& h = parser_->get();
+  const std::string_view target(h.target().data(), h.target().size());
+  const LargeBodyRoute* large =
+      core_->LargeRoute(std::string_view(h.method_string().data(), h.method_string().size()),
+                        target.substr(0, target.find('?')));
+  const size_t limit = large ? std::max(large->max_body_bytes, core_->options.max_body_bytes)
+                             : core_->options.max_body_bytes;
+  const auto length = parser_->content_length();
+  if (length && *length > limit) return WriteError(413, "request body too large");
+  if (parser_->is_done()) return OnRead(ec);
+  parser_->body_limit(limit);
+  if (large && (!length || *length > core_->options.max_body_bytes)) {
+    large_slot_ = LargeBodySlot::Take(core_);
+    if (!large_slot_) return WriteError(503, "too many uploads at once; retry in a minute");
+    Arm(timer_, timer_gen_, std::chrono::duration_cast<Duration>(Ms(large->request_timeout)),
+        &Session::OnRequestTimeout);
+  }
   auto read_body = [self = Self()] {
     bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
                       [self](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -393,6 +435,7 @@ void Session<Stream>::Dispatch() {
 
 template <class Stream>
 void Session<Stream>::OnResponse(Response res) {
+  large_slot_.reset();  // the handler is done with the body
   if (phase_ != Phase::kHandling) return;  // closed meanwhile
   if (res.start_stream) {
     if (stopping_ || core_->stopping.load()) return WriteError(503, "server stopping");
@@ -428,6 +471,7 @@ void Session<Stream>::WriteError(int status, std::string_view message) {
   core_->rejected.fetch_add(1);
   spdlog::debug("http: {} to {}: {}", status, peer_, message);
   parser_.reset();
+  large_slot_.reset();
   res_ = std::make_unique<bhttp::response<bhttp::string_body>>();
   res_->version(version_ == 10 ? 10 : 11);
   res_->result(static_cast<unsigned>(status));

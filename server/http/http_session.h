@@ -57,7 +57,15 @@ struct ServerCore {
   std::atomic<uint64_t> streams_open{0};
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> rejected{0};
+  std::atomic<uint64_t> large_bodies{0};  // requests holding a slot (LargeBodySlot)
   std::atomic<bool> stopping{false};
+  // The parser's limit before the head is known: the largest any route
+  // allows (a route's own is set once its head is in).
+  const size_t head_body_limit;
+
+  // The route among options.large_bodies that `method` and `path` match, or
+  // null.
+  const LargeBodyRoute* LargeRoute(std::string_view method, std::string_view path) const;
 
   // Runs the Handler and start_stream; reset by Shutdown once joined.
   std::unique_ptr<net::thread_pool> workers;
@@ -78,6 +86,21 @@ struct ServerCore {
   std::condition_variable work_done_;
   int inflight_ = 0;                                                     // guarded by mu_
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;  // guarded by mu_
+};
+
+// One of ServerOptions::max_large_bodies, held by a session from the head
+// of a large request until its handler has answered.
+class LargeBodySlot {
+ public:
+  // An empty slot when all are taken.
+  static std::unique_ptr<LargeBodySlot> Take(ServerCore* core);
+  ~LargeBodySlot() { core_->large_bodies.fetch_sub(1); }
+  LargeBodySlot(const LargeBodySlot&) = delete;
+  LargeBodySlot& operator=(const LargeBodySlot&) = delete;
+
+ private:
+  explicit LargeBodySlot(ServerCore* core) : core_(core) {}
+  ServerCore* const core_;
 };
 
 // The transport's own answers: {"code": <gRPC code>, "message": "..."}.
@@ -209,6 +232,7 @@ class Session final : public SessionBase {
   std::chrono::steady_clock::time_point last_sent_;  // a stream's last write
   beast::flat_buffer buffer_;  // released while idle, so idle peers cost little
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::unique_ptr<LargeBodySlot> large_slot_;  // while a large body is read and handled
   std::unique_ptr<bhttp::response<bhttp::string_body>> res_;
   std::string head_;  // an event stream's head while it is written
   std::shared_ptr<EventStreamImpl> stream_impl_;

@@ -160,6 +160,143 @@ TEST(HttpTransportTest, ChunkedBodyOverLimitIs413) {
   ExpectTransportError(c.ReadReply(), 413, 8);
 }
 
+// A large-body route (an upload): its own limit and request timeout; every
+// other request keeps max_body_bytes, whatever Content-Length it claims.
+ServerOptions UploadOptions() {
+  ServerOptions o;
+  o.max_body_bytes = 1024;
+  o.large_bodies.push_back({"POST", "/upload", 64 * 1024, absl::Seconds(30)});
+  return o;
+}
+
+Response BodySize(const Request& r) {
+  Response res;
+  res.body = std::to_string(r.body.size());
+  return res;
+}
+
+std::string PostOf(const std::string& target, size_t n) {
+  return "POST " + target + " HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(n) +
+         "\r\n\r\n" + std::string(n, 'u');
+}
+
+TEST(HttpTransportTest, OnlyTheLargeBodyRouteTakesALargerBody) {
+  std::atomic<int> calls{0};
+  auto server = StartOrDie(UploadOptions(), [&](const Request& r) {
+    ++calls;
+    return BodySize(r);
+  });
+  ASSERT_TRUE(server);
+  {
+    Conn c(server->port());
+    ASSERT_TRUE(c.Send(PostOf("/upload", 60 * 1024)));
+    auto r = c.ReadReply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, std::to_string(60 * 1024));
+  }
+  {
+    Conn c(server->port());  // a query does not change the route
+    ASSERT_TRUE(c.Send(PostOf("/upload?x=1", 2048)));
+    auto r = c.ReadReply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  // Over the route's own limit, another path, another method, another
+  // spelling of the path: 413 before the body is read (only heads sent).
+  for (const std::string head :
+       {"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 70000\r\n\r\n",
+        "POST /other HTTP/1.1\r\nHost: t\r\nContent-Length: 2048\r\n\r\n",
+        "PUT /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 2048\r\n\r\n",
+        "POST /uploa%64 HTTP/1.1\r\nHost: t\r\nContent-Length: 2048\r\n\r\n",
+        "POST /upload/ HTTP/1.1\r\nHost: t\r\nContent-Length: 2048\r\n\r\n"}) {
+    Conn c(server->port());
+    ASSERT_TRUE(c.Send(head));
+    ExpectTransportError(c.ReadReply(), 413, 8);
+    EXPECT_TRUE(c.WaitClosed()) << head;
+  }
+  // A chunked body is held to the route's limit as it comes.
+  {
+    Conn c(server->port());
+    std::string req = "POST /other HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 4; ++i) req += "200\r\n" + std::string(512, 'x') + "\r\n";
+    ASSERT_TRUE(c.Send(req + "0\r\n\r\n"));
+    ExpectTransportError(c.ReadReply(), 413, 8);
+  }
+  {
+    Conn c(server->port());
+    std::string req = "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 4; ++i) req += "200\r\n" + std::string(512, 'x') + "\r\n";
+    ASSERT_TRUE(c.Send(req + "0\r\n\r\n"));
+    auto r = c.ReadReply();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "2048");
+  }
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(server->stats().large_bodies, 0u) << "every slot given back";
+}
+
+TEST(HttpTransportTest, LargeBodiesAtOnceAreCapped) {
+  ServerOptions o = UploadOptions();
+  o.max_large_bodies = 1;
+  auto server = StartOrDie(o, BodySize);
+  ASSERT_TRUE(server);
+  // One upload under way (its head and half its body sent) holds the slot.
+  Conn first(server->port());
+  ASSERT_TRUE(first.Send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 4096\r\n\r\n" +
+                         std::string(2048, 'a')));
+  for (int i = 0; i < 100 && server->stats().large_bodies == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server->stats().large_bodies, 1u);
+  // A second is told to come back, before its body is read; a small post to
+  // the same route does not need a slot.
+  Conn second(server->port());
+  ASSERT_TRUE(second.Send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 4096\r\n\r\n"));
+  ExpectTransportError(second.ReadReply(), 503, 14);
+  Conn small(server->port());
+  ASSERT_TRUE(small.Send(PostOf("/upload", 100)));
+  auto r = small.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  // The first finishes; its slot is free again.
+  ASSERT_TRUE(first.Send(std::string(2048, 'a')));
+  r = first.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "4096");
+  for (int i = 0; i < 100 && server->stats().large_bodies != 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server->stats().large_bodies, 0u);
+  Conn third(server->port());
+  ASSERT_TRUE(third.Send(PostOf("/upload", 4096)));
+  r = third.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(HttpTransportTest, LargeBodyRouteHasItsOwnRequestTimeout) {
+  ServerOptions o = UploadOptions();
+  o.request_timeout = absl::Milliseconds(300);
+  o.large_bodies[0].request_timeout = absl::Seconds(5);
+  auto server = StartOrDie(o, BodySize);
+  ASSERT_TRUE(server);
+  // Slower than request_timeout allows, within the route's own.
+  Conn c(server->port());
+  ASSERT_TRUE(c.Send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 4096\r\n\r\n"));
+  for (int i = 0; i < 4; ++i) {
+    std::this_thread::sleep_for(200ms);
+    ASSERT_TRUE(c.Send(std::string(1024, 'z')));
+  }
+  auto r = c.ReadReply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "4096");
+  // Any other request still has request_timeout.
+  Conn slow(server->port());
+  ASSERT_TRUE(slow.Send("POST /other HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nab"));
+  ExpectTransportError(slow.ReadReply(), 408, 4);
+}
+
 TEST(HttpTransportTest, HeaderOverLimitIs431) {
   ServerOptions o;
   o.max_header_bytes = 1024;
