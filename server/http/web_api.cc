@@ -185,9 +185,8 @@ Status CheckJsonTypes(const nlohmann::json& j, const google::protobuf::Descripto
 
 // One JSON API route: the request message from the body, the call, the
 // response message back.
-template <typename Req, typename Resp>
-Response Unary(const Request& http, service::PublicCalls& calls,
-               Status (service::PublicCalls::*fn)(const Req&, Resp*)) {
+template <typename Calls, typename Req, typename Resp>
+Response Unary(const Request& http, Calls& calls, Status (Calls::*fn)(const Req&, Resp*)) {
   Req req;
   if (!http.body.empty()) {
     const auto body = nlohmann::json::parse(http.body, nullptr, /*allow_exceptions=*/false);
@@ -213,28 +212,42 @@ Response Unary(const Request& http, service::PublicCalls& calls,
 }
 
 using P = service::PublicCalls;
+using R = service::RemotePublicCalls;
+using D = WebApi::Deps;
 
 // The JSON API: each route one method of shop.queue.v1.
 struct ApiRoute {
   const char* name;
-  bool limited;  // the booking calls share the per-address limit
-  Response (*call)(const Request&, P&);
+  bool limited;  // the booking and remote calls share the per-address limit
+  Response (*call)(const Request&, const D&);
 };
 constexpr ApiRoute kRoutes[] = {
     {"BookingService/ListBranches", true,
-     [](const Request& r, P& c) { return Unary(r, c, &P::ListBranches); }},
+     [](const Request& r, const D& d) { return Unary(r, d.calls, &P::ListBranches); }},
     {"BookingService/ListSlots", true,
-     [](const Request& r, P& c) { return Unary(r, c, &P::ListSlots); }},
+     [](const Request& r, const D& d) { return Unary(r, d.calls, &P::ListSlots); }},
     {"BookingService/CreateBooking", true,
-     [](const Request& r, P& c) { return Unary(r, c, &P::CreateBooking); }},
+     [](const Request& r, const D& d) { return Unary(r, d.calls, &P::CreateBooking); }},
     {"BookingService/GetBooking", true,
-     [](const Request& r, P& c) { return Unary(r, c, &P::GetBooking); }},
+     [](const Request& r, const D& d) { return Unary(r, d.calls, &P::GetBooking); }},
     {"BookingService/CancelBooking", true,
-     [](const Request& r, P& c) { return Unary(r, c, &P::CancelBooking); }},
+     [](const Request& r, const D& d) { return Unary(r, d.calls, &P::CancelBooking); }},
     {"BookingService/RescheduleBooking", true,
-     [](const Request& r, P& c) { return Unary(r, c, &P::RescheduleBooking); }},
+     [](const Request& r, const D& d) { return Unary(r, d.calls, &P::RescheduleBooking); }},
     {"TicketStatusService/GetTicketStatus", false,
-     [](const Request& r, P& c) { return Unary(r, c, &P::GetTicketStatus); }},
+     [](const Request& r, const D& d) { return Unary(r, d.calls, &P::GetTicketStatus); }},
+    // The remote route's applicant (the reference travels in the body, never
+    // in the path, so proxies and access logs do not keep it).
+    {"RemoteService/ListOperators", true,
+     [](const Request& r, const D& d) { return Unary(r, d.remote, &R::ListOperators); }},
+    {"RemoteService/ApplyForReplacement", true,
+     [](const Request& r, const D& d) { return Unary(r, d.remote, &R::ApplyForReplacement); }},
+    {"RemoteService/GetApplicationStatus", true,
+     [](const Request& r, const D& d) { return Unary(r, d.remote, &R::GetApplicationStatus); }},
+    {"RemoteService/WithdrawApplication", true,
+     [](const Request& r, const D& d) { return Unary(r, d.remote, &R::WithdrawApplication); }},
+    {"RemoteService/ActivateCard", true,
+     [](const Request& r, const D& d) { return Unary(r, d.remote, &R::ActivateCard); }},
 };
 
 }  // namespace
@@ -256,8 +269,8 @@ WebApi::WebApi(Deps deps) : d_(deps) {
 }
 
 std::string WebApi::RouteOf(const std::string& path) {
-  if (path == "/" || path == "/book" || path == "/healthz" || path == "/metrics" ||
-      path == "/qr.svg")
+  if (path == "/" || path == "/book" || path == "/apply" || path == "/apply/status" ||
+      path == "/healthz" || path == "/metrics" || path == "/qr.svg")
     return path;
   if (StartsWith(path, "/t/")) return "/t/:token";
   if (StartsWith(path, "/board/")) return "/board/:branch";
@@ -300,6 +313,10 @@ Response WebApi::Route(const Request& req, const std::string& path) {
   };
   if (path == "/") return only_get([] { return Redirect("/book"); });
   if (path == "/book") return only_get([&] { return Page("book.html"); });
+  if (path == "/apply") return only_get([&] { return Page("apply.html"); });
+  // The reference is in the address's fragment (#REF), which browsers never
+  // send: the server and proxies see only this path.
+  if (path == "/apply/status") return only_get([&] { return Page("apply-status.html"); });
   if (path == "/healthz")
     return only_get([&] {
       return serving_ ? JsonResponse(200, "{\"status\":\"SERVING\"}")
@@ -368,7 +385,7 @@ Response WebApi::Api(const Request& req, const std::string& method_path) {
       return r;
     }
   }
-  return route->call(req, d_.calls);
+  return route->call(req, d_);
 }
 
 Response WebApi::TicketEvents(const Request&, const std::string& token) {

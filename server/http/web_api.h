@@ -20,6 +20,7 @@
 #include "server/http/live_hub.h"
 #include "server/service/metrics.h"
 #include "server/service/public_calls.h"
+#include "server/service/remote_public_calls.h"
 
 namespace shop::queue::http {
 
@@ -28,6 +29,7 @@ class WebApi {
   struct Deps {
     const ServerConfig& config;
     service::PublicCalls& calls;
+    service::RemotePublicCalls& remote;
     AuthManager& auth;
     RateLimiter& limiter;
     LiveHub& live;
@@ -41,6 +43,14 @@ class WebApi {
 
   // The route pattern a request counts under in /metrics ("/t/:token").
   static std::string RouteOf(const std::string& path);
+
+  // The one route whose body may be larger than [http] max_body_bytes: an
+  // online application with its two photos (RemoteService's
+  // ApplyForReplacement), and its limit: two photos of up to 5 MiB in
+  // base64 (13.3 MiB) and the form, 15 MiB in all (or max_body_bytes when
+  // that is larger).
+  static constexpr const char* kApplicationPath = "/api/v1/RemoteService/ApplyForReplacement";
+  static constexpr size_t kApplicationMaxBodyBytes = 15 * 1024 * 1024;
 
  private:
   Response Route(const Request& req, const std::string& path);

@@ -1,8 +1,9 @@
-// RemoteService: the remote route of a SIM replacement over gRPC. Converts
-// requests, calls RemoteManager inside GuardAs (authorisation, request
-// bounds, no exceptions out; the public calls also pass the per-address
-// limit) and converts the answers back. No rules here: the manager checks
-// every field, state and role.
+// RemoteService: the remote route of a SIM replacement over gRPC. The
+// applicant's calls run RemotePublicCalls (the same code as the JSON API)
+// after the per-address limit; the staff's convert requests, call
+// RemoteManager and convert the answers back. All inside GuardAs
+// (authorisation, request bounds, no exceptions out). No rules here: the
+// manager checks every field, state and role.
 //
 // What never leaves through here: the applicant's reference after the
 // first answer, the case id to the applicant, the activation code after
@@ -14,6 +15,7 @@
 #include "server/domain/common/personal_data.h"
 #include "server/domain/queue/queue_manager.h"
 #include "server/service/convert.h"
+#include "server/service/remote_convert.h"
 #include "server/service/errors.h"
 #include "server/service/services.h"
 
@@ -22,42 +24,6 @@ namespace {
 
 std::string Method(const char* name) {
   return std::string("/shop.queue.v1.RemoteService/") + name;
-}
-
-// An enum's value as the domain spells it: "" for UNSPECIFIED, the value's
-// number for one this server does not know (the domain then names the field
-// as bad input).
-std::string ReasonFromProto(pb::ReplacementReason r) {
-  if (r == pb::REPLACEMENT_REASON_UNSPECIFIED) return "";
-  if (r >= pb::REPLACEMENT_REASON_LOST && r <= pb::REPLACEMENT_REASON_FORMAT_CHANGE)
-    return ReasonName(static_cast<ReplacementReason>(static_cast<int>(r)));
-  return std::to_string(static_cast<int>(r));
-}
-
-std::string DocumentFromProto(pb::DocumentType t) {
-  if (t == pb::DOCUMENT_TYPE_UNSPECIFIED) return "";
-  if (t >= pb::DOCUMENT_TYPE_RU_PASSPORT && t <= pb::DOCUMENT_TYPE_RESIDENCE_PERMIT)
-    return DocumentTypeName(static_cast<DocumentType>(static_cast<int>(t)));
-  return std::to_string(static_cast<int>(t));
-}
-
-std::string DeliveryFromProto(pb::Delivery d) {
-  switch (d) {
-    case pb::DELIVERY_UNSPECIFIED: return "";
-    case pb::DELIVERY_POST: return DeliveryName(Delivery::kPost);
-    case pb::DELIVERY_PICKUP: return DeliveryName(Delivery::kPickup);
-    default: return std::to_string(static_cast<int>(d));
-  }
-}
-
-std::string LanguageFromProto(pb::Language l) {
-  switch (l) {
-    case pb::LANGUAGE_UNSPECIFIED: return "";
-    case pb::LANGUAGE_RU: return "ru";
-    case pb::LANGUAGE_EN: return "en";
-    case pb::LANGUAGE_ZH: return "zh";
-    default: return std::to_string(static_cast<int>(l));
-  }
 }
 
 std::string RejectReasonFromProto(pb::RejectReason r) {
@@ -70,31 +36,6 @@ std::string RejectReasonFromProto(pb::RejectReason r) {
     case pb::REJECT_REASON_INCOMPLETE: return "incomplete";
     default: return "";  // the manager names reason with the list
   }
-}
-
-pb::Delivery DeliveryToProto(Delivery d) {
-  return d == Delivery::kPickup ? pb::DELIVERY_PICKUP : pb::DELIVERY_POST;
-}
-
-pb::ApplicationState StateToProto(CaseState s) {
-  switch (s) {
-    case CaseState::kAwaitingReview: return pb::APPLICATION_STATE_AWAITING_REVIEW;
-    case CaseState::kAwaitingDispatch: return pb::APPLICATION_STATE_AWAITING_DISPATCH;
-    case CaseState::kAwaitingActivation: return pb::APPLICATION_STATE_AWAITING_ACTIVATION;
-    case CaseState::kAwaitingPickup: return pb::APPLICATION_STATE_AWAITING_PICKUP;
-    case CaseState::kClosed: return pb::APPLICATION_STATE_CLOSED;
-    case CaseState::kCancelled: return pb::APPLICATION_STATE_CANCELLED;
-    default: return pb::APPLICATION_STATE_UNSPECIFIED;  // a counter case's
-  }
-}
-
-// The managers' answers name the state (CaseStateName).
-pb::ApplicationState StateToProto(const std::string& name) {
-  for (CaseState s : {CaseState::kAwaitingReview, CaseState::kAwaitingDispatch,
-                      CaseState::kAwaitingActivation, CaseState::kAwaitingPickup,
-                      CaseState::kClosed, CaseState::kCancelled})
-    if (name == CaseStateName(s)) return StateToProto(s);
-  return pb::APPLICATION_STATE_UNSPECIFIED;
 }
 
 Result<CaseState> StateFromProto(pb::ApplicationState s) {
@@ -119,23 +60,6 @@ void SplitFactors(const std::string& factors,
     if (end > start) out->Add(factors.substr(start, end - start));
     start = end + 1;
   }
-}
-
-void StatusToProto(const ApplicationStatus& s, pb::ApplicationStatus* out) {
-  out->set_state(StateToProto(s.state));
-  out->set_delivery(DeliveryToProto(s.delivery));
-  out->set_pickup_branch_id(s.pickup_branch_id);
-  out->set_phone_masked(s.phone_masked);
-  ToProto(s.applied, out->mutable_apply_time());
-  if (s.expires != absl::InfiniteFuture()) ToProto(s.expires, out->mutable_expire_time());
-  for (const PublicStep& p : s.steps) {
-    auto* step = out->add_steps();
-    step->set_step(p.step);
-    step->set_outcome(p.outcome);
-    step->set_detail(p.detail);
-    ToProto(p.time, step->mutable_time());
-  }
-  out->set_question(s.question);
 }
 
 void ApplicationToProto(const SimCase& c, const std::vector<CaseRecord>& records,
@@ -228,74 +152,34 @@ grpc::Status RemoteServiceImpl::Limited(grpc::ServerContext* ctx,
 grpc::Status RemoteServiceImpl::ApplyForReplacement(grpc::ServerContext* ctx,
                                                     const pb::ApplyForReplacementRequest* req,
                                                     pb::ApplyForReplacementResponse* resp) {
-  return Limited(ctx, *req, "ApplyForReplacement", [&]() -> Status {
-    ApplicationInput in;
-    in.request_id = req->request_id();
-    in.phone = req->phone();
-    in.operator_id = req->operator_id();
-    in.reason = ReasonFromProto(req->reason());
-    in.full_name = req->full_name();
-    in.document_type = DocumentFromProto(req->document_type());
-    in.document_number = req->document_number();
-    in.document_photo = req->document_photo();
-    in.selfie_photo = req->selfie_photo();
-    in.delivery = DeliveryFromProto(req->delivery());
-    in.pickup_branch_id = req->pickup_branch_id();
-    in.language = LanguageFromProto(req->language());
-    in.consent = req->consent();
-    auto applied = remote_.Apply(in);
-    if (!applied.ok()) return applied.status();
-    spdlog::info("remote application {} received", applied->case_id);
-    resp->set_reference(DisplayApplicationReference(applied->reference));
-    // The application is in; its status is a courtesy. Failing to read it
-    // must not lose the reference, which is shown only here.
-    auto status = remote_.Lookup(applied->reference);
-    if (status.ok()) {
-      StatusToProto(*status, resp->mutable_status());
-    } else {
-      spdlog::warn("remote application {}: status after applying: {}", applied->case_id,
-                   status.status().ToString());
-      resp->mutable_status()->set_state(pb::APPLICATION_STATE_AWAITING_REVIEW);
-      ToProto(applied->expires, resp->mutable_status()->mutable_expire_time());
-    }
-    return Status::Ok();
-  });
+  return Limited(ctx, *req, "ApplyForReplacement",
+                 [&] { return calls_.ApplyForReplacement(*req, resp); });
 }
 
 grpc::Status RemoteServiceImpl::GetApplicationStatus(grpc::ServerContext* ctx,
                                                      const pb::GetApplicationStatusRequest* req,
                                                      pb::GetApplicationStatusResponse* resp) {
-  return Limited(ctx, *req, "GetApplicationStatus", [&]() -> Status {
-    auto s = remote_.Lookup(req->reference());
-    if (!s.ok()) return s.status();
-    StatusToProto(*s, resp->mutable_status());
-    return Status::Ok();
-  });
+  return Limited(ctx, *req, "GetApplicationStatus",
+                 [&] { return calls_.GetApplicationStatus(*req, resp); });
 }
 
 grpc::Status RemoteServiceImpl::WithdrawApplication(grpc::ServerContext* ctx,
                                                     const pb::WithdrawApplicationRequest* req,
                                                     pb::WithdrawApplicationResponse* resp) {
-  return Limited(ctx, *req, "WithdrawApplication", [&]() -> Status {
-    auto s = remote_.Withdraw(req->reference());
-    if (!s.ok()) return s.status();
-    StatusToProto(*s, resp->mutable_status());
-    return Status::Ok();
-  });
+  return Limited(ctx, *req, "WithdrawApplication",
+                 [&] { return calls_.WithdrawApplication(*req, resp); });
 }
 
 grpc::Status RemoteServiceImpl::ActivateCard(grpc::ServerContext* ctx,
                                              const pb::ActivateCardRequest* req,
                                              pb::ActivateCardResponse* resp) {
-  return Limited(ctx, *req, "ActivateCard", [&]() -> Status {
-    auto o = remote_.Activate(req->reference(), req->activation_code(), req->answer());
-    if (!o.ok()) return o.status();
-    resp->set_activated(o->activated);
-    resp->set_attempts_left(o->attempts_left);
-    resp->set_locked(o->locked);
-    resp->set_state(StateToProto(o->state));
-    return Status::Ok();
-  });
+  return Limited(ctx, *req, "ActivateCard", [&] { return calls_.ActivateCard(*req, resp); });
+}
+
+grpc::Status RemoteServiceImpl::ListOperators(grpc::ServerContext* ctx,
+                                              const pb::ListOperatorsRequest* req,
+                                              pb::ListOperatorsResponse* resp) {
+  return Limited(ctx, *req, "ListOperators", [&] { return calls_.ListOperators(*req, resp); });
 }
 
 grpc::Status RemoteServiceImpl::ListApplications(grpc::ServerContext* ctx,

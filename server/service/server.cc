@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -235,9 +236,10 @@ QueueServer::QueueServer(QueueServerOptions options) : options_(std::move(option
   remote_ = std::make_unique<RemoteManager>(options_.config, *options_.store, *options_.clock,
                                             *options_.pii_hasher, *options_.photo_sealer,
                                             crypto::RandomBytes);
+  remote_public_calls_ = std::make_unique<service::RemotePublicCalls>(options_.config, *remote_);
   // The applicant's calls share the public API's per-address budget.
-  remote_service_ = std::make_unique<service::RemoteServiceImpl>(options_.config, *remote_,
-                                                                 *booking_limiter_, entry_);
+  remote_service_ = std::make_unique<service::RemoteServiceImpl>(
+      options_.config, *remote_, *remote_public_calls_, *booking_limiter_, entry_);
   DescribeMetrics();
 }
 
@@ -306,11 +308,16 @@ Status QueueServer::StartHttp() {
   HttpConfig& cfg = options_.config.http;
   if (cfg.listen.empty()) return Status::Ok();
   live_ = std::make_unique<http::LiveHub>(*manager_, board_);
-  web_ = std::make_unique<http::WebApi>(http::WebApi::Deps{
-      options_.config, *public_calls_, *auth_, *booking_limiter_, *live_, *options_.metrics});
+  web_ = std::make_unique<http::WebApi>(
+      http::WebApi::Deps{options_.config, *public_calls_, *remote_public_calls_, *auth_,
+                         *booking_limiter_, *live_, *options_.metrics});
   http::ServerOptions o;
   o.listen = cfg.listen;
   o.max_body_bytes = static_cast<size_t>(cfg.max_body_bytes);
+  // Only an online application with its photos may be larger.
+  o.large_bodies.push_back(http::LargeBodyRoute{
+      "POST", http::WebApi::kApplicationPath, http::WebApi::kApplicationMaxBodyBytes,
+      std::max(cfg.request_timeout, absl::Minutes(3))});
   o.request_timeout = cfg.request_timeout;
   o.idle_timeout = cfg.idle_timeout;
   o.max_connections = static_cast<size_t>(cfg.max_connections);

@@ -40,6 +40,7 @@
 #include "server/service/errors.h"
 #include "server/service/metrics.h"
 #include "server/service/public_calls.h"
+#include "server/service/remote_public_calls.h"
 
 namespace shop::queue {
 
@@ -143,6 +144,7 @@ class QueueServer {
   std::unique_ptr<service::PublicCalls> public_calls_;
   std::unique_ptr<grpc::Service> ticket_status_service_;
   std::unique_ptr<grpc::Service> report_service_;
+  std::unique_ptr<service::RemotePublicCalls> remote_public_calls_;
   std::unique_ptr<grpc::Service> remote_service_;
   std::unique_ptr<http::LiveHub> live_;
   std::unique_ptr<http::WebApi> web_;

@@ -16,6 +16,7 @@
 #include "server/domain/remote/remote_manager.h"
 #include "server/service/errors.h"
 #include "server/service/public_calls.h"
+#include "server/service/remote_public_calls.h"
 #include "shop/queue/v1/auth_service.grpc.pb.h"
 #include "shop/queue/v1/board_service.grpc.pb.h"
 #include "shop/queue/v1/booking_service.grpc.pb.h"
@@ -228,14 +229,15 @@ class ReportServiceImpl final : public pb::ReportService::Service {
 };
 
 // The remote route of a SIM replacement (RemoteManager): the applicant's
-// public calls, limited per client address by the public API's RateLimiter
-// (RESOURCE_EXHAUSTED beyond it), the reviewers' and the pickup counter's.
-// Borrows the config, manager and limiter, which must outlive it.
+// public calls (RemotePublicCalls, shared with the JSON API), limited per
+// client address by the public API's RateLimiter (RESOURCE_EXHAUSTED beyond
+// it), the reviewers' and the pickup counter's. Borrows everything it is
+// given, which must outlive it.
 class RemoteServiceImpl final : public pb::RemoteService::Service {
  public:
-  RemoteServiceImpl(const ServerConfig& config, RemoteManager& remote, RateLimiter& limiter,
-                    Entry& entry)
-      : config_(config), remote_(remote), limiter_(limiter), entry_(entry) {}
+  RemoteServiceImpl(const ServerConfig& config, RemoteManager& remote, RemotePublicCalls& calls,
+                    RateLimiter& limiter, Entry& entry)
+      : config_(config), remote_(remote), calls_(calls), limiter_(limiter), entry_(entry) {}
   grpc::Status ApplyForReplacement(grpc::ServerContext* ctx,
                                    const pb::ApplyForReplacementRequest* req,
                                    pb::ApplyForReplacementResponse* resp) override;
@@ -247,6 +249,8 @@ class RemoteServiceImpl final : public pb::RemoteService::Service {
                                    pb::WithdrawApplicationResponse* resp) override;
   grpc::Status ActivateCard(grpc::ServerContext* ctx, const pb::ActivateCardRequest* req,
                             pb::ActivateCardResponse* resp) override;
+  grpc::Status ListOperators(grpc::ServerContext* ctx, const pb::ListOperatorsRequest* req,
+                             pb::ListOperatorsResponse* resp) override;
   grpc::Status ListApplications(grpc::ServerContext* ctx, const pb::ListApplicationsRequest* req,
                                 pb::ListApplicationsResponse* resp) override;
   grpc::Status GetApplication(grpc::ServerContext* ctx, const pb::GetApplicationRequest* req,
@@ -267,6 +271,7 @@ class RemoteServiceImpl final : public pb::RemoteService::Service {
                        const char* method, const std::function<Status()>& body);
   const ServerConfig& config_;
   RemoteManager& remote_;
+  RemotePublicCalls& calls_;
   RateLimiter& limiter_;
   Entry& entry_;
 };

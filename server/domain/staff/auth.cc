@@ -90,6 +90,7 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.RemoteService/GetApplicationStatus", RoleSet::Public()},
       {"/shop.queue.v1.RemoteService/WithdrawApplication", RoleSet::Public()},
       {"/shop.queue.v1.RemoteService/ActivateCard", RoleSet::Public()},
+      {"/shop.queue.v1.RemoteService/ListOperators", RoleSet::Public()},
       // The review (RemoteManager checks the role again).
       {"/shop.queue.v1.RemoteService/ListApplications", kReviewers},
       {"/shop.queue.v1.RemoteService/GetApplication", kReviewers},
