@@ -25,6 +25,31 @@ var Q = (function () {
     });
   }
 
+  // As api(), over XMLHttpRequest so that a large body's upload can be
+  // followed: onProgress(fraction 0..1) while it is sent.
+  function upload(method, body, onProgress) {
+    return new Promise(function (resolve) {
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', '/api/v1/' + method);
+      xhr.setRequestHeader('Content-Type', 'application/json');
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (onProgress && xhr.upload) {
+        xhr.upload.onprogress = function (e) { if (e.lengthComputable && e.total) onProgress(e.loaded / e.total); };
+      }
+      xhr.onload = function () {
+        var data = null;
+        try { data = xhr.responseText ? JSON.parse(xhr.responseText) : {}; } catch (e) { data = null; }
+        if (xhr.status >= 200 && xhr.status < 300 && data) return resolve({ ok: true, data: data });
+        var resp = { status: xhr.status, headers: { get: function (n) { return xhr.getResponseHeader(n); } } };
+        resolve({ ok: false, error: toError(resp, data) });
+      };
+      xhr.onerror = xhr.ontimeout = xhr.onabort = function () {
+        resolve({ ok: false, error: { kind: 'network', violations: [] } });
+      };
+      xhr.send(JSON.stringify(body || {}));
+    });
+  }
+
   function toError(resp, data) {
     var error = { kind: 'http', http: resp.status, code: 0, message: '', violations: [], retryAfter: 0 };
     if (data && typeof data === 'object') {
@@ -78,6 +103,12 @@ var Q = (function () {
 
   function time(date, lang, tz) { return fmt(date, lang, tz, { hour: '2-digit', minute: '2-digit' }); }
   function day(date, lang, tz) { return fmt(date, lang, tz, { weekday: 'short', day: 'numeric', month: 'long' }); }
+  // "3 Dec, 14:05" (the year only when it is not this one).
+  function stamp(date, lang, tz) {
+    var o = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+    if (date.getFullYear() !== new Date().getFullYear()) o.year = 'numeric';
+    return fmt(date, lang, tz, o);
+  }
   function dateTime(date, lang, tz) {
     return fmt(date, lang, tz, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   }
@@ -117,7 +148,7 @@ var Q = (function () {
   }
 
   return {
-    api: api, el: el, clear: clear, $: $, time: time, day: day, dateTime: dateTime,
+    api: api, upload: upload, el: el, clear: clear, $: $, time: time, day: day, dateTime: dateTime, stamp: stamp,
     localDate: localDate, addDays: addDays, seconds: seconds, uuid: uuid, pathPart: pathPart
   };
 })();
