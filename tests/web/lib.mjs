@@ -12,18 +12,17 @@ export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '../..');
 export const SKIP = 77;
 
-// --server BIN --kiosk BIN --counter BIN --screenshots DIR [--buf BIN]
+// --server BIN --kiosk BIN --counter BIN --screenshots DIR
 export function parseArgs(argv = process.argv.slice(2)) {
   const args = {
     server: path.join(ROOT, 'build/server/queue-server'),
     kiosk: path.join(ROOT, 'build/kiosk/kiosk'),
     counter: path.join(ROOT, 'build/counter/counter'),
     screenshots: path.join(ROOT, 'build/screenshots'),
-    buf: path.join(ROOT, '.tools/node_modules/.bin/buf'),  // scripts/install-buf.sh
   };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
-    if (!(key in args) || argv[i + 1] === undefined) throw new Error('usage: --server BIN --kiosk BIN --counter BIN --screenshots DIR [--buf BIN]');
+    if (!(key in args) || argv[i + 1] === undefined) throw new Error('usage: --server BIN --kiosk BIN --counter BIN --screenshots DIR');
     args[key] = argv[i + 1];
   }
   return args;
@@ -221,16 +220,6 @@ export function staffAdd(server, login, role, password) {
 export function registerLoad(server, file = path.join(ROOT, 'server/config/demo_register.json')) {
   const r = spawnSync(server.args.server, ['register-load', file, '--db', server.db, '--config', server.config], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`register-load failed: ${r.stderr}`);
-}
-
-// One gRPC call through buf curl and server reflection; resolves to the
-// response message as JSON (protobuf's JSON names). `token`: a bearer token.
-export async function grpcCall(server, method, body, token) {
-  const argv = ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--timeout', '20s', '-d', JSON.stringify(body)];
-  if (token) argv.push('-H', 'authorization: Bearer ' + token);
-  argv.push(`http://${server.grpc}/shop.queue.v1.${method}`);
-  const r = await runProgram(server.args.buf, argv, { timeoutMs: 30000 });
-  return r.stdout.trim() ? JSON.parse(r.stdout) : {};
 }
 
 // The kiosk program with a kiosk token: kiosk(server, token, 'take', 'C').

@@ -1,9 +1,9 @@
 // The online SIM replacement at phone width against a real queue-server with
 // the demo register: apply with two real image files (a PNG and a JPEG drawn
 // by Chromium's canvas) and see the reference, an answer lost on the way
-// answered again with the same reference; a reviewer approves and posts the
-// card through the real gRPC API (buf curl, a reviewer made with
-// `queue-server staff-add`); the status page shows each step; a wrong code
+// answered again with the same reference; a reviewer (made with `queue-server
+// staff-add`) approves and posts the card with the terminal counter program
+// (`counter review`); the status page shows each step; a wrong code
 // leaves attempts, the right code and answer activate the card; the notices
 // are in the outbox for the number and the contact on record. Refusals: a
 // text file named .jpg and bad fields at once under their fields, a file over
@@ -13,16 +13,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, SKIP, parseArgs, requirePlaywright, run, step, startServer, launchBrowser, newPage, assertNoProblems, screenshot,
-  staffAdd, registerLoad, grpcCall, runProgram, call,
+  ROOT, parseArgs, requirePlaywright, run, step, startServer, launchBrowser, newPage, assertNoProblems, screenshot,
+  staffAdd, registerLoad, clerk, runProgram, call,
 } from './lib.mjs';
 
 const args = parseArgs();
 requirePlaywright();
-if (!fs.existsSync(args.buf)) {
-  console.log(`SKIP: buf is not installed (${args.buf}; run scripts/install-buf.sh)`);
-  process.exit(SKIP);
-}
 
 // The demo register's people (server/config/demo_register.json's _comment).
 const IVANOV = { phone: '+7 916 123-45-67', name: 'Ivanov Ivan Ivanovich', doc: '4509 123456', contact: 'ivanov.demo@example.com',
@@ -170,22 +166,21 @@ run('web_remote', async () => {
   await screenshot(page, args.screenshots, 'web-apply-done.png');
   assertNoProblems(page);
 
-  step('a reviewer approves and posts the card (gRPC through buf curl)');
+  step('a reviewer approves and posts the card with the terminal counter program (counter review)');
   staffAdd(server, 'rev1', 'reviewer', 'rev1-secret-pass');
-  const { token } = await grpcCall(server, 'AuthService/Login', { login: 'rev1', password: 'rev1-secret-pass' });
-  assert.ok(token, 'the reviewer logged in');
-  const queue = await grpcCall(server, 'RemoteService/ListApplications', {}, token);
-  const mine = (queue.applications || []).find((a) => a.phoneMasked.endsWith('4567'));
-  assert.ok(mine, 'the application waits for review: ' + JSON.stringify(queue));
-  assert.equal(mine.riskScore || 0, 0, 'a calm application: one reviewer approves');
-  const approved = await grpcCall(server, 'RemoteService/ApproveApplication', { caseId: mine.caseId }, token);
-  assert.equal(approved.application.state, 'APPLICATION_STATE_AWAITING_DISPATCH');
+  const reviewer = await clerk(server, 'rev1', 'rev1-secret-pass');
+  const queue = (await reviewer('review', 'list')).stdout;
+  const line = queue.split('\n').find((l) => /\+7\*+4567/.test(l));
+  assert.ok(line, 'the application waits for review:\n' + queue);
+  const caseId = /^\s*(\d+)\s/.exec(line)[1];
+  const approved = (await reviewer('review', 'approve', caseId)).stdout;
+  assert.match(approved, /awaiting dispatch/i, 'a calm application: one reviewer approves:\n' + approved);
   const register = JSON.parse(fs.readFileSync(path.join(ROOT, 'server/config/demo_register.json'), 'utf8'));
   const card = register.stock.find((c) => c.operator === 'megafon' && c.branch === 'demo');
-  const dispatched = await grpcCall(server, 'RemoteService/DispatchCard',
-    { caseId: mine.caseId, iccid: card.iccid, trackingNumber: TRACKING }, token);
-  const code = dispatched.activationCode;
-  assert.match(code, /^[A-Z0-9]{4}-?[A-Z0-9]{4}$/, 'the envelope\'s code');
+  const dispatched = (await reviewer('review', 'dispatch', caseId, '--iccid', card.iccid, '--tracking', TRACKING)).stdout;
+  const codeLine = /^ {8}([A-Z0-9]{4}-?[A-Z0-9]{4})$/m.exec(dispatched);
+  assert.ok(codeLine, 'the envelope\'s code is printed once:\n' + dispatched);
+  const code = codeLine[1];
 
   step('the status page shows each step, the tracking number and the activation form');
   await page.click('#done-link');
