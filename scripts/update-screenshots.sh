@@ -27,6 +27,8 @@ for name in kiosk-start-ru kiosk-services-en kiosk-services-zh kiosk-services-cl
             counter-case-summary \
             web-book web-book-confirmation web-my-booking web-book-errors web-book-slot-full \
             web-ticket-waiting web-ticket-called web-board web-board-phone \
+            web-apply web-apply-errors web-apply-done web-apply-status web-apply-activate \
+            web-apply-activated \
             report report-hours; do
   file="$src/$name.png"
   if [ -f "$file" ]; then
