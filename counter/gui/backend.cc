@@ -44,7 +44,14 @@ void Backend::Rebuild(std::string counter_id, std::string token) {
   c->options.token = std::move(token);
   c->counter = std::make_shared<CounterClient>(channel_, c->branch_id, c->counter_id, c->options);
   c->cases = std::make_shared<CaseClient>(channel_, c->branch_id, c->counter_id, c->options);
+  c->remote = std::make_shared<RemoteClient>(review_channel_ ? review_channel_ : channel_,
+                                             c->options);
   clients_ = std::move(c);
+}
+
+void Backend::setReviewChannel(std::shared_ptr<grpc::Channel> channel) {
+  review_channel_ = std::move(channel);
+  Rebuild(clients_->counter_id, clients_->options.token);
 }
 
 void Backend::setCounterId(const std::string& counter_id) {
@@ -96,6 +103,7 @@ void Backend::logout(QObject* context, std::function<void(const grpc::Status&)> 
           if (!session_file_.empty()) pool_.start([file = session_file_] { std::remove(file.c_str()); });
           Rebuild(clients_->counter_id, "");
           login_.clear();
+          role_ = v1::ROLE_UNSPECIFIED;
           if (context) done(status);
         },
         Qt::QueuedConnection);

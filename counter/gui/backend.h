@@ -1,5 +1,6 @@
 // Backend: the desktop counter's link to the server. It owns the channel,
-// the session token and the clerk's clients (CounterClient, CaseClient) and
+// the session token and the staff's clients (CounterClient, CaseClient, and
+// the review's RemoteClient on its own channel, see setReviewChannel) and
 // runs every call on its own worker threads, handing the result back to the
 // UI thread, so no gRPC call ever runs on the UI thread.
 //
@@ -39,6 +40,8 @@
 #include "common/client/rpc.h"
 #include "counter/case_client.h"
 #include "counter/counter_client.h"
+#include "counter/remote_client.h"
+#include "shop/queue/v1/auth_service.pb.h"
 
 namespace shop::queue::counter::gui {
 
@@ -47,6 +50,8 @@ struct Clients {
   std::shared_ptr<grpc::Channel> channel;
   std::shared_ptr<const CounterClient> counter;
   std::shared_ptr<const CaseClient> cases;
+  // The review of online applications (on the review channel).
+  std::shared_ptr<const RemoteClient> remote;
   std::string branch_id;
   std::string counter_id;
   client::CallOptions options;  // as the clients use them (token included)
@@ -71,6 +76,16 @@ class Backend : public QObject {
 
   // Acts as counter `counter_id` from now on (the clients are rebuilt).
   void setCounterId(const std::string& counter_id);
+  // The channel of the review's RemoteClient: one made with
+  // RemoteClient::kChannelLimits, so that an application's photos (up to
+  // ~10 MiB in one answer) arrive; the other clients keep the main channel
+  // and its defaults. Until set, the review uses the main channel.
+  void setReviewChannel(std::shared_ptr<grpc::Channel> channel);
+  // The role of this session's account as the login answered it
+  // (ROLE_UNSPECIFIED when unknown: a session from a file or --token).
+  // Forgotten at logout.
+  v1::Role role() const { return role_; }
+  void setRole(v1::Role role) { role_ = role; }
   // The staff login of this session, as the clerk typed it or the server
   // named it ("" when unknown).
   const QString& login() const { return login_; }
@@ -164,6 +179,8 @@ class Backend : public QObject {
   // Cancelled by the destructor: ends every call's retries and back-off.
   std::shared_ptr<client::StreamCanceller> shutdown_ = std::make_shared<client::StreamCanceller>();
   std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<grpc::Channel> review_channel_;  // null: channel_
+  v1::Role role_ = v1::ROLE_UNSPECIFIED;
   std::string server_address_;
   std::string session_file_;
   QString login_;

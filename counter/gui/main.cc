@@ -1,6 +1,7 @@
-// counter-gui: the clerk's desktop counter. Parses the same connection flags
-// as the terminal `counter`, builds the Backend (calls off the UI thread)
-// and the main window, and runs the Qt event loop. Without a session (no
+// counter-gui: the clerk's desktop counter (and the reviewer's review of
+// online applications). Parses the same connection flags as the terminal
+// `counter`, builds the Backend (calls off the UI thread) and the main
+// window, and runs the Qt event loop. Without a session (no
 // --token, no $SHOP_QUEUE_TOKEN, no session file from `counter login`) it
 // asks for the login first. With --screenshot PATH it renders the window
 // once the first answers had a moment to arrive, saves it as PNG and exits
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
                                 settings.counter,
                                 client::ToCallOptions(settings.conn, settings.session_file),
                                 settings.session_file);
+  // The review's photos arrive on a channel of their own that takes large
+  // answers; the counter's calls keep the default limits.
+  backend.setReviewChannel(client::Connect(settings.conn, counter::RemoteClient::kChannelLimits));
   // A session saved by a login (here or `counter login`) names its clerk.
   if (settings.conn.token.empty() && std::getenv("SHOP_QUEUE_TOKEN") == nullptr)
     backend.setLogin(QString::fromStdString(client::SavedLogin(settings.session_file)));

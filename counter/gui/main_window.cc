@@ -8,6 +8,7 @@
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QMenuBar>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QSplitter>
@@ -62,7 +63,22 @@ MainWindow::MainWindow(Backend* backend, WindowOptions options, QWidget* parent)
   BuildStartPage();
   BuildWorkPage();
   BuildStatusBar();
+  review_ = new ReviewWidget(backend_, stack_);
+  review_->setObjectName(QStringLiteral("reviewPage"));
+  stack_->addWidget(review_);
+  connect(review_, &ReviewWidget::logoutRequested, this, &MainWindow::Logout);
+  connect(review_, &ReviewWidget::counterRequested, this, &MainWindow::ShowCounterScreen);
+  review_menu_ = menuBar()->addMenu(QStringLiteral("&Review"));
+  review_menu_->setObjectName(QStringLiteral("reviewMenu"));
+  open_review_ = review_menu_->addAction(QStringLiteral("Online applications..."));
+  open_review_->setObjectName(QStringLiteral("actionOpenReview"));
+  open_counter_ = review_menu_->addAction(QStringLiteral("Back to the counter"));
+  open_counter_->setObjectName(QStringLiteral("actionOpenCounter"));
+  connect(open_review_, &QAction::triggered, this, &MainWindow::ShowReview);
+  connect(open_counter_, &QAction::triggered, this, &MainWindow::ShowCounterScreen);
+  counter_page_ = start_page_;
   stack_->setCurrentWidget(start_page_);
+  UpdateRoleUi();
 
   retry_timer_.setSingleShot(true);
   retry_timer_.setInterval(3000);
@@ -306,7 +322,94 @@ void MainWindow::begin() {
     AskLogin(QStringLiteral("Log in with your staff login to work at the counter."));
     return;
   }
+  if (backend_->role() == v1::ROLE_UNSPECIFIED) {
+    ProbeRole();
+    return;
+  }
+  UpdateRoleUi();
+  if (IsReviewer())
+    ShowReview();
+  else
+    RefreshCounter();
+}
+
+bool MainWindow::IsReviewer() const { return backend_->role() == v1::ROLE_REVIEWER; }
+
+void MainWindow::ProbeRole() {
+  // What the session may do: counter staff list the services, reviewers may
+  // not; of those who may, clerks may not list applications.
+  struct Probe {
+    grpc::Status services;
+    grpc::Status review;
+  };
+  backend_->run<Probe>(
+      this,
+      [](const Clients& c, Probe* out) {
+        std::vector<v1::Service> services;
+        out->services =
+            kiosk::KioskClient(c.channel, c.branch_id, c.options).ListServices(&services);
+        if (out->services.error_code() == grpc::StatusCode::UNAUTHENTICATED) return out->services;
+        if (out->services.ok()) {
+          std::vector<v1::ApplicationSummary> first;
+          out->review = c.remote->List(v1::APPLICATION_STATE_AWAITING_REVIEW, 1, &first);
+        }
+        return grpc::Status::OK;
+      },
+      [this](const grpc::Status& status, const Probe& probe) {
+        // A login meanwhile (the session had ended) told the role already.
+        if (backend_->role() != v1::ROLE_UNSPECIFIED) return;
+        if (!status.ok()) {  // the session was refused and not renewed
+          UpdateRoleUi();
+          RefreshCounter();
+          return;
+        }
+        if (probe.services.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+          // Not counter staff: the review is this account's screen (the
+          // review itself says so if it may not review either).
+          backend_->setRole(v1::ROLE_REVIEWER);
+          UpdateRoleUi();
+          ShowReview();
+          return;
+        }
+        if (probe.review.error_code() == grpc::StatusCode::PERMISSION_DENIED)
+          backend_->setRole(v1::ROLE_CLERK);  // counter staff who may not review
+        UpdateRoleUi();
+        RefreshCounter();
+      });
+}
+
+void MainWindow::UpdateRoleUi() {
+  const v1::Role role = backend_->role();
+  const bool reviewer = role == v1::ROLE_REVIEWER;
+  // Reviewers, supervisors and admins review; a clerk's session does not
+  // (one of unknown role sees the entry: the server decides).
+  review_menu_->menuAction()->setVisible(!reviewer && role != v1::ROLE_CLERK);
+  open_counter_->setEnabled(reviewing_);
+  open_review_->setEnabled(!reviewing_);
+  review_->setCounterReachable(!reviewer);
+  setWindowTitle(reviewer ? QStringLiteral("Review of online applications — shop queue")
+                          : QStringLiteral("Counter — shop queue"));
+  UpdateStatus();
+}
+
+void MainWindow::ShowReview() {
+  reviewing_ = true;
+  stack_->setCurrentWidget(review_);
+  UpdateRoleUi();
+  review_->refresh();
+}
+
+void MainWindow::ShowCounterScreen() {
+  if (IsReviewer()) return;
+  reviewing_ = false;
+  stack_->setCurrentWidget(counter_page_ ? counter_page_ : start_page_);
+  UpdateRoleUi();
   RefreshCounter();
+}
+
+void MainWindow::ShowCounterPage(QWidget* page) {
+  counter_page_ = page;
+  if (!reviewing_) stack_->setCurrentWidget(page);
 }
 
 void MainWindow::AskLogin(const QString& why) {
@@ -318,7 +421,7 @@ void MainWindow::AskLogin(const QString& why) {
   login_dialog_ = dialog;
   connect(dialog, &QDialog::accepted, this, [this, dialog] {
     login_dialog_ = nullptr;
-    OnLoggedIn(dialog->login(), dialog->session().token());
+    OnLoggedIn(dialog->login(), dialog->session().token(), dialog->session().role());
   });
   connect(dialog, &QDialog::rejected, this, [this] {
     login_dialog_ = nullptr;
@@ -335,14 +438,33 @@ void MainWindow::OnSessionExpired() {
                           "stays, and the last action is sent once you are back."));
 }
 
-void MainWindow::OnLoggedIn(const QString& login, const std::string& token) {
+void MainWindow::OnLoggedIn(const QString& login, const std::string& token, v1::Role role) {
   // Presses held while the session was away are the previous clerk's:
   // another login does not send them under its name.
   const QString previous = backend_->login();
-  if (!previous.isEmpty() && previous != login) backend_->abandonSession();
+  if (!previous.isEmpty() && previous != login) {
+    backend_->abandonSession();
+    review_->clear();
+  }
   backend_->setLogin(login);
+  backend_->setRole(role);
   backend_->setToken(token);
-  UpdateStatus();
+  UpdateRoleUi();
+  if (role == v1::ROLE_REVIEWER) {
+    // No counter for a reviewer: its calls would be refused.
+    feed_.stop();
+    feed_started_ = false;
+    ShowReview();
+    return;
+  }
+  if (reviewing_ && role != v1::ROLE_CLERK) {
+    review_->refresh();
+    return;
+  }
+  if (reviewing_) {  // a clerk now: the counter
+    ShowCounterScreen();
+    return;
+  }
   // The board stream of an ended session ended too.
   if (!feed_started_ && counter_.counter().open()) {
     feed_.start(backend_->clients()->counter);
@@ -358,7 +480,10 @@ void MainWindow::Logout() {
     counter_.Clear();
     case_->clear();
     case_->hide();
-    stack_->setCurrentWidget(start_page_);
+    review_->clear();
+    reviewing_ = false;
+    ShowCounterPage(start_page_);
+    UpdateRoleUi();
     UpdateStatus();
     AskLogin(QStringLiteral("Logged out. Log in to work at the counter."));
   });
@@ -367,8 +492,9 @@ void MainWindow::Logout() {
 // --- the counter ---------------------------------------------------------
 
 void MainWindow::RefreshCounter() {
+  if (IsReviewer()) return;  // a reviewer works no counter
   if (backend_->counter_id().empty()) {
-    stack_->setCurrentWidget(start_page_);
+    ShowCounterPage(start_page_);
     LoadServices();
     return;
   }
@@ -385,7 +511,7 @@ void MainWindow::RefreshCounter() {
           if (client::IsRetryable(status.error_code())) retry_timer_.start();
           if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
               status.error_code() == grpc::StatusCode::INVALID_ARGUMENT)
-            stack_->setCurrentWidget(start_page_);
+            ShowCounterPage(start_page_);
           LoadServices();
           return;
         }
@@ -396,6 +522,7 @@ void MainWindow::RefreshCounter() {
 }
 
 void MainWindow::LoadServices() {
+  if (IsReviewer()) return;
   backend_->run<std::vector<v1::Service>>(
       this,
       [](const Clients& c, std::vector<v1::Service>* out) {
@@ -421,7 +548,7 @@ void MainWindow::ShowCounter(const v1::GetCounterResponse& state) {
   counter_ = state;
   if (!state.time_zone().empty()) time_zone_ = state.time_zone();
   if (!state.counter().open()) {
-    stack_->setCurrentWidget(start_page_);
+    ShowCounterPage(start_page_);
     feed_.stop();
     feed_started_ = false;
     UpdateStatus();
@@ -430,7 +557,7 @@ void MainWindow::ShowCounter(const v1::GetCounterResponse& state) {
   const QString holder = Q(state.counter().clerk_login());
   if (!holder.isEmpty() && !backend_->login().isEmpty() && holder != backend_->login()) {
     // Another clerk's counter: nothing of it (not his customer's case) here.
-    stack_->setCurrentWidget(start_page_);
+    ShowCounterPage(start_page_);
     start_message_->setText(
         QStringLiteral("Counter %1 is open by %2: choose another counter, or %2 closes it first.")
             .arg(Q(backend_->counter_id()), holder));
@@ -441,7 +568,7 @@ void MainWindow::ShowCounter(const v1::GetCounterResponse& state) {
     LoadServices();
     return;
   }
-  stack_->setCurrentWidget(work_page_);
+  ShowCounterPage(work_page_);
   if (!feed_started_) {
     feed_.start(backend_->clients()->counter);
     feed_started_ = true;
@@ -662,6 +789,17 @@ void MainWindow::UpdateButtons() {
 }
 
 void MainWindow::UpdateStatus() {
+  if (IsReviewer()) {
+    status_counter_->setText(QStringLiteral("Review of online applications"));
+    status_clerk_->setText(backend_->login().isEmpty()
+                               ? QStringLiteral("reviewer: (session from --token)")
+                               : QStringLiteral("reviewer: %1").arg(backend_->login()));
+    status_server_->setText(QStringLiteral("server %1 — %2")
+                                .arg(Q(backend_->server_address()),
+                                     offline_ ? QStringLiteral("unreachable")
+                                              : QStringLiteral("connected")));
+    return;
+  }
   const v1::Counter& c = counter_.counter();
   QStringList prefixes;
   for (const auto& p : c.service_prefixes()) prefixes << Q(p);

@@ -15,6 +15,14 @@
 // the service chosen beside it), F8 park, F9 return (the chosen parked
 // ticket), F10 call the ticket chosen in the queue.
 //
+// Reviewers of online applications (role reviewer) work no counter: after
+// their login the window shows the review (ReviewWidget) and nothing of the
+// counter, whose calls the server would refuse. Supervisors and admins reach
+// the review through the Review menu and come back with "Back to the
+// counter"; clerks do not see the menu. The role comes from the login's
+// answer; for a session found in a file (or --token) the window asks the
+// server once what the session may do (a reviewer may not list services).
+//
 // Thread-safety: UI thread only.
 #pragma once
 
@@ -24,7 +32,9 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QAction>
 #include <QLineEdit>
+#include <QMenu>
 #include <QListWidget>
 #include <QMainWindow>
 #include <QPushButton>
@@ -34,6 +44,7 @@
 #include "counter/gui/backend.h"
 #include "counter/gui/board_feed.h"
 #include "counter/gui/case_widget.h"
+#include "counter/gui/review_widget.h"
 #include "shop/queue/v1/counter_service.pb.h"
 #include "shop/queue/v1/kiosk_service.pb.h"
 
@@ -54,6 +65,9 @@ class MainWindow : public QMainWindow {
   void begin();
 
   CaseWidget* caseWidget() const { return case_; }
+  ReviewWidget* reviewWidget() const { return review_; }
+  // Whether the review is on screen.
+  bool reviewing() const { return reviewing_; }
   // The counter as last read.
   const v1::GetCounterResponse& counterState() const { return counter_; }
   // Whether the server link is down (the banner shows).
@@ -70,7 +84,17 @@ class MainWindow : public QMainWindow {
 
   void AskLogin(const QString& why);
   void OnSessionExpired();
-  void OnLoggedIn(const QString& login, const std::string& token);
+  void OnLoggedIn(const QString& login, const std::string& token, v1::Role role);
+  // A session whose role is unknown: a reviewer may not list services.
+  void ProbeRole();
+  // The menu, the title and the review's buttons for the session's role.
+  void UpdateRoleUi();
+  bool IsReviewer() const;
+  // The review on screen (the counter's own page is kept for coming back).
+  void ShowReview();
+  void ShowCounterScreen();
+  // The counter's page to show: now, or when the review is left.
+  void ShowCounterPage(QWidget* page);
 
   void RefreshCounter();
   void ShowCounter(const v1::GetCounterResponse& state);
@@ -116,6 +140,8 @@ class MainWindow : public QMainWindow {
   bool was_offline_ = false;
   bool feed_started_ = false;
   bool acting_ = false;  // an action's request is on its way
+  bool reviewing_ = false;  // the review is on screen
+  QWidget* counter_page_ = nullptr;  // the counter's page (start or work)
   int64_t no_case_ticket_ = 0;  // the serving ticket the server said has no case
   QDialog* login_dialog_ = nullptr;
   QTimer lists_timer_;  // coalesces board events into one list read
@@ -154,6 +180,10 @@ class MainWindow : public QMainWindow {
   QListWidget* due_list_;
   QListWidget* parked_list_;
   CaseWidget* case_;
+  ReviewWidget* review_;
+  QMenu* review_menu_;
+  QAction* open_review_;
+  QAction* open_counter_;
   // status bar
   QLabel* status_counter_;
   QLabel* status_clerk_;
