@@ -353,7 +353,9 @@ int RunReviewCommand(const ReviewSelection& selected, const Flags& flags) {
               [](const std::string& prompt) -> std::optional<std::string> {
                 std::cerr << prompt << std::flush;
                 std::string line;
-                if (!std::getline(std::cin, line)) return std::nullopt;
+                const bool got = static_cast<bool>(std::getline(std::cin, line));
+                if (!isatty(STDIN_FILENO)) std::cerr << '\n';  // no echo to end the line
+                if (!got) return std::nullopt;
                 return line;
               },
               [channel, options](const std::string& branch_id) {

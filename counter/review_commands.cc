@@ -180,14 +180,16 @@ void AddId(CLI::App* sub, ReviewFlags& flags) {
 
 std::optional<std::vector<std::string>> SavePhotos(const v1::GetApplicationResponse& response,
                                                    const std::string& dir, std::string* error) {
+  // Personal data: a folder made here and the files are the owner's only.
+  const mode_t old_mask = umask(077);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
+    umask(old_mask);
     *error = "cannot make the folder " + dir + ": " + ec.message();
     return std::nullopt;
   }
   std::vector<std::string> written;
-  const mode_t old_mask = umask(077);  // personal data: the owner only
   for (const v1::ApplicationPhoto& photo : response.photos()) {
     const std::string path =
         (std::filesystem::path(dir) / PhotoFileName(response.application().case_id(), photo))

@@ -19,8 +19,8 @@
 //
 // Photos: a terminal cannot show them, so `show --save-photos DIR` writes
 // them as DIR/ID-document.png (or .jpg, by their type) and DIR/ID-selfie.jpg,
-// readable by their owner only (they are personal data: delete them after
-// the review), and says where.
+// readable by their owner only, as is a folder made for them (they are
+// personal data: delete them after the review), and says where.
 //
 // Exit codes: 0 done; 1 the server refused (or the hand-over's check
 // failed, or the photos could not be saved); 2 bad usage (or no answer on

@@ -331,6 +331,8 @@ TEST_F(ReviewTest, ListShowApproveDispatchFromTheCommandLine) {
   struct stat st {};
   ASSERT_EQ(stat(document.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600) << "personal data: the owner only";
+  ASSERT_EQ(stat(photos.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700) << "the folder made for them too";
   // Without the flag it says how to see them.
   ASSERT_EQ(Run(*olga_, {"show", sid}), 0);
   EXPECT_THAT(out_.str(), HasSubstr("--save-photos DIR"));
