@@ -55,7 +55,7 @@
     if (field === 'phone' && /mobile number/.test(d)) return t('badPhone');
     if (field === 'phone' && /not a number of this operator/.test(d)) return t('notOperatorNumber');
     if (/photo$/.test(field)) {
-      if (/larger than 5 MiB/.test(d)) return t('photoTooBig', { n: '> 5 MB' });
+      if (/larger than 5 MiB/.test(d)) return t('photoOverLimit');
       if (/not a JPEG or PNG/.test(d)) return t('photoNotImage');
       if (/damaged|unsupported/.test(d)) return t('photoDamaged');
       if (/too small/.test(d)) return t('photoSmall');

@@ -136,6 +136,8 @@ var I18N = (function () {
     photoRequired: ['Приложите фотографию', 'Please attach a photo', '请上传照片'],
     photoTooBig: ['Файл больше 5 МБ ({n}): выберите фото поменьше', 'The file is over 5 MB ({n}): choose a smaller photo',
       '文件超过 5 MB（{n}）：请选择较小的照片'],
+    photoOverLimit: ['Файл больше 5 МБ: выберите фото поменьше', 'The file is over 5 MB: choose a smaller photo',
+      '文件超过 5 MB：请选择较小的照片'],
     photoNotImage: ['Это не фотография JPEG или PNG: выберите снимок', 'This is not a JPEG or PNG photo: choose a picture',
       '这不是 JPEG 或 PNG 照片：请选择图片'],
     photoDamaged: ['Файл повреждён: выберите другое фото', 'The file is damaged: choose another photo', '文件已损坏：请选择其他照片'],
