@@ -82,7 +82,10 @@ MainWindow::MainWindow(Backend* backend, WindowOptions options, QWidget* parent)
 
   retry_timer_.setSingleShot(true);
   retry_timer_.setInterval(3000);
-  connect(&retry_timer_, &QTimer::timeout, this, &MainWindow::RefreshCounter);
+  connect(&retry_timer_, &QTimer::timeout, this, [this] {
+    if (reviewing_) review_->refresh();
+    RefreshCounter();  // nothing for a reviewer
+  });
   lists_timer_.setSingleShot(true);
   lists_timer_.setInterval(100);
   connect(&lists_timer_, &QTimer::timeout, this, &MainWindow::RefreshLists);
@@ -101,6 +104,10 @@ MainWindow::MainWindow(Backend* backend, WindowOptions options, QWidget* parent)
     if (code == grpc::StatusCode::UNAVAILABLE) {
       SetOffline(true);
       retry_timer_.start();  // a read that succeeds takes the banner down
+    } else if (code == grpc::StatusCode::OK && reviewing_) {
+      // The review has no board stream to say the server is back: any
+      // answer does.
+      SetOffline(false);
     }
   });
   connect(case_, &CaseWidget::message, this, &MainWindow::SetMessage);

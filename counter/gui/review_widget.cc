@@ -352,6 +352,10 @@ void ReviewWidget::hideEvent(QHideEvent* event) {
 void ReviewWidget::setCounterReachable(bool reachable) { counter_->setVisible(reachable); }
 
 void ReviewWidget::clear() {
+  // After a logout the answers of calls still on their way are dropped
+  // (Backend::logout): nothing is in flight for this screen any more.
+  reads_ = 0;
+  acting_ = false;
   queue_.clear();
   current_.Clear();
   loading_id_ = 0;
@@ -400,7 +404,7 @@ void ReviewWidget::refresh() {
         return status;
       },
       [this, state](const grpc::Status& status, const QueueRead& read) {
-        --reads_;
+        reads_ = std::max(0, reads_ - 1);
         UpdateButtons();
         if (static_cast<int>(state) != state_->currentData().toInt()) return;  // switched
         if (!status.ok()) {
@@ -496,7 +500,7 @@ void ReviewWidget::Load(int64_t case_id) {
         return status;
       },
       [this, case_id](const grpc::Status& status, const Loaded& loaded) {
-        --reads_;
+        reads_ = std::max(0, reads_ - 1);
         if (loading_id_ != case_id) {  // another one was chosen meanwhile
           UpdateButtons();
           return;

@@ -499,6 +499,23 @@ TEST_F(ReviewGuiTest, SavedSessionsOfAClerkAndASupervisorFindTheirMenu) {
   EXPECT_FALSE(w->reviewing());
 }
 
+TEST_F(ReviewGuiTest, TheReviewSaysWhenTheServerIsAwayAndReadsAgainWhenItIsBack) {
+  const std::string token = server_.StaffToken(Role::kReviewer, "rev-away");
+  ApplyCalm();
+  auto w = NewWindow(token, "rev-away");
+  ASSERT_TRUE(WaitUntil([&] { return Queue(w.get()).size() == 1; }));
+  QLabel* banner = Find<QLabel>(w.get(), "connectionBanner");
+  server_.Shutdown(absl::Milliseconds(100));
+  Press(w.get(), "reviewRefresh");
+  ASSERT_TRUE(WaitUntil([&] { return banner->isVisible(); }, std::chrono::seconds(30)));
+  server_.RestartOnSamePort();
+  // Read again by itself; the banner goes once an answer comes.
+  ASSERT_TRUE(WaitUntil([&] { return !banner->isVisible(); }, std::chrono::seconds(30)));
+  EXPECT_EQ(Queue(w.get()).size(), 1);
+  EXPECT_TRUE(Text(w.get(), "reviewQueueMessage").isEmpty())
+      << Text(w.get(), "reviewQueueMessage").toStdString();
+}
+
 // --- DecodePhoto and the label ------------------------------------------------
 
 TEST(PhotoDecodeTest, AHugePictureDecodesSmallAndGarbageSaysSo) {
