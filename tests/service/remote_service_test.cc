@@ -641,8 +641,12 @@ TEST_F(RemoteServiceTest, OneOpenCaseAcrossTheCounterAndTheRemoteRoute) {
   ASSERT_TRUE(st.ok()) << st.error_message();
   st = Apply(Application(kRisky, kRiskyDoc));
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
-  EXPECT_NE(st.error_message().find("already has an open"), std::string::npos)
+  EXPECT_NE(st.error_message().find("cannot be replaced online"), std::string::npos)
       << st.error_message();
+  // Why is in the audit log, not in the public answer.
+  EXPECT_GE(server_.db().QueryInt("SELECT COUNT(*) FROM audit_log WHERE action = "
+                                  "'case.apply.refused' AND detail LIKE '%open_case%'"),
+            1);
 }
 
 TEST_F(RemoteServiceTest, ThreeWrongCodesLockTheNumberAcrossARestart) {
@@ -667,12 +671,13 @@ TEST_F(RemoteServiceTest, ThreeWrongCodesLockTheNumberAcrossARestart) {
   const std::string question = StatusOf(reference).question();
   st = Activate(reference, code, AnswerTo(question), &result);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
-  EXPECT_NE(st.error_message().find("locked"), std::string::npos) << st.error_message();
   EXPECT_EQ(CardState(TestIccid(2)), "active");
   EXPECT_EQ(CardState(TestIccid(102)), "");
+  // The lock ended the application: no new round of guesses after it.
   pb::ApplicationStatus status = StatusOf(reference);
-  EXPECT_EQ(status.state(), pb::APPLICATION_STATE_AWAITING_ACTIVATION);
-  EXPECT_EQ(status.steps(status.steps_size() - 1).step(), "lock");
+  EXPECT_EQ(status.state(), pb::APPLICATION_STATE_CANCELLED);
+  EXPECT_EQ(status.steps(status.steps_size() - 2).step(), "lock");
+  EXPECT_EQ(status.steps(status.steps_size() - 1).outcome(), "locked");
 }
 
 TEST_F(RemoteServiceTest, AnExpiredApplicationCannotBeActivated) {
