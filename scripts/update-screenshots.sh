@@ -29,7 +29,9 @@ for name in kiosk-start-ru kiosk-services-en kiosk-services-zh kiosk-services-cl
             web-ticket-waiting web-ticket-called web-board web-board-phone \
             web-apply web-apply-errors web-apply-done web-apply-status web-apply-activate \
             web-apply-activated \
-            report report-hours; do
+            report report-hours \
+            counter-review-queue counter-review-application counter-review-dispatched \
+            counter-review-four-eyes; do
   file="$src/$name.png"
   if [ -f "$file" ]; then
     cp "$file" docs/screenshots/
