@@ -36,14 +36,20 @@ Status LimitAddress(RateLimiter& limiter, const std::string& address) {
                                    std::to_string(absl::ToInt64Seconds(retry) + 1) + " s");
 }
 
+grpc::Status GuardLimited(Entry& entry, RateLimiter& limiter, grpc::ServerContext* ctx,
+                          const google::protobuf::Message& request, std::string_view method,
+                          const std::function<Status()>& body) {
+  return GuardAs(entry, ctx, request, method, [&](const Principal*) -> Status {
+    QUEUE_RETURN_IF_ERROR(LimitAddress(limiter, ClientAddress(ctx->peer())));
+    return body();
+  });
+}
+
 grpc::Status BookingServiceImpl::Limited(grpc::ServerContext* ctx,
                                          const google::protobuf::Message& request,
                                          const char* method,
                                          const std::function<Status()>& body) {
-  return GuardAs(entry_, ctx, request, Method(method), [&](const Principal*) -> Status {
-    QUEUE_RETURN_IF_ERROR(LimitAddress(limiter_, ClientAddress(ctx->peer())));
-    return body();
-  });
+  return GuardLimited(entry_, limiter_, ctx, request, Method(method), body);
 }
 
 grpc::Status BookingServiceImpl::ListBranches(grpc::ServerContext* ctx,

@@ -143,10 +143,7 @@ grpc::Status RemoteServiceImpl::Limited(grpc::ServerContext* ctx,
                                         const google::protobuf::Message& request,
                                         const char* method,
                                         const std::function<Status()>& body) {
-  return GuardAs(entry_, ctx, request, Method(method), [&](const Principal*) -> Status {
-    QUEUE_RETURN_IF_ERROR(LimitAddress(limiter_, ClientAddress(ctx->peer())));
-    return body();
-  });
+  return GuardLimited(entry_, limiter_, ctx, request, Method(method), body);
 }
 
 grpc::Status RemoteServiceImpl::ApplyForReplacement(grpc::ServerContext* ctx,

@@ -210,6 +210,10 @@ std::string ClientAddress(const std::string& peer);
 // OK while `address` is within the limiter's budget; RESOURCE_EXHAUSTED
 // saying when to retry otherwise.
 Status LimitAddress(RateLimiter& limiter, const std::string& address);
+// GuardAs for a public call, plus the caller's address's limit.
+grpc::Status GuardLimited(Entry& entry, RateLimiter& limiter, grpc::ServerContext* ctx,
+                          const google::protobuf::Message& request, std::string_view method,
+                          const std::function<Status()>& body);
 
 // Reports for supervisors and admins (server/domain/report): reads the
 // period in one snapshot and writes CSV or HTML. Borrows the config, store

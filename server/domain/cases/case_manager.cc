@@ -9,6 +9,15 @@ namespace shop::queue {
 
 std::string CaseSubject(int64_t case_id) { return "case:" + std::to_string(case_id); }
 
+uint32_t QuestionPick() {
+  thread_local std::mt19937 gen{std::random_device{}()};
+  return gen() & ((1u << 30) - 1);
+}
+
+std::string ShortTime(absl::Time t, absl::TimeZone tz) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", t, tz);
+}
+
 // Appends the step's immutable record and its audit entry.
 Status AppendCaseStep(WriteTx& tx, const SimCase& c, absl::Time now, const std::string& actor,
                       std::string step, std::string outcome, std::string detail,
@@ -127,16 +136,6 @@ Status CancelInTx(WriteTx& tx, SimCase& c, absl::Time now, const std::string& ac
   c.state = CaseState::kCancelled;
   c.finished = now;
   return AppendCaseStep(tx, c, now, actor, "cancel", "cancelled", "reason=" + reason, supervisor);
-}
-
-uint32_t RandomBits() {
-  thread_local std::mt19937 gen{std::random_device{}()};
-  return gen() & ((1u << 30) - 1);
-}
-
-// A time a person reads ("2026-03-11 10:00"): always in the branch's zone.
-std::string ShortTime(absl::Time t, absl::TimeZone tz) {
-  return absl::FormatTime("%Y-%m-%d %H:%M", t, tz);
 }
 
 // The refusal for a number under the identity lock, with its end in the
@@ -392,7 +391,7 @@ Result<CaseView> CaseManager::SubmitForm(const std::string& branch_id, int64_t c
       refusal = "identity_lock";
       return LockedNumber(form->phone, attempts->locked_until, *b);
     }
-    auto question = PickQuestion(s, RandomBits());
+    auto question = PickQuestion(s, QuestionPick());
     if (!question)
       return Status::FailedPrecondition(
           "the register has no recent top-ups or calls for this number, so no knowledge "
@@ -469,7 +468,7 @@ Result<IdentityOutcome> CaseManager::CheckIdentity(const std::string& branch_id,
         outcome.locked ? 0 : IdentityAttempts::kMaxFailures - static_cast<int>(a.failures.size());
     QUEUE_RETURN_IF_ERROR(tx.cases().SaveIdentityAttempts(c.form->phone, a));
     // Another question next time, so answers cannot be guessed one by one.
-    if (auto q = PickQuestion(s, RandomBits())) c.question = q;
+    if (auto q = PickQuestion(s, QuestionPick())) c.question = q;
     QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, ActorName(&who), "identity", "failed",
                                     detail + " attempts_left=" +
                                         std::to_string(outcome.attempts_left)));

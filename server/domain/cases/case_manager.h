@@ -61,6 +61,12 @@ struct IdentityOutcome {
 // "case:<id>": a case's subject in the audit log and the outbox.
 std::string CaseSubject(int64_t case_id);
 
+// A random choice among the knowledge questions (not a secret: the answer is).
+uint32_t QuestionPick();
+
+// A time a person reads ("2026-03-11 10:00"): always in the branch's zone.
+std::string ShortTime(absl::Time t, absl::TimeZone tz);
+
 // Appends a step's immutable record to case `c` and its audit entry ("case."
 // + step), inside `tx`. Both routes write their steps through this.
 Status AppendCaseStep(WriteTx& tx, const SimCase& c, absl::Time now, const std::string& actor,

@@ -1,6 +1,5 @@
 #include "server/domain/remote/remote_manager.h"
 
-#include <random>
 #include <utility>
 
 #include "server/domain/queue/ticket_history.h"
@@ -46,15 +45,6 @@ std::string CodeHash(const PiiHasher& h, int64_t case_id, const std::string& cod
 // Binds a sealed photo to its application and kind.
 std::string PhotoAssociated(const std::string& reference_hash, std::string_view kind) {
   return "remote-photo:" + std::string(kind) + ":" + reference_hash;
-}
-
-uint32_t RandomBits() {
-  thread_local std::mt19937 gen{std::random_device{}()};
-  return gen() & ((1u << 30) - 1);
-}
-
-std::string ShortTime(absl::Time t, absl::TimeZone tz) {
-  return absl::FormatTime("%Y-%m-%d %H:%M", t, tz);
 }
 
 Status HolderLocked() {
@@ -357,7 +347,7 @@ Result<ActivationOutcome> RemoteManager::CheckAndFinish(
   out.attempts_left =
       out.locked ? 0 : IdentityAttempts::kMaxFailures - static_cast<int>(a.failures.size());
   QUEUE_RETURN_IF_ERROR(tx.cases().SaveIdentityAttempts(c.form->phone, a));
-  if (auto q = PickQuestion(s, RandomBits())) c.question = q;
+  if (auto q = PickQuestion(s, QuestionPick())) c.question = q;
   QUEUE_RETURN_IF_ERROR(AppendCaseStep(tx, c, now, actor, step, "failed",
                                        failed + " attempts_left=" +
                                            std::to_string(out.attempts_left)));
@@ -553,32 +543,18 @@ Result<ReviewView> RemoteManager::Cancel(int64_t case_id, const std::string& rea
     for (const std::string& r : CancelReasons()) list += (list.empty() ? "" : ", ") + r;
     return Status::InvalidArgument("reason", "reason must be one of: " + list);
   }
-  if (!Reviewer(who)) return NotReviewer();
-  ReviewView out;
-  QUEUE_RETURN_IF_ERROR(store_.Write([&](WriteTx& tx) -> Status {
-    auto found = tx.cases().GetRemoteCase(case_id);
-    if (!found.ok()) return found.status();
-    if (!found->has_value()) return NoSuchCase(case_id);
-    SimCase c = std::move(**found);
-    const CaseState before = c.state;
-    if (CaseFinished(before))
+  return ReviewStep(case_id, who, [&](WriteTx& tx, SimCase& c, absl::Time now) -> Status {
+    if (CaseFinished(c.state))
       return Status::FailedPrecondition("application " + std::to_string(case_id) + " is " +
-                                        CaseStateName(before) + " already");
-    const absl::Time now = clock_.Now();
+                                        CaseStateName(c.state) + " already");
     c.state = CaseState::kCancelled;
     c.finished = now;
-    QUEUE_RETURN_IF_ERROR(tx.cases().UpdateCase(c, before));
-    QUEUE_RETURN_IF_ERROR(AppendCaseStep(
+    return AppendCaseStep(
         tx, c, now, ActorName(&who), "cancel", "cancelled",
         "reason=" + reason +
             (c.new_iccid.empty() ? std::string()
-                                 : " card=*" + LastFour(c.new_iccid) + " card_not_to_be_used")));
-    auto v = ViewIn(tx, c, /*with_photos=*/false);
-    if (!v.ok()) return v.status();
-    out = std::move(v).value();
-    return Status::Ok();
-  }));
-  return out;
+                                 : " card=*" + LastFour(c.new_iccid) + " card_not_to_be_used"));
+  });
 }
 
 Result<DispatchResult> RemoteManager::Dispatch(int64_t case_id, const DispatchInput& in,
@@ -628,7 +604,7 @@ Result<DispatchResult> RemoteManager::Dispatch(int64_t case_id, const DispatchIn
     if (!used->empty())
       return Status::FailedPrecondition("card " + iccid +
                                         " is already known to the register; take another");
-    auto question = PickQuestion(s, RandomBits());
+    auto question = PickQuestion(s, QuestionPick());
     if (!question)
       return Status::FailedPrecondition(
           "the register has nothing to ask this customer (no top-ups, no calls): the card can "
