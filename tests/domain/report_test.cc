@@ -76,6 +76,44 @@ class ReportTest : public ::testing::Test {
     Rec(14, L(29, 3, 20), "refund", "refunded");
     Rec(14, L(29, 3, 20), "cancel", "cancelled");
 
+    // Online applications (remote cases: no ticket, no counter), each step
+    // written as RemoteManager writes it.
+    for (int64_t id : {21, 22, 23, 24, 25, 26})
+      rows_.cases.push_back({id, "", 0, CaseRoute::kRemote});
+    // 21: applied and approved before the period; posted, one failed
+    // activation on the 28th, activated on the 29th.
+    Rec(21, L(20, 10, 0), "apply", "received");
+    Rec(21, L(27, 10, 0), "review", "approved");
+    Rec(21, L(28, 10, 0), "dispatch", "posted");
+    Rec(21, L(28, 12, 0), "activation", "failed");
+    Rec(21, L(29, 3, 40), "activation", "passed");
+    Rec(21, L(29, 3, 40), "block", "done");
+    Rec(21, L(29, 3, 40), "close", "closed");
+    // 22: a risky one, two approvals (the first does not count), sent to
+    // the shop; three failed hand-overs lock the number, which ends it.
+    Rec(22, L(28, 9, 0), "apply", "received");
+    Rec(22, L(28, 9, 30), "review", "first_approval");
+    Rec(22, L(28, 9, 45), "review", "approved");
+    Rec(22, L(28, 11, 0), "dispatch", "sent_to_shop");
+    Rec(22, L(29, 1, 10), "pickup", "failed");
+    Rec(22, L(29, 1, 12), "pickup", "failed");
+    Rec(22, L(29, 1, 14), "pickup", "failed");
+    Rec(22, L(29, 1, 14), "lock", "locked");
+    Rec(22, L(29, 1, 14), "cancel", "locked");
+    // 23: rejected (no cancel record).
+    Rec(23, L(28, 20, 0), "apply", "received");
+    Rec(23, L(29, 0, 5), "review", "rejected");
+    // 24: withdrawn by the applicant.
+    Rec(24, L(29, 3, 50), "apply", "received");
+    Rec(24, L(29, 4, 0), "cancel", "withdrawn");
+    // 25: approved, then cancelled by staff (a lost envelope).
+    Rec(25, L(28, 8, 0), "apply", "received");
+    Rec(25, L(28, 8, 30), "review", "approved");
+    Rec(25, L(29, 4, 30), "cancel", "cancelled");
+    // 26: applied before the period, expired in it.
+    Rec(26, L(27, 9, 0), "apply", "received");
+    Rec(26, L(28, 9, 0), "cancel", "expired");
+
     // Bookings: made on the 28th, checked in late on the 29th; made before
     // the period, a no-show on the 28th; made on the 29th for the 30th.
     rows_.bookings = {{"R", L(29, 10, 0), L(28, 10, 0), BookingState::kCheckedIn, true},
@@ -234,6 +272,83 @@ TEST_F(ReportTest, SimCasesAndFees) {
   EXPECT_EQ(r.Find(ReportScope::kClerk, "boris", -1)->f.fees_paid_roubles, 600);
 }
 
+// Online applications count per branch and bucket at each step's moment,
+// and never as a counter's outcome or a clerk's (they have no counter).
+TEST_F(ReportTest, RemoteCasesCountApartFromTheCounter) {
+  Report r = Run(ReportBy::kDay);
+  const ReportFigures& all = r.Find(ReportScope::kBranch, "test", -1)->f;
+  EXPECT_EQ(all.remote_applied, 4);     // 22, 23, 25 on the 28th; 24 on the 29th
+  EXPECT_EQ(all.remote_approved, 2);    // 22 (its second approval), 25
+  EXPECT_EQ(all.remote_rejected, 1);    // 23
+  EXPECT_EQ(all.remote_dispatched, 2);  // 21 posted, 22 sent to the shop
+  EXPECT_EQ(all.remote_activated, 1);   // 21
+  EXPECT_EQ(all.remote_cancelled, 3);   // 24 withdrawn, 25 by staff, 26 expired
+  EXPECT_EQ(all.remote_locked, 1);      // 22, not also cancelled
+  EXPECT_EQ(all.remote_failed_checks, 4);
+  const ReportFigures& d28 = r.Find(ReportScope::kBranch, "test", 0)->f;
+  const ReportFigures& d29 = r.Find(ReportScope::kBranch, "test", 1)->f;
+  EXPECT_EQ(d28.remote_applied, 3);
+  EXPECT_EQ(d28.remote_approved, 2);
+  EXPECT_EQ(d28.remote_dispatched, 2);
+  EXPECT_EQ(d28.remote_cancelled, 1);
+  EXPECT_EQ(d28.remote_failed_checks, 1);
+  EXPECT_EQ(d28.remote_activated, 0);
+  EXPECT_EQ(d29.remote_applied, 1);
+  EXPECT_EQ(d29.remote_rejected, 1);
+  EXPECT_EQ(d29.remote_activated, 1);
+  EXPECT_EQ(d29.remote_cancelled, 2);
+  EXPECT_EQ(d29.remote_locked, 1);
+  EXPECT_EQ(d29.remote_failed_checks, 3);
+
+  // The counter's outcomes are the four counter cases' alone.
+  EXPECT_EQ(all.cases_closed, 1);
+  EXPECT_EQ(all.cases_cancelled, 1);
+  EXPECT_EQ(all.cases_locked, 1);
+  EXPECT_EQ(all.cases_refused_identity, 1);
+  // No clerk line for them ("(no login)" would be a counter opened without
+  // a login), and no clerk or service carries remote figures.
+  EXPECT_EQ(r.Find(ReportScope::kClerk, "", -1), nullptr);
+  for (const ReportLine& l : r.lines) {
+    if (l.scope == ReportScope::kBranch) continue;
+    EXPECT_EQ(l.f.remote_applied + l.f.remote_approved + l.f.remote_rejected +
+                  l.f.remote_dispatched + l.f.remote_activated + l.f.remote_cancelled +
+                  l.f.remote_locked + l.f.remote_failed_checks,
+              0)
+        << ScopeName(l.scope) << " " << l.key;
+  }
+  const ReportFigures& anna = r.Find(ReportScope::kClerk, "anna", -1)->f;
+  const ReportFigures& boris = r.Find(ReportScope::kClerk, "boris", -1)->f;
+  EXPECT_EQ(anna.cases_closed + anna.cases_cancelled, 0);
+  EXPECT_EQ(boris.cases_closed, 1);
+  EXPECT_EQ(boris.cases_cancelled, 1);
+  EXPECT_EQ(boris.cases_locked + boris.cases_refused_identity, 0);
+}
+
+TEST_F(ReportTest, RemoteCasesPerHour) {
+  Report r = Run(ReportBy::kHour);
+  auto hour = [&](const std::string& label) -> const ReportFigures& {
+    static const ReportFigures kNone;
+    for (size_t i = 0; i < r.buckets.size(); ++i)
+      if (r.buckets[i].label == label) {
+        const ReportLine* l = r.Find(ReportScope::kBranch, "test", static_cast<int>(i));
+        return l ? l->f : kNone;
+      }
+    ADD_FAILURE() << "no bucket " << label;
+    return kNone;
+  };
+  const ReportFigures& h01 = hour("2026-03-29T01:00+01:00");
+  EXPECT_EQ(h01.remote_failed_checks, 3);
+  EXPECT_EQ(h01.remote_locked, 1);
+  EXPECT_EQ(h01.remote_cancelled, 0);
+  const ReportFigures& h09 = hour("2026-03-28T09:00+01:00");
+  EXPECT_EQ(h09.remote_applied, 1);
+  EXPECT_EQ(h09.remote_approved, 1);  // 22's second approval at 09:45
+  EXPECT_EQ(h09.remote_cancelled, 1);  // 26 expired at 09:00
+  EXPECT_EQ(hour("2026-03-29T03:00+02:00").remote_activated, 1);
+  EXPECT_EQ(hour("2026-03-29T03:00+02:00").remote_applied, 1);
+  EXPECT_EQ(hour("2026-03-29T04:00+02:00").remote_cancelled, 2);
+}
+
 TEST_F(ReportTest, Bookings) {
   Report r = Run(ReportBy::kDay);
   const ReportFigures& d28 = r.Find(ReportScope::kBranch, "test", 0)->f;
@@ -271,19 +386,29 @@ TEST_F(ReportTest, CsvRoundsOnceAndLeavesBlanks) {
             "wait_count,wait_p50_s,wait_p90_s,wait_max_s,walk_count,walk_mean_s,walk_p90_s,"
             "service_count,service_mean_s,service_p90_s,busy_s,idle_s,"
             "sim_closed,sim_cancelled,sim_refused_identity,sim_locked,fees_paid_rub,"
-            "fees_refunded_rub,bookings_made,bookings_checked_in,bookings_late,bookings_no_show");
+            "fees_refunded_rub,bookings_made,bookings_checked_in,bookings_late,bookings_no_show,"
+            "remote_applied,remote_approved,remote_rejected,remote_dispatched,remote_activated,"
+            "remote_cancelled,remote_locked,remote_failed_checks");
   EXPECT_NE(csv.find("\r\nbranch,test,2026-03-28,2026-03-29,5,2,1,1,1,3,1200,1500,1500,2,300,300,"
-                     "2,900,1200,1800,36000,1,1,1,1,600,300,2,1,1,1\r\n"),
+                     "2,900,1200,1800,36000,1,1,1,1,600,300,2,1,1,1,4,2,1,2,1,3,1,4\r\n"),
             std::string::npos)
       << csv;
   // A clerk has no issued/cancelled/expired/bookings; a service no busy/cases.
   EXPECT_NE(csv.find("\r\nclerk,anna,2026-03-28,2026-03-29,,1,1,,,2,300,1200,1200,1,300,300,1,600,"
-                     "600,600,24600,0,0,1,1,0,0,,,,\r\n"),
+                     "600,600,24600,0,0,1,1,0,0,,,,,,,,,,,,\r\n"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find("\r\nservice,P,2026-03-29,2026-03-29,1,0,0,1,0,0,,,,0,,,0,,,,,,,,,,,0,0,0,0\r\n"),
+  EXPECT_NE(csv.find("\r\nservice,P,2026-03-29,2026-03-29,1,0,0,1,0,0,,,,0,,,0,,,,,,,,,,,0,0,0,0,"
+                     ",,,,,,,\r\n"),
             std::string::npos)
       << csv;
+  // The days' remote figures.
+  EXPECT_NE(csv.find("\r\nbranch,test,2026-03-28,2026-03-28,"), std::string::npos) << csv;
+  const size_t d28 = csv.find("\r\nbranch,test,2026-03-28,2026-03-28,");
+  const std::string line28 = csv.substr(d28 + 2, csv.find("\r\n", d28 + 2) - d28 - 2);
+  EXPECT_EQ(line28.substr(line28.size() - std::string(",3,2,0,2,0,1,0,1").size()),
+            ",3,2,0,2,0,1,0,1")
+      << line28;
 }
 
 // A ticket transferred from R to P and parked on the way: one wait (the
@@ -441,6 +566,14 @@ TEST_F(ReportTest, HtmlIsSelfContainedWithChartsAndFigures) {
   EXPECT_NE(html.find("补办SIM卡"), std::string::npos);
   EXPECT_NE(html.find("2026-03-29 03:00 +02:00"), std::string::npos);
   EXPECT_NE(html.find("2026-03-29 01:00 +01:00"), std::string::npos);
+  // The online applications' table: its total row (applied 4, approved 2,
+  // rejected 1, dispatched 2, activated 1, cancelled 3, locked 1, failed 4).
+  EXPECT_NE(html.find("<h2>SIM replacement online</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><th>total</th><td class=n>4</td><td class=n>2</td><td class=n>1</td>"
+                      "<td class=n>2</td><td class=n>1</td><td class=n>3</td><td class=n>1</td>"
+                      "<td class=n>4</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(html.find("online SIM: activated / applied"), std::string::npos);
   // Tags balance (well-formed enough): every opened svg, table, figure closes.
   for (const char* tag : {"svg", "table", "figure", "section", "tr", "td"}) {
     size_t open = 0, close = 0;

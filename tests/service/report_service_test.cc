@@ -86,6 +86,11 @@ TEST_F(ReportServiceTest, SupervisorGetsTheCsv) {
   EXPECT_EQ(resp.content_type(), "text/csv; charset=utf-8");
   EXPECT_EQ(resp.file_name(), "report-test-2026-03-10-2026-03-10-hour.csv");
   const std::string& csv = resp.content();
+  // The online applications' columns come last.
+  EXPECT_NE(csv.find(",remote_applied,remote_approved,remote_rejected,remote_dispatched,"
+                     "remote_activated,remote_cancelled,remote_locked,remote_failed_checks\r\n"),
+            std::string::npos)
+      << csv;
   // The whole day: 1 issued, 1 served, waited 12 min, walked 1, served 8.
   EXPECT_NE(csv.find("\r\nbranch,test,2026-03-10,2026-03-10,1,1,0,0,0,1,720,720,720,1,60,60,1,480,"
                      "480,"),

@@ -2,14 +2,23 @@
 // played through the QueueManager with a manual clock, across local
 // midnight and the autumn DST change (2026-10-25, 03:00 CEST -> 02:00 CET,
 // the 02:00 hour twice), gives exactly the expected figures; and the
-// storage reads only the period's rows.
+// storage reads only the period's rows. Online applications driven through
+// the RemoteManager count apart from the counter's figures, also one
+// opened weeks before the period.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "absl/time/civil_time.h"
+#include "server/crypto/photo_sealer.h"
+#include "server/crypto/pii_key.h"
 #include "server/domain/queue/queue_manager.h"
+#include "server/domain/remote/remote_manager.h"
 #include "server/domain/report/report_builder.h"
 #include "tests/support/test_config.h"
 #include "tests/support/test_db.h"
+#include "tests/support/test_images.h"
 
 namespace shop::queue {
 namespace {
@@ -236,7 +245,7 @@ TEST_F(ReportStoreTest, TheRepeatedHourIsTwoBuckets) {
   EXPECT_EQ(at("2026-10-24T23:00+02:00").issued, 1);
   std::string csv = ReportCsv(*r);
   EXPECT_NE(csv.find("\r\nclerk,boris,2026-10-25T02:00+01:00,2026-10-25T03:00+01:00,,1,0,,,1,3000,"
-                     "3000,3000,1,300,300,1,1200,1200,1200,2100,1,0,0,0,300,0,,,,\r\n"),
+                     "3000,3000,1,300,300,1,1200,1200,1200,2100,1,0,0,0,300,0,,,,,,,,,,,,\r\n"),
             std::string::npos)
       << csv;
 }
@@ -261,6 +270,265 @@ TEST_F(ReportStoreTest, RefusesBadRequests) {
                        Utc(25, 0, 0));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->Find(ReportScope::kBranch, "test", -1)->f.issued, 0);
+}
+
+// Online applications through the RemoteManager, played in time order (the
+// reader's key ranges assume keys grow with time): one applied three weeks
+// before the period, posted, activated in it after a failed try; one sent
+// to the shop and handed over by a clerk; one rejected; one withdrawn; one
+// rejected before the period (not read).
+class ReportRemoteTest : public ReportStoreTest {
+ protected:
+  struct Person {
+    const char* phone;
+    const char* op;
+    const char* doc;
+    int64_t topup;
+    const char* called;
+    int card;
+  };
+  static constexpr Person kAnnaP{"+79161234567", "megafon", "4509 123456", 500, "+79031112233", 1};
+  static constexpr Person kBorisP{"+79032223344", "beeline", "4510 654321", 300, "+79165554433", 2};
+  static constexpr Person kVeraP{"+79773334455", "tele2", "4511 777888", 150, "+79161234567", 3};
+  static constexpr Person kGlebP{"+79265556677", "megafon", "4512 333444", 250, "+79032223344", 4};
+
+  void SetUp() override {
+    ReportStoreTest::SetUp();
+    for (const char* op : {"megafon", "beeline", "tele2"})
+      config_.fees[op] = {{"lost", 300}, {"stolen", 300}, {"damaged", 150}, {"format_change", 0}};
+    config_.remote.application_days = 14;
+    Status seeded = store_->Write([&](WriteTx& tx) -> Status {
+      for (const Person* p : {&kAnnaP, &kBorisP, &kVeraP, &kGlebP}) {
+        Subscriber s;
+        s.phone = p->phone;
+        s.operator_id = p->op;
+        s.holder_name = "Holder Name";
+        s.document_type = DocumentType::kRuPassport;
+        auto n = NormalizeDocumentNumber(DocumentType::kRuPassport, p->doc);
+        s.document_hash = hasher_.Hash("document", *n);
+        s.document_last4 = LastFour(*n);
+        s.active_iccid = testing::TestIccid(p->card);
+        s.recent_topups_roubles = {p->topup, 100};
+        s.recent_calls = {p->called};
+        s.contact = "holder@example.org";
+        s.address = "ул. Тестовая, д. 1, кв. 2, Москва, 101000";
+        QUEUE_RETURN_IF_ERROR(tx.cases().SaveSubscriber(s));
+      }
+      for (int i = 100; i < 112; ++i)
+        QUEUE_RETURN_IF_ERROR(
+            tx.cases().AddStockCard({testing::TestIccid(i), "test", OperatorOf(i)}));
+      return Status::Ok();
+    });
+    ASSERT_TRUE(seeded.ok()) << seeded.ToString();
+    remote_ = std::make_unique<RemoteManager>(config_, *store_, clock_, hasher_, sealer_,
+                                              [this](size_t n) { return Bytes(n); });
+  }
+  void TearDown() override { remote_.reset(); }
+
+  // The operator of the blank card TestIccid(i) in the branch's stock.
+  static const char* OperatorOf(int i) {
+    return i % 3 == 0 ? "megafon" : i % 3 == 1 ? "beeline" : "tele2";
+  }
+
+  std::string Bytes(size_t n) {
+    std::string out(n, '\0');
+    for (char& c : out) c = static_cast<char>(++random_ * 37);
+    return out;
+  }
+
+  ApplyResult Apply(const Person& p, const char* delivery, absl::Time t) {
+    clock_.Set(t);
+    ApplicationInput in;
+    in.phone = p.phone;
+    in.operator_id = p.op;
+    in.reason = "lost";
+    in.full_name = "Holder Name";
+    in.document_type = "ru_passport";
+    in.document_number = p.doc;
+    in.document_photo = document_photo_;
+    in.selfie_photo = selfie_photo_;
+    in.delivery = delivery;
+    if (std::string(delivery) == "pickup") in.pickup_branch_id = "test";
+    in.consent = true;
+    in.request_id = "report-apply-request-" + std::to_string(++seq_);
+    auto r = remote_->Apply(in);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ApplyResult{};
+  }
+  void Approve(int64_t id, absl::Time t) {
+    clock_.Set(t);
+    auto v = remote_->Approve(id, rita_);
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    ASSERT_EQ(v->c.state, CaseState::kAwaitingDispatch);
+  }
+  DispatchResult Dispatch(int64_t id, const Person& p, bool post, absl::Time t) {
+    clock_.Set(t);
+    std::string card;
+    for (int i = 100; i < 112 && card.empty(); ++i)
+      if (OperatorOf(i) == std::string(p.op) && !used_.count(i)) {
+        used_.insert(i);
+        card = testing::TestIccid(i);
+      }
+    auto d = remote_->Dispatch(id, {card, post ? "RA123456789RU" : ""}, rita_);
+    EXPECT_TRUE(d.ok()) << d.status().ToString();
+    return d.ok() ? *d : DispatchResult{};
+  }
+  static std::string AnswerFor(const Person& p, const std::string& question) {
+    return question == QuestionText(QuestionKind::kRecentCall) ? p.called
+                                                               : std::to_string(p.topup);
+  }
+
+  void PlayTheApplications() {
+    // A: applied on the 1st, approved, posted on the 12th (the full 14 days
+    // from the post); one wrong code on the 24th, activated on the 25th.
+    const ApplyResult a = Apply(kAnnaP, "post", Utc(1, 9, 0));
+    Approve(a.case_id, Utc(5, 9, 0));
+    const DispatchResult a_sent = Dispatch(a.case_id, kAnnaP, true, Utc(12, 9, 0));
+    // D: applied and rejected on the 20th, before the period.
+    const ApplyResult d = Apply(kVeraP, "post", Utc(20, 8, 0));
+    clock_.Set(Utc(20, 9, 0));
+    ASSERT_TRUE(remote_->Reject(d.case_id, "photo_unreadable", rita_).ok());
+    // B: applied on the 24th for pickup, approved, sent to the shop.
+    const ApplyResult b = Apply(kBorisP, "pickup", Utc(24, 7, 0));
+    clock_.Set(Utc(24, 8, 0));
+    auto wrong = remote_->Activate(a.reference, "2222-2222", AnswerFor(kAnnaP, a_sent.question));
+    ASSERT_TRUE(wrong.ok()) << wrong.status().ToString();
+    ASSERT_FALSE(wrong->activated);
+    Approve(b.case_id, Utc(24, 9, 0));
+    const DispatchResult b_sent = Dispatch(b.case_id, kBorisP, false, Utc(24, 10, 0));
+    // C: applied and rejected on the 24th.
+    const ApplyResult c = Apply(kVeraP, "post", Utc(24, 11, 0));
+    clock_.Set(Utc(24, 12, 0));
+    ASSERT_TRUE(remote_->Reject(c.case_id, "face_mismatch", rita_).ok());
+    // The 25th: A activated, B handed over by anna (at no counter), E
+    // applied and withdrawn.
+    clock_.Set(Utc(25, 9, 0));
+    auto question = remote_->Lookup(a.reference);
+    ASSERT_TRUE(question.ok()) << question.status().ToString();
+    auto done = remote_->Activate(a.reference, a_sent.activation_code,
+                                  AnswerFor(kAnnaP, question->question));
+    ASSERT_TRUE(done.ok()) << done.status().ToString();
+    ASSERT_TRUE(done->activated);
+    clock_.Set(Utc(25, 10, 0));
+    auto handed = remote_->HandOver(
+        b.case_id, {"ru_passport", kBorisP.doc, true, AnswerFor(kBorisP, b_sent.question)}, anna_);
+    ASSERT_TRUE(handed.ok()) << handed.status().ToString();
+    ASSERT_TRUE(handed->activated);
+    const ApplyResult e = Apply(kGlebP, "post", Utc(25, 11, 0));
+    clock_.Set(Utc(25, 11, 30));
+    ASSERT_TRUE(remote_->Withdraw(e.reference).ok());
+    early_case_ = a.case_id;
+    rejected_before_ = d.case_id;
+  }
+
+  crypto::HmacPiiHasher hasher_{std::string(32, 'k')};
+  crypto::SodiumPhotoSealer sealer_{std::string(32, 'k')};
+  std::unique_ptr<RemoteManager> remote_;
+  const std::string document_photo_ = testing::MakeJpeg(1600, 1200);
+  const std::string selfie_photo_ = testing::MakePng(720, 1280);
+  const Principal rita_{Role::kReviewer, "rita", ""};
+  std::set<int> used_;
+  int random_ = 0;
+  int64_t early_case_ = 0;
+  int64_t rejected_before_ = 0;
+};
+
+TEST_F(ReportRemoteTest, ApplicationsCountPerDayApartFromTheCounter) {
+  clock_.Set(Utc(1, 8, 0));
+  PlayTheApplications();
+  auto r = Run(ReportBy::kDay);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const ReportFigures& all = r->Find(ReportScope::kBranch, "test", -1)->f;
+  EXPECT_EQ(all.remote_applied, 3);  // B, C, E (A and D before the period)
+  EXPECT_EQ(all.remote_approved, 1);
+  EXPECT_EQ(all.remote_rejected, 1);
+  EXPECT_EQ(all.remote_dispatched, 1);
+  EXPECT_EQ(all.remote_activated, 2);
+  EXPECT_EQ(all.remote_cancelled, 1);
+  EXPECT_EQ(all.remote_locked, 0);
+  EXPECT_EQ(all.remote_failed_checks, 1);
+  const ReportFigures& d24 = r->Find(ReportScope::kBranch, "test", 0)->f;
+  const ReportFigures& d25 = r->Find(ReportScope::kBranch, "test", 1)->f;
+  EXPECT_EQ(d24.remote_applied, 2);
+  EXPECT_EQ(d24.remote_approved, 1);
+  EXPECT_EQ(d24.remote_rejected, 1);
+  EXPECT_EQ(d24.remote_dispatched, 1);
+  EXPECT_EQ(d24.remote_failed_checks, 1);  // A's wrong code
+  EXPECT_EQ(d24.remote_activated, 0);
+  EXPECT_EQ(d25.remote_applied, 1);
+  EXPECT_EQ(d25.remote_activated, 2);  // A activated (opened on the 1st), B handed over
+  EXPECT_EQ(d25.remote_cancelled, 1);
+  // None of it is a counter's outcome or a clerk's.
+  EXPECT_EQ(all.cases_closed + all.cases_cancelled + all.cases_locked + all.cases_refused_identity,
+            0);
+  EXPECT_EQ(r->Find(ReportScope::kClerk, "", -1), nullptr);
+  EXPECT_EQ(r->Find(ReportScope::kClerk, "anna", -1), nullptr);
+
+  const std::string csv = ReportCsv(*r);
+  EXPECT_NE(csv.find("\r\nbranch,test,2026-10-24,2026-10-25,"), std::string::npos) << csv;
+  const size_t at = csv.find("\r\nbranch,test,2026-10-24,2026-10-25,") + 2;
+  const std::string line = csv.substr(at, csv.find("\r\n", at) - at);
+  EXPECT_EQ(line.substr(line.rfind(",3,1,1,1,2,1,0,1")), ",3,1,1,1,2,1,0,1") << line;
+}
+
+// The counter's night and the applications together: the counter's
+// figures and clerks are the night's alone.
+TEST_F(ReportRemoteTest, TheCountersFiguresStayTheNights) {
+  clock_.Set(Utc(1, 8, 0));
+  const ApplyResult a = Apply(kAnnaP, "post", Utc(1, 9, 0));
+  Approve(a.case_id, Utc(5, 9, 0));
+  const DispatchResult sent = Dispatch(a.case_id, kAnnaP, true, Utc(12, 9, 0));
+  PlayTheNight();  // the 20th to the 25th, 04:00 UTC
+  clock_.Set(Utc(25, 5, 0));
+  auto question = remote_->Lookup(a.reference);
+  ASSERT_TRUE(question.ok()) << question.status().ToString();
+  auto done =
+      remote_->Activate(a.reference, sent.activation_code, AnswerFor(kAnnaP, question->question));
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_TRUE(done->activated);
+  auto r = Run(ReportBy::kDay);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const ReportFigures& d25 = r->Find(ReportScope::kBranch, "test", 1)->f;
+  EXPECT_EQ(d25.cases_closed, 1);  // the night's counter case only
+  EXPECT_EQ(d25.fees_paid_roubles, 300);
+  EXPECT_EQ(d25.remote_activated, 1);
+  const ReportFigures& boris = r->Find(ReportScope::kClerk, "boris", -1)->f;
+  EXPECT_EQ(boris.cases_closed, 1);
+  EXPECT_EQ(boris.remote_activated, 0);
+  EXPECT_EQ(r->Find(ReportScope::kClerk, "anna", -1)->f.cases_closed, 0);
+  EXPECT_EQ(r->Find(ReportScope::kClerk, "", -1), nullptr);
+}
+
+TEST_F(ReportRemoteTest, ReadsRemoteCasesStillOpenAtThePeriodsStart) {
+  clock_.Set(Utc(1, 8, 0));
+  PlayTheApplications();
+  ReportPeriod p{absl::CivilDay(2026, 10, 24), absl::CivilDay(2026, 10, 25), ReportBy::kDay};
+  ReportRows rows;
+  ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+    auto rr = tx.reports().ReadReportRows(QueryFor(config_.branches[0], p));
+    if (!rr.ok()) return rr.status();
+    rows = std::move(rr).value();
+    return Status::Ok();
+  }).ok());
+  std::vector<int64_t> ids;
+  for (const ReportCase& c : rows.cases) {
+    ids.push_back(c.case_id);
+    EXPECT_EQ(c.route, CaseRoute::kRemote);
+    EXPECT_EQ(c.counter_id, "");
+  }
+  // A (opened on the 1st), B, C, E; never D, finished before the period.
+  ASSERT_EQ(ids.size(), 4u);
+  EXPECT_EQ(ids[0], early_case_);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), rejected_before_), 0);
+  // All of A's records, from its application on, in step order.
+  std::vector<std::string> a_steps;
+  for (const ReportCaseRecord& rec : rows.case_records)
+    if (rec.case_id == early_case_) a_steps.push_back(rec.step + ":" + rec.outcome);
+  EXPECT_EQ(a_steps, (std::vector<std::string>{"apply:received", "review:approved",
+                                               "dispatch:posted", "activation:failed",
+                                               "activation:passed", "block:done",
+                                               "close:closed"}));
 }
 
 }  // namespace

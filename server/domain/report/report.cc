@@ -302,6 +302,33 @@ void TicketFigures(Builder& out, const Holders& holders, const ReportTicket& t,
   }
 }
 
+// An online application's steps, each at its record's moment, the
+// branch's only (no ticket, no counter, so no clerk: it never touches the
+// counter's figures).
+void RemoteCaseFigures(Builder& out, const std::vector<const ReportCaseRecord*>& records) {
+  bool locked = false;
+  for (const ReportCaseRecord* r : records) {
+    auto add = [&](auto fn) { out.Add(r->time, nullptr, nullptr, fn); };
+    const std::string& step = r->step;
+    const std::string& outcome = r->outcome;
+    if (step == "apply") add([](Tally& x) { ++x.f.remote_applied; });
+    // A first of two approvals is not the review's end.
+    if (step == "review" && outcome == "approved") add([](Tally& x) { ++x.f.remote_approved; });
+    if (step == "review" && outcome == "rejected") add([](Tally& x) { ++x.f.remote_rejected; });
+    if (step == "dispatch") add([](Tally& x) { ++x.f.remote_dispatched; });
+    if ((step == "activation" || step == "pickup") && outcome == "failed")
+      add([](Tally& x) { ++x.f.remote_failed_checks; });
+    // The lock ends the application (its cancel record follows): one outcome.
+    if ((step == "lock" || (step == "cancel" && outcome == "locked")) && !locked) {
+      locked = true;
+      add([](Tally& x) { ++x.f.remote_locked; });
+      continue;
+    }
+    if (step == "close") add([](Tally& x) { ++x.f.remote_activated; });
+    if (step == "cancel" && !locked) add([](Tally& x) { ++x.f.remote_cancelled; });
+  }
+}
+
 void CaseFigures(Builder& out, const Holders& holders, const ReportCase& c,
                  const std::vector<const ReportCaseRecord*>& records) {
   bool passed = false, failed = false, locked = false;
@@ -399,6 +426,7 @@ ReportQuery QueryFor(const BranchConfig& branch, const ReportPeriod& p) {
   q.last_day = absl::FormatCivilTime(p.to);
   q.history_from = StartOfLocalDay(p.from - 1, branch.time_zone);
   q.history_to = end + kHistoryAfter;
+  q.remote_from = q.history_from - kRemoteCaseLifetime;
   q.counters_from = start - kCounterLookback;
   q.counters_to = end;
   q.bookings_from = start;
@@ -433,7 +461,8 @@ const ReportLine* Report::Find(ReportScope scope, const std::string& key, int bu
 bool ScopeHas(ReportScope scope, Figure f) {
   switch (scope) {
     case ReportScope::kBranch: return true;
-    case ReportScope::kService: return f != Figure::kBusyIdle && f != Figure::kCases;
+    case ReportScope::kService:
+      return f != Figure::kBusyIdle && f != Figure::kCases && f != Figure::kRemote;
     case ReportScope::kClerk:
       return f == Figure::kServed || f == Figure::kNoShow || f == Figure::kWait ||
              f == Figure::kWalk || f == Figure::kService || f == Figure::kBusyIdle ||
@@ -476,7 +505,8 @@ Report ComputeReport(const BranchConfig& branch, const ReportPeriod& p, const Re
   for (const auto& c : rows.cases) {
     auto it = records.find(c.case_id);
     if (it == records.end()) continue;
-    CaseFigures(out, holders, c, it->second);
+    if (c.route == CaseRoute::kRemote) RemoteCaseFigures(out, it->second);
+    else CaseFigures(out, holders, c, it->second);
   }
 
   for (const auto& b : rows.bookings) {

@@ -21,12 +21,27 @@
 //   busy        the clerk's serving time (serving spans cut at bucket edges);
 //   idle        time the clerk held an open counter (audit log's
 //               counter.open .. counter.close) minus busy, never below 0;
-//   SIM cases   each case has one outcome, at the moment reached: closed;
+//   SIM cases   counter cases (opened from a ticket) only; each has one
+//               outcome, at the moment reached: closed;
 //               locked (its failed identity checks locked the number);
 //               refused at identity (cancelled after failed checks, never
 //               passed, not locked); cancelled (any other cancel);
 //   fees        fees paid (payment records) and refunded (refund records),
 //               roubles, at the record's time;
+//   remote      online applications (remote cases, route remote), the
+//               branch's only (the branch that owns the case: the dispatch
+//               branch, or the pickup shop), never a clerk's or a
+//               service's; each at its step record's moment: applied (the
+//               application received); approved (the review complete: a
+//               first of two approvals does not count); rejected;
+//               dispatched (posted, or sent to the shop for pickup);
+//               activated (closed: activation or pickup hand-over passed,
+//               card swapped); cancelled (withdrawn, expired, cancelled by
+//               staff); locked (failed checks locked the number, which
+//               ends the application: not also cancelled); failed checks
+//               (each failed activation or hand-over check, an event, not
+//               an outcome). A case's outcome is one of activated,
+//               rejected, cancelled, locked;
 //   bookings    made (at creation), and by slot start: checked in, of
 //               them late (checked in after the grace: a walk-in ticket),
 //               no-show.
@@ -59,6 +74,12 @@ enum class ReportScope { kBranch = 1, kService = 2, kClerk = 3 };
 // few megabytes at most).
 inline constexpr int kMaxReportDays = 366;
 inline constexpr int kMaxHourlyReportDays = 31;
+
+// How long before a period a remote case still counting in it may have been
+// opened: an application expires application_days (at most 90, branch.h)
+// after it was made, and again after its dispatch; plus a week for an
+// expiry sweep that ran late. (Counter cases end with their ticket's day.)
+inline constexpr absl::Duration kRemoteCaseLifetime = absl::Hours(24 * (2 * 90 + 7));
 
 struct ReportPeriod {
   absl::CivilDay from;
@@ -95,6 +116,10 @@ struct ReportFigures {
   int64_t cases_closed = 0, cases_cancelled = 0, cases_refused_identity = 0, cases_locked = 0;
   int64_t fees_paid_roubles = 0, fees_refunded_roubles = 0;
   int64_t bookings_made = 0, bookings_checked_in = 0, bookings_late = 0, bookings_no_show = 0;
+  // Online applications (the remote route): the branch scope only.
+  int64_t remote_applied = 0, remote_approved = 0, remote_rejected = 0, remote_dispatched = 0,
+          remote_activated = 0, remote_cancelled = 0, remote_locked = 0,
+          remote_failed_checks = 0;
 };
 
 struct ReportBucket {
@@ -136,10 +161,11 @@ Report ComputeReport(const BranchConfig& branch, const ReportPeriod& p, const Re
 
 // Which figures a scope has (the others are not attributable there):
 // branch all; service tickets, times and bookings; clerk served, no-show,
-// times, busy/idle and cases.
+// times, busy/idle and (counter) cases. Online applications (kRemote) are
+// the branch's only: no ticket, no counter.
 enum class Figure {
   kIssued, kServed, kNoShow, kCancelled, kExpired, kWait, kWalk, kService, kBusyIdle, kCases,
-  kBookings
+  kBookings, kRemote
 };
 bool ScopeHas(ReportScope scope, Figure f);
 

@@ -41,7 +41,9 @@ constexpr const char* kHeader =
     "wait_count,wait_p50_s,wait_p90_s,wait_max_s,walk_count,walk_mean_s,walk_p90_s,"
     "service_count,service_mean_s,service_p90_s,busy_s,idle_s,"
     "sim_closed,sim_cancelled,sim_refused_identity,sim_locked,fees_paid_rub,fees_refunded_rub,"
-    "bookings_made,bookings_checked_in,bookings_late,bookings_no_show";
+    "bookings_made,bookings_checked_in,bookings_late,bookings_no_show,"
+    "remote_applied,remote_approved,remote_rejected,remote_dispatched,remote_activated,"
+    "remote_cancelled,remote_locked,remote_failed_checks";
 
 }  // namespace
 
@@ -107,6 +109,10 @@ std::string ReportCsv(const Report& r) {
       count(Figure::kCases, v);
     for (int64_t v : {f.bookings_made, f.bookings_checked_in, f.bookings_late, f.bookings_no_show})
       count(Figure::kBookings, v);
+    for (int64_t v : {f.remote_applied, f.remote_approved, f.remote_rejected, f.remote_dispatched,
+                      f.remote_activated, f.remote_cancelled, f.remote_locked,
+                      f.remote_failed_checks})
+      count(Figure::kRemote, v);
     out += row.Done();
   }
   return out;

@@ -226,6 +226,27 @@ std::string TicketCells(const ReportFigures& f, ReportScope scope) {
   return s;
 }
 
+std::string RemoteHeader(const char* first) {
+  return std::string("<tr><th>") + first +
+         "</th><th class=n>applied</th><th class=n>approved</th><th class=n>rejected</th>"
+         "<th class=n>dispatched</th><th class=n>activated</th><th class=n>cancelled</th>"
+         "<th class=n>locked</th><th class=n>failed checks</th></tr>";
+}
+
+std::string RemoteCells(const ReportFigures& f) {
+  std::string s;
+  for (int64_t v : {f.remote_applied, f.remote_approved, f.remote_rejected, f.remote_dispatched,
+                    f.remote_activated, f.remote_cancelled, f.remote_locked,
+                    f.remote_failed_checks})
+    s += "<td class=n>" + Num(v) + "</td>";
+  return s;
+}
+
+bool AnyRemote(const ReportFigures& f) {
+  return f.remote_applied || f.remote_approved || f.remote_rejected || f.remote_dispatched ||
+         f.remote_activated || f.remote_cancelled || f.remote_locked || f.remote_failed_checks;
+}
+
 }  // namespace
 
 std::string ReportHtml(const Report& r) {
@@ -255,7 +276,9 @@ std::string ReportHtml(const Report& r) {
   h += Card(t.walk.count ? Clock(t.walk.mean) : "–", "walk to counter, mean");
   h += Card(t.service.count ? Clock(t.service.mean) + " / " + Clock(t.service.p90) : "–",
             "service mean / p90");
-  h += Card(Num(t.cases_closed), "SIM cases closed");
+  h += Card(Num(t.cases_closed), "SIM cases closed at the counter");
+  h += Card(Num(t.remote_activated) + " / " + Num(t.remote_applied),
+            "online SIM: activated / applied");
   h += Card(Num(t.fees_paid_roubles - t.fees_refunded_roubles) + " ₽", "fees taken (net of refunds)");
   h += Card(Num(t.bookings_checked_in) + " / " + Num(t.bookings_made), "bookings checked in / made");
   h += "</section>\n";
@@ -339,8 +362,8 @@ std::string ReportHtml(const Report& r) {
   h += "</tbody></table>\n";
 
   // SIM cases.
-  h += "<h2>SIM replacement</h2><table><thead><tr><th>outcome</th><th class=n>cases</th></tr>"
-       "</thead><tbody>";
+  h += "<h2>SIM replacement at the counter</h2><table><thead><tr><th>outcome</th>"
+       "<th class=n>cases</th></tr></thead><tbody>";
   h += "<tr><td>closed (new card issued)</td><td class=n>" + Num(t.cases_closed) + "</td></tr>";
   h += "<tr><td>cancelled</td><td class=n>" + Num(t.cases_cancelled) + "</td></tr>";
   h += "<tr><td>refused at identity check</td><td class=n>" + Num(t.cases_refused_identity) +
@@ -351,11 +374,28 @@ std::string ReportHtml(const Report& r) {
   h += "<tr><td>fees refunded, ₽</td><td class=n>" + Num(t.fees_refunded_roubles) + "</td></tr>";
   h += "</tbody></table>\n";
 
+  // Online applications (the remote route), per bucket where any happened.
+  h += "<h2>SIM replacement online</h2><table><thead>" + RemoteHeader(unit.c_str()) +
+       "</thead><tbody>";
+  for (const auto& l : r.lines) {
+    if (l.scope != ReportScope::kBranch || l.bucket < 0 || !AnyRemote(l.f)) continue;
+    const ReportBucket& b = r.buckets[l.bucket];
+    const std::string when = r.period.by == ReportBy::kDay
+                                 ? b.label
+                                 : absl::FormatTime("%Y-%m-%d %H:%M %Ez", b.start, r.zone);
+    h += "<tr><td class=when>" + Esc(when) + "</td>" + RemoteCells(l.f) + "</tr>";
+  }
+  h += "<tr><th>total</th>" + RemoteCells(t) + "</tr></tbody></table>\n";
+
   h += "<footer><dl>"
        "<dt>wait</dt><dd>issue of the ticket to its first call (nearest-rank percentiles)</dd>"
        "<dt>walk</dt><dd>the call to the start of service</dd>"
        "<dt>service</dt><dd>start of service to its end (done, parked or transferred)</dd>"
        "<dt>busy / idle</dt><dd>time serving / time the clerk's counter was open and not serving</dd>"
+       "<dt>SIM replacement online</dt><dd>applications made online, each step when it happened: "
+       "approved (review complete), dispatched (posted or sent to the shop), activated (card "
+       "swapped), cancelled (withdrawn, expired or by staff), locked (failed checks locked the "
+       "number); failed checks counts each failed activation or hand-over</dd>"
        "<dt>times</dt><dd>m:ss or h:mm:ss, rounded to whole seconds; each figure counts in the " +
        unit + " it happened, local time " + Esc(r.time_zone) + "</dd></dl></footer>\n";
   h += "</body></html>\n";

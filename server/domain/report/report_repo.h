@@ -7,7 +7,9 @@
 // ranges their time window covers: ids grow with time, so the window's ends
 // are found by a binary search on the primary key, with an hour's slack for
 // writers whose clocks or commits interleave; rows outside the window are
-// then filtered exactly).
+// then filtered exactly). Remote cases take weeks from the application to
+// the activation: those opened before the window (from remote_from on) are
+// read too when they had not finished by its start.
 //
 // Implementations: server/storage/sqlite/report_repo.h,
 // server/storage/postgres/report_repo.h. Not thread-safe: a transaction's.
@@ -19,6 +21,7 @@
 
 #include "absl/time/time.h"
 #include "server/domain/booking/booking.h"
+#include "server/domain/cases/sim_case.h"
 #include "server/domain/common/status.h"
 #include "server/domain/queue/ticket.h"
 
@@ -51,19 +54,24 @@ struct CounterChange {
   std::string actor;  // "clerk:anna", "supervisor:olga", "counter:2" (no login)
 };
 
-// A SIM-replacement case (only what reports need).
+// A SIM-replacement case (only what reports need). A remote case (online
+// application) has no counter: counter_id is "".
 struct ReportCase {
   int64_t case_id = 0;
   std::string counter_id;
   int64_t fee_roubles = 0;
+  CaseRoute route = CaseRoute::kCounter;
 };
 
 // One immutable step record of a case (sim_case_records).
 struct ReportCaseRecord {
   int64_t case_id = 0;
   absl::Time time = absl::InfinitePast();
-  std::string step;     // "open", "identity", "lock", "payment", "refund", "close", "cancel", ...
-  std::string outcome;  // "passed", "failed", "paid", "closed", ...
+  // Counter: "open", "identity", "lock", "payment", "refund", "close",
+  // "cancel", ...; remote: "apply", "review", "dispatch", "activation",
+  // "pickup", "lock", "block", "close", "cancel".
+  std::string step;
+  std::string outcome;  // "passed", "failed", "paid", "closed", "approved", "posted", ...
 };
 
 // An appointment (only what reports need).
@@ -85,6 +93,10 @@ struct ReportQuery {
   // [history_from, history_to].
   absl::Time history_from = absl::InfinitePast();
   absl::Time history_to = absl::InfinitePast();
+  // Also the remote cases opened earlier, from remote_from on, that had not
+  // finished by history_from (an online application lives for weeks), with
+  // their records.
+  absl::Time remote_from = absl::InfinitePast();
   // The branch's counter changes in [counters_from, counters_to).
   absl::Time counters_from = absl::InfinitePast();
   absl::Time counters_to = absl::InfinitePast();

@@ -49,12 +49,26 @@ constexpr Statement kCounterChanges{
     "AND left(subject, length($3)) = $3 ORDER BY seq"};
 constexpr Statement kCases{
     "report_cases",
-    "SELECT case_id, counter_id, fee_roubles FROM sim_cases "
+    "SELECT case_id, counter_id, fee_roubles, route FROM sim_cases "
     "WHERE case_id >= $1 AND case_id < $2 AND branch_id = $3 ORDER BY case_id"};
 constexpr Statement kCaseRecords{
     "report_case_records",
     "SELECT case_id, time_us, step, outcome FROM sim_case_records "
     "WHERE case_id >= $1 AND case_id < $2 ORDER BY case_id, seq"};
+// Remote cases opened before the period's key range ($1..$2) that had not
+// finished by its start ($4), and their records through the records'
+// primary key.
+constexpr Statement kEarlierRemoteCases{
+    "report_earlier_remote_cases",
+    "SELECT case_id, counter_id, fee_roubles, route FROM sim_cases "
+    "WHERE case_id >= $1 AND case_id < $2 AND branch_id = $3 AND route = 2 "
+    "AND (finished_us IS NULL OR finished_us >= $4) ORDER BY case_id"};
+constexpr Statement kEarlierRemoteRecords{
+    "report_earlier_remote_records",
+    "SELECT r.case_id, r.time_us, r.step, r.outcome FROM sim_cases c "
+    "JOIN sim_case_records r ON r.case_id = c.case_id "
+    "WHERE c.case_id >= $1 AND c.case_id < $2 AND c.branch_id = $3 AND c.route = 2 "
+    "AND (c.finished_us IS NULL OR c.finished_us >= $4) ORDER BY r.case_id, r.seq"};
 // No index serves creation times; bookings are few beside tickets.
 constexpr Statement kBookings{
     "report_bookings",
@@ -96,6 +110,19 @@ Result<int64_t> FirstKeyAtOrAfter(Conn& conn, const Timed& table, absl::Time t) 
 struct Range {
   int64_t from = 0, to = 0;  // [from, to)
 };
+
+// Row i of kCases / kEarlierRemoteCases.
+ReportCase CaseRow(const Rows& r, int i) {
+  return {r.Int(i, "case_id"), r.Text(i, "counter_id"), r.Int(i, "fee_roubles"),
+          r.Int(i, "route") == static_cast<int64_t>(CaseRoute::kRemote) ? CaseRoute::kRemote
+                                                                        : CaseRoute::kCounter};
+}
+
+// Row i of kCaseRecords / kEarlierRemoteRecords.
+ReportCaseRecord RecordRow(const Rows& r, int i) {
+  return {r.Int(i, "case_id"), codec::ColTime(r, i, "time_us"), r.Text(i, "step"),
+          r.Text(i, "outcome")};
+}
 
 Result<Range> KeysFor(Conn& conn, const Timed& table, absl::Time from, absl::Time to) {
   auto a = FirstKeyAtOrAfter(conn, table, from - kSlack);
@@ -154,9 +181,7 @@ Result<ReportRows> PgReportRepo::ReadReportRows(const ReportQuery& q) {
     if (!keys.ok()) return keys.status();
     auto r = conn_.Query(kCases, {keys->from, keys->to, q.branch_id});
     if (!r.ok()) return r.status();
-    for (int i = 0; i < r->size(); ++i)
-      out.cases.push_back(
-          {r->Int(i, "case_id"), r->Text(i, "counter_id"), r->Int(i, "fee_roubles")});
+    for (int i = 0; i < r->size(); ++i) out.cases.push_back(CaseRow(*r, i));
     QUEUE_RETURN_IF_ERROR(r->status());
     if (!out.cases.empty()) {
       auto rec = conn_.Query(kCaseRecords,
@@ -165,12 +190,32 @@ Result<ReportRows> PgReportRepo::ReadReportRows(const ReportQuery& q) {
       std::unordered_set<int64_t> ids;
       for (const auto& c : out.cases) ids.insert(c.case_id);
       for (int i = 0; i < rec->size(); ++i) {
-        int64_t id = rec->Int(i, "case_id");
-        if (!ids.count(id)) continue;
-        out.case_records.push_back({id, codec::ColTime(*rec, i, "time_us"), rec->Text(i, "step"),
-                                    rec->Text(i, "outcome")});
+        if (!ids.count(rec->Int(i, "case_id"))) continue;
+        out.case_records.push_back(RecordRow(*rec, i));
       }
       QUEUE_RETURN_IF_ERROR(rec->status());
+    }
+    // Remote cases opened before that range, still open at the period's start.
+    auto early = FirstKeyAtOrAfter(conn_, kCasesTime, q.remote_from - kSlack);
+    if (!early.ok()) return early.status();
+    if (*early < keys->from) {
+      const std::vector<Param> params{*early, keys->from, q.branch_id,
+                                      codec::Micros(q.history_from)};
+      auto c = conn_.Query(kEarlierRemoteCases, params);
+      if (!c.ok()) return c.status();
+      std::vector<ReportCase> cases;
+      for (int i = 0; i < c->size(); ++i) cases.push_back(CaseRow(*c, i));
+      QUEUE_RETURN_IF_ERROR(c->status());
+      auto rec = conn_.Query(kEarlierRemoteRecords, params);
+      if (!rec.ok()) return rec.status();
+      std::vector<ReportCaseRecord> records;
+      for (int i = 0; i < rec->size(); ++i) records.push_back(RecordRow(*rec, i));
+      QUEUE_RETURN_IF_ERROR(rec->status());
+      // Their ids are below the others: by id, then step order, still.
+      cases.insert(cases.end(), out.cases.begin(), out.cases.end());
+      records.insert(records.end(), out.case_records.begin(), out.case_records.end());
+      out.cases = std::move(cases);
+      out.case_records = std::move(records);
     }
   }
   {

@@ -41,12 +41,24 @@ constexpr const char* kCounterChanges =
     "WHERE seq >= ?1 AND seq < ?2 AND action IN ('counter.open', 'counter.close') "
     "AND substr(subject, 1, length(?3)) = ?3 ORDER BY seq";
 constexpr const char* kCases =
-    "SELECT case_id, counter_id, fee_roubles FROM sim_cases "
+    "SELECT case_id, counter_id, fee_roubles, route FROM sim_cases "
     "WHERE case_id >= ?1 AND case_id < ?2 AND branch_id = ?3 ORDER BY case_id";
 // By the primary key (case_id, seq).
 constexpr const char* kCaseRecords =
     "SELECT case_id, time_us, step, outcome FROM sim_case_records "
     "WHERE case_id >= ?1 AND case_id < ?2 ORDER BY case_id, seq";
+// Remote cases opened before the period's key range (?1..?2) that had not
+// finished by its start (?4), and their records through the records'
+// primary key.
+constexpr const char* kEarlierRemoteCases =
+    "SELECT case_id, counter_id, fee_roubles, route FROM sim_cases "
+    "WHERE case_id >= ?1 AND case_id < ?2 AND branch_id = ?3 AND route = 2 "
+    "AND (finished_us IS NULL OR finished_us >= ?4) ORDER BY case_id";
+constexpr const char* kEarlierRemoteRecords =
+    "SELECT r.case_id, r.time_us, r.step, r.outcome FROM sim_cases c "
+    "JOIN sim_case_records r ON r.case_id = c.case_id "
+    "WHERE c.case_id >= ?1 AND c.case_id < ?2 AND c.branch_id = ?3 AND c.route = 2 "
+    "AND (c.finished_us IS NULL OR c.finished_us >= ?4) ORDER BY r.case_id, r.seq";
 // No index serves creation times; bookings are few beside tickets.
 constexpr const char* kBookings =
     "SELECT service_prefix, slot_start_us, created_us, state, late_walk_in FROM bookings "
@@ -93,6 +105,16 @@ Result<int64_t> FirstKeyAtOrAfter(Db& db, const Timed& table, absl::Time t) {
 struct Range {
   int64_t from = 0, to = 0;  // [from, to)
 };
+
+// A row of kCases / kEarlierRemoteCases.
+ReportCase CaseRow(Stmt& s) {
+  return {s.Int(0), s.Text(1), s.Int(2),
+          s.Int(3) == static_cast<int64_t>(CaseRoute::kRemote) ? CaseRoute::kRemote
+                                                               : CaseRoute::kCounter};
+}
+
+// A row of kCaseRecords / kEarlierRemoteRecords.
+ReportCaseRecord RecordRow(Stmt& s) { return {s.Int(0), ColTime(s, 1), s.Text(2), s.Text(3)}; }
 
 Result<Range> KeysFor(Db& db, const Timed& table, absl::Time from, absl::Time to) {
   auto a = FirstKeyAtOrAfter(db, table, from - kSlack);
@@ -158,7 +180,7 @@ Result<ReportRows> SqliteReportRepo::ReadReportRows(const ReportQuery& q) {
     if (!st.ok()) return st.status();
     Stmt& s = **st;
     s.Bind(1, keys->from).Bind(2, keys->to).Bind(3, q.branch_id);
-    while (s.Step()) out.cases.push_back({s.Int(0), s.Text(1), s.Int(2)});
+    while (s.Step()) out.cases.push_back(CaseRow(s));
     QUEUE_RETURN_IF_ERROR(s.status());
     s.Reset();
     if (!out.cases.empty()) {
@@ -170,10 +192,38 @@ Result<ReportRows> SqliteReportRepo::ReadReportRows(const ReportQuery& q) {
       for (const auto& c : out.cases) ids.insert(c.case_id);
       while (r.Step()) {
         if (!ids.count(r.Int(0))) continue;
-        out.case_records.push_back({r.Int(0), ColTime(r, 1), r.Text(2), r.Text(3)});
+        out.case_records.push_back(RecordRow(r));
       }
       QUEUE_RETURN_IF_ERROR(r.status());
       r.Reset();
+    }
+    // Remote cases opened before that range, still open at the period's start.
+    auto early = FirstKeyAtOrAfter(db_, kCasesTime, q.remote_from - kSlack);
+    if (!early.ok()) return early.status();
+    if (*early < keys->from) {
+      std::vector<ReportCase> cases;
+      std::vector<ReportCaseRecord> records;
+      auto bind = [&](Stmt& st) {
+        st.Bind(1, *early).Bind(2, keys->from).Bind(3, q.branch_id);
+        st.Bind(4, absl::ToUnixMicros(q.history_from));
+      };
+      auto cst = db_.Prepare(kEarlierRemoteCases);
+      if (!cst.ok()) return cst.status();
+      bind(**cst);
+      while ((*cst)->Step()) cases.push_back(CaseRow(**cst));
+      QUEUE_RETURN_IF_ERROR((*cst)->status());
+      (*cst)->Reset();
+      auto rst = db_.Prepare(kEarlierRemoteRecords);
+      if (!rst.ok()) return rst.status();
+      bind(**rst);
+      while ((*rst)->Step()) records.push_back(RecordRow(**rst));
+      QUEUE_RETURN_IF_ERROR((*rst)->status());
+      (*rst)->Reset();
+      // Their ids are below the others: by id, then step order, still.
+      cases.insert(cases.end(), out.cases.begin(), out.cases.end());
+      records.insert(records.end(), out.case_records.begin(), out.case_records.end());
+      out.cases = std::move(cases);
+      out.case_records = std::move(records);
     }
   }
   {
