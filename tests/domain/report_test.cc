@@ -85,6 +85,9 @@ class ReportTest : public ::testing::Test {
     Rec(21, L(20, 10, 0), "apply", "received");
     Rec(21, L(27, 10, 0), "review", "approved");
     Rec(21, L(28, 10, 0), "dispatch", "posted");
+    // Any later record of the dispatch step (a code issued again for the
+    // same card) is no second dispatch.
+    Rec(21, L(28, 10, 20), "dispatch", "code_reissued");
     Rec(21, L(28, 12, 0), "activation", "failed");
     Rec(21, L(29, 3, 40), "activation", "passed");
     Rec(21, L(29, 3, 40), "block", "done");

@@ -315,7 +315,10 @@ void RemoteCaseFigures(Builder& out, const std::vector<const ReportCaseRecord*>&
     // A first of two approvals is not the review's end.
     if (step == "review" && outcome == "approved") add([](Tally& x) { ++x.f.remote_approved; });
     if (step == "review" && outcome == "rejected") add([](Tally& x) { ++x.f.remote_rejected; });
-    if (step == "dispatch") add([](Tally& x) { ++x.f.remote_dispatched; });
+    // Only the dispatch itself: not a record that follows it (such as a
+    // new activation code for the same card).
+    if (step == "dispatch" && (outcome == "posted" || outcome == "sent_to_shop"))
+      add([](Tally& x) { ++x.f.remote_dispatched; });
     if ((step == "activation" || step == "pickup") && outcome == "failed")
       add([](Tally& x) { ++x.f.remote_failed_checks; });
     // The lock ends the application (its cancel record follows): one outcome.
