@@ -38,6 +38,16 @@ std::string RejectReasonFromProto(pb::RejectReason r) {
   }
 }
 
+std::string CancelReasonFromProto(pb::CancelReason r) {
+  switch (r) {
+    case pb::CANCEL_REASON_ENVELOPE_LOST: return "envelope_lost";
+    case pb::CANCEL_REASON_SUSPECTED_FRAUD: return "suspected_fraud";
+    case pb::CANCEL_REASON_CUSTOMER_REQUEST: return "customer_request";
+    case pb::CANCEL_REASON_CARD_FAULTY: return "card_faulty";
+    default: return "";  // the manager names reason with the list
+  }
+}
+
 Result<CaseState> StateFromProto(pb::ApplicationState s) {
   switch (s) {
     case pb::APPLICATION_STATE_UNSPECIFIED:
@@ -121,6 +131,7 @@ void ViewToProto(const ReviewView& v, pb::GetApplicationResponse* out) {
                                              : pb::PHOTO_KIND_UNSPECIFIED);
     photo->set_mime_type(ImageMime(p.type));
     photo->set_content(p.bytes);
+    photo->set_unreadable(!p.readable);
   }
   if (!v.holder) return;
   const Subscriber& s = *v.holder;
@@ -200,6 +211,8 @@ grpc::Status RemoteServiceImpl::ListApplications(grpc::ServerContext* ctx,
       a->set_risk_score(i.risk_score);
       SplitFactors(i.risk_factors, a->mutable_risk_factors());
       a->set_first_approver(i.first_approver);
+      if (const BranchConfig* b = config_.FindBranch(i.branch_id))
+        a->set_time_zone(b->time_zone_name);
     }
     return Status::Ok();
   });
@@ -254,6 +267,16 @@ grpc::Status RemoteServiceImpl::DispatchCard(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status RemoteServiceImpl::CancelApplication(grpc::ServerContext* ctx,
+                                                  const pb::CancelApplicationRequest* req,
+                                                  pb::CancelApplicationResponse* resp) {
+  return GuardAs(entry_, ctx, *req, Method("CancelApplication"), [&](const Principal* who) {
+    auto v = remote_.Cancel(req->case_id(), CancelReasonFromProto(req->reason()), *who);
+    if (v.ok()) spdlog::info("remote application {}: cancelled by {}", req->case_id(), who->id);
+    return Fill(config_, v, resp->mutable_application());
+  });
+}
+
 grpc::Status RemoteServiceImpl::HandOverCard(grpc::ServerContext* ctx,
                                              const pb::HandOverCardRequest* req,
                                              pb::HandOverCardResponse* resp) {
@@ -269,6 +292,29 @@ grpc::Status RemoteServiceImpl::HandOverCard(grpc::ServerContext* ctx,
     resp->set_attempts_left(o->attempts_left);
     resp->set_locked(o->locked);
     resp->set_state(StateToProto(o->state));
+    return Status::Ok();
+  });
+}
+
+grpc::Status RemoteServiceImpl::ListPickups(grpc::ServerContext* ctx,
+                                            const pb::ListPickupsRequest* req,
+                                            pb::ListPickupsResponse* resp) {
+  return GuardAs(entry_, ctx, *req, Method("ListPickups"), [&](const Principal* who) -> Status {
+    auto items = remote_.Pickups(req->branch_id(), req->phone(), req->page_size(), *who);
+    if (!items.ok()) return items.status();
+    for (const PickupItem& i : *items) {
+      auto* p = resp->add_pickups();
+      p->set_case_id(i.case_id);
+      p->set_phone_masked(i.phone_masked);
+      p->set_operator_id(i.operator_id);
+      p->set_document_type(static_cast<pb::DocumentType>(static_cast<int>(i.document_type)));
+      p->set_new_iccid_last4(i.iccid_last4);
+      ToProto(i.applied, p->mutable_apply_time());
+      if (i.expires != absl::InfiniteFuture()) ToProto(i.expires, p->mutable_expire_time());
+      p->set_question(i.question);
+    }
+    if (const BranchConfig* b = config_.FindBranch(req->branch_id()))
+      resp->set_time_zone(b->time_zone_name);
     return Status::Ok();
   });
 }

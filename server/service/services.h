@@ -266,8 +266,12 @@ class RemoteServiceImpl final : public pb::RemoteService::Service {
                                  pb::RejectApplicationResponse* resp) override;
   grpc::Status DispatchCard(grpc::ServerContext* ctx, const pb::DispatchCardRequest* req,
                             pb::DispatchCardResponse* resp) override;
+  grpc::Status CancelApplication(grpc::ServerContext* ctx, const pb::CancelApplicationRequest* req,
+                                 pb::CancelApplicationResponse* resp) override;
   grpc::Status HandOverCard(grpc::ServerContext* ctx, const pb::HandOverCardRequest* req,
                             pb::HandOverCardResponse* resp) override;
+  grpc::Status ListPickups(grpc::ServerContext* ctx, const pb::ListPickupsRequest* req,
+                           pb::ListPickupsResponse* resp) override;
 
  private:
   // GuardAs plus the per-address limit, for the public calls.

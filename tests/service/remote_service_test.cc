@@ -444,12 +444,35 @@ TEST_F(RemoteServiceTest, PickupRouteEndsWithTheHandOverAtTheCounter) {
   EXPECT_EQ(sent.activation_code(), "");
   EXPECT_EQ(StatusOf(applied.reference()).state(), pb::APPLICATION_STATE_AWAITING_PICKUP);
 
+  // The customer at the pickup counter: the clerk finds the card by the
+  // number and learns the question to ask.
+  pb::ListPickupsRequest find;
+  find.set_branch_id("test");
+  find.set_phone(kCalm);
+  pb::ListPickupsResponse found;
+  st = reviewer1_->ListPickups(Ctx().get(), find, &found);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << "a reviewer works no counter";
+  st = clerk_->ListPickups(Ctx().get(), find, &found);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(found.pickups_size(), 1);
+  EXPECT_EQ(found.pickups(0).case_id(), id);
+  EXPECT_EQ(found.pickups(0).question(), sent.question());
+  EXPECT_EQ(found.pickups(0).new_iccid_last4(), LastFour(TestIccid(101)));
+  EXPECT_EQ(found.pickups(0).phone_masked(), MaskPhone(kCalm));
+  EXPECT_EQ(found.pickups(0).document_type(), pb::DOCUMENT_TYPE_RU_PASSPORT);
+  EXPECT_TRUE(found.pickups(0).has_expire_time());
+  EXPECT_EQ(found.time_zone(), "Europe/Moscow");
+  find.set_branch_id("nowhere");
+  st = clerk_->ListPickups(Ctx().get(), find, &found);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(Names(st, "branch_id")) << st.error_message();
+
   pb::HandOverCardRequest hand;
-  hand.set_case_id(id);
+  hand.set_case_id(found.pickups(0).case_id());
   hand.set_document_type(pb::DOCUMENT_TYPE_RU_PASSPORT);
   hand.set_document_number(kCalmDoc);
   hand.set_face_matches(true);
-  hand.set_answer(AnswerTo(sent.question()));
+  hand.set_answer(AnswerTo(found.pickups(0).question()));
   pb::HandOverCardResponse handed;
   st = reviewer1_->HandOverCard(Ctx().get(), hand, &handed);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << "a reviewer works no counter";
@@ -459,6 +482,49 @@ TEST_F(RemoteServiceTest, PickupRouteEndsWithTheHandOverAtTheCounter) {
   EXPECT_EQ(handed.state(), pb::APPLICATION_STATE_CLOSED);
   EXPECT_EQ(CardState(TestIccid(2)), "blocked");
   EXPECT_EQ(CardState(TestIccid(101)), "active");
+}
+
+TEST_F(RemoteServiceTest, StaffCancelAPostedCardWhoseEnvelopeWasLost) {
+  auto [reference, code] = PostedCalmCard(TestIccid(101));
+  // The reviewer has the case id from the queue; the posted card has left
+  // it, so the test reads it from the store.
+  pb::CancelApplicationRequest cancel;
+  int64_t case_id = 0;
+  Status read = server_.store().Read([&](ReadTx& tx) -> Status {
+    auto c = tx.cases().OpenCaseOfPhone(*NormalizeRuMobile(kCalm), 0);
+    if (!c.ok()) return c.status();
+    if (c->has_value()) case_id = (*c)->case_id;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok() && case_id > 0);
+  cancel.set_case_id(case_id);
+  pb::CancelApplicationResponse cancelled;
+  grpc::Status st = reviewer1_->CancelApplication(Ctx().get(), cancel, &cancelled);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(Names(st, "reason")) << st.error_message();
+  cancel.set_reason(pb::CANCEL_REASON_ENVELOPE_LOST);
+  EXPECT_EQ(clerk_->CancelApplication(Ctx().get(), cancel, &cancelled).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(public_->CancelApplication(Ctx().get(), cancel, &cancelled).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  st = reviewer1_->CancelApplication(Ctx().get(), cancel, &cancelled);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(cancelled.application().state(), pb::APPLICATION_STATE_CANCELLED);
+  EXPECT_NE(cancelled.application().records().rbegin()->detail().find("card_not_to_be_used"),
+            std::string::npos);
+  // The applicant's page says so, with the reason; the envelope's code is dead.
+  const pb::ApplicationStatus status = StatusOf(reference);
+  EXPECT_EQ(status.state(), pb::APPLICATION_STATE_CANCELLED);
+  ASSERT_GT(status.steps_size(), 0);
+  EXPECT_EQ(status.steps(status.steps_size() - 1).step(), "cancel");
+  EXPECT_EQ(status.steps(status.steps_size() - 1).detail(), "envelope_lost");
+  pb::ActivateCardResponse act;
+  EXPECT_EQ(Activate(reference, code, "500", &act).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(CardState(TestIccid(2)), "active") << "the old card still works";
+  // Twice is refused, and changes nothing.
+  EXPECT_EQ(reviewer1_->CancelApplication(Ctx().get(), cancel, &cancelled).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(RemoteServiceTest, ATextFileAsAPhotoIsRefusedWithEveryBadField) {

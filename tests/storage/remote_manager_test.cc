@@ -459,6 +459,113 @@ TEST_F(RemoteTest, PickupAtAShopChecksTheDocumentAtTheCounter) {
   EXPECT_EQ(CardState(kVera.card), "blocked");
 }
 
+TEST_F(RemoteTest, ThePickupShopListsItsCardsWithTheQuestionToAsk) {
+  Apply(kVera, "pickup");
+  const int64_t vera = last_case_;
+  Apply(kBoris, "pickup");
+  const int64_t boris = last_case_;
+  Apply(kAnna);  // posted: never in a shop's list
+  const int64_t anna = last_case_;
+  for (int64_t id : {vera, boris, anna}) ASSERT_TRUE(remote_->Approve(id, rita_).ok());
+  EXPECT_TRUE(remote_->Pickups(kBranch, "", 0, clerk_)->empty()) << "nothing sent yet";
+  const std::string vera_card = NextStock(kVera.op);
+  auto sent = remote_->Dispatch(vera, {vera_card, ""}, rita_);
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  ASSERT_TRUE(remote_->Dispatch(boris, {NextStock(kBoris.op), ""}, rita_).ok());
+  ASSERT_TRUE(remote_->Dispatch(anna, {NextStock(kAnna.op), "RA000000001RU"}, rita_).ok());
+
+  auto all = remote_->Pickups(kBranch, "", 0, clerk_);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].case_id, vera) << "oldest first";
+  EXPECT_EQ((*all)[1].case_id, boris);
+  EXPECT_EQ((*all)[0].phone_masked, MaskPhone(kVera.phone));
+  EXPECT_EQ((*all)[0].iccid_last4, LastFour(vera_card));
+  EXPECT_EQ((*all)[0].question, sent->question);
+  EXPECT_EQ((*all)[0].document_type, DocumentType::kRuPassport);
+  // One customer at the counter: found by the number, however written.
+  auto one = remote_->Pickups(kBranch, "8 (977) 333-44-55", 0, clerk_);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].case_id, vera);
+  EXPECT_TRUE(remote_->Pickups(kBranch, kAnna.phone, 0, clerk_)->empty()) << "posted, not here";
+  EXPECT_EQ(remote_->Pickups(kBranch, "", 1, clerk_)->size(), 1u);
+  // Refusals.
+  EXPECT_EQ(remote_->Pickups(kBranch, "", 0, rita_).status().code(), C::kPermissionDenied);
+  EXPECT_EQ(remote_->Pickups("nowhere", "", 0, clerk_).status().field(), "branch_id");
+  EXPECT_EQ(remote_->Pickups(kBranch, "12", 0, clerk_).status().field(), "phone");
+  // Handed over: gone from the list.
+  ASSERT_TRUE(remote_->HandOver(vera, {"ru_passport", kVera.doc, true,
+                                       AnswerFor(kVera, sent->question)},
+                                clerk_)->activated);
+  all = remote_->Pickups(kBranch, "", 0, clerk_);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].case_id, boris);
+}
+
+TEST_F(RemoteTest, ADispatchRepeatedAfterALostAnswerReplacesTheCodeOnlyWhileItIsFresh) {
+  const std::string ref = Apply(kAnna);
+  const int64_t id = last_case_;
+  ASSERT_TRUE(remote_->Approve(id, rita_).ok());
+  const std::string card = NextStock(kAnna.op);
+  auto first = remote_->Dispatch(id, {card, "RA000000002RU"}, rita_);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  clock_.Advance(absl::Minutes(5));
+  // Another tracking number or another card is not a retry.
+  EXPECT_EQ(remote_->Dispatch(id, {card, "RA000000003RU"}, rita_).status().code(),
+            C::kFailedPrecondition);
+  EXPECT_EQ(remote_->Dispatch(id, {NextStock(kAnna.op), "RA000000002RU"}, rita_).status().code(),
+            C::kFailedPrecondition);
+  auto again = remote_->Dispatch(id, {card, "RA000000002RU"}, rita_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_NE(again->activation_code, first->activation_code);
+  EXPECT_EQ(again->question, first->question);
+  EXPECT_EQ(again->tracking_number, "RA000000002RU");
+  ReviewView v = *remote_->Get(id, rita_);
+  EXPECT_EQ(v.records.back().outcome, "code_reissued");
+  EXPECT_EQ(v.c.state, CaseState::kAwaitingActivation);
+  for (const PublicStep& step : remote_->Lookup(ref)->steps)
+    EXPECT_NE(step.outcome, "code_reissued") << "not the applicant's business";
+  // The first code is dead; a wrong try counts, and then no code is issued again.
+  auto old = remote_->Activate(ref, first->activation_code, AnswerFor(kAnna, first->question));
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->activated);
+  EXPECT_EQ(remote_->Dispatch(id, {card, "RA000000002RU"}, rita_).status().code(),
+            C::kFailedPrecondition);
+  // (a failure asks another question next time, as at the counter)
+  auto done =
+      remote_->Activate(ref, again->activation_code, AnswerFor(kAnna, remote_->Lookup(ref)->question));
+  ASSERT_TRUE(done.ok());
+  EXPECT_TRUE(done->activated);
+}
+
+TEST_F(RemoteTest, NoCodeIsIssuedAgainAnHourAfterTheDispatch) {
+  Apply(kBoris);
+  const int64_t id = last_case_;
+  ASSERT_TRUE(remote_->Approve(id, rita_).ok());
+  const std::string card = NextStock(kBoris.op);
+  ASSERT_TRUE(remote_->Dispatch(id, {card, "RB000000002RU"}, rita_).ok());
+  clock_.Advance(RemoteManager::kRedispatchWindow + absl::Seconds(1));
+  auto late = remote_->Dispatch(id, {card, "RB000000002RU"}, rita_);
+  EXPECT_EQ(late.status().code(), C::kFailedPrecondition);
+  EXPECT_NE(late.status().message().find("over an hour"), std::string::npos)
+      << late.status().message();
+  // A pickup answers the same again at any time, with no code.
+  Apply(kVera, "pickup");
+  const int64_t vera = last_case_;
+  ASSERT_TRUE(remote_->Approve(vera, rita_).ok());
+  const std::string vcard = NextStock(kVera.op);
+  auto sent = remote_->Dispatch(vera, {vcard, ""}, rita_);
+  ASSERT_TRUE(sent.ok());
+  clock_.Advance(absl::Hours(5));
+  auto again = remote_->Dispatch(vera, {vcard, ""}, rita_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->question, sent->question);
+  EXPECT_EQ(again->activation_code, "");
+  EXPECT_EQ(remote_->Get(vera, rita_)->records.back().outcome, "sent_to_shop")
+      << "nothing recorded";
+}
+
 TEST_F(RemoteTest, WhatChangesOnTheNumberDuringTheReviewCounts) {
   const std::string ref = Apply(kAnna);
   const int64_t id = last_case_;

@@ -210,9 +210,9 @@ class RemoteStoreTest : public ::testing::Test {
     return Read<std::optional<SimCase>>(
         [&](ReadTx& tx) { return tx.cases().RemoteCaseByReference(reference_hash); });
   }
-  std::vector<SimCase> InState(CaseState state, int limit) {
+  std::vector<SimCase> InState(CaseState state, int limit, const std::string& branch = "") {
     return Read<std::vector<SimCase>>(
-        [&](ReadTx& tx) { return tx.cases().RemoteCasesInState(state, limit); });
+        [&](ReadTx& tx) { return tx.cases().RemoteCasesInState(state, branch, limit); });
   }
   std::vector<SimCase> Expired(absl::Time now, int limit) {
     return Read<std::vector<SimCase>>(
@@ -372,6 +372,12 @@ TEST_F(RemoteStoreTest, CasesInAStateComeOldestFirstUpToTheLimit) {
   auto cancelled = InState(CaseState::kCancelled, 10);
   ASSERT_EQ(cancelled.size(), 1u);
   ExpectSameCase(cancelled[0], *second);
+  // One branch's (the pickup shop's list): open and finished states alike.
+  EXPECT_EQ(Ids(InState(CaseState::kAwaitingReview, 10, "test")),
+            (std::vector<int64_t>{review[0], review[2], review[3]}));
+  EXPECT_TRUE(InState(CaseState::kAwaitingReview, 10, "elsewhere").empty());
+  EXPECT_EQ(InState(CaseState::kCancelled, 10, "test").size(), 1u);
+  EXPECT_TRUE(InState(CaseState::kCancelled, 10, "elsewhere").empty());
 }
 
 TEST_F(RemoteStoreTest, ExpiredCasesAreTheUnfinishedOnesDueSoonestFirst) {

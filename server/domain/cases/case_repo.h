@@ -60,8 +60,11 @@ class CaseReader {
   // The remote case whose RemoteDetails::reference_hash is `reference_hash`.
   virtual Result<std::optional<SimCase>> RemoteCaseByReference(
       const std::string& reference_hash) = 0;
-  // Remote cases in `state`, oldest first (by case id), at most `limit`.
-  virtual Result<std::vector<SimCase>> RemoteCasesInState(CaseState state, int limit) = 0;
+  // Remote cases in `state` of branch `branch_id` ("": of every branch),
+  // oldest first (by case id), at most `limit`.
+  virtual Result<std::vector<SimCase>> RemoteCasesInState(CaseState state,
+                                                          const std::string& branch_id,
+                                                          int limit) = 0;
   // Unfinished remote cases whose expiry is at or before `now`, at most
   // `limit`.
   virtual Result<std::vector<SimCase>> ExpiredRemoteCases(absl::Time now, int limit) = 0;

@@ -217,6 +217,7 @@ std::vector<PublicStep> PublicSteps(const std::vector<CaseRecord>& records,
   std::vector<PublicStep> out;
   for (const CaseRecord& r : records) {
     if (r.step == "review" && r.outcome == "first_approval") continue;
+    if (r.step == "dispatch" && r.outcome == "code_reissued") continue;
     PublicStep p;
     p.step = r.step;
     p.outcome = r.outcome;

@@ -409,7 +409,7 @@ Result<std::vector<ReviewItem>> RemoteManager::ReviewQueue(CaseState state, int 
   if (limit <= 0 || limit > kMaxQueue) limit = kMaxQueue;
   std::vector<ReviewItem> out;
   QUEUE_RETURN_IF_ERROR(store_.Read([&](ReadTx& tx) -> Status {
-    auto cases = tx.cases().RemoteCasesInState(state, limit);
+    auto cases = tx.cases().RemoteCasesInState(state, "", limit);
     if (!cases.ok()) return cases.status();
     for (const SimCase& c : *cases) {
       if (!c.remote || !c.form) continue;
@@ -567,6 +567,9 @@ Result<DispatchResult> RemoteManager::Dispatch(int64_t case_id, const DispatchIn
   const std::string code = NewActivationCode(random_bytes_(8));
   DispatchResult out;
   auto v = ReviewStep(case_id, who, [&](WriteTx& tx, SimCase& c, absl::Time now) -> Status {
+    if (!c.new_iccid.empty() && c.new_iccid == iccid &&
+        (c.state == CaseState::kAwaitingActivation || c.state == CaseState::kAwaitingPickup))
+      return Redispatch(tx, c, in.tracking_number, code, now, who, out);
     QUEUE_RETURN_IF_ERROR(RequireStep(c, CaseState::kAwaitingDispatch));
     std::vector<FieldViolation> bad = bad_iccid;  // this run's own copy: the function may rerun
     const bool post = c.remote->delivery == Delivery::kPost;
@@ -632,6 +635,83 @@ Result<DispatchResult> RemoteManager::Dispatch(int64_t case_id, const DispatchIn
                           "branch=" + c.branch_id + " card=*" + LastFour(iccid));
   });
   if (!v.ok()) return v.status();
+  return out;
+}
+
+Status RemoteManager::Redispatch(WriteTx& tx, SimCase& c, const std::string& tracking_number,
+                                 const std::string& code, absl::Time now, const Principal& who,
+                                 DispatchResult& out) {
+  const bool post = c.remote->delivery == Delivery::kPost;
+  if (post ? tracking_number != c.remote->tracking_number : !tracking_number.empty())
+    return Status::FailedPrecondition("application " + std::to_string(c.case_id) +
+                                      " was dispatched already, with another tracking number");
+  out = DispatchResult{};
+  out.question = c.question ? QuestionText(*c.question) : "";
+  if (!post) return Status::Ok();  // nothing secret was lost: the same answer
+  auto records = tx.cases().CaseRecords(c.case_id);
+  if (!records.ok()) return records.status();
+  absl::Time dispatched = absl::InfinitePast();
+  for (const CaseRecord& r : *records) {
+    if (r.step == "dispatch" && r.outcome == "posted") dispatched = r.time;
+    if (r.step == "activation")
+      return Status::FailedPrecondition(
+          "the customer has tried to activate this card already: its code cannot be issued "
+          "again; cancel the application if the envelope is lost");
+  }
+  if (now - dispatched > kRedispatchWindow)
+    return Status::FailedPrecondition(
+        "the card was posted over an hour ago: its code cannot be issued again; cancel the "
+        "application if the envelope is lost");
+  c.remote->activation_code_hash = CodeHash(hasher_, c.case_id, code);
+  out.activation_code = DisplayReferenceCode(code);
+  out.tracking_number = tracking_number;
+  return AppendCaseStep(tx, c, now, ActorName(&who), "dispatch", "code_reissued",
+                        "card=*" + LastFour(c.new_iccid));
+}
+
+Result<std::vector<PickupItem>> RemoteManager::Pickups(const std::string& branch_id,
+                                                       const std::string& phone, int limit,
+                                                       const Principal& who) {
+  if (who.role != Role::kClerk && who.role != Role::kSupervisor)
+    return Status::PermissionDenied("counter staff of the pickup shop see its pickups");
+  std::vector<FieldViolation> bad;
+  if (!config_.FindBranch(branch_id))
+    bad.push_back({"branch_id", branch_id.empty() ? "branch_id is required"
+                                                  : "no branch " + Quoted(branch_id)});
+  std::optional<std::string> number;
+  if (!phone.empty() && !(number = NormalizeRuMobile(phone)))
+    bad.push_back({"phone", "phone is not a Russian mobile number, e.g. +7 916 123-45-67"});
+  if (!bad.empty()) return Status::InvalidFields(std::move(bad));
+  if (limit <= 0 || limit > kMaxQueue) limit = kMaxQueue;
+  std::vector<PickupItem> out;
+  QUEUE_RETURN_IF_ERROR(store_.Read([&](ReadTx& tx) -> Status {
+    std::vector<SimCase> cases;
+    if (number) {  // one open case per number at most
+      auto c = tx.cases().OpenCaseOfPhone(*number, 0);
+      if (!c.ok()) return c.status();
+      if (c->has_value()) cases.push_back(std::move(**c));
+    } else {
+      auto all = tx.cases().RemoteCasesInState(CaseState::kAwaitingPickup, branch_id, limit);
+      if (!all.ok()) return all.status();
+      cases = std::move(all).value();
+    }
+    for (const SimCase& c : cases) {
+      if (c.route != CaseRoute::kRemote || c.state != CaseState::kAwaitingPickup ||
+          c.branch_id != branch_id || !c.remote || !c.form)
+        continue;
+      PickupItem i;
+      i.case_id = c.case_id;
+      i.applied = c.opened;
+      i.expires = c.remote->expires;
+      i.phone_masked = MaskPhone(c.form->phone);
+      i.operator_id = c.form->operator_id;
+      i.document_type = c.form->document_type;
+      i.iccid_last4 = LastFour(c.new_iccid);
+      i.question = c.question ? QuestionText(*c.question) : "";
+      out.push_back(std::move(i));
+    }
+    return Status::Ok();
+  }));
   return out;
 }
 

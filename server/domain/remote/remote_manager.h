@@ -90,6 +90,18 @@ struct DispatchResult {
   std::string question;         // the knowledge question the customer will answer
 };
 
+// A card waiting at a shop for its applicant, as the counter sees it.
+struct PickupItem {
+  int64_t case_id = 0;
+  absl::Time applied;
+  absl::Time expires;
+  std::string phone_masked;
+  std::string operator_id;
+  DocumentType document_type = DocumentType::kRuPassport;  // the one applied with
+  std::string iccid_last4;  // of the card in the envelope
+  std::string question;     // the knowledge question to ask
+};
+
 struct ActivationOutcome {
   bool activated = false;
   int attempts_left = 0;
@@ -130,10 +142,19 @@ class RemoteManager {
   Result<ReviewView> Approve(int64_t case_id, const Principal& who);
   Result<ReviewView> Reject(int64_t case_id, const std::string& reason, const Principal& who);
   Result<DispatchResult> Dispatch(int64_t case_id, const DispatchInput& in, const Principal& who);
+  // The very same dispatch again (same card, same tracking number) after its
+  // answer was lost: a pickup answers as before; a posted card gets a new
+  // activation code that replaces the first (recorded), but only within
+  // kRedispatchWindow of the dispatch and before any activation attempt.
+  static constexpr absl::Duration kRedispatchWindow = absl::Hours(1);
   // Staff end an unfinished application at any step (a lost envelope, a
   // fraud report), with a reason from CancelReasons(); a card already bound
   // is recorded as not to be used.
   Result<ReviewView> Cancel(int64_t case_id, const std::string& reason, const Principal& who);
+  // Counter staff of the pickup shop: cards waiting there, oldest first,
+  // with the question to ask; only the one on `phone` when it is given.
+  Result<std::vector<PickupItem>> Pickups(const std::string& branch_id, const std::string& phone,
+                                          int limit, const Principal& who);
   // A clerk of the pickup shop hands the card over after checking the
   // document (number typed, face attested) and the knowledge answer; the
   // card becomes active and the old one blocked, in one transaction.
@@ -159,6 +180,10 @@ class RemoteManager {
       WriteTx& tx, SimCase& c, CaseState expected, absl::Time now, const std::string& actor,
       const std::string& step, const std::function<std::string(const Subscriber&)>& check_failed,
       const std::string& answer);
+  // Dispatch repeated for a case already dispatched with that card.
+  Status Redispatch(WriteTx& tx, SimCase& c, const std::string& tracking_number,
+                    const std::string& code, absl::Time now, const Principal& who,
+                    DispatchResult& out);
   Status FinishInTx(WriteTx& tx, SimCase& c, const Subscriber& s, absl::Time now,
                     const std::string& actor);
 

@@ -97,8 +97,10 @@ const std::map<std::string, RoleSet, std::less<>>& MethodPolicy() {
       {"/shop.queue.v1.RemoteService/ApproveApplication", kReviewers},
       {"/shop.queue.v1.RemoteService/RejectApplication", kReviewers},
       {"/shop.queue.v1.RemoteService/DispatchCard", kReviewers},
+      {"/shop.queue.v1.RemoteService/CancelApplication", kReviewers},
       // A card sent to a shop is handed over at its counter.
       {"/shop.queue.v1.RemoteService/HandOverCard", kCounterStaff},
+      {"/shop.queue.v1.RemoteService/ListPickups", kCounterStaff},
   };
   return *table;
 }

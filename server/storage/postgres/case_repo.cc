@@ -111,13 +111,14 @@ constexpr Statement kRemoteCasesInOpenState{
     "cases_remote_in_open_state",
     "SELECT " SHOP_QUEUE_PG_CASE_COLUMNS SHOP_QUEUE_PG_REMOTE_CASES
     " WHERE c.route = 2 AND c.state NOT IN (7, 8) AND c.state = $1 "
-    "ORDER BY c.case_id LIMIT $2"};
+    "AND ($3::text = '' OR c.branch_id = $3::text) ORDER BY c.case_id LIMIT $2"};
 
 // The same for closed or cancelled (no index: history; nothing asks often).
 constexpr Statement kRemoteCasesInFinishedState{
     "cases_remote_in_finished_state",
     "SELECT " SHOP_QUEUE_PG_CASE_COLUMNS SHOP_QUEUE_PG_REMOTE_CASES
-    " WHERE c.route = 2 AND c.state = $1 ORDER BY c.case_id LIMIT $2"};
+    " WHERE c.route = 2 AND c.state = $1 AND ($3::text = '' OR c.branch_id = $3::text) "
+    "ORDER BY c.case_id LIMIT $2"};
 
 // $1 now (us), $2 limit: unfinished remote cases due to expire, soonest
 // first (sim_cases_remote_open).
@@ -490,10 +491,12 @@ Result<std::optional<SimCase>> PgCaseRepo::RemoteCaseByReference(
   return std::optional<SimCase>(std::move(found->front()));
 }
 
-Result<std::vector<SimCase>> PgCaseRepo::RemoteCasesInState(CaseState state, int limit) {
+Result<std::vector<SimCase>> PgCaseRepo::RemoteCasesInState(CaseState state,
+                                                            const std::string& branch_id,
+                                                            int limit) {
   auto rows = conn_.Query(
       CaseFinished(state) ? kRemoteCasesInFinishedState : kRemoteCasesInOpenState,
-      {int64_t(state), codec::Limit(limit)});
+      {int64_t(state), codec::Limit(limit), branch_id});
   if (!rows.ok()) return rows.status();
   return ReadCases(*rows);
 }

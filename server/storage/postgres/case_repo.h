@@ -45,7 +45,8 @@ class PgCaseRepo final : public CaseRepo {
   Status IssueStockCard(const std::string& iccid, int64_t case_id) override;
   Result<std::optional<SimCase>> GetRemoteCase(int64_t case_id) override;
   Result<std::optional<SimCase>> RemoteCaseByReference(const std::string& reference_hash) override;
-  Result<std::vector<SimCase>> RemoteCasesInState(CaseState state, int limit) override;
+  Result<std::vector<SimCase>> RemoteCasesInState(CaseState state, const std::string& branch_id,
+                                                  int limit) override;
   Result<std::vector<SimCase>> ExpiredRemoteCases(absl::Time now, int limit) override;
   Result<std::vector<StoredPhoto>> CasePhotos(int64_t case_id) override;
   Status SavePhoto(const StoredPhoto& photo) override;

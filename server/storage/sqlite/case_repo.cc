@@ -93,12 +93,13 @@ constexpr const char* kRemoteCaseByReference =
 constexpr const char* kRemoteCasesInOpenState =
     "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_REMOTE_CASES
     " WHERE c.route = 2 AND c.state NOT IN (7, 8) AND c.state = ?1 "
-    "ORDER BY c.case_id LIMIT ?2";
+    "AND (?3 = '' OR c.branch_id = ?3) ORDER BY c.case_id LIMIT ?2";
 
 // The same for closed or cancelled (no index: history; nothing asks often).
 constexpr const char* kRemoteCasesInFinishedState =
     "SELECT " SHOP_QUEUE_CASE_COLUMNS SHOP_QUEUE_REMOTE_CASES
-    " WHERE c.route = 2 AND c.state = ?1 ORDER BY c.case_id LIMIT ?2";
+    " WHERE c.route = 2 AND c.state = ?1 AND (?3 = '' OR c.branch_id = ?3) "
+    "ORDER BY c.case_id LIMIT ?2";
 
 // ?1 now (us), ?2 limit: unfinished remote cases due to expire, soonest
 // first (sim_cases_remote_open).
@@ -436,11 +437,13 @@ Result<std::optional<SimCase>> SqliteCaseRepo::RemoteCaseByReference(
   return std::optional<SimCase>(std::move(found->front()));
 }
 
-Result<std::vector<SimCase>> SqliteCaseRepo::RemoteCasesInState(CaseState state, int limit) {
+Result<std::vector<SimCase>> SqliteCaseRepo::RemoteCasesInState(CaseState state,
+                                                                const std::string& branch_id,
+                                                                int limit) {
   auto st = db_.Prepare(CaseFinished(state) ? kRemoteCasesInFinishedState
                                             : kRemoteCasesInOpenState);
   if (!st.ok()) return st.status();
-  (*st)->Bind(1, int64_t(state)).Bind(2, int64_t{limit});
+  (*st)->Bind(1, int64_t(state)).Bind(2, int64_t{limit}).Bind(3, branch_id);
   return ReadCases(**st);
 }
 
