@@ -79,7 +79,31 @@ grpc::Status RemoteClient::Dispatch(int64_t case_id, std::string_view iccid,
   request.set_iccid(std::string(iccid));
   request.set_tracking_number(std::string(tracking_number));
   v1::DispatchCardResponse response;
-  grpc::Status status = SendOnce(&Stub::DispatchCard, request, &response);
+  grpc::Status status =
+      client::UnaryWithRetry(options_, *stub_, &Stub::DispatchCard, request, &response);
+  if (status.ok()) *out = std::move(response);
+  return status;
+}
+
+grpc::Status RemoteClient::Cancel(int64_t case_id, v1::CancelReason reason,
+                                  v1::Application* out) const {
+  v1::CancelApplicationRequest request;
+  request.set_case_id(case_id);
+  request.set_reason(reason);
+  v1::CancelApplicationResponse response;
+  grpc::Status status = SendOnce(&Stub::CancelApplication, request, &response);
+  if (status.ok()) *out = std::move(*response.mutable_application());
+  return status;
+}
+
+grpc::Status RemoteClient::Pickups(std::string_view branch_id, std::string_view phone,
+                                   v1::ListPickupsResponse* out) const {
+  v1::ListPickupsRequest request;
+  request.set_branch_id(std::string(branch_id));
+  request.set_phone(std::string(phone));
+  v1::ListPickupsResponse response;
+  grpc::Status status =
+      client::UnaryWithRetry(options_, *stub_, &Stub::ListPickups, request, &response);
   if (status.ok()) *out = std::move(response);
   return status;
 }

@@ -2,8 +2,8 @@
 // over RemoteService: the reviewer's queue of online applications, one
 // application with its photos beside the operator register's holder,
 // approval, rejection with a reason, the card's dispatch (which returns the
-// envelope's one-time activation code), and the pickup counter's hand-over
-// of a card sent to the shop. It holds no UI: the `counter review` commands
+// envelope's one-time activation code), cancellation by staff, and the
+// pickup counter's list of cards waiting at the shop and their hand-over. It holds no UI: the `counter review` commands
 // and the desktop counter's review screen drive it.
 //
 // Every method returns the server's grpc::Status and fills its out-parameter
@@ -20,14 +20,15 @@
 // is at least kPhotoDeadline, whatever CallOptions says: the photos take
 // longer than a ticket over a slow line.
 //
-// Retries: only the reads (List, Get) are retried on UNAVAILABLE and
-// DEADLINE_EXCEEDED as CallOptions says. Approve, Reject, Dispatch and
-// HandOver are sent exactly once (they carry no request id); they wait, up
-// to the deadline, for the channel to connect. A lost answer to Dispatch
-// loses its activation code with it (the server keeps only its hash): the
-// application then shows AWAITING_ACTIVATION and a new code needs the
-// server's help. A call refused with UNAUTHENTICATED is sent again once when
-// the session file holds a new session (client::WithSessionRenewal).
+// Retries: the reads (List, Get, Pickups) and Dispatch are retried on
+// UNAVAILABLE and DEADLINE_EXCEEDED as CallOptions says: the very same
+// DispatchCard again is safe (the server answers it again, with a new
+// activation code that replaces a lost one, within an hour of the dispatch
+// and before any activation attempt); so is calling Dispatch again by hand
+// after a lost answer. Approve, Reject, Cancel and HandOver are sent exactly
+// once (they carry no request id); they wait, up to the deadline, for the
+// channel to connect. A call refused with UNAUTHENTICATED is sent again once
+// when the session file holds a new session (client::WithSessionRenewal).
 //
 // Thread-safety: thread-safe; immutable after construction.
 // Ownership: owns its stub, which shares the channel given.
@@ -80,6 +81,14 @@ class RemoteClient {
   grpc::Status Dispatch(int64_t case_id, std::string_view iccid,
                         std::string_view tracking_number, v1::DispatchCardResponse* out) const;
 
+  // Ends an unfinished application with `reason` (a lost envelope, fraud,
+  // the customer's call, a faulty card); the application is CANCELLED.
+  grpc::Status Cancel(int64_t case_id, v1::CancelReason reason, v1::Application* out) const;
+
+  // The cards waiting at shop `branch_id` for their applicants, oldest
+  // first, with the question to ask; only `phone`'s when it is not "".
+  grpc::Status Pickups(std::string_view branch_id, std::string_view phone,
+                       v1::ListPickupsResponse* out) const;
   // At the pickup shop's counter: the document presented, the face and the
   // customer's answer. A failed check is OK with out->activated() false.
   grpc::Status HandOver(int64_t case_id, const IdentityCheck& check,
