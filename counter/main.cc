@@ -360,7 +360,8 @@ int RunReviewCommand(const ReviewSelection& selected, const Flags& flags) {
               },
               [channel, options](const std::string& branch_id) {
                 return LookUpBranchZone(channel, options, branch_id);
-              }};
+              },
+              flags.conn.branch};
   return selected.run(remote, io);
 }
 

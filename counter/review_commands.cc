@@ -40,7 +40,10 @@ int RunList(const RemoteClient& remote, ReviewIo& io, const ReviewFlags& f) {
   bool one_branch = !applications.empty();
   for (const v1::ApplicationSummary& a : applications)
     one_branch = one_branch && a.branch_id() == applications[0].branch_id();
-  if (one_branch) zone = ZoneOf(io, applications[0].branch_id());
+  if (one_branch) {
+    zone = applications[0].time_zone();  // servers before the field: ask the branch list
+    if (zone.empty()) zone = ZoneOf(io, applications[0].branch_id());
+  }
   io.out << FormatQueue(applications, zone, f.dispatch);
   if (!zone.empty()) io.out << "(times in " << zone << ", the branch's zone)\n";
   return 0;
@@ -123,10 +126,42 @@ std::optional<bool> ParseYesNo(std::string_view text) {
   return std::nullopt;
 }
 
+int RunCancel(const RemoteClient& remote, ReviewIo& io, const ReviewFlags& f) {
+  v1::Application application;
+  const v1::CancelReason reason =
+      ParseCancelReason(f.reason).value_or(v1::CANCEL_REASON_UNSPECIFIED);
+  grpc::Status status = remote.Cancel(f.case_id, reason, &application);
+  if (!status.ok()) return Refused(io, status);
+  io.out << FormatCancellation(application, reason);
+  return 0;
+}
+
+int RunPickups(const RemoteClient& remote, ReviewIo& io, const ReviewFlags& f) {
+  v1::ListPickupsResponse response;
+  grpc::Status status = remote.Pickups(io.branch, f.phone, &response);
+  if (!status.ok()) return Refused(io, status);
+  io.out << FormatPickups(response);
+  return 0;
+}
+
 int RunHandOver(const RemoteClient& remote, ReviewIo& io, const ReviewFlags& f) {
-  io.err << "Hand-over of the card of case " << f.case_id
-         << ": check the document the customer presents, the face against its photo, and ask "
-            "the knowledge question sent with the card.\n";
+  // The card must wait at this shop; its question is what to ask.
+  v1::ListPickupsResponse waiting;
+  grpc::Status found = remote.Pickups(io.branch, "", &waiting);
+  if (!found.ok()) return Refused(io, found);
+  const v1::Pickup* card = nullptr;
+  for (const v1::Pickup& p : waiting.pickups())
+    if (p.case_id() == f.case_id) card = &p;
+  if (!card) {
+    io.err << "error: no card of case " << f.case_id << " waits for pickup at branch "
+           << io.branch << " (counter review pickups lists those that do)\n";
+    return kExitRefused;
+  }
+  io.err << "Hand-over of card ..." << card->new_iccid_last4() << " (case " << f.case_id
+         << ", " << card->phone_masked() << "): check the document the customer presents ("
+         << DocumentTypeName(card->document_type())
+         << " applied with), the face against its photo, and ask:\n  " << card->question()
+         << '\n';
   IdentityCheck check;
   const auto no_answer = [&io] {
     io.err << "error: no answer on standard input; nothing was sent\n";
@@ -262,9 +297,32 @@ CLI::App* AddReviewCommands(CLI::App& app, ReviewFlags& flags, ReviewSelection& 
   dispatch->add_option("--tracking", flags.tracking,
                        "The postal tracking number (required by post, refused for a pickup)");
 
+  CLI::App* cancel = AddReview(
+      *root, flags, selected, "cancel",
+      "End an unfinished application (a lost envelope, fraud, the customer's call, a faulty "
+      "card); the applicant's status page shows it",
+      RunCancel);
+  AddId(cancel, flags);
+  std::string cancel_codes = CancelReasonHelp();
+  if (!cancel_codes.empty() && cancel_codes.back() == '\n') cancel_codes.pop_back();
+  cancel->add_option("--reason", flags.reason, "Why, one of:\n" + cancel_codes)
+      ->required()
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            return ParseCancelReason(text) ? std::string()
+                                           : "must be a reason code (see --help)";
+          },
+          "CODE"));
+
+  AddReview(*root, flags, selected, "pickups",
+            "At the pickup shop (--branch): the cards ordered online waiting there, oldest "
+            "first, with the question to ask",
+            RunPickups)
+      ->add_option("--phone", flags.phone, "Only the card of this number");
+
   AddId(AddReview(*root, flags, selected, "hand-over",
-                  "At the pickup shop: hand the card over after the identity check (asks the "
-                  "document, the face and the answer)",
+                  "At the pickup shop (--branch): hand the card over after the identity check "
+                  "(shows the question; asks the document, the face and the answer)",
                   RunHandOver),
         flags);
   return root;

@@ -10,8 +10,13 @@
 //                                             bind a card and post it (prints the
 //                                             activation code once) or send it to
 //                                             the pickup shop
-//   review hand-over ID                       at the pickup shop: asks the document,
-//                                             the face and the customer's answer
+//   review cancel ID --reason CODE            end an unfinished application (a
+//                                             lost envelope, fraud, ...; codes in --help)
+//   review pickups [--phone P]                at the pickup shop (--branch): the cards
+//                                             waiting there, with the question to ask
+//   review hand-over ID                       at the pickup shop (--branch): shows the
+//                                             question, asks the document, the face
+//                                             and the customer's answer
 //
 // A reviewer logs in with `counter login` as any staff member; none of these
 // needs --counter. Refusals print the server's message and each bad field
@@ -51,6 +56,7 @@ struct ReviewFlags {
   std::string reason;       // reject --reason
   std::string iccid;        // dispatch --iccid
   std::string tracking;     // dispatch --tracking
+  std::string phone;        // pickups --phone
 };
 
 // How a review command talks to its user.
@@ -63,6 +69,8 @@ struct ReviewIo {
   // this machine's zone, named). The queue's lines do not carry their
   // branch's zone; one application does.
   std::function<std::string(const std::string& branch_id)> zone_of = {};
+  // The counter's branch (the global --branch): the pickup shop.
+  std::string branch = {};
 };
 
 using ReviewCommand = std::function<int(const RemoteClient&, ReviewIo&)>;

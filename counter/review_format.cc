@@ -238,6 +238,50 @@ std::string RejectReasonHelp() {
   return text;
 }
 
+namespace {
+const std::vector<v1::CancelReason>& CancelReasons() {
+  static const std::vector<v1::CancelReason> kAll = {
+      v1::CANCEL_REASON_ENVELOPE_LOST, v1::CANCEL_REASON_SUSPECTED_FRAUD,
+      v1::CANCEL_REASON_CUSTOMER_REQUEST, v1::CANCEL_REASON_CARD_FAULTY};
+  return kAll;
+}
+
+std::string_view CancelReasonWords(v1::CancelReason reason) {
+  switch (reason) {
+    case v1::CANCEL_REASON_ENVELOPE_LOST: return "the envelope was lost in the post";
+    case v1::CANCEL_REASON_SUSPECTED_FRAUD: return "a fraud report or other signs of fraud";
+    case v1::CANCEL_REASON_CUSTOMER_REQUEST: return "the customer asked";
+    case v1::CANCEL_REASON_CARD_FAULTY: return "the card bound to it is faulty";
+    default: return "";
+  }
+}
+}  // namespace
+
+std::string_view CancelReasonCode(v1::CancelReason reason) {
+  switch (reason) {
+    case v1::CANCEL_REASON_ENVELOPE_LOST: return "envelope_lost";
+    case v1::CANCEL_REASON_SUSPECTED_FRAUD: return "suspected_fraud";
+    case v1::CANCEL_REASON_CUSTOMER_REQUEST: return "customer_request";
+    case v1::CANCEL_REASON_CARD_FAULTY: return "card_faulty";
+    default: return "";
+  }
+}
+
+std::optional<v1::CancelReason> ParseCancelReason(std::string_view text) {
+  const std::string word = Normalize(text);
+  for (v1::CancelReason r : CancelReasons())
+    if (word == CancelReasonCode(r)) return r;
+  return std::nullopt;
+}
+
+std::string CancelReasonHelp() {
+  std::string text;
+  for (v1::CancelReason r : CancelReasons())
+    text += "  " + client::PadRight(CancelReasonCode(r), 19) +
+            std::string(CancelReasonWords(r)) + '\n';
+  return text;
+}
+
 std::string RiskFactorWords(std::string_view code) {
   if (code == "recent_sim_change") return "a recent SIM change";
   if (code == "contact_changed") return "the contact on record changed lately";
@@ -328,7 +372,8 @@ std::string FormatNextReviewStep(const v1::Application& a) {
                  : "Next: post a card (counter review dispatch " + id +
                        " --iccid N --tracking T)";
     case v1::APPLICATION_STATE_AWAITING_ACTIVATION:
-      return "Posted: waits for the customer to activate the card with the envelope's code";
+      return "Posted: waits for the customer to activate the card with the envelope's code "
+             "(if the envelope is lost: counter review cancel " + id + " --reason envelope_lost)";
     case v1::APPLICATION_STATE_AWAITING_PICKUP:
       return "At shop " + a.pickup_branch_id() +
              ": waits for the customer (counter review hand-over " + id + " there)";
@@ -437,6 +482,33 @@ std::string FormatRejection(const v1::Application& a) {
   if (!a.reject_reason().empty())
     text += " (" + a.reject_reason() + ": " + RejectReasonWords(a.reject_reason()) + ")";
   return text + "; the applicant's status page shows it\n";
+}
+
+std::string FormatCancellation(const v1::Application& a, v1::CancelReason reason) {
+  std::string text = "case " + std::to_string(a.case_id()) + ": cancelled (" +
+                     std::string(CancelReasonCode(reason)) + ")";
+  if (!a.new_iccid_last4().empty())
+    text += "; card ..." + a.new_iccid_last4() + " is not to be used";
+  return text + "; the applicant's status page shows it\n";
+}
+
+std::string FormatPickups(const v1::ListPickupsResponse& response) {
+  if (response.pickups_size() == 0) return "no cards wait for pickup here\n";
+  const std::string& zone = response.time_zone();
+  std::string text = "  case  phone         operator  card      document          until\n";
+  for (const v1::Pickup& p : response.pickups()) {
+    std::string id = std::to_string(p.case_id());
+    if (id.size() < 6) id.insert(0, 6 - id.size(), ' ');
+    std::string line = id + "  " + client::PadRight(p.phone_masked(), 12) + "  " +
+                       client::PadRight(p.operator_id(), 8) + "  ..." +
+                       client::PadRight(p.new_iccid_last4(), 5) + "  " +
+                       client::PadRight(DocumentTypeName(p.document_type()), 16) + "  " +
+                       FormatDateTime(p.expire_time(), zone);
+    text += line + '\n';
+    text += "        ask: " + p.question() + '\n';
+  }
+  if (!zone.empty()) text += "(times in " + zone + ", the branch's zone)\n";
+  return text;
 }
 
 std::string BigLetters(std::string_view text) {

@@ -53,6 +53,13 @@ std::string RejectReasonWords(std::string_view code);
 // for --help.
 std::string RejectReasonHelp();
 
+// The cancellation codes as typed: "envelope_lost", "suspected_fraud",
+// "customer_request", "card_faulty"; parsed as ParseRejectReason does.
+std::string_view CancelReasonCode(v1::CancelReason reason);
+std::optional<v1::CancelReason> ParseCancelReason(std::string_view text);
+// "  envelope_lost      the envelope was lost in the post" per reason, for --help.
+std::string CancelReasonHelp();
+
 // A risk factor in words: "recent_sim_change" -> "a recent SIM change",
 // "contact_changed" -> "the contact on record changed lately",
 // "document_mismatch" -> "the document is not the holder's on record",
@@ -129,6 +136,18 @@ std::string FormatApproval(const v1::Application& a);
 // show the document's person); the applicant's status page shows it". Ends
 // in a newline.
 std::string FormatRejection(const v1::Application& a);
+
+// After a staff cancellation: "case 12: cancelled (envelope_lost); card
+// ...1234 is not to be used; the applicant's status page shows it". Ends in
+// a newline.
+std::string FormatCancellation(const v1::Application& a, v1::CancelReason reason);
+
+// The cards waiting at the shop, in `time_zone`: a header and per card
+//   "  14  +7******4567  megafon  card ...1234  show ru_passport  until
+//    2026-03-24 12:00"
+//   "      ask: What was the amount of your last top-up?"
+// or "no cards wait for pickup here\n".
+std::string FormatPickups(const v1::ListPickupsResponse& response);
 
 // `text` in letters five lines high ('#'), two spaces between letters:
 // digits, Latin letters (either case) and '-'; anything else is a blank.

@@ -188,7 +188,8 @@ class ReviewTest : public ::testing::Test {
                 },
                 [](const std::string& branch) {
                   return branch == "test" ? std::string("Europe/Moscow") : std::string();
-                }};
+                },
+                branch_};
     return selected.run(remote, io);
   }
 
@@ -199,6 +200,7 @@ class ReviewTest : public ::testing::Test {
   std::unique_ptr<v1::RemoteService::Stub> public_;
   std::ostringstream out_, err_;
   std::vector<std::string> prompts_;
+  std::string branch_ = "test";  // the global --branch
 };
 
 // --- RemoteClient -----------------------------------------------------------
@@ -434,13 +436,60 @@ TEST_F(ReviewTest, HandOverAtThePickupCounterAsksAndTellsTheOutcome) {
   // Missing answer: the server names the field.
   EXPECT_EQ(Run(*clerk_, {"hand-over", sid}, {"ru_passport", kCalmDoc, "n", ""}), 1);
   EXPECT_THAT(err_.str(), HasSubstr("  answer: "));
-  // The right answer to the question asked now. The server picks another
-  // question after each failure and no call shows it to the counter, so the
-  // test reads it where the server keeps it.
+  // The server picks another question after each failure: the pickup list
+  // shows the one to ask now, and so does the hand-over before it asks.
+  ASSERT_EQ(Run(*clerk_, {"pickups", "--phone", "8 916 222-33-44"}), 0) << err_.str();
+  const std::string listed = out_.str();
+  EXPECT_THAT(listed, HasSubstr("ask: " + QuestionNow(id)));
+  EXPECT_THAT(listed, HasSubstr(MaskPhone(kCalm)));
+  EXPECT_THAT(listed, HasSubstr("..." + LastFour(TestIccid(101))));
+  EXPECT_THAT(listed, HasSubstr("(times in Europe/Moscow"));
   const int code = Run(*clerk_, {"hand-over", sid},
                        {"ru_passport", kCalmDoc, "yes", AnswerTo(QuestionNow(id))});
   ASSERT_EQ(code, 0) << out_.str() << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("and ask:\n  " + QuestionNow(id)));
   EXPECT_THAT(out_.str(), HasSubstr("card handed over: the new card is active"));
+  // Gone from the shop's list; a hand-over of it again is refused here.
+  ASSERT_EQ(Run(*clerk_, {"pickups"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "no cards wait for pickup here\n");
+  EXPECT_EQ(Run(*clerk_, {"hand-over", sid}, {}), 1);
+  EXPECT_THAT(err_.str(), HasSubstr("no card of case " + sid + " waits for pickup at branch test"));
+}
+
+TEST_F(ReviewTest, AtAnotherShopTheCardIsNotThereToHandOver) {
+  v1::ApplyForReplacementRequest req = Application(kCalm, kCalmDoc);
+  req.set_delivery(v1::DELIVERY_PICKUP);
+  req.set_pickup_branch_id("test");
+  Apply(req);
+  const std::string sid = std::to_string(CaseIdOf(kCalm));
+  ASSERT_EQ(Run(*olga_, {"approve", sid}), 0) << err_.str();
+  ASSERT_EQ(Run(*olga_, {"dispatch", sid, "--iccid", TestIccid(101)}), 0) << err_.str();
+  branch_ = "nowhere";
+  EXPECT_EQ(Run(*clerk_, {"pickups"}), 1);
+  EXPECT_THAT(err_.str(), HasSubstr("branch_id"));
+  EXPECT_EQ(Run(*clerk_, {"hand-over", sid}, {"ru_passport", kCalmDoc, "y", "1"}), 1);
+  EXPECT_TRUE(prompts_.empty()) << "nothing asked, nothing sent";
+}
+
+TEST_F(ReviewTest, CancelAPostedApplicationWithAReasonCode) {
+  Apply(Application(kCalm, kCalmDoc));
+  const std::string sid = std::to_string(CaseIdOf(kCalm));
+  ASSERT_EQ(Run(*olga_, {"approve", sid}), 0) << err_.str();
+  ASSERT_EQ(Run(*olga_, {"dispatch", sid, "--iccid", TestIccid(101), "--tracking",
+                         "RA123456789RU"}),
+            0)
+      << err_.str();
+  ASSERT_EQ(Run(*olga_, {"show", sid}), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("counter review cancel " + sid + " --reason envelope_lost"));
+  EXPECT_EQ(Run(*olga_, {"cancel", sid, "--reason", "lost"}), 2) << "not a code";
+  EXPECT_EQ(Run(*clerk_, {"cancel", sid, "--reason", "envelope_lost"}), 1);
+  EXPECT_THAT(err_.str(), HasSubstr("PERMISSION_DENIED"));
+  ASSERT_EQ(Run(*olga_, {"cancel", sid, "--reason", "Envelope-Lost"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "case " + sid + ": cancelled (envelope_lost); card ..." +
+                            LastFour(TestIccid(101)) +
+                            " is not to be used; the applicant's status page shows it\n");
+  EXPECT_EQ(Run(*olga_, {"cancel", sid, "--reason", "envelope_lost"}), 1);
+  EXPECT_THAT(err_.str(), HasSubstr("FAILED_PRECONDITION"));
 }
 
 // --- text -------------------------------------------------------------------
