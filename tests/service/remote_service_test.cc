@@ -25,6 +25,7 @@
 #include "shop/queue/v1/case_service.grpc.pb.h"
 #include "shop/queue/v1/counter_service.grpc.pb.h"
 #include "shop/queue/v1/kiosk_service.grpc.pb.h"
+#include "server/storage/sqlite/backup.h"
 #include "shop/queue/v1/remote_service.grpc.pb.h"
 #include "tests/service/test_server.h"
 #include "tests/support/test_images.h"
@@ -885,6 +886,18 @@ TEST_F(RemoteServiceTest, PhotosAreNotInTheDatabaseInTheClear) {
   EXPECT_EQ(bytes.find(selfie.substr(0, 40)), std::string::npos);
   EXPECT_EQ(bytes.find(selfie.substr(selfie.size() / 2, 64)), std::string::npos)
       << "the JPEG's scan data";
+
+  // Nor in a backup (`queue-server backup`), taken while the server serves.
+  const std::string backup = db.db() + ".backup";
+  auto summary = sqlite::BackupDatabase(db.db(), backup);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  std::ifstream in(backup, std::ios::binary);
+  const std::string copy{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  ASSERT_GT(copy.size(), 2 * kMinPhotoBytes) << "the sealed photos are in it";
+  EXPECT_EQ(copy.find(marker), std::string::npos);
+  EXPECT_EQ(copy.find(document.substr(0, 33)), std::string::npos);
+  EXPECT_EQ(copy.find(selfie.substr(0, 40)), std::string::npos);
+  EXPECT_EQ(copy.find(selfie.substr(selfie.size() / 2, 64)), std::string::npos);
 }
 
 class RemoteLimitTest : public RemoteServiceTest {
