@@ -95,9 +95,9 @@ int RunDispatch(const RemoteClient& remote, ReviewIo& io, const ReviewFlags& f) 
     const int code = Refused(io, status);
     if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
         status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-      io.err << "The answer did not arrive: the card may have been dispatched. Look with "
-                "`counter review show "
-             << f.case_id << "` before trying again.\n";
+      io.err << "The answer did not arrive: the card may have been dispatched. Run this very "
+                "command again (same card, same tracking number) within the hour: the server "
+                "answers it again, with a new code replacing a lost one.\n";
     }
     return code;
   }
