@@ -96,7 +96,7 @@ void ApplicationToProto(const SimCase& c, const std::vector<CaseRecord>& records
     out->set_language(ToProto(r.language));
     out->set_risk_score(r.risk_score);
     SplitFactors(r.risk_factors, out->mutable_risk_factors());
-    out->set_first_approver(r.first_approver);
+    if (c.state == CaseState::kAwaitingReview) out->set_first_approver(r.first_approver);
     out->set_reviewer(r.reviewer);
     out->set_reject_reason(r.decision_reason);
     out->set_tracking_number(r.tracking_number);

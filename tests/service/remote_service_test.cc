@@ -357,7 +357,13 @@ TEST_F(RemoteServiceTest, PostRouteFromApplicationToActivation) {
   ASSERT_TRUE(Approve(*reviewer2_, id, &after).ok());
   EXPECT_EQ(after.state(), pb::APPLICATION_STATE_AWAITING_DISPATCH);
   EXPECT_EQ(after.reviewer(), "rev-ivan");
+  EXPECT_EQ(after.first_approver(), "") << "no second approval is awaited any more";
   EXPECT_EQ(CaseIdOf(kRisky, pb::APPLICATION_STATE_AWAITING_DISPATCH), id);
+  pb::ListApplicationsResponse dispatch_queue;
+  ASSERT_TRUE(List(*reviewer1_, pb::APPLICATION_STATE_AWAITING_DISPATCH, &dispatch_queue).ok());
+  ASSERT_EQ(dispatch_queue.applications_size(), 1);
+  EXPECT_EQ(dispatch_queue.applications(0).first_approver(), "");
+  EXPECT_EQ(dispatch_queue.applications(0).time_zone(), "Europe/Moscow");
 
   // Dispatch: a card from stock, the envelope's code shown once.
   pb::DispatchCardResponse posted;

@@ -422,7 +422,8 @@ Result<std::vector<ReviewItem>> RemoteManager::ReviewQueue(CaseState state, int 
       i.reason = ReasonName(c.form->reason);
       i.risk_score = c.remote->risk_score;
       i.risk_factors = c.remote->risk_factors;
-      i.first_approver = c.remote->first_approver;
+      // Only while a second approval is awaited (the records keep who gave it).
+      if (c.state == CaseState::kAwaitingReview) i.first_approver = c.remote->first_approver;
       out.push_back(std::move(i));
     }
     return Status::Ok();
