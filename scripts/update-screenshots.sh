@@ -31,7 +31,7 @@ for name in kiosk-start-ru kiosk-services-en kiosk-services-zh kiosk-services-cl
             web-apply-activated \
             report report-hours \
             counter-review-queue counter-review-application counter-review-dispatched \
-            counter-review-four-eyes; do
+            counter-review-four-eyes counter-review-cancel counter-pickup counter-pickup-done; do
   file="$src/$name.png"
   if [ -f "$file" ]; then
     cp "$file" docs/screenshots/

@@ -76,6 +76,11 @@ MainWindow::MainWindow(Backend* backend, WindowOptions options, QWidget* parent)
   open_counter_->setObjectName(QStringLiteral("actionOpenCounter"));
   connect(open_review_, &QAction::triggered, this, &MainWindow::ShowReview);
   connect(open_counter_, &QAction::triggered, this, &MainWindow::ShowCounterScreen);
+  pickup_menu_ = menuBar()->addMenu(QStringLiteral("&Pickup"));
+  pickup_menu_->setObjectName(QStringLiteral("pickupMenu"));
+  open_pickup_ = pickup_menu_->addAction(QStringLiteral("Pickup of a card ordered online..."));
+  open_pickup_->setObjectName(QStringLiteral("actionOpenPickup"));
+  connect(open_pickup_, &QAction::triggered, this, &MainWindow::openPickup);
   counter_page_ = start_page_;
   stack_->setCurrentWidget(start_page_);
   UpdateRoleUi();
@@ -393,10 +398,24 @@ void MainWindow::UpdateRoleUi() {
   review_menu_->menuAction()->setVisible(!reviewer && role != v1::ROLE_CLERK);
   open_counter_->setEnabled(reviewing_);
   open_review_->setEnabled(!reviewing_);
+  // Clerks and supervisors hand over the cards sent to this shop.
+  pickup_menu_->menuAction()->setVisible(!reviewer);
+  if (reviewer && pickup_dialog_) pickup_dialog_->close();
   review_->setCounterReachable(!reviewer);
   setWindowTitle(reviewer ? QStringLiteral("Review of online applications — shop queue")
                           : QStringLiteral("Counter — shop queue"));
   UpdateStatus();
+}
+
+void MainWindow::openPickup() {
+  if (!pickup_dialog_) {
+    pickup_dialog_ = new PickupDialog(backend_, this);
+    pickup_dialog_->setObjectName(QStringLiteral("pickupDialog"));
+    pickup_dialog_->setAttribute(Qt::WA_DeleteOnClose);
+  }
+  pickup_dialog_->show();
+  pickup_dialog_->raise();
+  pickup_dialog_->activateWindow();
 }
 
 void MainWindow::ShowReview() {
@@ -488,6 +507,7 @@ void MainWindow::Logout() {
     case_->clear();
     case_->hide();
     review_->clear();
+    if (pickup_dialog_) pickup_dialog_->close();  // a customer's card is not left open
     reviewing_ = false;
     ShowCounterPage(start_page_);
     UpdateRoleUi();

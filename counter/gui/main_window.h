@@ -22,6 +22,8 @@
 // counter"; clerks do not see the menu. The role comes from the login's
 // answer; for a session found in a file (or --token) the window asks the
 // server once what the session may do (a reviewer may not list services).
+// Everyone but a reviewer has the Pickup menu: the hand-over of a card
+// ordered online and sent to this branch (PickupDialog).
 //
 // Thread-safety: UI thread only.
 #pragma once
@@ -37,6 +39,7 @@
 #include <QMenu>
 #include <QListWidget>
 #include <QMainWindow>
+#include <QPointer>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTimer>
@@ -44,6 +47,7 @@
 #include "counter/gui/backend.h"
 #include "counter/gui/board_feed.h"
 #include "counter/gui/case_widget.h"
+#include "counter/gui/pickup_dialog.h"
 #include "counter/gui/review_widget.h"
 #include "shop/queue/v1/counter_service.pb.h"
 #include "shop/queue/v1/kiosk_service.pb.h"
@@ -66,6 +70,10 @@ class MainWindow : public QMainWindow {
 
   CaseWidget* caseWidget() const { return case_; }
   ReviewWidget* reviewWidget() const { return review_; }
+  // The pickup dialog (Pickup menu), null when not open.
+  PickupDialog* pickupDialog() const { return pickup_dialog_; }
+  // Opens the pickup of a card ordered online (clerks and supervisors).
+  void openPickup();
   // Whether the review is on screen.
   bool reviewing() const { return reviewing_; }
   // The counter as last read.
@@ -184,6 +192,9 @@ class MainWindow : public QMainWindow {
   QMenu* review_menu_;
   QAction* open_review_;
   QAction* open_counter_;
+  QMenu* pickup_menu_;
+  QAction* open_pickup_;
+  QPointer<PickupDialog> pickup_dialog_;
   // status bar
   QLabel* status_counter_;
   QLabel* status_clerk_;

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QShowEvent>
@@ -324,8 +325,26 @@ QWidget* ReviewWidget::BuildDecisions() {
   grid->addWidget(dispatch_, 1, 4);
   grid->addWidget(iccid_error_, 2, 1);
   grid->addWidget(tracking_error_, 2, 3);
+  cancel_reason_ = new QComboBox(decisions_);
+  cancel_reason_->setObjectName(QStringLiteral("reviewCancelReason"));
+  cancel_reason_->addItem(QStringLiteral("Choose the reason to cancel..."),
+                          static_cast<int>(v1::CANCEL_REASON_UNSPECIFIED));
+  for (const auto& [reason, words] :
+       {std::pair{v1::CANCEL_REASON_ENVELOPE_LOST, "Envelope lost in the post"},
+        std::pair{v1::CANCEL_REASON_SUSPECTED_FRAUD, "Suspected fraud"},
+        std::pair{v1::CANCEL_REASON_CUSTOMER_REQUEST, "The customer asked to cancel"},
+        std::pair{v1::CANCEL_REASON_CARD_FAULTY, "The card is faulty"}})
+    cancel_reason_->addItem(QString::fromUtf8(words), static_cast<int>(reason));
+  cancel_ = new QPushButton(QStringLiteral("Cancel application"), decisions_);
+  cancel_->setObjectName(QStringLiteral("reviewCancel"));
+  cancel_->setMinimumHeight(36);
+  grid->addWidget(new QLabel(QStringLiteral("Cancel"), decisions_), 3, 0);
+  grid->addWidget(cancel_reason_, 3, 1, 1, 3);
+  grid->addWidget(cancel_, 3, 4);
   grid->setColumnStretch(1, 3);
   grid->setColumnStretch(3, 2);
+  connect(cancel_, &QPushButton::clicked, this, &ReviewWidget::AskCancel);
+  connect(cancel_reason_, &QComboBox::currentIndexChanged, this, &ReviewWidget::UpdateButtons);
 
   connect(approve_, &QPushButton::clicked, this, &ReviewWidget::Approve);
   connect(reject_, &QPushButton::clicked, this, &ReviewWidget::Reject);
@@ -365,6 +384,8 @@ void ReviewWidget::clear() {
   iccid_->clear();
   tracking_->clear();
   reason_->setCurrentIndex(0);
+  cancel_reason_->setCurrentIndex(0);
+  if (cancel_confirm_) cancel_confirm_->close();
   ClearFieldErrors();
   message_->clear();
   ShowApplication();
@@ -524,6 +545,7 @@ void ReviewWidget::Load(int64_t case_id) {
           iccid_->clear();
           tracking_->clear();
           reason_->setCurrentIndex(0);
+          cancel_reason_->setCurrentIndex(0);
           ClearFieldErrors();
           message_->clear();
         }
@@ -643,6 +665,11 @@ void ReviewWidget::UpdateButtons() {
   iccid_->setEnabled(free && dispatch);
   tracking_->setEnabled(free && dispatch && a.delivery() == v1::DELIVERY_POST);
   dispatch_->setEnabled(free && dispatch);
+  const bool unfinished = a.state() != v1::APPLICATION_STATE_UNSPECIFIED &&
+                          a.state() != v1::APPLICATION_STATE_CLOSED &&
+                          a.state() != v1::APPLICATION_STATE_CANCELLED;
+  cancel_reason_->setEnabled(free && unfinished);
+  cancel_->setEnabled(free && unfinished && cancel_reason_->currentData().toInt() != 0);
   logout_->setEnabled(!acting_);
 }
 
@@ -788,6 +815,56 @@ void ReviewWidget::Dispatch() {
         }
         Load(id);
         refresh();
+      });
+}
+
+void ReviewWidget::AskCancel() {
+  const int64_t id = current_.application().case_id();
+  const auto reason = static_cast<v1::CancelReason>(cancel_reason_->currentData().toInt());
+  if (id == 0 || reason == v1::CANCEL_REASON_UNSPECIFIED || cancel_confirm_) return;
+  auto* box = new QMessageBox(
+      QMessageBox::Warning, QStringLiteral("Cancel application %1").arg(id),
+      QStringLiteral("Cancel application %1 (phone %2)?\nReason: %3.\nIt cannot be undone; a "
+                     "card bound to it is not to be used.")
+          .arg(id)
+          .arg(Q(current_.application().phone_masked()), cancel_reason_->currentText()),
+      QMessageBox::Yes | QMessageBox::No, this);
+  box->setObjectName(QStringLiteral("reviewCancelConfirm"));
+  box->button(QMessageBox::Yes)->setText(QStringLiteral("Cancel the application"));
+  box->button(QMessageBox::Yes)->setObjectName(QStringLiteral("reviewCancelYes"));
+  box->button(QMessageBox::No)->setText(QStringLiteral("Keep it"));
+  box->button(QMessageBox::No)->setObjectName(QStringLiteral("reviewCancelNo"));
+  box->setDefaultButton(QMessageBox::No);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  connect(box, &QMessageBox::finished, this, [this, id, reason](int result) {
+    if (result == QMessageBox::Yes && current_.application().case_id() == id) Cancel(id, reason);
+  });
+  cancel_confirm_ = box;
+  box->open();
+}
+
+void ReviewWidget::Cancel(int64_t id, v1::CancelReason reason) {
+  acting_ = true;
+  ClearFieldErrors();
+  Say(QStringLiteral("Cancelling..."), false);
+  UpdateButtons();
+  backend_->run<v1::Application>(
+      this,
+      [id, reason](const Clients& c, v1::Application* out) {
+        return c.remote->Cancel(id, reason, out);
+      },
+      [this, id](const grpc::Status& status, const v1::Application& a) {
+        acting_ = false;
+        if (current_.application().case_id() != id) return UpdateButtons();
+        if (!status.ok()) {
+          ShowRefusal(QStringLiteral("Not cancelled"), status);
+          UpdateButtons();
+          if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) Load(id);
+          return;
+        }
+        cancel_reason_->setCurrentIndex(0);
+        Say(QStringLiteral("Cancelled. The applicant's status page shows it."), false);
+        AfterStep(a);
       });
 }
 

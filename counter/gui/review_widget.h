@@ -10,7 +10,8 @@
 // the operator register's holder beside the application as typed (shown
 // only here: the register's data never leaves this screen), the risk
 // factors in words, and the decisions: Approve, Reject with a reason from
-// the list, Dispatch with the card's ICCID and the tracking number. A
+// the list, Dispatch with the card's ICCID and the tracking number, Cancel
+// (any unfinished application) with a reason after a confirmation. A
 // posted card's activation code is shown once, in ActivationCodeDialog.
 //
 // Every call goes through the Backend (off the UI thread), the photos are
@@ -27,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include <QMessageBox>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -41,6 +43,7 @@ class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+
 class QPushButton;
 
 namespace shop::queue::counter::gui {
@@ -63,6 +66,8 @@ class ReviewWidget : public QWidget {
   const v1::GetApplicationResponse& current() const { return current_; }
   // The open activation code dialog, null when none.
   ActivationCodeDialog* codeDialog() const { return code_dialog_; }
+  // The open "cancel this application?" confirmation, null when none.
+  QMessageBox* cancelConfirmation() const { return cancel_confirm_; }
 
   // objectNames: "reviewQueueState", "reviewQueue", "reviewRefresh",
   // "reviewTitle", "reviewSummary", "reviewRisk", "reviewDocumentPhoto",
@@ -72,6 +77,7 @@ class ReviewWidget : public QWidget {
   // "reviewRecords", "reviewApprove", "reviewRejectReason", "reviewReject",
   // "reviewIccid", "reviewIccidError", "reviewTracking",
   // "reviewTrackingError", "reviewDispatch", "reviewMessage",
+  // "reviewCancelReason", "reviewCancel" (asks in "reviewCancelConfirm"),
   // "reviewCounter", "reviewLogout".
 
  Q_SIGNALS:
@@ -101,6 +107,9 @@ class ReviewWidget : public QWidget {
   void Approve();
   void Reject();
   void Dispatch();
+  // Asks to confirm, then cancels the application with the chosen reason.
+  void AskCancel();
+  void Cancel(int64_t case_id, v1::CancelReason reason);
   void OpenPhoto(PhotoView* view, const QString& title);
 
   Backend* backend_;
@@ -112,6 +121,7 @@ class ReviewWidget : public QWidget {
   v1::GetApplicationResponse current_;
   std::map<std::string, std::string> zones_;  // branch -> IANA zone
   QPointer<ActivationCodeDialog> code_dialog_;
+  QPointer<QMessageBox> cancel_confirm_;
 
   // left
   QComboBox* state_;
@@ -145,6 +155,8 @@ class ReviewWidget : public QWidget {
   QLineEdit* tracking_;
   QLabel* tracking_error_;
   QPushButton* dispatch_;
+  QComboBox* cancel_reason_;
+  QPushButton* cancel_;
   QLabel* message_;
   QPushButton* counter_;
   QPushButton* logout_;

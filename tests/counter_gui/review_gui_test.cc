@@ -9,7 +9,10 @@
 // through the menu and a clerk's without it. And DecodePhoto on its own (a
 // 12000x12000 picture decodes small) and the label's printing.
 // Screenshots go to build/screenshots (counter-review-queue.png,
-// counter-review-application.png, counter-review-dispatched.png).
+// counter-review-application.png, counter-review-dispatched.png,
+// counter-review-cancel.png, counter-pickup.png). Also a reviewer's
+// cancellation with a reason, and a clerk's hand-over of a card sent to the
+// shop (Pickup menu): a wrong answer, then the right one.
 #include <QBuffer>
 #include <QCheckBox>
 #include <QComboBox>
@@ -19,6 +22,7 @@
 #include <QLinearGradient>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPrinter>
 #include <QPushButton>
@@ -33,6 +37,7 @@
 #include "counter/gui/activation_dialog.h"
 #include "counter/gui/main_window.h"
 #include "counter/gui/photo_view.h"
+#include "counter/gui/pickup_dialog.h"
 #include "counter/gui/review_widget.h"
 #include "counter/remote_client.h"
 #include "server/domain/common/personal_data.h"
@@ -156,7 +161,7 @@ class ReviewGuiTest : public ::testing::Test {
 
   // Applies through the public API.
   void Apply(const std::string& phone, const std::string& doc, const std::string& name,
-             std::string document_photo, std::string selfie_photo) {
+             std::string document_photo, std::string selfie_photo, bool pickup = false) {
     v1::ApplyForReplacementRequest req;
     req.set_phone(phone);
     req.set_operator_id("megafon");
@@ -166,7 +171,8 @@ class ReviewGuiTest : public ::testing::Test {
     req.set_document_number(doc);
     req.set_document_photo(std::move(document_photo));
     req.set_selfie_photo(std::move(selfie_photo));
-    req.set_delivery(v1::DELIVERY_POST);
+    req.set_delivery(pickup ? v1::DELIVERY_PICKUP : v1::DELIVERY_POST);
+    if (pickup) req.set_pickup_branch_id("test");
     req.set_language(v1::LANGUAGE_RU);
     req.set_consent(true);
     req.set_request_id("gui-apply-" + Digits(phone) + "-" + client::NewRequestId());
@@ -517,6 +523,127 @@ TEST_F(ReviewGuiTest, TheReviewSaysWhenTheServerIsAwayAndReadsAgainWhenItIsBack)
 }
 
 // --- DecodePhoto and the label ------------------------------------------------
+
+TEST_F(ReviewGuiTest, AReviewerCancelsAnApplicationWithAReasonAfterConfirming) {
+  server_.StaffToken(Role::kReviewer, "rev-nina");
+  ApplyCalm();
+  auto w = NewWindow("");
+  LogIn(w.get(), "rev-nina");
+  Choose(w.get(), QString::fromStdString(MaskPhone(kCalm)));
+  QPushButton* cancel = Find<QPushButton>(w.get(), "reviewCancel");
+  EXPECT_FALSE(cancel->isEnabled()) << "no reason chosen yet";
+  QComboBox* reason = Find<QComboBox>(w.get(), "reviewCancelReason");
+  reason->setCurrentIndex(reason->findData(static_cast<int>(v1::CANCEL_REASON_CUSTOMER_REQUEST)));
+  counter::gui::ReviewWidget* review = w->reviewWidget();
+
+  // "Keep it": nothing happens.
+  Press(w.get(), "reviewCancel");
+  ASSERT_TRUE(WaitUntil([&] { return review->cancelConfirmation() != nullptr; }));
+  review->cancelConfirmation()->button(QMessageBox::No)->click();
+  ASSERT_TRUE(WaitUntil([&] { return review->cancelConfirmation() == nullptr; }));
+  QTest::qWait(100);
+  EXPECT_TRUE(Text(w.get(), "reviewTitle").contains("awaiting review"));
+
+  // Confirmed: cancelled, and the queue read again.
+  Press(w.get(), "reviewCancel");
+  ASSERT_TRUE(WaitUntil([&] { return review->cancelConfirmation() != nullptr; }));
+  EXPECT_TRUE(review->cancelConfirmation()->text().contains("The customer asked to cancel"))
+      << review->cancelConfirmation()->text().toStdString();
+  review->cancelConfirmation()->button(QMessageBox::Yes)->click();
+  ASSERT_TRUE(WaitUntil([&] { return Text(w.get(), "reviewTitle").contains("cancelled"); }))
+      << Text(w.get(), "reviewMessage").toStdString();
+  EXPECT_TRUE(Text(w.get(), "reviewMessage").contains("Cancelled."))
+      << Text(w.get(), "reviewMessage").toStdString();
+  EXPECT_FALSE(cancel->isEnabled());
+  EXPECT_FALSE(Find<QPushButton>(w.get(), "reviewApprove")->isEnabled());
+  ASSERT_TRUE(WaitUntil([&] {
+    return Queue(w.get()).size() == 1 && Queue(w.get())[0].contains("No application waits");
+  })) << Queue(w.get()).join(" | ").toStdString();
+  SaveScreenshot(w.get(), "counter-review-cancel");
+}
+
+TEST_F(ReviewGuiTest, AClerkHandsOverACardSentToTheShop) {
+  // Applied for pickup here, approved and the card sent to the shop.
+  const std::string reviewer = server_.StaffToken(Role::kReviewer, "rev-pavel");
+  Apply(kCalm, kCalmDoc, kHolderName, DocumentJpeg(), SelfiePng(), /*pickup=*/true);
+  client::CallOptions options;
+  options.token = reviewer;
+  options.deadline = std::chrono::seconds(10);
+  counter::RemoteClient remote(
+      client::MakeChannel(server_.address(), {}, counter::RemoteClient::kChannelLimits), options);
+  std::vector<v1::ApplicationSummary> queue;
+  ASSERT_TRUE(remote.List(v1::APPLICATION_STATE_AWAITING_REVIEW, 0, &queue).ok());
+  ASSERT_EQ(queue.size(), 1u);
+  const int64_t id = queue[0].case_id();
+  v1::Application approved;
+  ASSERT_TRUE(remote.Approve(id, &approved).ok());
+  v1::DispatchCardResponse sent;
+  grpc::Status st = remote.Dispatch(id, TestIccid(101), "", &sent);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+
+  // The clerk opens the pickup from the menu and finds the card by number.
+  auto w = NewWindow(server_.StaffToken(Role::kClerk, "clerk-anna"), "clerk-anna");
+  EXPECT_TRUE(w->menuBar()->findChild<QMenu*>(QStringLiteral("pickupMenu"))->menuAction()->isVisible());
+  w->openPickup();
+  counter::gui::PickupDialog* dialog = w->pickupDialog();
+  ASSERT_NE(dialog, nullptr);
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(dialog));
+  // No number: every card waiting at this shop.
+  Press(dialog, "pickupFind");
+  ASSERT_TRUE(WaitUntil([&] { return !dialog->busy() && dialog->pickups().pickups_size() == 1; }))
+      << Text(dialog, "pickupMessage").toStdString();
+  Find<QLineEdit>(dialog, "pickupPhone")->setText("+79161112233");  // waits for nothing here
+  Press(dialog, "pickupFind");
+  ASSERT_TRUE(WaitUntil([&] { return !dialog->busy() && dialog->pickups().pickups_size() == 0; }));
+  Find<QLineEdit>(dialog, "pickupPhone")->setText("8 916 222-33-44");
+  Press(dialog, "pickupFind");
+  ASSERT_TRUE(WaitUntil([&] { return !dialog->busy() && dialog->pickups().pickups_size() == 1; }))
+      << Text(dialog, "pickupMessage").toStdString();
+  auto* list = Find<QListWidget>(dialog, "pickupList");
+  ASSERT_EQ(list->count(), 1);
+  const QString line = list->item(0)->text();
+  EXPECT_TRUE(line.contains(QString::fromStdString(MaskPhone(kCalm)))) << line.toStdString();
+  EXPECT_TRUE(line.contains(QString::fromStdString(TestIccid(101).substr(TestIccid(101).size() - 4))))
+      << line.toStdString();
+  EXPECT_TRUE(line.contains("Russian passport")) << line.toStdString();
+  EXPECT_TRUE(line.contains("Expires")) << line.toStdString();
+  EXPECT_EQ(Text(dialog, "pickupZone"), QStringLiteral("Times in Europe/Moscow, the branch's zone."));
+  EXPECT_EQ(Text(dialog, "pickupQuestion").toStdString(), sent.question());
+  auto* type = Find<QComboBox>(dialog, "pickupDocumentType");
+  EXPECT_EQ(type->currentData().toInt(), static_cast<int>(v1::DOCUMENT_TYPE_RU_PASSPORT));
+
+  // A wrong answer: not handed over, the attempts left said.
+  Find<QLineEdit>(dialog, "pickupDocumentNumber")->setText(kCalmDoc);
+  Find<QCheckBox>(dialog, "pickupFace")->setChecked(true);
+  Find<QLineEdit>(dialog, "pickupAnswer")->setText("12345");
+  Press(dialog, "pickupHandOver");
+  ASSERT_TRUE(WaitUntil([&] { return Text(dialog, "pickupMessage").contains("Attempts left"); }))
+      << Text(dialog, "pickupMessage").toStdString();
+  EXPECT_TRUE(Text(dialog, "pickupMessage").contains("do not hand over"));
+  // The server asks another question after a failure: the list is read
+  // again, the card stays chosen, the face is ticked again.
+  ASSERT_TRUE(WaitUntil([&] { return !dialog->busy(); }));
+  EXPECT_EQ(list->currentRow(), 0);
+  EXPECT_TRUE(Text(dialog, "pickupMessage").contains("Attempts left: 2"))
+      << Text(dialog, "pickupMessage").toStdString();
+  EXPECT_FALSE(Find<QCheckBox>(dialog, "pickupFace")->isChecked());
+  EXPECT_EQ(Find<QLineEdit>(dialog, "pickupDocumentNumber")->text(), kCalmDoc);
+  const QString question = Text(dialog, "pickupQuestion");
+  const QString right =
+      question.contains("top-up") ? QStringLiteral("700") : QStringLiteral("+79031112233");
+  Find<QCheckBox>(dialog, "pickupFace")->setChecked(true);
+  SaveScreenshot(dialog, "counter-pickup");
+
+  // The right answer: the new card active, the old one blocked.
+  Find<QLineEdit>(dialog, "pickupAnswer")->setText(right);
+  Press(dialog, "pickupHandOver");
+  ASSERT_TRUE(WaitUntil([&] { return Text(dialog, "pickupMessage").contains("Handed over"); }))
+      << Text(dialog, "pickupMessage").toStdString();
+  EXPECT_TRUE(Text(dialog, "pickupMessage").contains("the old one is blocked"));
+  ASSERT_TRUE(WaitUntil([&] { return !dialog->busy() && dialog->pickups().pickups_size() == 0; }));
+  EXPECT_TRUE(list->item(0)->text().contains("No card waits"));
+  SaveScreenshot(dialog, "counter-pickup-done");
+}
 
 TEST(PhotoDecodeTest, AHugePictureDecodesSmallAndGarbageSaysSo) {
   // 12000x12000 pixels claimed by a small file: decoded at most
