@@ -30,8 +30,10 @@ std::string ZoneOf(ReviewIo& io, const std::string& branch_id) {
 
 int RunList(const RemoteClient& remote, ReviewIo& io, const ReviewFlags& f) {
   std::vector<v1::ApplicationSummary> applications;
-  const v1::ApplicationState state = f.dispatch ? v1::APPLICATION_STATE_AWAITING_DISPATCH
-                                                : v1::APPLICATION_STATE_AWAITING_REVIEW;
+  const v1::ApplicationState state = f.posted    ? v1::APPLICATION_STATE_AWAITING_ACTIVATION
+                                     : f.at_shop ? v1::APPLICATION_STATE_AWAITING_PICKUP
+                                     : f.dispatch ? v1::APPLICATION_STATE_AWAITING_DISPATCH
+                                                  : v1::APPLICATION_STATE_AWAITING_REVIEW;
   grpc::Status status = remote.List(state, 0, &applications);
   if (!status.ok()) return Refused(io, status);
   // The queue is one dispatch branch's: its zone. Lines of several branches
@@ -44,7 +46,11 @@ int RunList(const RemoteClient& remote, ReviewIo& io, const ReviewFlags& f) {
     zone = applications[0].time_zone();  // servers before the field: ask the branch list
     if (zone.empty()) zone = ZoneOf(io, applications[0].branch_id());
   }
-  io.out << FormatQueue(applications, zone, f.dispatch);
+  if (applications.empty() && (f.posted || f.at_shop)) {
+    io.out << (f.posted ? "no posted card waits for activation\n" : "no card waits at a shop\n");
+    return 0;
+  }
+  io.out << FormatQueue(applications, zone, f.dispatch || f.posted || f.at_shop);
   if (!zone.empty()) io.out << "(times in " << zone << ", the branch's zone)\n";
   return 0;
 }
@@ -254,10 +260,16 @@ CLI::App* AddReviewCommands(CLI::App& app, ReviewFlags& flags, ReviewSelection& 
       "dispatch; the pickup counter's hand-over");
   root->require_subcommand(1);
 
-  AddReview(*root, flags, selected, "list",
-            "The applications waiting for review (or with --dispatch, for a card), oldest first",
-            RunList)
-      ->add_flag("--dispatch", flags.dispatch, "Those approved and waiting for a card instead");
+  CLI::App* list = AddReview(
+      *root, flags, selected, "list",
+      "The applications waiting for review (or with --dispatch, for a card), oldest first",
+      RunList);
+  list
+      ->add_flag("--dispatch", flags.dispatch, "Those approved and waiting for a card instead")
+      ->excludes(list->add_flag("--posted", flags.posted,
+                                "Those posted and waiting for activation (to cancel one)"))
+      ->excludes(list->add_flag("--at-shop", flags.at_shop,
+                                "Those waiting at a shop for pickup (to cancel one)"));
 
   CLI::App* show = AddReview(*root, flags, selected, "show",
                              "One application beside the register's holder", RunShow);

@@ -2,7 +2,7 @@
 // under "review"): the reviewer's side of online SIM-replacement
 // applications, and the pickup counter's hand-over.
 //
-//   review list [--dispatch]                  the queue, oldest first
+//   review list [--dispatch|--posted|--at-shop] the queue, oldest first
 //   review show ID [--save-photos DIR]        one application beside the register
 //   review approve ID                         approve (a risky one needs two reviewers)
 //   review reject ID --reason CODE            reject (codes in --help)
@@ -52,6 +52,8 @@ namespace shop::queue::counter {
 struct ReviewFlags {
   int64_t case_id = 0;      // ID
   bool dispatch = false;    // list --dispatch
+  bool posted = false;      // list --posted
+  bool at_shop = false;     // list --at-shop
   std::string photos_dir;   // show --save-photos
   std::string reason;       // reject --reason
   std::string iccid;        // dispatch --iccid

@@ -164,6 +164,10 @@ QWidget* ReviewWidget::BuildQueue() {
                   static_cast<int>(v1::APPLICATION_STATE_AWAITING_REVIEW));
   state_->addItem(QStringLiteral("Approved, waiting for a card"),
                   static_cast<int>(v1::APPLICATION_STATE_AWAITING_DISPATCH));
+  state_->addItem(QStringLiteral("Posted, waiting for activation"),
+                  static_cast<int>(v1::APPLICATION_STATE_AWAITING_ACTIVATION));
+  state_->addItem(QStringLiteral("At a shop, waiting for pickup"),
+                  static_cast<int>(v1::APPLICATION_STATE_AWAITING_PICKUP));
   layout->addWidget(state_);
   queue_list_ = new QListWidget(box);
   queue_list_->setObjectName(QStringLiteral("reviewQueue"));
@@ -442,8 +446,9 @@ void ReviewWidget::refresh() {
 
 void ReviewWidget::ShowQueue(const std::vector<v1::ApplicationSummary>& queue) {
   queue_ = queue;
+  // Past the review (dispatch, posted, at a shop): no second look awaited.
   const bool dispatch =
-      state_->currentData().toInt() == static_cast<int>(v1::APPLICATION_STATE_AWAITING_DISPATCH);
+      state_->currentData().toInt() != static_cast<int>(v1::APPLICATION_STATE_AWAITING_REVIEW);
   const int64_t chosen = current_.application().case_id() != 0 ? current_.application().case_id()
                                                                : loading_id_;
   const QSignalBlocker quiet(queue_list_);
@@ -487,9 +492,20 @@ void ReviewWidget::ShowQueue(const std::vector<v1::ApplicationSummary>& queue) {
     if (a.case_id() == chosen) queue_list_->setCurrentItem(item);
   }
   if (queue_.empty()) {
-    auto* item = new QListWidgetItem(dispatch ? QStringLiteral("No application waits for a card.")
-                                              : QStringLiteral("No application waits for review."),
-                                     queue_list_);
+    QString empty = QStringLiteral("No application waits for review.");
+    switch (state_->currentData().toInt()) {
+      case v1::APPLICATION_STATE_AWAITING_DISPATCH:
+        empty = QStringLiteral("No application waits for a card.");
+        break;
+      case v1::APPLICATION_STATE_AWAITING_ACTIVATION:
+        empty = QStringLiteral("No posted card waits for activation.");
+        break;
+      case v1::APPLICATION_STATE_AWAITING_PICKUP:
+        empty = QStringLiteral("No card waits at a shop.");
+        break;
+      default: break;
+    }
+    auto* item = new QListWidgetItem(empty, queue_list_);
     item->setFlags(Qt::NoItemFlags);
   }
 }

@@ -53,10 +53,12 @@ Result<CaseState> StateFromProto(pb::ApplicationState s) {
     case pb::APPLICATION_STATE_UNSPECIFIED:
     case pb::APPLICATION_STATE_AWAITING_REVIEW: return CaseState::kAwaitingReview;
     case pb::APPLICATION_STATE_AWAITING_DISPATCH: return CaseState::kAwaitingDispatch;
+    case pb::APPLICATION_STATE_AWAITING_ACTIVATION: return CaseState::kAwaitingActivation;
+    case pb::APPLICATION_STATE_AWAITING_PICKUP: return CaseState::kAwaitingPickup;
     default:
       return Status::InvalidArgument(
-          "state", "state must be APPLICATION_STATE_AWAITING_REVIEW or "
-                   "APPLICATION_STATE_AWAITING_DISPATCH");
+          "state", "state must be one of the unfinished ones: APPLICATION_STATE_AWAITING_REVIEW, "
+                   "_AWAITING_DISPATCH, _AWAITING_ACTIVATION or _AWAITING_PICKUP");
   }
 }
 

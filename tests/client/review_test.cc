@@ -481,6 +481,12 @@ TEST_F(ReviewTest, CancelAPostedApplicationWithAReasonCode) {
       << err_.str();
   ASSERT_EQ(Run(*olga_, {"show", sid}), 0);
   EXPECT_THAT(out_.str(), HasSubstr("counter review cancel " + sid + " --reason envelope_lost"));
+  // The reviewer finds it among the posted ones.
+  ASSERT_EQ(Run(*olga_, {"list", "--posted"}), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr(MaskPhone(kCalm)));
+  ASSERT_EQ(Run(*olga_, {"list", "--at-shop"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "no card waits at a shop\n");
+  EXPECT_EQ(Run(*olga_, {"list", "--posted", "--dispatch"}), 2) << "one list at a time";
   EXPECT_EQ(Run(*olga_, {"cancel", sid, "--reason", "lost"}), 2) << "not a code";
   EXPECT_EQ(Run(*clerk_, {"cancel", sid, "--reason", "envelope_lost"}), 1);
   EXPECT_THAT(err_.str(), HasSubstr("PERMISSION_DENIED"));

@@ -820,6 +820,8 @@ TEST_F(RemoteServiceTest, OnlyReviewersReviewAndOnlyCounterStaffHandOver) {
   // The queue's states: review or dispatch only.
   EXPECT_EQ(List(*reviewer1_, pb::APPLICATION_STATE_CLOSED, &list).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(List(*reviewer1_, pb::APPLICATION_STATE_AWAITING_PICKUP, &list).ok());
+  EXPECT_EQ(list.applications_size(), 0);
   // A reviewer works no counter.
   auto counter = pb::CounterService::NewStub(server_.ChannelWith(reviewer1_token_));
   pb::OpenCounterRequest open;

@@ -403,9 +403,11 @@ Result<ActivationOutcome> RemoteManager::Activate(const std::string& reference,
 Result<std::vector<ReviewItem>> RemoteManager::ReviewQueue(CaseState state, int limit,
                                                            const Principal& who) {
   if (!Reviewer(who)) return NotReviewer();
-  if (state != CaseState::kAwaitingReview && state != CaseState::kAwaitingDispatch)
-    return Status::InvalidArgument(
-        "state", "state must be awaiting_review or awaiting_dispatch");
+  if (state != CaseState::kAwaitingReview && state != CaseState::kAwaitingDispatch &&
+      state != CaseState::kAwaitingActivation && state != CaseState::kAwaitingPickup)
+    return Status::InvalidArgument("state",
+                                   "state must be awaiting_review, awaiting_dispatch, "
+                                   "awaiting_activation or awaiting_pickup");
   if (limit <= 0 || limit > kMaxQueue) limit = kMaxQueue;
   std::vector<ReviewItem> out;
   QUEUE_RETURN_IF_ERROR(store_.Read([&](ReadTx& tx) -> Status {

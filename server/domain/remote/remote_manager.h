@@ -135,7 +135,8 @@ class RemoteManager {
   Result<ActivationOutcome> Activate(const std::string& reference, const std::string& code,
                                      const std::string& answer);
 
-  // Reviewers: applications waiting for review (or dispatch), oldest first.
+  // Reviewers: unfinished applications in `state` (review, dispatch, or a
+  // card posted or at a shop: to cancel one), oldest first.
   Result<std::vector<ReviewItem>> ReviewQueue(CaseState state, int limit,
                                               const Principal& who);
   Result<ReviewView> Get(int64_t case_id, const Principal& who);
