@@ -696,6 +696,7 @@ TEST_F(RemoteTest, RandomStepsOnBothRoutesKeepTheInvariants) {
   ASSERT_TRUE(queue_->OpenCounter(kBranch, "1", {"R", "N", "P"}, &clerk_).ok());
   std::map<std::string, std::string> refs;  // phone -> the latest reference
   std::map<std::string, std::string> codes;
+  std::vector<std::string> cancelled_cards;  // bound to an application staff cancelled
   int activated = 0;
   for (int step = 0; step < 600; ++step) {
     const Person& p = *people[rng_() % 3];
@@ -741,9 +742,26 @@ TEST_F(RemoteTest, RandomStepsOnBothRoutesKeepTheInvariants) {
         if (o.ok() && o->activated) ++activated;
         break;
       }
-      case 6:
-        (void)remote_->Withdraw(ref);
+      case 6: {
+        if (rng_() % 2) {
+          (void)remote_->Withdraw(ref);
+          break;
+        }
+        // Staff end whatever is open on the number (a lost envelope, fraud),
+        // at any step: its card must never become active.
+        std::optional<SimCase> open;
+        ASSERT_TRUE(store_->Read([&](ReadTx& tx) -> Status {
+                      auto c = tx.cases().OpenCaseOfPhone(p.phone, 0);
+                      if (!c.ok()) return c.status();
+                      open = *c;
+                      return Status::Ok();
+                    }).ok());
+        if (open && open->route == CaseRoute::kRemote &&
+            remote_->Cancel(open->case_id, CancelReasons()[rng_() % CancelReasons().size()],
+                            rita_).ok() && !open->new_iccid.empty())
+          cancelled_cards.push_back(open->new_iccid);
         break;
+      }
       case 7: {
         // The counter route on the same numbers, straight through.
         auto t = queue_->CreateTicket({kBranch, "R", Language::kRu, Priority::kNone,
@@ -809,6 +827,9 @@ TEST_F(RemoteTest, RandomStepsOnBothRoutesKeepTheInvariants) {
                 return Status::Ok();
               }).ok());
   EXPECT_EQ(remote_swaps, activated) << "hand-overs are not made in this test";
+  EXPECT_FALSE(cancelled_cards.empty()) << "the random walk should cancel some posted cards";
+  for (const std::string& card : cancelled_cards)
+    EXPECT_EQ(CardState(card), "") << "a cancelled application's card " << card;
   EXPECT_GT(activated, 0) << "the random walk should reach some activations";
 }
 
