@@ -728,61 +728,56 @@ void ReviewWidget::AfterStep(const v1::Application& application) {
   refresh();
 }
 
-void ReviewWidget::Approve() {
-  const int64_t id = current_.application().case_id();
+void ReviewWidget::Decide(
+    int64_t id, const QString& doing, const QString& refused,
+    std::function<grpc::Status(const Clients&, v1::Application*)> call,
+    std::function<QString(const v1::Application&)> done) {
   acting_ = true;
   ClearFieldErrors();
-  Say(QStringLiteral("Approving..."), false);
+  Say(doing, false);
   UpdateButtons();
   backend_->run<v1::Application>(
-      this,
-      [id](const Clients& c, v1::Application* out) { return c.remote->Approve(id, out); },
-      [this, id](const grpc::Status& status, const v1::Application& a) {
+      this, std::move(call),
+      [this, id, refused, done = std::move(done)](const grpc::Status& status,
+                                                  const v1::Application& a) {
         acting_ = false;
         if (current_.application().case_id() != id) return UpdateButtons();
         if (!status.ok()) {
-          ShowRefusal(QStringLiteral("Not approved"), status);
+          ShowRefusal(refused, status);
           UpdateButtons();
           if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) Load(id);
           return;
         }
-        if (a.state() == v1::APPLICATION_STATE_AWAITING_REVIEW)
-          Say(QStringLiteral("First approval recorded. A second, different reviewer must "
-                             "approve it too."),
-              false);
-        else
-          Say(QStringLiteral("Approved. Dispatch a card now, or later from \"Approved, waiting "
-                             "for a card\"."),
-              false);
+        Say(done(a), false);
         AfterStep(a);
+      });
+}
+
+void ReviewWidget::Approve() {
+  const int64_t id = current_.application().case_id();
+  Decide(
+      id, QStringLiteral("Approving..."), QStringLiteral("Not approved"),
+      [id](const Clients& c, v1::Application* out) { return c.remote->Approve(id, out); },
+      [](const v1::Application& a) {
+        return a.state() == v1::APPLICATION_STATE_AWAITING_REVIEW
+                   ? QStringLiteral("First approval recorded. A second, different reviewer must "
+                                    "approve it too.")
+                   : QStringLiteral("Approved. Dispatch a card now, or later from \"Approved, "
+                                    "waiting for a card\".");
       });
 }
 
 void ReviewWidget::Reject() {
   const int64_t id = current_.application().case_id();
   const auto reason = static_cast<v1::RejectReason>(reason_->currentData().toInt());
-  acting_ = true;
-  ClearFieldErrors();
-  Say(QStringLiteral("Rejecting..."), false);
-  UpdateButtons();
-  backend_->run<v1::Application>(
-      this,
+  Decide(
+      id, QStringLiteral("Rejecting..."), QStringLiteral("Not rejected"),
       [id, reason](const Clients& c, v1::Application* out) {
         return c.remote->Reject(id, reason, out);
       },
-      [this, id](const grpc::Status& status, const v1::Application& a) {
-        acting_ = false;
-        if (current_.application().case_id() != id) return UpdateButtons();
-        if (!status.ok()) {
-          ShowRefusal(QStringLiteral("Not rejected"), status);
-          UpdateButtons();
-          if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) Load(id);
-          return;
-        }
-        Say(QStringLiteral("Rejected: %1. The applicant's status page shows it.")
-                .arg(Q(RejectReasonWords(a.reject_reason()))),
-            false);
-        AfterStep(a);
+      [](const v1::Application& a) {
+        return QStringLiteral("Rejected: %1. The applicant's status page shows it.")
+            .arg(Q(RejectReasonWords(a.reject_reason())));
       });
 }
 
@@ -860,27 +855,14 @@ void ReviewWidget::AskCancel() {
 }
 
 void ReviewWidget::Cancel(int64_t id, v1::CancelReason reason) {
-  acting_ = true;
-  ClearFieldErrors();
-  Say(QStringLiteral("Cancelling..."), false);
-  UpdateButtons();
-  backend_->run<v1::Application>(
-      this,
+  Decide(
+      id, QStringLiteral("Cancelling..."), QStringLiteral("Not cancelled"),
       [id, reason](const Clients& c, v1::Application* out) {
         return c.remote->Cancel(id, reason, out);
       },
-      [this, id](const grpc::Status& status, const v1::Application& a) {
-        acting_ = false;
-        if (current_.application().case_id() != id) return UpdateButtons();
-        if (!status.ok()) {
-          ShowRefusal(QStringLiteral("Not cancelled"), status);
-          UpdateButtons();
-          if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) Load(id);
-          return;
-        }
+      [this](const v1::Application&) {
         cancel_reason_->setCurrentIndex(0);
-        Say(QStringLiteral("Cancelled. The applicant's status page shows it."), false);
-        AfterStep(a);
+        return QStringLiteral("Cancelled. The applicant's status page shows it.");
       });
 }
 

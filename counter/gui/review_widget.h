@@ -104,6 +104,13 @@ class ReviewWidget : public QWidget {
   // After a step: the application as it is now, and the queue again.
   void AfterStep(const v1::Application& application);
 
+  // Sends one decision on application `id` (approve, reject, cancel):
+  // `doing` while it goes, the refusal under `refused` (a step out of order
+  // reads the application again), and on success the words `done` gives
+  // for the answer.
+  void Decide(int64_t id, const QString& doing, const QString& refused,
+              std::function<grpc::Status(const Clients&, v1::Application*)> call,
+              std::function<QString(const v1::Application&)> done);
   void Approve();
   void Reject();
   void Dispatch();
